@@ -1,0 +1,116 @@
+package savbilling
+
+import (
+	"fmt"
+	"time"
+)
+
+// Rules holds the thresholds of the rules. Every one is configuration; DefaultRules gives the
+// values of the domain rulebook.
+type Rules struct {
+	UmbrellaDeductibleCents   int64 // the network's umbrella RC Pro deductible
+	SpreadMaxCents            int64 // an overflow up to this is spread, above it invoiced
+	InstallmentStepCents      int64 // one installment per started step of overflow…
+	MaxInstallments           int   // …up to this many
+	PlanLifetimeFactor        int   // a plan still open after factor × its months is invoiced
+	VATRateBP                 int   // the standard VAT rate, in basis points
+	StatementPaymentDays      int   // a statement is paid this many days after its issue
+	InvoiceDueDays            int   // an invoice is due this many days after its issue
+	ClaimWindowDays           int   // a SAV later than this after its original is warned
+	UnconfirmedMinCreditCents int64 // the least credit expected on an unconfirmed SAV
+}
+
+// DefaultRules returns the thresholds of the domain rulebook.
+func DefaultRules() Rules {
+	return Rules{
+		UmbrellaDeductibleCents:   20000,
+		SpreadMaxCents:            150000,
+		InstallmentStepCents:      5000,
+		MaxInstallments:           3,
+		PlanLifetimeFactor:        2,
+		VATRateBP:                 2000,
+		StatementPaymentDays:      15,
+		InvoiceDueDays:            30,
+		ClaimWindowDays:           90,
+		UnconfirmedMinCreditCents: 400,
+	}
+}
+
+// Validate names the first threshold out of range, by its configuration key.
+func (r Rules) Validate() error {
+	checks := []struct {
+		key string
+		ok  bool
+	}{
+		{"umbrella_deductible_cents", r.UmbrellaDeductibleCents >= 0},
+		{"spread_max_cents", r.SpreadMaxCents >= 0},
+		{"installment_step_cents", r.InstallmentStepCents > 0},
+		{"max_installments", r.MaxInstallments >= 1 && r.MaxInstallments <= 120},
+		{"plan_lifetime_factor", r.PlanLifetimeFactor >= 1 && r.PlanLifetimeFactor <= 12},
+		{"vat_rate_bp", r.VATRateBP >= 0 && r.VATRateBP <= 10000},
+		{"statement_payment_days", r.StatementPaymentDays >= 0 && r.StatementPaymentDays <= 365},
+		{"invoice_due_days", r.InvoiceDueDays >= 0 && r.InvoiceDueDays <= 365},
+		{"claim_window_days", r.ClaimWindowDays >= 0},
+		{"unconfirmed_min_credit_cents", r.UnconfirmedMinCreditCents >= 0},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			return fmt.Errorf("rules.%s is out of range", c.key)
+		}
+	}
+	return nil
+}
+
+// SAVCase is one SAV intervention as the rules need it: the visit with its operations, support's
+// decision, the original intervention, and for a SAV charged before, what the ledger holds of it.
+type SAVCase struct {
+	SAV      Intervention  // with its operations
+	Decision *Decision     // nil: no decision taken before the period's end
+	Original *Intervention // nil: the original intervention does not exist; no operations
+	// For a SAV charged in an earlier period (CloseInput.Changed):
+	Booked            *SAVState       // the decision the ledger last booked
+	BookedByRepairer  map[int64]int64 // SAV line amounts booked so far, per repairer
+	BookedClaimCents  int64           // insurance claims recorded so far
+	BookedClaimPolicy string          // the policy of those claims
+}
+
+// CloseInput is everything the rules need to close one period, read once in one transaction.
+type CloseInput struct {
+	Period   Period
+	Start    time.Time // the period's first instant, UTC
+	End      time.Time // the period's end, UTC: facts count when strictly before it
+	ClosedAt time.Time // the instant of the close (read once at the edge), UTC
+	Issuer   Issuer
+	Rules    Rules
+
+	// Repairers holds every repairer, keyed by id.
+	Repairers map[int64]Repairer
+	// Interventions are those closed before End and not yet booked, with all their operations,
+	// ascending id. SAV interventions are among them (their commissions are earned like any).
+	Interventions []Intervention
+	// SAVs are the SAV interventions closed before End and not yet charged, ascending id,
+	// whatever the state of their decision.
+	SAVs []SAVCase
+	// Changed are the SAVs charged before whose decision, taken before End, now differs from the
+	// booked one (outcome, share, faulty repairer or damage), ascending id.
+	Changed []SAVCase
+	// StrayDecisions are decisions taken before End on an intervention that is missing or not a
+	// SAV, ascending id.
+	StrayDecisions []Decision
+	// Credits are customer credits granted before End on SAV interventions, not yet reported,
+	// ascending id.
+	Credits []Credit
+	// Processed is the booked state of the SAVs charged in earlier periods that Credits refer to.
+	Processed map[int64]SAVState
+	// Plans are the open plans, oldest first (created period, then repairer id).
+	Plans []Plan
+	// Overrides are finance's decisions for this period.
+	Overrides []Override
+	// LastStatementSeq is, per repairer, the last statement sequence used in Period.Year.
+	LastStatementSeq map[int64]int
+	// LastInvoiceSeq is the last invoice sequence used in Period.Year.
+	LastInvoiceSeq int
+	// Late is the last period closed before this one: an intervention closed before its end is
+	// a late arrival. Zero for the first close.
+	LastClosed Period
+}

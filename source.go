@@ -1,0 +1,106 @@
+package savbilling
+
+import "time"
+
+// The values of the source tables' enumerated columns, as the contract spells them.
+const (
+	VATStandard  = "standard"  // repairers.vat_regime: VAT charged at the standard rate
+	VATFranchise = "franchise" // repairers.vat_regime: franchise en base, art. 293 B du CGI
+
+	KindStandard = "standard" // interventions.kind: an ordinary job
+	KindSAV      = "sav"      // interventions.kind: a corrective visit (service après-vente)
+
+	StatusOpen      = "open"
+	StatusClosed    = "closed"
+	StatusCancelled = "cancelled"
+
+	OutcomeConfirmed   = "confirmed"   // prise en charge totale
+	OutcomePartial     = "partial"     // prise en charge partielle
+	OutcomeUnconfirmed = "unconfirmed" // SAV non confirmé
+	OutcomeRejected    = "rejected"    // pas de SAV
+
+	OverrideSpread  = "spread"
+	OverrideInvoice = "invoice"
+)
+
+// Repairer is a row of repairers: an independent mechanic of the network.
+type Repairer struct {
+	ID        int64
+	Name      string
+	Email     string
+	Address   string
+	SIRET     string
+	VATNumber string
+	VATRegime string // VATStandard or VATFranchise; anything else is an anomaly
+	// DeductibleCents is the repairer's own RC Pro deductible; nil means the umbrella policy.
+	DeductibleCents *int64
+	Active          bool
+}
+
+// Identity is the part of a repairer that documents print, frozen in the ledger at close.
+func (r Repairer) Identity() Party {
+	return Party{ID: r.ID, Name: r.Name, Email: r.Email, Address: r.Address, SIRET: r.SIRET,
+		VATNumber: r.VATNumber, VATRegime: r.VATRegime}
+}
+
+// Intervention is a row of interventions with its operations.
+type Intervention struct {
+	ID         int64
+	RepairerID int64
+	CustomerID int64 // 0 when NULL
+	City       string
+	Kind       string // KindStandard or KindSAV
+	OriginalID int64  // kind sav: the intervention whose work is disputed; 0 when NULL
+	Status     string
+	ClosedAt   time.Time // zero when NULL
+	Operations []Operation
+}
+
+// Operation is a row of intervention_operations.
+type Operation struct {
+	ID              int64
+	InterventionID  int64
+	Label           string
+	PriceCents      int64 // the customer price
+	CommissionCents int64 // the repairer's commission, excl. VAT
+	SAVRelated      bool  // on a SAV intervention: corrective work or its travel
+}
+
+// Decision is a row of sav_decisions: support's decision on a SAV intervention.
+type Decision struct {
+	SAVID            int64
+	Outcome          string
+	ChargeBP         int   // partial: share charged in basis points, 1..9999; 0 when NULL
+	FaultyRepairerID int64 // 0 when NULL: the original intervention's repairer is at fault
+	DamageCents      int64
+	DecidedAt        time.Time
+	DecidedBy        string
+	Note             string
+}
+
+// Credit is a row of client_credits: a credit granted to the customer of an intervention.
+type Credit struct {
+	ID             int64
+	InterventionID int64
+	AmountCents    int64
+	GrantedAt      time.Time
+	Reason         string
+}
+
+// Override is a row of overflow_overrides: finance's decision on one repairer's overflow.
+type Override struct {
+	RepairerID int64
+	Period     string // YYYY-MM as stored; validated by the rules
+	Mode       string // OverrideSpread or OverrideInvoice
+	Months     int    // spread: number of installments; 0 when NULL
+}
+
+// Source is a whole set of source rows, as the sample network generator produces them and the
+// store inserts them. The close never reads a Source: it reads a CloseInput.
+type Source struct {
+	Repairers     []Repairer
+	Interventions []Intervention // with their Operations
+	Decisions     []Decision
+	Credits       []Credit
+	Overrides     []Override
+}

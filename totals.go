@@ -1,0 +1,110 @@
+package savbilling
+
+// Totals sums a Book: the figures of the manifest and of the workbook's summary.
+type Totals struct {
+	Statements int
+	Invoices   int
+	Anomalies  int // blocking and warnings
+	Blocking   int
+	Pending    int
+
+	GrossCents        int64 // commissions booked
+	DeductionsCents   int64 // D: charges + settlements + deductibles + adjustments
+	ChargesCents      int64
+	SettlementsCents  int64
+	DeductiblesCents  int64
+	AdjustmentsCents  int64
+	InstallmentsCents int64 // installments paid
+	NetCents          int64 // net HT
+	VATCents          int64
+	NetTTCCents       int64
+	SpreadCents       int64 // overflow put on new plans
+	InvoicedCents     int64 // everything invoiced (HT)
+	OverflowCents     int64
+	OffsetCents       int64 // charges offset against the month's commissions: D − O
+	GoodwillCents     int64 // customer credits borne by the network
+	ClaimsCents       int64 // insurance claims recorded
+
+	PlanBalancesBeforeCents int64
+	PlanBalancesAfterCents  int64
+}
+
+// Totals sums the book. Plan balances are those of the plans the book holds, which are all the
+// plans that were open before the close or created by it.
+func (b *Book) Totals() Totals {
+	var t Totals
+	t.Statements = len(b.Statements)
+	t.Invoices = len(b.Invoices)
+	t.Pending = len(b.Pending)
+	t.Anomalies = len(b.Anomalies)
+	for _, a := range b.Anomalies {
+		if a.Blocking {
+			t.Blocking++
+		}
+	}
+	for _, s := range b.Statements {
+		t.GrossCents += s.GrossCents
+		t.DeductionsCents += s.DeductionsCents
+		for _, l := range s.SAV {
+			switch l.Type {
+			case LineCharge:
+				t.ChargesCents += l.AmountCents
+			case LineSettlement:
+				t.SettlementsCents += l.AmountCents
+			case LineDeductible:
+				t.DeductiblesCents += l.AmountCents
+			case LineAdjustment:
+				t.AdjustmentsCents += l.AmountCents
+			}
+		}
+		t.InstallmentsCents += s.InstallmentsCents
+		t.NetCents += s.NetHTCents
+		t.VATCents += s.VATCents
+		t.NetTTCCents += s.NetTTCCents
+		t.SpreadCents += s.SpreadCents
+		t.OverflowCents += s.OverflowCents
+	}
+	t.OffsetCents = t.DeductionsCents - t.OverflowCents
+	for _, inv := range b.Invoices {
+		t.InvoicedCents += inv.HTCents
+	}
+	var invoicedPlans int64
+	for _, p := range b.Plans {
+		t.PlanBalancesAfterCents += p.BalanceCents()
+		if p.ClosedIn == b.Period {
+			invoicedPlans += p.InvoicedCents
+		}
+	}
+	// balances after = before + spread − paid − invoiced plan balances
+	t.PlanBalancesBeforeCents = t.PlanBalancesAfterCents - t.SpreadCents + t.InstallmentsCents + invoicedPlans
+	for _, g := range b.Goodwill {
+		if g.BorneByNetwork {
+			t.GoodwillCents += g.AmountCents
+		}
+	}
+	for _, c := range b.Claims {
+		t.ClaimsCents += c.ClaimCents
+	}
+	return t
+}
+
+// StatementOf returns the statement of the repairer, or nil.
+func (b *Book) StatementOf(repairer int64) *Statement {
+	for i := range b.Statements {
+		if b.Statements[i].Repairer.ID == repairer {
+			return &b.Statements[i]
+		}
+	}
+	return nil
+}
+
+// PlansOf returns the book's plans of the repairer, oldest first.
+func (b *Book) PlansOf(repairer int64) []Plan {
+	var out []Plan
+	for _, p := range b.Plans {
+		if p.RepairerID == repairer {
+			out = append(out, p)
+		}
+	}
+	return out
+}
