@@ -110,7 +110,7 @@ type CloseInput struct {
 	LastStatementSeq map[int64]int
 	// LastInvoiceSeq is the last invoice sequence used in Period.Year.
 	LastInvoiceSeq int
-	// Late is the last period closed before this one: an intervention closed before its end is
+	// LastClosed is the last period closed before this one: an intervention closed before Start is
 	// a late arrival. Zero for the first close.
 	LastClosed Period
 }

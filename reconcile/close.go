@@ -1,0 +1,317 @@
+package reconcile
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	sb "savbilling"
+	"savbilling/money"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// Close computes everything the period books from the facts in in. The Book it returns is
+// numbered (statements and invoices) from in.LastStatementSeq and in.LastInvoiceSeq; a dry run
+// clears the numbers afterwards.
+func Close(in *sb.CloseInput) (*sb.Book, error) {
+	issued := sb.DayIn(in.ClosedAt, sb.Paris)
+	b := &sb.Book{Period: in.Period, ClosedAt: in.ClosedAt, IssuedOn: issued, Issuer: in.Issuer}
+	var anoms anomalies
+	acc := map[int64]*account{}
+	get := func(id int64) *account {
+		if a, ok := acc[id]; ok {
+			return a
+		}
+		a := &account{repairer: in.Repairers[id]}
+		acc[id] = a
+		return a
+	}
+
+	// 1. Commissions.
+	for _, iv := range in.Interventions {
+		line, p := commission(in, iv)
+		if p != nil {
+			anoms.block(interventionItem(iv.ID), iv.RepairerID, p.reason, p.fix)
+			continue
+		}
+		a := get(iv.RepairerID)
+		a.commissions = append(a.commissions, line)
+	}
+
+	// 2–3. SAV charges, settlements and deductibles.
+	processed := map[int64]sb.SAVState{}
+	for _, c := range in.SAVs {
+		if c.Decision == nil {
+			b.Pending = append(b.Pending, pending(in, c))
+			continue
+		}
+		as, p := assess(in, c)
+		if p != nil {
+			anoms.block(savItem(c.SAV.ID), c.SAV.RepairerID, "imputation suspendue : "+p.reason, p.fix)
+			continue
+		}
+		for _, w := range as.warnings {
+			anoms.warn(savItem(c.SAV.ID), as.faulty, w.reason, w.fix)
+		}
+		a := get(as.faulty)
+		a.sav = append(a.sav, as.lines...)
+		if as.claim != nil {
+			b.Claims = append(b.Claims, *as.claim)
+		}
+		b.SAVStates = append(b.SAVStates, as.state)
+		processed[c.SAV.ID] = as.state
+	}
+
+	// 4. Adjustments of decisions changed after their charge.
+	for _, c := range in.Changed {
+		as, p := assess(in, c)
+		var lines []sb.SAVLine
+		var claim *sb.Claim
+		if p == nil {
+			lines, claim, p = adjust(in, c, as)
+		}
+		if p != nil {
+			anoms.block(savItem(c.SAV.ID)+" (décision modifiée)", c.SAV.RepairerID, "ajustement suspendu : "+p.reason, p.fix)
+			continue
+		}
+		for _, l := range lines {
+			a := get(l.RepairerID)
+			a.sav = append(a.sav, l)
+		}
+		if claim != nil {
+			b.Claims = append(b.Claims, *claim)
+		}
+		st := as.state
+		if c.Booked != nil {
+			st.FirstPeriod = c.Booked.FirstPeriod
+		}
+		b.SAVStates = append(b.SAVStates, st)
+		processed[c.SAV.ID] = st
+	}
+
+	for _, d := range in.StrayDecisions {
+		anoms.block(fmt.Sprintf("décision sur l'intervention %d", d.SAVID), d.FaultyRepairerID,
+			"décision de SAV sur une intervention inexistante ou qui n'est pas un SAV",
+			"supprimer la décision ou la rattacher à l'intervention SAV (kind = 'sav')")
+	}
+
+	// Customer credits on SAV visits: goodwill borne by the network, or recharged.
+	b.Goodwill = goodwill(in, processed, &anoms)
+
+	// 5. Statements: deductions, overflow, installments, VAT; invoices.
+	overrides := overridesByRepairer(in, &anoms)
+	for _, p := range in.Plans {
+		if _, ok := in.Repairers[p.RepairerID]; !ok {
+			anoms.block("échéancier "+p.ID, p.RepairerID, "réparateur inconnu : échéance non prélevée",
+				"rétablir le réparateur dans repairers (le solde reste dû)")
+			b.Plans = append(b.Plans, p)
+			continue
+		}
+		if pr := checkRepairer(in.Repairers, p.RepairerID, "réparateur"); pr != nil {
+			anoms.block("échéancier "+p.ID, p.RepairerID, "échéance non prélevée : "+pr.reason, pr.fix)
+			b.Plans = append(b.Plans, p)
+			continue
+		}
+		a := get(p.RepairerID)
+		a.plans = append(a.plans, p)
+	}
+	ids := make([]int64, 0, len(acc))
+	for id := range acc {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	invoiceSeq := in.LastInvoiceSeq
+	for _, id := range ids {
+		a := acc[id]
+		st, inv, plans, err := a.settle(in, overrides[id])
+		if err != nil {
+			return nil, fmt.Errorf("close %s: repairer %d: %w", in.Period, id, err)
+		}
+		b.Plans = append(b.Plans, plans...)
+		if inv != nil {
+			invoiceSeq++
+			inv.Seq = invoiceSeq
+			inv.Number = fmt.Sprintf("FAC-%04d-%06d", in.Period.Year, inv.Seq)
+			inv.IssuedOn = issued
+			inv.DueOn = issued.AddDate(0, 0, in.Rules.InvoiceDueDays)
+			b.Invoices = append(b.Invoices, *inv)
+		}
+		if st != nil {
+			st.IssuedOn = issued
+			st.PaymentOn = issued.AddDate(0, 0, in.Rules.StatementPaymentDays)
+			st.Seq = in.LastStatementSeq[id] + 1
+			st.Number = fmt.Sprintf("REL-%d-%04d-%04d", id, in.Period.Year, st.Seq)
+			if inv != nil {
+				st.InvoiceNumber = inv.Number
+			}
+			b.Statements = append(b.Statements, *st)
+		}
+	}
+	slices.SortFunc(b.Plans, func(x, y sb.Plan) int {
+		return cmp.Or(x.CreatedIn.Index()-y.CreatedIn.Index(), cmp.Compare(x.RepairerID, y.RepairerID))
+	})
+	slices.SortFunc(b.Claims, func(x, y sb.Claim) int { return cmp.Compare(x.SAVID, y.SAVID) })
+	b.Anomalies = anoms
+	return b, nil
+}
+
+// pending lists a SAV closed without a decision.
+func pending(in *sb.CloseInput, c sb.SAVCase) sb.PendingSAV {
+	return sb.PendingSAV{SAVID: c.SAV.ID, OriginalID: c.SAV.OriginalID, SAVRepairerID: c.SAV.RepairerID,
+		ClosedAt: c.SAV.ClosedAt, AgeDays: int(in.End.Sub(c.SAV.ClosedAt) / (24 * time.Hour))}
+}
+
+// overridesByRepairer keeps finance's valid overrides for the period; an invalid one is warned
+// and the default rules apply.
+func overridesByRepairer(in *sb.CloseInput, anoms *anomalies) map[int64]*sb.Override {
+	out := map[int64]*sb.Override{}
+	for i, o := range in.Overrides {
+		item := fmt.Sprintf("dérogation du réparateur %d (%s)", o.RepairerID, o.Period)
+		switch {
+		case o.Period != in.Period.String():
+			continue
+		case o.Mode == sb.OverrideInvoice:
+		case o.Mode == sb.OverrideSpread && o.Months >= 1 && o.Months <= 120:
+		case o.Mode == sb.OverrideSpread:
+			anoms.warn(item, o.RepairerID, fmt.Sprintf("étalement sur %d mois invalide : règle par défaut appliquée", o.Months),
+				"mettre overflow_overrides.months entre 1 et 120")
+			continue
+		default:
+			anoms.warn(item, o.RepairerID, fmt.Sprintf("mode %q inconnu : règle par défaut appliquée", o.Mode),
+				"mettre overflow_overrides.mode à 'spread' ou 'invoice'")
+			continue
+		}
+		out[o.RepairerID] = &in.Overrides[i]
+	}
+	return out
+}
+
+// account gathers one repairer's lines during a close.
+type account struct {
+	repairer    sb.Repairer
+	commissions []sb.CommissionLine
+	sav         []sb.SAVLine
+	plans       []sb.Plan // open plans, oldest first
+}
+
+var lineOrder = map[sb.SAVLineType]int{sb.LineCharge: 0, sb.LineSettlement: 1, sb.LineDeductible: 2, sb.LineAdjustment: 3}
+
+// settle computes the repairer's statement: G, D, overflow and where it goes, installments
+// oldest plan first, net and VAT; the invoice of what the month cannot absorb; and the plans as
+// they are after the close. The statement is nil when the repairer has nothing booked.
+func (a *account) settle(in *sb.CloseInput, override *sb.Override) (*sb.Statement, *sb.Invoice, []sb.Plan, error) {
+	r := in.Rules
+	slices.SortFunc(a.commissions, func(x, y sb.CommissionLine) int { return cmp.Compare(x.InterventionID, y.InterventionID) })
+	slices.SortFunc(a.sav, func(x, y sb.SAVLine) int {
+		return cmp.Or(cmp.Compare(x.SAVID, y.SAVID), lineOrder[x.Type]-lineOrder[y.Type])
+	})
+	s := &sb.Statement{Repairer: a.repairer.Identity(), Period: in.Period, Commissions: a.commissions, SAV: a.sav}
+	var err error
+	for _, c := range a.commissions {
+		if s.GrossCents, err = money.Add(s.GrossCents, c.AmountCents); err != nil {
+			return nil, nil, nil, fmt.Errorf("commissions: %w", err)
+		}
+	}
+	for _, l := range a.sav {
+		if s.DeductionsCents, err = money.Add(s.DeductionsCents, l.AmountCents); err != nil {
+			return nil, nil, nil, fmt.Errorf("deductions: %w", err)
+		}
+	}
+	avail, err := money.Add(s.GrossCents, -s.DeductionsCents)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("available: %w", err)
+	}
+	if avail < 0 {
+		s.OverflowCents, avail = -avail, 0
+	}
+	s.AvailableCents = avail
+
+	// Installments of earlier plans, oldest first; a plan paid less keeps the rest.
+	var inv sb.Invoice
+	var plans []sb.Plan
+	for _, p := range a.plans {
+		due := dueNow(p, in.Period, a.repairer.Active)
+		if due > 0 {
+			paid := min(due, avail)
+			avail -= paid
+			p.PaidCents += paid
+			s.InstallmentsCents += paid
+			s.Installments = append(s.Installments, sb.InstallmentLine{PlanID: p.ID, RepairerID: p.RepairerID,
+				Number: min(in.Period.MonthsSince(p.CreatedIn), p.Months), Of: p.Months, DueCents: due, PaidCents: paid})
+		}
+		expired := in.Period.MonthsSince(p.CreatedIn) >= r.PlanLifetimeFactor*p.Months
+		if bal := p.BalanceCents(); bal > 0 && (!a.repairer.Active || expired) {
+			p.InvoicedCents, p.ClosedIn = bal, in.Period
+			inv.Lines = append(inv.Lines, sb.InvoiceLine{Kind: sb.InvoicePlanBalance, PlanID: p.ID, AmountCents: bal})
+		}
+		plans = append(plans, p)
+	}
+	s.NetHTCents = avail
+
+	// The month's own overflow: finance's override, inactive → invoice, small → spread, else invoice.
+	if o := s.OverflowCents; o > 0 {
+		spread, months := false, 0
+		switch {
+		case override != nil:
+			spread, months = override.Mode == sb.OverrideSpread, override.Months
+		case !a.repairer.Active:
+		case o <= r.SpreadMaxCents:
+			spread, months = true, int(min(int64(r.MaxInstallments), max(1, money.CeilDiv(o, r.InstallmentStepCents))))
+		}
+		if spread {
+			s.SpreadCents = o
+			plans = append(plans, sb.Plan{ID: sb.PlanID(a.repairer.ID, in.Period), RepairerID: a.repairer.ID,
+				CreatedIn: in.Period, Months: months, TotalCents: o})
+		} else {
+			inv.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: o}}, inv.Lines...)
+		}
+	}
+
+	s.VATRateBP = 0
+	if a.repairer.VATRegime == sb.VATStandard {
+		s.VATRateBP = r.VATRateBP
+	}
+	if s.VATCents, err = money.Share(s.NetHTCents, s.VATRateBP); err != nil {
+		return nil, nil, nil, fmt.Errorf("VAT: %w", err)
+	}
+	s.NetTTCCents = s.NetHTCents + s.VATCents
+
+	var invoice *sb.Invoice
+	if len(inv.Lines) > 0 {
+		inv.Repairer, inv.Period, inv.VATRateBP = s.Repairer, in.Period, r.VATRateBP
+		for _, l := range inv.Lines {
+			inv.HTCents += l.AmountCents
+		}
+		if inv.VATCents, err = money.Share(inv.HTCents, inv.VATRateBP); err != nil {
+			return nil, nil, nil, fmt.Errorf("invoice VAT: %w", err)
+		}
+		inv.TTCCents = inv.HTCents + inv.VATCents
+		s.InvoicedCents = inv.HTCents
+		invoice = &inv
+	}
+	if len(s.Commissions) == 0 && len(s.SAV) == 0 && len(s.Installments) == 0 {
+		return nil, invoice, plans, nil
+	}
+	return s, invoice, plans, nil
+}
+
+// dueNow is what an open plan asks of period p: what its schedule called for up to p and has
+// not been paid (so a shortfall is asked again), all of its balance once the schedule is over
+// or when the repairer is inactive.
+func dueNow(pl sb.Plan, p sb.Period, active bool) int64 {
+	k := p.MonthsSince(pl.CreatedIn) // installments scheduled up to p
+	if k <= 0 {
+		return 0
+	}
+	if !active || k >= pl.Months {
+		return pl.BalanceCents()
+	}
+	var scheduled int64
+	for _, amt := range money.Split(pl.TotalCents, pl.Months)[:k] {
+		scheduled += amt
+	}
+	return max(0, min(pl.BalanceCents(), scheduled-pl.PaidCents))
+}

@@ -1,0 +1,54 @@
+package reconcile
+
+import (
+	sb "savbilling"
+	"savbilling/money"
+)
+
+// checkRepairer returns why a repairer cannot be booked: unknown, or a VAT regime the statement
+// cannot handle.
+func checkRepairer(repairers map[int64]sb.Repairer, id int64, role string) *problem {
+	r, ok := repairers[id]
+	if !ok {
+		return newProblem("créer le réparateur dans repairers ou corriger l'identifiant",
+			"%s %d inconnu", role, id)
+	}
+	if r.VATRegime != sb.VATStandard && r.VATRegime != sb.VATFranchise {
+		return newProblem("mettre repairers.vat_regime à 'standard' ou 'franchise'",
+			"régime de TVA %q du réparateur %d inconnu", r.VATRegime, id)
+	}
+	return nil
+}
+
+// commission validates an intervention and returns its commission line, or why it is held whole.
+func commission(in *sb.CloseInput, iv sb.Intervention) (sb.CommissionLine, *problem) {
+	if p := checkRepairer(in.Repairers, iv.RepairerID, "réparateur"); p != nil {
+		return sb.CommissionLine{}, p
+	}
+	if iv.Kind != sb.KindStandard && iv.Kind != sb.KindSAV {
+		return sb.CommissionLine{}, newProblem("mettre interventions.kind à 'standard' ou 'sav'",
+			"type d'intervention %q inconnu", iv.Kind)
+	}
+	var total int64
+	for _, op := range iv.Operations {
+		if op.CommissionCents < 0 || op.PriceCents < 0 {
+			return sb.CommissionLine{}, newProblem("corriger le montant de l'opération (commission et prix ≥ 0)",
+				"opération %d : montant négatif (commission %d, prix %d centimes)", op.ID, op.CommissionCents, op.PriceCents)
+		}
+		var err error
+		if total, err = money.Add(total, op.CommissionCents); err != nil {
+			return sb.CommissionLine{}, newProblem("corriger les montants des opérations",
+				"opération %d : la somme des commissions dépasse la capacité (%d centimes)", op.ID, op.CommissionCents)
+		}
+	}
+	return sb.CommissionLine{
+		InterventionID: iv.ID,
+		RepairerID:     iv.RepairerID,
+		Kind:           iv.Kind,
+		City:           iv.City,
+		ClosedAt:       iv.ClosedAt,
+		Operations:     len(iv.Operations),
+		AmountCents:    total,
+		Late:           !in.LastClosed.IsZero() && iv.ClosedAt.Before(in.Start),
+	}, nil
+}

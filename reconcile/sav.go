@@ -1,0 +1,200 @@
+package reconcile
+
+import (
+	"slices"
+	"time"
+
+	sb "savbilling"
+	"savbilling/money"
+)
+
+// assessment is what a SAV decision implies: the lines charged, the insurance claim, and the
+// state the ledger keeps of it.
+type assessment struct {
+	lines    []sb.SAVLine // charge, then settlement or deductible
+	claim    *sb.Claim
+	state    sb.SAVState
+	warnings []problem
+	faulty   int64
+}
+
+// byRepairer sums the assessment's lines per repairer.
+func (a assessment) byRepairer() map[int64]int64 {
+	m := map[int64]int64{}
+	for _, l := range a.lines {
+		m[l.RepairerID] += l.AmountCents
+	}
+	return m
+}
+
+// assess applies the SAV rules of the rulebook to one SAV with a decision. It returns why the
+// charge cannot be computed or attributed, if it cannot.
+func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
+	sav, d := c.SAV, c.Decision
+	if p := checkOriginal(sav, c.Original); p != nil {
+		return assessment{}, p
+	}
+	switch d.Outcome {
+	case sb.OutcomeConfirmed, sb.OutcomeUnconfirmed, sb.OutcomeRejected:
+	case sb.OutcomePartial:
+		if d.ChargeBP < 1 || d.ChargeBP > 9999 {
+			return assessment{}, newProblem("mettre sav_decisions.charge_bp entre 1 et 9999 (points de base)",
+				"part prise en charge %d hors de 1..9999 sur une décision partielle", d.ChargeBP)
+		}
+	default:
+		return assessment{}, newProblem("mettre sav_decisions.outcome à confirmed, partial, unconfirmed ou rejected",
+			"décision %q inconnue", d.Outcome)
+	}
+	charged := d.Outcome == sb.OutcomeConfirmed || d.Outcome == sb.OutcomePartial
+	if d.DamageCents < 0 {
+		return assessment{}, newProblem("corriger sav_decisions.damage_cents (≥ 0)", "dommage négatif (%d centimes)", d.DamageCents)
+	}
+	if d.DamageCents > 0 && !charged {
+		return assessment{}, newProblem("retirer le dommage ou changer la décision",
+			"dommage de %d centimes sur une décision %q, qui n'impute rien", d.DamageCents, d.Outcome)
+	}
+
+	var corrective, relatedPrice int64
+	for _, op := range sav.Operations {
+		if op.CommissionCents < 0 || op.PriceCents < 0 {
+			return assessment{}, newProblem("corriger le montant de l'opération (commission et prix ≥ 0)",
+				"opération %d : montant négatif", op.ID)
+		}
+		if !op.SAVRelated {
+			continue
+		}
+		var err1, err2 error
+		corrective, err1 = money.Add(corrective, op.CommissionCents)
+		relatedPrice, err2 = money.Add(relatedPrice, op.PriceCents)
+		if err1 != nil || err2 != nil {
+			return assessment{}, newProblem("corriger les montants des opérations", "opération %d : somme hors capacité", op.ID)
+		}
+	}
+	if charged && corrective == 0 {
+		return assessment{}, newProblem("marquer sav_related = 1 sur les opérations correctives et leur déplacement",
+			"décision %q sans opération corrective (sav_related = 1)", d.Outcome)
+	}
+
+	faulty := d.FaultyRepairerID
+	if faulty == 0 {
+		faulty = c.Original.RepairerID
+	}
+	if p := checkRepairer(in.Repairers, faulty, "réparateur fautif"); p != nil {
+		return assessment{}, p
+	}
+
+	a := assessment{faulty: faulty, state: sb.SAVState{
+		SAVID: sav.ID, Outcome: d.Outcome, ChargeBP: d.ChargeBP, FaultyRepairerID: d.FaultyRepairerID,
+		DamageCents: d.DamageCents, DecidedAt: d.DecidedAt, CorrectiveCents: corrective,
+		RelatedPriceCents: relatedPrice, FirstPeriod: in.Period, LastPeriod: in.Period,
+	}}
+	line := sb.SAVLine{SAVID: sav.ID, OriginalID: sav.OriginalID, SAVRepairerID: sav.RepairerID,
+		RepairerID: faulty, Type: sb.LineCharge, Outcome: d.Outcome, CorrectiveCents: corrective}
+	switch d.Outcome {
+	case sb.OutcomeConfirmed:
+		line.ChargeBP = 10000
+		line.AmountCents = corrective
+	case sb.OutcomePartial:
+		line.ChargeBP = d.ChargeBP
+		share, err := money.Share(corrective, d.ChargeBP)
+		if err != nil {
+			return assessment{}, newProblem("corriger les montants des opérations", "part hors capacité")
+		}
+		line.AmountCents = share
+	}
+	a.lines = append(a.lines, line)
+
+	if d.DamageCents > 0 {
+		deductible, policy := in.Rules.UmbrellaDeductibleCents, sb.PolicyUmbrella
+		if own := in.Repairers[faulty].DeductibleCents; own != nil {
+			deductible, policy = *own, sb.PolicyOwn
+		}
+		dl := line
+		dl.DamageCents = d.DamageCents
+		if d.DamageCents <= deductible {
+			dl.Type, dl.AmountCents = sb.LineSettlement, d.DamageCents
+		} else {
+			dl.Type, dl.AmountCents = sb.LineDeductible, deductible
+			a.claim = &sb.Claim{SAVID: sav.ID, RepairerID: faulty, Policy: policy, DamageCents: d.DamageCents,
+				DeductibleCents: deductible, ClaimCents: d.DamageCents - deductible}
+		}
+		a.lines = append(a.lines, dl)
+	}
+
+	window := time.Duration(in.Rules.ClaimWindowDays) * 24 * time.Hour
+	if sav.ClosedAt.Sub(c.Original.ClosedAt) > window {
+		a.warnings = append(a.warnings, problem{
+			reason: "intervention d'origine clôturée plus de " + itoa(in.Rules.ClaimWindowDays) + " jours avant le SAV (hors délai de réclamation)",
+			fix:    "vérifier que le SAV relève bien de cette intervention ; imputé quand même",
+		})
+	}
+	return a, nil
+}
+
+// checkOriginal says why the SAV's original intervention cannot carry a charge.
+func checkOriginal(sav sb.Intervention, orig *sb.Intervention) *problem {
+	switch {
+	case sav.OriginalID == 0:
+		return newProblem("renseigner interventions.original_intervention_id du SAV", "SAV sans intervention d'origine")
+	case sav.OriginalID == sav.ID:
+		return newProblem("corriger interventions.original_intervention_id", "le SAV désigne lui-même comme intervention d'origine")
+	case orig == nil:
+		return newProblem("corriger interventions.original_intervention_id",
+			"intervention d'origine %d inexistante", sav.OriginalID)
+	case orig.Kind != sb.KindStandard:
+		return newProblem("désigner l'intervention d'origine du premier travail (et le réparateur fautif si besoin)",
+			"l'intervention d'origine %d est de type %q, pas une intervention standard", orig.ID, orig.Kind)
+	case orig.Status != sb.StatusClosed || orig.ClosedAt.IsZero():
+		return newProblem("vérifier l'intervention d'origine : elle doit être clôturée",
+			"intervention d'origine %d au statut %q", orig.ID, orig.Status)
+	case orig.ClosedAt.After(sav.ClosedAt):
+		return newProblem("vérifier original_intervention_id : l'origine doit précéder le SAV",
+			"intervention d'origine %d clôturée après le SAV", orig.ID)
+	}
+	return nil
+}
+
+// adjust compares what a changed decision now implies with what the ledger booked for that SAV
+// and returns the adjustment lines (per repairer, ascending id) and claim difference.
+func adjust(in *sb.CloseInput, c sb.SAVCase, a assessment) ([]sb.SAVLine, *sb.Claim, *problem) {
+	implied := a.byRepairer()
+	ids := make([]int64, 0, len(implied)+len(c.BookedByRepairer))
+	for id := range implied {
+		ids = append(ids, id)
+	}
+	for id := range c.BookedByRepairer {
+		if _, ok := implied[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	charge := a.lines[0]
+	var lines []sb.SAVLine
+	for _, id := range ids {
+		diff := implied[id] - c.BookedByRepairer[id]
+		if diff == 0 {
+			continue
+		}
+		if p := checkRepairer(in.Repairers, id, "réparateur à ajuster"); p != nil {
+			return nil, nil, p
+		}
+		l := charge
+		l.RepairerID, l.Type, l.AmountCents = id, sb.LineAdjustment, diff
+		l.DamageCents = c.Decision.DamageCents
+		lines = append(lines, l)
+	}
+	var claim *sb.Claim
+	var now int64
+	policy := c.BookedClaimPolicy
+	if a.claim != nil {
+		now, policy = a.claim.ClaimCents, a.claim.Policy
+	}
+	if diff := now - c.BookedClaimCents; diff != 0 {
+		claim = &sb.Claim{SAVID: c.SAV.ID, RepairerID: a.faulty, Policy: policy, DamageCents: c.Decision.DamageCents,
+			ClaimCents: diff, Adjustment: true}
+		if a.claim != nil {
+			claim.DeductibleCents = a.claim.DeductibleCents
+		}
+	}
+	return lines, claim, nil
+}
