@@ -1,0 +1,362 @@
+package reconcile
+
+import (
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	sb "savbilling"
+	"pgregory.net/rapid"
+)
+
+// world is a random network and an in-memory ledger that does what the store does between
+// closes: it feeds each close the facts not yet booked and remembers what was.
+type world struct {
+	repairers     map[int64]sb.Repairer
+	interventions map[int64]sb.Intervention
+	decisions     map[int64]sb.Decision
+	credits       []sb.Credit
+	overrides     []sb.Override
+
+	booked    map[int64]sb.Period // intervention -> period booked
+	states    map[int64]sb.SAVState
+	savBooked map[int64]map[int64]int64
+	claims    map[int64]int64
+	reported  map[int64]bool
+	plans     map[string]sb.Plan
+	stmtSeq   map[int]map[int64]int
+	invSeq    map[int]int
+	last      sb.Period
+	nextID    int64
+}
+
+func newWorld() *world {
+	return &world{repairers: map[int64]sb.Repairer{}, interventions: map[int64]sb.Intervention{}, decisions: map[int64]sb.Decision{},
+		booked: map[int64]sb.Period{}, states: map[int64]sb.SAVState{}, savBooked: map[int64]map[int64]int64{},
+		claims: map[int64]int64{}, reported: map[int64]bool{}, plans: map[string]sb.Plan{},
+		stmtSeq: map[int]map[int64]int{}, invSeq: map[int]int{}, nextID: 1000}
+}
+
+// month adds a random month of facts to the world.
+func (w *world) month(t *rapid.T, p sb.Period) {
+	start := p.Start(sb.Paris)
+	when := func() time.Time {
+		return start.Add(time.Duration(rapid.IntRange(1, 27*24).Draw(t, "hour")) * time.Hour)
+	}
+	rids := slices.Sorted(maps.Keys(w.repairers))
+	var closed []int64 // earlier closed standard interventions, for SAVs to point at
+	for id, iv := range w.interventions {
+		if iv.Kind == sb.KindStandard && iv.Status == sb.StatusClosed {
+			closed = append(closed, id)
+		}
+	}
+	slices.Sort(closed)
+	n := rapid.IntRange(0, 12).Draw(t, "interventions")
+	for range n {
+		w.nextID++
+		iv := sb.Intervention{ID: w.nextID, RepairerID: rapid.SampledFrom(rids).Draw(t, "repairer"), Kind: sb.KindStandard,
+			Status: rapid.SampledFrom([]string{sb.StatusClosed, sb.StatusClosed, sb.StatusClosed, sb.StatusOpen, sb.StatusCancelled}).Draw(t, "status"),
+			ClosedAt: when()}
+		if rapid.IntRange(0, 9).Draw(t, "late") == 0 {
+			iv.ClosedAt = iv.ClosedAt.AddDate(0, -1, 0) // arrives after its month was closed
+		}
+		if len(closed) > 0 && rapid.IntRange(0, 2).Draw(t, "sav") == 0 {
+			iv.Kind = sb.KindSAV
+			iv.OriginalID = rapid.SampledFrom(closed).Draw(t, "original")
+			if rapid.IntRange(0, 19).Draw(t, "missing") == 0 {
+				iv.OriginalID = 999999
+			}
+		}
+		for k := range rapid.IntRange(0, 3).Draw(t, "ops") {
+			op := sb.Operation{ID: iv.ID*10 + int64(k), InterventionID: iv.ID, CommissionCents: rapid.Int64Range(0, 20000).Draw(t, "commission"),
+				SAVRelated: iv.Kind == sb.KindSAV && rapid.Bool().Draw(t, "related")}
+			op.PriceCents = op.CommissionCents * 3 / 2
+			if rapid.IntRange(0, 40).Draw(t, "negative") == 0 {
+				op.CommissionCents = -op.CommissionCents - 1
+			}
+			iv.Operations = append(iv.Operations, op)
+		}
+		w.interventions[iv.ID] = iv
+		if iv.Kind == sb.KindSAV && rapid.IntRange(0, 4).Draw(t, "decided") > 0 {
+			w.decide(t, iv.ID, iv.ClosedAt.Add(time.Hour))
+		}
+		if iv.Kind == sb.KindSAV && rapid.Bool().Draw(t, "credit") {
+			w.credits = append(w.credits, sb.Credit{ID: int64(len(w.credits) + 1), InterventionID: iv.ID,
+				AmountCents: rapid.Int64Range(0, 3000).Draw(t, "credit amount"), GrantedAt: iv.ClosedAt})
+		}
+	}
+	// Support changes earlier decisions, decides pending SAVs, fixes bad data.
+	for _, id := range slices.Sorted(maps.Keys(w.interventions)) {
+		iv := w.interventions[id]
+		if iv.Kind != sb.KindSAV || iv.ClosedAt.After(start) || rapid.IntRange(0, 3).Draw(t, "change") != 0 {
+			continue
+		}
+		w.decide(t, id, start.Add(time.Hour))
+		if iv.OriginalID == 999999 && rapid.Bool().Draw(t, "fix original") && len(closed) > 0 {
+			iv.OriginalID = closed[0]
+			w.interventions[id] = iv
+		}
+	}
+	for id, iv := range w.interventions {
+		for k, op := range iv.Operations {
+			if op.CommissionCents < 0 && rapid.Bool().Draw(t, "fix op") {
+				iv.Operations[k].CommissionCents = -op.CommissionCents
+			}
+		}
+		w.interventions[id] = iv
+	}
+	for _, r := range rids {
+		if rapid.IntRange(0, 9).Draw(t, "override") == 0 {
+			mode := rapid.SampledFrom([]string{sb.OverrideSpread, sb.OverrideInvoice, "bogus"}).Draw(t, "mode")
+			w.overrides = append(w.overrides, sb.Override{RepairerID: r, Period: p.String(), Mode: mode, Months: rapid.IntRange(0, 5).Draw(t, "months")})
+		}
+		if rapid.IntRange(0, 30).Draw(t, "deactivate") == 0 {
+			rep := w.repairers[r]
+			rep.Active = false
+			w.repairers[r] = rep
+		}
+	}
+}
+
+func (w *world) decide(t *rapid.T, sav int64, at time.Time) {
+	ids := slices.Sorted(maps.Keys(w.repairers))
+	d := sb.Decision{SAVID: sav, DecidedAt: at,
+		Outcome: rapid.SampledFrom([]string{sb.OutcomeConfirmed, sb.OutcomePartial, sb.OutcomeUnconfirmed, sb.OutcomeRejected, "bogus"}).Draw(t, "outcome")}
+	if d.Outcome == sb.OutcomePartial {
+		d.ChargeBP = rapid.IntRange(0, 10000).Draw(t, "bp")
+	}
+	if rapid.IntRange(0, 3).Draw(t, "damaged") == 0 {
+		d.DamageCents = rapid.Int64Range(0, 200000).Draw(t, "damage")
+	}
+	if rapid.IntRange(0, 4).Draw(t, "faulty") == 0 {
+		d.FaultyRepairerID = rapid.SampledFrom(ids).Draw(t, "faulty id")
+	}
+	w.decisions[sav] = d
+}
+
+// input builds the close of p from the world as the store would.
+func (w *world) input(p sb.Period) *sb.CloseInput {
+	in := input(p)
+	in.Repairers = maps.Clone(w.repairers)
+	in.LastClosed = w.last
+	in.LastStatementSeq = maps.Clone(w.stmtSeq[p.Year])
+	if in.LastStatementSeq == nil {
+		in.LastStatementSeq = map[int64]int{}
+	}
+	in.LastInvoiceSeq = w.invSeq[p.Year]
+	caseOf := func(iv sb.Intervention) sb.SAVCase {
+		c := sb.SAVCase{SAV: iv}
+		if d, ok := w.decisions[iv.ID]; ok && d.DecidedAt.Before(in.End) {
+			c.Decision = &d
+		}
+		if o, ok := w.interventions[iv.OriginalID]; ok {
+			o.Operations = nil
+			c.Original = &o
+		}
+		return c
+	}
+	for _, id := range slices.Sorted(maps.Keys(w.interventions)) {
+		iv := w.interventions[id]
+		if iv.Status != sb.StatusClosed || !iv.ClosedAt.Before(in.End) {
+			continue
+		}
+		if _, ok := w.booked[id]; !ok {
+			in.Interventions = append(in.Interventions, iv)
+		}
+		if iv.Kind != sb.KindSAV {
+			continue
+		}
+		st, charged := w.states[id]
+		c := caseOf(iv)
+		if !charged {
+			in.SAVs = append(in.SAVs, c)
+		} else if d := c.Decision; d != nil && (d.Outcome != st.Outcome || d.ChargeBP != st.ChargeBP || d.FaultyRepairerID != st.FaultyRepairerID || d.DamageCents != st.DamageCents) {
+			c.Booked = &st
+			c.BookedByRepairer = maps.Clone(w.savBooked[id])
+			c.BookedClaimCents = w.claims[id]
+			in.Changed = append(in.Changed, c)
+		}
+	}
+	in.Processed = map[int64]sb.SAVState{}
+	for _, c := range w.credits {
+		if !w.reported[c.ID] && c.GrantedAt.Before(in.End) {
+			in.Credits = append(in.Credits, c)
+			if st, ok := w.states[c.InterventionID]; ok {
+				in.Processed[c.InterventionID] = st
+			}
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(w.plans)) {
+		if pl := w.plans[id]; pl.Open() {
+			in.Plans = append(in.Plans, pl)
+		}
+	}
+	slices.SortFunc(in.Plans, func(x, y sb.Plan) int {
+		if c := x.CreatedIn.Index() - y.CreatedIn.Index(); c != 0 {
+			return c
+		}
+		return int(x.RepairerID - y.RepairerID)
+	})
+	for _, o := range w.overrides {
+		if o.Period == p.String() {
+			in.Overrides = append(in.Overrides, o)
+		}
+	}
+	return in
+}
+
+// book applies a close's book to the ledger, checking each fact is booked once.
+func (w *world) book(t *rapid.T, b *sb.Book) {
+	year := b.Period.Year
+	if w.stmtSeq[year] == nil {
+		w.stmtSeq[year] = map[int64]int{}
+	}
+	for _, s := range b.Statements {
+		id := s.Repairer.ID
+		if s.Seq != w.stmtSeq[year][id]+1 {
+			t.Fatalf("%s: statement seq %d after %d: not gapless", s.Number, s.Seq, w.stmtSeq[year][id])
+		}
+		w.stmtSeq[year][id] = s.Seq
+		for _, c := range s.Commissions {
+			if p, ok := w.booked[c.InterventionID]; ok {
+				t.Fatalf("intervention %d booked in %s and again in %s", c.InterventionID, p, b.Period)
+			}
+			w.booked[c.InterventionID] = b.Period
+		}
+		for _, l := range s.SAV {
+			if w.savBooked[l.SAVID] == nil {
+				w.savBooked[l.SAVID] = map[int64]int64{}
+			}
+			w.savBooked[l.SAVID][l.RepairerID] += l.AmountCents
+		}
+	}
+	for _, inv := range b.Invoices {
+		if inv.Seq != w.invSeq[year]+1 {
+			t.Fatalf("%s after %d: invoice numbers not gapless", inv.Number, w.invSeq[year])
+		}
+		w.invSeq[year] = inv.Seq
+	}
+	for _, st := range b.SAVStates {
+		if _, ok := w.states[st.SAVID]; ok && st.FirstPeriod == b.Period {
+			t.Fatalf("SAV %d charged twice", st.SAVID)
+		}
+		w.states[st.SAVID] = st
+	}
+	for _, c := range b.Claims {
+		w.claims[c.SAVID] += c.ClaimCents
+	}
+	for _, g := range b.Goodwill {
+		if w.reported[g.CreditID] {
+			t.Fatalf("credit %d reported twice", g.CreditID)
+		}
+		w.reported[g.CreditID] = true
+	}
+	for _, p := range b.Plans {
+		w.plans[p.ID] = p
+	}
+	w.last = b.Period
+}
+
+// TestPropertyNoCentLost closes random months in a row and checks the invariants of the
+// rulebook at every close: no cent lost, net never negative, each fact booked once, numbers
+// gapless, overflow and installments as the formula says.
+func TestPropertyNoCentLost(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := newWorld()
+		for id := int64(1); id <= int64(rapid.IntRange(2, 6).Draw(t, "repairers")); id++ {
+			r := repairer(id, rapid.SampledFrom([]string{sb.VATStandard, sb.VATFranchise}).Draw(t, "regime"))
+			if rapid.Bool().Draw(t, "own policy") {
+				r.DeductibleCents = ptr(rapid.Int64Range(0, 50000).Draw(t, "deductible"))
+			}
+			w.repairers[id] = r
+		}
+		p := sb.MustPeriod("2026-10")
+		for range rapid.IntRange(1, 8).Draw(t, "months") {
+			w.month(t, p)
+			in := w.input(p)
+			var before int64
+			for _, pl := range in.Plans {
+				before += pl.BalanceCents()
+			}
+			b, err := Close(in)
+			if err != nil {
+				t.Fatalf("close %s: %v", p, err)
+			}
+			var d, o, paid, invoiced, after int64
+			for _, s := range b.Statements {
+				var g, dd, pd int64
+				for _, c := range s.Commissions {
+					g += c.AmountCents
+				}
+				for _, l := range s.SAV {
+					dd += l.AmountCents
+				}
+				for _, l := range s.Installments {
+					pd += l.PaidCents
+					if l.PaidCents > l.DueCents || l.PaidCents < 0 {
+						t.Fatalf("%s: installment %+v", s.Number, l)
+					}
+				}
+				if g != s.GrossCents || dd != s.DeductionsCents || pd != s.InstallmentsCents {
+					t.Fatalf("%s: totals do not add up to the lines", s.Number)
+				}
+				if s.OverflowCents != max(0, dd-g) || s.NetHTCents != max(0, g-dd)-pd || s.NetHTCents < 0 {
+					t.Fatalf("%s: G %d D %d paid %d but O %d net %d", s.Number, g, dd, pd, s.OverflowCents, s.NetHTCents)
+				}
+				if s.NetTTCCents != s.NetHTCents+s.VATCents || (s.Repairer.VATRegime == sb.VATFranchise && s.VATCents != 0) {
+					t.Fatalf("%s: VAT", s.Number)
+				}
+				d += dd
+				o += s.OverflowCents
+				paid += pd
+			}
+			for _, inv := range b.Invoices {
+				var ht int64
+				for _, l := range inv.Lines {
+					ht += l.AmountCents
+					if l.AmountCents <= 0 {
+						t.Fatalf("%s: line %+v", inv.Number, l)
+					}
+				}
+				if ht != inv.HTCents {
+					t.Fatalf("%s: lines %d, HT %d", inv.Number, ht, inv.HTCents)
+				}
+				invoiced += ht
+			}
+			for _, pl := range b.Plans {
+				if pl.BalanceCents() < 0 {
+					t.Fatalf("plan %s balance %d", pl.ID, pl.BalanceCents())
+				}
+				after += pl.BalanceCents()
+			}
+			// charges incurred + balances before = offset + installments paid + invoiced + balances after
+			if lhs, rhs := d+before, (d-o)+paid+invoiced+after; lhs != rhs {
+				t.Fatalf("%s: cents lost: D %d + before %d = %d, but offset %d + paid %d + invoiced %d + after %d = %d",
+					p, d, before, lhs, d-o, paid, invoiced, after, rhs)
+			}
+			tot := b.Totals()
+			if tot.PlanBalancesBeforeCents != before || tot.InvoicedCents != invoiced || tot.DeductionsCents != d {
+				t.Fatalf("%s: Totals disagree with the lines: %+v", p, tot)
+			}
+			w.book(t, b)
+			p = p.Next()
+		}
+		// Every closed, valid intervention ends up booked exactly once.
+		for id, iv := range w.interventions {
+			if iv.Status != sb.StatusClosed || !iv.ClosedAt.Before(w.last.End(sb.Paris)) {
+				if _, ok := w.booked[id]; ok {
+					t.Fatalf("intervention %d (%s) booked", id, iv.Status)
+				}
+				continue
+			}
+			valid := true
+			for _, op := range iv.Operations {
+				valid = valid && op.CommissionCents >= 0
+			}
+			if _, ok := w.booked[id]; ok != valid {
+				t.Fatalf("intervention %d valid=%v booked=%v", id, valid, ok)
+			}
+		}
+	})
+}
