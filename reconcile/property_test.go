@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	sb "savbilling"
 	"pgregory.net/rapid"
+	sb "savbilling"
 )
 
 // world is a random network and an in-memory ledger that does what the store does between
@@ -56,7 +56,7 @@ func (w *world) month(t *rapid.T, p sb.Period) {
 	for range n {
 		w.nextID++
 		iv := sb.Intervention{ID: w.nextID, RepairerID: rapid.SampledFrom(rids).Draw(t, "repairer"), Kind: sb.KindStandard,
-			Status: rapid.SampledFrom([]string{sb.StatusClosed, sb.StatusClosed, sb.StatusClosed, sb.StatusOpen, sb.StatusCancelled}).Draw(t, "status"),
+			Status:   rapid.SampledFrom([]string{sb.StatusClosed, sb.StatusClosed, sb.StatusClosed, sb.StatusOpen, sb.StatusCancelled}).Draw(t, "status"),
 			ClosedAt: when()}
 		if rapid.IntRange(0, 9).Draw(t, "late") == 0 {
 			iv.ClosedAt = iv.ClosedAt.AddDate(0, -1, 0) // arrives after its month was closed

@@ -45,11 +45,15 @@ func TestSAVRules(t *testing.T) {
 	}{
 		{name: "confirmed charges C to the original's repairer",
 			want: map[int64]map[sb.SAVLineType]int64{1: {sb.LineCharge: 4500}}},
-		{name: "partial 50 %", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.Outcome, c.Decision.ChargeBP = sb.OutcomePartial, 5000 },
+		{name: "partial 50 %", edit: func(_ *sb.CloseInput, c *sb.SAVCase) {
+			c.Decision.Outcome, c.Decision.ChargeBP = sb.OutcomePartial, 5000
+		},
 			want: map[int64]map[sb.SAVLineType]int64{1: {sb.LineCharge: 2250}}},
 		{name: "partial 1 bp rounds half away from zero", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.Outcome, c.Decision.ChargeBP = sb.OutcomePartial, 1 },
 			want: map[int64]map[sb.SAVLineType]int64{1: {sb.LineCharge: 0}}},
-		{name: "partial 9999 bp", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.Outcome, c.Decision.ChargeBP = sb.OutcomePartial, 9999 },
+		{name: "partial 9999 bp", edit: func(_ *sb.CloseInput, c *sb.SAVCase) {
+			c.Decision.Outcome, c.Decision.ChargeBP = sb.OutcomePartial, 9999
+		},
 			want: map[int64]map[sb.SAVLineType]int64{1: {sb.LineCharge: 4500}}}, // 4499.55 -> 4500
 		{name: "unconfirmed charges nothing", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.Outcome = sb.OutcomeUnconfirmed },
 			want: map[int64]map[sb.SAVLineType]int64{1: {sb.LineCharge: 0}}},
@@ -85,9 +89,15 @@ func TestSAVRules(t *testing.T) {
 		{name: "original closed after the SAV", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Original.ClosedAt = at("2026-10-20 10:00") }, anomaly: "après le SAV"},
 		{name: "unknown outcome", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.Outcome = "maybe" }, anomaly: "inconnue"},
 		{name: "partial share 0", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.Outcome = sb.OutcomePartial }, anomaly: "hors de 1..9999"},
-		{name: "partial share 10000", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.Outcome, c.Decision.ChargeBP = sb.OutcomePartial, 10000 }, anomaly: "hors de 1..9999"},
-		{name: "damage on unconfirmed", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.Outcome, c.Decision.DamageCents = sb.OutcomeUnconfirmed, 100 }, anomaly: "n'impute rien"},
-		{name: "damage on rejected", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.Outcome, c.Decision.DamageCents = sb.OutcomeRejected, 100 }, anomaly: "n'impute rien"},
+		{name: "partial share 10000", edit: func(_ *sb.CloseInput, c *sb.SAVCase) {
+			c.Decision.Outcome, c.Decision.ChargeBP = sb.OutcomePartial, 10000
+		}, anomaly: "hors de 1..9999"},
+		{name: "damage on unconfirmed", edit: func(_ *sb.CloseInput, c *sb.SAVCase) {
+			c.Decision.Outcome, c.Decision.DamageCents = sb.OutcomeUnconfirmed, 100
+		}, anomaly: "n'impute rien"},
+		{name: "damage on rejected", edit: func(_ *sb.CloseInput, c *sb.SAVCase) {
+			c.Decision.Outcome, c.Decision.DamageCents = sb.OutcomeRejected, 100
+		}, anomaly: "n'impute rien"},
 		{name: "negative damage", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.DamageCents = -1 }, anomaly: "dommage négatif"},
 		{name: "confirmed without corrective operation", edit: func(_ *sb.CloseInput, c *sb.SAVCase) {
 			for i := range c.SAV.Operations {
