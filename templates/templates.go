@@ -1,0 +1,493 @@
+// Package templates holds what the PDF documents print that is not data: every French label and
+// legal mention (texts.toml), the network's default identity (network.toml) and the UTF-8 fonts
+// used for names that the PDF core fonts cannot print (fonts/, DejaVu Sans with its licence).
+//
+// The files are embedded in the binary. A folder given in the configuration overrides them file
+// by file: a texts.toml there replaces the embedded one in full, a fonts/DejaVuSans.ttf there
+// replaces the embedded regular font, and so on. Load checks everything at once (bad TOML, a
+// missing, empty or unknown key, a misspelt placeholder, a file that is not a TrueType font), so
+// that a bad override stops the job at start-up, not in the middle of a close.
+//
+// Texts use named placeholders in braces, « Facture émise par {network} au nom et pour le
+// compte de {repairer} », filled with Fill.
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"savbilling"
+)
+
+//go:embed texts.toml network.toml fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf fonts/LICENSE
+var embedded embed.FS
+
+// The names of the template files, relative to the embedded root or to an override folder.
+const (
+	TextsFile       = "texts.toml"
+	NetworkFile     = "network.toml"
+	FontRegularFile = "fonts/DejaVuSans.ttf"
+	FontBoldFile    = "fonts/DejaVuSans-Bold.ttf"
+	FontLicenseFile = "fonts/LICENSE"
+)
+
+// Set is one loaded, checked set of templates. It is read-only after Load and safe for
+// concurrent use.
+type Set struct {
+	// Texts are the labels and mentions of the documents.
+	Texts Texts
+	// Network is the network's default identity, for the configuration to freeze into the
+	// ledger at close (CloseInput.Issuer). The renderers print Book.Issuer, never this.
+	Network savbilling.Issuer
+	// Fonts are the UTF-8 fonts for documents whose text falls outside cp1252.
+	Fonts Fonts
+	// Overridden lists the files taken from the override folder, in file-name order.
+	Overridden []string
+}
+
+// Fonts holds TrueType font files.
+type Fonts struct {
+	Regular []byte // DejaVu Sans
+	Bold    []byte // DejaVu Sans Bold
+}
+
+// Texts are the contents of texts.toml. Every field is required.
+type Texts struct {
+	Common    Common         `toml:"common"`
+	Party     PartyLabels    `toml:"party"`
+	Statement StatementTexts `toml:"statement"`
+	Invoice   InvoiceTexts   `toml:"invoice"`
+	Outcomes  Outcomes       `toml:"outcomes"`
+	LineTypes LineTypes      `toml:"line_types"`
+}
+
+// Common are the texts shared by every document. The ph tag lists a text's required
+// placeholders, the opt tag its optional ones.
+type Common struct {
+	Draft       string `toml:"draft"`        // the watermark of a dry run
+	DraftNumber string `toml:"draft_number"` // printed where a draft's number would be
+	Page        string `toml:"page" ph:"page,pages"`
+	Continued   string `toml:"continued" ph:"heading"` // a section's heading on the next page
+	NotProvided string `toml:"not_provided"`           // an identity field left empty
+	None        string `toml:"none"`                   // a cell with nothing to show
+	Late        string `toml:"late"`                   // marks a late commission
+	Ellipsis    string `toml:"ellipsis"`               // ends a truncated text
+}
+
+// PartyLabels label the identity fields of the network and the repairers.
+type PartyLabels struct {
+	SIRET      string `toml:"siret" ph:"siret"`
+	SIREN      string `toml:"siren" ph:"siren"`
+	VATNumber  string `toml:"vat_number" ph:"vat"`
+	RepairerID string `toml:"repairer_id" ph:"id"`
+	Email      string `toml:"email" ph:"email"`
+}
+
+// StatementTexts are the texts of the monthly statement (relevé, self-billed invoice).
+type StatementTexts struct {
+	Title              string `toml:"title"`
+	SelfBilling        string `toml:"self_billing" ph:"network,repairer"`
+	SelfBillingMention string `toml:"self_billing_mention"`
+	SellerHeading      string `toml:"seller_heading"`
+	BuyerHeading       string `toml:"buyer_heading"`
+	Number             string `toml:"number" ph:"number"`
+	Date               string `toml:"date" ph:"date"`
+	Period             string `toml:"period" ph:"period"`
+	PaymentDate        string `toml:"payment_date" ph:"date"`
+	RunningHeader      string `toml:"running_header" opt:"number,repairer,period"`
+	Footer             string `toml:"footer" opt:"number,network"`
+
+	CommissionsHeading string `toml:"commissions_heading"`
+	ColIntervention    string `toml:"col_intervention"`
+	ColDate            string `toml:"col_date"`
+	ColCity            string `toml:"col_city"`
+	ColOperations      string `toml:"col_operations"`
+	ColAmountHT        string `toml:"col_amount_ht"`
+	CommissionsTotal   string `toml:"commissions_total"`
+	NoCommissions      string `toml:"no_commissions"`
+
+	SAVHeading     string `toml:"sav_heading"`
+	ColSAV         string `toml:"col_sav"`
+	ColOriginal    string `toml:"col_original"`
+	ColSAVRepairer string `toml:"col_sav_repairer"`
+	ColDecision    string `toml:"col_decision"`
+	ColShare       string `toml:"col_share"`
+	ColCorrective  string `toml:"col_corrective"`
+	ColType        string `toml:"col_type"`
+	ColCharged     string `toml:"col_charged"`
+	SAVTotal       string `toml:"sav_total"`
+	DamageNote     string `toml:"damage_note" ph:"sav,damage"`
+	NoSAV          string `toml:"no_sav"`
+
+	InstallmentsHeading string `toml:"installments_heading"`
+	ColPlan             string `toml:"col_plan"`
+	ColInstallment      string `toml:"col_installment"`
+	ColDue              string `toml:"col_due"`
+	ColPaid             string `toml:"col_paid"`
+	InstallmentOf       string `toml:"installment_of" ph:"n,of"`
+	InstallmentsTotal   string `toml:"installments_total"`
+
+	PlansHeading string `toml:"plans_heading"`
+	PlanTitle    string `toml:"plan_title" ph:"plan,total,n" opt:"period_of"`
+	ColNumber    string `toml:"col_number"`
+	ColPeriod    string `toml:"col_period"`
+	ColScheduled string `toml:"col_scheduled"`
+	ColPlanPaid  string `toml:"col_plan_paid"`
+	ColRemaining string `toml:"col_remaining"`
+	PlanPaid     string `toml:"plan_paid" ph:"amount"`
+	PlanInvoiced string `toml:"plan_invoiced" ph:"amount" opt:"invoice"`
+	PlanBalance  string `toml:"plan_balance" ph:"amount"`
+	PlanClosed   string `toml:"plan_closed" opt:"period_of"`
+
+	TotalsHeading     string `toml:"totals_heading"`
+	TotalGross        string `toml:"total_gross"`
+	TotalDeductions   string `toml:"total_deductions"`
+	TotalOverflow     string `toml:"total_overflow"`
+	TotalSpread       string `toml:"total_spread" ph:"plan"`
+	TotalInvoiced     string `toml:"total_invoiced" ph:"invoice"`
+	TotalInstallments string `toml:"total_installments"`
+	TotalNetHT        string `toml:"total_net_ht"`
+	TotalVAT          string `toml:"total_vat" ph:"rate"`
+	TotalNetTTC       string `toml:"total_net_ttc"`
+	VATFranchise      string `toml:"vat_franchise"`
+	Payment           string `toml:"payment" ph:"date"`
+	NoPayment         string `toml:"no_payment"`
+	OverflowNote      string `toml:"overflow_note" ph:"amount"`
+	InvoiceDraft      string `toml:"invoice_draft"` // names a draft's invoice, which has no number
+}
+
+// InvoiceTexts are the texts of the network's overflow invoice.
+type InvoiceTexts struct {
+	Title         string `toml:"title" ph:"number"`
+	SellerHeading string `toml:"seller_heading"`
+	BuyerHeading  string `toml:"buyer_heading"`
+	IssueDate     string `toml:"issue_date" ph:"date"`
+	DueDate       string `toml:"due_date" ph:"date"`
+	Period        string `toml:"period" ph:"period"`
+	NatureLabel   string `toml:"nature_label"`
+	Nature        string `toml:"nature" opt:"period,period_of"`
+	RunningHeader string `toml:"running_header" opt:"number,repairer"`
+	Footer        string `toml:"footer" opt:"number,network"`
+
+	ColDesignation  string `toml:"col_designation"`
+	ColAmountHT     string `toml:"col_amount_ht"`
+	LineOverflow    string `toml:"line_overflow" ph:"statement"`
+	LinePlanBalance string `toml:"line_plan_balance" ph:"plan"`
+	StatementDraft  string `toml:"statement_draft"` // names a draft's statement, which has no number
+	OverflowDetail  string `toml:"overflow_detail" ph:"deductions,gross,overflow"`
+
+	CoveredHeading string `toml:"covered_heading"`
+	ColSAV         string `toml:"col_sav"`
+	ColOriginal    string `toml:"col_original"`
+	ColSAVRepairer string `toml:"col_sav_repairer"`
+	ColDecision    string `toml:"col_decision"`
+	ColType        string `toml:"col_type"`
+	ColCharged     string `toml:"col_charged"`
+	PlanCovered    string `toml:"plan_covered" ph:"plan" opt:"period_of"`
+
+	TotalHT  string `toml:"total_ht"`
+	TotalVAT string `toml:"total_vat" ph:"rate"`
+	TotalTTC string `toml:"total_ttc"`
+	NetDue   string `toml:"net_due"`
+
+	DueTerms    string `toml:"due_terms" ph:"date" opt:"days"`
+	Penalty     string `toml:"penalty"`
+	Indemnity   string `toml:"indemnity"`
+	LatePayment string `toml:"late_payment" ph:"penalty,indemnity"`
+	NoDiscount  string `toml:"no_discount"`
+	Payment     string `toml:"payment" ph:"iban" opt:"bic,number"`
+}
+
+// Outcomes label support's decisions.
+type Outcomes struct {
+	Confirmed   string `toml:"confirmed"`
+	Partial     string `toml:"partial"`
+	Unconfirmed string `toml:"unconfirmed"`
+	Rejected    string `toml:"rejected"`
+}
+
+// Label returns the label of an outcome code (savbilling.OutcomeConfirmed…), or the code itself
+// when it is not one of the four.
+func (o Outcomes) Label(code string) string {
+	switch code {
+	case savbilling.OutcomeConfirmed:
+		return o.Confirmed
+	case savbilling.OutcomePartial:
+		return o.Partial
+	case savbilling.OutcomeUnconfirmed:
+		return o.Unconfirmed
+	case savbilling.OutcomeRejected:
+		return o.Rejected
+	}
+	return code
+}
+
+// LineTypes label the types of SAV line.
+type LineTypes struct {
+	Charge     string `toml:"charge"`
+	Adjustment string `toml:"adjustment"`
+	Settlement string `toml:"settlement"`
+	Deductible string `toml:"deductible"`
+}
+
+// Label returns the label of a SAV line type, or the type itself when it is unknown.
+func (l LineTypes) Label(t savbilling.SAVLineType) string {
+	switch t {
+	case savbilling.LineCharge:
+		return l.Charge
+	case savbilling.LineAdjustment:
+		return l.Adjustment
+	case savbilling.LineSettlement:
+		return l.Settlement
+	case savbilling.LineDeductible:
+		return l.Deductible
+	}
+	return string(t)
+}
+
+// network is the form of network.toml.
+type network struct {
+	Network struct {
+		Name      string `toml:"name"`
+		LegalForm string `toml:"legal_form"`
+		Address   string `toml:"address"`
+		SIRET     string `toml:"siret"`
+		VATNumber string `toml:"vat_number"`
+		RCS       string `toml:"rcs"`
+		Email     string `toml:"email" optional:"true"`
+		IBAN      string `toml:"iban"`
+		BIC       string `toml:"bic"`
+	} `toml:"network"`
+}
+
+// Load reads the embedded templates, each file replaced by its namesake in overrideDir when
+// there is one ("" means the embedded files only), and checks them all.
+func Load(overrideDir string) (*Set, error) {
+	var over fs.FS
+	if overrideDir != "" {
+		st, err := os.Stat(overrideDir)
+		if err != nil {
+			return nil, fmt.Errorf("templates: override folder: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("templates: override folder %s is not a folder", overrideDir)
+		}
+		over = os.DirFS(overrideDir)
+	}
+	return load(embedded, over, overrideDir)
+}
+
+// load reads each file from over when it has it, else from base. overName names over in errors.
+func load(base, over fs.FS, overName string) (*Set, error) {
+	s := &Set{}
+	read := func(name string) ([]byte, string, error) {
+		if over != nil {
+			data, err := fs.ReadFile(over, name)
+			if err == nil {
+				s.Overridden = append(s.Overridden, name)
+				return data, filepath.Join(overName, filepath.FromSlash(name)), nil
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				return nil, "", fmt.Errorf("templates: %w", err)
+			}
+		}
+		data, err := fs.ReadFile(base, name)
+		if err != nil {
+			return nil, "", fmt.Errorf("templates: embedded %s: %w", name, err)
+		}
+		return data, name + " (embedded)", nil
+	}
+
+	data, where, err := read(TextsFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := decodeStrict(data, where, &s.Texts, "ph"); err != nil {
+		return nil, err
+	}
+
+	if data, where, err = read(NetworkFile); err != nil {
+		return nil, err
+	}
+	var n network
+	if err := decodeStrict(data, where, &n, ""); err != nil {
+		return nil, err
+	}
+	s.Network = savbilling.Issuer{Name: n.Network.Name, LegalForm: n.Network.LegalForm,
+		Address: n.Network.Address, SIRET: n.Network.SIRET, VATNumber: n.Network.VATNumber,
+		RCS: n.Network.RCS, Email: n.Network.Email, IBAN: n.Network.IBAN, BIC: n.Network.BIC}
+
+	for _, f := range []struct {
+		name string
+		dst  *[]byte
+	}{{FontRegularFile, &s.Fonts.Regular}, {FontBoldFile, &s.Fonts.Bold}} {
+		if data, where, err = read(f.name); err != nil {
+			return nil, err
+		}
+		if !isTrueType(data) {
+			return nil, fmt.Errorf("templates: %s: not a TrueType font (.ttf with glyf outlines)", where)
+		}
+		*f.dst = data
+	}
+	slices.Sort(s.Overridden)
+	return s, nil
+}
+
+// isTrueType reports whether data starts like a TrueType font file, the only kind gofpdf embeds.
+func isTrueType(data []byte) bool {
+	return len(data) > 12 && (bytes.HasPrefix(data, []byte{0, 1, 0, 0}) || bytes.HasPrefix(data, []byte("true")))
+}
+
+// decodeStrict decodes TOML data into v (a pointer to a struct of structs of strings) and checks
+// that every string field is defined and not blank (unless tagged optional), that no key is
+// unknown and, when checkPlaceholders, that each text uses its placeholders as its ph (required)
+// and opt (optional) tags say.
+func decodeStrict(data []byte, where string, v any, phTag string) error {
+	md, err := toml.Decode(string(data), v)
+	if err != nil {
+		return fmt.Errorf("templates: %s: %w", where, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return fmt.Errorf("templates: %s: unknown key %s", where, und[0])
+	}
+	var errs []error
+	var walk func(rv reflect.Value, path []string)
+	walk = func(rv reflect.Value, path []string) {
+		rt := rv.Type()
+		for i := range rt.NumField() {
+			sf := rt.Field(i)
+			key := sf.Tag.Get("toml")
+			p := append(slices.Clone(path), key)
+			fv := rv.Field(i)
+			switch fv.Kind() {
+			case reflect.Struct:
+				walk(fv, p)
+			case reflect.String:
+				name := strings.Join(p, ".")
+				if sf.Tag.Get("optional") == "true" {
+					continue
+				}
+				if !md.IsDefined(p...) {
+					errs = append(errs, fmt.Errorf("templates: %s: missing key %s", where, name))
+					continue
+				}
+				if strings.TrimSpace(fv.String()) == "" {
+					errs = append(errs, fmt.Errorf("templates: %s: key %s is empty", where, name))
+					continue
+				}
+				if phTag != "" {
+					if err := checkPlaceholders(fv.String(), sf.Tag.Get("ph"), sf.Tag.Get("opt")); err != nil {
+						errs = append(errs, fmt.Errorf("templates: %s: key %s: %w", where, name, err))
+					}
+				}
+			}
+		}
+	}
+	walk(reflect.ValueOf(v).Elem(), nil)
+	return errors.Join(errs...)
+}
+
+// checkPlaceholders checks that text holds every placeholder of required and no placeholder
+// outside required and optional (both comma-separated lists of names).
+func checkPlaceholders(text, required, optional string) error {
+	allowed := map[string]bool{}
+	var req []string
+	if required != "" {
+		req = strings.Split(required, ",")
+	}
+	for _, n := range req {
+		allowed[n] = true
+	}
+	if optional != "" {
+		for _, n := range strings.Split(optional, ",") {
+			allowed[n] = true
+		}
+	}
+	used := map[string]bool{}
+	rest := text
+	for {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return fmt.Errorf("unclosed « { » in %q", text)
+		}
+		name := rest[i+1 : i+j]
+		if !allowed[name] {
+			names := slices.Sorted(func(yield func(string) bool) {
+				for n := range allowed {
+					if !yield(n) {
+						return
+					}
+				}
+			})
+			if len(names) == 0 {
+				return fmt.Errorf("unknown placeholder {%s}: this text takes none", name)
+			}
+			return fmt.Errorf("unknown placeholder {%s}: this text takes {%s}", name, strings.Join(names, "}, {"))
+		}
+		used[name] = true
+		rest = rest[i+j+1:]
+	}
+	for _, n := range req {
+		if !used[n] {
+			return fmt.Errorf("placeholder {%s} is required", n)
+		}
+	}
+	return nil
+}
+
+// Fill replaces the placeholders of text: Fill("N° {number}", "number", "REL-1-2026-0001").
+// args are name, value pairs; a placeholder without a value is left as written. Load has
+// checked that each text uses only its own placeholders.
+func Fill(text string, args ...string) string {
+	if strings.IndexByte(text, '{') < 0 {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text) + 32)
+	rest := text
+	for {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			break
+		}
+		name := rest[i+1 : i+j]
+		val, ok := "", false
+		for k := 0; k+1 < len(args); k += 2 {
+			if args[k] == name {
+				val, ok = args[k+1], true
+				break
+			}
+		}
+		b.WriteString(rest[:i])
+		if ok {
+			b.WriteString(val)
+		} else {
+			b.WriteString(rest[i : i+j+1])
+		}
+		rest = rest[i+j+1:]
+	}
+	b.WriteString(rest)
+	return b.String()
+}
+
+// Embedded returns the embedded template files, e.g. to copy them into an override folder as a
+// starting point.
+func Embedded() fs.FS { return embedded }
