@@ -1,0 +1,187 @@
+// Package config reads the job's configuration: a TOML file, then the environment, then the
+// command-line flags, each overriding the one before. Every value is checked at start-up and an
+// invalid one is reported by its key, so that a bad configuration stops the job (exit 2) before
+// it touches the database.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	sb "savbilling"
+)
+
+// Config is the whole configuration of a run.
+type Config struct {
+	DB        string   `toml:"db"`        // sqlite:PATH or mysql:DSN
+	Out       string   `toml:"out"`       // the output folder
+	Templates string   `toml:"templates"` // a folder overriding the embedded templates
+	LockWait  Duration `toml:"lock_wait"` // how long a close waits for another run's lock
+	Network   Network  `toml:"network"`   // the network's identity; empty keys keep the template's
+	Rules     Rules    `toml:"rules"`
+	Schedule  Schedule `toml:"schedule"`
+	Source    string   `toml:"-"` // the file read, "" when none
+}
+
+// Network is the [network] table: the network's identity printed on every document.
+type Network struct {
+	Name      string `toml:"name"`
+	LegalForm string `toml:"legal_form"`
+	Address   string `toml:"address"`
+	SIRET     string `toml:"siret"`
+	VATNumber string `toml:"vat_number"`
+	RCS       string `toml:"rcs"`
+	Email     string `toml:"email"`
+	IBAN      string `toml:"iban"`
+	BIC       string `toml:"bic"`
+}
+
+// Rules is the [rules] table: the thresholds of the rulebook (see savbilling.Rules).
+type Rules struct {
+	UmbrellaDeductibleCents   int64 `toml:"umbrella_deductible_cents"`
+	SpreadMaxCents            int64 `toml:"spread_max_cents"`
+	InstallmentStepCents      int64 `toml:"installment_step_cents"`
+	MaxInstallments           int   `toml:"max_installments"`
+	PlanLifetimeFactor        int   `toml:"plan_lifetime_factor"`
+	VATRateBP                 int   `toml:"vat_rate_bp"`
+	StatementPaymentDays      int   `toml:"statement_payment_days"`
+	InvoiceDueDays            int   `toml:"invoice_due_days"`
+	ClaimWindowDays           int   `toml:"claim_window_days"`
+	UnconfirmedMinCreditCents int64 `toml:"unconfirmed_min_credit_cents"`
+}
+
+// Schedule is the [schedule] table of `savbilling schedule`.
+type Schedule struct {
+	Cron        string `toml:"cron"`         // standard 5-field cron spec, or @every/@monthly…
+	TZ          string `toml:"tz"`           // the zone the spec is read in
+	StartPeriod string `toml:"start_period"` // the first period to catch up from, YYYY-MM; "" = first with data
+	Metrics     string `toml:"metrics"`      // a Prometheus textfile to write after each run; "" = none
+}
+
+// Duration is a time.Duration written "30s", "5m" in TOML.
+type Duration struct{ time.Duration }
+
+// UnmarshalText reads a Go duration.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("want a duration such as 30s or 5m: %w", err)
+	}
+	d.Duration = v
+	return nil
+}
+
+// Default returns the configuration used when nothing is set: the embedded SQLite database,
+// output under out/, the rulebook's thresholds, the close at 06:00 on the 1st in Paris.
+func Default() Config {
+	r := sb.DefaultRules()
+	return Config{
+		DB:  "sqlite:savbilling.db",
+		Out: "out",
+		Rules: Rules{r.UmbrellaDeductibleCents, r.SpreadMaxCents, r.InstallmentStepCents, r.MaxInstallments,
+			r.PlanLifetimeFactor, r.VATRateBP, r.StatementPaymentDays, r.InvoiceDueDays, r.ClaimWindowDays,
+			r.UnconfirmedMinCreditCents},
+		Schedule: Schedule{Cron: "0 6 1 * *", TZ: "Europe/Paris"},
+	}
+}
+
+// DefaultFile is the configuration file read when none is named and it exists.
+const DefaultFile = "savbilling.toml"
+
+// Load returns the defaults overridden by the file at path. With path "" it reads DefaultFile
+// when it exists; a named file that does not exist is an error. Unknown keys are errors.
+func Load(path string) (Config, error) {
+	c := Default()
+	named := path != ""
+	if !named {
+		path = DefaultFile
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && !named {
+		return c, c.Validate()
+	}
+	if err != nil {
+		return c, fmt.Errorf("read configuration: %w", err)
+	}
+	md, err := toml.Decode(string(data), &c)
+	if err != nil {
+		return c, fmt.Errorf("configuration %s: %w", path, err)
+	}
+	if un := md.Undecoded(); len(un) > 0 {
+		return c, fmt.Errorf("configuration %s: unknown key %q", path, un[0].String())
+	}
+	c.Source = path
+	return c, c.Validate()
+}
+
+// ApplyEnv overrides the configuration with SAVBILLING_DB, SAVBILLING_OUT and
+// SAVBILLING_TEMPLATES when they are set.
+func (c *Config) ApplyEnv(getenv func(string) string) {
+	for key, dst := range map[string]*string{"SAVBILLING_DB": &c.DB, "SAVBILLING_OUT": &c.Out, "SAVBILLING_TEMPLATES": &c.Templates} {
+		if v := getenv(key); v != "" {
+			*dst = v
+		}
+	}
+}
+
+var (
+	siretRE = regexp.MustCompile(`^[0-9]{14}$`)
+	vatRE   = regexp.MustCompile(`^FR[0-9A-Z]{2}[0-9]{9}$`)
+)
+
+// Validate names the first invalid key.
+func (c Config) Validate() error {
+	switch {
+	case !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "mysql:"):
+		return errors.New(`db: want "sqlite:PATH" or "mysql:DSN"`)
+	case c.DB == "sqlite:" || c.DB == "mysql:":
+		return errors.New("db: the path or DSN after the prefix is empty")
+	case c.Out == "":
+		return errors.New("out: empty output folder")
+	case c.LockWait.Duration < 0:
+		return errors.New("lock_wait: negative")
+	case c.Network.SIRET != "" && !siretRE.MatchString(c.Network.SIRET):
+		return errors.New("network.siret: want 14 digits")
+	case c.Network.VATNumber != "" && !vatRE.MatchString(strings.ReplaceAll(c.Network.VATNumber, " ", "")):
+		return errors.New("network.vat_number: want a French VAT number such as FR52901234567")
+	case c.Schedule.StartPeriod != "":
+		if _, err := sb.ParsePeriod(c.Schedule.StartPeriod); err != nil {
+			return fmt.Errorf("schedule.start_period: %w", err)
+		}
+	}
+	if _, err := time.LoadLocation(c.Schedule.TZ); err != nil || c.Schedule.TZ == "" {
+		return fmt.Errorf("schedule.tz: unknown time zone %q", c.Schedule.TZ)
+	}
+	return c.RulesValue().Validate()
+}
+
+// RulesValue returns the thresholds as the rules take them.
+func (c Config) RulesValue() sb.Rules {
+	r := c.Rules
+	return sb.Rules{UmbrellaDeductibleCents: r.UmbrellaDeductibleCents, SpreadMaxCents: r.SpreadMaxCents,
+		InstallmentStepCents: r.InstallmentStepCents, MaxInstallments: r.MaxInstallments,
+		PlanLifetimeFactor: r.PlanLifetimeFactor, VATRateBP: r.VATRateBP, StatementPaymentDays: r.StatementPaymentDays,
+		InvoiceDueDays: r.InvoiceDueDays, ClaimWindowDays: r.ClaimWindowDays, UnconfirmedMinCreditCents: r.UnconfirmedMinCreditCents}
+}
+
+// Issuer returns the network's identity: def (the templates' network.toml) with every key the
+// configuration sets put over it.
+func (c Config) Issuer(def sb.Issuer) sb.Issuer {
+	n := c.Network
+	for _, f := range []struct {
+		v   string
+		dst *string
+	}{{n.Name, &def.Name}, {n.LegalForm, &def.LegalForm}, {n.Address, &def.Address}, {n.SIRET, &def.SIRET},
+		{n.VATNumber, &def.VATNumber}, {n.RCS, &def.RCS}, {n.Email, &def.Email}, {n.IBAN, &def.IBAN}, {n.BIC, &def.BIC}} {
+		if f.v != "" {
+			*f.dst = f.v
+		}
+	}
+	return def
+}
