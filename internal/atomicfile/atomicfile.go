@@ -1,0 +1,90 @@
+// Package atomicfile writes output files so that a crash never leaves a half-written one: the
+// content goes to a temporary file in the same folder, is synced, then renamed over the target.
+// Folders are created 0750 and files 0640: statements and workbooks are personal data.
+package atomicfile
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Modes of what this package creates.
+const (
+	DirMode  os.FileMode = 0o750
+	FileMode os.FileMode = 0o640
+)
+
+// Written describes a file written: its size and SHA-256 (hex).
+type Written struct {
+	Bytes  int64
+	SHA256 string
+}
+
+// Write creates or replaces path with what fn writes, atomically, and returns its size and hash.
+func Write(path string, fn func(w io.Writer) error) (Written, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, DirMode); err != nil {
+		return Written{}, fmt.Errorf("create %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return Written{}, fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	h := sha256.New()
+	cw := &counter{w: io.MultiWriter(f, h)}
+	if err := fn(cw); err != nil {
+		return Written{}, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Chmod(FileMode); err != nil {
+		return Written{}, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return Written{}, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return Written{}, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return Written{}, fmt.Errorf("write %s: %w", path, err)
+	}
+	ok = true
+	return Written{Bytes: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// Hash returns the size and SHA-256 of an existing file.
+func Hash(path string) (Written, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Written{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return Written{}, fmt.Errorf("hash %s: %w", path, err)
+	}
+	return Written{Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+type counter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

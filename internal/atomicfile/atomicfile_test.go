@@ -1,0 +1,41 @@
+package atomicfile
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWrite(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	p := filepath.Join(dir, "f.txt")
+	w, err := Write(p, func(w io.Writer) error { _, err := io.WriteString(w, "abc"); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Bytes != 3 || w.SHA256 != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" {
+		t.Errorf("written = %+v", w)
+	}
+	if st, _ := os.Stat(p); st.Mode().Perm() != FileMode {
+		t.Errorf("file mode %v", st.Mode().Perm())
+	}
+	if st, _ := os.Stat(dir); st.Mode().Perm() != DirMode {
+		t.Errorf("dir mode %v", st.Mode().Perm())
+	}
+	// A failed write leaves the old file and no temporary behind.
+	_, err = Write(p, func(w io.Writer) error { io.WriteString(w, "partial"); return errors.New("boom") })
+	if err == nil {
+		t.Fatal("error expected")
+	}
+	if b, _ := os.ReadFile(p); string(b) != "abc" {
+		t.Errorf("old content replaced: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+	if h, err := Hash(p); err != nil || h != w {
+		t.Errorf("Hash = %+v, %v", h, err)
+	}
+}
