@@ -1,0 +1,86 @@
+package reports
+
+import (
+	"strconv"
+	"strings"
+
+	"savbilling"
+)
+
+// euroText writes cents the French way for text cells: 1 234,56 € (integer arithmetic only).
+func euroText(cents int64) string {
+	neg := cents < 0
+	u := uint64(cents)
+	if neg {
+		u = uint64(-cents)
+	}
+	digits := strconv.FormatUint(u/100, 10)
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteRune('\u00a0')
+		}
+		b.WriteRune(r)
+	}
+	c := u % 100
+	b.WriteByte(',')
+	b.WriteByte(byte('0' + c/10))
+	b.WriteByte(byte('0' + c%10))
+	b.WriteString("\u00a0€")
+	return b.String()
+}
+
+// decisionLabel prints a decision's outcome in French, or the raw value when unknown.
+func decisionLabel(outcome string) string {
+	switch outcome {
+	case savbilling.OutcomeConfirmed:
+		return "Prise en charge totale"
+	case savbilling.OutcomePartial:
+		return "Prise en charge partielle"
+	case savbilling.OutcomeUnconfirmed:
+		return "SAV non confirmé"
+	case savbilling.OutcomeRejected:
+		return "Pas de SAV"
+	}
+	return outcome
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "oui"
+	}
+	return "non"
+}
+
+// planStatus is ouvert, soldé or facturé.
+func planStatus(p savbilling.Plan) string {
+	switch {
+	case p.Open():
+		return "ouvert"
+	case p.InvoicedCents > 0:
+		return "facturé"
+	default:
+		return "soldé"
+	}
+}
+
+// invoiceLinesText describes the items of an invoice on one line.
+func invoiceLinesText(inv savbilling.Invoice) string {
+	parts := make([]string, 0, len(inv.Lines))
+	for _, l := range inv.Lines {
+		var what string
+		switch l.Kind {
+		case savbilling.InvoiceOverflow:
+			what = "Dépassement SAV " + inv.Period.String()
+		case savbilling.InvoicePlanBalance:
+			what = "Solde de l'échéancier " + l.PlanID
+		default:
+			what = l.Kind
+		}
+		parts = append(parts, what+" : "+euroText(l.AmountCents))
+	}
+	return strings.Join(parts, " ; ")
+}

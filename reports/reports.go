@@ -1,0 +1,223 @@
+// Package reports writes finance's monthly workbook, finance-YYYY-MM.xlsx, from the booked
+// ledger of one closed period (a *savbilling.Book) and nothing else, so that re-rendering a
+// closed period gives the same bytes.
+//
+// # Sheets
+//
+// In this order (the order and names are a contract: finance's macros read them): Synthèse,
+// Relevés, SAV, Échéanciers, Factures, Assurance, Gestes commerciaux, Anomalies, En attente.
+// Row 1 of every sheet holds the headers, in bold, frozen, under an autofilter. The columns that
+// docs/contract.md fixes come first, in its order; the columns after them are extras that may
+// grow (add, never rename or remove).
+//
+//   - Synthèse: a Libellé / Valeur block (period, status, counts, every total of
+//     savbilling.Totals), with Mois précédent and Écart columns when the previous closed
+//     period's totals are given, ending with the check « aucun centime perdu »: D + plan
+//     balances before = offset + installments paid + invoiced + plan balances after, both sides
+//     and « OK » (or « ÉCART … »). On the right, two small tables and their bar charts: the SAV
+//     lines' amounts by city of the SAV intervention (the 14 costliest cities, the others summed
+//     as « (autres villes) »; « (inconnue) » when the SAV's commission is not in this book) and
+//     the 10 repairers with the highest sum of SAV lines (positive sums only).
+//   - Relevés: one row per statement (ID réparateur, Réparateur, N° relevé, Commissions HT,
+//     Déductions SAV, Échéances prélevées, Net HT, TVA, Net TTC, Mis en échéancier, Facturé),
+//     then Régime TVA, Dépassement, N° facture, Émis le, Payable le, Interventions, Lignes SAV.
+//   - SAV: one row per SAV line of every statement, by ascending SAV id (ID SAV, ID intervention
+//     d'origine, ID réparateur SAV, ID réparateur fautif, Décision, Part (%), Commission
+//     corrective HT, Montant imputé HT, Type), then Dommage HT, Ville, Réparateur fautif,
+//     N° relevé. Décision prints the outcome in French: confirmed « Prise en charge totale »,
+//     partial « Prise en charge partielle », unconfirmed « SAV non confirmé », rejected « Pas de
+//     SAV »; any other value is printed raw. Part (%) is ChargeBP / 100 (100 for confirmed, 0
+//     when nothing is charged), format 0.00. Type is savbilling.SAVLineType as is.
+//   - Échéanciers: every plan of the book (open before the close or created by it) with its
+//     state after the close; Prochaine échéance is the next period when the plan is still open;
+//     Statut is « ouvert », « soldé » or « facturé » (closed by invoicing its balance).
+//   - Factures, Assurance, Gestes commerciaux (every customer credit on a SAV, with whether the
+//     network bears it and its cost to the network), Anomalies (Gravité « bloquant » or
+//     « avertissement »), En attente (SAV closed without a decision, with its age in days).
+//
+// # Cells
+//
+// Money is computed in int64 cents; only the cell value is cents / 100 as a float64, formatted
+// MoneyFormat (#,##0.00 €). Ids and counts are numbers (format 0), dates real date cells
+// (dd/mm/yyyy; the close's instant dd/mm/yyyy hh:mm, Paris time), periods text YYYY-MM.
+//
+// Below each table, after one blank row, a totals row: its first cell counts the visible rows
+// ("Total (lignes : n)", SUBTOTAL(103, …)) and each summable amount column holds
+// SUBTOTAL(109, range) over the data rows, so that the totals follow the filters. Every formula
+// also carries its value computed from the ledger in cents, and the workbook asks for a full
+// recalculation on load.
+//
+// # Files
+//
+// Table sheets are written with excelize's StreamWriter (spilling to temporary files), so memory
+// does not grow with the number of rows. The workbook is deterministic: document properties
+// are fixed (creator "savbilling", created and modified = Book.ClosedAt) and the zip archive is
+// written with its parts in a fixed order, each dated Book.ClosedAt. The file is written to a
+// temporary file in the target folder, then renamed; its mode is 0640.
+//
+// A dry run (Book.Draft) writes the same workbook, marked « BROUILLON » in the Synthèse status
+// and in every sheet's printed header; the caller puts it under draft/ (see Path).
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/xuri/excelize/v2"
+
+	"savbilling"
+)
+
+// Creator is the author written in the workbook's document properties.
+const Creator = "savbilling"
+
+// FileMode is the permission of the workbook file.
+const FileMode os.FileMode = 0o640
+
+// FileName returns "finance-YYYY-MM.xlsx" for the period.
+func FileName(p savbilling.Period) string { return "finance-" + p.String() + ".xlsx" }
+
+// Path returns where the workbook of b goes under the output folder out:
+// out/YYYY-MM/finance-YYYY-MM.xlsx, or out/YYYY-MM/draft/finance-YYYY-MM.xlsx for a dry run.
+func Path(out string, b *savbilling.Book) string {
+	dir := filepath.Join(out, b.Period.String())
+	if b.Draft {
+		dir = filepath.Join(dir, "draft")
+	}
+	return filepath.Join(dir, FileName(b.Period))
+}
+
+// Write writes the workbook of b to path (temp file + rename). prev is the previous closed
+// period's totals, nil when none. The folder of path is created when missing.
+func Write(path string, b *savbilling.Book, prev *savbilling.Totals) (err error) {
+	if b == nil {
+		return errors.New("reports: no book")
+	}
+	f, err := build(b, prev)
+	if err != nil {
+		return fmt.Errorf("reports: workbook of %s: %w", b.Period, err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("reports: workbook of %s: %w", b.Period, cerr)
+		}
+	}()
+	if err := writeFile(path, f); err != nil {
+		return fmt.Errorf("reports: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// build assembles the workbook in f.
+func build(b *savbilling.Book, prev *savbilling.Totals) (_ *excelize.File, err error) {
+	f := excelize.NewFile()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+		}
+	}()
+	mod := zipTime(b.ClosedAt)
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newDetZip(w, mod) })
+
+	names := SheetNames()
+	if err := f.SetSheetName("Sheet1", names[0]); err != nil {
+		return nil, err
+	}
+	for _, n := range names[1:] {
+		if _, err := f.NewSheet(n); err != nil {
+			return nil, err
+		}
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	x := newIndex(b)
+	if err := writeSummary(f, st, x, prev); err != nil {
+		return nil, fmt.Errorf("sheet %s: %w", SheetSummary, err)
+	}
+	for _, t := range x.tables() {
+		if err := t.write(f, st, b.Draft); err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", t.sheet, err)
+		}
+	}
+	stamp := b.ClosedAt.UTC().Format("2006-01-02T15:04:05Z")
+	title := "Finance SAV " + b.Period.String()
+	status := "Définitif"
+	if b.Draft {
+		title += " (BROUILLON)"
+		status = "Brouillon"
+	}
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Creator:        Creator,
+		LastModifiedBy: Creator,
+		Created:        stamp,
+		Modified:       stamp,
+		Title:          title,
+		ContentStatus:  status,
+		Language:       "fr-FR",
+	}); err != nil {
+		return nil, err
+	}
+	full := true
+	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
+		return nil, err
+	}
+	f.SetActiveSheet(0)
+	sortContentTypes(f)
+	return f, nil
+}
+
+// sortContentTypes puts the default content types in a fixed order: excelize adds the image
+// ones (when a chart is drawn) from a map, in a different order at each run.
+func sortContentTypes(f *excelize.File) {
+	if f.ContentTypes == nil {
+		return
+	}
+	d := f.ContentTypes.Defaults
+	rank := func(ext string) string {
+		switch ext {
+		case "rels":
+			return "0"
+		case "xml":
+			return "1"
+		}
+		return "2" + ext
+	}
+	sort.SliceStable(d, func(i, j int) bool { return rank(d[i].Extension) < rank(d[j].Extension) })
+}
+
+// writeFile writes f to a temporary file next to path, then renames it to path.
+func writeFile(path string, f *excelize.File) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err = f.Write(tmp); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(FileMode); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

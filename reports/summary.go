@@ -1,0 +1,337 @@
+package reports
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"savbilling"
+)
+
+// summaryRow is one line of the Synthèse block. Money and counts carry the previous period's
+// value when there is one; text rows do not.
+type summaryRow struct {
+	label string
+	kind  kind // kText, kInt, kMoney or kDateTime
+	cur   any  // string, int, int64 cents, time.Time
+	prev  any  // same type as cur; nil when none
+	style int  // a style for the value instead of the kind's
+}
+
+// Columns of the Synthèse sheet's side tables (the charts' data).
+const (
+	cityCol     = "F" // Ville | Montant imputé HT
+	topCol      = "I" // ID réparateur | Réparateur | Montant imputé HT
+	maxCities   = 15  // the city table lists the 14 costliest cities and the rest together
+	topN        = 10
+	otherCities = "(autres villes)"
+)
+
+// noCentLost returns both sides of the rule « no cent is lost »:
+// charges incurred + plan balances before = offset + installments paid + invoiced + balances after.
+func noCentLost(t savbilling.Totals) (left, right int64) {
+	left = t.DeductionsCents + t.PlanBalancesBeforeCents
+	right = t.OffsetCents + t.InstallmentsCents + t.InvoicedCents + t.PlanBalancesAfterCents
+	return left, right
+}
+
+func summaryRows(b *savbilling.Book, prev *savbilling.Totals) []summaryRow {
+	t := b.Totals()
+	var p savbilling.Totals
+	if prev != nil {
+		p = *prev
+	}
+	// pv returns the previous value when there is a previous period.
+	pv := func(v any) any {
+		if prev == nil {
+			return nil
+		}
+		return v
+	}
+	status, closedLabel := "Clôturé", "Clôturé le"
+	if b.Draft {
+		status, closedLabel = "BROUILLON (rien n'est comptabilisé)", "Calculé le"
+	}
+	left, right := noCentLost(t)
+	pLeft, pRight := noCentLost(p)
+	check := "OK"
+	if left != right {
+		check = "ÉCART " + euroText(left-right)
+	}
+	var prevPeriod any
+	if prev != nil {
+		prevPeriod = b.Period.Prev().String()
+	}
+	money := func(label string, cur, prevVal int64) summaryRow {
+		return summaryRow{label: label, kind: kMoney, cur: cur, prev: pv(prevVal)}
+	}
+	count := func(label string, cur, prevVal int) summaryRow {
+		return summaryRow{label: label, kind: kInt, cur: cur, prev: pv(prevVal)}
+	}
+	return []summaryRow{
+		{label: "Période", kind: kText, cur: b.Period.String(), prev: prevPeriod},
+		{label: "Statut", kind: kText, cur: status},
+		{label: closedLabel, kind: kDateTime, cur: b.ClosedAt},
+		count("Relevés", t.Statements, p.Statements),
+		count("Factures", t.Invoices, p.Invoices),
+		count("Anomalies", t.Anomalies, p.Anomalies),
+		count("dont bloquantes", t.Blocking, p.Blocking),
+		count("SAV en attente de décision", t.Pending, p.Pending),
+		money("Commissions HT", t.GrossCents, p.GrossCents),
+		money("Déductions SAV (D)", t.DeductionsCents, p.DeductionsCents),
+		money("dont imputations SAV", t.ChargesCents, p.ChargesCents),
+		money("dont règlements amiables", t.SettlementsCents, p.SettlementsCents),
+		money("dont franchises", t.DeductiblesCents, p.DeductiblesCents),
+		money("dont ajustements", t.AdjustmentsCents, p.AdjustmentsCents),
+		money("Échéances prélevées", t.InstallmentsCents, p.InstallmentsCents),
+		money("Net HT", t.NetCents, p.NetCents),
+		money("TVA", t.VATCents, p.VATCents),
+		money("Net TTC", t.NetTTCCents, p.NetTTCCents),
+		money("Dépassements", t.OverflowCents, p.OverflowCents),
+		money("Mis en échéancier", t.SpreadCents, p.SpreadCents),
+		money("Facturé HT", t.InvoicedCents, p.InvoicedCents),
+		money("Coût des gestes commerciaux (réseau)", t.GoodwillCents, p.GoodwillCents),
+		money("Sinistres déclarés à l'assurance", t.ClaimsCents, p.ClaimsCents),
+		money("Imputé sur les commissions (D − dépassements)", t.OffsetCents, p.OffsetCents),
+		money("Soldes des échéanciers avant clôture", t.PlanBalancesBeforeCents, p.PlanBalancesBeforeCents),
+		money("Soldes des échéanciers après clôture", t.PlanBalancesAfterCents, p.PlanBalancesAfterCents),
+		money("Contrôle : D + soldes avant", left, pLeft),
+		money("Contrôle : imputé + prélevé + facturé + soldes après", right, pRight),
+		{label: "Aucun centime perdu", kind: kText, cur: check, style: -1},
+	}
+}
+
+// writeSummary writes the Synthèse sheet: the block of totals (with the previous period and the
+// difference when prev is set), the two side tables and their charts.
+func writeSummary(f *excelize.File, st *styles, x *index, prev *savbilling.Totals) error {
+	const sh = SheetSummary
+	b := x.b
+	headers := []string{"Libellé", "Valeur"}
+	if prev != nil {
+		headers = append(headers, "Mois précédent", "Écart")
+	}
+	for j, h := range headers {
+		if err := setCell(f, sh, j+1, 1, h, st.header); err != nil {
+			return err
+		}
+	}
+	rows := summaryRows(b, prev)
+	for i, r := range rows {
+		row := i + 2
+		if err := setCell(f, sh, 1, row, r.label, st.text); err != nil {
+			return err
+		}
+		style := r.style
+		if style == -1 {
+			style = st.checkOK
+			if r.cur != "OK" {
+				style = st.checkKO
+			}
+		}
+		if err := setValue(f, st, sh, 2, row, r.kind, r.cur, style); err != nil {
+			return err
+		}
+		if prev == nil || r.prev == nil {
+			continue
+		}
+		if err := setValue(f, st, sh, 3, row, r.kind, r.prev, 0); err != nil {
+			return err
+		}
+		var diff any
+		switch c := r.cur.(type) {
+		case int64:
+			diff = c - r.prev.(int64)
+		case int:
+			diff = c - r.prev.(int)
+		}
+		if diff != nil {
+			if err := setValue(f, st, sh, 4, row, r.kind, diff, 0); err != nil {
+				return err
+			}
+		}
+	}
+	last := len(rows) + 1
+	lastCol := "B"
+	if prev != nil {
+		lastCol = "D"
+	}
+	widths := map[string]float64{"A": 52, "B": 20, "C": 18, "D": 16, "E": 3,
+		"F": 26, "G": 20, "H": 3, "I": 15, "J": 32, "K": 20}
+	for _, c := range []string{"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K"} {
+		if err := f.SetColWidth(sh, c, c, widths[c]); err != nil {
+			return err
+		}
+	}
+	if err := f.SetPanes(sh, frozenHeader()); err != nil {
+		return err
+	}
+	if err := f.AutoFilter(sh, "A1:"+lastCol+strconv.Itoa(last), nil); err != nil {
+		return err
+	}
+	if b.Draft {
+		if err := f.SetHeaderFooter(sh, draftHeader()); err != nil {
+			return err
+		}
+	}
+	return writeCharts(f, st, x)
+}
+
+// cityCost sums the SAV lines' amounts by the city of their SAV intervention, costliest first;
+// beyond maxCities the rest are summed on one line.
+func (x *index) cityCost() (cities []string, cents []int64) {
+	sum := map[string]int64{}
+	for _, r := range x.savLines {
+		l := x.line(r)
+		sum[x.cityOf(l.SAVID)] += l.AmountCents
+	}
+	for c := range sum {
+		cities = append(cities, c)
+	}
+	sort.Slice(cities, func(i, j int) bool {
+		a, b := sum[cities[i]], sum[cities[j]]
+		if a != b {
+			return a > b
+		}
+		return cities[i] < cities[j]
+	})
+	if len(cities) > maxCities {
+		var rest int64
+		for _, c := range cities[maxCities-1:] {
+			rest += sum[c]
+		}
+		cities = append(cities[:maxCities-1:maxCities-1], otherCities)
+		sum[otherCities] = rest
+	}
+	for _, c := range cities {
+		cents = append(cents, sum[c])
+	}
+	return cities, cents
+}
+
+// topRepairers returns the repairers most charged (sum of their SAV lines, positive only), up to
+// topN, most charged first, ties by ascending id.
+func (x *index) topRepairers() (ids []int64, cents []int64) {
+	sum := map[int64]int64{}
+	for _, r := range x.savLines {
+		l := x.line(r)
+		sum[l.RepairerID] += l.AmountCents
+	}
+	for id, v := range sum {
+		if v > 0 {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := sum[ids[i]], sum[ids[j]]
+		if a != b {
+			return a > b
+		}
+		return ids[i] < ids[j]
+	})
+	if len(ids) > topN {
+		ids = ids[:topN]
+	}
+	for _, id := range ids {
+		cents = append(cents, sum[id])
+	}
+	return ids, cents
+}
+
+func writeCharts(f *excelize.File, st *styles, x *index) error {
+	const sh = SheetSummary
+	cities, cityCents := x.cityCost()
+	ids, topCents := x.topRepairers()
+	heads := []struct {
+		col string
+		h   string
+	}{{"F", "Ville"}, {"G", "Montant imputé HT"}, {"I", "ID réparateur"}, {"J", "Réparateur"}, {"K", "Montant imputé HT"}}
+	for _, h := range heads {
+		if err := f.SetCellStr(sh, h.col+"1", h.h); err != nil {
+			return err
+		}
+		if err := f.SetCellStyle(sh, h.col+"1", h.col+"1", st.header); err != nil {
+			return err
+		}
+	}
+	for i, c := range cities {
+		if err := setCell(f, sh, 6, i+2, c, st.text); err != nil {
+			return err
+		}
+		if err := setValue(f, st, sh, 7, i+2, kMoney, cityCents[i], 0); err != nil {
+			return err
+		}
+	}
+	for i, id := range ids {
+		if err := setValue(f, st, sh, 9, i+2, kID, id, 0); err != nil {
+			return err
+		}
+		if err := setCell(f, sh, 10, i+2, x.names[id], st.text); err != nil {
+			return err
+		}
+		if err := setValue(f, st, sh, 11, i+2, kMoney, topCents[i], 0); err != nil {
+			return err
+		}
+	}
+	if len(cities) == 0 {
+		if err := setCell(f, sh, 6, 2, "(aucune ligne SAV ce mois)", st.text); err != nil {
+			return err
+		}
+	} else if err := f.AddChart(sh, "F18", barChart("Coût SAV par ville (montant imputé HT)",
+		"F", "G", len(cities))); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return setCell(f, sh, 9, 2, "(aucun réparateur imputé ce mois)", st.text)
+	}
+	return f.AddChart(sh, "F37", barChart(fmt.Sprintf("Top %d des réparateurs par imputations SAV (HT)", topN),
+		"J", "K", len(ids)))
+}
+
+// barChart is a horizontal bar chart of the Synthèse rows 2…n+1, categories in column cat and
+// values in column val, first row on top.
+func barChart(title, cat, val string, n int) *excelize.Chart {
+	ref := func(col string) string {
+		return fmt.Sprintf("'%s'!$%s$2:$%s$%d", SheetSummary, col, col, n+1)
+	}
+	return &excelize.Chart{
+		Type: excelize.Bar,
+		Series: []excelize.ChartSeries{{
+			Name:       fmt.Sprintf("'%s'!$%s$1", SheetSummary, val),
+			Categories: ref(cat),
+			Values:     ref(val),
+		}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
+		Legend:    excelize.ChartLegend{Position: "none"},
+		Dimension: excelize.ChartDimension{Width: 720, Height: 360},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0 €"}},
+		PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: MoneyFormat}},
+	}
+}
+
+func setCell(f *excelize.File, sheet string, col, row int, v string, style int) error {
+	cell, _ := excelize.CoordinatesToCellName(col, row)
+	if err := f.SetCellStr(sheet, cell, v); err != nil {
+		return err
+	}
+	return f.SetCellStyle(sheet, cell, cell, style)
+}
+
+// setValue writes a raw value as the table writer would (same kinds, same styles).
+func setValue(f *excelize.File, st *styles, sheet string, col, row int, k kind, v any, style int) error {
+	c := cellOf(st, k, v)
+	if c == nil {
+		return nil
+	}
+	cell, _ := excelize.CoordinatesToCellName(col, row)
+	ec := c.(excelize.Cell)
+	if err := f.SetCellValue(sheet, cell, ec.Value); err != nil {
+		return err
+	}
+	if style == 0 {
+		style = ec.StyleID
+	}
+	return f.SetCellStyle(sheet, cell, cell, style)
+}

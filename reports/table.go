@@ -1,0 +1,252 @@
+package reports
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"savbilling"
+)
+
+// kind says how a column's values are given and written.
+type kind int
+
+const (
+	kText     kind = iota // string; "" is a blank cell
+	kID                   // int64 id; 0 is a blank cell
+	kInt                  // int count
+	kMoney                // int64 cents, written as euros with MoneyFormat
+	kPct                  // int basis points, written as a percent (3333 → 33.33)
+	kDate                 // time.Time calendar day (a savbilling.Date); zero is a blank cell
+	kPeriod               // savbilling.Period, written YYYY-MM as text; zero is a blank cell
+	kDateTime             // time.Time instant, written as its Paris wall clock
+)
+
+// column is one column of a table sheet.
+type column struct {
+	header string
+	kind   kind
+	sum    bool // the totals row holds SUBTOTAL(109, …) of this column (kMoney only)
+}
+
+// table is one sheet written with a StreamWriter: row 1 the headers, rows 2… the data, a blank
+// row, then the totals row.
+type table struct {
+	sheet string
+	cols  []column
+	count int // the column counted in the totals row's label (one never blank)
+	n     int // data rows
+	// fill writes the raw values of data row i (0-based) into row, one per column, of the type
+	// the column's kind says.
+	fill func(i int, row []any)
+}
+
+// widthSample is how many data rows the column widths are measured on.
+const widthSample = 1000
+
+// totalsRow returns the row number of the totals row of a table of n data rows, and the last
+// row of the data range (at least 2, so that an empty table still has a valid range).
+func totalsRow(n int) (total, last int) {
+	last = n + 1
+	if last < 2 {
+		last = 2
+	}
+	return last + 2, last
+}
+
+func (t *table) write(f *excelize.File, st *styles, draft bool) error {
+	ncol := len(t.cols)
+	raw := make([]any, ncol)
+	widths := t.measure(raw)
+
+	sw, err := f.NewStreamWriter(t.sheet)
+	if err != nil {
+		return err
+	}
+	for j, w := range widths {
+		if err := sw.SetColWidth(j+1, j+1, w); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(frozenHeader()); err != nil {
+		return err
+	}
+	out := make([]any, ncol)
+	for j, c := range t.cols {
+		out[j] = excelize.Cell{StyleID: st.header, Value: c.header}
+	}
+	if err := sw.SetRow("A1", out); err != nil {
+		return err
+	}
+	sums := make([]int64, ncol)
+	for i := 0; i < t.n; i++ {
+		clear(raw)
+		t.fill(i, raw)
+		for j, c := range t.cols {
+			out[j] = cellOf(st, c.kind, raw[j])
+			if c.sum {
+				sums[j] += raw[j].(int64)
+			}
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(i+2), out); err != nil {
+			return fmt.Errorf("sheet %s row %d: %w", t.sheet, i+2, err)
+		}
+	}
+	totRow, last := totalsRow(t.n)
+	clear(out)
+	countCol, _ := excelize.ColumnNumberToName(t.count + 1)
+	out[0] = excelize.Cell{
+		StyleID: st.totalLabel,
+		Formula: fmt.Sprintf(`"Total (lignes : "&SUBTOTAL(103,%s2:%s%d)&")"`, countCol, countCol, last),
+		Value:   fmt.Sprintf("Total (lignes : %d)", t.n),
+	}
+	for j, c := range t.cols {
+		if !c.sum {
+			continue
+		}
+		name, _ := excelize.ColumnNumberToName(j + 1)
+		out[j] = excelize.Cell{
+			StyleID: st.totalMoney,
+			Formula: fmt.Sprintf("SUBTOTAL(109,%s2:%s%d)", name, name, last),
+			Value:   euros(sums[j]),
+		}
+	}
+	if err := sw.SetRow("A"+strconv.Itoa(totRow), out); err != nil {
+		return err
+	}
+	lastCol, _ := excelize.ColumnNumberToName(ncol)
+	// The worksheet the stream writer holds is the one AutoFilter and SetHeaderFooter change;
+	// the stream writes those parts at Flush.
+	if err := f.AutoFilter(t.sheet, fmt.Sprintf("A1:%s%d", lastCol, last), nil); err != nil {
+		return err
+	}
+	if draft {
+		if err := f.SetHeaderFooter(t.sheet, draftHeader()); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// measure sizes the columns on the header and the first widthSample rows.
+func (t *table) measure(raw []any) []float64 {
+	chars := make([]int, len(t.cols))
+	for j, c := range t.cols {
+		chars[j] = utf8.RuneCountInString(c.header) + 3 // room for the filter button
+	}
+	for i := 0; i < t.n && i < widthSample; i++ {
+		clear(raw)
+		t.fill(i, raw)
+		for j, c := range t.cols {
+			chars[j] = max(chars[j], displayLen(c.kind, raw[j]))
+		}
+	}
+	w := make([]float64, len(t.cols))
+	for j := range chars {
+		w[j] = min(60, max(8, float64(chars[j])*1.1+1))
+	}
+	return w
+}
+
+func displayLen(k kind, v any) int {
+	switch k {
+	case kText:
+		s, _ := v.(string)
+		return utf8.RuneCountInString(s)
+	case kID:
+		id, _ := v.(int64)
+		return len(strconv.FormatInt(id, 10))
+	case kInt:
+		n, _ := v.(int)
+		return len(strconv.Itoa(n))
+	case kMoney:
+		c, _ := v.(int64)
+		return utf8.RuneCountInString(euroText(c))
+	case kPct:
+		return 6
+	case kDate, kPeriod:
+		return 10
+	case kDateTime:
+		return 16
+	}
+	return 8
+}
+
+// cellOf turns a raw value into the cell written, nil for a blank cell.
+func cellOf(st *styles, k kind, v any) any {
+	switch k {
+	case kText:
+		s, _ := v.(string)
+		if s == "" {
+			return nil
+		}
+		return excelize.Cell{StyleID: st.text, Value: s}
+	case kID:
+		id, _ := v.(int64)
+		if id == 0 {
+			return nil
+		}
+		return excelize.Cell{StyleID: st.id, Value: id}
+	case kInt:
+		n, _ := v.(int)
+		return excelize.Cell{StyleID: st.integer, Value: n}
+	case kMoney:
+		c, _ := v.(int64)
+		return excelize.Cell{StyleID: st.money, Value: euros(c)}
+	case kPct:
+		bp, _ := v.(int)
+		return excelize.Cell{StyleID: st.pct, Value: percent(bp)}
+	case kDate:
+		d, _ := v.(time.Time)
+		if d.IsZero() {
+			return nil
+		}
+		return excelize.Cell{StyleID: st.date, Value: d}
+	case kPeriod:
+		p, _ := v.(savbilling.Period)
+		if p.IsZero() {
+			return nil
+		}
+		return excelize.Cell{StyleID: st.text, Value: p.String()}
+	case kDateTime:
+		t, _ := v.(time.Time)
+		if t.IsZero() {
+			return nil
+		}
+		return excelize.Cell{StyleID: st.dateTime, Value: wallClock(t)}
+	}
+	return nil
+}
+
+// euros is the cell value of an amount in cents: the only place where money becomes a float.
+func euros(cents int64) float64 { return float64(cents) / 100 }
+
+// percent is the cell value of a share in basis points.
+func percent(bp int) float64 { return float64(bp) / 100 }
+
+// wallClock returns instant t as its Paris wall clock in UTC, the form in which an Excel serial
+// date-time holds it.
+func wallClock(t time.Time) time.Time {
+	p := t.In(savbilling.Paris)
+	return time.Date(p.Year(), p.Month(), p.Day(), p.Hour(), p.Minute(), p.Second(), 0, time.UTC)
+}
+
+func frozenHeader() *excelize.Panes {
+	return &excelize.Panes{
+		Freeze:      true,
+		YSplit:      1,
+		TopLeftCell: "A2",
+		ActivePane:  "bottomLeft",
+		Selection:   []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	}
+}
+
+func draftHeader() *excelize.HeaderFooterOptions {
+	return &excelize.HeaderFooterOptions{
+		OddHeader: `&C&"-,Bold"BROUILLON`,
+		OddFooter: `&L&A&R&P / &N`,
+	}
+}
