@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	sb "savbilling"
+	"savbilling/frfmt"
+	"savbilling/job"
+	"savbilling/store"
+)
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	c := newFlags("migrate", stderr)
+	cfg, err := c.parse(args, getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(stdout, "migrated %s\n", store.Redact(cfg.DB))
+	return nil
+}
+
+func periodFlag(c *common) *string {
+	return c.fs.String("period", "", "the period, YYYY-MM")
+}
+
+func parsePeriod(s string) (sb.Period, error) {
+	if s == "" {
+		return sb.Period{}, usagef("--period YYYY-MM is required")
+	}
+	p, err := sb.ParsePeriod(s)
+	if err != nil {
+		return p, usageError{err}
+	}
+	return p, nil
+}
+
+func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, now func() time.Time) error {
+	c := newFlags("close", stderr)
+	period := periodFlag(c)
+	dry := c.fs.Bool("dry-run", false, "compute and write drafts under DIR/YYYY-MM/draft/, book nothing")
+	cfg, err := c.parse(args, getenv)
+	if err != nil {
+		return err
+	}
+	p, err := parsePeriod(*period)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(c.logFormat, stderr)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	j, err := newJob(cfg, db, log)
+	if err != nil {
+		return err
+	}
+	res, err := j.Close(ctx, p, now(), *dry)
+	if err != nil {
+		return err
+	}
+	report(stdout, res)
+	return nil
+}
+
+func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	c := newFlags("render", stderr)
+	period := periodFlag(c)
+	cfg, err := c.parse(args, getenv)
+	if err != nil {
+		return err
+	}
+	p, err := parsePeriod(*period)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(c.logFormat, stderr)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	j, err := newJob(cfg, db, log)
+	if err != nil {
+		return err
+	}
+	res, err := j.Render(ctx, p)
+	if err != nil {
+		return err
+	}
+	report(stdout, res)
+	return nil
+}
+
+// report prints what a close or render did, for the operator.
+func report(w io.Writer, res *job.Result) {
+	if res.AlreadyClosed {
+		fmt.Fprintf(w, "%s was already closed: nothing changed (outputs in %s; `savbilling render --period %s` rewrites them)\n", res.Period, res.Dir, res.Period)
+		return
+	}
+	verb := "closed"
+	switch {
+	case res.DryRun:
+		verb = "dry run of"
+	case res.Manifest != nil && res.Stages.Book == 0:
+		verb = "rendered"
+	}
+	m := res.Manifest
+	fmt.Fprintf(w, "%s %s: %d statements, %d invoices, %d anomalies, %d pending SAV\n", verb, res.Period, m.Statements, m.Invoices, m.Exceptions, m.Pending)
+	t := m.Totals
+	fmt.Fprintf(w, "  commissions %s, SAV deductions %s, installments %s, net HT %s, VAT %s, spread %s, invoiced %s\n",
+		frfmt.FormatEUR(t.GrossCents), frfmt.FormatEUR(t.DeductionsCents), frfmt.FormatEUR(t.InstallmentsCents),
+		frfmt.FormatEUR(t.NetCents), frfmt.FormatEUR(t.VATCents), frfmt.FormatEUR(t.SpreadCents), frfmt.FormatEUR(t.InvoicedCents))
+	fmt.Fprintf(w, "  %d files in %s (manifest.json)\n", len(m.Files), res.Dir)
+	if len(res.Missing) > 0 {
+		fmt.Fprintf(w, "  NOT produced: %s\n", strings.Join(res.Missing, "; "))
+	}
+}

@@ -1,0 +1,123 @@
+// Command savbilling is the monthly SAV billing job: it books the SAV charges of a month against
+// the repairers' commissions, writes their PDF statements and the finance workbook.
+//
+//	savbilling migrate  [--db DB]
+//	savbilling close    --period YYYY-MM [--db DB] [--out DIR] [--dry-run] [--lock-wait 30s]
+//	savbilling render   --period YYYY-MM [--db DB] [--out DIR]
+//	savbilling schedule [--cron "0 6 1 * *"] [--tz Europe/Paris] [--db DB] [--out DIR]
+//	savbilling demo     [--db DB] [--out DIR]
+//
+// Exit codes: 0 done, 1 failed (nothing half-written), 2 bad usage or configuration, 3 another
+// run holds the lock, 4 the period cannot be closed yet.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"savbilling/job"
+	"savbilling/store"
+)
+
+// Exit codes of the contract.
+const (
+	exitOK       = 0
+	exitFailed   = 1
+	exitUsage    = 2
+	exitLocked   = 3
+	exitNotReady = 4
+)
+
+// usageError is bad usage or configuration: exit 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, time.Now))
+}
+
+// run is the whole command, with its edges (arguments, streams, environment, clock) injected.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, now func() time.Time) int {
+	err := dispatch(ctx, args, stdout, stderr, getenv, now)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "savbilling: %v\n", err)
+	return exitCode(err)
+}
+
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.Is(err, store.ErrLocked):
+		return exitLocked
+	case errors.Is(err, job.ErrNotReady):
+		return exitNotReady
+	}
+	return exitFailed
+}
+
+const usage = `usage:
+  savbilling migrate  [--db DB]
+  savbilling close    --period YYYY-MM [--db DB] [--out DIR] [--dry-run] [--lock-wait DURATION]
+  savbilling render   --period YYYY-MM [--db DB] [--out DIR]
+  savbilling schedule [--cron "0 6 1 * *"] [--tz Europe/Paris] [--db DB] [--out DIR]
+  savbilling demo     [--db DB] [--out DIR]
+  savbilling seed     --repairers N --interventions M --months K [--seed S] [--db DB]
+
+Every command also takes --config FILE (default savbilling.toml when present), --templates DIR
+and --log-format text|json. DB is sqlite:PATH (default sqlite:savbilling.db) or mysql:DSN;
+SAVBILLING_DB, SAVBILLING_OUT and SAVBILLING_CONFIG set them from the environment.`
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, now func() time.Time) error {
+	if len(args) == 0 {
+		return usagef("no command\n%s", usage)
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "migrate":
+		return cmdMigrate(ctx, rest, stdout, stderr, getenv)
+	case "close":
+		return cmdClose(ctx, rest, stdout, stderr, getenv, now)
+	case "render":
+		return cmdRender(ctx, rest, stdout, stderr, getenv)
+	case "schedule":
+		return cmdSchedule(ctx, rest, stdout, stderr, getenv, now)
+	case "demo":
+		return cmdDemo(ctx, rest, stdout, stderr, getenv, now)
+	case "seed":
+		return cmdSeed(ctx, rest, stdout, stderr, getenv)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return usagef("unknown command %q\n%s", cmd, usage)
+}
+
+// newLogger returns the run's logger on stderr.
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, usagef("--log-format: want text or json, got %q", format)
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"savbilling/config"
+	"savbilling/invoices"
+	"savbilling/job"
+	"savbilling/store"
+	"savbilling/templates"
+)
+
+// common are the flags every command takes.
+type common struct {
+	fs        *flag.FlagSet
+	config    string
+	db        string
+	out       string
+	templates string
+	logFormat string
+	lockWait  time.Duration
+}
+
+func newFlags(name string, stderr io.Writer) *common {
+	c := &common{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+	c.fs.SetOutput(stderr)
+	c.fs.StringVar(&c.config, "config", "", "configuration file (default savbilling.toml when present, or $SAVBILLING_CONFIG)")
+	c.fs.StringVar(&c.db, "db", "", "database: sqlite:PATH or mysql:DSN (default sqlite:savbilling.db, or $SAVBILLING_DB)")
+	c.fs.StringVar(&c.out, "out", "", "output folder (default out, or $SAVBILLING_OUT)")
+	c.fs.StringVar(&c.templates, "templates", "", "folder overriding the embedded templates")
+	c.fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	c.fs.DurationVar(&c.lockWait, "lock-wait", 0, "wait this long for another run's lock instead of exiting 3")
+	return c
+}
+
+// parse reads the flags, then the configuration: file, environment, flags, in that order of
+// precedence (flags win).
+func (c *common) parse(args []string, getenv func(string) string) (config.Config, error) {
+	if err := c.fs.Parse(args); err != nil {
+		return config.Config{}, usageError{err}
+	}
+	if c.fs.NArg() > 0 {
+		return config.Config{}, usagef("unexpected argument %q", c.fs.Arg(0))
+	}
+	path := c.config
+	if path == "" {
+		path = getenv("SAVBILLING_CONFIG")
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return cfg, usageError{err}
+	}
+	cfg.ApplyEnv(getenv)
+	set := map[string]bool{}
+	c.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["db"] {
+		cfg.DB = c.db
+	}
+	if set["out"] {
+		cfg.Out = c.out
+	}
+	if set["templates"] {
+		cfg.Templates = c.templates
+	}
+	if set["lock-wait"] {
+		cfg.LockWait.Duration = c.lockWait
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, usageError{err}
+	}
+	return cfg, nil
+}
+
+// fsSet reports whether the flag was given on the command line.
+func (c *common) fsSet(name string) bool {
+	set := false
+	c.fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// openDB opens and migrates the configured database.
+func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate %s: %w", store.Redact(cfg.DB), err)
+	}
+	return db, nil
+}
+
+// newJob builds the job: templates, renderers, the network's identity and the rules.
+func newJob(cfg config.Config, db *store.DB, log *slog.Logger) (*job.Job, error) {
+	set, err := templates.Load(cfg.Templates)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("templates: %w", err)}
+	}
+	return &job.Job{
+		DB: db, Out: cfg.Out, Issuer: cfg.Issuer(set.Network), Rules: cfg.RulesValue(), LockWait: cfg.LockWait.Duration,
+		Renderers: []job.Renderer{job.PDF(invoices.New(set)), job.Workbook()},
+		Log:       log,
+	}, nil
+}

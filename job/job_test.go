@@ -1,0 +1,262 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	sb "savbilling"
+	"savbilling/internal/dbtest"
+	"savbilling/sample"
+	"savbilling/store"
+)
+
+// ledgerText is a Renderer that writes the book as text: the job's tests check the orchestration
+// without depending on the PDF and workbook renderers.
+type ledgerText struct{}
+
+func (ledgerText) Name() string { return "ledger-text" }
+
+func (ledgerText) Render(_ context.Context, dir string, b *sb.Book, prev *sb.Totals) ([]File, error) {
+	var sb strings.Builder
+	for _, s := range b.Statements {
+		fmt.Fprintf(&sb, "%s %d G=%d D=%d net=%d vat=%d ttc=%d\n", s.Number, s.Repairer.ID, s.GrossCents, s.DeductionsCents, s.NetHTCents, s.VATCents, s.NetTTCCents)
+	}
+	if prev != nil {
+		fmt.Fprintf(&sb, "previous gross %d\n", prev.GrossCents)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "ledger.txt"), []byte(sb.String()), 0o640); err != nil {
+		return nil, err
+	}
+	return []File{{Path: "ledger.txt", Bytes: int64(sb.Len())}}, nil
+}
+
+var (
+	sep = sb.MustPeriod("2026-09")
+	oct = sb.MustPeriod("2026-10")
+	nov = sb.MustPeriod("2026-11")
+	// now is a run on 2 December 2026: September to November have ended.
+	now = time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+)
+
+func newJob(t *testing.T, db *store.DB) *Job {
+	return &Job{DB: db, Out: t.TempDir(), Rules: sb.DefaultRules(), Issuer: sb.Issuer{Name: "Réseau"}, Renderers: []Renderer{ledgerText{}}}
+}
+
+func setup(t *testing.T, e dbtest.Engine) (*Job, *store.DB) {
+	db := dbtest.Open(t, e)
+	if err := db.InsertSource(context.Background(), sample.WorkedExample()); err != nil {
+		t.Fatal(err)
+	}
+	return newJob(t, db), db
+}
+
+func mustClose(t *testing.T, j *Job, p sb.Period) *Result {
+	t.Helper()
+	res, err := j.Close(context.Background(), p, now, false)
+	if err != nil {
+		t.Fatalf("close %s: %v", p, err)
+	}
+	return res
+}
+
+func TestCloseWorkedExample(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			j, _ := setup(t, e)
+			mustClose(t, j, sep)
+			res := mustClose(t, j, oct)
+			got, err := os.ReadFile(filepath.Join(res.Dir, "ledger.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "REL-1-2026-0002 1 G=12500 D=4500 net=8000 vat=1600 ttc=9600\n" +
+				"REL-2-2026-0001 2 G=6500 D=0 net=6500 vat=0 ttc=6500\n" +
+				"previous gross 5000\n"
+			if diff := cmp.Diff(want, string(got)); diff != "" {
+				t.Errorf("booked October (-want +got):\n%s", diff)
+			}
+			m, err := ReadManifest(res.Dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantM := ManifestTotals{GrossCents: 19000, DeductionsCents: 4500, NetCents: 14500, VATCents: 1600}
+			if diff := cmp.Diff(wantM, m.Totals); diff != "" {
+				t.Errorf("manifest totals (-want +got):\n%s", diff)
+			}
+			if m.Period != "2026-10" || m.Statements != 2 || m.ClosedAt != "2026-12-02T06:00:00Z" || len(m.Files) != 1 {
+				t.Errorf("manifest = %+v", m)
+			}
+			if len(res.Missing) != 2 {
+				t.Errorf("the job must say which documents it did not produce: %q", res.Missing)
+			}
+		})
+	}
+}
+
+func TestCloseTwiceChangesNothing(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			j, db := setup(t, e)
+			mustClose(t, j, sep)
+			first := mustClose(t, j, oct)
+			before, _ := db.LoadBook(context.Background(), oct)
+			manifest, _ := os.ReadFile(filepath.Join(first.Dir, ManifestFile))
+			again := mustClose(t, j, oct)
+			if !again.AlreadyClosed {
+				t.Fatalf("second close of %s not reported as already closed", oct)
+			}
+			after, _ := db.LoadBook(context.Background(), oct)
+			if diff := cmp.Diff(before, after); diff != "" {
+				t.Errorf("ledger changed (-before +after):\n%s", diff)
+			}
+			if m2, _ := os.ReadFile(filepath.Join(first.Dir, ManifestFile)); string(m2) != string(manifest) {
+				t.Errorf("manifest rewritten")
+			}
+		})
+	}
+}
+
+func TestNotReady(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			j, _ := setup(t, e)
+			ctx := context.Background()
+			if _, err := j.Close(ctx, sb.MustPeriod("2026-12"), now, false); !errors.Is(err, ErrNotReady) {
+				t.Errorf("a period not ended: err = %v, want ErrNotReady", err)
+			}
+			mustClose(t, j, sep)
+			if _, err := j.Close(ctx, nov, now, false); !errors.Is(err, ErrNotReady) || !strings.Contains(err.Error(), "2026-10 is still open") {
+				t.Errorf("previous period open: err = %v", err)
+			}
+			if _, err := j.Close(ctx, sb.MustPeriod("2026-08"), now, false); !errors.Is(err, ErrNotReady) {
+				t.Errorf("a period before the first closed one: err = %v", err)
+			}
+		})
+	}
+}
+
+func TestDryRunBooksNothing(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			j, db := setup(t, e)
+			ctx := context.Background()
+			res, err := j.Close(ctx, sep, now, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Book.Draft || res.Book.Statements[0].Number != "" || !strings.HasSuffix(res.Dir, "/2026-09/draft") {
+				t.Errorf("dry run: draft %v, number %q, dir %s", res.Book.Draft, res.Book.Statements[0].Number, res.Dir)
+			}
+			if m, err := ReadManifest(res.Dir); err != nil || !m.DryRun || m.Totals.GrossCents != 5000 {
+				t.Errorf("draft manifest = %+v, %v", m, err)
+			}
+			if closed, _ := db.ClosedPeriods(ctx); len(closed) != 0 {
+				t.Fatalf("a dry run closed %v", closed)
+			}
+			real := mustClose(t, j, sep)
+			if n := real.Book.Statements[0].Number; n != "REL-1-2026-0001" {
+				t.Errorf("the dry run consumed a number: first real statement is %s", n)
+			}
+		})
+	}
+}
+
+func TestInterruptedCloseBooksNothing(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			j, db := setup(t, e)
+			ctx := context.Background()
+			j.beforeCommit = func() error { return errors.New("killed before commit") }
+			if _, err := j.Close(ctx, sep, now, false); err == nil {
+				t.Fatal("close must fail")
+			}
+			if closed, _ := db.ClosedPeriods(ctx); len(closed) != 0 {
+				t.Fatalf("an interrupted close left closed periods %v", closed)
+			}
+			if _, err := os.Stat(filepath.Join(j.Out, "2026-09")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("an interrupted close wrote outputs: %v", err)
+			}
+			j.beforeCommit = nil
+			if n := mustClose(t, j, sep).Book.Statements[0].Number; n != "REL-1-2026-0001" {
+				t.Errorf("numbers after an interrupted close start at %s", n)
+			}
+		})
+	}
+}
+
+func TestLockedExits3(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			j, _ := setup(t, e)
+			other, err := store.Open(context.Background(), e.DB) // another process
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			inside, release := make(chan struct{}), make(chan struct{})
+			done := make(chan error)
+			go func() {
+				done <- other.WithCloseLock(context.Background(), 0, func(ctx context.Context, tx *store.Tx) error {
+					close(inside)
+					<-release
+					return nil
+				})
+			}()
+			<-inside
+			_, err = j.Close(context.Background(), sep, now, false)
+			close(release)
+			if !errors.Is(err, store.ErrLocked) {
+				t.Errorf("close while locked: err = %v, want ErrLocked", err)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			j.LockWait = 5 * time.Second
+			mustClose(t, j, sep)
+		})
+	}
+}
+
+// Bad data is held, listed, and booked by the first close after it is fixed; a decision changed
+// after its charge is booked as an adjustment.
+func TestFixesAndChangesAreBookedLater(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			j, db := setup(t, e)
+			ctx := context.Background()
+			must := func(q string, args ...any) {
+				if err := db.Exec(ctx, q, args...); err != nil {
+					t.Fatal(err)
+				}
+			}
+			must("UPDATE intervention_operations SET commission_cents = -5500 WHERE intervention_id = 102")
+			mustClose(t, j, sep)
+			res := mustClose(t, j, oct)
+			if len(res.Book.Anomalies) != 1 || res.Book.Anomalies[0].Item != "intervention 102" || res.Book.StatementOf(1).GrossCents != 7000 {
+				t.Fatalf("October: anomalies %+v, R1 gross %d", res.Book.Anomalies, res.Book.StatementOf(1).GrossCents)
+			}
+			must("UPDATE intervention_operations SET commission_cents = 5500 WHERE intervention_id = 102")
+			must("UPDATE sav_decisions SET outcome = 'partial', charge_bp = 5000, decided_at = '2026-11-03 10:00:00' WHERE intervention_id = 201")
+			res = mustClose(t, j, nov)
+			s := res.Book.StatementOf(1)
+			if len(s.Commissions) != 1 || s.Commissions[0].InterventionID != 102 || !s.Commissions[0].Late || s.Commissions[0].AmountCents != 5500 {
+				t.Errorf("fixed intervention 102 not booked late in November: %+v", s.Commissions)
+			}
+			want := []sb.SAVLine{{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, RepairerID: 1, Type: sb.LineAdjustment,
+				Outcome: sb.OutcomePartial, ChargeBP: 5000, CorrectiveCents: 4500, AmountCents: -2250}}
+			if diff := cmp.Diff(want, s.SAV); diff != "" {
+				t.Errorf("November adjustment (-want +got):\n%s", diff)
+			}
+			if s.NetHTCents != 5500+2250 || len(res.Book.Anomalies) != 0 {
+				t.Errorf("November net %d, anomalies %+v", s.NetHTCents, res.Book.Anomalies)
+			}
+		})
+	}
+}

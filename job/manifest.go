@@ -1,0 +1,81 @@
+package job
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	sb "savbilling"
+	"savbilling/internal/atomicfile"
+)
+
+// ManifestFile is the name of the manifest in a period's folder.
+const ManifestFile = "manifest.json"
+
+// Manifest is manifest.json: what a period's close produced, for the systems downstream.
+type Manifest struct {
+	Period     string         `json:"period"`
+	ClosedAt   string         `json:"closed_at"`
+	DryRun     bool           `json:"dry_run,omitempty"`
+	Statements int            `json:"statements"`
+	Invoices   int            `json:"invoices"`
+	Exceptions int            `json:"exceptions"`
+	Pending    int            `json:"pending"`
+	Totals     ManifestTotals `json:"totals"`
+	Files      []File         `json:"files"`
+}
+
+// ManifestTotals are the period's totals in cents.
+type ManifestTotals struct {
+	GrossCents        int64 `json:"gross_cents"`
+	DeductionsCents   int64 `json:"deductions_cents"`
+	InstallmentsCents int64 `json:"installments_cents"`
+	NetCents          int64 `json:"net_cents"`
+	VATCents          int64 `json:"vat_cents"`
+	SpreadCents       int64 `json:"spread_cents"`
+	InvoicedCents     int64 `json:"invoiced_cents"`
+}
+
+// NewManifest describes book b and the files written for it.
+func NewManifest(b *sb.Book, files []File) *Manifest {
+	t := b.Totals()
+	files = slices.Clone(files)
+	slices.SortFunc(files, func(x, y File) int { return strings.Compare(x.Path, y.Path) })
+	if files == nil {
+		files = []File{}
+	}
+	return &Manifest{
+		Period: b.Period.String(), ClosedAt: b.ClosedAt.UTC().Format(time.RFC3339), DryRun: b.Draft,
+		Statements: t.Statements, Invoices: t.Invoices, Exceptions: t.Anomalies, Pending: t.Pending,
+		Totals: ManifestTotals{GrossCents: t.GrossCents, DeductionsCents: t.DeductionsCents,
+			InstallmentsCents: t.InstallmentsCents, NetCents: t.NetCents, VATCents: t.VATCents,
+			SpreadCents: t.SpreadCents, InvoicedCents: t.InvoicedCents},
+		Files: files,
+	}
+}
+
+// Write writes the manifest into dir, atomically.
+func (m *Manifest) Write(dir string) error {
+	_, err := atomicfile.Write(filepath.Join(dir, ManifestFile), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(m)
+	})
+	return err
+}
+
+// ReadManifest reads the manifest of a period's folder.
+func ReadManifest(dir string) (*Manifest, error) {
+	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	return &m, json.Unmarshal(data, &m)
+}
+
+func mkdirAll(dir string) error { return os.MkdirAll(dir, atomicfile.DirMode) }

@@ -1,0 +1,153 @@
+// Package scheduler runs the monthly close unattended with robfig/cron: at start it catches up
+// every ended period not yet closed, oldest first, then at each tick of its cron spec (in the
+// configured zone, Europe/Paris by default) it closes what has become due — the previous month.
+//
+// Several schedulers may run on one database (two hosts, a redeploy overlap): the database's
+// close lock lets one close a period; the others see the lock or the closed period, log it and
+// move on, so no period is closed twice or skipped.
+package scheduler
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	sb "savbilling"
+	"savbilling/job"
+	"savbilling/store"
+)
+
+// Scheduler closes the periods of one database as they end.
+type Scheduler struct {
+	Job     *job.Job
+	Spec    string         // cron spec, e.g. "0 6 1 * *" or "@every 1m"
+	Loc     *time.Location // the zone the spec is read in
+	Start   sb.Period      // the first period to catch up from; zero: the first period with data
+	Now     func() time.Time
+	Log     *slog.Logger
+	Metrics string // Prometheus textfile written after each run; "" for none
+}
+
+// Run catches up, then closes due periods at every tick until stop is done. A close that is
+// running when stop is done finishes (commits or rolls back) before Run returns; work, the
+// context of the closes themselves, aborts a running close at once when cancelled.
+func (s *Scheduler) Run(stop, work context.Context) error {
+	sched, err := cron.ParseStandard(s.Spec)
+	if err != nil {
+		return fmt.Errorf("cron spec %q: %w", s.Spec, err)
+	}
+	logger := cronLogger{s.Log}
+	c := cron.New(cron.WithLocation(s.Loc), cron.WithLogger(logger),
+		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
+	c.Schedule(sched, cron.FuncJob(func() { s.RunOnce(work, "tick") }))
+
+	s.Log.Info("scheduler started", "spec", s.Spec, "tz", s.Loc.String())
+	s.RunOnce(work, "start")
+	c.Start()
+	<-stop.Done()
+	s.Log.Info("stop requested: no new ticks; waiting for a running close to finish")
+	<-c.Stop().Done()
+	s.Log.Info("scheduler stopped")
+	return nil
+}
+
+// RunOnce closes every due period, oldest first, and returns what it closed. It stops at the
+// first period it cannot close (locked by another run, not ready, failed): the next tick tries
+// again.
+func (s *Scheduler) RunOnce(ctx context.Context, trigger string) []sb.Period {
+	runID := newRunID()
+	log := s.Log.With("run_id", runID, "trigger", trigger)
+	t0 := time.Now()
+	due, err := s.due(ctx)
+	if err != nil {
+		log.Error("cannot list the periods to close", "error", err)
+		return nil
+	}
+	if len(due) == 0 {
+		log.Info("nothing to close")
+		return nil
+	}
+	var done []sb.Period
+	for _, p := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		t1 := time.Now()
+		res, err := s.Job.Close(ctx, p, s.Now(), false)
+		switch {
+		case errors.Is(err, store.ErrLocked):
+			log.Info("another run holds the close lock: moving on", "period", p.String())
+			return done
+		case errors.Is(err, job.ErrNotReady):
+			log.Info("period not ready (another run may be closing the one before)", "period", p.String(), "reason", err.Error())
+			return done
+		case err != nil:
+			log.Error("close failed", "period", p.String(), "error", err.Error())
+			return done
+		case res.AlreadyClosed:
+			log.Info("period already closed by another run", "period", p.String())
+			continue
+		}
+		m := res.Manifest
+		log.Info("period closed", "period", p.String(), "duration_ms", time.Since(t1).Milliseconds(),
+			"book_ms", res.Stages.Book.Milliseconds(), "render_ms", res.Stages.Render.Milliseconds(),
+			"statements", m.Statements, "invoices", m.Invoices, "anomalies", m.Exceptions, "pending", m.Pending,
+			"gross_cents", m.Totals.GrossCents, "deductions_cents", m.Totals.DeductionsCents,
+			"installments_cents", m.Totals.InstallmentsCents, "net_cents", m.Totals.NetCents,
+			"vat_cents", m.Totals.VATCents, "spread_cents", m.Totals.SpreadCents, "invoiced_cents", m.Totals.InvoicedCents)
+		if s.Metrics != "" {
+			if err := writeMetrics(s.Metrics, s.Now(), time.Since(t1), m); err != nil {
+				log.Error("cannot write metrics", "file", s.Metrics, "error", err.Error())
+			}
+		}
+		done = append(done, p)
+	}
+	log.Info("run done", "closed", len(done), "duration_ms", time.Since(t0).Milliseconds())
+	return done
+}
+
+// due lists the periods to close now.
+func (s *Scheduler) due(ctx context.Context) ([]sb.Period, error) {
+	closed, err := s.Job.DB.ClosedPeriods(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var last sb.Period
+	if len(closed) > 0 {
+		last = closed[len(closed)-1]
+	}
+	start := s.Start
+	if start.IsZero() {
+		first, ok, err := s.Job.DB.FirstActivity(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			start = first
+		}
+	}
+	return job.Due(last, start, s.Now()), nil
+}
+
+func newRunID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// cronLogger adapts cron's logger to slog.
+type cronLogger struct{ l *slog.Logger }
+
+func (c cronLogger) Info(msg string, kv ...any) {
+	c.l.Debug("cron: "+msg, kv...)
+}
+
+func (c cronLogger) Error(err error, msg string, kv ...any) {
+	c.l.Error("cron: "+msg, append(kv, "error", err.Error())...)
+}
