@@ -1,37 +1,14 @@
 package reports
 
 import (
-	"strconv"
 	"strings"
 
 	"savbilling"
+	"savbilling/frfmt"
 )
 
-// euroText writes cents the French way for text cells: 1 234,56 € (integer arithmetic only).
-func euroText(cents int64) string {
-	neg := cents < 0
-	u := uint64(cents)
-	if neg {
-		u = uint64(-cents)
-	}
-	digits := strconv.FormatUint(u/100, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteRune('\u00a0')
-		}
-		b.WriteRune(r)
-	}
-	c := u % 100
-	b.WriteByte(',')
-	b.WriteByte(byte('0' + c/10))
-	b.WriteByte(byte('0' + c%10))
-	b.WriteString("\u00a0€")
-	return b.String()
-}
+// euroText writes cents the French way for text cells, as the documents do: « 1 234,56 € ».
+func euroText(cents int64) string { return frfmt.FormatEUR(cents) }
 
 // decisionLabel prints a decision's outcome in French, or the raw value when unknown.
 func decisionLabel(outcome string) string {

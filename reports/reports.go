@@ -63,20 +63,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 
 	"github.com/xuri/excelize/v2"
 
 	"savbilling"
+	"savbilling/internal/atomicfile"
 )
 
 // Creator is the author written in the workbook's document properties.
 const Creator = "savbilling"
 
 // FileMode is the permission of the workbook file.
-const FileMode os.FileMode = 0o640
+const FileMode = atomicfile.FileMode
 
 // FileName returns "finance-YYYY-MM.xlsx" for the period.
 func FileName(p savbilling.Period) string { return "finance-" + p.String() + ".xlsx" }
@@ -92,7 +92,7 @@ func Path(out string, b *savbilling.Book) string {
 }
 
 // Write writes the workbook of b to path (temp file + rename). prev is the previous closed
-// period's totals, nil when none. The folder of path is created when missing.
+// period's totals, nil when none. The folder of path is created (0750) when missing.
 func Write(path string, b *savbilling.Book, prev *savbilling.Totals) (err error) {
 	if b == nil {
 		return errors.New("reports: no book")
@@ -107,7 +107,7 @@ func Write(path string, b *savbilling.Book, prev *savbilling.Totals) (err error)
 		}
 	}()
 	if err := writeFile(path, f); err != nil {
-		return fmt.Errorf("reports: write %s: %w", path, err)
+		return fmt.Errorf("reports: %w", err)
 	}
 	return nil
 }
@@ -191,33 +191,8 @@ func sortContentTypes(f *excelize.File) {
 	sort.SliceStable(d, func(i, j int) bool { return rank(d[i].Extension) < rank(d[j].Extension) })
 }
 
-// writeFile writes f to a temporary file next to path, then renames it to path.
-func writeFile(path string, f *excelize.File) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err = f.Write(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(FileMode); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+// writeFile writes f to a temporary file next to path, synced, then renamed to path.
+func writeFile(path string, f *excelize.File) error {
+	_, err := atomicfile.Write(path, func(w io.Writer) error { return f.Write(w) })
+	return err
 }

@@ -697,8 +697,8 @@ func TestWriteFailsCleanly(t *testing.T) {
 
 func TestEuroText(t *testing.T) {
 	for c, want := range map[int64]string{
-		0: "0,00\u00a0€", 5: "0,05\u00a0€", 123456: "1\u00a0234,56\u00a0€", -1500: "-15,00\u00a0€",
-		100000000: "1\u00a0000\u00a0000,00\u00a0€",
+		0: "0,00 €", 5: "0,05 €", 123456: "1 234,56 €", -1500: "-15,00 €",
+		100000000: "1 000 000,00 €",
 	} {
 		if got := euroText(c); got != want {
 			t.Errorf("euroText(%d) = %q, want %q", c, got, want)
