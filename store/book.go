@@ -1,0 +1,615 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"savbilling"
+)
+
+// checkBook refuses a book whose lines do not belong where the ledger will file them: LoadBook
+// could not give it back as it was.
+func checkBook(b *savbilling.Book) error {
+	if b.Draft {
+		return errors.New("a draft book is never saved")
+	}
+	if b.Period.IsZero() {
+		return errors.New("the book has no period")
+	}
+	if b.ClosedAt.IsZero() || b.IssuedOn.IsZero() {
+		return errors.New("the book has no ClosedAt or IssuedOn")
+	}
+	for _, s := range b.Statements {
+		if s.Period != b.Period {
+			return fmt.Errorf("statement %s is of period %s", s.Number, s.Period)
+		}
+		if s.Number == "" {
+			return fmt.Errorf("statement of repairer %d has no number", s.Repairer.ID)
+		}
+		for _, l := range s.Commissions {
+			if l.RepairerID != s.Repairer.ID {
+				return fmt.Errorf("statement %s: commission of intervention %d is for repairer %d", s.Number, l.InterventionID, l.RepairerID)
+			}
+		}
+		for _, l := range s.SAV {
+			if l.RepairerID != s.Repairer.ID {
+				return fmt.Errorf("statement %s: SAV line %d %s is for repairer %d", s.Number, l.SAVID, l.Type, l.RepairerID)
+			}
+		}
+		for _, l := range s.Installments {
+			if l.RepairerID != s.Repairer.ID {
+				return fmt.Errorf("statement %s: installment of %s is for repairer %d", s.Number, l.PlanID, l.RepairerID)
+			}
+		}
+	}
+	for _, inv := range b.Invoices {
+		if inv.Period != b.Period {
+			return fmt.Errorf("invoice %s is of period %s", inv.Number, inv.Period)
+		}
+		if inv.Number == "" {
+			return fmt.Errorf("invoice of repairer %d has no number", inv.Repairer.ID)
+		}
+	}
+	return nil
+}
+
+// booked wraps a failed insert or update of the book, flagging duplicates with ErrAlreadyBooked.
+func booked(p savbilling.Period, err error) error {
+	if isDuplicate(err) {
+		return fmt.Errorf("book %s: %w: %w", p, ErrAlreadyBooked, err)
+	}
+	return fmt.Errorf("book %s: %w", p, err)
+}
+
+// SaveBook books b, a period's close, in the transaction: the sb_periods row, every statement with
+// its commissions, SAV lines and installments, the invoices with their lines, claims, goodwill,
+// anomalies (in their order), pending SAVs, the plans created by the close (CreatedIn == b.Period)
+// and the closing of those it closed (ClosedIn == b.Period), and the SAV states (inserted when
+// FirstPeriod == b.Period, updated otherwise). A draft book is refused.
+//
+// Times are stored to the second, dates as their calendar day: a book whose ClosedAt has
+// sub-second precision does not come back equal from LoadBook. Every fact is keyed (intervention,
+// SAV line, credit, statement and invoice numbers, …): booking one twice fails with an error
+// wrapping ErrAlreadyBooked, and since SaveBook runs in WithCloseLock's transaction nothing of
+// that attempt remains.
+func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
+	if b == nil {
+		return errors.New("save book: nil book")
+	}
+	if err := checkBook(b); err != nil {
+		return fmt.Errorf("save book %s: %w", b.Period, err)
+	}
+	q := tx.tx
+	p := b.Period.String()
+	issuer, err := json.Marshal(b.Issuer)
+	if err != nil {
+		return fmt.Errorf("save book %s: issuer: %w", p, err)
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json)
+		VALUES (?, ?, ?, ?, ?, ?)`, p, sqlTime(b.Period.Start(savbilling.Paris)), sqlTime(b.Period.End(savbilling.Paris)),
+		sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer))
+	if err != nil {
+		return booked(b.Period, fmt.Errorf("insert into sb_periods: %w", err))
+	}
+
+	// Plans first: installments refer to them.
+	var created []savbilling.Plan
+	for _, pl := range b.Plans {
+		if pl.CreatedIn == b.Period {
+			created = append(created, pl)
+		}
+	}
+	err = insertRows(ctx, q, "sb_plans",
+		[]string{"id", "repairer_id", "created_period", "months", "total_cents", "invoiced_cents", "closed_period"},
+		len(created), func(i int) []any {
+			pl := created[i]
+			return []any{pl.ID, pl.RepairerID, p, pl.Months, pl.TotalCents, pl.InvoicedCents, nullPeriod(pl.ClosedIn)}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+	for _, pl := range b.Plans {
+		if pl.ClosedIn != b.Period || pl.CreatedIn == b.Period {
+			continue
+		}
+		res, err := q.ExecContext(ctx, `UPDATE sb_plans SET closed_period = ?, invoiced_cents = ?
+			WHERE id = ? AND closed_period IS NULL`, p, pl.InvoicedCents, pl.ID)
+		if err != nil {
+			return booked(b.Period, fmt.Errorf("close plan %s: %w", pl.ID, err))
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("book %s: close plan %s: no open plan of that id (%d rows, %v)", p, pl.ID, n, err)
+		}
+	}
+
+	sts := b.Statements
+	err = insertRows(ctx, q, "sb_statements", []string{"number", "repairer_id", "period", "year", "seq", "issued_on",
+		"payment_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "gross_cents", "deductions_cents",
+		"overflow_cents", "available_cents", "installments_cents", "net_ht_cents", "vat_rate_bp", "vat_cents",
+		"net_ttc_cents", "spread_cents", "invoiced_cents", "invoice_number"},
+		len(sts), func(i int) []any {
+			s := sts[i]
+			r := s.Repairer
+			return []any{s.Number, r.ID, p, s.Period.Year, s.Seq, sqlDate(s.IssuedOn), sqlDate(s.PaymentOn),
+				r.Name, r.Email, r.Address, r.SIRET, r.VATNumber, r.VATRegime, s.GrossCents, s.DeductionsCents,
+				s.OverflowCents, s.AvailableCents, s.InstallmentsCents, s.NetHTCents, s.VATRateBP, s.VATCents,
+				s.NetTTCCents, s.SpreadCents, s.InvoicedCents, s.InvoiceNumber}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+
+	var (
+		comms []savbilling.CommissionLine
+		savs  []savbilling.SAVLine
+		insts []savbilling.InstallmentLine
+	)
+	for _, s := range sts {
+		comms = append(comms, s.Commissions...)
+		savs = append(savs, s.SAV...)
+		insts = append(insts, s.Installments...)
+	}
+	err = insertRows(ctx, q, "sb_commissions", []string{"intervention_id", "period", "repairer_id", "kind", "city",
+		"closed_at", "operations", "amount_cents", "late"},
+		len(comms), func(i int) []any {
+			c := comms[i]
+			return []any{c.InterventionID, p, c.RepairerID, c.Kind, c.City, sqlTime(c.ClosedAt), c.Operations,
+				c.AmountCents, boolInt(c.Late)}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+	err = insertRows(ctx, q, "sb_sav_lines", []string{"sav_id", "period", "repairer_id", "type", "original_id",
+		"sav_repairer_id", "outcome", "charge_bp", "corrective_cents", "damage_cents", "amount_cents"},
+		len(savs), func(i int) []any {
+			l := savs[i]
+			return []any{l.SAVID, p, l.RepairerID, string(l.Type), l.OriginalID, l.SAVRepairerID, l.Outcome,
+				l.ChargeBP, l.CorrectiveCents, l.DamageCents, l.AmountCents}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+	err = insertRows(ctx, q, "sb_installments", []string{"plan_id", "period", "repairer_id", "number", "of_n",
+		"due_cents", "paid_cents"},
+		len(insts), func(i int) []any {
+			l := insts[i]
+			return []any{l.PlanID, p, l.RepairerID, l.Number, l.Of, l.DueCents, l.PaidCents}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+
+	invs := b.Invoices
+	err = insertRows(ctx, q, "sb_invoices", []string{"number", "year", "seq", "repairer_id", "period", "issued_on",
+		"due_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "ht_cents", "vat_rate_bp",
+		"vat_cents", "ttc_cents"},
+		len(invs), func(i int) []any {
+			v := invs[i]
+			r := v.Repairer
+			return []any{v.Number, v.Period.Year, v.Seq, r.ID, p, sqlDate(v.IssuedOn), sqlDate(v.DueOn), r.Name,
+				r.Email, r.Address, r.SIRET, r.VATNumber, r.VATRegime, v.HTCents, v.VATRateBP, v.VATCents, v.TTCCents}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+	type invLine struct {
+		number string
+		no     int
+		savbilling.InvoiceLine
+	}
+	var lines []invLine
+	for _, v := range invs {
+		for i, l := range v.Lines {
+			lines = append(lines, invLine{v.Number, i + 1, l})
+		}
+	}
+	err = insertRows(ctx, q, "sb_invoice_lines", []string{"invoice_number", "line_no", "kind", "plan_id", "amount_cents"},
+		len(lines), func(i int) []any {
+			l := lines[i]
+			return []any{l.number, l.no, l.Kind, nullStr(l.PlanID), l.AmountCents}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+
+	cl := b.Claims
+	err = insertRows(ctx, q, "sb_claims", []string{"sav_id", "period", "repairer_id", "policy", "damage_cents",
+		"deductible_cents", "claim_cents", "adjustment"},
+		len(cl), func(i int) []any {
+			c := cl[i]
+			return []any{c.SAVID, p, c.RepairerID, c.Policy, c.DamageCents, c.DeductibleCents, c.ClaimCents,
+				boolInt(c.Adjustment)}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+	gw := b.Goodwill
+	err = insertRows(ctx, q, "sb_goodwill", []string{"credit_id", "period", "sav_id", "amount_cents", "granted_at",
+		"reason", "outcome", "borne", "fits", "note"},
+		len(gw), func(i int) []any {
+			g := gw[i]
+			return []any{g.CreditID, p, g.SAVID, g.AmountCents, sqlTime(g.GrantedAt), g.Reason, g.Outcome,
+				boolInt(g.BorneByNetwork), boolInt(g.Fits), g.Note}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+	an := b.Anomalies
+	err = insertRows(ctx, q, "sb_anomalies", []string{"period", "seq", "item", "repairer_id", "reason", "fix", "blocking"},
+		len(an), func(i int) []any {
+			a := an[i]
+			return []any{p, i + 1, a.Item, a.RepairerID, a.Reason, a.Fix, boolInt(a.Blocking)}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+	pe := b.Pending
+	err = insertRows(ctx, q, "sb_pending", []string{"period", "sav_id", "original_id", "sav_repairer_id", "closed_at", "age_days"},
+		len(pe), func(i int) []any {
+			x := pe[i]
+			return []any{p, x.SAVID, x.OriginalID, x.SAVRepairerID, sqlTime(x.ClosedAt), x.AgeDays}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+
+	var fresh []savbilling.SAVState
+	for _, st := range b.SAVStates {
+		if st.FirstPeriod == b.Period {
+			fresh = append(fresh, st)
+			continue
+		}
+		res, err := q.ExecContext(ctx, `UPDATE sb_sav_state SET outcome = ?, charge_bp = ?, faulty_repairer_id = ?,
+			damage_cents = ?, decided_at = ?, corrective_cents = ?, related_price_cents = ?, last_period = ?
+			WHERE sav_id = ?`, st.Outcome, st.ChargeBP, st.FaultyRepairerID, st.DamageCents, sqlTime(st.DecidedAt),
+			st.CorrectiveCents, st.RelatedPriceCents, p, st.SAVID)
+		if err != nil {
+			return booked(b.Period, fmt.Errorf("update SAV state %d: %w", st.SAVID, err))
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			var c int
+			if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM sb_sav_state WHERE sav_id = ?", st.SAVID).Scan(&c); err != nil || c != 1 {
+				return fmt.Errorf("book %s: update SAV state %d: no booked state for that SAV", p, st.SAVID)
+			}
+		}
+	}
+	err = insertRows(ctx, q, "sb_sav_state", []string{"sav_id", "outcome", "charge_bp", "faulty_repairer_id",
+		"damage_cents", "decided_at", "corrective_cents", "related_price_cents", "first_period", "last_period"},
+		len(fresh), func(i int) []any {
+			st := fresh[i]
+			return []any{st.SAVID, st.Outcome, st.ChargeBP, st.FaultyRepairerID, st.DamageCents, sqlTime(st.DecidedAt),
+				st.CorrectiveCents, st.RelatedPriceCents, p, p}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
+	return nil
+}
+
+// LoadBook rebuilds the book of closed period p from the ledger tables alone (never the source
+// tables), as SaveBook was given it, except SAVStates (nil) and Draft (false). Lists come back in
+// the order the Book documents (statements by repairer id, commissions by intervention id, SAV
+// lines by SAV id then charge, règlement amiable, franchise, ajustement, installments by plan id,
+// invoices by number, their lines in order, claims by SAV id, goodwill by credit id, anomalies in
+// their saved order, pending by SAV id); empty lists are nil. Plans are as they stood after the
+// close of p: the plans open before p or created in p, with the installments paid up to p and an
+// invoiced balance only if closed by p. Times are UTC, dates midnight UTC. For a period that is
+// not closed, the error wraps ErrNotClosed.
+func (d *DB) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Book, error) {
+	var b *savbilling.Book
+	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
+		var err error
+		b, err = tx.LoadBook(ctx, p)
+		return err
+	})
+	return b, err
+}
+
+// LoadBook is DB.LoadBook inside a transaction (for instance right after SaveBook, in the close's).
+func (tx *Tx) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Book, error) {
+	b, err := tx.loadBook(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("load book %s: %w", p, err)
+	}
+	return b, nil
+}
+
+// lineRank orders the SAV lines of one SAV.
+var lineRank = map[savbilling.SAVLineType]int{
+	savbilling.LineCharge: 0, savbilling.LineSettlement: 1, savbilling.LineDeductible: 2, savbilling.LineAdjustment: 3,
+}
+
+func rankOf(t savbilling.SAVLineType) int {
+	if r, ok := lineRank[t]; ok {
+		return r
+	}
+	return len(lineRank)
+}
+
+func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period) (*savbilling.Book, error) {
+	q := tx.tx
+	p := period.String()
+	b := &savbilling.Book{Period: period}
+	var (
+		closedAt, issuedOn nullTime
+		issuer             string
+	)
+	err := q.QueryRowContext(ctx, "SELECT closed_at, issued_on, issuer_json FROM sb_periods WHERE period = ?", p).
+		Scan(&closedAt, &issuedOn, &issuer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotClosed
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read sb_periods: %w", err)
+	}
+	b.ClosedAt, b.IssuedOn = closedAt.Time, issuedOn.Time
+	if err := json.Unmarshal([]byte(issuer), &b.Issuer); err != nil {
+		return nil, fmt.Errorf("sb_periods.issuer_json: %w", err)
+	}
+
+	byRepairer := map[int64]int{}
+	err = each(ctx, q, "statements", `SELECT number, repairer_id, seq, issued_on, payment_on, name, email, address,
+		siret, vat_number, vat_regime, gross_cents, deductions_cents, overflow_cents, available_cents,
+		installments_cents, net_ht_cents, vat_rate_bp, vat_cents, net_ttc_cents, spread_cents, invoiced_cents,
+		invoice_number FROM sb_statements WHERE period = ? ORDER BY repairer_id`, []any{p},
+		func(rows *sql.Rows) error {
+			s := savbilling.Statement{Period: period}
+			var issued, payment nullTime
+			r := &s.Repairer
+			if err := rows.Scan(&s.Number, &r.ID, &s.Seq, &issued, &payment, &r.Name, &r.Email, &r.Address,
+				&r.SIRET, &r.VATNumber, &r.VATRegime, &s.GrossCents, &s.DeductionsCents, &s.OverflowCents,
+				&s.AvailableCents, &s.InstallmentsCents, &s.NetHTCents, &s.VATRateBP, &s.VATCents, &s.NetTTCCents,
+				&s.SpreadCents, &s.InvoicedCents, &s.InvoiceNumber); err != nil {
+				return err
+			}
+			s.IssuedOn, s.PaymentOn = issued.Time, payment.Time
+			byRepairer[r.ID] = len(b.Statements)
+			b.Statements = append(b.Statements, s)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	statementOf := func(rid int64, what string) (*savbilling.Statement, error) {
+		i, ok := byRepairer[rid]
+		if !ok {
+			return nil, fmt.Errorf("%s of repairer %d has no statement", what, rid)
+		}
+		return &b.Statements[i], nil
+	}
+
+	err = each(ctx, q, "commissions", `SELECT intervention_id, repairer_id, kind, city, closed_at, operations,
+		amount_cents, late FROM sb_commissions WHERE period = ? ORDER BY repairer_id, intervention_id`, []any{p},
+		func(rows *sql.Rows) error {
+			var (
+				c    savbilling.CommissionLine
+				at   nullTime
+				late int
+			)
+			if err := rows.Scan(&c.InterventionID, &c.RepairerID, &c.Kind, &c.City, &at, &c.Operations,
+				&c.AmountCents, &late); err != nil {
+				return err
+			}
+			c.ClosedAt, c.Late = at.Time, late != 0
+			s, err := statementOf(c.RepairerID, "commission")
+			if err != nil {
+				return err
+			}
+			s.Commissions = append(s.Commissions, c)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+
+	err = each(ctx, q, "SAV lines", `SELECT sav_id, repairer_id, type, original_id, sav_repairer_id, outcome,
+		charge_bp, corrective_cents, damage_cents, amount_cents FROM sb_sav_lines WHERE period = ?
+		ORDER BY repairer_id, sav_id`, []any{p},
+		func(rows *sql.Rows) error {
+			var (
+				l  savbilling.SAVLine
+				tp string
+			)
+			if err := rows.Scan(&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.Outcome,
+				&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents); err != nil {
+				return err
+			}
+			l.Type = savbilling.SAVLineType(tp)
+			s, err := statementOf(l.RepairerID, "SAV line")
+			if err != nil {
+				return err
+			}
+			s.SAV = append(s.SAV, l)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	for i := range b.Statements {
+		sav := b.Statements[i].SAV
+		sort.SliceStable(sav, func(x, y int) bool {
+			if sav[x].SAVID != sav[y].SAVID {
+				return sav[x].SAVID < sav[y].SAVID
+			}
+			return rankOf(sav[x].Type) < rankOf(sav[y].Type)
+		})
+	}
+
+	err = each(ctx, q, "installments", `SELECT plan_id, repairer_id, number, of_n, due_cents, paid_cents
+		FROM sb_installments WHERE period = ? ORDER BY repairer_id, plan_id`, []any{p},
+		func(rows *sql.Rows) error {
+			var l savbilling.InstallmentLine
+			if err := rows.Scan(&l.PlanID, &l.RepairerID, &l.Number, &l.Of, &l.DueCents, &l.PaidCents); err != nil {
+				return err
+			}
+			s, err := statementOf(l.RepairerID, "installment")
+			if err != nil {
+				return err
+			}
+			s.Installments = append(s.Installments, l)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+
+	byNumber := map[string]int{}
+	err = each(ctx, q, "invoices", `SELECT number, seq, repairer_id, issued_on, due_on, name, email, address, siret,
+		vat_number, vat_regime, ht_cents, vat_rate_bp, vat_cents, ttc_cents FROM sb_invoices WHERE period = ?
+		ORDER BY number`, []any{p},
+		func(rows *sql.Rows) error {
+			v := savbilling.Invoice{Period: period}
+			var issued, due nullTime
+			r := &v.Repairer
+			if err := rows.Scan(&v.Number, &v.Seq, &r.ID, &issued, &due, &r.Name, &r.Email, &r.Address, &r.SIRET,
+				&r.VATNumber, &r.VATRegime, &v.HTCents, &v.VATRateBP, &v.VATCents, &v.TTCCents); err != nil {
+				return err
+			}
+			v.IssuedOn, v.DueOn = issued.Time, due.Time
+			byNumber[v.Number] = len(b.Invoices)
+			b.Invoices = append(b.Invoices, v)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, q, "invoice lines", `SELECT l.invoice_number, l.kind, l.plan_id, l.amount_cents
+		FROM sb_invoice_lines l JOIN sb_invoices v ON v.number = l.invoice_number WHERE v.period = ?
+		ORDER BY l.invoice_number, l.line_no`, []any{p},
+		func(rows *sql.Rows) error {
+			var (
+				number string
+				l      savbilling.InvoiceLine
+				plan   sql.NullString
+			)
+			if err := rows.Scan(&number, &l.Kind, &plan, &l.AmountCents); err != nil {
+				return err
+			}
+			l.PlanID = strOf(plan)
+			i, ok := byNumber[number]
+			if !ok {
+				return fmt.Errorf("line of unknown invoice %s", number)
+			}
+			b.Invoices[i].Lines = append(b.Invoices[i].Lines, l)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+
+	err = each(ctx, q, "plans", `SELECT p.id, p.repairer_id, p.created_period, p.months, p.total_cents,
+		p.invoiced_cents, p.closed_period,
+		COALESCE((SELECT SUM(x.paid_cents) FROM sb_installments x WHERE x.plan_id = p.id AND x.period < ?), 0),
+		COALESCE((SELECT SUM(x.paid_cents) FROM sb_installments x WHERE x.plan_id = p.id AND x.period <= ?), 0)
+		FROM sb_plans p WHERE p.created_period <= ? AND (p.closed_period IS NULL OR p.closed_period >= ?)
+		ORDER BY p.created_period, p.repairer_id`, []any{p, p, p, p},
+		func(rows *sql.Rows) error {
+			var (
+				pl                 savbilling.Plan
+				created            string
+				closed             sql.NullString
+				invoiced           int64
+				paidBefore, paidBy int64
+			)
+			if err := rows.Scan(&pl.ID, &pl.RepairerID, &created, &pl.Months, &pl.TotalCents, &invoiced, &closed,
+				&paidBefore, &paidBy); err != nil {
+				return err
+			}
+			var err error
+			if pl.CreatedIn, err = savbilling.ParsePeriod(created); err != nil {
+				return fmt.Errorf("plan %s: %w", pl.ID, err)
+			}
+			if pl.CreatedIn != period && pl.TotalCents-paidBefore <= 0 {
+				return nil // settled before p
+			}
+			pl.PaidCents = paidBy
+			if closed.Valid && closed.String <= p {
+				if pl.ClosedIn, err = savbilling.ParsePeriod(closed.String); err != nil {
+					return fmt.Errorf("plan %s: %w", pl.ID, err)
+				}
+				pl.InvoicedCents = invoiced
+			}
+			b.Plans = append(b.Plans, pl)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+
+	err = each(ctx, q, "claims", `SELECT sav_id, repairer_id, policy, damage_cents, deductible_cents, claim_cents,
+		adjustment FROM sb_claims WHERE period = ? ORDER BY sav_id`, []any{p},
+		func(rows *sql.Rows) error {
+			var (
+				c   savbilling.Claim
+				adj int
+			)
+			if err := rows.Scan(&c.SAVID, &c.RepairerID, &c.Policy, &c.DamageCents, &c.DeductibleCents,
+				&c.ClaimCents, &adj); err != nil {
+				return err
+			}
+			c.Adjustment = adj != 0
+			b.Claims = append(b.Claims, c)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, q, "goodwill", `SELECT credit_id, sav_id, amount_cents, granted_at, reason, outcome, borne, fits,
+		note FROM sb_goodwill WHERE period = ? ORDER BY credit_id`, []any{p},
+		func(rows *sql.Rows) error {
+			var (
+				g           savbilling.Goodwill
+				at          nullTime
+				borne, fits int
+			)
+			if err := rows.Scan(&g.CreditID, &g.SAVID, &g.AmountCents, &at, &g.Reason, &g.Outcome, &borne, &fits,
+				&g.Note); err != nil {
+				return err
+			}
+			g.GrantedAt, g.BorneByNetwork, g.Fits = at.Time, borne != 0, fits != 0
+			b.Goodwill = append(b.Goodwill, g)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, q, "anomalies", `SELECT item, repairer_id, reason, fix, blocking FROM sb_anomalies
+		WHERE period = ? ORDER BY seq`, []any{p},
+		func(rows *sql.Rows) error {
+			var (
+				a        savbilling.Anomaly
+				blocking int
+			)
+			if err := rows.Scan(&a.Item, &a.RepairerID, &a.Reason, &a.Fix, &blocking); err != nil {
+				return err
+			}
+			a.Blocking = blocking != 0
+			b.Anomalies = append(b.Anomalies, a)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, q, "pending SAVs", `SELECT sav_id, original_id, sav_repairer_id, closed_at, age_days
+		FROM sb_pending WHERE period = ? ORDER BY sav_id`, []any{p},
+		func(rows *sql.Rows) error {
+			var (
+				x  savbilling.PendingSAV
+				at nullTime
+			)
+			if err := rows.Scan(&x.SAVID, &x.OriginalID, &x.SAVRepairerID, &at, &x.AgeDays); err != nil {
+				return err
+			}
+			x.ClosedAt = at.Time
+			b.Pending = append(b.Pending, x)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}

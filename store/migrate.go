@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+)
+
+// migrations holds the schema, one folder per dialect with the same logical content:
+//
+//	00001_source.sql   the source tables of docs/contract.md, created only when missing
+//	00002 (Go)         their indexes, created only on base tables (not on an operator's views)
+//	00003_ledger.sql   the job's ledger tables, prefixed sb_
+//
+//go:embed migrations/sqlite/*.sql migrations/mysql/*.sql
+var migrations embed.FS
+
+// versionTable is goose's bookkeeping table; prefixed so as not to clash with a marketplace's own
+// goose_db_version when the job shares its database.
+const versionTable = "sb_schema_version"
+
+// sourceIndexes are the indexes of the source tables that the close's queries rely on.
+var sourceIndexes = []struct{ name, table, cols string }{
+	{"interventions_status_closed", "interventions", "status, closed_at"},
+	{"interventions_kind_status_closed", "interventions", "kind, status, closed_at"},
+	{"intervention_operations_intervention", "intervention_operations", "intervention_id"},
+	{"client_credits_intervention", "client_credits", "intervention_id"},
+	{"sav_decisions_decided", "sav_decisions", "decided_at"},
+}
+
+// Migrate brings the schema up to date: the source tables when missing, their indexes, and the
+// ledger tables. It is idempotent and safe to run at every start.
+func (d *DB) Migrate(ctx context.Context) error {
+	fsys, err := fs.Sub(migrations, "migrations/"+d.dialect)
+	if err != nil {
+		return err
+	}
+	indexes := goose.NewGoMigration(2,
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return d.createSourceIndexes(ctx, tx) }},
+		&goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error { return nil }})
+	opts := []goose.ProviderOption{
+		goose.WithDisableGlobalRegistry(true),
+		goose.WithTableName(versionTable),
+		goose.WithGoMigrations(indexes),
+	}
+	if d.dialect == dialectMySQL {
+		opts = append(opts, goose.WithSessionLocker(mysqlMigrateLocker{database: d.database}))
+	}
+	p, err := goose.NewProvider(d.gooseDialect(), d.db, fsys, opts...)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", d.redacted, err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", d.redacted, err)
+	}
+	return nil
+}
+
+// createSourceIndexes creates the missing indexes of the source tables that are base tables.
+func (d *DB) createSourceIndexes(ctx context.Context, tx *sql.Tx) error {
+	for _, ix := range sourceIndexes {
+		kind, err := tableKind(ctx, tx, d.dialect, ix.table)
+		if err != nil {
+			return fmt.Errorf("inspect %s: %w", ix.table, err)
+		}
+		if kind != "table" {
+			continue // a view (or nothing): indexes are the operator's business
+		}
+		ok, err := indexExists(ctx, tx, d.dialect, ix.table, ix.name)
+		if err != nil {
+			return fmt.Errorf("inspect index %s: %w", ix.name, err)
+		}
+		if ok {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "CREATE INDEX "+ix.name+" ON "+ix.table+" ("+ix.cols+")"); err != nil {
+			return fmt.Errorf("create index %s: %w", ix.name, err)
+		}
+	}
+	return nil
+}
