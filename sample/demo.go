@@ -1,0 +1,504 @@
+package sample
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"savbilling"
+)
+
+// Step is what happens before one period's close: rows that arrive and decisions support
+// changes.
+type Step struct {
+	Period savbilling.Period
+	Insert savbilling.Source     // rows to insert before closing Period
+	Update []savbilling.Decision // existing decisions changed before closing Period (full new row)
+	Story  []string              // one line per notable case in this step, in French
+}
+
+// DemoBackground is how many ordinary interventions each month of the demo holds besides its
+// story cases: ids 1100–1399 in the first month, 2100–2399 in the second, 3100–3399 in the third.
+const DemoBackground = 300
+
+// DemoMissingOriginal is the original intervention id, which does not exist, of SAV 1023.
+const DemoMissingOriginal = 987654
+
+// Demo returns three steps for the three months first, first+1, first+2: a network of 30
+// repairers in eight French cities whose story holds every case of the rules. Each step's
+// story lists its cases with their ids. Ids are stable whatever first is: repairers 1–30,
+// interventions from 1000 (the story cases 1000–1099, 2001–2099, 3001–3099, the background
+// 1100–1399, 2100–2399, 3100–3399), operations 100000 + 10 × intervention id + index,
+// credits from 1; amounts do not depend on first either.
+//
+// The story, by step (R<n> is repairer n):
+//
+//	step 1  SAV 1010 confirmed (R1 charged, an unrelated sav_related=0 operation); 1011 partial
+//	        5000 bp; 1012 unconfirmed with a 4,00 € credit; 1013 damage 120,00 € within the
+//	        umbrella deductible; 1020 overflow 90,00 € of R3 spread in 2 installments; 1021
+//	        charged to the inactive R30, overflow invoiced; 1022 original 1000 closed four
+//	        months before (claim window warning); 1023 original 987654 missing; 1060 closed
+//	        without decision (pending); 1080 negative commission; decision on the standard
+//	        intervention 1081; 1090 open, 1091 cancelled.
+//	step 2  late arrival 1050 (closed in month 1); decision of 1060 arrives; damage 60,00 €
+//	        added to 1010's decision (adjustment); 2010 confirmed; 2011 partial 3333 bp; 2012
+//	        faulty repairer R9 set by support; 2013 self-SAV of R10; 2014 rejected with the
+//	        travel fee credited; 2015 damage 500,00 € on the umbrella policy (claim 300,00 €);
+//	        2016 partial share 12000 bp out of range; 2020 and 2021 overflow of R12 above
+//	        1 500,00 € invoiced; R3 pays its first installment only in part.
+//	step 3  2010 changed to partial 5000 bp (refund); 2016 corrected to 7500 bp (charged
+//	        now); 3010 overflow of R21 invoiced by an override; 3011 damage 800,00 € above R6's
+//	        own 150,00 € deductible; 3012 unconfirmed with a 2,00 € credit (does not fit);
+//	        3013 pending; R3 pays the rest of its plan.
+func Demo(first savbilling.Period) []Step {
+	d := &demo{ivs: map[int64]savbilling.Intervention{}}
+	for i := range d.steps {
+		d.steps[i].Period = first.AddMonths(i)
+	}
+	d.repairers()
+	d.month1()
+	d.month2()
+	d.month3()
+	for i := range d.steps {
+		d.background(i, int64(1000*(i+1)+100), DemoBackground)
+	}
+	return d.steps[:]
+}
+
+// demoRepairer is a repairer of the demo network.
+type demoRepairer struct {
+	id         int64
+	name, city string
+	address    string
+	regime     string
+	deductible int64 // own RC Pro deductible; 0: the umbrella policy
+	inactive   bool
+}
+
+// demoNetwork is the demo's repairers; ids are their index + 1.
+var demoNetwork = []demoRepairer{
+	{1, "Éloïse Lefèvre", "Paris", "12 rue de la Roquette, 75011 Paris", savbilling.VATStandard, 0, false},
+	{2, "Cœur de Vélo", "Paris", "48 boulevard Voltaire, 75011 Paris", savbilling.VATStandard, 30000, false},
+	{3, "Gaëlle Moreau", "Lyon", "7 rue Mercière, 69002 Lyon", savbilling.VATFranchise, 0, false},
+	{4, "François Giraud", "Lyon", "22 cours Gambetta, 69007 Lyon", savbilling.VATStandard, 0, false},
+	{5, "Zoé Lambert", "Lyon", "15 rue de Marseille, 69007 Lyon", savbilling.VATFranchise, 0, false},
+	{6, "Noël Fabre", "Marseille", "31 rue de la République, 13002 Marseille", savbilling.VATStandard, 15000, false},
+	{7, "Atelier Mistral Cycles", "Marseille", "9 cours Julien, 13006 Marseille", savbilling.VATStandard, 0, false},
+	{8, "Anaïs Roux", "Marseille", "104 boulevard Baille, 13005 Marseille", savbilling.VATFranchise, 0, false},
+	{9, "Loïc Bernard", "Marseille", "56 rue Paradis, 13006 Marseille", savbilling.VATStandard, 0, false},
+	{10, "Hélène Garnier", "Bordeaux", "18 cours Victor-Hugo, 33000 Bordeaux", savbilling.VATStandard, 0, false},
+	{11, "Jérôme Dupuy", "Bordeaux", "3 rue Sainte-Catherine, 33000 Bordeaux", savbilling.VATFranchise, 0, false},
+	{12, "Cargo Vélo Bordelais", "Bordeaux", "41 quai des Chartrons, 33000 Bordeaux", savbilling.VATStandard, 0, false},
+	{13, "Maëlle Girard", "Bordeaux", "27 cours de l'Yser, 33800 Bordeaux", savbilling.VATFranchise, 0, false},
+	{14, "Benoît Lemaire", "Lille", "65 rue Solférino, 59000 Lille", savbilling.VATStandard, 0, false},
+	{15, "Clémence Dufour", "Lille", "12 place du Théâtre, 59800 Lille", savbilling.VATFranchise, 0, false},
+	{16, "Théo Vasseur", "Lille", "140 rue Nationale, 59000 Lille", savbilling.VATStandard, 0, false},
+	{17, "Inès Moulin", "Nantes", "8 rue Crébillon, 44000 Nantes", savbilling.VATStandard, 0, false},
+	{18, "Gwenaël Le Goff", "Nantes", "23 quai de la Fosse, 44000 Nantes", savbilling.VATFranchise, 0, false},
+	{19, "Bécane & Cie", "Nantes", "5 rue de Strasbourg, 44000 Nantes", savbilling.VATStandard, 20000, false},
+	{20, "Raphaël Ortiz", "Toulouse", "17 rue d'Alsace-Lorraine, 31000 Toulouse", savbilling.VATStandard, 0, false},
+	{21, "Solène Castex", "Toulouse", "44 allée Jean-Jaurès, 31000 Toulouse", savbilling.VATFranchise, 0, false},
+	{22, "Mathéo Rivière", "Toulouse", "2 rue des Filatiers, 31000 Toulouse", savbilling.VATStandard, 0, false},
+	{23, "Lucie Bénard", "Strasbourg", "11 quai des Bateliers, 67000 Strasbourg", savbilling.VATStandard, 0, false},
+	{24, "Frédéric Kœnig", "Strasbourg", "30 rue du Faubourg-National, 67000 Strasbourg", savbilling.VATStandard, 0, false},
+	{25, "Céline Arnaud", "Rennes", "9 rue Saint-Malo, 35000 Rennes", savbilling.VATFranchise, 0, false},
+	{26, "Yannick Le Bihan", "Rennes", "72 boulevard de la Liberté, 35000 Rennes", savbilling.VATStandard, 0, false},
+	{27, "Aurélie Pons", "Montpellier", "14 rue de l'Aiguillerie, 34000 Montpellier", savbilling.VATFranchise, 0, false},
+	{28, "Sébastien Roussel", "Montpellier", "6 avenue de Toulouse, 34070 Montpellier", savbilling.VATStandard, 0, false},
+	{29, "Mélanie Colin", "Paris", "87 rue des Pyrénées, 75020 Paris", savbilling.VATStandard, 0, false},
+	{30, "Rémi Chevalier", "Paris", "21 rue Oberkampf, 75011 Paris", savbilling.VATStandard, 0, true},
+}
+
+// demoQuiet are the repairers whose month the story controls to the cent: they get no
+// background work.
+var demoQuiet = map[int64]bool{3: true, 12: true, 21: true, 30: true}
+
+// demoSupport are the support agents who take decisions.
+var demoSupport = []string{"Camille Perrin (support)", "Yanis Haddad (support)", "Bérénice Caron (support)"}
+
+// demo builds the three steps.
+type demo struct {
+	steps    [3]Step
+	ivs      map[int64]savbilling.Intervention // every story intervention, for lookups
+	credit   int64                             // last credit id
+	customer int64                             // last story customer id
+}
+
+// opSpec is an operation to create.
+type opSpec struct {
+	label             string
+	price, commission int64
+	related           bool
+}
+
+// op is an operation of ordinary work (sav_related = 0).
+func op(label string, price, commission int64) opSpec {
+	return opSpec{label, price, commission, false}
+}
+
+// fix is corrective work or its travel on a SAV visit (sav_related = 1).
+func fix(label string, price, commission int64) opSpec {
+	return opSpec{label, price, commission, true}
+}
+
+// operationID is the stable id of the index-th operation of intervention iv.
+func operationID(iv int64, index int) int64 { return 100000 + 10*iv + int64(index) }
+
+func (d *demo) at(step, day, hh, mm int) time.Time {
+	p := d.steps[step].Period
+	return at(p.Year, p.Month, day, hh, mm)
+}
+
+func (d *demo) story(step int, format string, args ...any) {
+	d.steps[step].Story = append(d.steps[step].Story, fmt.Sprintf(format, args...))
+}
+
+func (d *demo) repairers() {
+	for _, r := range demoNetwork {
+		s := siret(84215000 + 37*r.id)
+		rep := savbilling.Repairer{
+			ID: r.id, Name: r.name, Email: slug(r.name) + "@example.com", Address: r.address,
+			SIRET: s, VATRegime: r.regime, Active: !r.inactive,
+		}
+		if r.regime == savbilling.VATStandard {
+			rep.VATNumber = vatNumber(s)
+		}
+		if r.deductible > 0 {
+			ded := r.deductible
+			rep.DeductibleCents = &ded
+		}
+		d.steps[0].Insert.Repairers = append(d.steps[0].Insert.Repairers, rep)
+	}
+}
+
+// who names repairer id for a story: « R3 Gaëlle Moreau ».
+func who(id int64) string { return fmt.Sprintf("R%d %s", id, demoNetwork[id-1].name) }
+
+// add makes an intervention and inserts it in step's rows.
+func (d *demo) add(step int, id, repairer, customer int64, kind string, original int64, status string,
+	closed time.Time, ops ...opSpec) savbilling.Intervention {
+	if customer == 0 {
+		d.customer++
+		customer = 500000 + d.customer
+	}
+	iv := savbilling.Intervention{ID: id, RepairerID: repairer, CustomerID: customer,
+		City: demoNetwork[repairer-1].city, Kind: kind, OriginalID: original, Status: status, ClosedAt: closed}
+	for j, o := range ops {
+		iv.Operations = append(iv.Operations, savbilling.Operation{ID: operationID(id, j), InterventionID: id,
+			Label: o.label, PriceCents: o.price, CommissionCents: o.commission, SAVRelated: o.related})
+	}
+	d.ivs[id] = iv
+	d.steps[step].Insert.Interventions = append(d.steps[step].Insert.Interventions, iv)
+	return iv
+}
+
+// job is an ordinary closed intervention for a new customer.
+func (d *demo) job(step int, id, repairer int64, closed time.Time, ops ...opSpec) savbilling.Intervention {
+	return d.add(step, id, repairer, 0, savbilling.KindStandard, 0, savbilling.StatusClosed, closed, ops...)
+}
+
+// sav is a closed SAV visit of repairer on original, for the original's customer.
+func (d *demo) sav(step int, id, repairer, original int64, closed time.Time, ops ...opSpec) savbilling.Intervention {
+	return d.add(step, id, repairer, d.ivs[original].CustomerID, savbilling.KindSAV, original,
+		savbilling.StatusClosed, closed, ops...)
+}
+
+// corrective is C: the commissions of the SAV's sav_related operations.
+func corrective(iv savbilling.Intervention) int64 {
+	var c int64
+	for _, o := range iv.Operations {
+		if o.SAVRelated {
+			c += o.CommissionCents
+		}
+	}
+	return c
+}
+
+// relatedPrice is the customer price of the SAV's sav_related operations.
+func relatedPrice(iv savbilling.Intervention) int64 {
+	var c int64
+	for _, o := range iv.Operations {
+		if o.SAVRelated {
+			c += o.PriceCents
+		}
+	}
+	return c
+}
+
+// travelPrice is the customer price of the SAV's travel fee.
+func travelPrice(iv savbilling.Intervention) int64 {
+	for _, o := range iv.Operations {
+		if o.Label == travelLabel {
+			return o.PriceCents
+		}
+	}
+	return 0
+}
+
+// decision is a decision row taken at t.
+func decision(sav int64, outcome string, bp int, faulty, damage int64, t time.Time, note string) savbilling.Decision {
+	return savbilling.Decision{SAVID: sav, Outcome: outcome, ChargeBP: bp, FaultyRepairerID: faulty,
+		DamageCents: damage, DecidedAt: t, DecidedBy: demoSupport[sav%int64(len(demoSupport))], Note: note}
+}
+
+// decide inserts the decision in step's rows with the customer credit that fits it: the
+// corrective work's price (its share for a partial), 4,00 € for unconfirmed, the travel fee
+// for rejected.
+func (d *demo) decide(step int, dec savbilling.Decision) {
+	d.steps[step].Insert.Decisions = append(d.steps[step].Insert.Decisions, dec)
+	iv := d.ivs[dec.SAVID]
+	switch dec.Outcome {
+	case savbilling.OutcomeConfirmed:
+		d.grant(step, dec.SAVID, relatedPrice(iv), dec.DecidedAt, "Prise en charge SAV totale")
+	case savbilling.OutcomePartial:
+		bp := int64(dec.ChargeBP)
+		if bp < 1 || bp > 9999 {
+			bp = 7500 // what support meant: see SAV 2016
+		}
+		d.grant(step, dec.SAVID, share(relatedPrice(iv), bp), dec.DecidedAt,
+			fmt.Sprintf("Prise en charge SAV partielle (%d %%)", bp/100))
+	case savbilling.OutcomeUnconfirmed:
+		d.grant(step, dec.SAVID, 400, dec.DecidedAt, "Geste commercial : SAV non confirmé")
+	case savbilling.OutcomeRejected:
+		d.grant(step, dec.SAVID, travelPrice(iv), dec.DecidedAt, "Frais de déplacement offerts : pas de SAV")
+	}
+}
+
+// grant inserts a customer credit on intervention iv, granted five minutes after t.
+func (d *demo) grant(step int, iv, amount int64, t time.Time, reason string) {
+	d.credit++
+	d.steps[step].Insert.Credits = append(d.steps[step].Insert.Credits, savbilling.Credit{
+		ID: d.credit, InterventionID: iv, AmountCents: amount, GrantedAt: t.Add(5 * time.Minute), Reason: reason})
+}
+
+func (d *demo) month1() {
+	const s = 0
+	p0 := d.steps[0].Period.AddMonths(-4)
+	old := d.add(s, 1000, 20, 0, savbilling.KindStandard, 0, savbilling.StatusClosed, at(p0.Year, p0.Month, 10, 10, 0),
+		op("Remplacement boîtier de pédalier", 7000, 4900))
+
+	// Originals, early in the month.
+	d.job(s, 1001, 1, d.at(s, 2, 9, 15), op("Réglage des freins", 2500, 1700), op("Remplacement plaquettes de frein", 3800, 2600))
+	d.job(s, 1002, 4, d.at(s, 3, 10, 0), op("Changement de chaîne", 3900, 2700), op("Réglage du dérailleur", 2500, 1700))
+	d.job(s, 1003, 3, d.at(s, 3, 14, 30), op("Remplacement boîtier de pédalier", 5000, 3500))
+	d.job(s, 1004, 3, d.at(s, 5, 11, 0), op("Changement de chambre à air", 1800, 1300), op("Réglage des freins", 1800, 1200))
+	d.job(s, 1005, 30, d.at(s, 2, 8, 30), op("Révision complète", 6000, 4000))
+	d.job(s, 1006, 7, d.at(s, 4, 9, 0), op("Purge freins hydrauliques", 5500, 3800))
+	d.job(s, 1007, 14, d.at(s, 4, 13, 0), op("Remplacement jeu de direction", 6500, 4500))
+	d.job(s, 1008, 17, d.at(s, 5, 15, 0), op("Changement câbles et gaines", 4200, 2900))
+	// Originals of the second month's SAVs.
+	d.job(s, 1030, 12, d.at(s, 6, 10, 0), op("Pose kit moteur pédalier (vélo cargo)", 18000, 12500))
+	d.job(s, 1031, 12, d.at(s, 9, 14, 0), op("Remplacement roue arrière", 9000, 6300))
+	d.job(s, 1032, 12, d.at(s, 16, 9, 30), op("Réglage des freins", 2500, 1700))
+	d.job(s, 1033, 29, d.at(s, 8, 11, 0), op("Remplacement cassette", 5800, 4100), op("Changement de chaîne", 3600, 2500))
+	d.job(s, 1034, 11, d.at(s, 9, 10, 30), op("Dévoilage de roue", 3000, 2100))
+	hose := d.job(s, 1040, 9, d.at(s, 5, 10, 0), op("Remplacement durite de frein hydraulique", 4500, 3200))
+	d.add(s, 1035, 8, hose.CustomerID, savbilling.KindStandard, 0, savbilling.StatusClosed, d.at(s, 10, 9, 0),
+		op("Remplacement plaquettes de frein", 3800, 2700))
+	d.job(s, 1036, 10, d.at(s, 10, 16, 0), op("Réglage du dérailleur", 2500, 1700))
+	d.job(s, 1037, 16, d.at(s, 11, 10, 0), op("Remplacement pneu", 4000, 2800))
+	d.job(s, 1038, 25, d.at(s, 12, 13, 30), op("Remplacement cintre et potence", 6000, 4200))
+	d.job(s, 1039, 27, d.at(s, 13, 15, 0), op("Remplacement plaquettes de frein", 3600, 2500), op("Réglage des freins", 2000, 1400))
+
+	iv := d.sav(s, 1010, 29, 1001, d.at(s, 14, 15, 0),
+		fix("Réglage des freins", 2500, 1700), fix("Remplacement plaquettes de frein", 3800, 2600),
+		fix(travelLabel, 2000, 1400), op("Changement de chaîne", 3500, 2400))
+	d.decide(s, decision(1010, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 14, 14, 40), "Plaquettes mal montées, frein arrière inefficace."))
+	d.story(s, "SAV confirmé : SAV 1010 (%s) reprend l'intervention 1001 de %s ; %s imputés à R1. L'opération « Changement de chaîne » (sav_related=0) est payée par le client, jamais imputée.",
+		who(29), who(1), eur(corrective(iv)))
+
+	iv = d.sav(s, 1011, 5, 1002, d.at(s, 15, 10, 30), fix("Changement de chaîne", 3900, 2700), fix(travelLabel, 1800, 1300))
+	d.decide(s, decision(1011, savbilling.OutcomePartial, 5000, 0, 0, d.at(s, 15, 10, 10), "Chaîne sous-dimensionnée, usure normale en partie."))
+	d.story(s, "SAV partiel 50 %% : SAV 1011 (%s) sur 1002 de %s ; %s × 50 %% = %s imputés.",
+		who(5), who(4), eur(corrective(iv)), eur(share(corrective(iv), 5000)))
+
+	d.sav(s, 1012, 8, 1006, d.at(s, 16, 16, 0), fix("Contrôle du freinage (diagnostic SAV)", 2000, 1400),
+		fix(travelLabel, 2000, 1400), op("Remplacement plaquettes de frein", 3500, 2400))
+	d.decide(s, decision(1012, savbilling.OutcomeUnconfirmed, 0, 0, 0, d.at(s, 16, 15, 30), "Purge correcte, plaquettes usées par l'usage."))
+	d.story(s, "SAV non confirmé : SAV 1012 (%s) sur 1006 de %s ; rien d'imputé, crédit client de 4,00 € à la charge du réseau (geste commercial).",
+		who(8), who(7))
+
+	iv = d.sav(s, 1013, 15, 1007, d.at(s, 17, 11, 0), fix("Remplacement jeu de direction", 6500, 4500), fix(travelLabel, 2000, 1400))
+	d.decide(s, decision(1013, savbilling.OutcomeConfirmed, 0, 0, 12000, d.at(s, 17, 10, 45), "Jeu de direction desserré : fourche rayée, garde-boue cassé."))
+	d.story(s, "Dommage sous la franchise : SAV 1013 sur 1007 de %s, dommage 120,00 € ≤ franchise RC Pro chapeau 200,00 € : règlement amiable ; %s + 120,00 € imputés à R14.",
+		who(14), eur(corrective(iv)))
+
+	iv = d.sav(s, 1020, 5, 1003, d.at(s, 20, 14, 0), fix("Remplacement boîtier de pédalier", 7000, 5000), fix(travelLabel, 1500, 1000))
+	d.decide(s, decision(1020, savbilling.OutcomeConfirmed, 0, 0, 9000, d.at(s, 20, 13, 30), "Boîtier mal serré : manivelle et pédale abîmées."))
+	d.story(s, "Dépassement étalé : %s gagne 60,00 € (1003, 1004) ; SAV 1020 lui impute %s + 90,00 € de dommage (règlement amiable) : dépassement 90,00 € étalé en 2 échéances de 45,00 € (mois 2 et 3).",
+		who(3), eur(corrective(iv)))
+
+	iv = d.sav(s, 1021, 29, 1005, d.at(s, 21, 10, 0), fix("Reprise du réglage de la transmission", 6500, 4700), fix(travelLabel, 2500, 1800))
+	d.decide(s, decision(1021, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 21, 9, 40), "Transmission mal réglée à la révision."))
+	d.story(s, "Réparateur inactif : %s (inactif, a quitté le réseau) gagne 40,00 € (1005) ; SAV 1021 lui impute %s : dépassement 25,00 € facturé, pas étalé.",
+		who(30), eur(corrective(iv)))
+
+	iv = d.sav(s, 1022, 22, 1000, d.at(s, 18, 15, 30), fix("Remplacement boîtier de pédalier", 7500, 5200), fix(travelLabel, 2000, 1400))
+	d.decide(s, decision(1022, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 18, 15, 0), "Boîtier de pédalier qui prend du jeu."))
+	d.story(s, "Hors délai de réclamation : SAV 1022 (%s) sur l'intervention 1000 de %s, close le %s (plus de 90 jours avant) : avertissement, %s imputés quand même. L'intervention 1000 arrive avec l'étape 1 et y est payée.",
+		who(22), who(20), old.ClosedAt.Format("02/01/2006"), eur(corrective(iv)))
+
+	d.add(s, 1023, 23, 0, savbilling.KindSAV, DemoMissingOriginal, savbilling.StatusClosed, d.at(s, 19, 9, 30),
+		fix("Remplacement patte de dérailleur", 3000, 2100), fix(travelLabel, 2000, 1400))
+	d.decide(s, decision(1023, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 19, 9, 10), "Patte tordue au remontage de la roue."))
+	d.story(s, "Anomalie : SAV 1023 (%s) pointe vers l'intervention d'origine %d, qui n'existe pas : imputation bloquée à chaque clôture ; R23 touche sa commission.",
+		who(23), DemoMissingOriginal)
+
+	d.sav(s, 1060, 18, 1008, d.at(s, 24, 16, 0), fix("Changement câbles et gaines", 4200, 2900), fix(travelLabel, 2000, 1400))
+	d.story(s, "SAV en attente : SAV 1060 (%s) sur 1008 de %s, clos sans décision du support : listé en attente, imputé quand la décision arrive (étape 2).",
+		who(18), who(17))
+
+	d.job(s, 1080, 26, d.at(s, 11, 10, 0), op("Remplacement pneu", 3500, 2500), op("Réglage des freins", 2000, -1400))
+	d.story(s, "Anomalie : l'intervention 1080 de %s a une opération (%d) à commission négative (-14,00 €) : intervention bloquée en entier, à chaque clôture.",
+		who(26), operationID(1080, 1))
+
+	d.job(s, 1081, 27, d.at(s, 12, 11, 0), op("Remplacement pneu", 3200, 2200))
+	d.steps[s].Insert.Decisions = append(d.steps[s].Insert.Decisions,
+		decision(1081, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 12, 12, 0), "Saisie sur la mauvaise fiche."))
+	d.story(s, "Anomalie : décision « confirmed » saisie sur l'intervention standard 1081 de %s : décision écartée, la commission de 1081 est payée.", who(27))
+
+	d.add(s, 1090, 28, 0, savbilling.KindStandard, 0, savbilling.StatusOpen, time.Time{}, op("Révision complète", 7500, 5200))
+	d.add(s, 1091, 9, 0, savbilling.KindStandard, 0, savbilling.StatusCancelled, time.Time{}, op("Remplacement pneu", 3000, 2100))
+	d.story(s, "Intervention 1090 ouverte (%s) et 1091 annulée (%s) : aucune commission.", who(28), who(9))
+
+	// Closed in the first month, entered in the second after the first was closed.
+	d.add(1, 1050, 16, 0, savbilling.KindStandard, 0, savbilling.StatusClosed, d.at(s, 26, 17, 0),
+		op("Révision complète", 8500, 6000), op("Remplacement pneu", 3500, 2500))
+}
+
+func (d *demo) month2() {
+	const s = 1
+	d.story(s, "Arrivée tardive : l'intervention 1050 de %s, close le %s (mois 1, déjà clos), n'arrive qu'à l'étape 2 : payée ce mois-ci, marquée tardive.",
+		who(16), d.ivs[1050].ClosedAt.Format("02/01/2006"))
+
+	d.job(s, 2001, 3, d.at(s, 10, 10, 0), op("Réparation crevaison", 1800, 1200), op("Réglage des freins", 1900, 1300))
+	d.story(s, "Échéance payée en partie : %s ne gagne que 25,00 € (2001) ; la 1re échéance de 45,00 € du plan du mois 1 n'est payée qu'à hauteur de 25,00 €, le reste reste dû.", who(3))
+	d.job(s, 2002, 21, d.at(s, 8, 11, 0), op("Remplacement cassette", 5500, 4000), op("Changement de chaîne", 3600, 2600))
+	d.job(s, 2003, 12, d.at(s, 7, 9, 0), op("Révision complète", 6500, 4500))
+	d.job(s, 2004, 12, d.at(s, 15, 14, 0), op("Remplacement pneu", 5000, 3500))
+	d.job(s, 2030, 6, d.at(s, 6, 10, 0), op("Remplacement jeu de direction", 6500, 4600))
+	d.job(s, 2031, 23, d.at(s, 11, 15, 0), op("Réglage du dérailleur", 2600, 1800))
+	d.job(s, 2032, 1, d.at(s, 15, 9, 0), op("Changement câbles et gaines", 4500, 3200))
+
+	d.decide(s, decision(1060, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 4, 9, 30), "Gaine de frein pincée au montage."))
+	d.story(s, "Décision tardive : la décision du SAV 1060 (confirmé, %s) arrive le %s : imputé à R17 ce mois-ci.",
+		eur(corrective(d.ivs[1060])), d.at(s, 4, 9, 30).Format("02/01/2006"))
+
+	upd := decision(1010, savbilling.OutcomeConfirmed, 0, 0, 6000, d.at(s, 3, 11, 0), "Plaquettes mal montées ; jante rayée constatée ensuite.")
+	d.steps[s].Update = append(d.steps[s].Update, upd)
+	d.story(s, "Décision modifiée : dommage de 60,00 € ajouté à la décision du SAV 1010 (déjà imputé au mois 1) : ajustement de 60,00 € (dommage sous la franchise, règlement amiable) sur %s.", who(1))
+
+	iv := d.sav(s, 2010, 1, 1033, d.at(s, 9, 10, 0), fix("Remplacement cassette", 5800, 4100),
+		fix("Changement de chaîne", 3600, 2500), fix(travelLabel, 2000, 1400))
+	d.decide(s, decision(2010, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 9, 9, 45), "Chaîne et cassette incompatibles."))
+	d.story(s, "SAV confirmé : SAV 2010 (%s) sur 1033 de %s : %s imputés (révisé à l'étape 3).", who(1), who(29), eur(corrective(iv)))
+
+	iv = d.sav(s, 2011, 10, 1034, d.at(s, 12, 11, 0), fix("Dévoilage de roue", 3500, 2500), fix(travelLabel, 2800, 2000))
+	d.decide(s, decision(2011, savbilling.OutcomePartial, 3333, 0, 0, d.at(s, 12, 10, 40), "Roue voilée : tension des rayons en cause pour un tiers."))
+	d.story(s, "SAV partiel 33,33 %% : SAV 2011 (%s) sur 1034 de %s ; %s × 0,3333 = 14,9985 → %s imputés.",
+		who(10), who(11), eur(corrective(iv)), eur(share(corrective(iv), 3333)))
+
+	iv = d.sav(s, 2012, 7, 1035, d.at(s, 13, 14, 0), fix("Remplacement durite de frein hydraulique", 4800, 3400),
+		fix("Purge freins hydrauliques", 5500, 3900), fix(travelLabel, 2000, 1400))
+	d.decide(s, decision(2012, savbilling.OutcomeConfirmed, 0, 9, 0, d.at(s, 13, 13, 30),
+		"La fuite vient de la durite posée par R9 (intervention 1040), pas des plaquettes de R8."))
+	d.story(s, "Réparateur fautif désigné : SAV 2012 (%s) sur 1035 de %s, mais le support désigne %s (durite posée lors de 1040) : %s imputés à R9.",
+		who(7), who(8), who(9), eur(corrective(iv)))
+
+	iv = d.sav(s, 2013, 10, 1036, d.at(s, 14, 16, 0), fix("Réglage du dérailleur", 2500, 1700), fix(travelLabel, 2000, 1400),
+		op("Remplacement pneu", 3500, 2500))
+	d.decide(s, decision(2013, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 14, 15, 40), "Réglage repris par la même réparatrice."))
+	d.story(s, "Auto-SAV : %s reprend sa propre intervention 1036 (SAV 2013) : elle touche la commission et se voit imputer %s.",
+		who(10), eur(corrective(iv)))
+
+	iv = d.sav(s, 2014, 15, 1037, d.at(s, 16, 10, 0), fix(travelLabel, 2500, 1800), op("Remplacement pneu", 4000, 2800))
+	d.decide(s, decision(2014, savbilling.OutcomeRejected, 0, 0, 0, d.at(s, 16, 9, 40), "Crevaison par un éclat de verre : pas de SAV."))
+	d.story(s, "Pas de SAV : SAV 2014 (%s) sur 1037 de %s rejeté ; rien d'imputé, frais de déplacement (%s) crédités au client, à la charge du réseau.",
+		who(15), who(16), eur(travelPrice(iv)))
+
+	iv = d.sav(s, 2015, 26, 1038, d.at(s, 17, 11, 0), fix("Serrage potence et cintre", 3000, 2100),
+		fix("Remplacement cintre", 5500, 3900), fix(travelLabel, 2000, 1400))
+	d.decide(s, decision(2015, savbilling.OutcomeConfirmed, 0, 0, 50000, d.at(s, 17, 10, 30), "Potence desserrée : chute, blessure légère et équipement."))
+	d.story(s, "Dommage au-delà de la franchise : SAV 2015 sur 1038 de %s, dommage 500,00 € sur la RC Pro chapeau : franchise 200,00 € imputée (+ %s), déclaration d'assurance de 300,00 €.",
+		who(25), eur(corrective(iv)))
+
+	d.sav(s, 2016, 28, 1039, d.at(s, 18, 15, 0), fix("Réglage des freins", 2500, 1700),
+		fix("Remplacement plaquettes de frein", 3600, 2500), fix(travelLabel, 2000, 1400))
+	d.decide(s, decision(2016, savbilling.OutcomePartial, 12000, 0, 0, d.at(s, 18, 14, 30), "Prise en charge à 75 %."))
+	d.story(s, "Anomalie : SAV 2016 (%s) sur 1039 de %s, partiel à 12000 pb (hors 1..9999) : imputation bloquée ; corrigée à 7500 pb à l'étape 3.",
+		who(28), who(27))
+
+	c1 := d.sav(s, 2020, 11, 1030, d.at(s, 19, 10, 0), fix("Remplacement moteur pédalier (pièce comprise)", 189000, 140000),
+		fix(travelLabel, 2500, 1800))
+	d.decide(s, decision(2020, savbilling.OutcomeConfirmed, 0, 0, 18000, d.at(s, 19, 9, 30), "Kit moteur mal câblé : moteur grillé, porte-bagages abîmé."))
+	c2 := d.sav(s, 2021, 13, 1031, d.at(s, 21, 14, 0), fix("Remplacement roue arrière", 9500, 6500),
+		fix("Remplacement rayons", 4500, 3000), fix(travelLabel, 2500, 1800))
+	d.decide(s, decision(2021, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 21, 13, 30), "Rayons mal tendus, roue à remplacer."))
+	g, dd := int64(8000), corrective(c1)+18000+corrective(c2)
+	d.story(s, "Dépassement facturé : %s gagne %s (2003, 2004) ; SAV 2020 (%s + 180,00 € de dommage) et 2021 (%s) lui imputent %s : dépassement %s > 1 500,00 €, facturé.",
+		who(12), eur(g), eur(corrective(c1)), eur(corrective(c2)), eur(dd), eur(dd-g))
+}
+
+func (d *demo) month3() {
+	const s = 2
+	d.job(s, 3001, 3, d.at(s, 6, 9, 0), op("Révision complète", 9500, 6800))
+	d.job(s, 3002, 3, d.at(s, 14, 14, 0), op("Remplacement pneu", 4200, 3000))
+	d.job(s, 3003, 3, d.at(s, 20, 10, 30), op("Changement de chaîne", 3500, 2500))
+	d.story(s, "Fin d'échéancier : %s gagne 123,00 € et paie le reste de son plan (20,00 € + 45,00 €).", who(3))
+
+	d.job(s, 3004, 21, d.at(s, 9, 11, 0), op("Remplacement pneu", 4300, 3000), op("Réparation crevaison", 2800, 2000))
+	iv := d.sav(s, 3010, 22, 2002, d.at(s, 12, 10, 0), fix("Remplacement cassette", 5500, 4000),
+		fix("Changement de chaîne", 3600, 2500), fix(travelLabel, 2800, 2000))
+	d.decide(s, decision(3010, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 12, 9, 40), "Cassette mal serrée."))
+	d.steps[s].Insert.Overrides = append(d.steps[s].Insert.Overrides, savbilling.Override{
+		RepairerID: 21, Period: d.steps[s].Period.String(), Mode: savbilling.OverrideInvoice})
+	d.story(s, "Décision de la finance : %s gagne 50,00 € (3004), SAV 3010 lui impute %s : dépassement 35,00 € qui serait étalé, mais overflow_overrides (21, %s, invoice) le fait facturer.",
+		who(21), eur(corrective(iv)), d.steps[s].Period)
+
+	iv = d.sav(s, 3011, 7, 2030, d.at(s, 13, 11, 0), fix("Remplacement jeu de direction", 6500, 4600), fix(travelLabel, 2000, 1400))
+	d.decide(s, decision(3011, savbilling.OutcomeConfirmed, 0, 0, 80000, d.at(s, 13, 10, 30), "Fourche fissurée : chute du client, vélo et équipement."))
+	d.story(s, "Dommage au-delà d'une franchise individuelle : SAV 3011 sur 2030 de %s (RC Pro propre, franchise 150,00 €), dommage 800,00 € : %s + 150,00 € imputés, déclaration de 650,00 € sur sa police.",
+		who(6), eur(corrective(iv)))
+
+	d.sav(s, 3012, 24, 2031, d.at(s, 15, 14, 0), fix(travelLabel, 2000, 1400), op("Réglage du dérailleur", 2600, 1800))
+	dec := decision(3012, savbilling.OutcomeUnconfirmed, 0, 0, 0, d.at(s, 15, 13, 30), "Dérailleur simplement déréglé par l'usage.")
+	d.steps[s].Insert.Decisions = append(d.steps[s].Insert.Decisions, dec)
+	d.grant(s, 3012, 200, dec.DecidedAt, "Geste commercial : SAV non confirmé")
+	d.story(s, "Crédit incohérent : SAV 3012 (%s) sur 2031 de %s non confirmé, crédit client de 2,00 € seulement (au moins 4,00 € attendus) : avertissement.",
+		who(24), who(23))
+
+	d.sav(s, 3013, 2, 2032, d.at(s, 25, 15, 0), fix("Changement câbles et gaines", 4500, 3200), fix(travelLabel, 2000, 1400))
+	d.story(s, "SAV en attente : SAV 3013 (%s) sur 2032 de %s, sans décision à la fin de la démo.", who(2), who(1))
+
+	d.steps[s].Update = append(d.steps[s].Update,
+		decision(2010, savbilling.OutcomePartial, 5000, 0, 0, d.at(s, 5, 10, 0), "Révision : la cassette était déjà usée, prise en charge à 50 %."),
+		decision(2016, savbilling.OutcomePartial, 7500, 0, 0, d.at(s, 4, 9, 0), "Prise en charge à 75 % (part corrigée)."))
+	d.story(s, "Décision révisée : SAV 2010 passe de confirmé à partiel 50 %% : remboursement (ajustement) de %s à %s.",
+		eur(corrective(d.ivs[2010])-share(corrective(d.ivs[2010]), 5000)), who(29))
+	d.story(s, "Anomalie corrigée : la part du SAV 2016 est corrigée à 7500 pb : %s × 75 %% = %s imputés à %s ce mois-ci.",
+		eur(corrective(d.ivs[2016])), eur(share(corrective(d.ivs[2016]), 7500)), who(27))
+}
+
+// background adds n ordinary interventions from id first, spread over the busy repairers, with
+// amounts drawn from a generator seeded by the step alone.
+func (d *demo) background(step int, first int64, n int) {
+	rng := rand.New(rand.NewPCG(0x5a7b111ab1e, uint64(step+1)))
+	var busy []int64
+	for _, r := range demoNetwork {
+		if !demoQuiet[r.id] {
+			busy = append(busy, r.id)
+		}
+	}
+	for i := range n {
+		id := first + int64(i)
+		r := busy[i%len(busy)]
+		closed := d.at(step, 2+rng.IntN(26), 8+rng.IntN(10), rng.IntN(60))
+		var ops []opSpec
+		for _, j := range pickJobs(rng, 1+rng.IntN(4), nil) {
+			price, commission := j.draw(rng)
+			ops = append(ops, op(j.label, price, commission))
+		}
+		d.add(step, id, r, int64(700000+10000*step+i), savbilling.KindStandard, 0, savbilling.StatusClosed, closed, ops...)
+	}
+	d.story(step, "%d interventions courantes (%d–%d) réparties entre les réparateurs actifs.", n, first, first+int64(n)-1)
+}
