@@ -78,3 +78,13 @@ func TestDefaultsAndMissingFile(t *testing.T) {
 		t.Errorf("no file: defaults, got %v %q", err, c.Source)
 	}
 }
+
+func TestExampleFileLoads(t *testing.T) {
+	c, err := Load("../savbilling.example.toml")
+	if err != nil {
+		t.Fatalf("savbilling.example.toml: %v", err)
+	}
+	if c.RulesValue() != sb.DefaultRules() || c.Schedule.Cron != "0 6 1 * *" || c.Network.Name == "" {
+		t.Errorf("the example must show the defaults: %+v", c)
+	}
+}
