@@ -3,7 +3,8 @@
 #
 #   scripts/mariadb.sh start   install MariaDB if missing (as root, via apt), start a server in a
 #                              temporary directory (or reuse the one already running), print
-#                              `export SAVBILLING_TEST_MYSQL_DSN=...` on stdout
+#                              `export SAVBILLING_TEST_MYSQL_DSN=...` on stdout, and
+#                              `export SAVBILLING_MARIADB_STARTED=1` when it started a new one
 #   scripts/mariadb.sh env     print the export line of the running server
 #   scripts/mariadb.sh stop    kill the server by its pid and remove its directory
 #   scripts/mariadb.sh status  exit 0 when the server is running
@@ -99,6 +100,7 @@ start() {
 		GRANT ALL ON *.* TO '${USER_NAME}'@'localhost';"
 	say "started MariaDB $(mariadbd --version | awk '{print $3}') on 127.0.0.1:$port (pid $(cat "$PIDFILE"))"
 	print_env
+	echo "export SAVBILLING_MARIADB_STARTED=1"
 }
 
 stop_quiet() {

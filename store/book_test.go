@@ -1,0 +1,387 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"savbilling"
+	"savbilling/internal/dbtest"
+	"savbilling/store"
+)
+
+var issuer = savbilling.Issuer{Name: "Réseau Vélo Réparation", LegalForm: "SAS au capital de 10 000 €",
+	Address: "1 quai de Seine, 75019 Paris", SIRET: "11122233300044", VATNumber: "FR00111222333",
+	RCS: "RCS Paris 111 222 333", Email: "finance@reseau.example", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
+
+func party(r savbilling.Repairer) savbilling.Party { return r.Identity() }
+
+// bookSep is the close of 2026-09: two overflows spread on new plans.
+func bookSep() *savbilling.Book {
+	issued := savbilling.Date(2026, 10, 1)
+	return &savbilling.Book{
+		Period: sep, ClosedAt: utc(2026, 10, 1, 4, 0, 0), IssuedOn: issued, Issuer: issuer,
+		Statements: []savbilling.Statement{
+			{Number: "REL-1-2026-0001", Seq: 1, Repairer: party(r1), Period: sep, IssuedOn: issued,
+				PaymentOn: savbilling.Date(2026, 10, 16),
+				Commissions: []savbilling.CommissionLine{{InterventionID: 90, RepairerID: 1, Kind: savbilling.KindStandard,
+					City: "Paris", ClosedAt: iv90.ClosedAt, Operations: 1, AmountCents: 3000}},
+				GrossCents: 3000, AvailableCents: 3000, NetHTCents: 3000, VATRateBP: 2000, VATCents: 600, NetTTCCents: 3600},
+			{Number: "REL-2-2026-0001", Seq: 1, Repairer: party(r2), Period: sep, IssuedOn: issued,
+				PaymentOn: savbilling.Date(2026, 10, 16),
+				SAV: []savbilling.SAVLine{{SAVID: 160, OriginalID: 60, SAVRepairerID: 3, RepairerID: 2, Type: savbilling.LineCharge,
+					Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 20000, AmountCents: 20000}},
+				DeductionsCents: 20000, OverflowCents: 20000, SpreadCents: 20000},
+			{Number: "REL-3-2026-0001", Seq: 1, Repairer: party(r3), Period: sep, IssuedOn: issued,
+				PaymentOn: savbilling.Date(2026, 10, 16),
+				Commissions: []savbilling.CommissionLine{{InterventionID: 151, RepairerID: 3, Kind: savbilling.KindStandard,
+					City: "Lyon", ClosedAt: utc(2026, 8, 30, 10, 0, 0), Operations: 2, AmountCents: 3000, Late: true}},
+				SAV: []savbilling.SAVLine{{SAVID: 150, OriginalID: 50, SAVRepairerID: 1, RepairerID: 3, Type: savbilling.LineCharge,
+					Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 12000, AmountCents: 12000}},
+				GrossCents: 3000, DeductionsCents: 12000, OverflowCents: 9000, VATRateBP: 2000, SpreadCents: 9000},
+		},
+		Plans: []savbilling.Plan{
+			{ID: "ECH-2-2026-09", RepairerID: 2, CreatedIn: sep, Months: 3, TotalCents: 20000},
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000},
+		},
+		Anomalies: []savbilling.Anomaly{{Item: "intervention 77", RepairerID: 9, Reason: "réparateur inconnu",
+			Fix: "créer le réparateur 9", Blocking: true}},
+		SAVStates: []savbilling.SAVState{
+			{SAVID: 150, Outcome: savbilling.OutcomeConfirmed, DecidedAt: utc(2026, 9, 2, 0, 0, 0), CorrectiveCents: 12000,
+				FirstPeriod: sep, LastPeriod: sep},
+			{SAVID: 160, Outcome: savbilling.OutcomeConfirmed, DecidedAt: utc(2026, 9, 3, 0, 0, 0), CorrectiveCents: 20000,
+				RelatedPriceCents: 100, FirstPeriod: sep, LastPeriod: sep},
+		},
+	}
+}
+
+// bookOct is the close of 2026-10: every kind of line, an invoice closing a plan, a new plan.
+func bookOct() *savbilling.Book {
+	issued := savbilling.Date(2026, 11, 1)
+	pay := savbilling.Date(2026, 11, 16)
+	return &savbilling.Book{
+		Period: oct, ClosedAt: utc(2026, 11, 1, 5, 30, 0), IssuedOn: issued, Issuer: issuer,
+		Statements: []savbilling.Statement{
+			{Number: "REL-1-2026-0002", Seq: 2, Repairer: party(r1), Period: oct, IssuedOn: issued, PaymentOn: pay,
+				Commissions: []savbilling.CommissionLine{
+					{InterventionID: 101, RepairerID: 1, Kind: savbilling.KindStandard, City: "Paris", ClosedAt: iv101.ClosedAt, Operations: 2, AmountCents: 5000},
+					{InterventionID: 102, RepairerID: 1, Kind: savbilling.KindStandard, City: "Paris", ClosedAt: iv102.ClosedAt, Operations: 1, AmountCents: 5500},
+				},
+				SAV: []savbilling.SAVLine{
+					{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, RepairerID: 1, Type: savbilling.LineCharge,
+						Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 4500, AmountCents: 4500},
+					{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, RepairerID: 1, Type: savbilling.LineSettlement,
+						Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 4500, DamageCents: 15000, AmountCents: 15000},
+				},
+				GrossCents: 10500, DeductionsCents: 19500, OverflowCents: 9000, VATRateBP: 2000, SpreadCents: 9000},
+			{Number: "REL-2-2026-0002", Seq: 2, Repairer: party(r2), Period: oct, IssuedOn: issued, PaymentOn: pay,
+				Commissions: []savbilling.CommissionLine{
+					{InterventionID: 201, RepairerID: 2, Kind: savbilling.KindSAV, City: "Paris", ClosedAt: iv201.ClosedAt, Operations: 3, AmountCents: 6500},
+					{InterventionID: 202, RepairerID: 2, Kind: savbilling.KindSAV, City: "Créteil", ClosedAt: iv202.ClosedAt, Operations: 1, AmountCents: 4500},
+				},
+				Installments: []savbilling.InstallmentLine{{PlanID: "ECH-2-2026-09", RepairerID: 2, Number: 1, Of: 3, DueCents: 6667, PaidCents: 6667}},
+				GrossCents:   11000, AvailableCents: 11000, InstallmentsCents: 6667, NetHTCents: 4333, NetTTCCents: 4333,
+				InvoicedCents: 13333, InvoiceNumber: "FAC-2026-000001"},
+			{Number: "REL-3-2026-0002", Seq: 2, Repairer: party(r3), Period: oct, IssuedOn: issued, PaymentOn: pay,
+				Commissions: []savbilling.CommissionLine{
+					{InterventionID: 106, RepairerID: 3, Kind: savbilling.KindStandard, ClosedAt: iv106.ClosedAt, AmountCents: 0},
+					{InterventionID: 203, RepairerID: 3, Kind: savbilling.KindSAV, City: "Paris", ClosedAt: iv203.ClosedAt, Operations: 1, AmountCents: 2000},
+				},
+				SAV: []savbilling.SAVLine{
+					{SAVID: 150, OriginalID: 50, SAVRepairerID: 1, RepairerID: 3, Type: savbilling.LineAdjustment,
+						Outcome: savbilling.OutcomePartial, ChargeBP: 5000, CorrectiveCents: 12000, AmountCents: -6000},
+					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineCharge,
+						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, AmountCents: 1500},
+					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineDeductible,
+						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, DamageCents: 50000, AmountCents: 0},
+					// not a realistic line, but "ajustement" sorts before "charge" as bytes
+					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineAdjustment,
+						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, AmountCents: 500},
+				},
+				Installments: []savbilling.InstallmentLine{{PlanID: "ECH-3-2026-09", RepairerID: 3, Number: 1, Of: 3, DueCents: 3000, PaidCents: 3000}},
+				GrossCents:   2000, DeductionsCents: -4500, AvailableCents: 6500, InstallmentsCents: 3000, NetHTCents: 3500,
+				VATRateBP: 2000, VATCents: 700, NetTTCCents: 4200},
+		},
+		Invoices: []savbilling.Invoice{{Number: "FAC-2026-000001", Seq: 1, Repairer: party(r2), Period: oct,
+			IssuedOn: issued, DueOn: savbilling.Date(2026, 12, 1),
+			Lines: []savbilling.InvoiceLine{
+				{Kind: savbilling.InvoicePlanBalance, PlanID: "ECH-2-2026-09", AmountCents: 13333},
+				{Kind: savbilling.InvoiceOverflow, AmountCents: 0},
+			},
+			HTCents: 13333, VATRateBP: 2000, VATCents: 2667, TTCCents: 16000}},
+		Plans: []savbilling.Plan{
+			{ID: "ECH-2-2026-09", RepairerID: 2, CreatedIn: sep, Months: 3, TotalCents: 20000, PaidCents: 6667,
+				InvoicedCents: 13333, ClosedIn: oct},
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000},
+			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 9000},
+		},
+		Claims: []savbilling.Claim{
+			{SAVID: 150, RepairerID: 3, Policy: savbilling.PolicyUmbrella, DamageCents: 30000, DeductibleCents: 20000,
+				ClaimCents: -10000, Adjustment: true},
+			{SAVID: 202, RepairerID: 3, Policy: savbilling.PolicyOwn, DamageCents: 50000, ClaimCents: 50000},
+		},
+		Goodwill: []savbilling.Goodwill{{CreditID: 501, SAVID: 201, AmountCents: 400, GrantedAt: c501.GrantedAt,
+			Reason: "geste", Outcome: savbilling.OutcomeConfirmed, Note: "crédit sur un SAV confirmé : refacturé"}},
+		Anomalies: []savbilling.Anomaly{
+			{Item: "SAV 202", RepairerID: 2, Reason: "l'intervention d'origine 999 n'existe pas", Fix: "corriger original_intervention_id", Blocking: true},
+			{Item: "décision 102", Reason: "décision sur une intervention qui n'est pas un SAV", Fix: "supprimer la décision", Blocking: true},
+			{Item: "SAV 201", RepairerID: 1, Reason: "avoir client non conforme", Fix: "—"},
+		},
+		Pending: []savbilling.PendingSAV{{SAVID: 203, OriginalID: 101, SAVRepairerID: 3, ClosedAt: iv203.ClosedAt, AgeDays: 6}},
+		SAVStates: []savbilling.SAVState{
+			{SAVID: 150, Outcome: savbilling.OutcomePartial, ChargeBP: 5000, DamageCents: 30000, DecidedAt: utc(2026, 10, 2, 0, 0, 0),
+				CorrectiveCents: 12000, FirstPeriod: sep, LastPeriod: oct},
+			{SAVID: 201, Outcome: d201.Outcome, DamageCents: d201.DamageCents, DecidedAt: d201.DecidedAt,
+				CorrectiveCents: 4500, FirstPeriod: oct, LastPeriod: oct},
+			{SAVID: 202, Outcome: d202.Outcome, ChargeBP: d202.ChargeBP, FaultyRepairerID: d202.FaultyRepairerID,
+				DamageCents: d202.DamageCents, DecidedAt: d202.DecidedAt, CorrectiveCents: 4500, FirstPeriod: oct, LastPeriod: oct},
+		},
+	}
+}
+
+// saved is b as LoadBook gives it back.
+func saved(b *savbilling.Book) *savbilling.Book {
+	c := *b
+	c.SAVStates = nil
+	return &c
+}
+
+func mustSave(t *testing.T, db *store.DB, b *savbilling.Book) {
+	t.Helper()
+	if err := save(context.Background(), db, b); err != nil {
+		t.Fatalf("save %s: %v", b.Period, err)
+	}
+}
+
+func checkBook(t *testing.T, db *store.DB, want *savbilling.Book) {
+	t.Helper()
+	got, err := db.LoadBook(context.Background(), want.Period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(saved(want), got); diff != "" {
+		t.Errorf("LoadBook(%s) (-want +got):\n%s", want.Period, diff)
+	}
+}
+
+func TestBookRoundTrip(t *testing.T) {
+	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
+		ctx := context.Background()
+		mustInsert(t, db, source())
+		if _, err := db.LoadBook(ctx, sep); !errors.Is(err, store.ErrNotClosed) {
+			t.Errorf("LoadBook of an open period: %v, want ErrNotClosed", err)
+		}
+		mustSave(t, db, bookSep())
+		mustSave(t, db, bookOct())
+		checkBook(t, db, bookSep()) // plans as they stood after September
+		checkBook(t, db, bookOct())
+
+		periods, err := db.ClosedPeriods(ctx)
+		if err != nil || !cmp.Equal(periods, []savbilling.Period{sep, oct}) {
+			t.Errorf("ClosedPeriods = %v, %v", periods, err)
+		}
+		err = db.ReadTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+			first, ok1, err1 := tx.FirstClosed(ctx)
+			last, ok2, err2 := tx.LastClosed(ctx)
+			closed, err3 := tx.IsClosed(ctx, oct)
+			open, err4 := tx.IsClosed(ctx, nov)
+			if err := errors.Join(err1, err2, err3, err4); err != nil {
+				return err
+			}
+			if first != sep || !ok1 || last != oct || !ok2 || !closed || open {
+				t.Errorf("FirstClosed %v %v, LastClosed %v %v, IsClosed(oct) %v, IsClosed(nov) %v", first, ok1, last, ok2, closed, open)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		// November: what October booked is gone; the rest comes.
+		got := loadInput(t, db, nov)
+		want := input(nov)
+		want.Repairers = map[int64]savbilling.Repairer{1: r1, 2: r2, 3: r3}
+		want.Interventions = []savbilling.Intervention{iv103}
+		want.SAVs = []savbilling.SAVCase{{SAV: iv203, Decision: &d203, Original: bare(iv101)}}
+		want.StrayDecisions = []savbilling.Decision{d102, d105, d777}
+		want.Credits = []savbilling.Credit{c503}
+		want.Processed = map[int64]savbilling.SAVState{202: bookOct().SAVStates[2]}
+		want.Plans = []savbilling.Plan{
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000},
+			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 9000},
+		}
+		want.Overrides = []savbilling.Override{{RepairerID: 1, Period: "2026-11", Mode: savbilling.OverrideInvoice}}
+		want.LastStatementSeq = map[int64]int{1: 2, 2: 2, 3: 2}
+		want.LastInvoiceSeq = 1
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("LoadCloseInput(2026-11) (-want +got):\n%s", diff)
+		}
+
+		// Support changes two decisions after they were charged.
+		n201 := d201
+		n201.Outcome, n201.ChargeBP, n201.DecidedAt = savbilling.OutcomePartial, 5000, utc(2026, 11, 10, 9, 0, 0)
+		n202 := d202
+		n202.DamageCents, n202.DecidedAt = 70000, utc(2026, 11, 11, 9, 0, 0)
+		late := d203
+		late.DecidedAt = utc(2026, 12, 2, 0, 0, 0) // after November: 203 stays undecided
+		for _, d := range []savbilling.Decision{n201, n202, late} {
+			if err := db.UpdateDecision(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.UpdateDecision(ctx, savbilling.Decision{SAVID: 4242, Outcome: "confirmed", DecidedAt: utc(2026, 1, 1, 0, 0, 0)}); err == nil {
+			t.Error("UpdateDecision of a missing decision succeeded")
+		}
+		got = loadInput(t, db, nov)
+		st := bookOct().SAVStates
+		want.SAVs = []savbilling.SAVCase{{SAV: iv203, Original: bare(iv101)}}
+		want.Changed = []savbilling.SAVCase{
+			{SAV: iv201, Decision: &n201, Original: bare(iv90), Booked: &st[1],
+				BookedByRepairer: map[int64]int64{1: 19500}},
+			{SAV: iv202, Decision: &n202, Booked: &st[2], BookedByRepairer: map[int64]int64{3: 2000},
+				BookedClaimCents: 50000, BookedClaimPolicy: savbilling.PolicyOwn},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("LoadCloseInput(2026-11) after decisions changed (-want +got):\n%s", diff)
+		}
+		// Seen from October's end, the changes have not happened yet.
+		if in := loadInput(t, db, oct); in.Changed != nil {
+			t.Errorf("Changed as of October: %+v", in.Changed)
+		}
+	})
+}
+
+// nothingBooked checks that the ledger holds exactly September and October.
+func nothingBooked(t *testing.T, db *store.DB) {
+	t.Helper()
+	periods, err := db.ClosedPeriods(context.Background())
+	if err != nil || !cmp.Equal(periods, []savbilling.Period{sep, oct}) {
+		t.Errorf("ClosedPeriods = %v, %v; want [2026-09 2026-10]", periods, err)
+	}
+	checkBook(t, db, bookSep())
+	checkBook(t, db, bookOct())
+}
+
+// bookNov is a valid close of November on top of bookSep and bookOct.
+func bookNov() *savbilling.Book {
+	issued := savbilling.Date(2026, 12, 1)
+	return &savbilling.Book{Period: nov, ClosedAt: utc(2026, 12, 1, 5, 0, 0), IssuedOn: issued, Issuer: issuer,
+		Statements: []savbilling.Statement{{Number: "REL-1-2026-0003", Seq: 3, Repairer: party(r1), Period: nov,
+			IssuedOn: issued, PaymentOn: savbilling.Date(2026, 12, 16),
+			Commissions: []savbilling.CommissionLine{{InterventionID: 103, RepairerID: 1, Kind: savbilling.KindStandard,
+				City: "Paris", ClosedAt: iv103.ClosedAt, Operations: 1, AmountCents: 3000}},
+			GrossCents: 3000, AvailableCents: 3000, NetHTCents: 3000, VATRateBP: 2000, VATCents: 600, NetTTCCents: 3600}},
+		Plans: []savbilling.Plan{
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000},
+			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 9000},
+		},
+	}
+}
+
+func TestSaveBookTwiceFails(t *testing.T) {
+	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
+		ctx := context.Background()
+		mustInsert(t, db, source())
+		mustSave(t, db, bookSep())
+		mustSave(t, db, bookOct())
+
+		if err := save(ctx, db, bookOct()); !errors.Is(err, store.ErrAlreadyBooked) {
+			t.Errorf("saving October twice: %v, want ErrAlreadyBooked", err)
+		}
+		nothingBooked(t, db)
+
+		// A November that books intervention 101 again: the period row and the statement go
+		// in first, then the commission fails, and the whole attempt is rolled back.
+		b := bookNov()
+		b.Statements[0].Commissions = append(b.Statements[0].Commissions, bookOct().Statements[0].Commissions[0])
+		if err := save(ctx, db, b); !errors.Is(err, store.ErrAlreadyBooked) {
+			t.Errorf("booking intervention 101 twice: %v, want ErrAlreadyBooked", err)
+		}
+		nothingBooked(t, db)
+
+		// The statement number sequence is unique per repairer and year.
+		b = bookNov()
+		b.Statements[0].Number, b.Statements[0].Seq = "REL-1-2026-0099", 2
+		if err := save(ctx, db, b); !errors.Is(err, store.ErrAlreadyBooked) {
+			t.Errorf("reusing statement seq 2: %v, want ErrAlreadyBooked", err)
+		}
+		// An installment of a plan that does not exist is refused too.
+		b = bookNov()
+		b.Statements[0].Installments = []savbilling.InstallmentLine{{PlanID: "ECH-1-2099-01", RepairerID: 1, Number: 1, Of: 1}}
+		if err := save(ctx, db, b); err == nil {
+			t.Error("installment of an unknown plan was booked")
+		}
+		// A draft and a line filed under another repairer's statement are refused.
+		b = bookNov()
+		b.Draft = true
+		if err := save(ctx, db, b); err == nil {
+			t.Error("a draft was booked")
+		}
+		b = bookNov()
+		b.Statements[0].Commissions[0].RepairerID = 2
+		if err := save(ctx, db, b); err == nil {
+			t.Error("a commission of repairer 2 was booked on repairer 1's statement")
+		}
+		nothingBooked(t, db)
+
+		mustSave(t, db, bookNov())
+		checkBook(t, db, bookNov())
+	})
+}
+
+func TestWithCloseLockRollsBack(t *testing.T) {
+	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
+		ctx := context.Background()
+		mustInsert(t, db, source())
+		mustSave(t, db, bookSep())
+		mustSave(t, db, bookOct())
+
+		boom := errors.New("boom")
+		err := db.WithCloseLock(ctx, 0, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.SaveBook(ctx, bookNov()); err != nil {
+				return err
+			}
+			if closed, err := tx.IsClosed(ctx, nov); err != nil || !closed {
+				t.Errorf("inside the transaction, IsClosed(nov) = %v, %v", closed, err)
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Errorf("WithCloseLock = %v, want boom", err)
+		}
+		nothingBooked(t, db)
+
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("the panic was swallowed")
+				}
+			}()
+			_ = db.WithCloseLock(ctx, 0, func(ctx context.Context, tx *store.Tx) error {
+				if err := tx.SaveBook(ctx, bookNov()); err != nil {
+					return err
+				}
+				panic("crash in the middle of a close")
+			})
+		}()
+		nothingBooked(t, db)
+
+		cctx, cancel := context.WithCancel(ctx)
+		err = db.WithCloseLock(cctx, 0, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.SaveBook(ctx, bookNov()); err != nil {
+				return err
+			}
+			cancel()
+			return nil
+		})
+		if err == nil {
+			t.Error("a cancelled close committed")
+		}
+		nothingBooked(t, db)
+
+		// The lock was released every time.
+		mustSave(t, db, bookNov())
+	})
+}
