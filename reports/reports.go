@@ -132,6 +132,9 @@ func build(b *savbilling.Book, prev *savbilling.Totals) (_ *excelize.File, err e
 			return nil, err
 		}
 	}
+	// Before any stream: SetActiveSheet reads every worksheet, and would parse a streamed one
+	// back into memory whole.
+	f.SetActiveSheet(0)
 	st, err := newStyles(f)
 	if err != nil {
 		return nil, err
@@ -167,7 +170,6 @@ func build(b *savbilling.Book, prev *savbilling.Totals) (_ *excelize.File, err e
 	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
 		return nil, err
 	}
-	f.SetActiveSheet(0)
 	sortContentTypes(f)
 	return f, nil
 }

@@ -82,11 +82,17 @@ func (t *table) write(f *excelize.File, st *styles, draft bool) error {
 		return err
 	}
 	sums := make([]int64, ncol)
+	// The row's cells are reused from row to row and passed by pointer, which SetRow accepts:
+	// no allocation per cell on our side.
+	cells := make([]excelize.Cell, ncol)
 	for i := 0; i < t.n; i++ {
 		clear(raw)
 		t.fill(i, raw)
 		for j, c := range t.cols {
-			out[j] = cellOf(st, c.kind, raw[j])
+			out[j] = nil
+			if fillCell(&cells[j], st, c.kind, raw[j]) {
+				out[j] = &cells[j]
+			}
 			if c.sum {
 				sums[j] += raw[j].(int64)
 			}
@@ -177,48 +183,59 @@ func displayLen(k kind, v any) int {
 
 // cellOf turns a raw value into the cell written, nil for a blank cell.
 func cellOf(st *styles, k kind, v any) any {
+	var c excelize.Cell
+	if !fillCell(&c, st, k, v) {
+		return nil
+	}
+	return c
+}
+
+// fillCell sets c to the cell of a raw value and reports whether there is one (false: blank).
+func fillCell(c *excelize.Cell, st *styles, k kind, v any) bool {
 	switch k {
 	case kText:
 		s, _ := v.(string)
 		if s == "" {
-			return nil
+			return false
 		}
-		return excelize.Cell{StyleID: st.text, Value: s}
+		c.StyleID, c.Value = st.text, s
 	case kID:
 		id, _ := v.(int64)
 		if id == 0 {
-			return nil
+			return false
 		}
-		return excelize.Cell{StyleID: st.id, Value: id}
+		c.StyleID, c.Value = st.id, id
 	case kInt:
 		n, _ := v.(int)
-		return excelize.Cell{StyleID: st.integer, Value: n}
+		c.StyleID, c.Value = st.integer, n
 	case kMoney:
-		c, _ := v.(int64)
-		return excelize.Cell{StyleID: st.money, Value: euros(c)}
+		cents, _ := v.(int64)
+		c.StyleID, c.Value = st.money, euros(cents)
 	case kPct:
 		bp, _ := v.(int)
-		return excelize.Cell{StyleID: st.pct, Value: percent(bp)}
+		c.StyleID, c.Value = st.pct, percent(bp)
 	case kDate:
 		d, _ := v.(time.Time)
 		if d.IsZero() {
-			return nil
+			return false
 		}
-		return excelize.Cell{StyleID: st.date, Value: d}
+		c.StyleID, c.Value = st.date, d
 	case kPeriod:
 		p, _ := v.(savbilling.Period)
 		if p.IsZero() {
-			return nil
+			return false
 		}
-		return excelize.Cell{StyleID: st.text, Value: p.String()}
+		c.StyleID, c.Value = st.text, p.String()
 	case kDateTime:
 		t, _ := v.(time.Time)
 		if t.IsZero() {
-			return nil
+			return false
 		}
-		return excelize.Cell{StyleID: st.dateTime, Value: wallClock(t)}
+		c.StyleID, c.Value = st.dateTime, wallClock(t)
+	default:
+		return false
 	}
-	return nil
+	return true
 }
 
 // euros is the cell value of an amount in cents: the only place where money becomes a float.

@@ -42,6 +42,10 @@ type zipEntry struct {
 	crc        hash.Hash32
 }
 
+// zipLevel is the deflate level of the parts: level 3 writes a 200 000-row workbook in about
+// half the time of the default level, for a file some 15 % larger.
+const zipLevel = 3
+
 func newDetZip(out io.Writer, mod time.Time) *detZip {
 	return &detZip{out: out, mod: mod}
 }
@@ -64,7 +68,7 @@ func (z *detZip) Create(name string) (io.Writer, error) {
 			return nil, z.err
 		}
 		z.buf = bufio.NewWriterSize(z.spool, 256<<10)
-		z.fw, z.err = flate.NewWriter(z, flate.DefaultCompression)
+		z.fw, z.err = flate.NewWriter(z, zipLevel)
 		if z.err != nil {
 			return nil, z.err
 		}
