@@ -95,17 +95,16 @@ type PartyLabels struct {
 
 // StatementTexts are the texts of the monthly statement (relevé, self-billed invoice).
 type StatementTexts struct {
-	Title              string `toml:"title"`
-	SelfBilling        string `toml:"self_billing" ph:"network,repairer"`
-	SelfBillingMention string `toml:"self_billing_mention"`
-	SellerHeading      string `toml:"seller_heading"`
-	BuyerHeading       string `toml:"buyer_heading"`
-	Number             string `toml:"number" ph:"number"`
-	Date               string `toml:"date" ph:"date"`
-	Period             string `toml:"period" ph:"period"`
-	PaymentDate        string `toml:"payment_date" ph:"date"`
-	RunningHeader      string `toml:"running_header" opt:"number,repairer,period"`
-	Footer             string `toml:"footer" opt:"number,network"`
+	Title         string `toml:"title"`
+	SelfBilling   string `toml:"self_billing" ph:"network,repairer"`
+	SellerHeading string `toml:"seller_heading"`
+	BuyerHeading  string `toml:"buyer_heading"`
+	Number        string `toml:"number" ph:"number"`
+	Date          string `toml:"date" ph:"date"`
+	Period        string `toml:"period" ph:"period"`
+	PaymentDate   string `toml:"payment_date" ph:"date"`
+	RunningHeader string `toml:"running_header" opt:"number,repairer,period"`
+	Footer        string `toml:"footer" opt:"number,network"`
 
 	CommissionsHeading string `toml:"commissions_heading"`
 	ColIntervention    string `toml:"col_intervention"`
@@ -186,7 +185,7 @@ type InvoiceTexts struct {
 	StatementDraft  string `toml:"statement_draft"` // names a draft's statement, which has no number
 	OverflowDetail  string `toml:"overflow_detail" ph:"deductions,gross,overflow"`
 
-	CoveredHeading string `toml:"covered_heading"`
+	CoveredHeading string `toml:"covered_heading" opt:"statement"`
 	ColSAV         string `toml:"col_sav"`
 	ColOriginal    string `toml:"col_original"`
 	ColSAVRepairer string `toml:"col_sav_repairer"`
@@ -195,10 +194,11 @@ type InvoiceTexts struct {
 	ColCharged     string `toml:"col_charged"`
 	PlanCovered    string `toml:"plan_covered" ph:"plan" opt:"period_of"`
 
-	TotalHT  string `toml:"total_ht"`
-	TotalVAT string `toml:"total_vat" ph:"rate"`
-	TotalTTC string `toml:"total_ttc"`
-	NetDue   string `toml:"net_due"`
+	TotalsHeading string `toml:"totals_heading"`
+	TotalHT       string `toml:"total_ht"`
+	TotalVAT      string `toml:"total_vat" ph:"rate"`
+	TotalTTC      string `toml:"total_ttc"`
+	NetDue        string `toml:"net_due"`
 
 	DueTerms    string `toml:"due_terms" ph:"date" opt:"days"`
 	Penalty     string `toml:"penalty"`

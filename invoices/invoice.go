@@ -1,0 +1,142 @@
+package invoices
+
+import (
+	"strconv"
+
+	"savbilling"
+	"savbilling/frfmt"
+)
+
+// layoutInvoice builds the layout model of an overflow invoice from the network to a repairer.
+func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling.Invoice) *doc {
+	tx := r.tx
+	ti := &tx.Invoice
+	number := r.number(inv.Number)
+	repName := clean(inv.Repairer.Name, false)
+	netName := clean(b.Issuer.Name, false)
+	period := periodName(inv.Period)
+	continued := func(h string) string { return fill(tx.Common.Continued, "heading", h) }
+	st := b.StatementOf(inv.Repairer.ID)
+
+	f := newFlow(m, tx.Common.Ellipsis)
+	r.running(f, fill(ti.RunningHeader, "number", number, "repairer", repName))
+
+	title := fill(ti.Title, "number", number)
+	hb := &block{}
+	hb.text(marginL, 0, truncate(m, title, stTitle, contentW, f.ell), stTitle)
+	hb.h = lineH(stTitle) + 3
+	f.put(hb)
+	f.put(r.partyBoxes(m, ti.SellerHeading, r.networkLines(b.Issuer), ti.BuyerHeading, r.buyerLines(inv.Repairer)))
+	f.gap(3)
+	f.put(r.metaBand(m, []string{
+		fill(ti.IssueDate, "date", r.dateOf(inv.IssuedOn)),
+		fill(ti.DueDate, "date", r.dateOf(inv.DueOn)),
+		fill(ti.Period, "period", period),
+	}))
+	f.gap(4)
+
+	// nature of the service
+	nb := &block{}
+	nb.text(marginL, 0, ti.NatureLabel, stLabel)
+	nb.h = lineH(stLabel) + 0.5
+	for _, l := range wrap(m, fill(ti.Nature, "period", period, "period_of", periodOf(inv.Period)), stBody, contentW, 3, f.ell) {
+		nb.text(marginL, nb.h, l, stBody)
+		nb.h += lineH(stBody)
+	}
+	f.place(nb)
+	f.gap(4)
+
+	// lines
+	stmtName := ti.StatementDraft
+	if st != nil && st.Number != "" {
+		stmtName = st.Number
+	}
+	t := table{continued: continued, cols: cols(colsInvLines, []string{ti.ColDesignation, ti.ColAmountHT}, 1)}
+	var overflow bool
+	var planLines []savbilling.InvoiceLine
+	for _, l := range inv.Lines {
+		var label string
+		switch l.Kind {
+		case savbilling.InvoiceOverflow:
+			overflow = true
+			label = fill(ti.LineOverflow, "statement", stmtName)
+			if st != nil {
+				label += "\n" + fill(ti.OverflowDetail, "deductions", eur(st.DeductionsCents),
+					"gross", eur(st.GrossCents), "overflow", eur(st.OverflowCents))
+			}
+		case savbilling.InvoicePlanBalance:
+			planLines = append(planLines, l)
+			label = fill(ti.LinePlanBalance, "plan", l.PlanID)
+		default:
+			label = l.Kind
+		}
+		t.rows = append(t.rows, row{cells: []string{label, eur(l.AmountCents)}})
+	}
+	t.rows = append(t.rows, row{total: true, cells: []string{ti.TotalHT, eur(inv.HTCents)}})
+	f.table(t)
+
+	// the SAV items the invoice covers
+	if overflow && st != nil && len(st.SAV) > 0 {
+		f.gap(5)
+		ct := table{heading: fill(ti.CoveredHeading, "statement", stmtName), continued: continued,
+			cols: cols(colsCovered, []string{ti.ColSAV, ti.ColOriginal, ti.ColSAVRepairer, ti.ColDecision, ti.ColType,
+				ti.ColCharged}, 0, 1, 2, 5)}
+		for _, l := range st.SAV {
+			ct.rows = append(ct.rows, row{cells: []string{strconv.FormatInt(l.SAVID, 10), strconv.FormatInt(l.OriginalID, 10),
+				strconv.FormatInt(l.SAVRepairerID, 10), tx.Outcomes.Label(l.Outcome), tx.LineTypes.Label(l.Type),
+				eur(l.AmountCents)}})
+		}
+		ct.rows = append(ct.rows, row{total: true, cells: []string{tx.Statement.SAVTotal, eur(st.DeductionsCents)}})
+		f.table(ct)
+	}
+	if len(planLines) > 0 {
+		f.gap(3)
+		for _, l := range planLines {
+			var created savbilling.Period
+			for _, p := range b.Plans {
+				if p.ID == l.PlanID {
+					created = p.CreatedIn
+				}
+			}
+			s := fill(ti.PlanCovered, "plan", l.PlanID, "period_of", tx.Common.None)
+			if !created.IsZero() {
+				s = fill(ti.PlanCovered, "plan", l.PlanID, "period_of", periodOf(created))
+			}
+			f.para(marginL, contentW, s, stBody)
+		}
+	}
+
+	// totals and legal mentions, kept together on the last page
+	f.gap(6)
+	rows := []totalsRow{
+		{label: ti.TotalHT, amount: eur(inv.HTCents)},
+		{label: fill(ti.TotalVAT, "rate", frfmt.FormatBP(inv.VATRateBP)), amount: eur(inv.VATCents)},
+		{label: ti.TotalTTC, amount: eur(inv.TTCCents), rule: true},
+		{label: ti.NetDue, amount: eur(inv.TTCCents), strong: true},
+	}
+	days := ""
+	if !inv.IssuedOn.IsZero() && !inv.DueOn.IsZero() {
+		days = strconv.Itoa(int(savbilling.DayIn(inv.DueOn, savbilling.Paris).Sub(savbilling.DayIn(inv.IssuedOn, savbilling.Paris)).Hours() / 24))
+	}
+	notes := []string{
+		fill(ti.DueTerms, "days", days, "date", r.dateOf(inv.DueOn)),
+		fill(ti.LatePayment, "penalty", ti.Penalty, "indemnity", ti.Indemnity),
+		ti.NoDiscount,
+		fill(ti.Payment, "iban", r.orMissing(b.Issuer.IBAN), "bic", r.orMissing(b.Issuer.BIC), "number", number),
+	}
+	f.place(r.totalsBox(m, ti.TotalsHeading, rows, notes))
+
+	d := &doc{title: fill(ti.RunningHeader, "number", number, "repairer", repName), subject: ti.Nature, author: netName}
+	d.subject = fill(ti.Nature, "period", period, "period_of", periodOf(inv.Period))
+	d.pages = f.finish(func(n, of int) string { return fill(ti.Footer, "number", number, "network", netName) },
+		func(n, of int) string {
+			return fill(tx.Common.Page, "page", strconv.Itoa(n), "pages", strconv.Itoa(of))
+		}, r.watermark(b))
+	return d
+}
+
+// buyerLines is the repairer's identity as an invoice's buyer: name, address, SIREN, VAT
+// number, and their id.
+func (r *Renderer) buyerLines(p savbilling.Party) []idLine {
+	return r.repairerLines(p)
+}

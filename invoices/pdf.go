@@ -1,0 +1,241 @@
+package invoices
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/jung-kurt/gofpdf"
+	"golang.org/x/text/unicode/norm"
+)
+
+// The font families: the PDF core font, printed through cp1252, and the embedded UTF-8 font
+// for documents with text outside cp1252.
+const (
+	familyCore = "Helvetica"
+	familyUTF8 = "DejaVu"
+)
+
+// utf8Scale shrinks the UTF-8 font, wider than Helvetica by about 12 %, so that a document
+// printed with it keeps the layout of the core font: same columns, same line breaks.
+const utf8Scale = 0.88
+
+// watermarkAlpha is the opacity of a draft's « BROUILLON », printed over the page.
+const watermarkAlpha = 0.18
+
+// cp1252High maps the runes of Windows-1252 above U+007F that are not Latin-1 to their byte.
+var cp1252High = map[rune]byte{
+	'€': 0x80, '‚': 0x82, 'ƒ': 0x83, '„': 0x84, '…': 0x85, '†': 0x86, '‡': 0x87, 'ˆ': 0x88,
+	'‰': 0x89, 'Š': 0x8A, '‹': 0x8B, 'Œ': 0x8C, 'Ž': 0x8E, '\u2018': 0x91, '\u2019': 0x92,
+	'\u201C': 0x93, '\u201D': 0x94, '•': 0x95, '–': 0x96, '—': 0x97, '˜': 0x98, '™': 0x99,
+	'š': 0x9A, '›': 0x9B, 'œ': 0x9C, 'ž': 0x9E, 'Ÿ': 0x9F,
+}
+
+// cp1252Byte returns the Windows-1252 byte of r, if it has one.
+func cp1252Byte(r rune) (byte, bool) {
+	switch {
+	case r >= 0x20 && r < 0x7F:
+		return byte(r), true
+	case r >= 0xA0 && r <= 0xFF:
+		return byte(r), true
+	}
+	c, ok := cp1252High[r]
+	return c, ok
+}
+
+// inCP1252 reports whether the core fonts can print every rune of s.
+func inCP1252(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7F {
+			goto slow
+		}
+	}
+	return true
+slow:
+	for _, r := range s {
+		if _, ok := cp1252Byte(r); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// toCP1252 encodes s for the core fonts; a rune outside cp1252 (never met: such documents use
+// the UTF-8 font) becomes « ? ». Unlike gofpdf's translator it holds no shared buffer, so it is
+// safe for concurrent use.
+func toCP1252(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		c, ok := cp1252Byte(r)
+		if !ok {
+			c = '?'
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// pdfDoc is one gofpdf document with its font family, used both to measure text while laying
+// the document out and to draw it.
+type pdfDoc struct {
+	pdf    *gofpdf.Fpdf
+	family string
+	scale  float64 // font size factor: DejaVu Sans prints at 88 % to match Helvetica's widths
+	enc    func(string) string
+	cur    style
+	curSet bool
+}
+
+// newPDFDoc starts a PDF with fixed dates and sorted catalogs, so that the same layout always
+// gives the same bytes. With utf8 it embeds the given DejaVu fonts, else it uses Helvetica.
+func newPDFDoc(created time.Time, utf8 bool, regular, bold []byte) *pdfDoc {
+	pdf := gofpdf.NewCustom(&gofpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
+	pdf.SetMargins(marginL, marginTop, marginR)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetCompression(true)
+	pdf.SetCatalogSort(true)
+	pdf.SetCreationDate(created)
+	pdf.SetModificationDate(created)
+	pdf.SetCreator("savbilling", false)
+	pdf.SetProducer("savbilling (gofpdf)", false)
+	d := &pdfDoc{pdf: pdf, family: familyCore, scale: 1, enc: toCP1252}
+	if utf8 {
+		// gofpdf pads font tables in place when it checksums them (append on a sub-slice of the
+		// font file): each document gets its own copy, or concurrent renders would race
+		pdf.AddUTF8FontFromBytes(familyUTF8, "", bytes.Clone(regular))
+		pdf.AddUTF8FontFromBytes(familyUTF8, "B", bytes.Clone(bold))
+		d.family = familyUTF8
+		d.scale = utf8Scale
+		d.enc = func(s string) string { return s }
+	}
+	return d
+}
+
+// setStyle selects the font of st, skipping gofpdf's work when it is already selected.
+func (d *pdfDoc) setStyle(st style) {
+	if d.curSet && d.cur.size == st.size && d.cur.bold == st.bold {
+		return
+	}
+	s := ""
+	if st.bold {
+		s = "B"
+	}
+	d.pdf.SetFont(d.family, s, st.size*d.scale)
+	d.cur, d.curSet = st, true
+}
+
+// width measures s in style st, in millimetres.
+func (d *pdfDoc) width(s string, st style) float64 {
+	d.setStyle(st)
+	return d.pdf.GetStringWidth(d.enc(s))
+}
+
+// draw draws the layout model and writes the PDF to w.
+func (d *pdfDoc) draw(w io.Writer, m *doc) error {
+	pdf := d.pdf
+	pdf.SetTitle(m.title, true)
+	pdf.SetSubject(m.subject, true)
+	pdf.SetAuthor(m.author, true)
+	for _, p := range m.pages {
+		pdf.AddPage()
+		d.curSet = false // a new page starts with no font
+		var gray int = -1
+		for _, o := range p.ops {
+			switch o.kind {
+			case opText:
+				d.setStyle(o.st)
+				if int(o.st.gray) != gray {
+					g := int(o.st.gray)
+					pdf.SetTextColor(g, g, g)
+					gray = g
+				}
+				pdf.Text(o.x, o.y, d.enc(o.text))
+			case opWatermark:
+				d.setStyle(o.st)
+				g := int(o.st.gray)
+				pdf.SetTextColor(g, g, g)
+				gray = g
+				pdf.SetAlpha(watermarkAlpha, "Normal")
+				pdf.TransformBegin()
+				pdf.TransformRotate(45, o.x, o.y)
+				// centre the text on (x, y): half its width left, half its cap height down
+				pdf.Text(o.x-o.w/2, o.y+o.st.size*d.scale*ptToMM*0.35, d.enc(o.text))
+				pdf.TransformEnd()
+				pdf.SetAlpha(1, "Normal")
+			case opLine:
+				g := int(o.st.gray)
+				pdf.SetDrawColor(g, g, g)
+				pdf.SetLineWidth(o.st.size)
+				pdf.Line(o.x, o.y, o.x+o.w, o.y+o.h)
+			case opFill:
+				g := int(o.st.gray)
+				pdf.SetFillColor(g, g, g)
+				pdf.Rect(o.x, o.y, o.w, o.h, "F")
+			case opRect:
+				g := int(o.st.gray)
+				pdf.SetDrawColor(g, g, g)
+				pdf.SetLineWidth(o.st.size)
+				pdf.Rect(o.x, o.y, o.w, o.h, "D")
+			}
+		}
+	}
+	if err := pdf.Error(); err != nil {
+		return err
+	}
+	return pdf.Output(w)
+}
+
+// creationDate is the fixed date of a book's documents: the instant of the close, in UTC so
+// that a book read back from the database in another location gives the same bytes, to the
+// second because PDF dates have no fractions.
+func creationDate(closedAt, fallback time.Time) time.Time {
+	t := closedAt
+	if t.IsZero() {
+		t = fallback
+	}
+	return t.UTC().Truncate(time.Second)
+}
+
+// clean prepares a text from the ledger for printing: control characters become spaces and
+// runs of spaces shrink to one. It keeps newlines when keepNewlines (addresses).
+func clean(s string, keepNewlines bool) string {
+	if s == "" {
+		return s
+	}
+	// one form for one name: « é » typed as e + U+0301 prints, and stays in cp1252, as « é »
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if r == '\n' && keepNewlines {
+			b.WriteRune('\n')
+			space = false
+			continue
+		}
+		if r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) || r == '\u00A0' || r == '\u202F' || r == '\u2007' {
+			r = ' '
+		}
+		if r == ' ' {
+			if space {
+				continue
+			}
+			space = true
+		} else {
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
+}

@@ -1,0 +1,669 @@
+// Package invoices renders the documents of a booked period as PDF: one monthly statement per
+// repairer (relevé, self-billed invoice issued by the network in the repairer's name) and one
+// invoice per overflow invoiced to a repairer. It reads the booked ledger (a savbilling.Book)
+// and nothing else, so re-rendering a closed period gives the same bytes.
+//
+// Every text comes from package templates. Documents print with the PDF core font Helvetica,
+// through cp1252, which covers French; a document with a text outside cp1252 (« Łukasz »,
+// « Nguyễn ») is printed whole with the embedded DejaVu Sans instead.
+//
+// Rendering has two stages: a layout model (pages of positioned texts, rules and fills, built
+// with the fonts' metrics) and the drawing of that model with gofpdf. Knowing every page before
+// drawing gives « Page x/y » without gofpdf's page-count alias, and the model is what the
+// golden tests compare.
+package invoices
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"savbilling"
+	"savbilling/frfmt"
+	"savbilling/money"
+	"savbilling/templates"
+)
+
+// Renderer renders statements and invoices with one set of templates. It is safe for
+// concurrent use.
+type Renderer struct {
+	set *templates.Set
+	tx  *templates.Texts
+}
+
+// New returns a renderer printing the texts and fonts of set. A nil set means the embedded
+// templates.
+func New(set *templates.Set) *Renderer {
+	if set == nil {
+		s, err := templates.Load("")
+		if err != nil {
+			panic(fmt.Sprintf("invoices: embedded templates: %v", err)) // tested: cannot happen
+		}
+		set = s
+	}
+	return &Renderer{set: set, tx: &set.Texts}
+}
+
+// Statement writes the PDF of statement s of book b to w.
+func (r *Renderer) Statement(w io.Writer, b *savbilling.Book, s *savbilling.Statement) error {
+	if b == nil || s == nil {
+		return errors.New("invoices: nil book or statement")
+	}
+	if err := checkStatement(b, s); err != nil {
+		return err
+	}
+	return r.render(w, b, func(m measurer) *doc { return r.layoutStatement(m, b, s) })
+}
+
+// Invoice writes the PDF of invoice inv of book b to w.
+func (r *Renderer) Invoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invoice) error {
+	if b == nil || inv == nil {
+		return errors.New("invoices: nil book or invoice")
+	}
+	if err := checkInvoice(b, inv); err != nil {
+		return err
+	}
+	return r.render(w, b, func(m measurer) *doc { return r.layoutInvoice(m, b, inv) })
+}
+
+// render lays a document out with the core font and, when it prints a text outside cp1252,
+// again with the UTF-8 font; then draws it.
+func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer) *doc) error {
+	p, model, err := r.build(b, layout)
+	if err != nil {
+		return err
+	}
+	return p.draw(w, model)
+}
+
+// build lays the document out, choosing its font family, and returns the PDF to draw it on.
+func (r *Renderer) build(b *savbilling.Book, layout func(measurer) *doc) (*pdfDoc, *doc, error) {
+	created := creationDate(b.ClosedAt, b.Period.End(savbilling.Paris))
+	p := newPDFDoc(created, false, nil, nil)
+	model := layout(p)
+	if !allCP1252(model) {
+		p = newPDFDoc(created, true, r.set.Fonts.Regular, r.set.Fonts.Bold)
+		model = layout(p)
+	}
+	if err := p.pdf.Error(); err != nil {
+		return nil, nil, err
+	}
+	return p, model, nil
+}
+
+func allCP1252(d *doc) bool {
+	for s := range d.texts {
+		if !inCP1252(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// --- checks: a ledger that does not add up is a bug; never print it as an invoice ---
+
+// checkStatement checks that the statement's totals agree with its lines and the rulebook's
+// formula.
+func checkStatement(b *savbilling.Book, s *savbilling.Statement) error {
+	var g, d, paid int64
+	for _, c := range s.Commissions {
+		g += c.AmountCents
+	}
+	for _, l := range s.SAV {
+		d += l.AmountCents
+	}
+	for _, i := range s.Installments {
+		paid += i.PaidCents
+	}
+	avail, over := s.GrossCents-s.DeductionsCents, int64(0)
+	if avail < 0 {
+		avail, over = 0, -avail
+	}
+	checks := []struct {
+		what      string
+		got, want int64
+	}{
+		{"commissions (G)", s.GrossCents, g},
+		{"SAV deductions (D)", s.DeductionsCents, d},
+		{"installments paid", s.InstallmentsCents, paid},
+		{"available (A)", s.AvailableCents, avail},
+		{"overflow (O)", s.OverflowCents, over},
+		{"net HT", s.NetHTCents, s.AvailableCents - s.InstallmentsCents},
+		{"net TTC", s.NetTTCCents, s.NetHTCents + s.VATCents},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			return fmt.Errorf("invoices: statement of repairer %d does not add up: %s is %d, its lines give %d",
+				s.Repairer.ID, c.what, c.got, c.want)
+		}
+	}
+	if !b.Draft && !validNumber(s.Number) {
+		return fmt.Errorf("invoices: statement of repairer %d has no valid number (%q)", s.Repairer.ID, s.Number)
+	}
+	if strings.TrimSpace(b.Issuer.Name) == "" {
+		return errors.New("invoices: the book has no issuer name")
+	}
+	return nil
+}
+
+// checkInvoice checks that the invoice's totals agree with its lines.
+func checkInvoice(b *savbilling.Book, inv *savbilling.Invoice) error {
+	var ht int64
+	for _, l := range inv.Lines {
+		ht += l.AmountCents
+	}
+	if ht != inv.HTCents {
+		return fmt.Errorf("invoices: invoice %s does not add up: HT is %d, its lines give %d", inv.Number, inv.HTCents, ht)
+	}
+	if inv.TTCCents != inv.HTCents+inv.VATCents {
+		return fmt.Errorf("invoices: invoice %s does not add up: TTC %d ≠ HT %d + TVA %d", inv.Number, inv.TTCCents, inv.HTCents, inv.VATCents)
+	}
+	if !b.Draft && !validNumber(inv.Number) {
+		return fmt.Errorf("invoices: invoice of repairer %d has no valid number (%q)", inv.Repairer.ID, inv.Number)
+	}
+	if strings.TrimSpace(b.Issuer.Name) == "" {
+		return errors.New("invoices: the book has no issuer name")
+	}
+	return nil
+}
+
+// validNumber reports whether a document number is non-empty and safe as a file name.
+func validNumber(n string) bool {
+	if n == "" || len(n) > 64 {
+		return false
+	}
+	for _, c := range []byte(n) {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// --- shared parts ---
+
+// fill is templates.Fill, short.
+func fill(text string, args ...string) string { return templates.Fill(text, args...) }
+
+// number is what a document prints as its number: the number, or the draft mention.
+func (r *Renderer) number(n string) string {
+	if n == "" {
+		return r.tx.Common.DraftNumber
+	}
+	return n
+}
+
+// orMissing returns v, or the « non communiqué » mention when it is blank.
+func (r *Renderer) orMissing(v string) string {
+	v = clean(v, false)
+	if v == "" {
+		return r.tx.Common.NotProvided
+	}
+	return v
+}
+
+// idLine is a line of an identity box.
+type idLine struct {
+	text     string
+	st       style
+	maxLines int
+}
+
+// repairerLines is the identity of a repairer as documents print it.
+func (r *Renderer) repairerLines(p savbilling.Party) []idLine {
+	pl := &r.tx.Party
+	return []idLine{
+		{clean(p.Name, false), stName, 2},
+		{clean(p.Address, true), stBody, 4},
+		{fill(pl.SIRET, "siret", r.orMissing(p.SIRET)), stBody, 1},
+		{fill(pl.SIREN, "siren", r.orMissing(savbilling.SIREN(clean(p.SIRET, false)))), stBody, 1},
+		{fill(pl.VATNumber, "vat", r.orMissing(p.VATNumber)), stBody, 1},
+		{fill(pl.RepairerID, "id", strconv.FormatInt(p.ID, 10)), stBody, 1},
+	}
+}
+
+// networkLines is the network's identity as documents print it.
+func (r *Renderer) networkLines(is savbilling.Issuer) []idLine {
+	pl := &r.tx.Party
+	lines := []idLine{
+		{clean(is.Name, false), stName, 2},
+		{clean(is.LegalForm, false), stBody, 2},
+		{clean(is.Address, true), stBody, 4},
+		{fill(pl.SIRET, "siret", r.orMissing(is.SIRET)), stBody, 1},
+		{fill(pl.SIREN, "siren", r.orMissing(savbilling.SIREN(clean(is.SIRET, false)))), stBody, 1},
+		{fill(pl.VATNumber, "vat", r.orMissing(is.VATNumber)), stBody, 1},
+		{clean(is.RCS, false), stBody, 1},
+	}
+	return lines
+}
+
+// partyBoxes lays out two identity boxes side by side, each under its heading.
+func (r *Renderer) partyBoxes(m measurer, leftHead string, left []idLine, rightHead string, right []idLine) *block {
+	const gapX, boxW, pad = 6.0, (contentW - 6.0) / 2, 2.5
+	b := &block{}
+	heights := [2]float64{}
+	for i, side := range []struct {
+		head  string
+		lines []idLine
+	}{{leftHead, left}, {rightHead, right}} {
+		x := marginL + float64(i)*(boxW+gapX)
+		b.text(x, 0, side.head, stLabel)
+		y := lineH(stLabel) + 0.8 + pad
+		for _, l := range side.lines {
+			if strings.TrimSpace(l.text) == "" {
+				continue
+			}
+			for _, t := range wrap(m, l.text, l.st, boxW-2*pad, l.maxLines, r.tx.Common.Ellipsis) {
+				b.text(x+pad, y, t, l.st)
+				y += lineH(l.st)
+			}
+			if l.st == stName {
+				y += 0.8
+			}
+		}
+		heights[i] = y + pad
+	}
+	h := max(heights[0], heights[1])
+	top := lineH(stLabel) + 0.8
+	for i := range 2 {
+		b.rect(marginL+float64(i)*(boxW+gapX), top, boxW, h-top, 170)
+	}
+	b.h = h
+	return b
+}
+
+// metaBand lays out a shaded band of key facts (number, dates, period), the first in bold.
+func (r *Renderer) metaBand(m measurer, items []string) *block {
+	const pad = 2.0
+	b := &block{}
+	lh := lineH(stMeta)
+	// items share the width in proportion to their length, with a minimum gap
+	total := 0.0
+	widths := make([]float64, len(items))
+	for i, it := range items {
+		st := stMeta
+		if i == 0 {
+			st = stMetaB
+		}
+		widths[i] = m.width(it, st)
+		total += widths[i]
+	}
+	gap := 6.0
+	if len(items) > 1 {
+		gap = max(gap, (contentW-2*pad-total)/float64(len(items)-1))
+	}
+	b.h = lh + 2*pad
+	b.fill(marginL, 0, contentW, b.h, 238)
+	x := marginL + pad
+	for i, it := range items {
+		st := stMeta
+		if i == 0 {
+			st = stMetaB
+		}
+		b.text(x, pad, truncate(m, it, st, contentR-pad-x, r.tx.Common.Ellipsis), st)
+		x += widths[i] + gap
+	}
+	return b
+}
+
+// running sets the header drawn at the top of the pages after the first.
+func (r *Renderer) running(f *flow, text string) {
+	f.running = func(f *flow) {
+		b := &block{h: runningH}
+		b.text(marginL, 0, truncate(f.m, text, stRunning, contentW, f.ell), stRunning)
+		b.hline(marginL, contentR, lineH(stRunning)+0.8, 170, 0.2)
+		f.put(b)
+	}
+}
+
+// totalsRow is a line of a totals box.
+type totalsRow struct {
+	label, amount string
+	strong        bool // bold, on a shaded band
+	bold          bool
+	rule          bool // a rule above
+}
+
+// totalsBox lays out the totals on the right and notes on the left, as one block.
+func (r *Renderer) totalsBox(m measurer, heading string, rows []totalsRow, notes []string) *block {
+	const boxX, boxW, amountW, noteW = 100.0, contentR - 100.0, 36.0, 80.0
+	b := &block{}
+	b.text(marginL, 0, heading, stHeading)
+	top := lineH(stHeading) + 1.5
+	y := top
+	for _, rw := range rows {
+		st := stBody
+		if rw.strong || rw.bold {
+			st = stBodyB
+		}
+		lines := wrap(m, rw.label, st, boxW-amountW-3, 2, r.tx.Common.Ellipsis)
+		if rw.amount == "" {
+			lines = wrap(m, rw.label, st, boxW-3, 2, r.tx.Common.Ellipsis)
+		}
+		h := float64(len(lines))*lineH(st) + 1.8
+		if rw.strong {
+			b.fill(boxX, y, boxW, h, 225)
+		}
+		if rw.rule {
+			b.hline(boxX, contentR, y, 120, 0.25)
+		}
+		for i, l := range lines {
+			b.text(boxX+1.5, y+0.9+float64(i)*lineH(st), l, st)
+		}
+		if rw.amount != "" {
+			b.textR(m, contentR-1.5, y+0.9, rw.amount, st)
+		}
+		y += h
+	}
+	ny := top + 0.9
+	for _, n := range notes {
+		for _, l := range wrap(m, n, stBody, noteW, 0, r.tx.Common.Ellipsis) {
+			b.text(marginL, ny, l, stBody)
+			ny += lineH(stBody)
+		}
+		ny += 1.5
+	}
+	b.h = max(y, ny) + 1
+	return b
+}
+
+// eur formats cents.
+func eur(c int64) string { return frfmt.FormatEUR(c) }
+
+// periodName is « octobre 2026 ».
+func periodName(p savbilling.Period) string { return frfmt.FormatMonth(p.Year, p.Month) }
+
+// periodOf is « d'octobre 2026 », « de novembre 2026 »: the period after « de », elided.
+func periodOf(p savbilling.Period) string {
+	name := periodName(p)
+	switch name[0] {
+	case 'a', 'e', 'i', 'o', 'u', 'y':
+		return "d'" + name
+	}
+	return "de " + name
+}
+
+// dateOf formats the Paris calendar day of t (a ledger date, midnight UTC, keeps its day), or
+// the « — » mention for a zero time.
+func (r *Renderer) dateOf(t time.Time) string {
+	if t.IsZero() {
+		return r.tx.Common.None
+	}
+	return frfmt.FormatDate(savbilling.DayIn(t, savbilling.Paris))
+}
+
+// orNone returns the cleaned text, or the « — » mention when it is blank.
+func (r *Renderer) orNone(v string) string {
+	v = clean(v, false)
+	if v == "" {
+		return r.tx.Common.None
+	}
+	return v
+}
+
+// watermark is the text marking every page of a dry run's documents, or "".
+func (r *Renderer) watermark(b *savbilling.Book) string {
+	if b.Draft {
+		return r.tx.Common.Draft
+	}
+	return ""
+}
+
+// --- statement ---
+
+// Column widths of the statement's tables, in millimetres (each table spans contentW).
+var (
+	colsCommission = []float64{34, 27, 61, 22, 36}
+	colsSAV        = []float64{14, 20, 19, 35, 14, 22, 34, 22}
+	colsInstall    = []float64{62, 30, 44, 44}
+	colsSchedule   = []float64{18, 50, 36, 36, 40}
+	colsInvLines   = []float64{140, 40}
+	colsCovered    = []float64{18, 24, 24, 38, 46, 30}
+)
+
+func cols(widths []float64, titles []string, right ...int) []column {
+	out := make([]column, len(widths))
+	for i := range widths {
+		out[i] = column{title: titles[i], w: widths[i]}
+	}
+	for _, i := range right {
+		out[i].right = true
+	}
+	return out
+}
+
+// layoutStatement builds the layout model of a statement.
+func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling.Statement) *doc {
+	tx := r.tx
+	ts := &tx.Statement
+	number := r.number(s.Number)
+	repName := clean(s.Repairer.Name, false)
+	netName := clean(b.Issuer.Name, false)
+	period := periodName(s.Period)
+	continued := func(h string) string { return fill(tx.Common.Continued, "heading", h) }
+
+	f := newFlow(m, tx.Common.Ellipsis)
+	r.running(f, fill(ts.RunningHeader, "number", number, "repairer", repName, "period", period))
+
+	// title and self-billing mention
+	hb := &block{}
+	hb.text(marginL, 0, truncate(m, ts.Title, stTitle, contentW, f.ell), stTitle)
+	y := lineH(stTitle) + 0.5
+	for _, l := range wrap(m, fill(ts.SelfBilling, "network", netName, "repairer", repName), stMeta, contentW, 2, f.ell) {
+		hb.text(marginL, y, l, stMeta)
+		y += lineH(stMeta)
+	}
+	hb.h = y + 3
+	f.put(hb)
+	f.put(r.partyBoxes(m, ts.SellerHeading, r.repairerLines(s.Repairer), ts.BuyerHeading, r.networkLines(b.Issuer)))
+	f.gap(3)
+	f.put(r.metaBand(m, []string{
+		fill(ts.Number, "number", number),
+		fill(ts.Date, "date", r.dateOf(s.IssuedOn)),
+		fill(ts.Period, "period", period),
+		fill(ts.PaymentDate, "date", r.dateOf(s.PaymentOn)),
+	}))
+	f.gap(5)
+
+	// commissions
+	if len(s.Commissions) == 0 {
+		f.place(f.textBlock(ts.CommissionsHeading, stHeading, 1))
+		f.para(marginL, contentW, ts.NoCommissions, stBody)
+	} else {
+		t := table{heading: ts.CommissionsHeading, continued: continued,
+			cols: cols(colsCommission, []string{ts.ColIntervention, ts.ColDate, ts.ColCity, ts.ColOperations, ts.ColAmountHT}, 3, 4)}
+		for _, c := range s.Commissions {
+			id := strconv.FormatInt(c.InterventionID, 10)
+			if c.Late {
+				id += " " + tx.Common.Late
+			}
+			t.rows = append(t.rows, row{cells: []string{id, r.dateOf(c.ClosedAt), r.orNone(c.City),
+				strconv.Itoa(c.Operations), eur(c.AmountCents)}})
+		}
+		t.rows = append(t.rows, row{total: true, cells: []string{ts.CommissionsTotal, eur(s.GrossCents)}})
+		f.table(t)
+	}
+	f.gap(5)
+
+	// SAV lines: the other repairers appear by id only
+	if len(s.SAV) == 0 {
+		f.place(f.textBlock(ts.SAVHeading, stHeading, 1))
+		f.para(marginL, contentW, ts.NoSAV, stBody)
+	} else {
+		t := table{heading: ts.SAVHeading, continued: continued,
+			cols: cols(colsSAV, []string{ts.ColSAV, ts.ColOriginal, ts.ColSAVRepairer, ts.ColDecision, ts.ColShare,
+				ts.ColCorrective, ts.ColType, ts.ColCharged}, 0, 1, 2, 4, 5, 7)}
+		var notes []string
+		noted := map[int64]bool{}
+		for _, l := range s.SAV {
+			share, corrective := tx.Common.None, tx.Common.None
+			switch l.Type {
+			case savbilling.LineCharge, savbilling.LineAdjustment:
+				if l.ChargeBP > 0 {
+					share = frfmt.FormatBP(l.ChargeBP)
+				}
+				corrective = eur(l.CorrectiveCents)
+			case savbilling.LineSettlement, savbilling.LineDeductible:
+				if l.DamageCents != 0 && !noted[l.SAVID] {
+					noted[l.SAVID] = true
+					notes = append(notes, fill(ts.DamageNote, "sav", strconv.FormatInt(l.SAVID, 10), "damage", eur(l.DamageCents)))
+				}
+			}
+			t.rows = append(t.rows, row{cells: []string{
+				strconv.FormatInt(l.SAVID, 10), strconv.FormatInt(l.OriginalID, 10), strconv.FormatInt(l.SAVRepairerID, 10),
+				tx.Outcomes.Label(l.Outcome), share, corrective, tx.LineTypes.Label(l.Type), eur(l.AmountCents)}})
+		}
+		t.rows = append(t.rows, row{total: true, cells: []string{ts.SAVTotal, eur(s.DeductionsCents)}})
+		f.table(t)
+		if len(notes) > 0 {
+			f.gap(1.5)
+			for _, n := range notes {
+				f.para(marginL, contentW, n, stSmall)
+			}
+		}
+	}
+
+	// installments taken this period
+	if len(s.Installments) > 0 {
+		f.gap(5)
+		t := table{heading: ts.InstallmentsHeading, continued: continued,
+			cols: cols(colsInstall, []string{ts.ColPlan, ts.ColInstallment, ts.ColDue, ts.ColPaid}, 1, 2, 3)}
+		for _, in := range s.Installments {
+			t.rows = append(t.rows, row{cells: []string{in.PlanID,
+				fill(ts.InstallmentOf, "n", strconv.Itoa(in.Number), "of", strconv.Itoa(in.Of)),
+				eur(in.DueCents), eur(in.PaidCents)}})
+		}
+		t.rows = append(t.rows, row{total: true, cells: []string{ts.InstallmentsTotal, eur(s.InstallmentsCents)}})
+		f.table(t)
+	}
+
+	// the repairer's plans: schedule, paid, balance
+	if plans := b.PlansOf(s.Repairer.ID); len(plans) > 0 {
+		f.gap(5)
+		f.place(f.textBlock(ts.PlansHeading, stHeading, 1))
+		for i, p := range plans {
+			if i > 0 {
+				f.gap(3)
+			}
+			r.planSchedule(f, b, p)
+		}
+	}
+
+	// totals, mentions and payment, kept together on the last page
+	f.gap(6)
+	rows := []totalsRow{
+		{label: ts.TotalGross, amount: eur(s.GrossCents)},
+		{label: ts.TotalDeductions, amount: eur(s.DeductionsCents)},
+	}
+	var notes []string
+	if s.OverflowCents > 0 {
+		rows = append(rows, totalsRow{label: ts.TotalOverflow, amount: eur(s.OverflowCents)})
+		notes = append(notes, fill(ts.OverflowNote, "amount", eur(s.OverflowCents)))
+	}
+	if s.SpreadCents > 0 {
+		rows = append(rows, totalsRow{label: fill(ts.TotalSpread, "plan", savbilling.PlanID(s.Repairer.ID, s.Period)),
+			amount: eur(s.SpreadCents)})
+	}
+	if s.InvoicedCents > 0 {
+		inv := s.InvoiceNumber
+		if inv == "" {
+			inv = ts.InvoiceDraft
+		}
+		rows = append(rows, totalsRow{label: fill(ts.TotalInvoiced, "invoice", inv), amount: eur(s.InvoicedCents)})
+	}
+	if s.InstallmentsCents > 0 || len(s.Installments) > 0 {
+		rows = append(rows, totalsRow{label: ts.TotalInstallments, amount: eur(s.InstallmentsCents)})
+	}
+	rows = append(rows, totalsRow{label: ts.TotalNetHT, amount: eur(s.NetHTCents), rule: true, bold: true})
+	if s.Repairer.VATRegime == savbilling.VATFranchise && s.VATCents == 0 {
+		rows = append(rows, totalsRow{label: ts.VATFranchise})
+	} else {
+		rows = append(rows, totalsRow{label: fill(ts.TotalVAT, "rate", frfmt.FormatBP(s.VATRateBP)), amount: eur(s.VATCents)})
+	}
+	rows = append(rows, totalsRow{label: ts.TotalNetTTC, amount: eur(s.NetTTCCents), strong: true})
+	pay := ts.NoPayment
+	if s.NetTTCCents > 0 {
+		pay = fill(ts.Payment, "date", r.dateOf(s.PaymentOn))
+	}
+	notes = append([]string{pay}, notes...)
+	f.place(r.totalsBox(m, ts.TotalsHeading, rows, notes))
+
+	d := &doc{
+		title:   fill(ts.RunningHeader, "number", number, "repairer", repName, "period", period),
+		subject: ts.Title,
+		author:  netName,
+	}
+	d.pages = f.finish(func(n, of int) string { return fill(ts.Footer, "number", number, "network", netName) },
+		func(n, of int) string {
+			return fill(tx.Common.Page, "page", strconv.Itoa(n), "pages", strconv.Itoa(of))
+		}, r.watermark(b))
+	return d
+}
+
+// planSchedule lays out one plan: its title, its installments with what was paid of each, and
+// what remains.
+func (r *Renderer) planSchedule(f *flow, b *savbilling.Book, p savbilling.Plan) {
+	tx := r.tx
+	ts := &tx.Statement
+	title := fill(ts.PlanTitle, "plan", p.ID, "total", eur(p.TotalCents), "n", strconv.Itoa(p.Months),
+		"period_of", periodOf(p.CreatedIn))
+	if p.Months >= 1 && p.TotalCents >= 0 {
+		t := table{heading: "", continued: func(string) string { return title },
+			cols: cols(colsSchedule, []string{ts.ColNumber, ts.ColPeriod, ts.ColScheduled, ts.ColPlanPaid, ts.ColRemaining}, 0, 2, 3, 4)}
+		paidLeft := p.PaidCents
+		for i, amount := range money.Split(p.TotalCents, p.Months) {
+			paid := min(amount, max(paidLeft, 0))
+			paidLeft -= paid
+			t.rows = append(t.rows, row{cells: []string{strconv.Itoa(i + 1), periodName(p.CreatedIn.AddMonths(i + 1)),
+				eur(amount), eur(paid), eur(amount - paid)}})
+		}
+		// the title goes with the header, as the table's heading
+		tb := f.textBlock(title, stBodyB, 2)
+		tb.h += 0.5
+		t.heading = ""
+		head := f.tableHead(t, "")
+		first := f.tableRow(t, t.rows[0])
+		f.need(tb.h + head.h + first.h)
+		f.put(tb)
+		f.table(t)
+	} else {
+		f.place(f.textBlock(title, stBodyB, 2))
+	}
+	lines := []string{fill(ts.PlanPaid, "amount", eur(p.PaidCents))}
+	if p.InvoicedCents > 0 {
+		inv := ""
+		for _, in := range b.Invoices {
+			for _, l := range in.Lines {
+				if l.Kind == savbilling.InvoicePlanBalance && l.PlanID == p.ID {
+					inv = r.number(in.Number)
+				}
+			}
+		}
+		if inv == "" {
+			inv = tx.Common.None
+		}
+		lines = append(lines, fill(ts.PlanInvoiced, "amount", eur(p.InvoicedCents), "invoice", inv))
+	}
+	lines = append(lines, fill(ts.PlanBalance, "amount", eur(p.BalanceCents())))
+	if !p.ClosedIn.IsZero() {
+		lines = append(lines, fill(ts.PlanClosed, "period_of", periodOf(p.ClosedIn)))
+	}
+	f.gap(1)
+	for _, l := range lines {
+		f.para(marginL, contentW, l, stBody)
+	}
+}
+
+// textBlock is a block of one text wrapped over the content width, at most maxLines lines.
+func (f *flow) textBlock(s string, st style, maxLines int) *block {
+	b := &block{}
+	for _, l := range wrap(f.m, s, st, contentW, maxLines, f.ell) {
+		b.text(marginL, b.h, l, st)
+		b.h += lineH(st)
+	}
+	b.h += 1
+	return b
+}
