@@ -345,8 +345,9 @@ func (tx *Tx) savCases(ctx context.Context, what string, end any, where string, 
 // changedCases reads the SAVs charged before whose decision taken before end differs from the
 // booked one, with what the ledger holds of them.
 func (tx *Tx) changedCases(ctx context.Context, end any) ([]savbilling.SAVCase, error) {
-	const where = `EXISTS (SELECT 1 FROM sb_sav_state s1 JOIN sav_decisions d1 ON d1.intervention_id = s1.sav_id
-		WHERE s1.sav_id = i.id AND d1.decided_at < ? AND (COALESCE(d1.outcome, '') <> s1.outcome
+	// Driven from the (small) ledger of charged SAVs: a non-correlated IN, looked up by primary key.
+	const where = `i.id IN (SELECT s1.sav_id FROM sb_sav_state s1 JOIN sav_decisions d1 ON d1.intervention_id = s1.sav_id
+		WHERE d1.decided_at < ? AND (COALESCE(d1.outcome, '') <> s1.outcome
 		OR COALESCE(d1.charge_bp, 0) <> s1.charge_bp OR COALESCE(d1.faulty_repairer_id, 0) <> s1.faulty_repairer_id
 		OR COALESCE(d1.damage_cents, 0) <> s1.damage_cents))`
 	args := []any{end}

@@ -159,8 +159,9 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) error {
 // fn's transaction is committed when fn returns nil; when fn returns an error or panics, or ctx
 // is cancelled, it is rolled back and nothing is booked.
 //
-// MySQL: a user-level lock GET_LOCK('savbilling.close') held by a dedicated connection, with a
-// REPEATABLE READ transaction on that connection. SQLite: the transaction begins IMMEDIATE, taking
+// MySQL: a user-level lock GET_LOCK('savbilling.close.<database>') held by a dedicated
+// connection, with a REPEATABLE READ transaction on that connection (the lock dies with the
+// session if the process does). SQLite: the transaction begins IMMEDIATE, taking
 // the database's write lock, with a busy timeout of wait.
 func (d *DB) WithCloseLock(ctx context.Context, wait time.Duration, fn func(ctx context.Context, tx *Tx) error) (err error) {
 	conn, err := d.db.Conn(ctx)
