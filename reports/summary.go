@@ -170,6 +170,9 @@ func writeSummary(f *excelize.File, st *styles, x *index, prev *savbilling.Total
 	if err := f.AutoFilter(sh, "A1:"+lastCol+strconv.Itoa(last), nil); err != nil {
 		return err
 	}
+	if err := printSetup(f, sh); err != nil {
+		return err
+	}
 	if b.Draft {
 		if err := f.SetHeaderFooter(sh, draftHeader()); err != nil {
 			return err
@@ -295,8 +298,10 @@ func barChart(title, cat, val string, n int) *excelize.Chart {
 	ref := func(col string) string {
 		return fmt.Sprintf("'%s'!$%s$2:$%s$%d", SheetSummary, col, col, n+1)
 	}
+	one := false
 	return &excelize.Chart{
-		Type: excelize.Bar,
+		Type:       excelize.Bar,
+		VaryColors: &one,
 		Series: []excelize.ChartSeries{{
 			Name:       fmt.Sprintf("'%s'!$%s$1", SheetSummary, val),
 			Categories: ref(cat),

@@ -62,6 +62,10 @@ func (t *table) write(f *excelize.File, st *styles, draft bool) error {
 	raw := make([]any, ncol)
 	widths := t.measure(raw)
 
+	// The sheet properties go out when the stream starts: set them first.
+	if err := printSetup(f, t.sheet); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(t.sheet)
 	if err != nil {
 		return err
@@ -266,4 +270,23 @@ func draftHeader() *excelize.HeaderFooterOptions {
 		OddHeader: `&C&"-,Bold"BROUILLON`,
 		OddFooter: `&L&A&R&P / &N`,
 	}
+}
+
+// printSetup prints a sheet landscape on A4, one page wide, with its header row on every page.
+// On a streamed sheet it must come before the stream starts (the sheet properties are written
+// first); on a normal one after AutoFilter (which replaces them).
+func printSetup(f *excelize.File, sheet string) error {
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	a4, landscape, wide, tall := 9, "landscape", 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
+	}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet,
+	})
 }
