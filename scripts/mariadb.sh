@@ -23,11 +23,16 @@ USER_PW=sav
 
 say() { echo "mariadb.sh: $*" >&2; }
 
+# ours PID: PID is alive and is a mariadbd (a stale pid file may name a recycled pid).
+ours() {
+	[[ -n $1 ]] && kill -0 "$1" 2>/dev/null && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q mariadbd
+}
+
 running() {
 	[[ -f $PIDFILE ]] || return 1
 	local pid
 	pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
-	[[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 1
+	ours "$pid" || return 1
 	mariadb-admin --no-defaults --socket="$SOCK" -uroot ping >/dev/null 2>&1
 }
 
@@ -107,7 +112,7 @@ stop_quiet() {
 	if [[ -f $PIDFILE ]]; then
 		local pid i
 		pid=$(cat "$PIDFILE" 2>/dev/null || true)
-		if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+		if ours "$pid"; then
 			kill "$pid" 2>/dev/null || true
 			for ((i = 0; i < 300; i++)); do
 				kill -0 "$pid" 2>/dev/null || break
