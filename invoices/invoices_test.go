@@ -593,3 +593,44 @@ func TestPeriodOf(t *testing.T) {
 		}
 	}
 }
+
+// No page ends with a heading or a table header whose first row is on the next page, whatever
+// the length of the month.
+func TestNoOrphanHeadings(t *testing.T) {
+	for n := 10; n <= 120; n++ {
+		b := longStatement(n)
+		sp := spreadExample()
+		s := &b.Statements[0]
+		s.SAV = sp.Statements[0].SAV
+		s.DeductionsCents = 24500
+		s.AvailableCents = s.GrossCents - s.DeductionsCents
+		s.NetHTCents = s.AvailableCents
+		s.VATCents = (s.NetHTCents*2000 + 5000) / 10000
+		s.NetTTCCents = s.NetHTCents + s.VATCents
+		b.Plans = installmentExample().Plans
+		model := layoutFor(t, b, 0)
+		for i, p := range model.pages[:len(model.pages)-1] {
+			last := ""
+			for _, o := range p.ops {
+				switch {
+				case o.y >= footerY:
+				case o.kind == opText && o.st == stHeading:
+					last = "heading " + o.text
+				case o.kind == opFill && o.st.gray == 232:
+					last = "table header"
+				case o.kind == opText && o.st == stCell:
+					last = ""
+				}
+			}
+			if last != "" {
+				t.Errorf("%d lines: page %d ends with a %s", n, i+1, last)
+			}
+		}
+		if len(model.pages) > 1 {
+			lastPage := model.dump()[strings.LastIndex(model.dump(), "--- page"):]
+			if !strings.Contains(lastPage, "Net TTC") || !strings.Contains(lastPage, "Récapitulatif") {
+				t.Errorf("%d lines: the totals are not on the last page", n)
+			}
+		}
+	}
+}

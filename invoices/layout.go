@@ -176,6 +176,7 @@ type flow struct {
 	pages   []*page
 	y       float64
 	running func(f *flow) // draws the running header at the top of pages after the first
+	held    []*block      // blocks waiting to go on the page with the next one (headings)
 }
 
 func newFlow(m measurer, ellipsis string) *flow {
@@ -204,11 +205,28 @@ func (f *flow) atTop() bool {
 // need starts a new page unless h more millimetres fit on this one (or the page is empty).
 // It reports whether it started a page.
 func (f *flow) need(h float64) bool {
-	if f.y+h <= flowBottom || f.atTop() {
-		return false
+	for _, b := range f.held {
+		h += b.h
 	}
-	f.newPage()
-	return true
+	brk := false
+	if f.y+h > flowBottom && !f.atTop() {
+		f.newPage()
+		brk = true
+	}
+	f.flush()
+	return brk
+}
+
+// hold keeps b (a heading) to be placed with the next block, on the same page.
+func (f *flow) hold(b *block) { f.held = append(f.held, b) }
+
+// flush puts the held blocks.
+func (f *flow) flush() {
+	held := f.held
+	f.held = nil
+	for _, b := range held {
+		f.put(b)
+	}
 }
 
 // place puts b at the current position, on a new page if it does not fit.
@@ -217,8 +235,11 @@ func (f *flow) place(b *block) {
 	f.put(b)
 }
 
-// put puts b at the current position, fitting or not.
+// put puts b (after any held block) at the current position, fitting or not.
 func (f *flow) put(b *block) {
+	if len(f.held) > 0 {
+		f.flush()
+	}
 	p := f.pages[len(f.pages)-1]
 	for _, o := range b.ops {
 		o.y += f.y
@@ -252,30 +273,33 @@ func (f *flow) para(x, w float64, s string, st style) {
 func wrap(m measurer, s string, st style, w float64, maxLines int, ellipsis string) []string {
 	w += epsilon
 	var lines []string
-	for _, para := range strings.Split(s, "\n") {
-		cur := ""
-		for _, word := range strings.Fields(para) {
-			cand := word
-			if cur != "" {
-				cand = cur + " " + word
+	if !strings.Contains(s, "\n") && m.width(s, st) <= w {
+		lines = []string{strings.Join(strings.Fields(s), " ")} // the common case: it fits
+	} else {
+		// widths add up (the fonts have no kerning): measure each word once
+		space := m.width(" ", st)
+		for _, para := range strings.Split(s, "\n") {
+			cur, curW := "", 0.0
+			for _, word := range strings.Fields(para) {
+				ww := m.width(word, st)
+				if cur != "" && curW+space+ww <= w {
+					cur, curW = cur+" "+word, curW+space+ww
+					continue
+				}
+				if cur != "" {
+					lines = append(lines, cur)
+				}
+				// the word alone may still be too wide: cut it where it overflows
+				for ww > w {
+					n := fitPrefix(m, word, st, w)
+					lines = append(lines, word[:n])
+					word = word[n:]
+					ww = m.width(word, st)
+				}
+				cur, curW = word, ww
 			}
-			if m.width(cand, st) <= w {
-				cur = cand
-				continue
-			}
-			if cur != "" {
-				lines = append(lines, cur)
-				cur = ""
-			}
-			// the word alone may still be too wide: cut it where it overflows
-			for m.width(word, st) > w {
-				n := fitPrefix(m, word, st, w)
-				lines = append(lines, word[:n])
-				word = word[n:]
-			}
-			cur = word
+			lines = append(lines, cur)
 		}
-		lines = append(lines, cur)
 	}
 	if maxLines > 0 && len(lines) > maxLines {
 		lines = lines[:maxLines]

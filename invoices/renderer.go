@@ -47,22 +47,38 @@ func New(set *templates.Set) *Renderer {
 	return &Renderer{set: set, tx: &set.Texts}
 }
 
-// Statement writes the PDF of statement s of book b to w.
+// Statement writes the PDF of statement s of book b to w. It refuses a statement whose totals
+// do not agree with its lines (a ledger bug is never printed as an invoice).
 func (r *Renderer) Statement(w io.Writer, b *savbilling.Book, s *savbilling.Statement) error {
 	if b == nil || s == nil {
 		return errors.New("invoices: nil book or statement")
 	}
+	if err := r.statement(w, b, s); err != nil {
+		return fmt.Errorf("invoices: statement %s: %w", docName(b, s.Number, s.Repairer.ID), err)
+	}
+	return nil
+}
+
+func (r *Renderer) statement(w io.Writer, b *savbilling.Book, s *savbilling.Statement) error {
 	if err := checkStatement(b, s); err != nil {
 		return err
 	}
 	return r.render(w, b, func(m measurer) *doc { return r.layoutStatement(m, b, s) })
 }
 
-// Invoice writes the PDF of invoice inv of book b to w.
+// Invoice writes the PDF of invoice inv of book b to w. It refuses an invoice whose totals do
+// not agree with its lines.
 func (r *Renderer) Invoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invoice) error {
 	if b == nil || inv == nil {
 		return errors.New("invoices: nil book or invoice")
 	}
+	if err := r.invoice(w, b, inv); err != nil {
+		return fmt.Errorf("invoices: invoice %s: %w", docName(b, inv.Number, inv.Repairer.ID), err)
+	}
+	return nil
+}
+
+func (r *Renderer) invoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invoice) error {
 	if err := checkInvoice(b, inv); err != nil {
 		return err
 	}
@@ -136,15 +152,14 @@ func checkStatement(b *savbilling.Book, s *savbilling.Statement) error {
 	}
 	for _, c := range checks {
 		if c.got != c.want {
-			return fmt.Errorf("invoices: statement of repairer %d does not add up: %s is %d, its lines give %d",
-				s.Repairer.ID, c.what, c.got, c.want)
+			return fmt.Errorf("the ledger does not add up: %s is %d, its lines give %d", c.what, c.got, c.want)
 		}
 	}
 	if !b.Draft && !validNumber(s.Number) {
-		return fmt.Errorf("invoices: statement of repairer %d has no valid number (%q)", s.Repairer.ID, s.Number)
+		return fmt.Errorf("repairer %d: no valid number (%q)", s.Repairer.ID, s.Number)
 	}
 	if strings.TrimSpace(b.Issuer.Name) == "" {
-		return errors.New("invoices: the book has no issuer name")
+		return errors.New("the book has no issuer name")
 	}
 	return nil
 }
@@ -156,16 +171,16 @@ func checkInvoice(b *savbilling.Book, inv *savbilling.Invoice) error {
 		ht += l.AmountCents
 	}
 	if ht != inv.HTCents {
-		return fmt.Errorf("invoices: invoice %s does not add up: HT is %d, its lines give %d", inv.Number, inv.HTCents, ht)
+		return fmt.Errorf("the ledger does not add up: HT is %d, its lines give %d", inv.HTCents, ht)
 	}
 	if inv.TTCCents != inv.HTCents+inv.VATCents {
-		return fmt.Errorf("invoices: invoice %s does not add up: TTC %d ≠ HT %d + TVA %d", inv.Number, inv.TTCCents, inv.HTCents, inv.VATCents)
+		return fmt.Errorf("the ledger does not add up: TTC %d ≠ HT %d + TVA %d", inv.TTCCents, inv.HTCents, inv.VATCents)
 	}
 	if !b.Draft && !validNumber(inv.Number) {
-		return fmt.Errorf("invoices: invoice of repairer %d has no valid number (%q)", inv.Repairer.ID, inv.Number)
+		return fmt.Errorf("repairer %d: no valid number (%q)", inv.Repairer.ID, inv.Number)
 	}
 	if strings.TrimSpace(b.Issuer.Name) == "" {
-		return errors.New("invoices: the book has no issuer name")
+		return errors.New("the book has no issuer name")
 	}
 	return nil
 }
@@ -470,7 +485,7 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 
 	// commissions
 	if len(s.Commissions) == 0 {
-		f.place(f.textBlock(ts.CommissionsHeading, stHeading, 1))
+		f.hold(f.textBlock(ts.CommissionsHeading, stHeading, 1))
 		f.para(marginL, contentW, ts.NoCommissions, stBody)
 	} else {
 		t := table{heading: ts.CommissionsHeading, continued: continued,
@@ -490,7 +505,7 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 
 	// SAV lines: the other repairers appear by id only
 	if len(s.SAV) == 0 {
-		f.place(f.textBlock(ts.SAVHeading, stHeading, 1))
+		f.hold(f.textBlock(ts.SAVHeading, stHeading, 1))
 		f.para(marginL, contentW, ts.NoSAV, stBody)
 	} else {
 		t := table{heading: ts.SAVHeading, continued: continued,
@@ -543,7 +558,7 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 	// the repairer's plans: schedule, paid, balance
 	if plans := b.PlansOf(s.Repairer.ID); len(plans) > 0 {
 		f.gap(5)
-		f.place(f.textBlock(ts.PlansHeading, stHeading, 1))
+		f.hold(f.textBlock(ts.PlansHeading, stHeading, 1))
 		for i, p := range plans {
 			if i > 0 {
 				f.gap(3)
@@ -620,14 +635,10 @@ func (r *Renderer) planSchedule(f *flow, b *savbilling.Book, p savbilling.Plan) 
 			t.rows = append(t.rows, row{cells: []string{strconv.Itoa(i + 1), periodName(p.CreatedIn.AddMonths(i + 1)),
 				eur(amount), eur(paid), eur(amount - paid)}})
 		}
-		// the title goes with the header, as the table's heading
+		// the title goes with the header and the first row
 		tb := f.textBlock(title, stBodyB, 2)
 		tb.h += 0.5
-		t.heading = ""
-		head := f.tableHead(t, "")
-		first := f.tableRow(t, t.rows[0])
-		f.need(tb.h + head.h + first.h)
-		f.put(tb)
+		f.hold(tb)
 		f.table(t)
 	} else {
 		f.place(f.textBlock(title, stBodyB, 2))

@@ -82,7 +82,7 @@ func (r *Renderer) WriteAll(ctx context.Context, dir string, b *savbilling.Book)
 			return nil, fmt.Errorf("invoices: statement of repairer %d: invalid number %q", s.Repairer.ID, s.Number)
 		}
 		jobs = append(jobs, job{path: StatementPath(b, s), what: "statement " + docName(b, s.Number, s.Repairer.ID),
-			write: func(w io.Writer) error { return r.Statement(w, b, s) }})
+			write: func(w io.Writer) error { return r.statement(w, b, s) }})
 	}
 	for i := range b.Invoices {
 		inv := &b.Invoices[i]
@@ -90,7 +90,7 @@ func (r *Renderer) WriteAll(ctx context.Context, dir string, b *savbilling.Book)
 			return nil, fmt.Errorf("invoices: invoice of repairer %d: invalid number %q", inv.Repairer.ID, inv.Number)
 		}
 		jobs = append(jobs, job{path: InvoicePath(b, inv), what: "invoice " + docName(b, inv.Number, inv.Repairer.ID),
-			write: func(w io.Writer) error { return r.Invoice(w, b, inv) }})
+			write: func(w io.Writer) error { return r.invoice(w, b, inv) }})
 	}
 	seen := make(map[string]bool, len(jobs))
 	for _, j := range jobs {

@@ -1,0 +1,119 @@
+package invoices
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"savbilling"
+)
+
+// benchBook is a month of n repairers, each with lines commissions and two SAV lines; every
+// tenth repairer has a spread plan. With lines = 25 a statement is one page.
+func benchBook(n, lines int, unicode bool) *savbilling.Book {
+	b := book()
+	for i := range n {
+		s := stR1()
+		s.Repairer.ID = int64(1000 + i)
+		s.Number = fmt.Sprintf("REL-%d-2026-0010", s.Repairer.ID)
+		s.Repairer.Name = fmt.Sprintf("Atelier Vélo n° %d — Frédéric Lœwy", i)
+		if unicode {
+			s.Repairer.Name = fmt.Sprintf("Łukasz Wróbel n° %d", i)
+		}
+		s.Commissions = nil
+		var g int64
+		for j := range lines {
+			c := commission(int64(100000+i*lines+j), s.Repairer.ID, 1+j%31, "Saint-Étienne", 1+j%3, int64(2000+j*13))
+			s.Commissions = append(s.Commissions, c)
+			g += c.AmountCents
+		}
+		s.SAV = damageLines()
+		s.SAV[1].Type, s.SAV[1].DamageCents, s.SAV[1].AmountCents = savbilling.LineSettlement, 8000, 8000
+		s.GrossCents, s.DeductionsCents = g, 12500
+		s.AvailableCents = g - 12500
+		s.NetHTCents = s.AvailableCents
+		s.VATCents = (s.NetHTCents*2000 + 5000) / 10000
+		s.NetTTCCents = s.NetHTCents + s.VATCents
+		b.Statements = append(b.Statements, s)
+		if i%10 == 0 {
+			b.Plans = append(b.Plans, savbilling.Plan{ID: savbilling.PlanID(s.Repairer.ID, savbilling.MustPeriod("2026-08")),
+				RepairerID: s.Repairer.ID, CreatedIn: savbilling.MustPeriod("2026-08"), Months: 3, TotalCents: 9000, PaidCents: 6000})
+		}
+	}
+	return b
+}
+
+// pageCount is the number of pages of every statement of b.
+func pageCount(tb testing.TB, r *Renderer, b *savbilling.Book) int {
+	n := 0
+	for i := range b.Statements {
+		_, m, err := r.build(b, func(m measurer) *doc { return r.layoutStatement(m, b, &b.Statements[i]) })
+		if err != nil {
+			tb.Fatal(err)
+		}
+		n += len(m.pages)
+	}
+	return n
+}
+
+// BenchmarkRenderStatements renders N statements one after the other on one goroutine, core
+// font, and reports pages per second, milliseconds per page and bytes per file.
+func BenchmarkRenderStatements(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		lines   int
+		unicode bool
+	}{{"1page", 12, false}, {"3pages", 90, false}, {"1page-utf8", 12, true}} {
+		b.Run(c.name, func(b *testing.B) {
+			const n = 50
+			r := New(nil)
+			bk := benchBook(n, c.lines, c.unicode)
+			pagesPer := pageCount(b, r, bk)
+			var size int64
+			var buf bytes.Buffer
+			b.ResetTimer()
+			for b.Loop() {
+				size = 0
+				for i := range bk.Statements {
+					buf.Reset()
+					if err := r.Statement(&buf, bk, &bk.Statements[i]); err != nil {
+						b.Fatal(err)
+					}
+					size += int64(buf.Len())
+				}
+			}
+			sec := b.Elapsed().Seconds()
+			pagesTotal := float64(pagesPer) * float64(b.N)
+			b.ReportMetric(pagesTotal/sec, "pages/s")
+			b.ReportMetric(sec*1000/pagesTotal, "ms/page")
+			b.ReportMetric(float64(size)/n, "bytes/file")
+			b.ReportMetric(float64(pagesPer)/n, "pages/file")
+		})
+	}
+}
+
+// BenchmarkWriteAll writes N statements to disk with WriteAll's worker pool (GOMAXPROCS workers).
+func BenchmarkWriteAll(b *testing.B) {
+	const n = 200
+	r := New(nil)
+	bk := benchBook(n, 12, false)
+	pagesPer := pageCount(b, r, bk)
+	dir := b.TempDir()
+	var files []File
+	for b.Loop() {
+		var err error
+		if files, err = r.WriteAll(context.Background(), dir, bk); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var size int64
+	for _, f := range files {
+		size += f.Bytes
+	}
+	sec := b.Elapsed().Seconds()
+	b.ReportMetric(float64(pagesPer)*float64(b.N)/sec, "pages/s")
+	b.ReportMetric(float64(size)/n, "bytes/file")
+	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
+}
