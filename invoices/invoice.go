@@ -15,7 +15,7 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 	repName := clean(inv.Repairer.Name, false)
 	netName := clean(b.Issuer.Name, false)
 	period := periodName(inv.Period)
-	continued := func(h string) string { return fill(tx.Common.Continued, "heading", h) }
+	continued := r.continued
 	st := b.StatementOf(inv.Repairer.ID)
 
 	f := newFlow(m, tx.Common.Ellipsis)

@@ -252,6 +252,9 @@ func (r *Renderer) networkLines(is savbilling.Issuer) []idLine {
 		{fill(pl.VATNumber, "vat", r.orMissing(is.VATNumber)), stBody, 1},
 		{clean(is.RCS, false), stBody, 1},
 	}
+	if e := clean(is.Email, false); e != "" {
+		lines = append(lines, idLine{fill(pl.Email, "email", e), stBody, 1})
+	}
 	return lines
 }
 
@@ -427,6 +430,14 @@ func (r *Renderer) watermark(b *savbilling.Book) string {
 	return ""
 }
 
+// continued is a table's heading on the pages after its first: « Commissions (suite) ».
+func (r *Renderer) continued(heading string) string {
+	if heading == "" {
+		return ""
+	}
+	return fill(r.tx.Common.Continued, "heading", heading)
+}
+
 // --- statement ---
 
 // Column widths of the statement's tables, in millimetres (each table spans contentW).
@@ -458,7 +469,7 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 	repName := clean(s.Repairer.Name, false)
 	netName := clean(b.Issuer.Name, false)
 	period := periodName(s.Period)
-	continued := func(h string) string { return fill(tx.Common.Continued, "heading", h) }
+	continued := r.continued
 
 	f := newFlow(m, tx.Common.Ellipsis)
 	r.running(f, fill(ts.RunningHeader, "number", number, "repairer", repName, "period", period))
