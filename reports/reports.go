@@ -50,9 +50,10 @@
 // # Files
 //
 // Table sheets are written with excelize's StreamWriter (spilling to temporary files), so memory
-// does not grow with the number of rows. The workbook is deterministic: document properties
+// does not grow with the number of rows; a sheet holds at most 1 048 573 data rows (Excel's
+// limit, with the headers, a blank row and the totals), beyond which Write fails. The workbook is deterministic: document properties
 // are fixed (creator "savbilling", created and modified = Book.ClosedAt) and the zip archive is
-// written with its parts in a fixed order, each dated Book.ClosedAt. The file is written to a
+// written with its parts in a fixed order, each dated Book.ClosedAt (Paris wall clock). The file is written to a
 // temporary file in the target folder, then renamed; its mode is 0640.
 //
 // A dry run (Book.Draft) writes the same workbook, marked « BROUILLON » in the Synthèse status

@@ -352,6 +352,7 @@ func TestTotalsRowsMatchLedger(t *testing.T) {
 		{"worked example", workedExample()},
 		{"rich", richBook()},
 		{"empty", &savbilling.Book{Period: october, ClosedAt: closedAt}},
+		{"3000 SAV lines", bigBook(300, 10)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _ := writeBook(t, tc.book, nil)

@@ -58,6 +58,9 @@ func totalsRow(n int) (total, last int) {
 }
 
 func (t *table) write(f *excelize.File, st *styles, draft bool) error {
+	if tot, _ := totalsRow(t.n); tot > excelize.TotalRows {
+		return fmt.Errorf("%d rows do not fit in one sheet (at most %d)", t.n, excelize.TotalRows-3)
+	}
 	ncol := len(t.cols)
 	raw := make([]any, ncol)
 	widths := t.measure(raw)
