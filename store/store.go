@@ -163,7 +163,7 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) error {
 // connection, with a REPEATABLE READ transaction on that connection (the lock dies with the
 // session if the process does). SQLite: the transaction begins IMMEDIATE, taking
 // the database's write lock, with a busy timeout of wait.
-func (d *DB) WithCloseLock(ctx context.Context, wait time.Duration, fn func(ctx context.Context, tx *Tx) error) (err error) {
+func (d *DB) WithCloseLock(ctx context.Context, wait time.Duration, fn func(ctx context.Context, tx *Tx) error) error {
 	conn, err := d.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", d.redacted, err)
