@@ -1,10 +1,20 @@
-# savbilling — see README.md. Targets: build, vet, test.
+# savbilling — see README.md. Targets: demo, test, build, vet, bench.
 GO       ?= go
 MARIADB  := scripts/mariadb.sh
 # extra flags for go test, e.g. make test TESTFLAGS='-run Store -count=1'
 TESTFLAGS ?=
 
-.PHONY: build vet test
+.PHONY: build vet test demo bench
+
+## demo: the real job on the embedded SQLite database with a generated sample network of 30
+## repairers, its last three months closed; outputs under out/demo/
+demo: build
+	rm -rf out/demo && mkdir -p out/demo
+	bin/savbilling demo --db sqlite:out/demo/savbilling-demo.db --out out/demo
+
+## bench: Go benchmarks of the rules, renderers and store
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(BENCHFLAGS) ./...
 
 ## build: the binary in bin/
 build:
