@@ -138,6 +138,10 @@ func checkStatement(b *savbilling.Book, s *savbilling.Statement) error {
 	if avail < 0 {
 		avail, over = 0, -avail
 	}
+	vat, err := money.Share(s.NetHTCents, s.VATRateBP)
+	if err != nil {
+		return err
+	}
 	checks := []struct {
 		what      string
 		got, want int64
@@ -148,7 +152,11 @@ func checkStatement(b *savbilling.Book, s *savbilling.Statement) error {
 		{"available (A)", s.AvailableCents, avail},
 		{"overflow (O)", s.OverflowCents, over},
 		{"net HT", s.NetHTCents, s.AvailableCents - s.InstallmentsCents},
+		{"VAT", s.VATCents, vat},
 		{"net TTC", s.NetTTCCents, s.NetHTCents + s.VATCents},
+	}
+	if s.NetHTCents < 0 {
+		return fmt.Errorf("the ledger does not add up: net HT is negative (%d)", s.NetHTCents)
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -169,6 +177,13 @@ func checkInvoice(b *savbilling.Book, inv *savbilling.Invoice) error {
 	var ht int64
 	for _, l := range inv.Lines {
 		ht += l.AmountCents
+	}
+	vat, err := money.Share(inv.HTCents, inv.VATRateBP)
+	if err != nil {
+		return err
+	}
+	if vat != inv.VATCents {
+		return fmt.Errorf("the ledger does not add up: TVA is %d, HT × rate gives %d", inv.VATCents, vat)
 	}
 	if ht != inv.HTCents {
 		return fmt.Errorf("the ledger does not add up: HT is %d, its lines give %d", inv.HTCents, ht)
