@@ -634,3 +634,16 @@ func TestNoOrphanHeadings(t *testing.T) {
 		}
 	}
 }
+
+func TestWrapAddress(t *testing.T) {
+	got := wrapAddress(fixed{}, "1 rue A\nBât. B\nEsc. C\n\n75001 Paris", stBody, 40, "…")
+	want := []string{"1 rue A", "Bât. B, Esc. C", "75001 Paris"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	long := strings.Repeat("Zone artisanale des Trois Chênes ", 6) + "\n69000 Lyon"
+	got = wrapAddress(fixed{}, long, stBody, 40, "…")
+	if len(got) != 3 || got[2] != "69000 Lyon" || !strings.HasSuffix(got[1], "…") {
+		t.Errorf("long address: %q", got)
+	}
+}

@@ -235,6 +235,29 @@ func (r *Renderer) orMissing(v string) string {
 	return v
 }
 
+// addressLines marks an idLine as an address, wrapped by wrapAddress.
+const addressLines = -1
+
+// wrapAddress wraps an address of one or more lines (street, complement, postcode and city):
+// each line of it wraps to at most two, and an address of more than three lines joins its
+// middle ones, so that an over-long address is cut in its middle, never in its city.
+func wrapAddress(m measurer, addr string, st style, w float64, ellipsis string) []string {
+	var parts []string
+	for _, p := range strings.Split(addr, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) > 3 {
+		parts = []string{parts[0], strings.Join(parts[1:len(parts)-1], ", "), parts[len(parts)-1]}
+	}
+	var out []string
+	for _, p := range parts {
+		out = append(out, wrap(m, p, st, w, 2, ellipsis)...)
+	}
+	return out
+}
+
 // idLine is a line of an identity box.
 type idLine struct {
 	text     string
@@ -246,8 +269,8 @@ type idLine struct {
 func (r *Renderer) repairerLines(p savbilling.Party) []idLine {
 	pl := &r.tx.Party
 	return []idLine{
-		{clean(p.Name, false), stName, 2},
-		{clean(p.Address, true), stBody, 4},
+		{clean(p.Name, false), stName, 4},
+		{clean(p.Address, true), stBody, addressLines},
 		{fill(pl.SIRET, "siret", r.orMissing(p.SIRET)), stBody, 1},
 		{fill(pl.SIREN, "siren", r.orMissing(savbilling.SIREN(clean(p.SIRET, false)))), stBody, 1},
 		{fill(pl.VATNumber, "vat", r.orMissing(p.VATNumber)), stBody, 1},
@@ -259,9 +282,9 @@ func (r *Renderer) repairerLines(p savbilling.Party) []idLine {
 func (r *Renderer) networkLines(is savbilling.Issuer) []idLine {
 	pl := &r.tx.Party
 	lines := []idLine{
-		{clean(is.Name, false), stName, 2},
+		{clean(is.Name, false), stName, 4},
 		{clean(is.LegalForm, false), stBody, 2},
-		{clean(is.Address, true), stBody, 4},
+		{clean(is.Address, true), stBody, addressLines},
 		{fill(pl.SIRET, "siret", r.orMissing(is.SIRET)), stBody, 1},
 		{fill(pl.SIREN, "siren", r.orMissing(savbilling.SIREN(clean(is.SIRET, false)))), stBody, 1},
 		{fill(pl.VATNumber, "vat", r.orMissing(is.VATNumber)), stBody, 1},
@@ -289,7 +312,13 @@ func (r *Renderer) partyBoxes(m measurer, leftHead string, left []idLine, rightH
 			if strings.TrimSpace(l.text) == "" {
 				continue
 			}
-			for _, t := range wrap(m, l.text, l.st, boxW-2*pad, l.maxLines, r.tx.Common.Ellipsis) {
+			var texts []string
+			if l.maxLines == addressLines {
+				texts = wrapAddress(m, l.text, l.st, boxW-2*pad, r.tx.Common.Ellipsis)
+			} else {
+				texts = wrap(m, l.text, l.st, boxW-2*pad, l.maxLines, r.tx.Common.Ellipsis)
+			}
+			for _, t := range texts {
 				b.text(x+pad, y, t, l.st)
 				y += lineH(l.st)
 			}
@@ -493,7 +522,7 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 	hb := &block{}
 	hb.text(marginL, 0, truncate(m, ts.Title, stTitle, contentW, f.ell), stTitle)
 	y := lineH(stTitle) + 0.5
-	for _, l := range wrap(m, fill(ts.SelfBilling, "network", netName, "repairer", repName), stMeta, contentW, 2, f.ell) {
+	for _, l := range wrap(m, fill(ts.SelfBilling, "network", netName, "repairer", repName), stMeta, contentW, 5, f.ell) {
 		hb.text(marginL, y, l, stMeta)
 		y += lineH(stMeta)
 	}
