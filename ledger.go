@@ -66,8 +66,9 @@ type CommissionLine struct {
 type SAVLine struct {
 	SAVID           int64
 	OriginalID      int64
-	SAVRepairerID   int64 // who did the corrective visit
-	RepairerID      int64 // who is charged
+	SAVRepairerID   int64  // who did the corrective visit
+	City            string // the SAV intervention's city
+	RepairerID      int64  // who is charged
 	Type            SAVLineType
 	Outcome         string
 	ChargeBP        int   // partial: share in basis points; 10000 for confirmed; 0 otherwise

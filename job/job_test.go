@@ -249,7 +249,7 @@ func TestFixesAndChangesAreBookedLater(t *testing.T) {
 			if len(s.Commissions) != 1 || s.Commissions[0].InterventionID != 102 || !s.Commissions[0].Late || s.Commissions[0].AmountCents != 5500 {
 				t.Errorf("fixed intervention 102 not booked late in November: %+v", s.Commissions)
 			}
-			want := []sb.SAVLine{{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, RepairerID: 1, Type: sb.LineAdjustment,
+			want := []sb.SAVLine{{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, City: "Paris", RepairerID: 1, Type: sb.LineAdjustment,
 				Outcome: sb.OutcomePartial, ChargeBP: 5000, CorrectiveCents: 4500, AmountCents: -2250}}
 			if diff := cmp.Diff(want, s.SAV); diff != "" {
 				t.Errorf("November adjustment (-want +got):\n%s", diff)

@@ -88,7 +88,7 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 		DamageCents: d.DamageCents, DecidedAt: d.DecidedAt, CorrectiveCents: corrective,
 		RelatedPriceCents: relatedPrice, FirstPeriod: in.Period, LastPeriod: in.Period,
 	}}
-	line := sb.SAVLine{SAVID: sav.ID, OriginalID: sav.OriginalID, SAVRepairerID: sav.RepairerID,
+	line := sb.SAVLine{SAVID: sav.ID, OriginalID: sav.OriginalID, SAVRepairerID: sav.RepairerID, City: sav.City,
 		RepairerID: faulty, Type: sb.LineCharge, Outcome: d.Outcome, CorrectiveCents: corrective}
 	switch d.Outcome {
 	case sb.OutcomeConfirmed:

@@ -16,7 +16,7 @@
 //     balances before = offset + installments paid + invoiced + plan balances after, both sides
 //     and « OK » (or « ÉCART … »). On the right, two small tables and their bar charts: the SAV
 //     lines' amounts by city of the SAV intervention (the 14 costliest cities, the others summed
-//     as « (autres villes) »; « (inconnue) » when the SAV's commission is not in this book) and
+//     as « (autres villes) »; « (inconnue) » when the SAV intervention has no city) and
 //     the 10 repairers with the highest sum of SAV lines (positive sums only).
 //   - Relevés: one row per statement (ID réparateur, Réparateur, N° relevé, Commissions HT,
 //     Déductions SAV, Échéances prélevées, Net HT, TVA, Net TTC, Mis en échéancier, Facturé),

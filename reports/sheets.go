@@ -26,7 +26,7 @@ func SheetNames() []string {
 		SheetInsurance, SheetGoodwill, SheetAnomalies, SheetPending}
 }
 
-// unknownCity is the city of a SAV whose intervention's commission is not in the book.
+// unknownCity is the city of a SAV line whose intervention has no city.
 const unknownCity = "(inconnue)"
 
 // lineRef points at one SAV line of the book: b.Statements[s].SAV[l].
@@ -69,7 +69,7 @@ func newIndex(b *savbilling.Book) *index {
 	for i := range b.Statements {
 		for j, l := range b.Statements[i].SAV {
 			x.savLines = append(x.savLines, lineRef{int32(i), int32(j)})
-			x.city[l.SAVID] = ""
+			x.city[l.SAVID] = l.City
 		}
 	}
 	sort.SliceStable(x.savLines, func(i, j int) bool {

@@ -164,10 +164,10 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		return booked(b.Period, err)
 	}
 	err = insertRows(ctx, q, "sb_sav_lines", []string{"sav_id", "period", "repairer_id", "type", "original_id",
-		"sav_repairer_id", "outcome", "charge_bp", "corrective_cents", "damage_cents", "amount_cents"},
+		"sav_repairer_id", "city", "outcome", "charge_bp", "corrective_cents", "damage_cents", "amount_cents"},
 		len(savs), func(i int) []any {
 			l := savs[i]
-			return []any{l.SAVID, p, l.RepairerID, string(l.Type), l.OriginalID, l.SAVRepairerID, l.Outcome,
+			return []any{l.SAVID, p, l.RepairerID, string(l.Type), l.OriginalID, l.SAVRepairerID, l.City, l.Outcome,
 				l.ChargeBP, l.CorrectiveCents, l.DamageCents, l.AmountCents}
 		})
 	if err != nil {
@@ -406,7 +406,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period) (*savbilli
 		return nil, err
 	}
 
-	err = each(ctx, q, "SAV lines", `SELECT sav_id, repairer_id, type, original_id, sav_repairer_id, outcome,
+	err = each(ctx, q, "SAV lines", `SELECT sav_id, repairer_id, type, original_id, sav_repairer_id, city, outcome,
 		charge_bp, corrective_cents, damage_cents, amount_cents FROM sb_sav_lines WHERE period = ?
 		ORDER BY repairer_id, sav_id`, []any{p},
 		func(rows *sql.Rows) error {
@@ -414,7 +414,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period) (*savbilli
 				l  savbilling.SAVLine
 				tp string
 			)
-			if err := rows.Scan(&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.Outcome,
+			if err := rows.Scan(&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.City, &l.Outcome,
 				&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents); err != nil {
 				return err
 			}

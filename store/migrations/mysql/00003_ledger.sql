@@ -33,6 +33,7 @@ CREATE TABLE sb_sav_lines (
     type             VARCHAR(20) COLLATE utf8mb4_bin NOT NULL,
     original_id      BIGINT NOT NULL,
     sav_repairer_id  BIGINT NOT NULL,
+    city             VARCHAR(80) NOT NULL,
     outcome          VARCHAR(16) COLLATE utf8mb4_bin NOT NULL,
     charge_bp        INT NOT NULL,
     corrective_cents BIGINT NOT NULL,

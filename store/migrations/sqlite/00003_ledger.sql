@@ -31,6 +31,7 @@ CREATE TABLE sb_sav_lines (
     type             VARCHAR(20) NOT NULL,
     original_id      BIGINT NOT NULL,
     sav_repairer_id  BIGINT NOT NULL,
+    city             VARCHAR(80) NOT NULL,
     outcome          VARCHAR(16) NOT NULL,
     charge_bp        INT NOT NULL,
     corrective_cents BIGINT NOT NULL,
