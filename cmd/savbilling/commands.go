@@ -55,19 +55,11 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(c.logFormat, stderr)
+	j, err := c.start(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	j, err := newJob(cfg, db, log)
-	if err != nil {
-		return err
-	}
+	defer j.DB.Close()
 	res, err := j.Close(ctx, p, now(), *dry)
 	if err != nil {
 		return err
@@ -87,19 +79,11 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(c.logFormat, stderr)
+	j, err := c.start(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	j, err := newJob(cfg, db, log)
-	if err != nil {
-		return err
-	}
+	defer j.DB.Close()
 	res, err := j.Render(ctx, p)
 	if err != nil {
 		return err

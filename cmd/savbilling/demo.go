@@ -19,23 +19,16 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(c.logFormat, stderr)
+	j, err := c.start(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
+	db := j.DB
 	defer db.Close()
 	if closed, err := db.ClosedPeriods(ctx); err != nil {
 		return err
 	} else if len(closed) > 0 {
 		return usagef("the demo wants an empty database, and this one has closed periods (%s…): remove it or pass --db sqlite:another.db", closed[0])
-	}
-	j, err := newJob(cfg, db, log)
-	if err != nil {
-		return err
 	}
 	t := now()
 	last := sb.PeriodOf(t, sb.Paris).Prev()

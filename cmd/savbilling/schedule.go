@@ -41,23 +41,13 @@ func cmdSchedule(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if cfg.Schedule.StartPeriod != "" {
 		start = sb.MustPeriod(cfg.Schedule.StartPeriod) // validated with the configuration
 	}
-	format := c.logFormat
-	if format == "text" && !c.fsSet("log-format") {
-		format = "json" // an unattended job logs JSON unless told otherwise
-	}
-	log, err := newLogger(format, stderr)
+	c.logJSON = true // an unattended job logs JSON unless told otherwise
+	j, err := c.start(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	j, err := newJob(cfg, db, log)
-	if err != nil {
-		return err
-	}
+	defer j.DB.Close()
+	log := j.Log
 	s := &scheduler.Scheduler{Job: j, Spec: cfg.Schedule.Cron, Loc: loc, Start: start, Now: now, Log: log, Metrics: cfg.Schedule.Metrics}
 
 	// ctx is cancelled by the first signal; a second one cancels work.

@@ -24,6 +24,7 @@ type common struct {
 	templates string
 	logFormat string
 	lockWait  time.Duration
+	logJSON   bool // log JSON unless --log-format says otherwise (unattended commands)
 }
 
 func newFlags(name string, stderr io.Writer) *common {
@@ -33,7 +34,7 @@ func newFlags(name string, stderr io.Writer) *common {
 	c.fs.StringVar(&c.db, "db", "", "database: sqlite:PATH or mysql:DSN (default sqlite:savbilling.db, or $SAVBILLING_DB)")
 	c.fs.StringVar(&c.out, "out", "", "output folder (default out, or $SAVBILLING_OUT)")
 	c.fs.StringVar(&c.templates, "templates", "", "folder overriding the embedded templates")
-	c.fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	c.fs.StringVar(&c.logFormat, "log-format", "", "log format: text or json (default text; json for schedule)")
 	c.fs.DurationVar(&c.lockWait, "lock-wait", 0, "wait this long for another run's lock instead of exiting 3")
 	return c
 }
@@ -76,13 +77,6 @@ func (c *common) parse(args []string, getenv func(string) string) (config.Config
 	return cfg, nil
 }
 
-// fsSet reports whether the flag was given on the command line.
-func (c *common) fsSet(name string) bool {
-	set := false
-	c.fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
-}
-
 // openDB opens and migrates the configured database.
 func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DB)
@@ -107,4 +101,27 @@ func newJob(cfg config.Config, db *store.DB, log *slog.Logger) (*job.Job, error)
 		Renderers: []job.Renderer{job.PDF(invoices.New(set)), job.Workbook()},
 		Log:       log,
 	}, nil
+}
+
+// start builds what a command that closes or renders needs: its logger, the migrated database
+// and the job. The caller closes j.DB.
+func (c *common) start(ctx context.Context, cfg config.Config, stderr io.Writer) (*job.Job, error) {
+	format := c.logFormat
+	if format == "" && c.logJSON {
+		format = "json"
+	}
+	log, err := newLogger(format, stderr)
+	if err != nil {
+		return nil, err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	j, err := newJob(cfg, db, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return j, nil
 }
