@@ -36,7 +36,8 @@ type Scheduler struct {
 
 // Run catches up, then closes due periods at every tick until stop is done. A close that is
 // running when stop is done finishes (commits or rolls back) before Run returns; work, the
-// context of the closes themselves, aborts a running close at once when cancelled.
+// context of the closes themselves, aborts a running close at once when cancelled, and Run then
+// returns an error.
 func (s *Scheduler) Run(stop, work context.Context) error {
 	sched, err := cron.ParseStandard(s.Spec)
 	if err != nil {
@@ -53,6 +54,10 @@ func (s *Scheduler) Run(stop, work context.Context) error {
 	<-stop.Done()
 	s.Log.Info("stop requested: no new ticks; waiting for a running close to finish")
 	<-c.Stop().Done()
+	if work.Err() != nil {
+		s.Log.Warn("scheduler aborted: the running close was rolled back")
+		return errors.New("aborted by a second signal: the running close was rolled back")
+	}
 	s.Log.Info("scheduler stopped")
 	return nil
 }

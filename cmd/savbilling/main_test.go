@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -260,4 +261,49 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestScheduleSecondSignalAborts sends two signals while the start-up catch-up is closing a big
+// month: the close is aborted, its transaction rolled back (nothing half-booked), exit 1.
+func TestScheduleSecondSignalAborts(t *testing.T) {
+	e := dbtest.Engines(t)[0]
+	last := sb.PeriodOf(time.Now(), sb.Paris).Prev()
+	db := dbtest.Open(t, e)
+	err := sample.Network(sample.Options{Repairers: 500, Interventions: 60000, Months: 1, Seed: 3, Last: last},
+		func(_ sb.Period, src sb.Source) error { return db.InsertSource(context.Background(), src) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	cmd := exec.Command(bin, "schedule", "--cron", "@every 1h", "--db", e.DB, "--out", t.TempDir())
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return strings.Contains(logs.String(), "scheduler started") }, &logs)
+	time.Sleep(300 * time.Millisecond) // inside the close's transaction
+	cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(50 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	err = cmd.Wait()
+	closed, _ := db.ClosedPeriods(context.Background())
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit) && exit.ExitCode() == exitFailed:
+		if len(closed) != 0 || !strings.Contains(logs.String(), "aborted") {
+			t.Errorf("aborted run: closed %v\n%s", closed, logs.String())
+		}
+		// Nothing of the aborted close is left: the same period closes cleanly afterwards.
+		code, stdout, stderr := cli(t, time.Now(), nil, "close", "--period", last.String(), "--db", e.DB, "--out", t.TempDir())
+		if code != exitOK {
+			t.Errorf("close after the abort: exit %d\n%s%s", code, stdout, stderr)
+		}
+	case err == nil:
+		t.Logf("the close finished before the second signal (closed %v): nothing to abort", closed)
+		if len(closed) != 1 {
+			t.Errorf("exit 0 but closed %v", closed)
+		}
+	default:
+		t.Errorf("scheduler exit: %v\n%s", err, logs.String())
+	}
 }
