@@ -260,3 +260,36 @@ func TestFixesAndChangesAreBookedLater(t *testing.T) {
 		})
 	}
 }
+
+// A SAV whose charge is held keeps paying its visit; the charge is booked by the first close
+// after support fixes the decision.
+func TestHeldChargeBookedAfterFix(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			j, db := setup(t, e)
+			ctx := context.Background()
+			if err := db.Exec(ctx, "UPDATE sav_decisions SET outcome = 'partial', charge_bp = 12000 WHERE intervention_id = 201"); err != nil {
+				t.Fatal(err)
+			}
+			mustClose(t, j, sep)
+			oct := mustClose(t, j, oct).Book
+			if len(oct.Anomalies) != 1 || oct.Anomalies[0].Item != "SAV 201" || !strings.Contains(oct.Anomalies[0].Reason, "12000") || oct.Anomalies[0].Fix == "" {
+				t.Fatalf("October anomalies = %+v", oct.Anomalies)
+			}
+			if s := oct.StatementOf(2); s == nil || s.GrossCents != 6500 || len(oct.StatementOf(1).SAV) != 0 {
+				t.Fatalf("the visit is paid, the charge held")
+			}
+			if err := db.Exec(ctx, "UPDATE sav_decisions SET charge_bp = 5000, decided_at = '2026-11-04 09:00:00' WHERE intervention_id = 201"); err != nil {
+				t.Fatal(err)
+			}
+			nov := mustClose(t, j, nov).Book
+			s := nov.StatementOf(1)
+			if len(nov.Anomalies) != 0 || s == nil || len(s.SAV) != 1 || s.SAV[0].Type != sb.LineCharge || s.SAV[0].AmountCents != 2250 {
+				t.Errorf("November: anomalies %+v, R1 %+v", nov.Anomalies, s)
+			}
+			if nov.StatementOf(2) != nil {
+				t.Errorf("the visit must not be paid twice")
+			}
+		})
+	}
+}
