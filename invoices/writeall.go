@@ -1,16 +1,11 @@
 package invoices
 
 import (
-	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -18,12 +13,13 @@ import (
 	"sync"
 
 	"savbilling"
+	"savbilling/internal/atomicfile"
 )
 
 // Modes of what WriteAll creates: statements and invoices are personal data.
 const (
-	DirMode  os.FileMode = 0o750
-	FileMode os.FileMode = 0o640
+	DirMode  = atomicfile.DirMode
+	FileMode = atomicfile.FileMode
 )
 
 // The folders of the documents inside a period's folder.
@@ -122,20 +118,17 @@ func (r *Renderer) WriteAll(ctx context.Context, dir string, b *savbilling.Book)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var bw *bufio.Writer
-			h := sha256.New()
 			for i := range next {
 				j := jobs[i]
 				if ctx.Err() != nil {
 					continue
 				}
-				f, err := writeAtomic(filepath.Join(dir, filepath.FromSlash(j.path)), h, &bw, j.write)
+				w, err := atomicfile.Write(filepath.Join(dir, filepath.FromSlash(j.path)), j.write)
 				if err != nil {
 					fail(fmt.Errorf("invoices: %s: %w", j.what, err))
 					continue
 				}
-				f.Path = j.path
-				files[i] = f
+				files[i] = File{Path: j.path, Bytes: w.Bytes, SHA256: w.SHA256}
 			}
 		}()
 	}
@@ -156,7 +149,7 @@ feed:
 		return nil, fmt.Errorf("invoices: %w", err)
 	}
 	for _, sub := range []string{StatementsDir, InvoicesDir} {
-		if err := syncDir(filepath.Join(dir, sub)); err != nil {
+		if err := atomicfile.SyncDir(filepath.Join(dir, sub)); err != nil {
 			return nil, fmt.Errorf("invoices: %w", err)
 		}
 	}
@@ -178,72 +171,4 @@ func docName(b *savbilling.Book, number string, repairer int64) string {
 		return "draft of repairer " + strconv.FormatInt(repairer, 10)
 	}
 	return number
-}
-
-// counter counts the bytes written through it.
-type counter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *counter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
-// writeAtomic writes what fn writes to a temporary file next to dst, syncs it and renames it to
-// dst. It hashes the bytes on the way. h and *bw are reused between calls of one worker.
-func writeAtomic(dst string, h hash.Hash, bw **bufio.Writer, fn func(io.Writer) error) (File, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
-	if err != nil {
-		return File{}, err
-	}
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := tmp.Chmod(FileMode); err != nil {
-		return File{}, err
-	}
-	h.Reset()
-	c := &counter{w: io.MultiWriter(tmp, h)}
-	if *bw == nil {
-		*bw = bufio.NewWriterSize(c, 64<<10)
-	} else {
-		(*bw).Reset(c)
-	}
-	if err := fn(*bw); err != nil {
-		return File{}, err
-	}
-	if err := (*bw).Flush(); err != nil {
-		return File{}, err
-	}
-	if err := tmp.Sync(); err != nil {
-		return File{}, err
-	}
-	if err := tmp.Close(); err != nil {
-		return File{}, err
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return File{}, err
-	}
-	done = true
-	return File{Path: path.Base(dst), Bytes: c.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
-}
-
-// syncDir makes the renames in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
 }

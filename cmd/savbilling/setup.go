@@ -94,7 +94,7 @@ func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 func newJob(cfg config.Config, db *store.DB, log *slog.Logger) (*job.Job, error) {
 	set, err := templates.Load(cfg.Templates)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("templates: %w", err)}
+		return nil, usageError{err}
 	}
 	return &job.Job{
 		DB: db, Out: cfg.Out, Issuer: cfg.Issuer(set.Network), Rules: cfg.RulesValue(), LockWait: cfg.LockWait.Duration,

@@ -4,6 +4,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -61,6 +62,19 @@ func Write(path string, fn func(w io.Writer) error) (Written, error) {
 	}
 	ok = true
 	return Written{Bytes: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// SyncDir makes the renames in dir durable.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
 }
 
 // Hash returns the size and SHA-256 of an existing file.
