@@ -46,7 +46,25 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, time.Now))
+	now, err := clock(os.Getenv("SAVBILLING_NOW"))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "savbilling: %v\n", err)
+		os.Exit(exitUsage)
+	}
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, now))
+}
+
+// clock is the wall clock, or, for tests and rehearsals, the fixed instant SAVBILLING_NOW
+// (RFC 3339, e.g. 2026-11-02T06:00:00Z): a close then dates its documents as if run then.
+func clock(fixed string) (func() time.Time, error) {
+	if fixed == "" {
+		return time.Now, nil
+	}
+	t, err := time.Parse(time.RFC3339, fixed)
+	if err != nil {
+		return nil, fmt.Errorf("SAVBILLING_NOW: want an RFC 3339 instant such as 2026-11-02T06:00:00Z: %w", err)
+	}
+	return func() time.Time { return t }, nil
 }
 
 // run is the whole command, with its edges (arguments, streams, environment, clock) injected.
@@ -84,7 +102,8 @@ const usage = `usage:
 
 Every command also takes --config FILE (default savbilling.toml when present), --templates DIR
 and --log-format text|json. DB is sqlite:PATH (default sqlite:savbilling.db) or mysql:DSN;
-SAVBILLING_DB, SAVBILLING_OUT and SAVBILLING_CONFIG set them from the environment.`
+SAVBILLING_DB, SAVBILLING_OUT and SAVBILLING_CONFIG set them from the environment;
+SAVBILLING_NOW (RFC 3339) fixes the clock, for tests and rehearsals.`
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, now func() time.Time) error {
 	if len(args) == 0 {

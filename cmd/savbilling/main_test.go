@@ -307,3 +307,23 @@ func TestScheduleSecondSignalAborts(t *testing.T) {
 		t.Errorf("scheduler exit: %v\n%s", err, logs.String())
 	}
 }
+
+func TestFixedClock(t *testing.T) {
+	now, err := clock("2026-11-02T06:00:00Z")
+	if err != nil || !now().Equal(time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)) {
+		t.Errorf("clock = %v, %v", now(), err)
+	}
+	if _, err := clock("yesterday"); err == nil {
+		t.Errorf("a bad SAVBILLING_NOW must be refused")
+	}
+	out := t.TempDir()
+	cmd := exec.Command(bin, "close", "--period", "2026-09", "--db", "sqlite:"+filepath.Join(out, "x.db"), "--out", out)
+	cmd.Env = append(os.Environ(), "SAVBILLING_NOW=2026-10-01T06:00:00Z")
+	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "closed 2026-09") {
+		t.Fatalf("close with SAVBILLING_NOW: %v\n%s", err, b)
+	}
+	m, err := os.ReadFile(filepath.Join(out, "2026-09", "manifest.json"))
+	if err != nil || !strings.Contains(string(m), `"closed_at": "2026-10-01T06:00:00Z"`) {
+		t.Errorf("manifest: %v\n%s", err, m)
+	}
+}
