@@ -1,18 +1,11 @@
 package invoices
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"savbilling"
+	"savbilling/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the layout goldens in testdata/")
 
 // TestGoldenLayout compares the layout model (every text, rule and fill, with its position and
 // font) of the worked example's documents with testdata/*.golden. Run with -update after an
@@ -54,23 +47,7 @@ func TestGoldenLayout(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := c.model().dump()
-			path := filepath.Join("testdata", c.name+".golden")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./invoices -run GoldenLayout -update)", err)
-			}
-			if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
-				t.Errorf("%s changed (-want +got); run with -update if intended:\n%s", path, diff)
-			}
+			golden.Check(t, c.name, got)
 		})
 	}
 }

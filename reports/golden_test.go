@@ -1,20 +1,15 @@
 package reports
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
 	"savbilling"
+	"savbilling/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the testdata/*.golden files")
 
 // goldenRows is how many rows of each sheet the golden dumps show (the totals row is always shown).
 const goldenRows = 35
@@ -75,23 +70,7 @@ func TestGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _ := writeBook(t, tc.book, tc.prev)
 			got := dump(t, f)
-			path := filepath.Join("testdata", tc.name+".golden")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./reports -run TestGolden -update)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", path, diff)
-			}
+			golden.Check(t, tc.name, got)
 		})
 	}
 }
