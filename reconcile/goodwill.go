@@ -52,6 +52,7 @@ func goodwill(in *sb.CloseInput, now map[int64]sb.SAVState, anoms *anomalies) []
 	}
 	for _, sav := range order {
 		g := groups[sav]
+		warnDuplicates(out, g.idx, anoms)
 		note := creditMismatch(in.Rules, g.state, g.sum, g.bad)
 		if note == "" {
 			continue
@@ -76,4 +77,24 @@ func creditMismatch(r sb.Rules, st sb.SAVState, sum int64, bad bool) string {
 		return fmt.Sprintf("%d centimes crédités, plus que le prix des opérations correctives (%d)", sum, st.RelatedPriceCents)
 	}
 	return ""
+}
+
+// warnDuplicates warns about credits of one SAV with the same amount granted at the same instant:
+// most likely one gesture entered twice. Both are reported; finance decides.
+func warnDuplicates(all []sb.Goodwill, idx []int, anoms *anomalies) {
+	type key struct {
+		amount int64
+		at     int64
+	}
+	first := map[key]int64{}
+	for _, i := range idx {
+		g := all[i]
+		k := key{g.AmountCents, g.GrantedAt.Unix()}
+		if id, ok := first[k]; ok {
+			anoms.warn(savItem(g.SAVID), 0, fmt.Sprintf("crédits %d et %d identiques (même montant, même instant) : doublon probable", id, g.CreditID),
+				"supprimer le crédit en double dans client_credits, ou confirmer les deux gestes")
+			continue
+		}
+		first[k] = g.CreditID
+	}
 }

@@ -338,3 +338,19 @@ func TestGoodwill(t *testing.T) {
 		})
 	}
 }
+
+func TestDuplicatedCreditsAreWarned(t *testing.T) {
+	in := workedExample(sb.Decision{Outcome: sb.OutcomeUnconfirmed})
+	in.Credits = []sb.Credit{
+		{ID: 7, InterventionID: 201, AmountCents: 400, GrantedAt: at("2026-10-12 16:00")},
+		{ID: 8, InterventionID: 201, AmountCents: 400, GrantedAt: at("2026-10-12 16:00")},
+		{ID: 9, InterventionID: 201, AmountCents: 400, GrantedAt: at("2026-10-13 16:00")},
+	}
+	b := mustClose(t, in)
+	if len(b.Goodwill) != 3 {
+		t.Errorf("every credit is reported: %+v", b.Goodwill)
+	}
+	if len(b.Anomalies) != 1 || b.Anomalies[0].Blocking || !strings.Contains(b.Anomalies[0].Reason, "crédits 7 et 8") {
+		t.Errorf("anomalies = %+v, want one warning naming credits 7 and 8", b.Anomalies)
+	}
+}
