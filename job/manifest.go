@@ -40,6 +40,17 @@ type ManifestTotals struct {
 	InvoicedCents     int64 `json:"invoiced_cents"`
 }
 
+// Add adds o to t.
+func (t *ManifestTotals) Add(o ManifestTotals) {
+	t.GrossCents += o.GrossCents
+	t.DeductionsCents += o.DeductionsCents
+	t.InstallmentsCents += o.InstallmentsCents
+	t.NetCents += o.NetCents
+	t.VATCents += o.VATCents
+	t.SpreadCents += o.SpreadCents
+	t.InvoicedCents += o.InvoicedCents
+}
+
 // NewManifest describes book b and the files written for it.
 func NewManifest(b *sb.Book, files []File) *Manifest {
 	t := b.Totals()

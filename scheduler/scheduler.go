@@ -79,6 +79,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, trigger string) []sb.Period {
 		return nil
 	}
 	var done []sb.Period
+	var sum job.ManifestTotals
 	for _, p := range due {
 		if ctx.Err() != nil {
 			break
@@ -112,8 +113,11 @@ func (s *Scheduler) RunOnce(ctx context.Context, trigger string) []sb.Period {
 			}
 		}
 		done = append(done, p)
+		sum.Add(m.Totals)
 	}
-	log.Info("run done", "closed", len(done), "duration_ms", time.Since(t0).Milliseconds())
+	log.Info("run done", "closed", len(done), "duration_ms", time.Since(t0).Milliseconds(),
+		"gross_cents", sum.GrossCents, "deductions_cents", sum.DeductionsCents, "installments_cents", sum.InstallmentsCents,
+		"net_cents", sum.NetCents, "vat_cents", sum.VATCents, "spread_cents", sum.SpreadCents, "invoiced_cents", sum.InvoicedCents)
 	return done
 }
 
