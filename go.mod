@@ -35,3 +35,5 @@ require (
 	modernc.org/sqlite v1.62.0 // indirect
 	pgregory.net/rapid v1.3.0 // indirect
 )
+
+replace github.com/jung-kurt/gofpdf => ./third_party/gofpdf
