@@ -93,7 +93,7 @@ func Close(in *sb.CloseInput) (*sb.Book, error) {
 	}
 
 	for _, d := range in.StrayDecisions {
-		anoms.block(fmt.Sprintf("décision sur l'intervention %d", d.SAVID), d.FaultyRepairerID,
+		anoms.block(fmt.Sprintf("décision sur l'intervention %d", d.SAVID), 0,
 			"décision de SAV sur une intervention inexistante ou qui n'est pas un SAV",
 			"supprimer la décision ou la rattacher à l'intervention SAV (kind = 'sav')")
 	}
