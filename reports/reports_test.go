@@ -706,3 +706,77 @@ func TestEuroText(t *testing.T) {
 		}
 	}
 }
+
+// A killed process must leave no spool file (personal data) in the temporary folder: the spool
+// is unlinked as soon as it is created and read through its open file.
+func TestSpoolUnlinkedAtOnce(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	var names []string
+	spooled = func(name string) {
+		if _, err := os.Stat(name); err == nil {
+			names = append(names, name)
+		}
+	}
+	defer func() { spooled = nil }()
+	if err := Write(filepath.Join(t.TempDir(), FileName(october)), richBook(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(names) > 0 {
+		t.Errorf("spool files visible while the workbook is written: %v", names)
+	}
+	if left, _ := os.ReadDir(os.Getenv("TMPDIR")); len(left) > 0 {
+		t.Errorf("TMPDIR holds %d files after Write", len(left))
+	}
+}
+
+// Control characters from the source data never reach a cell: XML cannot carry most of them
+// (they would show as U+FFFD) and none displays; like the PDF documents, they become spaces.
+func TestControlCharactersInText(t *testing.T) {
+	b := richBook()
+	b.Statements[0].Repairer.Name = "Zoé\x00\x07\tDu\x1b[31mpont\r\nfin\x7f\u0085!"
+	b.Statements[1].Repairer.Name = "  Cycles  Łukasz  " // no control character: kept as is
+	b.Anomalies = append(b.Anomalies, savbilling.Anomaly{Item: "SAV 9", Reason: "décision \"\x01\" inconnue", Fix: "corriger\x1f"})
+	path := filepath.Join(t.TempDir(), FileName(october))
+	if err := Write(path, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, c := range []struct{ sheet, cell, want string }{
+		{SheetStatements, "B2", "Zoé Du [31mpont fin !"},
+		{SheetStatements, "B3", "  Cycles  Łukasz  "},
+	} {
+		if got, _ := f.GetCellValue(c.sheet, c.cell); got != c.want {
+			t.Errorf("%s!%s = %q, want %q", c.sheet, c.cell, got, c.want)
+		}
+	}
+	rows, err := f.GetRows(SheetAnomalies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rows {
+		if len(r) >= 3 && r[0] == "SAV 9" {
+			found = true
+			if r[1] != `décision " " inconnue` || r[2] != "corriger" {
+				t.Errorf("anomaly row %q", r)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("anomaly SAV 9 missing from %s", SheetAnomalies)
+	}
+	for _, sheet := range f.GetSheetList() {
+		rows, _ := f.GetRows(sheet)
+		for _, r := range rows {
+			for _, v := range r {
+				if strings.ContainsRune(v, '\uFFFD') || strings.ContainsFunc(v, isControl) && !strings.ContainsAny(v, "\n") {
+					t.Errorf("%s: cell %q holds a control or replacement character", sheet, v)
+				}
+			}
+		}
+	}
+}

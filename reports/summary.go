@@ -318,7 +318,7 @@ func barChart(title, cat, val string, n int) *excelize.Chart {
 
 func setCell(f *excelize.File, sheet string, col, row int, v string, style int) error {
 	cell, _ := excelize.CoordinatesToCellName(col, row)
-	if err := f.SetCellStr(sheet, cell, v); err != nil {
+	if err := f.SetCellStr(sheet, cell, textCell(v)); err != nil {
 		return err
 	}
 	return f.SetCellStyle(sheet, cell, cell, style)

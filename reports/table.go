@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -205,7 +206,7 @@ func fillCell(c *excelize.Cell, st *styles, k kind, v any) bool {
 		if s == "" {
 			return false
 		}
-		c.StyleID, c.Value = st.text, s
+		c.StyleID, c.Value = st.text, textCell(s)
 	case kID:
 		id, _ := v.(int64)
 		if id == 0 {
@@ -292,4 +293,32 @@ func printSetup(f *excelize.File, sheet string) error {
 	return f.SetDefinedName(&excelize.DefinedName{
 		Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet,
 	})
+}
+
+// isControl reports whether r is a control character: C0, DEL or C1.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) }
+
+// textCell is a text as a cell holds it. XML 1.0 cannot carry most control characters (excelize
+// writes U+FFFD for them) and no cell shows any of them well, so, as the PDF documents do, each
+// becomes a space and runs of white space one; the result is trimmed. A text without control
+// characters is kept exactly as it is.
+func textCell(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if isControl(r) || r == ' ' {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
 }

@@ -57,6 +57,9 @@ func (z *detZip) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// spooled, when set (tests), is called with the spool file's name once it is created.
+var spooled func(name string)
+
 // Create starts a new part; the previous one is complete.
 func (z *detZip) Create(name string) (io.Writer, error) {
 	if z.err != nil {
@@ -66,6 +69,13 @@ func (z *detZip) Create(name string) (io.Writer, error) {
 		z.spool, z.err = os.CreateTemp("", "savbilling-xlsx-*")
 		if z.err != nil {
 			return nil, z.err
+		}
+		// The spool holds the workbook's personal data: unlink it at once where the system
+		// allows it (it is read through the open file), so that a killed process leaves
+		// nothing behind in the temporary folder. Elsewhere cleanup removes it.
+		_ = os.Remove(z.spool.Name())
+		if spooled != nil {
+			spooled(z.spool.Name())
 		}
 		z.buf = bufio.NewWriterSize(z.spool, 256<<10)
 		z.fw, z.err = flate.NewWriter(z, zipLevel)
