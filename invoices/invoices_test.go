@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -477,6 +478,37 @@ func TestInconsistentLedger(t *testing.T) {
 	}
 	if err := r.Statement(&bytes.Buffer{}, nil, nil); err == nil {
 		t.Error("nil book")
+	}
+}
+
+// A total that wrapped around int64 (net TTC = net HT + VAT beyond 92 233 720 368 547 758,07 €)
+// is never printed: the lines and totals agree modulo 2⁶⁴, but not as amounts.
+func TestWrappedTotalsRefused(t *testing.T) {
+	r := New(nil)
+	wrap := func(a, b int64) int64 { return a + b } // what unchecked code computes
+	b := invoiceExample()
+	s := &b.Statements[0]
+	s.Commissions = []savbilling.CommissionLine{{InterventionID: 1, RepairerID: s.Repairer.ID, AmountCents: math.MaxInt64}}
+	s.SAV, s.Installments = nil, nil
+	s.GrossCents, s.DeductionsCents, s.OverflowCents, s.AvailableCents = math.MaxInt64, 0, 0, math.MaxInt64
+	s.InstallmentsCents, s.NetHTCents, s.VATRateBP = 0, math.MaxInt64, 2000
+	s.VATCents = math.MaxInt64 / 5
+	s.NetTTCCents = wrap(s.NetHTCents, s.VATCents)
+	s.SpreadCents, s.InvoicedCents, s.InvoiceNumber = 0, 0, ""
+	if err := r.Statement(&bytes.Buffer{}, b, s); err == nil || !strings.Contains(err.Error(), "overflow") {
+		t.Errorf("statement with a wrapped net TTC: err = %v, want an overflow", err)
+	}
+	inv := &b.Invoices[0]
+	inv.Lines = []savbilling.InvoiceLine{{Kind: savbilling.InvoiceOverflow, AmountCents: 8e18}}
+	inv.HTCents, inv.VATRateBP, inv.VATCents = 8e18, 2000, 16e17
+	inv.TTCCents = wrap(inv.HTCents, inv.VATCents)
+	if err := r.Invoice(&bytes.Buffer{}, b, inv); err == nil || !strings.Contains(err.Error(), "overflow") {
+		t.Errorf("invoice with a wrapped TTC: err = %v, want an overflow", err)
+	}
+	inv.Lines = []savbilling.InvoiceLine{{Kind: savbilling.InvoiceOverflow, AmountCents: math.MaxInt64}, {Kind: savbilling.InvoiceOverflow, AmountCents: 2}}
+	inv.HTCents = wrap(math.MaxInt64, 2)
+	if err := r.Invoice(&bytes.Buffer{}, b, inv); err == nil {
+		t.Errorf("invoice whose lines wrap: rendered")
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -124,19 +125,27 @@ func allCP1252(d *doc) bool {
 // checkStatement checks that the statement's totals agree with its lines and the rulebook's
 // formula.
 func checkStatement(b *savbilling.Book, s *savbilling.Statement) error {
+	// Every sum is checked: a total that wrapped around int64 is never printed.
 	var g, d, paid int64
+	var errs []error
 	for _, c := range s.Commissions {
-		g += c.AmountCents
+		g, errs = add(g, c.AmountCents, errs)
 	}
 	for _, l := range s.SAV {
-		d += l.AmountCents
+		d, errs = add(d, l.AmountCents, errs)
 	}
 	for _, i := range s.Installments {
-		paid += i.PaidCents
+		paid, errs = add(paid, i.PaidCents, errs)
 	}
-	avail, over := s.GrossCents-s.DeductionsCents, int64(0)
+	avail, errs := sub(s.GrossCents, s.DeductionsCents, errs)
+	over := int64(0)
 	if avail < 0 {
 		avail, over = 0, -avail
+	}
+	net, errs := sub(s.AvailableCents, s.InstallmentsCents, errs)
+	ttc, errs := add(s.NetHTCents, s.VATCents, errs)
+	if len(errs) > 0 {
+		return fmt.Errorf("the ledger does not add up: statement %s: %w", s.Number, errs[0])
 	}
 	vat, err := money.Share(s.NetHTCents, s.VATRateBP)
 	if err != nil {
@@ -151,9 +160,9 @@ func checkStatement(b *savbilling.Book, s *savbilling.Statement) error {
 		{"installments paid", s.InstallmentsCents, paid},
 		{"available (A)", s.AvailableCents, avail},
 		{"overflow (O)", s.OverflowCents, over},
-		{"net HT", s.NetHTCents, s.AvailableCents - s.InstallmentsCents},
+		{"net HT", s.NetHTCents, net},
 		{"VAT", s.VATCents, vat},
-		{"net TTC", s.NetTTCCents, s.NetHTCents + s.VATCents},
+		{"net TTC", s.NetTTCCents, ttc},
 	}
 	if s.NetHTCents < 0 {
 		return fmt.Errorf("the ledger does not add up: net HT is negative (%d)", s.NetHTCents)
@@ -175,8 +184,13 @@ func checkStatement(b *savbilling.Book, s *savbilling.Statement) error {
 // checkInvoice checks that the invoice's totals agree with its lines.
 func checkInvoice(b *savbilling.Book, inv *savbilling.Invoice) error {
 	var ht int64
+	var errs []error
 	for _, l := range inv.Lines {
-		ht += l.AmountCents
+		ht, errs = add(ht, l.AmountCents, errs)
+	}
+	ttc, errs := add(inv.HTCents, inv.VATCents, errs)
+	if len(errs) > 0 {
+		return fmt.Errorf("the ledger does not add up: invoice %s: %w", inv.Number, errs[0])
 	}
 	vat, err := money.Share(inv.HTCents, inv.VATRateBP)
 	if err != nil {
@@ -188,7 +202,7 @@ func checkInvoice(b *savbilling.Book, inv *savbilling.Invoice) error {
 	if ht != inv.HTCents {
 		return fmt.Errorf("the ledger does not add up: HT is %d, its lines give %d", inv.HTCents, ht)
 	}
-	if inv.TTCCents != inv.HTCents+inv.VATCents {
+	if inv.TTCCents != ttc {
 		return fmt.Errorf("the ledger does not add up: TTC %d ≠ HT %d + TVA %d", inv.TTCCents, inv.HTCents, inv.VATCents)
 	}
 	if !b.Draft && !validNumber(inv.Number) {
@@ -198,6 +212,23 @@ func checkInvoice(b *savbilling.Book, inv *savbilling.Invoice) error {
 		return errors.New("the book has no issuer name")
 	}
 	return nil
+}
+
+// add is a + b, checked: on overflow it returns a and appends the error to errs.
+func add(a, b int64, errs []error) (int64, []error) {
+	s, err := money.Add(a, b)
+	if err != nil {
+		return a, append(errs, err)
+	}
+	return s, errs
+}
+
+// sub is a − b, checked like add.
+func sub(a, b int64, errs []error) (int64, []error) {
+	if b == math.MinInt64 {
+		return a, append(errs, money.ErrOverflow)
+	}
+	return add(a, -b, errs)
 }
 
 // validNumber reports whether a document number is non-empty and safe as a file name.
