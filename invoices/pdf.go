@@ -1,7 +1,6 @@
 package invoices
 
 import (
-	"bytes"
 	"io"
 	"strings"
 	"time"
@@ -111,10 +110,11 @@ func newPDFDoc(created time.Time, utf8 bool, regular, bold []byte) *pdfDoc {
 	pdf.SetProducer("savbilling (gofpdf)", false)
 	d := &pdfDoc{pdf: pdf, family: familyCore, scale: 1, enc: toCP1252}
 	if utf8 {
-		// gofpdf pads font tables in place when it checksums them (append on a sub-slice of the
-		// font file): each document gets its own copy, or concurrent renders would race
-		pdf.AddUTF8FontFromBytes(familyUTF8, "", bytes.Clone(regular))
-		pdf.AddUTF8FontFromBytes(familyUTF8, "B", bytes.Clone(bold))
+		// gofpdf (v1.16.2) padded font tables in place when it checksummed them, so each document
+		// needed its own copy of the fonts; third_party/gofpdf pads a copy, and caches what it
+		// parses of the fonts by their bytes: every document shares the same font files
+		pdf.AddUTF8FontFromBytes(familyUTF8, "", regular)
+		pdf.AddUTF8FontFromBytes(familyUTF8, "B", bold)
 		d.family = familyUTF8
 		d.scale = utf8Scale
 		d.enc = func(s string) string { return s }

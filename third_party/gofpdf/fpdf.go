@@ -1084,8 +1084,21 @@ func (f *Fpdf) outputDashPattern() {
 // Line draws a line between points (x1, y1) and (x2, y2) using the current
 // draw color, line width and cap style.
 func (f *Fpdf) Line(x1, y1, x2, y2 float64) {
-	f.outf("%.2f %.2f m %.2f %.2f l S", x1*f.k, (f.h-y1)*f.k, x2*f.k, (f.h-y2)*f.k)
+	// savbilling patch: as f.outf("%.2f %.2f m %.2f %.2f l S", …), without fmt
+	buf := make([]byte, 0, 48)
+	buf = appendF2(buf, x1*f.k)
+	buf = append(buf, ' ')
+	buf = appendF2(buf, (f.h-y1)*f.k)
+	buf = append(buf, " m "...)
+	buf = appendF2(buf, x2*f.k)
+	buf = append(buf, ' ')
+	buf = appendF2(buf, (f.h-y2)*f.k)
+	buf = append(buf, " l S"...)
+	f.out(string(buf))
 }
+
+// appendF2 appends v as fmt's %.2f does (savbilling patch).
+func appendF2(buf []byte, v float64) []byte { return strconv.AppendFloat(buf, v, 'f', 2, 64) }
 
 // fillDrawOp corrects path painting operators
 func fillDrawOp(styleStr string) (opStr string) {
@@ -1120,7 +1133,18 @@ func fillDrawOp(styleStr string) (opStr string) {
 // draw color and line width centered on the rectangle's perimeter. Filling
 // uses the current fill color.
 func (f *Fpdf) Rect(x, y, w, h float64, styleStr string) {
-	f.outf("%.2f %.2f %.2f %.2f re %s", x*f.k, (f.h-y)*f.k, w*f.k, -h*f.k, fillDrawOp(styleStr))
+	// savbilling patch: as f.outf("%.2f %.2f %.2f %.2f re %s", …), without fmt
+	buf := make([]byte, 0, 48)
+	buf = appendF2(buf, x*f.k)
+	buf = append(buf, ' ')
+	buf = appendF2(buf, (f.h-y)*f.k)
+	buf = append(buf, ' ')
+	buf = appendF2(buf, w*f.k)
+	buf = append(buf, ' ')
+	buf = appendF2(buf, -h*f.k)
+	buf = append(buf, " re "...)
+	buf = append(buf, fillDrawOp(styleStr)...)
+	f.out(string(buf))
 }
 
 // RoundedRect outputs a rectangle of width w and height h with the upper left
@@ -1845,7 +1869,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		} else {
 			sbarr = makeSubsetRange(32)
 		}
-		if cached, ok := utf8Defs.Load(fontkey); ok && cached.(utf8Def).file == string(utf8Bytes) {
+		if cached, ok := utf8Defs.Load(fontkey); ok && (sameBytes(cached.(utf8Def).fileBytes, utf8Bytes) || cached.(utf8Def).file == string(utf8Bytes)) {
 			def := cached.(utf8Def).def
 			def.utf8File = utf8File
 			def.usedRunes = sbarr
@@ -1883,7 +1907,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		f.fonts[fontkey] = def
 		shared := def
 		shared.utf8File, shared.usedRunes = nil, nil
-		utf8Defs.Store(fontkey, utf8Def{file: string(utf8Bytes), def: shared})
+		utf8Defs.Store(fontkey, utf8Def{file: string(utf8Bytes), fileBytes: utf8Bytes, def: shared})
 	} else {
 		// load font definitions
 		var info fontDefType
@@ -2231,7 +2255,16 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 	} else {
 		txt2 = f.escape(txtStr)
 	}
-	s := sprintf("BT %.2f %.2f Td (%s) Tj ET", x*f.k, (f.h-y)*f.k, txt2)
+	// savbilling patch: formatted with strconv instead of fmt, the same bytes without boxing
+	buf := make([]byte, 0, len(txt2)+40)
+	buf = append(buf, "BT "...)
+	buf = appendF2(buf, x*f.k)
+	buf = append(buf, ' ')
+	buf = appendF2(buf, (f.h-y)*f.k)
+	buf = append(buf, " Td ("...)
+	buf = append(buf, txt2...)
+	buf = append(buf, ") Tj ET"...)
+	s := string(buf)
 	if f.underline && txtStr != "" {
 		s += " " + f.dounderline(x, y, txtStr)
 	}
@@ -3612,12 +3645,16 @@ var utf8Defs sync.Map
 
 // utf8Def is an entry of utf8Defs: the font file and its definition.
 type utf8Def struct {
-	file string
-	def  fontDefType
+	file      string
+	fileBytes []byte // the slice it was added from
+	def       fontDefType
 }
 
 // Escape special characters in strings
 func (f *Fpdf) escape(s string) string {
+	if !strings.ContainsAny(s, "\\()\r") { // savbilling patch: nothing to escape, no copies
+		return s
+	}
 	s = strings.Replace(s, "\\", "\\\\", -1)
 	s = strings.Replace(s, "(", "\\(", -1)
 	s = strings.Replace(s, ")", "\\)", -1)

@@ -65,6 +65,7 @@ type utf8FontFile struct {
 // font.
 type cutTables struct {
 	file                 string
+	fileBytes            []byte // the slice last seen with that content
 	charSymbolDictionary map[int]int
 	charWidths           []int
 	defaultWidth         float64
@@ -81,11 +82,18 @@ func cutTablesOf(file []byte) *cutTables {
 	cutTablesMu.Lock()
 	defer cutTablesMu.Unlock()
 	for _, t := range cutTablesList {
-		if t.file == string(file) {
+		if sameBytes(t.fileBytes, file) || t.file == string(file) {
+			t.fileBytes = file
 			return t
 		}
 	}
 	return nil
+}
+
+// sameBytes reports whether a and b are the same slice of the same array: the same font file
+// given again (font files are never modified).
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
 }
 
 // storeCutTables caches t, keeping the 8 most recent fonts.
@@ -208,6 +216,10 @@ func (utf *utf8FontFile) calcInt32(x, y []int) []int {
 
 func (utf *utf8FontFile) generateChecksum(data []byte) []int {
 	if (len(data) % 4) != 0 {
+		// savbilling patch: pad a copy. data is often a table sliced out of the font file, and
+		// appending to it wrote the padding over the bytes that follow the table, in the
+		// caller's font file.
+		data = data[:len(data):len(data)]
 		for i := 0; (len(data) % 4) != 0; i++ {
 			data = append(data, 0)
 		}
@@ -717,7 +729,7 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 		utf.parseHMTXTable(metricsCount, numSymbols, symbolCharDictionary, 1.0)
 
 		utf.parseLOCATable(LocaFormat, numSymbols)
-		storeCutTables(file, &cutTables{charSymbolDictionary: utf.charSymbolDictionary,
+		storeCutTables(file, &cutTables{fileBytes: utf.fileReader.array, charSymbolDictionary: utf.charSymbolDictionary,
 			charWidths: utf.CharWidths, defaultWidth: utf.DefaultWidth, symbolPosition: utf.symbolPosition})
 	}
 
