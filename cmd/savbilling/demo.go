@@ -8,6 +8,7 @@ import (
 
 	sb "savbilling"
 	"savbilling/sample"
+	"savbilling/store"
 )
 
 // cmdDemo writes the sample network of package sample into an empty database and closes its
@@ -54,6 +55,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		report(stdout, res)
 	}
 	fmt.Fprintf(stdout, "\nOutputs: %s/<YYYY-MM>/ (statements/*.pdf, invoices/*.pdf, %s, manifest.json)\n", cfg.Out, "finance-YYYY-MM.xlsx")
-	fmt.Fprintf(stdout, "Database: %s — try `savbilling close --period %s --db %s` (already closed: exits 0).\n", cfg.DB, last, cfg.DB)
+	name := store.Redact(cfg.DB)
+	fmt.Fprintf(stdout, "Database: %s — try `savbilling close --period %s --db %s` (already closed: exits 0).\n", name, last, name)
 	return nil
 }

@@ -4,13 +4,15 @@
 package atomicfile
 
 import (
-	"errors"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Modes of what this package creates.
@@ -63,6 +65,31 @@ func Write(path string, fn func(w io.Writer) error) (Written, error) {
 	ok = true
 	return Written{Bytes: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
+
+// RemoveTemps removes, under dir, the temporary files that a killed Write left behind.
+func RemoveTemps(dir string) error {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && isTemp(d.Name()) {
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("remove temporary files under %s: %w", dir, err)
+	}
+	return nil
+}
+
+// isTemp reports whether name is one of Write's temporary files: "." + target + ".tmp…".
+func isTemp(name string) bool { return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp") }
 
 // SyncDir makes the renames in dir durable.
 func SyncDir(dir string) error {

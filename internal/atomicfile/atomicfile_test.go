@@ -39,3 +39,23 @@ func TestWrite(t *testing.T) {
 		t.Errorf("Hash = %+v, %v", h, err)
 	}
 }
+
+func TestRemoveTemps(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a.pdf", ".a.pdf.tmp123", "sub/.b.xlsx.tmp9", "sub/keep.tmp.txt"} {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o750)
+		os.WriteFile(p, nil, 0o640)
+	}
+	if err := RemoveTemps(dir); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"a.pdf": true, ".a.pdf.tmp123": false, "sub/.b.xlsx.tmp9": false, "sub/keep.tmp.txt": true} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s: exists = %v, want %v", name, err == nil, want)
+		}
+	}
+	if err := RemoveTemps(filepath.Join(dir, "missing")); err != nil {
+		t.Errorf("a missing folder is not an error: %v", err)
+	}
+}
