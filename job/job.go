@@ -14,6 +14,7 @@ import (
 	"time"
 
 	sb "savbilling"
+	"savbilling/internal/atomicfile"
 	"savbilling/reconcile"
 	"savbilling/store"
 )
@@ -200,6 +201,9 @@ func (j *Job) render(ctx context.Context, res *Result) error {
 		}
 	}
 	if err := mkdirAll(res.Dir); err != nil {
+		return err
+	}
+	if err := atomicfile.RemoveTemps(res.Dir); err != nil { // left by a killed run
 		return err
 	}
 	var files []File
