@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	sb "savbilling"
@@ -54,7 +55,8 @@ type Job struct {
 // Result is what a close or a render did.
 type Result struct {
 	Period        sb.Period
-	AlreadyClosed bool // the period was closed before: nothing was booked or written
+	AlreadyClosed bool // the period was closed before: nothing was booked
+	Completed     bool // …and its outputs, cut by a killed run, were rendered again
 	DryRun        bool
 	Dir           string // where the outputs are
 	Book          *sb.Book
@@ -140,6 +142,20 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 	res.Stages.Book = time.Since(t0)
 	if res.AlreadyClosed {
 		res.Dir = periodDir(j.Out, p)
+		if dryRun {
+			return res, nil
+		}
+		// A run killed after its commit left the period without its manifest (written last):
+		// complete the outputs from the ledger, the same bytes as a full run.
+		if _, err := ReadManifest(res.Dir); errors.Is(err, os.ErrNotExist) {
+			j.log().Warn("period closed but its outputs are incomplete: rendering them", "period", p.String())
+			r, err := j.Render(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			r.AlreadyClosed, r.Completed = true, true
+			return r, nil
+		}
 		return res, nil
 	}
 	j.log().Info("period booked", "period", p.String(), "dry_run", dryRun, "statements", len(res.Book.Statements),

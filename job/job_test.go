@@ -293,3 +293,31 @@ func TestHeldChargeBookedAfterFix(t *testing.T) {
 		})
 	}
 }
+
+// A close killed after its commit, during rendering, left no manifest: the next close of that
+// period renders the outputs again, the same bytes.
+func TestCloseCompletesCutOutputs(t *testing.T) {
+	e := dbtest.Engines(t)[0]
+	j, _ := setup(t, e)
+	first := mustClose(t, j, sep)
+	ledger, _ := os.ReadFile(filepath.Join(first.Dir, "ledger.txt"))
+	os.Remove(filepath.Join(first.Dir, ManifestFile))
+	os.Remove(filepath.Join(first.Dir, "ledger.txt"))
+	os.WriteFile(filepath.Join(first.Dir, ".ledger.txt.tmp42"), []byte("half"), 0o640)
+	again := mustClose(t, j, sep)
+	if !again.AlreadyClosed || !again.Completed {
+		t.Fatalf("result %+v: want already closed and completed", again)
+	}
+	if got, _ := os.ReadFile(filepath.Join(first.Dir, "ledger.txt")); string(got) != string(ledger) {
+		t.Errorf("outputs differ after completion")
+	}
+	if _, err := ReadManifest(first.Dir); err != nil {
+		t.Errorf("manifest: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(first.Dir, ".ledger.txt.tmp42")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("temporary file left: %v", err)
+	}
+	if third := mustClose(t, j, sep); third.Completed {
+		t.Errorf("a complete period is not rendered again")
+	}
+}

@@ -69,10 +69,16 @@ func (s *Scheduler) RunOnce(ctx context.Context, trigger string) []sb.Period {
 	runID := newRunID()
 	log := s.Log.With("run_id", runID, "trigger", trigger)
 	t0 := time.Now()
-	due, err := s.due(ctx)
+	due, last, err := s.due(ctx)
 	if err != nil {
 		log.Error("cannot list the periods to close", "error", err)
 		return nil
+	}
+	if !last.IsZero() {
+		// A close killed after its commit left its outputs incomplete: Close completes them.
+		if res, err := s.Job.Close(ctx, last, s.Now(), false); err == nil && res.Completed {
+			log.Warn("outputs of a closed period were incomplete: rendered them again", "period", last.String())
+		}
 	}
 	if len(due) == 0 {
 		log.Info("nothing to close")
@@ -121,11 +127,11 @@ func (s *Scheduler) RunOnce(ctx context.Context, trigger string) []sb.Period {
 	return done
 }
 
-// due lists the periods to close now.
-func (s *Scheduler) due(ctx context.Context) ([]sb.Period, error) {
+// due lists the periods to close now, and returns the last closed one.
+func (s *Scheduler) due(ctx context.Context) ([]sb.Period, sb.Period, error) {
 	closed, err := s.Job.DB.ClosedPeriods(ctx)
 	if err != nil {
-		return nil, err
+		return nil, sb.Period{}, err
 	}
 	var last sb.Period
 	if len(closed) > 0 {
@@ -135,13 +141,13 @@ func (s *Scheduler) due(ctx context.Context) ([]sb.Period, error) {
 	if start.IsZero() {
 		first, ok, err := s.Job.DB.FirstActivity(ctx)
 		if err != nil {
-			return nil, err
+			return nil, last, err
 		}
 		if ok {
 			start = first
 		}
 	}
-	return job.Due(last, start, s.Now()), nil
+	return job.Due(last, start, s.Now()), last, nil
 }
 
 func newRunID() string {

@@ -94,7 +94,9 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer, get
 
 // report prints what a close or render did, for the operator.
 func report(w io.Writer, res *job.Result) {
-	if res.AlreadyClosed {
+	if res.AlreadyClosed && res.Completed {
+		fmt.Fprintf(w, "%s was already closed, but its outputs were incomplete (a run was cut): rendered them again from the ledger\n", res.Period)
+	} else if res.AlreadyClosed {
 		fmt.Fprintf(w, "%s was already closed: nothing changed (outputs in %s; `savbilling render --period %s` rewrites them)\n", res.Period, res.Dir, res.Period)
 		return
 	}
