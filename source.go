@@ -104,3 +104,15 @@ type Source struct {
 	Credits       []Credit
 	Overrides     []Override
 }
+
+// Bounds of plausible source values. A value outside them is bad data: the rules hold its item
+// as an anomaly. With MaxAmountCents, no sum of a month's amounts can overflow int64.
+const (
+	// MaxAmountCents bounds any single amount read from the source (an operation's price or
+	// commission, a damage, a credit): 100 000 000,00 €.
+	MaxAmountCents = 10_000_000_000
+)
+
+// EarliestDate bounds the timestamps read from the source: an intervention closed, a decision
+// taken or a credit granted before 1 January 2000 is improbable (a zero date, a typo).
+var EarliestDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)

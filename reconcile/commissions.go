@@ -29,8 +29,15 @@ func commission(in *sb.CloseInput, iv sb.Intervention) (sb.CommissionLine, *prob
 		return sb.CommissionLine{}, newProblem("mettre interventions.kind à 'standard' ou 'sav'",
 			"type d'intervention %q inconnu", iv.Kind)
 	}
+	if iv.ClosedAt.Before(sb.EarliestDate) {
+		return sb.CommissionLine{}, newProblem("corriger interventions.closed_at",
+			"date de clôture improbable (%s)", iv.ClosedAt.Format("2006-01-02"))
+	}
 	var total int64
 	for _, op := range iv.Operations {
+		if p := checkAmounts(op); p != nil {
+			return sb.CommissionLine{}, p
+		}
 		if op.CommissionCents < 0 || op.PriceCents < 0 {
 			return sb.CommissionLine{}, newProblem("corriger le montant de l'opération (commission et prix ≥ 0)",
 				"opération %d : montant négatif (commission %d, prix %d centimes)", op.ID, op.CommissionCents, op.PriceCents)
@@ -51,4 +58,14 @@ func commission(in *sb.CloseInput, iv sb.Intervention) (sb.CommissionLine, *prob
 		AmountCents:    total,
 		Late:           !in.LastClosed.IsZero() && iv.ClosedAt.Before(in.Start),
 	}, nil
+}
+
+// checkAmounts holds an operation whose amount is beyond any plausible one.
+func checkAmounts(op sb.Operation) *problem {
+	if op.CommissionCents > sb.MaxAmountCents || op.PriceCents > sb.MaxAmountCents {
+		return newProblem("corriger le montant de l'opération (en centimes d'euro)",
+			"opération %d : montant improbable (commission %d, prix %d centimes ; au plus %d)",
+			op.ID, op.CommissionCents, op.PriceCents, int64(sb.MaxAmountCents))
+	}
+	return nil
 }

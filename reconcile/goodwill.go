@@ -40,7 +40,7 @@ func goodwill(in *sb.CloseInput, now map[int64]sb.SAVState, anoms *anomalies) []
 			order = append(order, c.InterventionID)
 		}
 		var err error
-		if c.AmountCents < 0 {
+		if c.AmountCents < 0 || c.AmountCents > sb.MaxAmountCents {
 			g.bad = true
 		} else if g.sum, err = money.Add(g.sum, c.AmountCents); err != nil {
 			g.bad = true
@@ -70,7 +70,7 @@ func goodwill(in *sb.CloseInput, now map[int64]sb.SAVState, anoms *anomalies) []
 func creditMismatch(r sb.Rules, st sb.SAVState, sum int64, bad bool) string {
 	switch {
 	case bad:
-		return "crédit négatif ou hors capacité"
+		return "crédit négatif ou improbable (au plus 100 000 000,00 €)"
 	case st.Outcome == sb.OutcomeUnconfirmed && sum < r.UnconfirmedMinCreditCents:
 		return fmt.Sprintf("SAV non confirmé : %d centimes crédités, au moins %d attendus", sum, r.UnconfirmedMinCreditCents)
 	case sum > st.RelatedPriceCents:

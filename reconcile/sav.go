@@ -55,7 +55,14 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 	}
 
 	var corrective, relatedPrice int64
+	if d.DamageCents > sb.MaxAmountCents {
+		return assessment{}, newProblem("corriger sav_decisions.damage_cents (en centimes d'euro)",
+			"dommage improbable (%d centimes ; au plus %d)", d.DamageCents, int64(sb.MaxAmountCents))
+	}
 	for _, op := range sav.Operations {
+		if p := checkAmounts(op); p != nil {
+			return assessment{}, p
+		}
 		if op.CommissionCents < 0 || op.PriceCents < 0 {
 			return assessment{}, newProblem("corriger le montant de l'opération (commission et prix ≥ 0)",
 				"opération %d : montant négatif", op.ID)

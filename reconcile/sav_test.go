@@ -3,6 +3,7 @@ package reconcile
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	sb "savbilling"
@@ -98,6 +99,7 @@ func TestSAVRules(t *testing.T) {
 		{name: "damage on rejected", edit: func(_ *sb.CloseInput, c *sb.SAVCase) {
 			c.Decision.Outcome, c.Decision.DamageCents = sb.OutcomeRejected, 100
 		}, anomaly: "n'impute rien"},
+		{name: "improbable damage", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.DamageCents = 1<<63 - 1 }, anomaly: "dommage improbable"},
 		{name: "negative damage", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.DamageCents = -1 }, anomaly: "dommage négatif"},
 		{name: "confirmed without corrective operation", edit: func(_ *sb.CloseInput, c *sb.SAVCase) {
 			for i := range c.SAV.Operations {
@@ -180,6 +182,10 @@ func TestInterventionAnomalies(t *testing.T) {
 		{"negative price", func(_ *sb.CloseInput, iv *sb.Intervention) { iv.Operations[0].PriceCents = -5 }, "montant négatif"},
 		{"unknown repairer", func(_ *sb.CloseInput, iv *sb.Intervention) { iv.RepairerID = 77 }, "réparateur 77 inconnu"},
 		{"unknown kind", func(_ *sb.CloseInput, iv *sb.Intervention) { iv.Kind = "warranty" }, "type d'intervention"},
+		{"improbable commission", func(_ *sb.CloseInput, iv *sb.Intervention) { iv.Operations[0].CommissionCents = sb.MaxAmountCents + 1 }, "montant improbable"},
+		{"commission near int64 max", func(_ *sb.CloseInput, iv *sb.Intervention) { iv.Operations[0].CommissionCents = 1<<63 - 1 }, "montant improbable"},
+		{"improbable price", func(_ *sb.CloseInput, iv *sb.Intervention) { iv.Operations[0].PriceCents = 1 << 62 }, "montant improbable"},
+		{"closed in 1970", func(_ *sb.CloseInput, iv *sb.Intervention) { iv.ClosedAt = time.Unix(0, 0).UTC() }, "date de clôture improbable"},
 		{"unknown VAT regime", func(in *sb.CloseInput, _ *sb.Intervention) {
 			r := in.Repairers[1]
 			r.VATRegime = "exempt"
@@ -225,5 +231,16 @@ func TestLateArrival(t *testing.T) {
 	b = mustClose(t, in)
 	if b.StatementOf(1).Commissions[0].Late {
 		t.Errorf("on the first close nothing is late")
+	}
+}
+
+func TestPendingAgeOfAncientSAV(t *testing.T) {
+	in := workedExample(sb.Decision{Outcome: sb.OutcomeConfirmed})
+	in.SAVs[0].Decision = nil
+	in.SAVs[0].SAV.ClosedAt = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := mustClose(t, in)
+	want := int((in.End.Unix() - in.SAVs[0].SAV.ClosedAt.Unix()) / 86400) // about 374 000 days, beyond time.Duration
+	if len(b.Pending) != 1 || b.Pending[0].AgeDays != want || want < 370000 {
+		t.Errorf("pending = %+v, want age %d days", b.Pending, want)
 	}
 }
