@@ -50,3 +50,30 @@ test:
 		}; \
 		banner; status=0; $(GO) test $(TESTFLAGS) ./... || status=$$?; banner; exit $$status; \
 	fi
+
+## soak: the long versions of the fault tests (faults/, issue 6): 100 SIGKILLs per engine, 20
+## rounds of concurrent closes, 25 random histories per engine, the PDFs of a 2 000-repairer
+## network; on SQLite and on a throwaway MariaDB as in make test. Up to an hour.
+.PHONY: soak fuzz
+SOAKFLAGS ?= -v
+soak:
+	@run() { SAVBILLING_SOAK=1 $(GO) test -count=1 -timeout 60m $(SOAKFLAGS) ./faults/; }; \
+	if [ -n "$$SAVBILLING_TEST_MYSQL_DSN" ]; then run; \
+	else \
+		env_lines=$$($(MARIADB) start) || { echo "make soak: could not start MariaDB" >&2; exit 1; }; \
+		eval "$$env_lines"; \
+		if [ -n "$${SAVBILLING_MARIADB_STARTED:-}" ]; then trap '$(MARIADB) stop' EXIT INT TERM; fi; \
+		status=0; run || status=$$?; exit $$status; \
+	fi
+
+## fuzz: every go test -fuzz target for FUZZTIME each (default 20s): money's arithmetic, the
+## rules (reconcile FuzzClose) and the source-row validation through the store (faults
+## FuzzLoadCloseInput, SQLite). Findings land in the package's testdata/fuzz/.
+FUZZTIME ?= 20s
+FUZZ_TARGETS = money:FuzzAdd money:FuzzSum money:FuzzShare money:FuzzSplit money:FuzzCeilDivAbs \
+	reconcile:FuzzClose faults:FuzzLoadCloseInput
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz $$pkg $$fn for $(FUZZTIME)"; \
+		$(GO) test ./$$pkg/ -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done

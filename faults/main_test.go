@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -28,6 +29,8 @@ import (
 var bin string
 
 func TestMain(m *testing.M) {
+	// Output modes are checked exactly (folders 0750, files 0640): a known umask for the binary.
+	syscall.Umask(0o022)
 	dir, err := os.MkdirTemp("", "savbilling-faults-bin")
 	if err != nil {
 		panic(err)
@@ -38,6 +41,9 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
+	if fuzzDir != "" {
+		os.RemoveAll(fuzzDir)
+	}
 	os.Exit(code)
 }
 
