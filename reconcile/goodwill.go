@@ -25,7 +25,14 @@ func goodwill(in *sb.CloseInput, now map[int64]sb.SAVState, anoms *anomalies) []
 	var out []sb.Goodwill
 	groups := map[int64]*group{}
 	var order []int64
+	seen := map[int64]bool{}
 	for _, c := range in.Credits {
+		if seen[c.ID] { // the same row twice (a view without key): reported once
+			anoms.warn(fmt.Sprintf("crédit %d", c.ID), 0, "la ligne du crédit apparaît deux fois dans la source : comptée une fois",
+				"corriger la vue ou la table client_credits (identifiant unique)")
+			continue
+		}
+		seen[c.ID] = true
 		st, ok := now[c.InterventionID]
 		if !ok {
 			st, ok = in.Processed[c.InterventionID]

@@ -354,3 +354,16 @@ func TestDuplicatedCreditsAreWarned(t *testing.T) {
 		t.Errorf("anomalies = %+v, want one warning naming credits 7 and 8", b.Anomalies)
 	}
 }
+
+func TestSameCreditRowTwice(t *testing.T) {
+	in := workedExample(sb.Decision{Outcome: sb.OutcomeUnconfirmed})
+	c := sb.Credit{ID: 7, InterventionID: 201, AmountCents: 400, GrantedAt: at("2026-10-12 16:00")}
+	in.Credits = []sb.Credit{c, c}
+	b := mustClose(t, in)
+	if len(b.Goodwill) != 1 || b.Goodwill[0].AmountCents != 400 {
+		t.Errorf("goodwill = %+v, want the credit once", b.Goodwill)
+	}
+	if len(b.Anomalies) != 1 || !strings.Contains(b.Anomalies[0].Reason, "deux fois") {
+		t.Errorf("anomalies = %+v", b.Anomalies)
+	}
+}
