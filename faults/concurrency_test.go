@@ -26,7 +26,7 @@ func TestConcurrentCloses(t *testing.T) {
 	reps = envInt("SAVBILLING_CONCURRENCY_REPS", reps)
 	repairers, interventions := 120, 2500
 	if soak() {
-		repairers, interventions = networkSize()
+		repairers, interventions = 300, 5000
 	}
 	for _, engine := range engineNames(t) {
 		t.Run(engine, func(t *testing.T) {
