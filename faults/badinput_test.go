@@ -409,6 +409,14 @@ func badGroups() []badGroup {
 			{name: "VAT regime in capitals", rows: rows([]srow{rep(7, "Gilles Henry", "STANDARD")}, work(6700, 7, d1, 2500)),
 				want: want{item: "intervention 6700", reason: "régime de TVA", fix: "vat_regime", held: []int64{6700}}},
 		}},
+		{name: "trailing spaces on the migrated tables", cases: []badCase{
+			{name: "status with a trailing space", bug: "status 'closed ' on the job's own tables: ignored on SQLite, booked as closed on MariaDB (utf8mb4_bin is a PAD SPACE collation); no anomaly on either",
+				rows: []srow{iv(6800, 1, "standard", nil, "closed ", d1), op(68000, 6800, 3000, 2000, 0)},
+				want: want{item: "intervention 6800", fix: "status", held: []int64{6800}}},
+			{name: "kind with a trailing space", bug: "kind 'sav ' on the job's own MariaDB tables (PAD SPACE): the SQL filter takes it as a SAV and books its charge while reconcile holds its commission as kind unknown", on: "mysql",
+				rows: []srow{iv(6900, 2, "sav ", int64(50), "closed", d1), op(69000, 6900, 4500, 3000, 1), confirmed(6900)},
+				want: want{item: "intervention 6900", reason: `"sav " inconnu`, fix: "interventions.kind", held: []int64{6900}, uncharged: []int64{6900}}},
+		}},
 		{name: "text: quotes, control characters, injections", lenient: true, cases: []badCase{
 			textName(20, 7000, `O'Brien "Le Vélo" '); DROP TABLE repairers; --`),
 			textName(21, 7100, `Atelier (Roue) \ ) Tj ET BT /F1 99 Tf (pwned) Tj <<>> % endobj`),
