@@ -359,6 +359,9 @@ func TestPasswordNeverLeaks(t *testing.T) {
 	}
 	l.streams = append(l.streams, stdout.String(), w.String())
 	l.check([]string{out, schedOut}, []string{good})
+	// closes, a dry run, a render, the scheduler's outputs and metrics: folders 0750, files 0640
+	checkModes(t, "outputs", readTree(t, out))
+	checkModes(t, "scheduler outputs", readTree(t, schedOut))
 }
 
 // TestDemoPasswordNeverLeaks: `savbilling demo` on MariaDB must not print the password either.
