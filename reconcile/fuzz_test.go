@@ -338,6 +338,12 @@ func checkBook(t *testing.T, in *sb.CloseInput, b *sb.Book) {
 		}
 		for _, l := range s.SAV {
 			dd.Add(&dd, bigOf(l.AmountCents))
+			if l.Type != sb.LineAdjustment && l.AmountCents < 0 {
+				if ded := in.Repairers[l.RepairerID].DeductibleCents; l.Type == sb.LineDeductible && ded != nil && *ded < 0 {
+					knownBug(t, "SAV %d: a negative own deductible (%d) books a negative « franchise » line", l.SAVID, *ded)
+				}
+				fail("%s: SAV line %+v is negative: only an adjustment may refund", s.Number, l)
+			}
 		}
 		for _, l := range s.Installments {
 			paid.Add(&paid, bigOf(l.PaidCents))
@@ -411,6 +417,15 @@ func checkBook(t *testing.T, in *sb.CloseInput, b *sb.Book) {
 	if lhs.Cmp(rhs) != 0 {
 		fail("cents lost: D %s + before %s = %s, but offset %s + paid %s + invoiced %s + after %s = %s",
 			&sumD, &before, lhs, new(big.Int).Sub(&sumD, &sumO), &sumPaid, &sumInvoiced, &after, rhs)
+	}
+	// a claim is never more than the damage it comes from
+	for _, c := range b.Claims {
+		if !c.Adjustment && (c.ClaimCents <= 0 || c.ClaimCents > c.DamageCents) {
+			if c.DeductibleCents < 0 {
+				knownBug(t, "SAV %d: a negative own deductible makes a claim of %d for a damage of %d", c.SAVID, c.ClaimCents, c.DamageCents)
+			}
+			fail("claim %+v: not within the damage", c)
+		}
 	}
 	// credits reported at most once
 	seen := map[int64]bool{}
