@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 )
 
 // srow is one source row to insert: its contract table, columns and values (nil is NULL).
@@ -132,12 +131,4 @@ func insert(t testing.TB, raw *sql.DB, lenient bool, rs []srow) {
 			t.Fatalf("insert into %s %v: %v", table, r.vals, err)
 		}
 	}
-}
-
-// at is a UTC timestamp as the source tables hold them.
-func at(s string) string {
-	if _, err := time.Parse("2006-01-02 15:04:05", s); err != nil {
-		panic(err)
-	}
-	return s
 }

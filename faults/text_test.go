@@ -10,9 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 
-	sb "savbilling"
 	"savbilling/invoices"
-	"savbilling/reports"
 )
 
 var spaces = regexp.MustCompile(`\s+`)
@@ -109,8 +107,3 @@ func cellText(s string) string {
 	}
 	return s
 }
-
-var (
-	_ = sb.Paris
-	_ = reports.SheetAnomalies
-)
