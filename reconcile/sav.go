@@ -114,6 +114,10 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 	if d.DamageCents > 0 {
 		deductible, policy := in.Rules.UmbrellaDeductibleCents, sb.PolicyUmbrella
 		if own := in.Repairers[faulty].DeductibleCents; own != nil {
+			if *own < 0 || *own > sb.MaxAmountCents {
+				return assessment{}, newProblem("corriger repairers.rc_pro_deductible_cents (≥ 0, ou NULL pour la RC Pro chapeau)",
+					"franchise RC Pro du réparateur %d improbable (%d centimes)", faulty, *own)
+			}
 			deductible, policy = *own, sb.PolicyOwn
 		}
 		dl := line

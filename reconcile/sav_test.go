@@ -100,6 +100,12 @@ func TestSAVRules(t *testing.T) {
 			c.Decision.Outcome, c.Decision.DamageCents = sb.OutcomeRejected, 100
 		}, anomaly: "n'impute rien"},
 		{name: "improbable damage", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.DamageCents = 1<<63 - 1 }, anomaly: "dommage improbable"},
+		{name: "negative own deductible", edit: func(in *sb.CloseInput, c *sb.SAVCase) {
+			r := in.Repairers[1]
+			r.DeductibleCents = ptr(int64(-5000))
+			in.Repairers[1] = r
+			c.Decision.DamageCents = 10000
+		}, anomaly: "franchise RC Pro du réparateur 1 improbable"},
 		{name: "negative damage", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.DamageCents = -1 }, anomaly: "dommage négatif"},
 		{name: "confirmed without corrective operation", edit: func(_ *sb.CloseInput, c *sb.SAVCase) {
 			for i := range c.SAV.Operations {
