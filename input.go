@@ -74,6 +74,24 @@ type SAVCase struct {
 	BookedClaimPolicy string          // the policy of those claims
 }
 
+// LateBefore is the instant before which an intervention booked by this close is a late
+// arrival: the period's start once a period has been closed; zero for the first close, which
+// books the history before its period as ordinary lines.
+func (in *CloseInput) LateBefore() time.Time {
+	if in.LastClosed.IsZero() {
+		return time.Time{}
+	}
+	return in.Start
+}
+
+// CommissionSum is what one repairer's summed interventions earn (CloseInput.Summed): one
+// commission line per intervention, the sum of its operations' commissions.
+type CommissionSum struct {
+	RepairerID  int64
+	Lines       int   // interventions
+	AmountCents int64 // the sum of their commissions
+}
+
 // CloseInput is everything the rules need to close one period, read once in one transaction.
 type CloseInput struct {
 	Period   Period
@@ -87,7 +105,15 @@ type CloseInput struct {
 	Repairers map[int64]Repairer
 	// Interventions are those closed before End and not yet booked, with all their operations,
 	// ascending id. SAV interventions are among them (their commissions are earned like any).
+	// When the store sums interventions in the database (Summed), only those it could not
+	// prove valid are here.
 	Interventions []Intervention
+	// Summed are, per repairer (ascending id), the interventions closed before End and not yet
+	// booked that the store summed in the database instead of listing them in Interventions:
+	// only interventions that the rules are bound to book whole (a known repairer with a valid
+	// VAT regime, a known kind, no operation with a negative amount, amounts far from the
+	// int64 limit). Nil when the store lists every intervention.
+	Summed []CommissionSum
 	// SAVs are the SAV interventions closed before End and not yet charged, ascending id,
 	// whatever the state of their decision.
 	SAVs []SAVCase

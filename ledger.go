@@ -122,6 +122,10 @@ type Statement struct {
 	Commissions  []CommissionLine // ascending intervention id
 	SAV          []SAVLine        // ascending SAV id, then type
 	Installments []InstallmentLine
+	// UnlistedLines counts the commission lines booked on the statement that Commissions does
+	// not list: the lines the store books itself (Book.Summed), or every line of a statement
+	// read back without them (store.DB.LoadBookSummary). GrossCents covers them all.
+	UnlistedLines int
 
 	GrossCents        int64 // G
 	DeductionsCents   int64 // D
@@ -135,6 +139,20 @@ type Statement struct {
 	SpreadCents       int64  // overflow put on a new plan this period
 	InvoicedCents     int64  // everything invoiced to that repairer this period
 	InvoiceNumber     string // the invoice of InvoicedCents, if any
+}
+
+// CommissionCount is the number of commission lines booked on the statement, listed or not.
+func (s *Statement) CommissionCount() int { return len(s.Commissions) + s.UnlistedLines }
+
+// SummedLines describes the commission lines of a close that are not listed in its statements'
+// Commissions: those of the interventions the store summed in the database (CloseInput.Summed),
+// which it books itself, in the close's transaction, as it sums them. SaveBook checks that it
+// booked exactly Lines lines for AmountCents.
+type SummedLines struct {
+	End         time.Time // the close's end: interventions closed strictly before it
+	LateBefore  time.Time // CloseInput.LateBefore: a line closed before it is a late arrival
+	Lines       int
+	AmountCents int64
 }
 
 // InvoiceLine is one item of an overflow invoice.
@@ -245,4 +263,7 @@ type Book struct {
 	Anomalies  []Anomaly
 	Pending    []PendingSAV
 	SAVStates  []SAVState // written by this close
+	// Summed, when not nil, are commission lines the close books without listing them in the
+	// statements (see SummedLines). A book read back from the ledger has none.
+	Summed *SummedLines
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"time"
 
 	sb "savbilling"
 	"savbilling/money"
@@ -39,6 +38,25 @@ func Close(in *sb.CloseInput) (*sb.Book, error) {
 		}
 		a := get(iv.RepairerID)
 		a.commissions = append(a.commissions, line)
+	}
+	// Interventions the store summed: bound to be booked whole (see CloseInput.Summed).
+	if len(in.Summed) > 0 {
+		b.Summed = &sb.SummedLines{End: in.End, LateBefore: in.LateBefore()}
+	}
+	for _, sum := range in.Summed {
+		if p := checkRepairer(in.Repairers, sum.RepairerID, "réparateur"); p != nil || sum.Lines < 1 || sum.AmountCents < 0 {
+			return nil, fmt.Errorf("close %s: the store summed %d interventions (%d cents) of repairer %d, which the rules would not book whole", in.Period, sum.Lines, sum.AmountCents, sum.RepairerID)
+		}
+		a := get(sum.RepairerID)
+		var err error
+		if a.summedCents, err = money.Add(a.summedCents, sum.AmountCents); err != nil {
+			return nil, fmt.Errorf("close %s: repairer %d: commissions: %w", in.Period, sum.RepairerID, err)
+		}
+		if b.Summed.AmountCents, err = money.Add(b.Summed.AmountCents, sum.AmountCents); err != nil {
+			return nil, fmt.Errorf("close %s: summed commissions: %w", in.Period, err)
+		}
+		a.summedLines += sum.Lines
+		b.Summed.Lines += sum.Lines
 	}
 
 	// 2–3. SAV charges, settlements and deductibles.
@@ -161,7 +179,7 @@ func Close(in *sb.CloseInput) (*sb.Book, error) {
 // pending lists a SAV closed without a decision.
 func pending(in *sb.CloseInput, c sb.SAVCase) sb.PendingSAV {
 	return sb.PendingSAV{SAVID: c.SAV.ID, OriginalID: c.SAV.OriginalID, SAVRepairerID: c.SAV.RepairerID,
-		ClosedAt: c.SAV.ClosedAt, AgeDays: int(in.End.Sub(c.SAV.ClosedAt) / (24 * time.Hour))}
+		ClosedAt: c.SAV.ClosedAt, AgeDays: int((in.End.Unix() - c.SAV.ClosedAt.Unix()) / 86400)}
 }
 
 // overridesByRepairer keeps finance's valid overrides for the period; an invalid one is warned
@@ -193,6 +211,8 @@ func overridesByRepairer(in *sb.CloseInput, anoms *anomalies) map[int64]*sb.Over
 type account struct {
 	repairer    sb.Repairer
 	commissions []sb.CommissionLine
+	summedLines int   // commission lines summed by the store, not listed (CloseInput.Summed)
+	summedCents int64 // their amount
 	sav         []sb.SAVLine
 	plans       []sb.Plan // open plans, oldest first
 }
@@ -208,7 +228,8 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (*sb.Statemen
 	slices.SortFunc(a.sav, func(x, y sb.SAVLine) int {
 		return cmp.Or(cmp.Compare(x.SAVID, y.SAVID), lineOrder[x.Type]-lineOrder[y.Type])
 	})
-	s := &sb.Statement{Repairer: a.repairer.Identity(), Period: in.Period, Commissions: a.commissions, SAV: a.sav}
+	s := &sb.Statement{Repairer: a.repairer.Identity(), Period: in.Period, Commissions: a.commissions, SAV: a.sav,
+		UnlistedLines: a.summedLines, GrossCents: a.summedCents}
 	var err error
 	for _, c := range a.commissions {
 		if s.GrossCents, err = money.Add(s.GrossCents, c.AmountCents); err != nil {
@@ -277,7 +298,9 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (*sb.Statemen
 	if s.VATCents, err = money.Share(s.NetHTCents, s.VATRateBP); err != nil {
 		return nil, nil, nil, fmt.Errorf("VAT: %w", err)
 	}
-	s.NetTTCCents = s.NetHTCents + s.VATCents
+	if s.NetTTCCents, err = money.Add(s.NetHTCents, s.VATCents); err != nil {
+		return nil, nil, nil, fmt.Errorf("net TTC: %w", err)
+	}
 
 	var invoice *sb.Invoice
 	if len(inv.Lines) > 0 {
@@ -288,11 +311,13 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (*sb.Statemen
 		if inv.VATCents, err = money.Share(inv.HTCents, inv.VATRateBP); err != nil {
 			return nil, nil, nil, fmt.Errorf("invoice VAT: %w", err)
 		}
-		inv.TTCCents = inv.HTCents + inv.VATCents
+		if inv.TTCCents, err = money.Add(inv.HTCents, inv.VATCents); err != nil {
+			return nil, nil, nil, fmt.Errorf("invoice TTC: %w", err)
+		}
 		s.InvoicedCents = inv.HTCents
 		invoice = &inv
 	}
-	if len(s.Commissions) == 0 && len(s.SAV) == 0 && len(s.Installments) == 0 {
+	if s.CommissionCount() == 0 && len(s.SAV) == 0 && len(s.Installments) == 0 {
 		return nil, invoice, plans, nil
 	}
 	return s, invoice, plans, nil

@@ -56,7 +56,7 @@ func commission(in *sb.CloseInput, iv sb.Intervention) (sb.CommissionLine, *prob
 		ClosedAt:       iv.ClosedAt,
 		Operations:     len(iv.Operations),
 		AmountCents:    total,
-		Late:           !in.LastClosed.IsZero() && iv.ClosedAt.Before(in.Start),
+		Late:           !in.LateBefore().IsZero() && iv.ClosedAt.Before(in.LateBefore()),
 	}, nil
 }
 

@@ -128,7 +128,7 @@ func (x *index) statementsTable() *table {
 			r[9], r[10] = s.SpreadCents, s.InvoicedCents
 			r[11], r[12], r[13] = s.Repairer.VATRegime, s.OverflowCents, s.InvoiceNumber
 			r[14], r[15] = s.IssuedOn, s.PaymentOn
-			r[16], r[17] = len(s.Commissions), len(s.SAV)
+			r[16], r[17] = s.CommissionCount(), len(s.SAV)
 		},
 	}
 }
