@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"savbilling"
@@ -89,11 +91,28 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	if err != nil {
 		return fmt.Errorf("save book %s: issuer: %w", p, err)
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json)
-		VALUES (?, ?, ?, ?, ?, ?)`, p, sqlTime(b.Period.Start(savbilling.Paris)), sqlTime(b.Period.End(savbilling.Paris)),
-		sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer))
+	staged, err := tx.checkSummed(b)
 	if err != nil {
-		return booked(b.Period, fmt.Errorf("insert into sb_periods: %w", err))
+		return fmt.Errorf("save book %s: %w", p, err)
+	}
+	tx.summed = nil
+	if staged {
+		// LoadSummedCloseInput inserted the period's row with the lines it booked: complete it.
+		res, err := q.ExecContext(ctx, `UPDATE sb_periods SET closed_at = ?, issued_on = ?, issuer_json = ? WHERE period = ?`,
+			sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), p)
+		if err != nil {
+			return booked(b.Period, fmt.Errorf("update sb_periods: %w", err))
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 1 {
+			return fmt.Errorf("book %s: update sb_periods: %d rows (%v)", p, n, err)
+		}
+	} else {
+		_, err = q.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json)
+			VALUES (?, ?, ?, ?, ?, ?)`, p, sqlTime(b.Period.Start(savbilling.Paris)), sqlTime(b.Period.End(savbilling.Paris)),
+			sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer))
+		if err != nil {
+			return booked(b.Period, fmt.Errorf("insert into sb_periods: %w", err))
+		}
 	}
 
 	// Plans first: installments refer to them.
@@ -311,7 +330,7 @@ func (d *DB) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Boo
 
 // LoadBook is DB.LoadBook inside a transaction (for instance right after SaveBook, in the close's).
 func (tx *Tx) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Book, error) {
-	b, err := tx.loadBook(ctx, p)
+	b, err := tx.loadBook(ctx, p, true)
 	if err != nil {
 		return nil, fmt.Errorf("load book %s: %w", p, err)
 	}
@@ -330,7 +349,113 @@ func rankOf(t savbilling.SAVLineType) int {
 	return len(lineRank)
 }
 
-func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period) (*savbilling.Book, error) {
+// LoadBookSummary is LoadBook without the commission lines, whose number per statement is in
+// Statement.UnlistedLines (Commissions is nil): what the workbook, the manifest and the totals
+// need, in memory that grows with the number of statements, not of interventions.
+// EachStatement gives the statements with their lines, one at a time.
+func (d *DB) LoadBookSummary(ctx context.Context, p savbilling.Period) (*savbilling.Book, error) {
+	var b *savbilling.Book
+	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
+		var err error
+		if b, err = tx.loadBook(ctx, p, false); err != nil {
+			return fmt.Errorf("load book %s: %w", p, err)
+		}
+		return nil
+	})
+	return b, err
+}
+
+// EachStatement calls fn with every statement of b, a book from LoadBookSummary, in order
+// (ascending repairer id), each a copy with its commission lines read from the ledger
+// (ascending intervention id; UnlistedLines 0), in one streaming query: one statement's lines
+// in memory at a time. fn may keep the statement. It stops at fn's first error.
+func (d *DB) EachStatement(ctx context.Context, b *savbilling.Book, fn func(*savbilling.Statement) error) error {
+	return d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := tx.eachStatement(ctx, b, fn); err != nil {
+			return fmt.Errorf("read the statements of %s: %w", b.Period, err)
+		}
+		return nil
+	})
+}
+
+func (tx *Tx) eachStatement(ctx context.Context, b *savbilling.Book, fn func(*savbilling.Statement) error) error {
+	next := 0 // the next statement of b to hand to fn
+	var cur *savbilling.Statement
+	flush := func() error {
+		if cur == nil {
+			return nil
+		}
+		s := cur
+		cur = nil
+		if len(s.Commissions) != s.UnlistedLines {
+			return fmt.Errorf("statement %s: %d commission lines in the ledger, %d when the book was read", s.Number, len(s.Commissions), s.UnlistedLines)
+		}
+		slices.SortFunc(s.Commissions, func(x, y savbilling.CommissionLine) int { return cmp.Compare(x.InterventionID, y.InterventionID) })
+		s.UnlistedLines = 0
+		return fn(s)
+	}
+	// advance hands fn the statements before repairer rid (they have no line) and opens rid's.
+	advance := func(rid int64) error {
+		if cur != nil && cur.Repairer.ID == rid {
+			return nil
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		for next < len(b.Statements) && b.Statements[next].Repairer.ID < rid {
+			s := b.Statements[next]
+			next++
+			cur = &s
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if next >= len(b.Statements) || b.Statements[next].Repairer.ID != rid {
+			return fmt.Errorf("commission of repairer %d has no statement", rid)
+		}
+		s := b.Statements[next]
+		next++
+		s.Commissions = make([]savbilling.CommissionLine, 0, s.UnlistedLines)
+		cur = &s
+		return nil
+	}
+	err := each(ctx, tx.tx, "commissions", `SELECT intervention_id, repairer_id, kind, city, closed_at, operations,
+		amount_cents, late FROM sb_commissions WHERE period = ? ORDER BY repairer_id`, []any{b.Period.String()},
+		func(rows *sql.Rows) error {
+			var (
+				c    savbilling.CommissionLine
+				at   nullTime
+				late int
+			)
+			if err := rows.Scan(&c.InterventionID, &c.RepairerID, &c.Kind, &c.City, &at, &c.Operations,
+				&c.AmountCents, &late); err != nil {
+				return err
+			}
+			c.ClosedAt, c.Late = at.Time, late != 0
+			if err := advance(c.RepairerID); err != nil {
+				return err
+			}
+			cur.Commissions = append(cur.Commissions, c)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	for next < len(b.Statements) {
+		s := b.Statements[next]
+		next++
+		cur = &s
+		if err := flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines bool) (*savbilling.Book, error) {
 	q := tx.tx
 	p := period.String()
 	b := &savbilling.Book{Period: period}
@@ -382,26 +507,45 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period) (*savbilli
 		return &b.Statements[i], nil
 	}
 
-	err = each(ctx, q, "commissions", `SELECT intervention_id, repairer_id, kind, city, closed_at, operations,
-		amount_cents, late FROM sb_commissions WHERE period = ? ORDER BY repairer_id, intervention_id`, []any{p},
-		func(rows *sql.Rows) error {
+	if !lines {
+		err = each(ctx, q, "commissions", `SELECT repairer_id, COUNT(*) FROM sb_commissions WHERE period = ?
+			GROUP BY repairer_id`, []any{p}, func(rows *sql.Rows) error {
 			var (
-				c    savbilling.CommissionLine
-				at   nullTime
-				late int
+				rid int64
+				n   int
 			)
-			if err := rows.Scan(&c.InterventionID, &c.RepairerID, &c.Kind, &c.City, &at, &c.Operations,
-				&c.AmountCents, &late); err != nil {
+			if err := rows.Scan(&rid, &n); err != nil {
 				return err
 			}
-			c.ClosedAt, c.Late = at.Time, late != 0
-			s, err := statementOf(c.RepairerID, "commission")
+			s, err := statementOf(rid, "commission")
 			if err != nil {
 				return err
 			}
-			s.Commissions = append(s.Commissions, c)
+			s.UnlistedLines = n
 			return nil
 		})
+	} else {
+		err = each(ctx, q, "commissions", `SELECT intervention_id, repairer_id, kind, city, closed_at, operations,
+		amount_cents, late FROM sb_commissions WHERE period = ? ORDER BY repairer_id, intervention_id`, []any{p},
+			func(rows *sql.Rows) error {
+				var (
+					c    savbilling.CommissionLine
+					at   nullTime
+					late int
+				)
+				if err := rows.Scan(&c.InterventionID, &c.RepairerID, &c.Kind, &c.City, &at, &c.Operations,
+					&c.AmountCents, &late); err != nil {
+					return err
+				}
+				c.ClosedAt, c.Late = at.Time, late != 0
+				s, err := statementOf(c.RepairerID, "commission")
+				if err != nil {
+					return err
+				}
+				s.Commissions = append(s.Commissions, c)
+				return nil
+			})
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -99,6 +99,11 @@ func (tx *Tx) LoadCloseInput(ctx context.Context, in *savbilling.CloseInput) err
 	if in == nil || in.End.IsZero() || in.Period.IsZero() {
 		return errors.New("load close input: Period and End must be set")
 	}
+	return tx.loadInput(ctx, in, false)
+}
+
+// loadInput is LoadCloseInput, or LoadSummedCloseInput with summed.
+func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed bool) error {
 	q := tx.tx
 	end := sqlTime(in.End)
 
@@ -126,12 +131,29 @@ func (tx *Tx) LoadCloseInput(ctx context.Context, in *savbilling.CloseInput) err
 		return err
 	}
 
-	// Interventions closed before End and not yet booked, with all their operations.
-	in.Interventions, err = tx.interventions(ctx, "interventions",
-		"i.status = ? AND i.closed_at < ? AND NOT EXISTS (SELECT 1 FROM sb_commissions c WHERE c.intervention_id = i.id)",
-		savbilling.StatusClosed, end)
-	if err != nil {
-		return err
+	// Interventions closed before End and not yet booked, with all their operations (those the
+	// store may sum: summed and booked instead).
+	if summed {
+		others, err := tx.stageSummed(ctx, in, end)
+		if err != nil {
+			return err
+		}
+		// An intervention without id (a view) is never summed: it comes first, as ORDER BY puts it.
+		if in.Interventions, err = tx.interventions(ctx, "interventions", "i.id IS NULL AND "+eligibleWhere,
+			savbilling.StatusClosed, end); err != nil {
+			return err
+		}
+		byID, err := tx.interventionsByID(ctx, others)
+		if err != nil {
+			return err
+		}
+		in.Interventions = append(in.Interventions, byID...)
+	} else {
+		in.Summed = nil
+		in.Interventions, err = tx.interventions(ctx, "interventions", eligibleWhere, savbilling.StatusClosed, end)
+		if err != nil {
+			return err
+		}
 	}
 
 	// SAVs closed before End and not yet charged.
@@ -292,6 +314,20 @@ func (tx *Tx) interventions(ctx context.Context, what, where string, args ...any
 		return nil
 	})
 	return out, err
+}
+
+// interventionsByID reads the interventions of ids (ascending), each with all its operations.
+func (tx *Tx) interventionsByID(ctx context.Context, ids []int64) ([]savbilling.Intervention, error) {
+	var out []savbilling.Intervention
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		ivs, err := tx.interventions(ctx, "interventions", "i.id IN ("+int64List(chunk)+")")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ivs...)
+	}
+	return out, nil
 }
 
 // savCases reads the SAV interventions i matching where (args are where's), each with its

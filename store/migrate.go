@@ -15,6 +15,7 @@ import (
 //	00001_source.sql   the source tables of docs/contract.md, created only when missing
 //	00002 (Go)         their indexes, created only on base tables (not on an operator's views)
 //	00003_ledger.sql   the job's ledger tables, prefixed sb_
+//	00004 (Go)         the covering index of the operations that the close sums, on base tables
 //
 //go:embed migrations/sqlite/*.sql migrations/mysql/*.sql
 var migrations embed.FS
@@ -24,13 +25,22 @@ var migrations embed.FS
 const versionTable = "sb_schema_version"
 
 // sourceIndexes are the indexes of the source tables that the close's queries rely on.
-var sourceIndexes = []struct{ name, table, cols string }{
+var sourceIndexes = []sourceIndex{
 	{"interventions_status_closed", "interventions", "status, closed_at"},
 	{"interventions_kind_status_closed", "interventions", "kind, status, closed_at"},
 	{"intervention_operations_intervention", "intervention_operations", "intervention_id"},
 	{"client_credits_intervention", "client_credits", "intervention_id"},
 	{"sav_decisions_decided", "sav_decisions", "decided_at"},
 }
+
+// amountIndexes (migration 4) let the close sum the operations of each intervention from the
+// index alone (store.Tx.LoadSummedCloseInput), without reading the table's rows.
+var amountIndexes = []sourceIndex{
+	{"intervention_operations_amounts", "intervention_operations", "intervention_id, commission_cents, price_cents"},
+}
+
+// sourceIndex is an index of a source table.
+type sourceIndex struct{ name, table, cols string }
 
 // Migrate brings the schema up to date: the source tables when missing, their indexes, and the
 // ledger tables. It is idempotent and safe to run at every start.
@@ -40,12 +50,15 @@ func (d *DB) Migrate(ctx context.Context) error {
 		return err
 	}
 	indexes := goose.NewGoMigration(2,
-		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return d.createSourceIndexes(ctx, tx) }},
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return d.createSourceIndexes(ctx, tx, sourceIndexes) }},
+		&goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error { return nil }})
+	amounts := goose.NewGoMigration(4,
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return d.createSourceIndexes(ctx, tx, amountIndexes) }},
 		&goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error { return nil }})
 	opts := []goose.ProviderOption{
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithTableName(versionTable),
-		goose.WithGoMigrations(indexes),
+		goose.WithGoMigrations(indexes, amounts),
 	}
 	if d.dialect == dialectMySQL {
 		opts = append(opts, goose.WithSessionLocker(mysqlMigrateLocker{database: d.database}))
@@ -60,9 +73,10 @@ func (d *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// createSourceIndexes creates the missing indexes of the source tables that are base tables.
-func (d *DB) createSourceIndexes(ctx context.Context, tx *sql.Tx) error {
-	for _, ix := range sourceIndexes {
+// createSourceIndexes creates the missing indexes of the list on the source tables that are
+// base tables.
+func (d *DB) createSourceIndexes(ctx context.Context, tx *sql.Tx, list []sourceIndex) error {
+	for _, ix := range list {
 		kind, err := tableKind(ctx, tx, d.dialect, ix.table)
 		if err != nil {
 			return fmt.Errorf("inspect %s: %w", ix.table, err)

@@ -217,8 +217,9 @@ func (d *DB) ReadTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) er
 
 // Tx is a transaction opened by WithCloseLock or ReadTx. It is valid only during their fn.
 type Tx struct {
-	d  *DB
-	tx *sql.Tx
+	d      *DB
+	tx     *sql.Tx
+	summed *summedState // the commission lines LoadSummedCloseInput booked, for SaveBook
 }
 
 // Dialect returns the dialect of the transaction's database.

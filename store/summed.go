@@ -1,0 +1,413 @@
+package store
+
+// Commission lines summed and booked by the store.
+//
+// A month of a large network has a million interventions and a few million operations. Rather
+// than hand them all to the rules, hold them in memory and write a million commission lines back,
+// LoadSummedCloseInput sums each eligible intervention's operations in the database and books at
+// once, in the close's transaction, the commission line of every intervention the rules are bound
+// to book whole; the rules get the sums per repairer (CloseInput.Summed) and, in full, the few
+// other interventions (CloseInput.Interventions), which they book or hold as usual.
+//
+// SQLite sums into a temporary table (one pass over the interventions), then copies the lines
+// into sb_commissions with INSERT … SELECT. MySQL/MariaDB cannot do that: in REPEATABLE READ an
+// INSERT … SELECT (or CREATE TABLE … SELECT) reads its source with shared locks, which would block
+// the marketplace's writes on every intervention and operation for the rest of the close. There
+// the sums are read with plain (consistent, lock-free) SELECTs, a chunk of interventions at a
+// time in id order, and the lines inserted from Go with multi-row INSERTs.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"savbilling"
+	"savbilling/money"
+)
+
+const (
+	// sumMaxOperations bounds the operations of an intervention the store sums: each at most
+	// savbilling.MaxAmountCents, its sum stays below 10^16 cents.
+	sumMaxOperations = 1_000_000
+
+	// closeLines is SQLite's temporary table of the eligible interventions of a close.
+	closeLines = "sb_close_lines"
+)
+
+// canonicalTime is the GLOB pattern of a timestamp as the contract writes them: the SQLite
+// lines summed copy it as is; any other form goes to the rules, read (or refused) by Go.
+const canonicalTime = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+
+// sumChunk is the number of interventions read per query on MySQL (a variable for the tests).
+var sumChunk = 20000
+
+// eligibleWhere selects the interventions i a close books: with the status (first parameter)
+// closed before the end (second parameter), and not booked before.
+const eligibleWhere = "i.status = ? AND i.closed_at < ? AND NOT EXISTS (SELECT 1 FROM sb_commissions c WHERE c.intervention_id = i.id)"
+
+// summedState is what LoadSummedCloseInput booked in the transaction, for SaveBook.
+type summedState struct {
+	period savbilling.Period
+	lines  int           // commission lines booked
+	cents  int64         // their amount
+	insert time.Duration // spent inserting them
+}
+
+// StagedInsertTime is the time LoadSummedCloseInput spent inserting the commission lines it
+// booked (a part of the booking, not of the reading).
+func (tx *Tx) StagedInsertTime() time.Duration {
+	if tx.summed == nil {
+		return 0
+	}
+	return tx.summed.insert
+}
+
+// LoadSummedCloseInput is LoadCloseInput for large closes, in the close's transaction
+// (WithCloseLock). It reads the same facts, except the interventions: those the rules are bound
+// to book whole — summable: a known repairer with a standard or franchise VAT regime, kind
+// standard or sav, closed in canonical form on or after savbilling.EarliestDate, at most a
+// million operations, each with a commission and a price in 0..savbilling.MaxAmountCents — are
+// summed per repairer into in.Summed and their commission lines booked at once (with the row of
+// the period in sb_periods, which SaveBook completes); only the others are in in.Interventions,
+// with their operations, for the rules to book or hold. Summable must stay a subset of what
+// reconcile books whole (reconcile/commissions.go): a new check there is a new condition here.
+// SaveBook must then be given the book the rules computed from in: it checks that its Summed
+// lines are the ones booked here.
+func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *savbilling.CloseInput) error {
+	if in == nil || in.End.IsZero() || in.Period.IsZero() {
+		return errors.New("load close input: Period and End must be set")
+	}
+	return tx.loadInput(ctx, in, true)
+}
+
+// stageSummed books the commission lines of the interventions the store may sum (see
+// LoadSummedCloseInput), fills in.Summed and returns the ids of the other eligible
+// interventions, ascending. in.Repairers must be loaded.
+func (tx *Tx) stageSummed(ctx context.Context, in *savbilling.CloseInput, end any) ([]int64, error) {
+	if err := tx.insertPeriodRow(ctx, in); err != nil {
+		return nil, err
+	}
+	st := &summedState{period: in.Period}
+	sums := map[int64]*savbilling.CommissionSum{}
+	add := func(repairer int64, lines int, cents int64) error {
+		s := sums[repairer]
+		if s == nil {
+			s = &savbilling.CommissionSum{RepairerID: repairer}
+			sums[repairer] = s
+		}
+		var err error
+		if s.AmountCents, err = money.Add(s.AmountCents, cents); err != nil {
+			return fmt.Errorf("commissions of repairer %d: %w", repairer, err)
+		}
+		if st.cents, err = money.Add(st.cents, cents); err != nil {
+			return fmt.Errorf("commissions: %w", err)
+		}
+		s.Lines += lines
+		st.lines += lines
+		return nil
+	}
+	var (
+		others []int64
+		err    error
+	)
+	if tx.d.dialect == dialectSQLite {
+		others, err = tx.stageSQLite(ctx, in, end, add, &st.insert)
+	} else {
+		others, err = tx.stageMySQL(ctx, in, end, add, &st.insert)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("book the summed commission lines: %w", err)
+	}
+	in.Summed = nil
+	for _, s := range sums {
+		in.Summed = append(in.Summed, *s)
+	}
+	sortSums(in.Summed)
+	tx.summed = st
+	return others, nil
+}
+
+func sortSums(s []savbilling.CommissionSum) {
+	for i := 1; i < len(s); i++ { // insertion sort: repairers arrive mostly in order
+		for j := i; j > 0 && s[j].RepairerID < s[j-1].RepairerID; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// summable reports whether the rules are bound to book the intervention whole, as far as its
+// repairer and kind are concerned.
+func summable(in *savbilling.CloseInput, repairer sql.NullInt64, kind sql.NullString) bool {
+	if !repairer.Valid || !kind.Valid || (kind.String != savbilling.KindStandard && kind.String != savbilling.KindSAV) {
+		return false
+	}
+	r, ok := in.Repairers[repairer.Int64]
+	return ok && (r.VATRegime == savbilling.VATStandard || r.VATRegime == savbilling.VATFranchise)
+}
+
+// boundsOK is the SQL condition, over the operations o of a group, that their count and amounts
+// are within what the store sums. NULL amounts count as 0, as the rules read them.
+var boundsOK = "COUNT(o.intervention_id) <= " + strconv.Itoa(sumMaxOperations) +
+	" AND COALESCE(MAX(CASE WHEN o.commission_cents < 0 OR o.commission_cents > " + maxAmount +
+	" OR o.price_cents < 0 OR o.price_cents > " + maxAmount + " THEN 1 ELSE 0 END), 0) = 0"
+
+var maxAmount = strconv.FormatInt(savbilling.MaxAmountCents, 10)
+
+// interventionsHint is the index hint that makes a scan of the interventions go in id order
+// (the grouping by id then needs no sort), or "" when interventions is a view.
+func (tx *Tx) interventionsHint(ctx context.Context) (string, error) {
+	kind, err := tableKindTx(ctx, tx.tx, tx.d.dialect, "interventions")
+	if err != nil || kind != "table" {
+		return "", err
+	}
+	if tx.d.dialect == dialectMySQL {
+		return " FORCE INDEX (PRIMARY)", nil
+	}
+	return " NOT INDEXED", nil
+}
+
+// stageSQLite sums every eligible intervention into the temporary table closeLines in one pass,
+// then books the lines of those summable with INSERT … SELECT.
+func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, end any, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
+	q := tx.tx
+	if _, err := q.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+closeLines); err != nil {
+		return nil, err
+	}
+	hint, err := tx.interventionsHint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// SQLite's SUM fails on an integer overflow, even in a group the close does not sum: only
+	// amounts within bounds are added (the others make the intervention not summable).
+	sum := "CASE WHEN o.commission_cents BETWEEN 0 AND " + maxAmount + " THEN o.commission_cents ELSE 0 END"
+	_, err = q.ExecContext(ctx, `CREATE TEMP TABLE `+closeLines+` AS SELECT i.id AS intervention_id,
+		MIN(i.repairer_id) AS repairer_id, MIN(i.kind) AS kind, MIN(i.city) AS city, MIN(i.closed_at) AS closed_at,
+		COUNT(o.intervention_id) AS operations, COALESCE(SUM(`+sum+`), 0) AS amount_cents,
+		CASE WHEN MIN(i.kind) IN (?, ?) AND MIN(i.closed_at) GLOB '`+canonicalTime+`' AND MIN(i.closed_at) >= ?
+			AND `+boundsOK+` THEN 1 ELSE 0 END AS summed
+		FROM interventions i`+hint+` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
+		WHERE i.id IS NOT NULL AND `+eligibleWhere+` GROUP BY i.id`, savbilling.KindStandard, savbilling.KindSAV,
+		sqlTime(savbilling.EarliestDate), savbilling.StatusClosed, end)
+	if err != nil {
+		return nil, err
+	}
+	// Per repairer: an unknown repairer, or one with an invalid VAT regime, is not summed.
+	var (
+		drop     []int64
+		dropNull bool
+	)
+	err = each(ctx, q, "summed commissions", `SELECT repairer_id, COUNT(*), SUM(amount_cents) FROM `+closeLines+`
+		WHERE summed = 1 GROUP BY repairer_id`, nil, func(rows *sql.Rows) error {
+		var (
+			rid   sql.NullInt64
+			lines int
+			cents int64
+		)
+		if err := rows.Scan(&rid, &lines, &cents); err != nil {
+			return err
+		}
+		if !summable(in, rid, sql.NullString{String: savbilling.KindStandard, Valid: true}) {
+			if rid.Valid {
+				drop = append(drop, rid.Int64)
+			} else {
+				dropNull = true
+			}
+			return nil
+		}
+		return add(rid.Int64, lines, cents)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(drop) > 0 {
+		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IN ("+int64List(drop)+")"); err != nil {
+			return nil, err
+		}
+	}
+	if dropNull {
+		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IS NULL"); err != nil {
+			return nil, err
+		}
+	}
+	args := []any{in.Period.String()}
+	late := "0"
+	if lb := in.LateBefore(); !lb.IsZero() {
+		late = "CASE WHEN s.closed_at < ? THEN 1 ELSE 0 END"
+		args = append(args, sqlTime(lb))
+	}
+	// Stored in the order the renderers read them back: by repairer.
+	t0 := time.Now()
+	defer func() { *spent += time.Since(t0) }()
+	if _, err := q.ExecContext(ctx, `INSERT INTO sb_commissions (intervention_id, period, repairer_id, kind, city,
+		closed_at, operations, amount_cents, late)
+		SELECT s.intervention_id, ?, s.repairer_id, s.kind, COALESCE(s.city, ''), s.closed_at, s.operations,
+		s.amount_cents, `+late+` FROM `+closeLines+` s WHERE s.summed = 1
+		ORDER BY s.repairer_id, s.intervention_id`, args...); err != nil {
+		return nil, booked(in.Period, fmt.Errorf("insert into sb_commissions: %w", err))
+	}
+	var others []int64
+	err = each(ctx, q, "interventions not summed", "SELECT intervention_id FROM "+closeLines+" WHERE summed = 0 ORDER BY intervention_id",
+		nil, func(rows *sql.Rows) error {
+			var id int64
+			err := rows.Scan(&id)
+			others = append(others, id)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := q.ExecContext(ctx, "DROP TABLE temp."+closeLines); err != nil {
+		return nil, err
+	}
+	return others, nil
+}
+
+// int64List writes ids as a comma-separated SQL list (integers: nothing to escape).
+func int64List(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
+}
+
+// stageMySQL reads the eligible interventions with their sums a chunk at a time, in id order,
+// with plain consistent reads, and books the lines of those summable with multi-row INSERTs.
+func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, end any, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
+	q := tx.tx
+	hint, err := tx.interventionsHint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	query := `SELECT i.id, MIN(i.repairer_id), MIN(i.kind), MIN(i.city), MIN(i.closed_at), COUNT(o.intervention_id),
+		COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + boundsOK + ` THEN 1 ELSE 0 END
+		FROM interventions i` + hint + ` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
+		WHERE i.id > ? AND ` + eligibleWhere + ` GROUP BY i.id ORDER BY i.id LIMIT ` + strconv.Itoa(sumChunk)
+	lateBefore := in.LateBefore()
+	p := in.Period.String()
+	cols := []string{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "amount_cents", "late"}
+	type line struct {
+		id, repairer int64
+		kind, city   string
+		closed       nullTime
+		ops          int
+		cents        int64
+	}
+	var (
+		others []int64
+		batch  []line
+		after  int64 = -1 << 63
+	)
+	for {
+		batch = batch[:0]
+		n := 0
+		err := each(ctx, q, "summed commissions", query, []any{after, savbilling.StatusClosed, end}, func(rows *sql.Rows) error {
+			var (
+				l      line
+				rid    sql.NullInt64
+				kind   sql.NullString
+				city   sql.NullString
+				amount sql.RawBytes // DECIMAL, possibly beyond int64 when not summable
+				ok     int
+			)
+			if err := rows.Scan(&l.id, &rid, &kind, &city, &l.closed, &l.ops, &amount, &ok); err != nil {
+				return err
+			}
+			// (i.id > ? leaves out NULL ids: loadInput reads those in full)
+			n++
+			after = l.id
+			if ok != 1 || !summable(in, rid, kind) || l.closed.Time.Before(savbilling.EarliestDate) {
+				others = append(others, l.id)
+				return nil
+			}
+			cents, err := strconv.ParseInt(string(amount), 10, 64)
+			if err != nil {
+				return fmt.Errorf("intervention %d: sum %q: %w", l.id, amount, err)
+			}
+			l.repairer, l.kind, l.city, l.cents = rid.Int64, kind.String, city.String, cents
+			batch = append(batch, l)
+			return add(l.repairer, 1, cents)
+		})
+		if err != nil {
+			return nil, err
+		}
+		t0 := time.Now()
+		err = insertRows(ctx, q, "sb_commissions", cols, len(batch), func(i int) []any {
+			l := &batch[i]
+			late := 0
+			if !lateBefore.IsZero() && l.closed.Time.Before(lateBefore) {
+				late = 1
+			}
+			return []any{l.id, p, l.repairer, l.kind, l.city, sqlTime(l.closed.Time), l.ops, l.cents, late}
+		})
+		*spent += time.Since(t0)
+		if err != nil {
+			return nil, booked(in.Period, err)
+		}
+		if n < sumChunk {
+			return others, nil
+		}
+	}
+}
+
+// insertPeriodRow inserts the row of the period being closed, as far as the input knows it
+// (SaveBook completes it from the book): the commission lines booked with the input refer to it.
+func (tx *Tx) insertPeriodRow(ctx context.Context, in *savbilling.CloseInput) error {
+	issuer, err := json.Marshal(in.Issuer)
+	if err != nil {
+		return fmt.Errorf("issuer: %w", err)
+	}
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json)
+		VALUES (?, ?, ?, ?, ?, ?)`, in.Period.String(), sqlTime(in.Period.Start(savbilling.Paris)),
+		sqlTime(in.Period.End(savbilling.Paris)), sqlTime(in.ClosedAt), sqlDate(savbilling.DayIn(in.ClosedAt, savbilling.Paris)),
+		string(issuer))
+	if err != nil {
+		return booked(in.Period, fmt.Errorf("insert into sb_periods: %w", err))
+	}
+	return nil
+}
+
+// tableKindTx is tableKind on any querier.
+func tableKindTx(ctx context.Context, q querier, dialect, name string) (string, error) {
+	var query string
+	if dialect == dialectMySQL {
+		query = "SELECT CASE WHEN TABLE_TYPE = 'BASE TABLE' THEN 'table' ELSE 'view' END FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
+	} else {
+		query = "SELECT type FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?"
+	}
+	var kind string
+	err := q.QueryRowContext(ctx, query, name).Scan(&kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return kind, err
+}
+
+// checkSummed checks, in SaveBook, that b.Summed are the lines LoadSummedCloseInput booked in
+// this transaction, and reports whether the period's row was inserted with them.
+func (tx *Tx) checkSummed(b *savbilling.Book) (staged bool, err error) {
+	st := tx.summed
+	if st == nil || st.period != b.Period {
+		if b.Summed != nil {
+			return false, fmt.Errorf("the book has %d summed commission lines, but none were booked in this transaction (LoadSummedCloseInput)", b.Summed.Lines)
+		}
+		return false, nil
+	}
+	var lines int
+	var cents int64
+	if b.Summed != nil {
+		lines, cents = b.Summed.Lines, b.Summed.AmountCents
+	}
+	if st.lines != lines || st.cents != cents {
+		return true, fmt.Errorf("the book counts %d summed commission lines for %d cents, but %d for %d cents were booked", lines, cents, st.lines, st.cents)
+	}
+	return true, nil
+}

@@ -1,0 +1,254 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"savbilling"
+	"savbilling/internal/dbtest"
+	"savbilling/reconcile"
+	"savbilling/store"
+)
+
+// closeWith closes p on db as the job does, reading the input in full (LoadCloseInput) or
+// letting the store sum and book what it can (LoadSummedCloseInput).
+func closeWith(t *testing.T, db *store.DB, p savbilling.Period, summed bool) *savbilling.Book {
+	t.Helper()
+	in := input(p)
+	in.Issuer = issuer
+	var b *savbilling.Book
+	err := db.WithCloseLock(context.Background(), time.Second, func(ctx context.Context, tx *store.Tx) error {
+		last, ok, err := tx.LastClosed(ctx)
+		if err != nil {
+			return err
+		}
+		if ok {
+			in.LastClosed = last
+		}
+		load := tx.LoadCloseInput
+		if summed {
+			load = tx.LoadSummedCloseInput
+		}
+		if err := load(ctx, in); err != nil {
+			return err
+		}
+		if b, err = reconcile.Close(in); err != nil {
+			return err
+		}
+		return tx.SaveBook(ctx, b)
+	})
+	if err != nil {
+		t.Fatalf("close %s (summed %v): %v", p, summed, err)
+	}
+	return b
+}
+
+// badSource is source() with every kind of intervention the store must not sum: the rules hold
+// them (or book them) themselves.
+func badSource() savbilling.Source {
+	src := source()
+	r4 := savbilling.Repairer{ID: 4, Name: "Régime inconnu", VATRegime: "exempt", Active: true}
+	src.Repairers = append(src.Repairers, r4)
+	oct := func(id, repairer int64, kind string, closed time.Time, ops ...savbilling.Operation) savbilling.Intervention {
+		for i := range ops {
+			ops[i].ID, ops[i].InterventionID = id*10+int64(i), id
+		}
+		return savbilling.Intervention{ID: id, RepairerID: repairer, City: "Nantes", Kind: kind,
+			Status: savbilling.StatusClosed, ClosedAt: closed, Operations: ops}
+	}
+	op := func(price, commission int64) savbilling.Operation {
+		return savbilling.Operation{Label: "op", PriceCents: price, CommissionCents: commission}
+	}
+	day := utc(2026, 10, 9, 9, 0, 0)
+	src.Interventions = append(src.Interventions,
+		oct(301, 99, savbilling.KindStandard, day, op(1000, 800)),                                 // unknown repairer
+		oct(302, 4, savbilling.KindStandard, day, op(1000, 800)),                                  // invalid VAT regime
+		oct(303, 1, "warranty", day, op(1000, 800)),                                               // unknown kind
+		oct(304, 1, savbilling.KindStandard, day, op(1000, 800), op(500, -100)),                   // negative commission
+		oct(305, 3, savbilling.KindStandard, day, op(1000, -1)),                                   // negative price… of commission
+		oct(306, 3, savbilling.KindStandard, day, op(savbilling.MaxAmountCents+1, 10)),            // improbable price
+		oct(307, 3, savbilling.KindStandard, day, op(100, savbilling.MaxAmountCents)),             // the largest commission: summed
+		oct(308, 1, savbilling.KindStandard, utc(1999, 12, 31, 12, 0, 0), op(100, 100)),           // improbable date
+		oct(309, 3, savbilling.KindStandard, day, op(-5, 100)),                                    // negative price
+		oct(310, 3, savbilling.KindStandard, day, op(100, 1<<62), op(100, 1<<62), op(100, 1<<62)), // beyond int64
+		oct(311, 1, savbilling.KindSAV, day, op(100, 700)),                                        // a SAV without original: its visit is paid
+	)
+	return src
+}
+
+// TestSummedCloseBooksTheSame: three months closed with the input read in full and, on a twin
+// database, with the store summing and booking the commission lines: the ledgers are the same,
+// line for line, with bad data held, late arrivals and fixes booked later.
+func TestSummedCloseBooksTheSame(t *testing.T) {
+	defer store.SetSumChunk(4)() // MySQL reads the interventions 4 at a time
+	twins := dbtest.Engines(t)
+	for i, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			dbs := []*store.DB{dbtest.Open(t, e), dbtest.Open(t, twins[i])}
+			for _, db := range dbs {
+				mustInsert(t, db, badSource())
+			}
+			for k, p := range []savbilling.Period{sep, oct, nov} {
+				if k == 2 {
+					// November: a late arrival (closed in September, entered now) and a fix
+					for _, db := range dbs {
+						late := savbilling.Intervention{ID: 400, RepairerID: 3, Kind: savbilling.KindStandard, City: "Lyon",
+							Status: savbilling.StatusClosed, ClosedAt: utc(2026, 9, 15, 10, 0, 0),
+							Operations: []savbilling.Operation{{ID: 4000, InterventionID: 400, PriceCents: 300, CommissionCents: 250}}}
+						mustInsert(t, db, savbilling.Source{Interventions: []savbilling.Intervention{late}})
+						if err := db.Exec(ctx, "UPDATE intervention_operations SET commission_cents = 100 WHERE id = 3041"); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				full := closeWith(t, dbs[0], p, false)
+				summed := closeWith(t, dbs[1], p, true)
+				if summed.Summed == nil && p != sep {
+					t.Errorf("%s: nothing summed", p)
+				}
+				if diff := cmp.Diff(full.Anomalies, summed.Anomalies); diff != "" {
+					t.Errorf("%s: anomalies (-full +summed):\n%s", p, diff)
+				}
+				a, err := dbs[0].LoadBook(ctx, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := dbs[1].LoadBook(ctx, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(a, b); diff != "" {
+					t.Errorf("%s: the ledgers differ (-full +summed):\n%s", p, diff)
+				}
+				if p == oct {
+					held := map[string]bool{}
+					for _, an := range a.Anomalies {
+						held[an.Item] = an.Blocking
+					}
+					for _, id := range []string{"301", "302", "303", "304", "305", "306", "308", "309", "310"} {
+						if !held["intervention "+id] {
+							t.Errorf("October: intervention %s not held: %v", id, held)
+						}
+					}
+					if s := b.StatementOf(3); s == nil || s.GrossCents < savbilling.MaxAmountCents {
+						t.Errorf("October: the largest plausible commission is not booked: %+v", s)
+					}
+				}
+				if p == nov {
+					s := b.StatementOf(3)
+					var late bool
+					for _, c := range s.Commissions {
+						late = late || (c.InterventionID == 400 && c.Late)
+					}
+					if !late {
+						t.Errorf("November: the late arrival is not booked late: %+v", s.Commissions)
+					}
+					fixed := false
+					for _, c := range b.StatementOf(1).Commissions {
+						fixed = fixed || (c.InterventionID == 304 && c.Late && c.AmountCents == 900)
+					}
+					if !fixed {
+						t.Errorf("November: the fixed intervention 304 is not booked late: %+v", b.StatementOf(1).Commissions)
+					}
+				}
+			}
+		})
+	}
+}
+
+// SaveBook checks that the book's summed lines are the ones the store booked.
+func TestSaveBookChecksSummedLines(t *testing.T) {
+	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
+		mustInsert(t, db, source())
+		for _, c := range []struct {
+			name string
+			load bool
+			edit func(b *savbilling.Book)
+			want string
+		}{
+			{"lines", true, func(b *savbilling.Book) { b.Summed.Lines++ }, "summed commission lines"},
+			{"cents", true, func(b *savbilling.Book) { b.Summed.AmountCents-- }, "summed commission lines"},
+			{"none booked", true, func(b *savbilling.Book) { b.Summed = nil }, "summed commission lines"},
+			{"not staged", false, func(b *savbilling.Book) {}, "none were booked"},
+		} {
+			in := input(oct)
+			in.Issuer = issuer
+			err := db.WithCloseLock(context.Background(), time.Second, func(ctx context.Context, tx *store.Tx) error {
+				if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
+					return err
+				}
+				b, err := reconcile.Close(in)
+				if err != nil {
+					return err
+				}
+				c.edit(b)
+				if !c.load {
+					// a book with summed lines given to another transaction
+					return db.WithCloseLock(ctx, 0, func(ctx context.Context, tx2 *store.Tx) error { return tx2.SaveBook(ctx, b) })
+				}
+				return tx.SaveBook(ctx, b)
+			})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				if c.name == "not staged" && err != nil && strings.Contains(err.Error(), store.ErrLocked.Error()) {
+					continue // SQLite: the second transaction cannot even begin
+				}
+				t.Errorf("%s: err = %v, want %q", c.name, err, c.want)
+			}
+		}
+		if ps, err := db.ClosedPeriods(context.Background()); err != nil || len(ps) != 0 {
+			t.Errorf("a refused book must leave nothing: %v %v", ps, err)
+		}
+	})
+}
+
+// LoadBookSummary is LoadBook without the commission lines (counted), and EachStatement gives
+// LoadBook's statements back one at a time.
+func TestLoadBookSummaryAndEachStatement(t *testing.T) {
+	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
+		ctx := context.Background()
+		mustInsert(t, db, badSource())
+		closeWith(t, db, sep, true)
+		closeWith(t, db, oct, true)
+		full, err := db.LoadBook(ctx, oct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := db.LoadBookSummary(ctx, oct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := *full
+		want.Statements = nil
+		for _, s := range full.Statements {
+			s.UnlistedLines, s.Commissions = len(s.Commissions), nil
+			want.Statements = append(want.Statements, s)
+		}
+		if diff := cmp.Diff(&want, sum); diff != "" {
+			t.Errorf("LoadBookSummary (-want +got):\n%s", diff)
+		}
+		var got []savbilling.Statement
+		err = db.EachStatement(ctx, sum, func(s *savbilling.Statement) error {
+			got = append(got, *s)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(full.Statements, got); diff != "" {
+			t.Errorf("EachStatement (-LoadBook +got):\n%s", diff)
+		}
+		// a book that does not match the ledger is refused
+		sum.Statements[0].UnlistedLines++
+		if err := db.EachStatement(ctx, sum, func(*savbilling.Statement) error { return nil }); err == nil {
+			t.Error("EachStatement with a wrong count: no error")
+		}
+		if _, err := db.LoadBookSummary(ctx, nov); err == nil {
+			t.Error("LoadBookSummary of an open period: no error")
+		}
+	})
+}
