@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"savbilling"
@@ -63,37 +64,56 @@ func InvoicePath(b *savbilling.Book, inv *savbilling.Invoice) string {
 
 // WriteAll writes every statement and invoice of b under dir (the period's folder, or its
 // draft/ folder for a dry run): dir/statements/*.pdf and dir/invoices/*.pdf. Documents render
-// on runtime.GOMAXPROCS(0) workers, each written to a temporary file in its folder, synced and
-// renamed, so that no half-written PDF is ever seen under its name. Folders are created 0750 and
-// files 0640. It returns the files sorted by path; on error it stops early and returns the first
+// on runtime.GOMAXPROCS(0) workers, each written to a temporary file in its folder and renamed
+// once complete, so that no half-written PDF is ever seen under its name; once all are written
+// they are made durable with one sync (atomicfile.Batch). Folders are created 0750 and files
+// 0640. It returns the files sorted by path; on error it stops early and returns the first
 // error, naming the document. Files finished before the error stay.
 func (r *Renderer) WriteAll(ctx context.Context, dir string, b *savbilling.Book) ([]File, error) {
 	if b == nil {
 		return nil, errors.New("invoices: nil book")
 	}
-	var jobs []job
+	return r.WriteEach(ctx, dir, b, func(_ context.Context, fn func(*savbilling.Statement) error) error {
+		for i := range b.Statements {
+			if err := fn(&b.Statements[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// WriteEach is WriteAll for a book whose statements come one at a time, with their lines: each
+// calls its function with every statement of b, in order (b's own statements may lack their
+// commission lines, see job.Ledger). Only the statements being rendered are in memory.
+func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book,
+	each func(ctx context.Context, fn func(*savbilling.Statement) error) error) ([]File, error) {
+	if b == nil {
+		return nil, errors.New("invoices: nil book")
+	}
+	// Every path is known from b: check them all before writing anything.
+	seen := make(map[string]bool, len(b.Statements)+len(b.Invoices))
 	for i := range b.Statements {
 		s := &b.Statements[i]
 		if !b.Draft && !validNumber(s.Number) {
 			return nil, fmt.Errorf("invoices: statement of repairer %d: invalid number %q", s.Repairer.ID, s.Number)
 		}
-		jobs = append(jobs, job{path: StatementPath(b, s), what: "statement " + docName(b, s.Number, s.Repairer.ID),
-			write: func(w io.Writer) error { return r.statement(w, b, s) }})
+		path := StatementPath(b, s)
+		if seen[path] {
+			return nil, fmt.Errorf("invoices: two documents would be written to %s", path)
+		}
+		seen[path] = true
 	}
 	for i := range b.Invoices {
 		inv := &b.Invoices[i]
 		if !b.Draft && !validNumber(inv.Number) {
 			return nil, fmt.Errorf("invoices: invoice of repairer %d: invalid number %q", inv.Repairer.ID, inv.Number)
 		}
-		jobs = append(jobs, job{path: InvoicePath(b, inv), what: "invoice " + docName(b, inv.Number, inv.Repairer.ID),
-			write: func(w io.Writer) error { return r.invoice(w, b, inv) }})
-	}
-	seen := make(map[string]bool, len(jobs))
-	for _, j := range jobs {
-		if seen[j.path] {
-			return nil, fmt.Errorf("invoices: two documents would be written to %s", j.path)
+		path := InvoicePath(b, inv)
+		if seen[path] {
+			return nil, fmt.Errorf("invoices: two documents would be written to %s", path)
 		}
-		seen[j.path] = true
+		seen[path] = true
 	}
 	for _, sub := range []string{StatementsDir, InvoicesDir} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), DirMode); err != nil {
@@ -103,8 +123,11 @@ func (r *Renderer) WriteAll(ctx context.Context, dir string, b *savbilling.Book)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	files := make([]File, len(jobs))
+	batch := atomicfile.NewBatch()
+	workers := max(1, runtime.GOMAXPROCS(0))
 	var (
+		mu       sync.Mutex
+		files    = make([]File, 0, len(seen))
 		once     sync.Once
 		firstErr error
 		wg       sync.WaitGroup
@@ -112,56 +135,69 @@ func (r *Renderer) WriteAll(ctx context.Context, dir string, b *savbilling.Book)
 	fail := func(err error) {
 		once.Do(func() { firstErr = err; cancel() })
 	}
-	next := make(chan int)
-	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	next := make(chan job, 2*workers)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				j := jobs[i]
+			for j := range next {
 				if ctx.Err() != nil {
 					continue
 				}
-				w, err := atomicfile.Write(filepath.Join(dir, filepath.FromSlash(j.path)), j.write)
+				w, err := batch.Write(filepath.Join(dir, filepath.FromSlash(j.path)), j.write)
 				if err != nil {
 					fail(fmt.Errorf("invoices: %s: %w", j.what, err))
 					continue
 				}
-				files[i] = File{Path: j.path, Bytes: w.Bytes, SHA256: w.SHA256}
+				mu.Lock()
+				files = append(files, File{Path: j.path, Bytes: w.Bytes, SHA256: w.SHA256})
+				mu.Unlock()
 			}
 		}()
 	}
-feed:
-	for i := range jobs {
+	send := func(j job) error {
 		select {
-		case next <- i:
+		case next <- j:
+			return nil
 		case <-ctx.Done():
-			break feed
+			return ctx.Err()
 		}
+	}
+	n := 0
+	err := each(ctx, func(s *savbilling.Statement) error {
+		if n >= len(b.Statements) || s.Repairer.ID != b.Statements[n].Repairer.ID || s.Number != b.Statements[n].Number {
+			return fmt.Errorf("invoices: statement %d of %d (repairer %d) is not the book's", n+1, len(b.Statements), s.Repairer.ID)
+		}
+		n++
+		return send(job{path: StatementPath(b, s), what: "statement " + docName(b, s.Number, s.Repairer.ID),
+			write: func(w io.Writer) error { return r.statement(w, b, s) }})
+	})
+	if err == nil && n != len(b.Statements) {
+		err = fmt.Errorf("invoices: %d statements given for the book's %d", n, len(b.Statements))
+	}
+	for i := range b.Invoices {
+		if err != nil {
+			break
+		}
+		inv := &b.Invoices[i]
+		err = send(job{path: InvoicePath(b, inv), what: "invoice " + docName(b, inv.Number, inv.Repairer.ID),
+			write: func(w io.Writer) error { return r.invoice(w, b, inv) }})
 	}
 	close(next)
 	wg.Wait()
+	if firstErr == nil && err != nil && !errors.Is(err, context.Canceled) {
+		firstErr = err
+	}
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = fmt.Errorf("invoices: %w", ctx.Err())
+	}
 	if firstErr != nil {
 		return nil, firstErr
 	}
-	if err := ctx.Err(); err != nil {
+	if err := batch.Sync(); err != nil {
 		return nil, fmt.Errorf("invoices: %w", err)
 	}
-	for _, sub := range []string{StatementsDir, InvoicesDir} {
-		if err := atomicfile.SyncDir(filepath.Join(dir, sub)); err != nil {
-			return nil, fmt.Errorf("invoices: %w", err)
-		}
-	}
-	slices.SortFunc(files, func(a, b File) int {
-		switch {
-		case a.Path < b.Path:
-			return -1
-		case a.Path > b.Path:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
 }
 
