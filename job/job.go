@@ -29,7 +29,33 @@ var ErrNotReady = errors.New("period cannot be closed yet")
 // nil when none.
 type Renderer interface {
 	Name() string
-	Render(ctx context.Context, dir string, b *sb.Book, prev *sb.Totals) ([]File, error)
+	Render(ctx context.Context, dir string, l *Ledger, prev *sb.Totals) ([]File, error)
+}
+
+// Ledger is a period's book as the renderers read it. For a closed period, Book is read back
+// from the ledger without the statements' commission lines (Statement.UnlistedLines counts
+// them), so that memory grows with the number of statements, not of interventions; a renderer
+// that prints the lines gets each statement whole from EachStatement, one at a time.
+type Ledger struct {
+	Book *sb.Book
+	each func(ctx context.Context, fn func(*sb.Statement) error) error
+}
+
+// NewLedger is the ledger of a book held whole in memory (a dry run's, a test's).
+func NewLedger(b *sb.Book) *Ledger { return &Ledger{Book: b} }
+
+// EachStatement calls fn with every statement of the book, in order, each with all its lines;
+// fn may keep it. It stops at fn's first error.
+func (l *Ledger) EachStatement(ctx context.Context, fn func(*sb.Statement) error) error {
+	if l.each != nil {
+		return l.each(ctx, fn)
+	}
+	for i := range l.Book.Statements {
+		if err := fn(&l.Book.Statements[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // File is one written output, as the manifest lists it.
@@ -58,8 +84,8 @@ type Result struct {
 	AlreadyClosed bool // the period was closed before: nothing was booked
 	Completed     bool // …and its outputs, cut by a killed run, were rendered again
 	DryRun        bool
-	Dir           string // where the outputs are
-	Book          *sb.Book
+	Dir           string   // where the outputs are
+	Book          *sb.Book // as rendered: for a closed period, without its commission lines (see Ledger)
 	Manifest      *Manifest
 	Missing       []string // documents no renderer produced
 	Stages        Stages
@@ -67,8 +93,21 @@ type Result struct {
 
 // Stages are the durations of a close's steps.
 type Stages struct {
-	Book   time.Duration // lock, read, rules and booking transaction
-	Render time.Duration
+	Book     time.Duration // the booking transaction: lock, read, rules, inserts and commit
+	Read     time.Duration // of Book: reading the facts (not the lock and its wait)
+	Compute  time.Duration // of Book: the rules
+	Insert   time.Duration // of Book: inserting the ledger (the summed commission lines included) and committing
+	Render   time.Duration // every output, with reading the ledger back
+	PDF      time.Duration // of Render: the statements and invoices, with reading their lines back
+	Workbook time.Duration // of Render
+	Manifest time.Duration // of Render
+}
+
+// String writes the stages in milliseconds, as `savbilling close --stages` prints them.
+func (s Stages) String() string {
+	ms := func(d time.Duration) int64 { return d.Milliseconds() }
+	return fmt.Sprintf("read_ms=%d compute_ms=%d book_ms=%d pdf_ms=%d workbook_ms=%d manifest_ms=%d transaction_ms=%d render_ms=%d",
+		ms(s.Read), ms(s.Compute), ms(s.Insert), ms(s.PDF), ms(s.Workbook), ms(s.Manifest), ms(s.Book), ms(s.Render))
 }
 
 func (j *Job) log() *slog.Logger {
@@ -87,9 +126,10 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 	}
 	res := &Result{Period: p, DryRun: dryRun}
 	t0 := time.Now()
-	in := &sb.CloseInput{Period: p, Start: p.Start(sb.Paris), End: p.End(sb.Paris), ClosedAt: now.UTC().Truncate(time.Second),
-		Issuer: j.Issuer, Rules: j.Rules}
+	var tInsert time.Time
 	compute := func(ctx context.Context, tx *store.Tx) error {
+		in := &sb.CloseInput{Period: p, Start: p.Start(sb.Paris), End: p.End(sb.Paris), ClosedAt: now.UTC().Truncate(time.Second),
+			Issuer: j.Issuer, Rules: j.Rules}
 		closed, err := tx.IsClosed(ctx, p)
 		if err != nil {
 			return err
@@ -111,14 +151,27 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 			}
 			in.LastClosed = last
 		}
-		if err := tx.LoadCloseInput(ctx, in); err != nil {
+		// A dry run books nothing: it reads every intervention. A close lets the store sum and book
+		// the commission lines of the interventions the rules are bound to book whole.
+		tRead := time.Now()
+		load := tx.LoadSummedCloseInput
+		if dryRun {
+			load = tx.LoadCloseInput
+		}
+		if err := load(ctx, in); err != nil {
 			return fmt.Errorf("read %s: %w", p, err)
 		}
+		staged := tx.StagedInsertTime()
+		res.Stages.Read = time.Since(tRead) - staged
+		tCompute := time.Now()
 		b, err := reconcile.Close(in)
 		if err != nil {
 			return err
 		}
+		in = nil // the facts are no longer needed
 		res.Book = b
+		res.Stages.Compute = time.Since(tCompute)
+		tInsert = time.Now().Add(-staged)
 		if dryRun {
 			return nil
 		}
@@ -140,6 +193,9 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 		return nil, fmt.Errorf("close %s: %w", p, err)
 	}
 	res.Stages.Book = time.Since(t0)
+	if !tInsert.IsZero() && !dryRun {
+		res.Stages.Insert = time.Since(tInsert)
+	}
 	if res.AlreadyClosed {
 		res.Dir = periodDir(j.Out, p)
 		if dryRun {
@@ -160,18 +216,23 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 	}
 	j.log().Info("period booked", "period", p.String(), "dry_run", dryRun, "statements", len(res.Book.Statements),
 		"invoices", len(res.Book.Invoices), "anomalies", len(res.Book.Anomalies), "pending", len(res.Book.Pending),
-		"duration_ms", res.Stages.Book.Milliseconds())
+		"duration_ms", res.Stages.Book.Milliseconds(), "read_ms", res.Stages.Read.Milliseconds(),
+		"compute_ms", res.Stages.Compute.Milliseconds(), "book_ms", res.Stages.Insert.Milliseconds())
+	var l *Ledger
 	if dryRun {
 		draft(res.Book)
 		res.Dir = periodDir(j.Out, p) + "/draft"
+		l = NewLedger(res.Book)
 	} else {
 		// Render from what the ledger holds, never from memory: re-rendering gives the same bytes.
-		if res.Book, err = j.DB.LoadBook(ctx, p); err != nil {
+		res.Book = nil
+		if l, err = j.ledger(ctx, p); err != nil {
 			return nil, fmt.Errorf("close %s: booked, but reading it back failed (run `savbilling render --period %s`): %w", p, p, err)
 		}
+		res.Book = l.Book
 		res.Dir = periodDir(j.Out, p)
 	}
-	if err := j.render(ctx, res); err != nil {
+	if err := j.render(ctx, res, l); err != nil {
 		if dryRun {
 			return nil, fmt.Errorf("close %s (dry run): %w", p, err)
 		}
@@ -182,15 +243,27 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 
 // Render re-renders closed period p from the ledger: the same bytes as at its close.
 func (j *Job) Render(ctx context.Context, p sb.Period) (*Result, error) {
-	b, err := j.DB.LoadBook(ctx, p)
+	l, err := j.ledger(ctx, p)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", p, err)
 	}
-	res := &Result{Period: p, Book: b, Dir: periodDir(j.Out, p)}
-	if err := j.render(ctx, res); err != nil {
+	res := &Result{Period: p, Book: l.Book, Dir: periodDir(j.Out, p)}
+	if err := j.render(ctx, res, l); err != nil {
 		return nil, fmt.Errorf("render %s: %w", p, err)
 	}
 	return res, nil
+}
+
+// ledger reads closed period p for its renderers: the book without its commission lines, and
+// its statements with their lines streamed from the database.
+func (j *Job) ledger(ctx context.Context, p sb.Period) (*Ledger, error) {
+	b, err := j.DB.LoadBookSummary(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &Ledger{Book: b, each: func(ctx context.Context, fn func(*sb.Statement) error) error {
+		return j.DB.EachStatement(ctx, b, fn)
+	}}, nil
 }
 
 // draft clears the numbers of a dry run's book: a dry run assigns none.
@@ -205,11 +278,11 @@ func draft(b *sb.Book) {
 }
 
 // render runs every renderer into res.Dir, then writes the manifest last.
-func (j *Job) render(ctx context.Context, res *Result) error {
+func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 	t0 := time.Now()
 	var prev *sb.Totals
 	if !res.Period.IsZero() {
-		if pb, err := j.DB.LoadBook(ctx, res.Period.Prev()); err == nil {
+		if pb, err := j.DB.LoadBookSummary(ctx, res.Period.Prev()); err == nil {
 			t := pb.Totals()
 			prev = &t
 		} else if !errors.Is(err, store.ErrNotClosed) {
@@ -224,21 +297,31 @@ func (j *Job) render(ctx context.Context, res *Result) error {
 	}
 	var files []File
 	for _, r := range j.Renderers {
-		fs, err := r.Render(ctx, res.Dir, res.Book, prev)
+		t := time.Now()
+		fs, err := r.Render(ctx, res.Dir, l, prev)
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.Name(), err)
 		}
+		switch r.Name() {
+		case RendererPDF:
+			res.Stages.PDF += time.Since(t)
+		case RendererWorkbook:
+			res.Stages.Workbook += time.Since(t)
+		}
 		files = append(files, fs...)
 	}
-	res.Missing = missing(j.Renderers, res.Book)
-	m := NewManifest(res.Book, files)
+	tm := time.Now()
+	res.Missing = missing(j.Renderers, l.Book)
+	m := NewManifest(l.Book, files)
 	if err := m.Write(res.Dir); err != nil {
 		return err
 	}
 	res.Manifest = m
+	res.Stages.Manifest = time.Since(tm)
 	res.Stages.Render = time.Since(t0)
 	j.log().Info("period rendered", "period", res.Period.String(), "dir", res.Dir, "files", len(files),
-		"duration_ms", res.Stages.Render.Milliseconds())
+		"duration_ms", res.Stages.Render.Milliseconds(), "pdf_ms", res.Stages.PDF.Milliseconds(),
+		"workbook_ms", res.Stages.Workbook.Milliseconds(), "manifest_ms", res.Stages.Manifest.Milliseconds())
 	return nil
 }
 

@@ -23,9 +23,9 @@ type ledgerText struct{}
 
 func (ledgerText) Name() string { return "ledger-text" }
 
-func (ledgerText) Render(_ context.Context, dir string, b *sb.Book, prev *sb.Totals) ([]File, error) {
+func (ledgerText) Render(_ context.Context, dir string, l *Ledger, prev *sb.Totals) ([]File, error) {
 	var sb strings.Builder
-	for _, s := range b.Statements {
+	for _, s := range l.Book.Statements {
 		fmt.Fprintf(&sb, "%s %d G=%d D=%d net=%d vat=%d ttc=%d\n", s.Number, s.Repairer.ID, s.GrossCents, s.DeductionsCents, s.NetHTCents, s.VATCents, s.NetTTCCents)
 	}
 	if prev != nil {
@@ -245,8 +245,13 @@ func TestFixesAndChangesAreBookedLater(t *testing.T) {
 			must("UPDATE intervention_operations SET commission_cents = 5500 WHERE intervention_id = 102")
 			must("UPDATE sav_decisions SET outcome = 'partial', charge_bp = 5000, decided_at = '2026-11-03 10:00:00' WHERE intervention_id = 201")
 			res = mustClose(t, j, nov)
-			s := res.Book.StatementOf(1)
-			if len(s.Commissions) != 1 || s.Commissions[0].InterventionID != 102 || !s.Commissions[0].Late || s.Commissions[0].AmountCents != 5500 {
+			// res.Book is the book as rendered, without its commission lines: read them back
+			full, err := db.LoadBook(ctx, nov)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := full.StatementOf(1)
+			if s.CommissionCount() != 1 || res.Book.StatementOf(1).CommissionCount() != 1 || len(s.Commissions) != 1 || s.Commissions[0].InterventionID != 102 || !s.Commissions[0].Late || s.Commissions[0].AmountCents != 5500 {
 				t.Errorf("fixed intervention 102 not booked late in November: %+v", s.Commissions)
 			}
 			want := []sb.SAVLine{{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, City: "Paris", RepairerID: 1, Type: sb.LineAdjustment,

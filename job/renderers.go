@@ -17,8 +17,8 @@ type pdfRenderer struct{ r *invoices.Renderer }
 
 func (pdfRenderer) Name() string { return RendererPDF }
 
-func (p pdfRenderer) Render(ctx context.Context, dir string, b *sb.Book, _ *sb.Totals) ([]File, error) {
-	written, err := p.r.WriteAll(ctx, dir, b)
+func (p pdfRenderer) Render(ctx context.Context, dir string, l *Ledger, _ *sb.Totals) ([]File, error) {
+	written, err := p.r.WriteEach(ctx, dir, l.Book, l.EachStatement)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,8 @@ type workbookRenderer struct{}
 
 func (workbookRenderer) Name() string { return RendererWorkbook }
 
-func (workbookRenderer) Render(_ context.Context, dir string, b *sb.Book, prev *sb.Totals) ([]File, error) {
+func (workbookRenderer) Render(_ context.Context, dir string, l *Ledger, prev *sb.Totals) ([]File, error) {
+	b := l.Book
 	name := reports.FileName(b.Period)
 	path := filepath.Join(dir, name)
 	if err := reports.Write(path, b, prev); err != nil {

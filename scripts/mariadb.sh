@@ -11,6 +11,7 @@
 #
 # Use: eval "$(scripts/mariadb.sh start)"; go test ./...; scripts/mariadb.sh stop
 # The state lives in $SAVBILLING_MARIADB_DIR (default ${TMPDIR:-/tmp}/savbilling-mariadb).
+# $SAVBILLING_MARIADB_OPTS adds server options (scripts/bench.sh: a larger buffer pool).
 # Messages go to stderr; stdout carries only shell to eval.
 set -euo pipefail
 
@@ -85,7 +86,7 @@ start() {
 	nohup mariadbd --no-defaults --datadir="$DIR/data" --socket="$SOCK" --port="$port" \
 		--bind-address=127.0.0.1 --user="$user" --pid-file="$PIDFILE" --log-error="$DIR/err.log" \
 		--skip-log-bin --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-		--innodb-buffer-pool-size=128M --max-connections=500 >/dev/null 2>&1 &
+		--innodb-buffer-pool-size=128M --max-connections=500 ${SAVBILLING_MARIADB_OPTS:-} >/dev/null 2>&1 &
 	local i
 	for ((i = 0; i < 300; i++)); do
 		if mariadb-admin --no-defaults --socket="$SOCK" -uroot ping >/dev/null 2>&1; then
