@@ -4,7 +4,7 @@ MARIADB  := scripts/mariadb.sh
 # extra flags for go test, e.g. make test TESTFLAGS='-run Store -count=1'
 TESTFLAGS ?=
 
-.PHONY: build vet test demo bench
+.PHONY: build vet test demo bench bench-l
 
 ## demo: the real job on the embedded SQLite database with a generated sample network of 30
 ## repairers, its last three months closed; outputs under out/demo/
@@ -12,9 +12,17 @@ demo: build
 	rm -rf out/demo && mkdir -p out/demo
 	bin/savbilling demo --db sqlite:out/demo/savbilling-demo.db --out out/demo
 
-## bench: Go benchmarks of the rules, renderers and store
+## bench: Go benchmarks of the rules, renderers and store (BENCHFLAGS, e.g. -count 6 for
+## benchstat), then the close of workload S timed on SQLite and on MariaDB (scripts/bench.sh: per
+## stage, peak RSS, median of 3). BENCH=L runs workload L instead (seeding it takes minutes the
+## first time); make bench-l runs only the L close benchmark.
+BENCH ?= S
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(BENCHFLAGS) ./...
+	scripts/bench.sh $(BENCH) both
+
+bench-l:
+	scripts/bench.sh L both
 
 ## build: the binary in bin/
 build:

@@ -1,6 +1,7 @@
 package invoices
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -135,22 +136,55 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 	fail := func(err error) {
 		once.Do(func() { firstErr = err; cancel() })
 	}
+	// Rendering is CPU-bound: one renderer per core. Writing files waits on the file system:
+	// the rendered documents go to a few writers, so that a slow create or rename never idles a
+	// core.
+	type rendered struct {
+		job
+		buf *bytes.Buffer
+	}
 	next := make(chan job, 2*workers)
+	done := make(chan rendered, 2*workers)
+	var rwg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
+		rwg.Add(1)
 		go func() {
-			defer wg.Done()
+			defer rwg.Done()
 			for j := range next {
 				if ctx.Err() != nil {
 					continue
 				}
-				w, err := batch.Write(filepath.Join(dir, filepath.FromSlash(j.path)), j.write)
-				if err != nil {
+				buf := buffers.Get().(*bytes.Buffer)
+				buf.Reset()
+				if err := j.write(buf); err != nil {
+					buffers.Put(buf)
 					fail(fmt.Errorf("invoices: %s: %w", j.what, err))
 					continue
 				}
+				done <- rendered{j, buf}
+			}
+		}()
+	}
+	for range fileWriters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range done {
+				if ctx.Err() != nil {
+					buffers.Put(d.buf)
+					continue
+				}
+				w, err := batch.Write(filepath.Join(dir, filepath.FromSlash(d.path)), func(w io.Writer) error {
+					_, err := w.Write(d.buf.Bytes())
+					return err
+				})
+				buffers.Put(d.buf)
+				if err != nil {
+					fail(fmt.Errorf("invoices: %s: %w", d.what, err))
+					continue
+				}
 				mu.Lock()
-				files = append(files, File{Path: j.path, Bytes: w.Bytes, SHA256: w.SHA256})
+				files = append(files, File{Path: d.path, Bytes: w.Bytes, SHA256: w.SHA256})
 				mu.Unlock()
 			}
 		}()
@@ -184,6 +218,8 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 			write: func(w io.Writer) error { return r.invoice(w, b, inv) }})
 	}
 	close(next)
+	rwg.Wait()
+	close(done)
 	wg.Wait()
 	if firstErr == nil && err != nil && !errors.Is(err, context.Canceled) {
 		firstErr = err
@@ -200,6 +236,12 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
 }
+
+// fileWriters is the number of goroutines writing the rendered documents to files.
+const fileWriters = 4
+
+// buffers recycles the buffers documents are rendered into.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // docName names a document in errors: its number, or the draft of its repairer.
 func docName(b *savbilling.Book, number string, repairer int64) string {

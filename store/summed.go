@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -290,7 +291,10 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, end any
 	query := `SELECT i.id, MIN(i.repairer_id), MIN(i.kind), MIN(i.city), MIN(i.closed_at), COUNT(o.intervention_id),
 		COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + boundsOK + ` THEN 1 ELSE 0 END
 		FROM interventions i` + hint + ` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
-		WHERE i.id > ? AND ` + eligibleWhere + ` GROUP BY i.id ORDER BY i.id LIMIT ` + strconv.Itoa(sumChunk)
+		WHERE i.id > ? AND i.id <= ? AND ` + eligibleWhere + ` GROUP BY i.id`
+	// The chunks are ranges of ids (a LIMIT on the grouped query would let the server group
+	// everything after the chunk before it stops).
+	bound := `SELECT id FROM interventions WHERE id > ? ORDER BY id LIMIT 1 OFFSET ` + strconv.Itoa(sumChunk-1)
 	lateBefore := in.LateBefore()
 	p := in.Period.String()
 	cols := []string{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "amount_cents", "late"}
@@ -306,10 +310,17 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, end any
 		batch  []line
 		after  int64 = -1 << 63
 	)
-	for {
+	for last := false; !last; {
 		batch = batch[:0]
-		n := 0
-		err := each(ctx, q, "summed commissions", query, []any{after, savbilling.StatusClosed, end}, func(rows *sql.Rows) error {
+		upper := int64(1<<63 - 1)
+		err := q.QueryRowContext(ctx, bound, after).Scan(&upper)
+		if errors.Is(err, sql.ErrNoRows) {
+			last, err = true, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read summed commissions: %w", err)
+		}
+		err = each(ctx, q, "summed commissions", query, []any{after, upper, savbilling.StatusClosed, end}, func(rows *sql.Rows) error {
 			var (
 				l      line
 				rid    sql.NullInt64
@@ -322,8 +333,6 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, end any
 				return err
 			}
 			// (i.id > ? leaves out NULL ids: loadInput reads those in full)
-			n++
-			after = l.id
 			if ok != 1 || !summable(in, rid, kind) || l.closed.Time.Before(savbilling.EarliestDate) {
 				others = append(others, l.id)
 				return nil
@@ -352,10 +361,10 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, end any
 		if err != nil {
 			return nil, booked(in.Period, err)
 		}
-		if n < sumChunk {
-			return others, nil
-		}
+		after = upper
 	}
+	slices.Sort(others)
+	return others, nil
 }
 
 // insertPeriodRow inserts the row of the period being closed, as far as the input knows it

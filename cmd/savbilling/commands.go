@@ -47,6 +47,7 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	c := newFlags("close", stderr)
 	period := periodFlag(c)
 	dry := c.fs.Bool("dry-run", false, "compute and write drafts under DIR/YYYY-MM/draft/, book nothing")
+	stages := c.fs.Bool("stages", false, "print how long each stage took (read, compute, book, pdf, workbook, manifest)")
 	cfg, err := c.parse(args, getenv)
 	if err != nil {
 		return err
@@ -65,12 +66,16 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	report(stdout, res)
+	if *stages {
+		fmt.Fprintf(stdout, "stages: %s\n", res.Stages)
+	}
 	return nil
 }
 
 func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	c := newFlags("render", stderr)
 	period := periodFlag(c)
+	stages := c.fs.Bool("stages", false, "print how long each stage took (pdf, workbook, manifest)")
 	cfg, err := c.parse(args, getenv)
 	if err != nil {
 		return err
@@ -89,6 +94,9 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	report(stdout, res)
+	if *stages {
+		fmt.Fprintf(stdout, "stages: %s\n", res.Stages)
+	}
 	return nil
 }
 

@@ -2,8 +2,8 @@
 // the repairers' commissions, writes their PDF statements and the finance workbook.
 //
 //	savbilling migrate  [--db DB]
-//	savbilling close    --period YYYY-MM [--db DB] [--out DIR] [--dry-run] [--lock-wait 30s]
-//	savbilling render   --period YYYY-MM [--db DB] [--out DIR]
+//	savbilling close    --period YYYY-MM [--db DB] [--out DIR] [--dry-run] [--lock-wait 30s] [--stages]
+//	savbilling render   --period YYYY-MM [--db DB] [--out DIR] [--stages]
 //	savbilling schedule [--cron "0 6 1 * *"] [--tz Europe/Paris] [--db DB] [--out DIR]
 //	savbilling demo     [--db DB] [--out DIR]
 //
@@ -51,7 +51,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "savbilling: %v\n", err)
 		os.Exit(exitUsage)
 	}
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, now))
+	stopProfiles := startProfiles(os.Getenv, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, now)
+	stopProfiles()
+	os.Exit(code)
 }
 
 // clock is the wall clock, or, for tests and rehearsals, the fixed instant SAVBILLING_NOW
@@ -94,8 +97,8 @@ func exitCode(err error) int {
 
 const usage = `usage:
   savbilling migrate  [--db DB]
-  savbilling close    --period YYYY-MM [--db DB] [--out DIR] [--dry-run] [--lock-wait DURATION]
-  savbilling render   --period YYYY-MM [--db DB] [--out DIR]
+  savbilling close    --period YYYY-MM [--db DB] [--out DIR] [--dry-run] [--lock-wait DURATION] [--stages]
+  savbilling render   --period YYYY-MM [--db DB] [--out DIR] [--stages]
   savbilling schedule [--cron "0 6 1 * *"] [--tz Europe/Paris] [--db DB] [--out DIR]
   savbilling demo     [--db DB] [--out DIR]
   savbilling seed     --repairers N --interventions M --months K [--seed S] [--db DB]

@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# The close benchmark of issue 7: times `savbilling close` of a synthetic month, per stage, with
+# peak RSS, median of several runs, on SQLite and on MariaDB.
+#
+#   scripts/bench.sh [S|L] [sqlite|mysql|both]     default: S both
+#   scripts/bench.sh stop                          stop the bench's MariaDB server (drops its data)
+#
+# Workloads (sample.Network, seed 1, three months ending 2026-08):
+#   S  2 000 repairers,    100 000 interventions a month (~250 000 operations)
+#   L  20 000 repairers, 1 000 000 interventions a month (~2.5 M operations)
+# The first two months are closed untimed (the history); the close of the third, 2026-08, is
+# timed BENCH_RUNS times (default 3), each time from the same state: SQLite from a copy of the
+# database, MariaDB after deleting what the previous run booked. Printed: the median of each
+# figure over the runs (wall, CPU, peak RSS of the savbilling process, and the stages of
+# `savbilling close --stages`), then every run.
+#
+# Seeded databases are cached under $BENCH_DIR (default ${TMPDIR:-/tmp}/savbilling-bench):
+# SQLite files, and a throwaway MariaDB server (scripts/mariadb.sh, 2 GiB buffer pool) left
+# running between invocations (`scripts/bench.sh stop`). With SAVBILLING_BENCH_MYSQL_DSN
+# (go-sql-driver DSN without database, e.g. sav:sav@tcp(127.0.0.1:3306)/) that server is used
+# instead. The cache of the closed history is keyed by the binary's hash: any code change closes
+# the two history months again (L: a few minutes; seeding L: several minutes per engine).
+#
+# BENCH_PROFILE=1 also writes a CPU and an allocation profile of the last timed run
+# (SAVBILLING_CPUPROFILE / SAVBILLING_MEMPROFILE) next to its outputs, for `go tool pprof`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/savbilling-bench}
+RUNS=${BENCH_RUNS:-3}
+LAST=2026-08
+HISTORY=(2026-06 2026-07)
+export SAVBILLING_NOW=2026-09-02T06:00:00Z # documents dated the same day at every run
+
+say() { echo "bench: $*" >&2; }
+
+if [[ ${1:-} == stop ]]; then
+	SAVBILLING_MARIADB_DIR=$BENCH_DIR/mariadb scripts/mariadb.sh stop
+	exit 0
+fi
+W=${1:-S}
+ENGINES=${2:-both}
+case $W in
+S) REPAIRERS=2000 INTERVENTIONS=100000 ;;
+L) REPAIRERS=20000 INTERVENTIONS=1000000 ;;
+*)
+	echo "usage: $0 [S|L] [sqlite|mysql|both] | stop" >&2
+	exit 2
+	;;
+esac
+case $ENGINES in
+both) ENGINES="sqlite mysql" ;;
+sqlite | mysql) ;;
+*)
+	echo "usage: $0 [S|L] [sqlite|mysql|both] | stop" >&2
+	exit 2
+	;;
+esac
+command -v /usr/bin/time >/dev/null || {
+	say "/usr/bin/time (GNU time) is needed for the peak RSS: apt-get install time"
+	exit 1
+}
+
+mkdir -p "$BENCH_DIR"
+BIN=$BENCH_DIR/savbilling
+go build -o "$BIN" ./cmd/savbilling
+KEY=$(sha256sum "$BIN" | cut -c1-12)
+SEED_ARGS=(--repairers "$REPAIRERS" --interventions "$INTERVENTIONS" --months 3 --last "$LAST" --seed 1)
+
+# timed RUNDIR DB: one timed close of $LAST into RUNDIR/out; appends a result line to RUNDIR/runs:
+# wall_s cpu_s rss_mb read compute book pdf workbook manifest (ms)
+timed() {
+	local dir=$1 db=$2 prof=()
+	rm -rf "$dir/out"
+	sync
+	if [[ ${BENCH_PROFILE:-} == 1 ]]; then
+		prof=(env SAVBILLING_CPUPROFILE="$dir/cpu.pprof" SAVBILLING_MEMPROFILE="$dir/mem.pprof")
+	fi
+	"${prof[@]}" /usr/bin/time -f "TIME %e %U %S %M" "$BIN" close --stages --period "$LAST" --db "$db" --out "$dir/out" \
+		>"$dir/stdout" 2>"$dir/stderr" || {
+		cat "$dir/stdout" "$dir/stderr" >&2
+		return 1
+	}
+	local t s
+	t=$(grep '^TIME ' "$dir/stderr")
+	s=$(grep '^stages: ' "$dir/stdout")
+	val() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$s"; }
+	# shellcheck disable=SC2086
+	set -- $t
+	printf '%s %.2f %d %s %s %s %s %s %s\n' "$2" "$(echo "$3 + $4" | bc)" $(($5 / 1024)) \
+		"$(val read_ms)" "$(val compute_ms)" "$(val book_ms)" "$(val pdf_ms)" "$(val workbook_ms)" "$(val manifest_ms)" >>"$dir/runs"
+}
+
+# report NAME RUNDIR: the medians and the runs
+report() {
+	local name=$1 dir=$2
+	python3 - "$name" "$dir/runs" <<'EOF'
+import statistics, sys
+name, path = sys.argv[1], sys.argv[2]
+rows = [l.split() for l in open(path) if l.strip()]
+cols = ["wall s", "cpu s", "RSS MiB", "read", "compute", "book", "pdf", "workbook", "manifest"]
+med = [statistics.median(float(r[i]) for r in rows) for i in range(len(cols))]
+print(f"\n== {name}: median of {len(rows)} runs (stages in ms)")
+print("  " + "  ".join(f"{c:>9}" for c in cols))
+fmt = lambda v, i: f"{v:9.2f}" if i < 2 else f"{v:9.0f}"
+print("  " + "  ".join(fmt(v, i) for i, v in enumerate(med)))
+for r in rows:
+    print("  " + "  ".join(fmt(float(v), i) for i, v in enumerate(r)) + "   (run)")
+EOF
+}
+
+bench_sqlite() {
+	local base=$BENCH_DIR/$W-sqlite
+	mkdir -p "$base"
+	if [[ ! -f $base/seeded.db ]]; then
+		say "seeding $W into SQLite (once; cached in $base/seeded.db)"
+		rm -f "$base"/seeding.db*
+		"$BIN" seed "${SEED_ARGS[@]}" --db "sqlite:$base/seeding.db" >&2
+		mv "$base/seeding.db" "$base/seeded.db"
+	fi
+	if [[ ! -f $base/history-$KEY.db ]]; then
+		say "closing the history (${HISTORY[*]}) on SQLite with this binary (cached for it)"
+		rm -f "$base"/history-*.db* "$base"/work.db*
+		cp "$base/seeded.db" "$base/work.db"
+		for p in "${HISTORY[@]}"; do
+			"$BIN" close --period "$p" --db "sqlite:$base/work.db" --out "$base/history-out" >/dev/null 2>&1
+		done
+		rm -rf "$base/history-out"
+		mv "$base/work.db" "$base/history-$KEY.db"
+	fi
+	local run=$base/run
+	rm -rf "$run"
+	mkdir -p "$run"
+	for i in $(seq "$RUNS"); do
+		say "SQLite $W: timed close of $LAST, run $i/$RUNS"
+		rm -f "$run"/run.db*
+		cp "$base/history-$KEY.db" "$run/run.db"
+		timed "$run" "sqlite:$run/run.db"
+	done
+	report "$W on SQLite" "$run"
+}
+
+mysql_start() {
+	if [[ -n ${SAVBILLING_BENCH_MYSQL_DSN:-} ]]; then
+		DSN=$SAVBILLING_BENCH_MYSQL_DSN
+		return
+	fi
+	local env_lines
+	env_lines=$(SAVBILLING_MARIADB_DIR=$BENCH_DIR/mariadb \
+		SAVBILLING_MARIADB_OPTS="--innodb-buffer-pool-size=2G --innodb-log-file-size=512M" scripts/mariadb.sh start)
+	eval "$env_lines"
+	DSN=$SAVBILLING_TEST_MYSQL_DSN
+	say "MariaDB of the bench: $DSN (left running; scripts/bench.sh stop)"
+}
+
+# sql DATABASE STATEMENTS: runs statements on the bench server through the job's driver-free way:
+# the mariadb client, from the DSN's user, password, host and port.
+sql() {
+	local db=$1
+	shift
+	local user pass host port
+	user=${DSN%%:*}
+	pass=${DSN#*:}
+	pass=${pass%%@*}
+	host=$(sed -n 's/.*tcp(\([^:]*\):\([0-9]*\)).*/\1/p' <<<"$DSN")
+	port=$(sed -n 's/.*tcp(\([^:]*\):\([0-9]*\)).*/\2/p' <<<"$DSN")
+	mariadb --no-defaults -h"$host" -P"$port" -u"$user" -p"$pass" -N ${db:+"$db"} -e "$*"
+}
+
+bench_mysql() {
+	mysql_start
+	local base=$BENCH_DIR/$W-mysql db=savbench_$W
+	mkdir -p "$base"
+	local dbspec="mysql:${DSN}${db}"
+	if [[ $(sql "" "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' AND TABLE_NAME = 'bench_seeded'") != 1 ]]; then
+		say "seeding $W into MariaDB database $db (once; kept on the bench server)"
+		sql "" "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db CHARACTER SET utf8mb4"
+		"$BIN" seed "${SEED_ARGS[@]}" --db "$dbspec" >&2
+		sql "$db" "CREATE TABLE bench_seeded (k INT)"
+	fi
+	if [[ $(sql "$db" "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' AND TABLE_NAME = 'bench_history_$KEY'") != 1 ]]; then
+		say "closing the history (${HISTORY[*]}) on MariaDB with this binary"
+		local tables
+		tables=$(sql "" "SELECT GROUP_CONCAT(TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' AND (TABLE_NAME LIKE 'sb\\_%' OR TABLE_NAME LIKE 'bench\\_history\\_%')")
+		if [[ $tables != NULL && -n $tables ]]; then
+			sql "$db" "SET FOREIGN_KEY_CHECKS = 0; DROP TABLE IF EXISTS $tables"
+		fi
+		for p in "${HISTORY[@]}"; do
+			"$BIN" close --period "$p" --db "$dbspec" --out "$base/history-out" >/dev/null 2>&1
+		done
+		rm -rf "$base/history-out"
+		sql "$db" "CREATE TABLE bench_history_$KEY (k INT);
+			CREATE TABLE bench_snap_sav_state AS SELECT * FROM sb_sav_state;
+			CREATE TABLE bench_snap_plans AS SELECT * FROM sb_plans"
+	fi
+	local run=$base/run
+	rm -rf "$run"
+	mkdir -p "$run"
+	for i in $(seq "$RUNS"); do
+		say "MariaDB $W: timed close of $LAST, run $i/$RUNS"
+		undo_mysql "$db"
+		timed "$run" "$dbspec"
+	done
+	undo_mysql "$db"
+	report "$W on MariaDB" "$run"
+}
+
+# undo_mysql DB: back to the history closed, $LAST open (what a run of the bench booked, deleted).
+undo_mysql() {
+	local db=$1 p=$LAST
+	sql "$db" "
+		DELETE FROM sb_invoice_lines WHERE invoice_number IN (SELECT number FROM sb_invoices WHERE period = '$p');
+		DELETE FROM sb_invoices WHERE period = '$p';
+		DELETE FROM sb_installments WHERE period = '$p';
+		DELETE FROM sb_statements WHERE period = '$p';
+		DELETE FROM sb_commissions WHERE period = '$p';
+		DELETE FROM sb_sav_lines WHERE period = '$p';
+		DELETE FROM sb_claims WHERE period = '$p';
+		DELETE FROM sb_goodwill WHERE period = '$p';
+		DELETE FROM sb_anomalies WHERE period = '$p';
+		DELETE FROM sb_pending WHERE period = '$p';
+		DELETE FROM sb_sav_state;
+		INSERT INTO sb_sav_state SELECT * FROM bench_snap_sav_state;
+		DELETE FROM sb_plans WHERE created_period = '$p';
+		UPDATE sb_plans p JOIN bench_snap_plans s ON s.id = p.id SET p.closed_period = s.closed_period, p.invoiced_cents = s.invoiced_cents;
+		DELETE FROM sb_periods WHERE period = '$p'"
+	sleep "${BENCH_SETTLE:-5}" # let InnoDB purge what was deleted before the next timed run
+}
+
+echo "savbilling close benchmark: workload $W ($REPAIRERS repairers, $INTERVENTIONS interventions a month), close of $LAST"
+echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; load now: $(cut -d' ' -f1-3 /proc/loadavg)"
+for e in $ENGINES; do
+	case $e in
+	sqlite) bench_sqlite ;;
+	mysql) bench_mysql ;;
+	esac
+done

@@ -1,0 +1,151 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"savbilling"
+	"savbilling/internal/dbtest"
+	"savbilling/reconcile"
+	"savbilling/sample"
+	"savbilling/store"
+)
+
+// errRollback ends a benchmark's close transaction without committing it.
+var errRollback = errors.New("rollback")
+
+// benchDB is a database of every engine with one synthetic S-like month (2 000 repairers,
+// 100 000 interventions, ~250 000 operations; sample.Network), not closed.
+func benchDB(b *testing.B, e dbtest.Engine) *store.DB {
+	b.Helper()
+	db := dbtest.Open(b, e)
+	err := sample.Network(sample.Options{Repairers: 2000, Interventions: 100000, Months: 1, Seed: 1, Last: benchPeriod},
+		func(_ savbilling.Period, src savbilling.Source) error {
+			return db.InsertSource(context.Background(), src)
+		})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+var benchPeriod = savbilling.MustPeriod("2026-08")
+
+func benchInput() *savbilling.CloseInput {
+	p := benchPeriod
+	return &savbilling.CloseInput{Period: p, Start: p.Start(savbilling.Paris), End: p.End(savbilling.Paris),
+		ClosedAt: p.End(savbilling.Paris).Add(30 * time.Hour), Rules: savbilling.DefaultRules(), Issuer: issuer}
+}
+
+// BenchmarkLoadCloseInput reads the close of an S-like month: every intervention with its
+// operations (LoadCloseInput, a dry run), or summed and booked in the database
+// (LoadSummedCloseInput, a close; rolled back after each run).
+func BenchmarkLoadCloseInput(b *testing.B) {
+	for _, e := range dbtest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			db := benchDB(b, e)
+			ctx := context.Background()
+			b.Run("listed", func(b *testing.B) {
+				for b.Loop() {
+					err := db.ReadTx(ctx, func(ctx context.Context, tx *store.Tx) error { return tx.LoadCloseInput(ctx, benchInput()) })
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("summed", func(b *testing.B) {
+				for b.Loop() {
+					err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
+						if err := tx.LoadSummedCloseInput(ctx, benchInput()); err != nil {
+							return err
+						}
+						return errRollback
+					})
+					if !errors.Is(err, errRollback) {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkSaveBook books the S-like month's book (1 980 statements), its summed commission
+// lines already booked by LoadSummedCloseInput (not timed); rolled back after each run.
+func BenchmarkSaveBook(b *testing.B) {
+	for _, e := range dbtest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			db := benchDB(b, e)
+			ctx := context.Background()
+			for b.Loop() {
+				b.StopTimer()
+				err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
+					in := benchInput()
+					if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
+						return err
+					}
+					book, err := reconcile.Close(in)
+					if err != nil {
+						return err
+					}
+					b.StartTimer()
+					err = tx.SaveBook(ctx, book)
+					b.StopTimer()
+					if err != nil {
+						return err
+					}
+					return errRollback
+				})
+				if !errors.Is(err, errRollback) {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// BenchmarkReadBack reads a closed S-like month back for its renderers: the book without its
+// lines (LoadBookSummary) and every statement with its lines (EachStatement), against LoadBook.
+func BenchmarkReadBack(b *testing.B) {
+	for _, e := range dbtest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			db := benchDB(b, e)
+			ctx := context.Background()
+			err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
+				in := benchInput()
+				if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
+					return err
+				}
+				book, err := reconcile.Close(in)
+				if err != nil {
+					return err
+				}
+				return tx.SaveBook(ctx, book)
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run("LoadBook", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := db.LoadBook(ctx, benchPeriod); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("summary+each", func(b *testing.B) {
+				for b.Loop() {
+					sum, err := db.LoadBookSummary(ctx, benchPeriod)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := db.EachStatement(ctx, sum, func(*savbilling.Statement) error { return nil }); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
