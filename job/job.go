@@ -205,12 +205,7 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 		// complete the outputs from the ledger, the same bytes as a full run.
 		if _, err := ReadManifest(res.Dir); errors.Is(err, os.ErrNotExist) {
 			j.log().Warn("period closed but its outputs are incomplete: rendering them", "period", p.String())
-			r, err := j.Render(ctx, p)
-			if err != nil {
-				return nil, err
-			}
-			r.AlreadyClosed, r.Completed = true, true
-			return r, nil
+			return j.renderPeriod(ctx, p, true)
 		}
 		return res, nil
 	}
@@ -243,11 +238,17 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 
 // Render re-renders closed period p from the ledger: the same bytes as at its close.
 func (j *Job) Render(ctx context.Context, p sb.Period) (*Result, error) {
+	return j.renderPeriod(ctx, p, false)
+}
+
+// renderPeriod renders closed period p from the ledger; completing, only if its outputs are
+// still incomplete once it holds the folder.
+func (j *Job) renderPeriod(ctx context.Context, p sb.Period, completing bool) (*Result, error) {
 	l, err := j.ledger(ctx, p)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", p, err)
 	}
-	res := &Result{Period: p, Book: l.Book, Dir: periodDir(j.Out, p)}
+	res := &Result{Period: p, Book: l.Book, Dir: periodDir(j.Out, p), AlreadyClosed: completing, Completed: completing}
 	if err := j.render(ctx, res, l); err != nil {
 		return nil, fmt.Errorf("render %s: %w", p, err)
 	}
@@ -291,6 +292,18 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 	}
 	if err := mkdirAll(res.Dir); err != nil {
 		return err
+	}
+	unlock, err := lockDir(res.Dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if res.Completed {
+		// Another run may have completed the outputs while this one waited for the folder.
+		if m, err := ReadManifest(res.Dir); err == nil {
+			res.Manifest, res.Completed = m, false
+			return nil
+		}
 	}
 	if err := atomicfile.RemoveTemps(res.Dir); err != nil { // left by a killed run
 		return err
