@@ -28,7 +28,7 @@ func goodwill(in *sb.CloseInput, now map[int64]sb.SAVState, anoms *anomalies) []
 	seen := map[int64]bool{}
 	for _, c := range in.Credits {
 		if seen[c.ID] { // the same row twice (a view without key): reported once
-			anoms.warn(fmt.Sprintf("crédit %d", c.ID), 0, "la ligne du crédit apparaît deux fois dans la source : comptée une fois",
+			anoms.warn(savItem(c.InterventionID), 0, fmt.Sprintf("la ligne du crédit %d apparaît deux fois dans la source : comptée une fois", c.ID),
 				"corriger la vue ou la table client_credits (identifiant unique)")
 			continue
 		}
