@@ -23,6 +23,11 @@
 #
 # BENCH_PROFILE=1 also writes a CPU and an allocation profile of the last timed run
 # (SAVBILLING_CPUPROFILE / SAVBILLING_MEMPROFILE) next to its outputs, for `go tool pprof`.
+# BENCH_CHECK=1 then checks the last run (the acceptance check at scale): the manifest's counts
+# and totals equal the ledger's sums (statements, invoices, and the commission lines, which must
+# add up to the statements' commissions), and `savbilling render` of the period into another
+# folder gives a manifest listing the same files with the same SHA-256 (every PDF and the
+# workbook byte-identical).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -110,6 +115,22 @@ for r in rows:
 EOF
 }
 
+# check NAME RUNDIR DB QUERY-COMMAND: the acceptance check of the last run (BENCH_CHECK=1).
+# QUERY-COMMAND runs one SQL statement and prints its single row, space- or tab-separated.
+check() {
+	local name=$1 dir=$2 db=$3
+	shift 3
+	local p=$LAST
+	say "$name: checking the manifest against the ledger, and a re-render"
+	local st inv com
+	st=$("$@" "SELECT COUNT(*), SUM(gross_cents), SUM(deductions_cents), SUM(installments_cents), SUM(net_ht_cents), SUM(vat_cents), SUM(spread_cents) FROM sb_statements WHERE period = '$p'")
+	inv=$("$@" "SELECT COUNT(*), COALESCE(SUM(ht_cents), 0) FROM sb_invoices WHERE period = '$p'")
+	com=$("$@" "SELECT COUNT(*), SUM(amount_cents) FROM sb_commissions WHERE period = '$p'")
+	rm -rf "$dir/rerender"
+	"$BIN" render --period "$p" --db "$db" --out "$dir/rerender" >/dev/null 2>&1
+	python3 "$ROOT/scripts/check-manifest.py" "$dir/out/$p/manifest.json" "$dir/rerender/$p/manifest.json" "$st" "$inv" "$com"
+}
+
 bench_sqlite() {
 	local base=$BENCH_DIR/$W-sqlite
 	mkdir -p "$base"
@@ -139,6 +160,9 @@ bench_sqlite() {
 		timed "$run" "sqlite:$run/run.db"
 	done
 	report "$W on SQLite" "$run"
+	if [[ ${BENCH_CHECK:-} == 1 ]]; then
+		check "$W on SQLite" "$run" "sqlite:$run/run.db" python3 -c 'import sqlite3, sys; print(*sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone())' "$run/run.db"
+	fi
 }
 
 mysql_start() {
@@ -202,8 +226,11 @@ bench_mysql() {
 		undo_mysql "$db"
 		timed "$run" "$dbspec"
 	done
-	undo_mysql "$db"
 	report "$W on MariaDB" "$run"
+	if [[ ${BENCH_CHECK:-} == 1 ]]; then
+		check "$W on MariaDB" "$run" "$dbspec" sql "$db"
+	fi
+	undo_mysql "$db"
 }
 
 # undo_mysql DB: back to the history closed, $LAST open (what a run of the bench booked, deleted).
