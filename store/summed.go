@@ -243,7 +243,6 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, end an
 	}
 	// Stored in the order the renderers read them back: by repairer.
 	t0 := time.Now()
-	defer func() { *spent += time.Since(t0) }()
 	if _, err := q.ExecContext(ctx, `INSERT INTO sb_commissions (intervention_id, period, repairer_id, kind, city,
 		closed_at, operations, amount_cents, late)
 		SELECT s.intervention_id, ?, s.repairer_id, s.kind, COALESCE(s.city, ''), s.closed_at, s.operations,
@@ -251,6 +250,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, end an
 		ORDER BY s.repairer_id, s.intervention_id`, args...); err != nil {
 		return nil, booked(in.Period, fmt.Errorf("insert into sb_commissions: %w", err))
 	}
+	*spent += time.Since(t0)
 	var others []int64
 	err = each(ctx, q, "interventions not summed", "SELECT intervention_id FROM "+closeLines+" WHERE summed = 0 ORDER BY intervention_id",
 		nil, func(rows *sql.Rows) error {
