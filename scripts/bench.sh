@@ -206,7 +206,7 @@ bench_mysql() {
 	if [[ $(sql "$db" "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' AND TABLE_NAME = 'bench_history_$KEY'") != 1 ]]; then
 		say "closing the history (${HISTORY[*]}) on MariaDB with this binary"
 		local tables
-		tables=$(sql "" "SELECT GROUP_CONCAT(TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' AND (TABLE_NAME LIKE 'sb\\_%' OR TABLE_NAME LIKE 'bench\\_history\\_%')")
+		tables=$(sql "" "SELECT GROUP_CONCAT(TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' AND (TABLE_NAME LIKE 'sb\\_%' OR TABLE_NAME LIKE 'bench\\_history\\_%' OR TABLE_NAME LIKE 'bench\\_snap\\_%')")
 		if [[ $tables != NULL && -n $tables ]]; then
 			sql "$db" "SET FOREIGN_KEY_CHECKS = 0; DROP TABLE IF EXISTS $tables"
 		fi
