@@ -12,6 +12,8 @@ INVOICES_SAMPLES="$tmp/patched" go test -count=1 -run '^TestWriteSamples$' ./inv
 cp go.mod "$tmp/go.mod"
 cp go.sum "$tmp/go.sum"
 go mod edit -modfile="$tmp/go.mod" -dropreplace github.com/jung-kurt/gofpdf
+go mod download -modfile="$tmp/go.mod" github.com/jung-kurt/gofpdf # its go.sum lines (tidy drops them)
+go get -modfile="$tmp/go.mod" github.com/jung-kurt/gofpdf@v1.16.2 >/dev/null 2>&1
 INVOICES_SAMPLES="$tmp/upstream" go test -modfile="$tmp/go.mod" -count=1 -run '^TestWriteSamples$' ./invoices/ >/dev/null
 n=$(find "$tmp/patched" -name '*.pdf' | wc -l)
 if diff -r "$tmp/patched" "$tmp/upstream" >/dev/null; then
