@@ -137,10 +137,15 @@ type inserter interface {
 // insertRows inserts n rows into table with multi-row INSERTs of up to batchRows rows; row(i)
 // returns the values of row i, one per column. Full batches share one prepared statement.
 func insertRows(ctx context.Context, ex inserter, table string, cols []string, n int, row func(i int) []any) error {
+	return insertRowsPer(ctx, ex, table, cols, batchRows, n, row)
+}
+
+// insertRowsPer is insertRows with up to per rows by INSERT.
+func insertRowsPer(ctx context.Context, ex inserter, table string, cols []string, per, n int, row func(i int) []any) error {
 	if n == 0 {
 		return nil
 	}
-	per := min(batchRows, maxParams/len(cols))
+	per = min(per, maxParams/len(cols))
 	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	build := func(rows int) string {
 		var b strings.Builder

@@ -47,6 +47,10 @@ const canonicalTime = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-
 // sumChunk is the number of interventions read per query on MySQL (a variable for the tests).
 var sumChunk = 20000
 
+// summedInsertRows is the number of summed commission lines per INSERT on MySQL: fewer, larger
+// statements than the ledger's other inserts (a line is about 100 bytes).
+const summedInsertRows = 2500
+
 // eligibleWhere selects the interventions i a close books: with the status (first parameter)
 // closed before the end (second parameter), and not booked before.
 const eligibleWhere = "i.status = ? AND i.closed_at < ? AND NOT EXISTS (SELECT 1 FROM sb_commissions c WHERE c.intervention_id = i.id)"
@@ -349,7 +353,7 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, end any
 			return nil, err
 		}
 		t0 := time.Now()
-		err = insertRows(ctx, q, "sb_commissions", cols, len(batch), func(i int) []any {
+		err = insertRowsPer(ctx, q, "sb_commissions", cols, summedInsertRows, len(batch), func(i int) []any {
 			l := &batch[i]
 			late := 0
 			if !lateBefore.IsZero() && l.closed.Time.Before(lateBefore) {
