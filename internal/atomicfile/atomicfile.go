@@ -28,20 +28,9 @@ type Written struct {
 }
 
 // Write creates or replaces path with what fn writes, atomically, and returns its size and hash.
-// When its temporary file vanishes before the rename (another run rendering the same folder
-// removed it as stale, see RemoveTemps), it writes it again, once.
+// Callers that may write one folder from several processes serialise them (job locks a period's
+// folder while it renders it), so no temporary file is removed under a writer.
 func Write(path string, fn func(w io.Writer) error) (Written, error) {
-	w, err := write(path, fn)
-	if errors.Is(err, errVanished) {
-		w, err = write(path, fn)
-	}
-	return w, err
-}
-
-// errVanished marks a temporary file removed by someone else before its rename.
-var errVanished = errors.New("the temporary file vanished")
-
-func write(path string, fn func(w io.Writer) error) (Written, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, DirMode); err != nil {
 		return Written{}, fmt.Errorf("create %s: %w", dir, err)
@@ -73,9 +62,6 @@ func write(path string, fn func(w io.Writer) error) (Written, error) {
 		return Written{}, fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			err = fmt.Errorf("%w: %w", errVanished, err)
-		}
 		return Written{}, fmt.Errorf("write %s: %w", path, err)
 	}
 	ok = true

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -31,17 +30,8 @@ type Batch struct {
 func NewBatch() *Batch { return &Batch{dirs: map[string]bool{}} }
 
 // Write creates or replaces path with what fn writes, through a temporary file renamed once
-// complete, and returns the size and hash of the content. The folder of path must exist. Like
-// the package's Write, it writes again once when its temporary file vanished.
+// complete, and returns the size and hash of the content. The folder of path must exist.
 func (b *Batch) Write(path string, fn func(w io.Writer) error) (Written, error) {
-	w, err := b.write(path, fn)
-	if errors.Is(err, errVanished) {
-		w, err = b.write(path, fn)
-	}
-	return w, err
-}
-
-func (b *Batch) write(path string, fn func(w io.Writer) error) (Written, error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -71,9 +61,6 @@ func (b *Batch) write(path string, fn func(w io.Writer) error) (Written, error) 
 		return Written{}, fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			err = fmt.Errorf("%w: %w", errVanished, err)
-		}
 		return Written{}, fmt.Errorf("write %s: %w", path, err)
 	}
 	ok = true

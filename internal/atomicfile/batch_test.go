@@ -50,32 +50,3 @@ func TestBatch(t *testing.T) {
 		t.Error(err)
 	}
 }
-
-// A temporary file removed by another run before its rename (RemoveTemps of a concurrent
-// render) is written again.
-func TestTemporaryFileVanished(t *testing.T) {
-	dir := t.TempDir()
-	calls := 0
-	fn := func(w io.Writer) error {
-		calls++
-		if calls == 1 {
-			if err := RemoveTemps(dir); err != nil {
-				return err
-			}
-		}
-		_, err := io.WriteString(w, "content")
-		return err
-	}
-	if _, err := Write(filepath.Join(dir, "a"), fn); err != nil || calls != 2 {
-		t.Errorf("Write: %v after %d calls", err, calls)
-	}
-	calls = 0
-	if _, err := NewBatch().Write(filepath.Join(dir, "b"), fn); err != nil || calls != 2 {
-		t.Errorf("Batch.Write: %v after %d calls", err, calls)
-	}
-	for _, name := range []string{"a", "b"} {
-		if data, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(data) != "content" {
-			t.Errorf("%s: %q %v", name, data, err)
-		}
-	}
-}
