@@ -1,6 +1,9 @@
 package savbilling
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // The values of the source tables' enumerated columns, as the contract spells them.
 const (
@@ -35,6 +38,7 @@ type Repairer struct {
 	// DeductibleCents is the repairer's own RC Pro deductible; nil means the umbrella policy.
 	DeductibleCents *int64
 	Active          bool
+	Defect          *Defect // why the row cannot be used as read; nil when sound
 }
 
 // Identity is the part of a repairer that documents print, frozen in the ledger at close.
@@ -54,6 +58,7 @@ type Intervention struct {
 	Status     string
 	ClosedAt   time.Time // zero when NULL
 	Operations []Operation
+	Defect     *Defect // why the row cannot be used as read; nil when sound
 }
 
 // Operation is a row of intervention_operations.
@@ -61,9 +66,10 @@ type Operation struct {
 	ID              int64
 	InterventionID  int64
 	Label           string
-	PriceCents      int64 // the customer price
-	CommissionCents int64 // the repairer's commission, excl. VAT
-	SAVRelated      bool  // on a SAV intervention: corrective work or its travel
+	PriceCents      int64   // the customer price
+	CommissionCents int64   // the repairer's commission, excl. VAT
+	SAVRelated      bool    // on a SAV intervention: corrective work or its travel
+	Defect          *Defect // why the row cannot be used as read; nil when sound
 }
 
 // Decision is a row of sav_decisions: support's decision on a SAV intervention.
@@ -76,6 +82,7 @@ type Decision struct {
 	DecidedAt        time.Time
 	DecidedBy        string
 	Note             string
+	Defect           *Defect // why the row cannot be used as read; nil when sound
 }
 
 // Credit is a row of client_credits: a credit granted to the customer of an intervention.
@@ -85,6 +92,22 @@ type Credit struct {
 	AmountCents    int64
 	GrantedAt      time.Time
 	Reason         string
+	Defect         *Defect // why the row cannot be used as read; nil when sound
+}
+
+// Defect is what makes a source row unusable as read, found by the store: a required column
+// NULL, a code that is not exactly one the contract spells (case and trailing spaces count), a
+// timestamp in no known form, one key on two rows. The rules hold the row's item as an anomaly
+// with Reason and Fix (in French, for the Anomalies sheet); nothing of it is booked until the
+// source is corrected, and the next close reads it again.
+type Defect struct {
+	Reason string // what is wrong, e.g. « statut "CLOSED" inconnu »
+	Fix    string // the column or table to correct
+}
+
+// NewDefect is a Defect with the fix and a reason formatted from format and args.
+func NewDefect(fix, format string, args ...any) *Defect {
+	return &Defect{Reason: fmt.Sprintf(format, args...), Fix: fix}
 }
 
 // Override is a row of overflow_overrides: finance's decision on one repairer's overflow.
@@ -112,6 +135,10 @@ const (
 	// commission, a damage, a credit): 100 000 000,00 €.
 	MaxAmountCents = 10_000_000_000
 )
+
+// FutureSlack is how far after the close's own instant a source timestamp may be before it is
+// impossible (reported as an anomaly): clocks of the marketplace's servers may run a little ahead.
+const FutureSlack = 24 * time.Hour
 
 // EarliestDate bounds the timestamps read from the source: an intervention closed, a decision
 // taken or a credit granted before 1 January 2000 is improbable (a zero date, a typo).

@@ -31,6 +31,16 @@ func Close(in *sb.CloseInput) (*sb.Book, error) {
 
 	// 1. Commissions.
 	for _, iv := range in.Interventions {
+		if !iv.ClosedAt.IsZero() && !iv.ClosedAt.Before(in.End) {
+			// Closed after the close itself (the store passes only those, of all the later
+			// instants): impossible; it waits for its period, and finance hears of it now.
+			if iv.ClosedAt.After(in.ClosedAt.Add(sb.FutureSlack)) {
+				anoms.warn(interventionItem(iv.ID), iv.RepairerID,
+					fmt.Sprintf("date de clôture dans le futur (%s) : l'intervention attend cette date", iv.ClosedAt.Format("2006-01-02 15:04:05")),
+					"corriger interventions.closed_at")
+			}
+			continue
+		}
 		line, p := commission(in, iv)
 		if p != nil {
 			anoms.block(interventionItem(iv.ID), iv.RepairerID, p.reason, p.fix)
@@ -63,6 +73,10 @@ func Close(in *sb.CloseInput) (*sb.Book, error) {
 	processed := map[int64]sb.SAVState{}
 	for _, c := range in.SAVs {
 		if c.Decision == nil {
+			if d := c.SAV.Defect; d != nil { // no age to tell: held until the row is corrected
+				anoms.block(savItem(c.SAV.ID), c.SAV.RepairerID, "SAV sans décision, illisible : "+d.Reason, d.Fix)
+				continue
+			}
 			b.Pending = append(b.Pending, pending(in, c))
 			continue
 		}

@@ -1,6 +1,8 @@
 package reconcile
 
 import (
+	"fmt"
+
 	sb "savbilling"
 	"savbilling/money"
 )
@@ -13,6 +15,9 @@ func checkRepairer(repairers map[int64]sb.Repairer, id int64, role string) *prob
 		return newProblem("créer le réparateur dans repairers ou corriger l'identifiant",
 			"%s %d inconnu", role, id)
 	}
+	if r.Defect != nil {
+		return &problem{reason: fmt.Sprintf("%s %d : %s", role, id, r.Defect.Reason), fix: r.Defect.Fix}
+	}
 	if r.VATRegime != sb.VATStandard && r.VATRegime != sb.VATFranchise {
 		return newProblem("mettre repairers.vat_regime à 'standard' ou 'franchise'",
 			"régime de TVA %q du réparateur %d inconnu", r.VATRegime, id)
@@ -22,6 +27,9 @@ func checkRepairer(repairers map[int64]sb.Repairer, id int64, role string) *prob
 
 // commission validates an intervention and returns its commission line, or why it is held whole.
 func commission(in *sb.CloseInput, iv sb.Intervention) (sb.CommissionLine, *problem) {
+	if p := checkRow(iv); p != nil {
+		return sb.CommissionLine{}, p
+	}
 	if p := checkRepairer(in.Repairers, iv.RepairerID, "réparateur"); p != nil {
 		return sb.CommissionLine{}, p
 	}
@@ -58,6 +66,20 @@ func commission(in *sb.CloseInput, iv sb.Intervention) (sb.CommissionLine, *prob
 		AmountCents:    total,
 		Late:           !in.LateBefore().IsZero() && iv.ClosedAt.Before(in.LateBefore()),
 	}, nil
+}
+
+// checkRow returns the first defect the store found in the intervention's row or in one of its
+// operations' rows.
+func checkRow(iv sb.Intervention) *problem {
+	if iv.Defect != nil {
+		return &problem{reason: iv.Defect.Reason, fix: iv.Defect.Fix}
+	}
+	for _, op := range iv.Operations {
+		if op.Defect != nil {
+			return &problem{reason: fmt.Sprintf("opération %d : %s", op.ID, op.Defect.Reason), fix: op.Defect.Fix}
+		}
+	}
+	return nil
 }
 
 // checkAmounts holds an operation whose amount is beyond any plausible one.

@@ -40,6 +40,10 @@ func goodwill(in *sb.CloseInput, now map[int64]sb.SAVState, anoms *anomalies) []
 		if !ok {
 			continue // the SAV's decision is not booked yet
 		}
+		if c.Defect != nil { // not reported: read again at the next close, once corrected
+			anoms.warn(savItem(c.InterventionID), 0, fmt.Sprintf("crédit %d non reporté : %s", c.ID, c.Defect.Reason), c.Defect.Fix)
+			continue
+		}
 		g := groups[c.InterventionID]
 		if g == nil {
 			g = &group{state: st}

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -31,6 +32,12 @@ func (a assessment) byRepairer() map[int64]int64 {
 // charge cannot be computed or attributed, if it cannot.
 func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 	sav, d := c.SAV, c.Decision
+	if p := checkRow(sav); p != nil {
+		return assessment{}, p
+	}
+	if d.Defect != nil {
+		return assessment{}, &problem{reason: "décision : " + d.Defect.Reason, fix: d.Defect.Fix}
+	}
 	if p := checkOriginal(sav, c.Original); p != nil {
 		return assessment{}, p
 	}
@@ -152,6 +159,8 @@ func checkOriginal(sav sb.Intervention, orig *sb.Intervention) *problem {
 	case orig == nil:
 		return newProblem("corriger interventions.original_intervention_id",
 			"intervention d'origine %d inexistante", sav.OriginalID)
+	case orig.Defect != nil:
+		return &problem{reason: fmt.Sprintf("intervention d'origine %d : %s", orig.ID, orig.Defect.Reason), fix: orig.Defect.Fix}
 	case orig.Kind != sb.KindStandard:
 		return newProblem("désigner l'intervention d'origine du premier travail (et le réparateur fautif si besoin)",
 			"l'intervention d'origine %d est de type %q, pas une intervention standard", orig.ID, orig.Kind)

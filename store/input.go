@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"savbilling"
 )
@@ -20,33 +22,70 @@ func interventionCols(a string) string {
 type interventionRow struct {
 	id, repairer, customer, original sql.NullInt64
 	city, kind, status               sql.NullString
-	closed                           nullTime
+	closed                           srcTime
 }
 
 func (r *interventionRow) dest() []any {
 	return []any{&r.id, &r.repairer, &r.customer, &r.city, &r.kind, &r.original, &r.status, &r.closed}
 }
 
+// value is the row as the rules see it, with the defects of its id and closing time.
 func (r *interventionRow) value() savbilling.Intervention {
-	return savbilling.Intervention{ID: intOf(r.id), RepairerID: intOf(r.repairer), CustomerID: intOf(r.customer),
+	iv := savbilling.Intervention{ID: intOf(r.id), RepairerID: intOf(r.repairer), CustomerID: intOf(r.customer),
 		City: strOf(r.city), Kind: strOf(r.kind), OriginalID: intOf(r.original), Status: strOf(r.status),
 		ClosedAt: r.closed.Time}
+	switch {
+	case !r.id.Valid:
+		iv.Defect = savbilling.NewDefect("renseigner interventions.id", "intervention sans identifiant (interventions.id NULL)")
+	case r.closed.Bad != "":
+		iv.Defect = r.closed.defect("interventions.closed_at")
+	}
+	return iv
+}
+
+// window is the time frame of a close: facts before end count; a source timestamp after now
+// (the close's own instant plus savbilling.FutureSlack) is impossible and reported.
+type window struct{ end, now time.Time }
+
+// admit decides whether an intervention row the SQL filters let through concerns the close, and
+// marks the defects of its status and closing time: one closed in a later period (but not after
+// now) or with the status open or cancelled does not concern it.
+func (w window) admit(r *interventionRow, iv *savbilling.Intervention) bool {
+	if r.closed.Bad == "" && !r.closed.Null && !r.closed.Time.Before(w.end) && (w.now.IsZero() || !r.closed.Time.After(w.now)) {
+		return false
+	}
+	if r.status.Valid && (r.status.String == savbilling.StatusOpen || r.status.String == savbilling.StatusCancelled) {
+		return false
+	}
+	if iv.Defect != nil {
+		return true
+	}
+	switch {
+	case !r.status.Valid:
+		iv.Defect = statusDefect(nil)
+	case r.status.String != savbilling.StatusClosed:
+		iv.Defect = statusDefect(&r.status.String)
+	case r.closed.Null:
+		iv.Defect = r.closed.defect("interventions.closed_at")
+	}
+	return true
 }
 
 const decisionCols = "d.intervention_id, d.outcome, d.charge_bp, d.faulty_repairer_id, d.damage_cents, d.decided_at, d.decided_by, d.note"
 
-func scanDecision(rows *sql.Rows) (savbilling.Decision, error) {
+// scanDecision scans the columns of decisionCols; the decision's time is also returned raw.
+func scanDecision(rows *sql.Rows) (savbilling.Decision, srcTime, error) {
 	var (
 		id, bp, faulty, damage sql.NullInt64
 		outcome, by, note      sql.NullString
-		at                     nullTime
+		at                     srcTime
 	)
 	if err := rows.Scan(&id, &outcome, &bp, &faulty, &damage, &at, &by, &note); err != nil {
-		return savbilling.Decision{}, err
+		return savbilling.Decision{}, at, err
 	}
 	return savbilling.Decision{SAVID: intOf(id), Outcome: strOf(outcome), ChargeBP: int(intOf(bp)),
 		FaultyRepairerID: intOf(faulty), DamageCents: intOf(damage), DecidedAt: at.Time, DecidedBy: strOf(by),
-		Note: strOf(note)}, nil
+		Note: strOf(note), Defect: at.defect("sav_decisions.decided_at")}, at, nil
 }
 
 const stateCols = "s.sav_id, s.outcome, s.charge_bp, s.faulty_repairer_id, s.damage_cents, s.decided_at, s.corrective_cents, s.related_price_cents, s.first_period, s.last_period"
@@ -94,7 +133,8 @@ func each(ctx context.Context, q querier, what, query string, args []any, fn fun
 // caller sets Period, Start, End, ClosedAt, Issuer, Rules and LastClosed; LoadCloseInput fills
 // every other field as input.go documents it. Facts count when their timestamp is strictly
 // before in.End. Maps are never nil; lists are nil when empty (an intervention without operations
-// has nil Operations). NULL columns read as the zero values of source.go.
+// has nil Operations). A NULL in an optional column reads as the zero value of source.go; a row
+// the store cannot use as read (sourcerows.go) comes with a Defect for the rules to hold.
 func (tx *Tx) LoadCloseInput(ctx context.Context, in *savbilling.CloseInput) error {
 	if in == nil || in.End.IsZero() || in.Period.IsZero() {
 		return errors.New("load close input: Period and End must be set")
@@ -102,15 +142,31 @@ func (tx *Tx) LoadCloseInput(ctx context.Context, in *savbilling.CloseInput) err
 	return tx.loadInput(ctx, in, false)
 }
 
+// candidates is the SQL condition on the interventions i that may concern a close, a superset
+// that window.admit narrows: not booked, status not exactly open or cancelled, closed before the
+// end (or NULL, or in another text form) or after now. Its parameters: candidateArgs.
+func (tx *Tx) candidates() string {
+	return "NOT EXISTS (SELECT 1 FROM sb_commissions c WHERE c.intervention_id = i.id) AND (i.status IS NULL OR NOT (" +
+		tx.exactly("i.status") + " OR " + tx.exactly("i.status") + ")) AND (" + tx.maybeBefore("i.closed_at") + " OR i.closed_at > ?)"
+}
+
+func candidateArgs(w window) []any {
+	return []any{savbilling.StatusOpen, savbilling.StatusCancelled, sqlTime(w.end), sqlTime(w.now)}
+}
+
 // loadInput is LoadCloseInput, or LoadSummedCloseInput with summed.
 func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed bool) error {
 	q := tx.tx
+	w := window{end: in.End}
+	if !in.ClosedAt.IsZero() {
+		w.now = in.ClosedAt.Add(savbilling.FutureSlack)
+	}
 	end := sqlTime(in.End)
 
-	// Repairers: every row.
+	// Repairers: every row; a repeated id or a NULL name or active makes the repairer defective.
 	in.Repairers = map[int64]savbilling.Repairer{}
 	err := each(ctx, q, "repairers", `SELECT id, name, email, address, siret, vat_number, vat_regime,
-		rc_pro_deductible_cents, active FROM repairers ORDER BY id`, nil, func(rows *sql.Rows) error {
+		rc_pro_deductible_cents, active FROM repairers WHERE id IS NOT NULL ORDER BY id`, nil, func(rows *sql.Rows) error {
 		var (
 			id, ded, active                       sql.NullInt64
 			name, email, addr, siret, vat, regime sql.NullString
@@ -124,6 +180,16 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed b
 			v := ded.Int64
 			r.DeductibleCents = &v
 		}
+		switch {
+		case !name.Valid:
+			r.Defect = nullDefect("repairers.name")
+		case !active.Valid:
+			r.Defect = nullDefect("repairers.active")
+		}
+		if prev, ok := in.Repairers[r.ID]; ok {
+			prev.Defect = dupDefect("repairers")
+			r = prev
+		}
 		in.Repairers[r.ID] = r
 		return nil
 	})
@@ -131,41 +197,42 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed b
 		return err
 	}
 
-	// Interventions closed before End and not yet booked, with all their operations (those the
-	// store may sum: summed and booked instead).
+	// Interventions that may be booked now, with all their operations (those the store may sum:
+	// summed and booked instead).
 	if summed {
-		others, err := tx.stageSummed(ctx, in, end)
+		others, err := tx.stageSummed(ctx, in, w)
 		if err != nil {
 			return err
 		}
 		// An intervention without id (a view) is never summed: it comes first, as ORDER BY puts it.
-		if in.Interventions, err = tx.interventions(ctx, "interventions", "i.id IS NULL AND "+eligibleWhere,
-			savbilling.StatusClosed, end); err != nil {
+		if in.Interventions, err = tx.interventions(ctx, "interventions", w, "i.id IS NULL AND "+tx.candidates(),
+			candidateArgs(w)...); err != nil {
 			return err
 		}
-		byID, err := tx.interventionsByID(ctx, others)
+		byID, err := tx.interventionsByID(ctx, w, others)
 		if err != nil {
 			return err
 		}
 		in.Interventions = append(in.Interventions, byID...)
 	} else {
 		in.Summed = nil
-		in.Interventions, err = tx.interventions(ctx, "interventions", eligibleWhere, savbilling.StatusClosed, end)
+		in.Interventions, err = tx.interventions(ctx, "interventions", w, tx.candidates(), candidateArgs(w)...)
 		if err != nil {
 			return err
 		}
 	}
 
 	// SAVs closed before End and not yet charged.
-	in.SAVs, err = tx.savCases(ctx, "SAVs", end,
-		"i.kind = ? AND i.status = ? AND i.closed_at < ? AND NOT EXISTS (SELECT 1 FROM sb_sav_state s0 WHERE s0.sav_id = i.id)",
+	in.SAVs, err = tx.savCases(ctx, "SAVs", w,
+		tx.exactly("i.kind")+" AND "+tx.exactly("i.status")+" AND "+tx.maybeBefore("i.closed_at")+
+			" AND NOT EXISTS (SELECT 1 FROM sb_sav_state s0 WHERE s0.sav_id = i.id)",
 		savbilling.KindSAV, savbilling.StatusClosed, end)
 	if err != nil {
 		return err
 	}
 
 	// SAVs charged before whose decision (taken before End) differs from the booked one.
-	in.Changed, err = tx.changedCases(ctx, end)
+	in.Changed, err = tx.changedCases(ctx, w)
 	if err != nil {
 		return err
 	}
@@ -173,10 +240,10 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed b
 	// Stray decisions: on a missing or non-SAV intervention.
 	in.StrayDecisions = nil
 	err = each(ctx, q, "stray decisions", "SELECT "+decisionCols+` FROM sav_decisions d
-		LEFT JOIN interventions i ON i.id = d.intervention_id
-		WHERE d.decided_at < ? AND (i.id IS NULL OR i.kind <> ?) ORDER BY d.intervention_id`,
+		WHERE d.decided_at < ? AND NOT EXISTS (SELECT 1 FROM interventions i WHERE i.id = d.intervention_id AND `+
+		tx.exactly("i.kind")+") ORDER BY d.intervention_id",
 		[]any{end, savbilling.KindSAV}, func(rows *sql.Rows) error {
-			dec, err := scanDecision(rows)
+			dec, _, err := scanDecision(rows)
 			in.StrayDecisions = append(in.StrayDecisions, dec)
 			return err
 		})
@@ -186,22 +253,30 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed b
 
 	// Credits granted before End on SAV interventions, not yet reported, and the booked state of
 	// the SAVs they refer to.
-	const creditFilter = `c.granted_at < ? AND i.kind = ? AND NOT EXISTS (SELECT 1 FROM sb_goodwill g WHERE g.credit_id = c.id)`
+	creditFilter := tx.maybeBefore("c.granted_at") + " AND c.intervention_id IN (SELECT i.id FROM interventions i WHERE " +
+		tx.exactly("i.kind") + ") AND NOT EXISTS (SELECT 1 FROM sb_goodwill g WHERE g.credit_id = c.id)"
 	creditArgs := []any{end, savbilling.KindSAV}
 	in.Credits = nil
 	err = each(ctx, q, "client credits", `SELECT c.id, c.intervention_id, c.amount_cents, c.granted_at, c.reason
-		FROM client_credits c JOIN interventions i ON i.id = c.intervention_id WHERE `+creditFilter+` ORDER BY c.id`,
+		FROM client_credits c WHERE `+creditFilter+` ORDER BY c.id`,
 		creditArgs, func(rows *sql.Rows) error {
 			var (
 				id, iv, amount sql.NullInt64
-				at             nullTime
+				at             srcTime
 				reason         sql.NullString
 			)
 			if err := rows.Scan(&id, &iv, &amount, &at, &reason); err != nil {
 				return err
 			}
-			in.Credits = append(in.Credits, savbilling.Credit{ID: intOf(id), InterventionID: intOf(iv),
-				AmountCents: intOf(amount), GrantedAt: at.Time, Reason: strOf(reason)})
+			if at.Bad == "" && !at.Null && !at.before(in.End) {
+				return nil // granted in a later period
+			}
+			c := savbilling.Credit{ID: intOf(id), InterventionID: intOf(iv), AmountCents: intOf(amount),
+				GrantedAt: at.Time, Reason: strOf(reason), Defect: at.defect("client_credits.granted_at")}
+			if !amount.Valid {
+				c.Defect = nullDefect("client_credits.amount_cents")
+			}
+			in.Credits = append(in.Credits, c)
 			return nil
 		})
 	if err != nil {
@@ -209,7 +284,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed b
 	}
 	in.Processed = map[int64]savbilling.SAVState{}
 	err = each(ctx, q, "booked SAV states", "SELECT "+stateCols+` FROM sb_sav_state s WHERE s.sav_id IN
-		(SELECT c.intervention_id FROM client_credits c JOIN interventions i ON i.id = c.intervention_id WHERE `+creditFilter+`)`,
+		(SELECT c.intervention_id FROM client_credits c WHERE `+creditFilter+`)`,
 		creditArgs, func(rows *sql.Rows) error {
 			st, err := scanState(rows)
 			in.Processed[st.SAVID] = st
@@ -286,42 +361,97 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed b
 	return nil
 }
 
-// interventions streams the interventions i matching where, each with all its operations, in one
-// query ordered by (i.id, o.id).
-func (tx *Tx) interventions(ctx context.Context, what, where string, args ...any) ([]savbilling.Intervention, error) {
-	var out []savbilling.Intervention
-	query := "SELECT " + interventionCols("i") + `, o.id, o.label, o.price_cents, o.commission_cents, o.sav_related
-		FROM interventions i LEFT JOIN intervention_operations o ON o.intervention_id = i.id
-		WHERE ` + where + " ORDER BY i.id, o.id"
-	var r interventionRow
+// interventions reads the interventions i matching where (args are where's) that concern the
+// close (window.admit), in id order, each with all its operations. Rows and operations come from
+// two ordered queries rather than a join, so that a repeated row shows as such: a repeated
+// intervention or operation makes the intervention defective, and is counted once.
+func (tx *Tx) interventions(ctx context.Context, what string, w window, where string, args ...any) ([]savbilling.Intervention, error) {
 	var (
-		opID, price, comm, related sql.NullInt64
-		label                      sql.NullString
+		out  []savbilling.Intervention
+		r    interventionRow
+		skip bool // the last row read was not admitted
 	)
-	dest := append(r.dest(), &opID, &label, &price, &comm, &related)
-	err := each(ctx, tx.tx, what, query, args, func(rows *sql.Rows) error {
-		if err := rows.Scan(dest...); err != nil {
+	index := map[int64]int{}
+	err := each(ctx, tx.tx, what, "SELECT "+interventionCols("i")+" FROM interventions i WHERE "+where+" ORDER BY i.id",
+		args, func(rows *sql.Rows) error {
+			if err := rows.Scan(r.dest()...); err != nil {
+				return err
+			}
+			if r.id.Valid {
+				if k, ok := index[r.id.Int64]; ok {
+					if k >= 0 {
+						out[k].Defect = dupDefect("interventions")
+					}
+					return nil
+				}
+			}
+			iv := r.value()
+			if skip = !w.admit(&r, &iv); skip {
+				if r.id.Valid {
+					index[r.id.Int64] = -1
+				}
+				return nil
+			}
+			if r.id.Valid {
+				index[r.id.Int64] = len(out)
+			}
+			out = append(out, iv)
+			return nil
+		})
+	if err != nil || len(out) == 0 {
+		return nil, err
+	}
+	var (
+		lastIV = int64(-1 << 63)
+		lastOp sql.NullInt64
+	)
+	err = each(ctx, tx.tx, what+": operations", `SELECT o.intervention_id, o.id, o.label, o.price_cents, o.commission_cents,
+		o.sav_related FROM intervention_operations o WHERE o.intervention_id IN (SELECT i.id FROM interventions i WHERE `+where+`)
+		ORDER BY o.intervention_id, o.id`, args, func(rows *sql.Rows) error {
+		var (
+			ivID                       int64
+			opID, price, comm, related sql.NullInt64
+			label                      sql.NullString
+		)
+		if err := rows.Scan(&ivID, &opID, &label, &price, &comm, &related); err != nil {
 			return err
 		}
-		if len(out) == 0 || out[len(out)-1].ID != intOf(r.id) {
-			out = append(out, r.value())
+		k, ok := index[ivID]
+		if !ok || k < 0 {
+			return nil
 		}
-		if opID.Valid {
-			last := &out[len(out)-1]
-			last.Operations = append(last.Operations, savbilling.Operation{ID: opID.Int64, InterventionID: last.ID,
-				Label: strOf(label), PriceCents: intOf(price), CommissionCents: intOf(comm), SAVRelated: intOf(related) != 0})
+		iv := &out[k]
+		if ivID == lastIV && opID.Valid && lastOp.Valid && opID.Int64 == lastOp.Int64 {
+			iv.Operations[len(iv.Operations)-1].Defect = dupDefect("intervention_operations")
+			return nil
 		}
+		lastIV, lastOp = ivID, opID
+		op := savbilling.Operation{ID: intOf(opID), InterventionID: ivID, Label: strOf(label), PriceCents: intOf(price),
+			CommissionCents: intOf(comm), SAVRelated: intOf(related) != 0}
+		switch {
+		case !opID.Valid:
+			op.Defect = savbilling.NewDefect("renseigner intervention_operations.id", "opération sans identifiant (intervention_operations.id NULL)")
+		case !comm.Valid:
+			op.Defect = nullDefect("intervention_operations.commission_cents")
+		case !price.Valid:
+			op.Defect = nullDefect("intervention_operations.price_cents")
+		}
+		iv.Operations = append(iv.Operations, op)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// interventionsByID reads the interventions of ids (ascending), each with all its operations.
-func (tx *Tx) interventionsByID(ctx context.Context, ids []int64) ([]savbilling.Intervention, error) {
+// interventionsByID reads the interventions of ids (ascending) that concern the close, each with
+// all its operations.
+func (tx *Tx) interventionsByID(ctx context.Context, w window, ids []int64) ([]savbilling.Intervention, error) {
 	var out []savbilling.Intervention
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		ivs, err := tx.interventions(ctx, "interventions", "i.id IN ("+int64List(chunk)+")")
+		ivs, err := tx.interventions(ctx, "interventions", w, "i.id IN ("+int64List(chunk)+")")
 		if err != nil {
 			return nil, err
 		}
@@ -330,10 +460,11 @@ func (tx *Tx) interventionsByID(ctx context.Context, ids []int64) ([]savbilling.
 	return out, nil
 }
 
-// savCases reads the SAV interventions i matching where (args are where's), each with its
-// operations, its decision taken before end, and its original intervention.
-func (tx *Tx) savCases(ctx context.Context, what string, end any, where string, args ...any) ([]savbilling.SAVCase, error) {
-	ivs, err := tx.interventions(ctx, what, where, args...)
+// savCases reads the SAV interventions i matching where (args are where's) that concern the
+// close, each with its operations, its decision taken before the end, and its original
+// intervention.
+func (tx *Tx) savCases(ctx context.Context, what string, w window, where string, args ...any) ([]savbilling.SAVCase, error) {
+	ivs, err := tx.interventions(ctx, what, window{end: w.end}, where, args...)
 	if err != nil || len(ivs) == 0 {
 		return nil, err
 	}
@@ -344,13 +475,22 @@ func (tx *Tx) savCases(ctx context.Context, what string, end any, where string, 
 		index[iv.ID] = i
 	}
 	err = each(ctx, tx.tx, what+": decisions", "SELECT "+decisionCols+` FROM sav_decisions d
-		JOIN interventions i ON i.id = d.intervention_id WHERE d.decided_at < ? AND (`+where+")",
-		append([]any{end}, args...), func(rows *sql.Rows) error {
-			dec, err := scanDecision(rows)
+		WHERE d.intervention_id IN (SELECT i.id FROM interventions i WHERE `+where+") AND "+tx.maybeBefore("d.decided_at"),
+		append(slices.Clone(args), sqlTime(w.end)), func(rows *sql.Rows) error {
+			dec, at, err := scanDecision(rows)
 			if err != nil {
 				return err
 			}
-			if k, ok := index[dec.SAVID]; ok {
+			if at.Bad == "" && !at.Null && !at.before(w.end) {
+				return nil // taken in a later period
+			}
+			k, ok := index[dec.SAVID]
+			switch {
+			case !ok:
+			case cases[k].Decision != nil:
+				cases[k].Decision.Defect = savbilling.NewDefect("garder une seule décision par SAV dans sav_decisions",
+					"plusieurs décisions pour ce SAV dans sav_decisions")
+			default:
 				cases[k].Decision = &dec
 			}
 			return nil
@@ -358,36 +498,44 @@ func (tx *Tx) savCases(ctx context.Context, what string, end any, where string, 
 	if err != nil {
 		return nil, err
 	}
+	originals := map[int64]*savbilling.Intervention{}
 	var orig interventionRow
-	err = each(ctx, tx.tx, what+": original interventions", "SELECT i.id, "+interventionCols("o")+`
-		FROM interventions i JOIN interventions o ON o.id = i.original_intervention_id WHERE `+where,
+	err = each(ctx, tx.tx, what+": original interventions", "SELECT "+interventionCols("o")+` FROM interventions o
+		WHERE o.id IN (SELECT i.original_intervention_id FROM interventions i WHERE `+where+")",
 		args, func(rows *sql.Rows) error {
-			var sav int64
-			if err := rows.Scan(append([]any{&sav}, orig.dest()...)...); err != nil {
+			if err := rows.Scan(orig.dest()...); err != nil {
 				return err
 			}
-			if k, ok := index[sav]; ok {
-				o := orig.value()
-				cases[k].Original = &o
+			o := orig.value()
+			if prev, ok := originals[o.ID]; ok {
+				prev.Defect = dupDefect("interventions")
+				return nil
 			}
+			originals[o.ID] = &o
 			return nil
 		})
 	if err != nil {
 		return nil, err
 	}
+	for i := range cases {
+		if o, ok := originals[cases[i].SAV.OriginalID]; ok && cases[i].SAV.OriginalID != 0 {
+			c := *o
+			cases[i].Original = &c
+		}
+	}
 	return cases, nil
 }
 
-// changedCases reads the SAVs charged before whose decision taken before end differs from the
-// booked one, with what the ledger holds of them.
-func (tx *Tx) changedCases(ctx context.Context, end any) ([]savbilling.SAVCase, error) {
+// changedCases reads the SAVs charged before whose decision taken before the end differs from
+// the booked one, with what the ledger holds of them.
+func (tx *Tx) changedCases(ctx context.Context, w window) ([]savbilling.SAVCase, error) {
 	// Driven from the (small) ledger of charged SAVs: a non-correlated IN, looked up by primary key.
 	const where = `i.id IN (SELECT s1.sav_id FROM sb_sav_state s1 JOIN sav_decisions d1 ON d1.intervention_id = s1.sav_id
 		WHERE d1.decided_at < ? AND (COALESCE(d1.outcome, '') <> s1.outcome
 		OR COALESCE(d1.charge_bp, 0) <> s1.charge_bp OR COALESCE(d1.faulty_repairer_id, 0) <> s1.faulty_repairer_id
 		OR COALESCE(d1.damage_cents, 0) <> s1.damage_cents))`
-	args := []any{end}
-	cases, err := tx.savCases(ctx, "changed SAVs", end, where, args...)
+	args := []any{sqlTime(w.end)}
+	cases, err := tx.savCases(ctx, "changed SAVs", w, where, args...)
 	if err != nil || len(cases) == 0 {
 		return nil, err
 	}
@@ -412,7 +560,7 @@ func (tx *Tx) changedCases(ctx context.Context, end any) ([]savbilling.SAVCase, 
 		return nil, err
 	}
 	err = each(ctx, tx.tx, "changed SAVs: booked lines", `SELECT l.sav_id, l.repairer_id, l.amount_cents
-		FROM sb_sav_lines l JOIN interventions i ON i.id = l.sav_id WHERE `+where, args,
+		FROM sb_sav_lines l WHERE l.sav_id IN (SELECT i.id FROM interventions i WHERE `+where+")", args,
 		func(rows *sql.Rows) error {
 			var sav, rid, amount int64
 			if err := rows.Scan(&sav, &rid, &amount); err != nil {
@@ -427,7 +575,7 @@ func (tx *Tx) changedCases(ctx context.Context, end any) ([]savbilling.SAVCase, 
 		return nil, err
 	}
 	err = each(ctx, tx.tx, "changed SAVs: booked claims", `SELECT c.sav_id, c.claim_cents, c.policy
-		FROM sb_claims c JOIN interventions i ON i.id = c.sav_id WHERE `+where+" ORDER BY c.sav_id, c.period", args,
+		FROM sb_claims c WHERE c.sav_id IN (SELECT i.id FROM interventions i WHERE `+where+") ORDER BY c.sav_id, c.period", args,
 		func(rows *sql.Rows) error {
 			var sav, claim int64
 			var policy string

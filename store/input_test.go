@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -57,8 +58,16 @@ func TestPeriodBounds(t *testing.T) {
 		if got, want := ids(loadInput(t, db, nov)), []int64{102, 103}; !cmp.Equal(got, want) {
 			t.Errorf("2026-11 (nothing booked): interventions %v, want %v", got, want)
 		}
-		if got := ids(loadInput(t, db, sep)); got != nil {
-			t.Errorf("2026-09: interventions %v, want none", got)
+		// Closed a month after September's close (1 October, 05:00 UTC): impossible, passed for the
+		// rules to report.
+		if got, want := ids(loadInput(t, db, sep)), []int64{102, 103}; !cmp.Equal(got, want) {
+			t.Errorf("2026-09: interventions %v, want %v (closed after the close's instant)", got, want)
+		}
+		in := input(sep)
+		in.ClosedAt = oct.End(savbilling.Paris).Add(-time.Hour)
+		err := db.ReadTx(context.Background(), func(ctx context.Context, tx *store.Tx) error { return tx.LoadCloseInput(ctx, in) })
+		if got, want := ids(in), []int64(nil); err != nil || !cmp.Equal(got, want) {
+			t.Errorf("2026-09 closed at the end of October: interventions %v, %v; want none", got, err)
 		}
 	})
 }

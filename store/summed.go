@@ -51,10 +51,6 @@ var sumChunk = 20000
 // statements than the ledger's other inserts (a line is about 100 bytes).
 const summedInsertRows = 2500
 
-// eligibleWhere selects the interventions i a close books: with the status (first parameter)
-// closed before the end (second parameter), and not booked before.
-const eligibleWhere = "i.status = ? AND i.closed_at < ? AND NOT EXISTS (SELECT 1 FROM sb_commissions c WHERE c.intervention_id = i.id)"
-
 // summedState is what LoadSummedCloseInput booked in the transaction, for SaveBook.
 type summedState struct {
 	period savbilling.Period
@@ -93,7 +89,7 @@ func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *savbilling.CloseInpu
 // stageSummed books the commission lines of the interventions the store may sum (see
 // LoadSummedCloseInput), fills in.Summed and returns the ids of the other eligible
 // interventions, ascending. in.Repairers must be loaded.
-func (tx *Tx) stageSummed(ctx context.Context, in *savbilling.CloseInput, end any) ([]int64, error) {
+func (tx *Tx) stageSummed(ctx context.Context, in *savbilling.CloseInput, w window) ([]int64, error) {
 	if err := tx.insertPeriodRow(ctx, in); err != nil {
 		return nil, err
 	}
@@ -121,9 +117,9 @@ func (tx *Tx) stageSummed(ctx context.Context, in *savbilling.CloseInput, end an
 		err    error
 	)
 	if tx.d.dialect == dialectSQLite {
-		others, err = tx.stageSQLite(ctx, in, end, add, &st.insert)
+		others, err = tx.stageSQLite(ctx, in, w, add, &st.insert)
 	} else {
-		others, err = tx.stageMySQL(ctx, in, end, add, &st.insert)
+		others, err = tx.stageMySQL(ctx, in, w, add, &st.insert)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("book the summed commission lines: %w", err)
@@ -152,14 +148,56 @@ func summable(in *savbilling.CloseInput, repairer sql.NullInt64, kind sql.NullSt
 		return false
 	}
 	r, ok := in.Repairers[repairer.Int64]
-	return ok && (r.VATRegime == savbilling.VATStandard || r.VATRegime == savbilling.VATFranchise)
+	return ok && r.Defect == nil && (r.VATRegime == savbilling.VATStandard || r.VATRegime == savbilling.VATFranchise)
 }
 
 // boundsOK is the SQL condition, over the operations o of a group, that their count and amounts
-// are within what the store sums. NULL amounts count as 0, as the rules read them.
+// are within what the store sums, and none of them NULL.
 var boundsOK = "COUNT(o.intervention_id) <= " + strconv.Itoa(sumMaxOperations) +
+	" AND COUNT(o.commission_cents) = COUNT(o.intervention_id) AND COUNT(o.price_cents) = COUNT(o.intervention_id)" +
 	" AND COALESCE(MAX(CASE WHEN o.commission_cents < 0 OR o.commission_cents > " + maxAmount +
 	" OR o.price_cents < 0 OR o.price_cents > " + maxAmount + " THEN 1 ELSE 0 END), 0) = 0"
+
+// distinctRows is the SQL condition, over the rows of a group of interventions i LEFT JOIN
+// operations o grouped by i.id, that neither the intervention nor an operation is repeated and
+// no operation lacks its id. It is needed only when a key does not already guarantee it (uniqueIDs).
+const distinctRows = "COUNT(o.id) = COUNT(o.intervention_id) AND COUNT(*) = CASE WHEN COUNT(o.intervention_id) = 0 THEN 1 ELSE COUNT(DISTINCT o.id) END"
+
+// rowChecks is boundsOK, with distinctRows unless the interventions and their operations are
+// tables keyed by id.
+func (tx *Tx) rowChecks(ctx context.Context) (string, error) {
+	ok, err := tx.uniqueIDs(ctx, "interventions")
+	if err == nil && ok {
+		ok, err = tx.uniqueIDs(ctx, "intervention_operations")
+	}
+	if err != nil {
+		return "", fmt.Errorf("read the keys of the source tables: %w", err)
+	}
+	if ok {
+		return boundsOK, nil
+	}
+	return boundsOK + " AND " + distinctRows, nil
+}
+
+// uniqueIDs reports whether table is a base table whose primary key is its column id alone: no
+// two rows share an id (a view, or a table without that key, may repeat one).
+func (tx *Tx) uniqueIDs(ctx context.Context, table string) (bool, error) {
+	var query string
+	if tx.d.dialect == dialectMySQL {
+		query = `SELECT COALESCE(MAX(t.TABLE_TYPE = 'BASE TABLE' AND s.COLUMN_NAME = 'id'), 0), COUNT(s.COLUMN_NAME)
+			FROM information_schema.TABLES t JOIN information_schema.STATISTICS s
+			ON s.TABLE_SCHEMA = t.TABLE_SCHEMA AND s.TABLE_NAME = t.TABLE_NAME AND s.INDEX_NAME = 'PRIMARY'
+			WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_NAME = ?`
+	} else {
+		query = `SELECT COALESCE(MAX(p.name = 'id'), 0), COUNT(*) FROM sqlite_master m, pragma_table_info(m.name) p
+			WHERE m.type = 'table' AND m.name = ? AND p.pk > 0`
+	}
+	var isID, cols int
+	if err := tx.tx.QueryRowContext(ctx, query, table).Scan(&isID, &cols); err != nil {
+		return false, err
+	}
+	return isID == 1 && cols == 1, nil
+}
 
 var maxAmount = strconv.FormatInt(savbilling.MaxAmountCents, 10)
 
@@ -178,7 +216,7 @@ func (tx *Tx) interventionsHint(ctx context.Context) (string, error) {
 
 // stageSQLite sums every eligible intervention into the temporary table closeLines in one pass,
 // then books the lines of those summable with INSERT … SELECT.
-func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, end any, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
+func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
 	q := tx.tx
 	if _, err := q.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+closeLines); err != nil {
 		return nil, err
@@ -187,17 +225,24 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, end an
 	if err != nil {
 		return nil, err
 	}
+	checks, err := tx.rowChecks(ctx)
+	if err != nil {
+		return nil, err
+	}
 	// SQLite's SUM fails on an integer overflow, even in a group the close does not sum: only
-	// amounts within bounds are added (the others make the intervention not summable).
+	// amounts within bounds are added (the others make the intervention not summable). Every
+	// candidate is in the table; summed says whether the store books it (exact codes, a
+	// canonical closing time in the period, sound operations).
 	sum := "CASE WHEN o.commission_cents BETWEEN 0 AND " + maxAmount + " THEN o.commission_cents ELSE 0 END"
+	args := []any{savbilling.StatusClosed, savbilling.KindStandard, savbilling.KindSAV, sqlTime(savbilling.EarliestDate), sqlTime(w.end)}
 	_, err = q.ExecContext(ctx, `CREATE TEMP TABLE `+closeLines+` AS SELECT i.id AS intervention_id,
 		MIN(i.repairer_id) AS repairer_id, MIN(i.kind) AS kind, MIN(i.city) AS city, MIN(i.closed_at) AS closed_at,
 		COUNT(o.intervention_id) AS operations, COALESCE(SUM(`+sum+`), 0) AS amount_cents,
-		CASE WHEN MIN(i.kind) IN (?, ?) AND MIN(i.closed_at) GLOB '`+canonicalTime+`' AND MIN(i.closed_at) >= ?
-			AND `+boundsOK+` THEN 1 ELSE 0 END AS summed
+		CASE WHEN MIN(i.status) = ? COLLATE BINARY AND MIN(i.kind) COLLATE BINARY IN (?, ?)
+			AND MIN(i.closed_at) GLOB '`+canonicalTime+`' AND MIN(i.closed_at) >= ? AND MIN(i.closed_at) < ?
+			AND `+checks+` THEN 1 ELSE 0 END AS summed
 		FROM interventions i`+hint+` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
-		WHERE i.id IS NOT NULL AND `+eligibleWhere+` GROUP BY i.id`, savbilling.KindStandard, savbilling.KindSAV,
-		sqlTime(savbilling.EarliestDate), savbilling.StatusClosed, end)
+		WHERE i.id IS NOT NULL AND `+tx.candidates()+` GROUP BY i.id`, append(args, candidateArgs(w)...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +284,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, end an
 			return nil, err
 		}
 	}
-	args := []any{in.Period.String()}
+	args = []any{in.Period.String()}
 	late := "0"
 	if lb := in.LateBefore(); !lb.IsZero() {
 		late = "CASE WHEN s.closed_at < ? THEN 1 ELSE 0 END"
@@ -286,16 +331,22 @@ func int64List(ids []int64) string {
 
 // stageMySQL reads the eligible interventions with their sums a chunk at a time, in id order,
 // with plain consistent reads, and books the lines of those summable with multi-row INSERTs.
-func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, end any, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
+func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
 	q := tx.tx
 	hint, err := tx.interventionsHint(ctx)
 	if err != nil {
 		return nil, err
 	}
-	query := `SELECT i.id, MIN(i.repairer_id), MIN(i.kind), MIN(i.city), MIN(i.closed_at), COUNT(o.intervention_id),
-		COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + boundsOK + ` THEN 1 ELSE 0 END
+	checks, err := tx.rowChecks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Every candidate is read; Go decides which the store books (exact codes, a closing time in
+	// the period, sound operations), the others go to the rules in full.
+	query := `SELECT i.id, MIN(i.repairer_id), MIN(i.kind), MIN(i.status), MIN(i.city), MIN(i.closed_at), COUNT(o.intervention_id),
+		COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END
 		FROM interventions i` + hint + ` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
-		WHERE i.id > ? AND i.id <= ? AND ` + eligibleWhere + ` GROUP BY i.id`
+		WHERE i.id > ? AND i.id <= ? AND ` + tx.candidates() + ` GROUP BY i.id`
 	// The chunks are ranges of ids (a LIMIT on the grouped query would let the server group
 	// everything after the chunk before it stops).
 	bound := `SELECT id FROM interventions WHERE id > ? ORDER BY id LIMIT 1 OFFSET ` + strconv.Itoa(sumChunk-1)
@@ -305,7 +356,7 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, end any
 	type line struct {
 		id, repairer int64
 		kind, city   string
-		closed       nullTime
+		closed       time.Time
 		ops          int
 		cents        int64
 	}
@@ -324,20 +375,22 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, end any
 		if err != nil {
 			return nil, fmt.Errorf("read summed commissions: %w", err)
 		}
-		err = each(ctx, q, "summed commissions", query, []any{after, upper, savbilling.StatusClosed, end}, func(rows *sql.Rows) error {
+		err = each(ctx, q, "summed commissions", query, append([]any{after, upper}, candidateArgs(w)...), func(rows *sql.Rows) error {
 			var (
-				l      line
-				rid    sql.NullInt64
-				kind   sql.NullString
-				city   sql.NullString
-				amount sql.RawBytes // DECIMAL, possibly beyond int64 when not summable
-				ok     int
+				l            line
+				rid          sql.NullInt64
+				kind, status sql.NullString
+				city         sql.NullString
+				closed       srcTime
+				amount       sql.RawBytes // DECIMAL, possibly beyond int64 when not summable
+				ok           int
 			)
-			if err := rows.Scan(&l.id, &rid, &kind, &city, &l.closed, &l.ops, &amount, &ok); err != nil {
+			if err := rows.Scan(&l.id, &rid, &kind, &status, &city, &closed, &l.ops, &amount, &ok); err != nil {
 				return err
 			}
 			// (i.id > ? leaves out NULL ids: loadInput reads those in full)
-			if ok != 1 || !summable(in, rid, kind) || l.closed.Time.Before(savbilling.EarliestDate) {
+			if ok != 1 || !summable(in, rid, kind) || status.String != savbilling.StatusClosed ||
+				!closed.before(w.end) || closed.Time.Before(savbilling.EarliestDate) {
 				others = append(others, l.id)
 				return nil
 			}
@@ -345,7 +398,7 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, end any
 			if err != nil {
 				return fmt.Errorf("intervention %d: sum %q: %w", l.id, amount, err)
 			}
-			l.repairer, l.kind, l.city, l.cents = rid.Int64, kind.String, city.String, cents
+			l.repairer, l.kind, l.city, l.closed, l.cents = rid.Int64, kind.String, city.String, closed.Time, cents
 			batch = append(batch, l)
 			return add(l.repairer, 1, cents)
 		})
@@ -356,10 +409,10 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, end any
 		err = insertRowsPer(ctx, q, "sb_commissions", cols, summedInsertRows, len(batch), func(i int) []any {
 			l := &batch[i]
 			late := 0
-			if !lateBefore.IsZero() && l.closed.Time.Before(lateBefore) {
+			if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
 				late = 1
 			}
-			return []any{l.id, p, l.repairer, l.kind, l.city, sqlTime(l.closed.Time), l.ops, l.cents, late}
+			return []any{l.id, p, l.repairer, l.kind, l.city, sqlTime(l.closed), l.ops, l.cents, late}
 		})
 		*spent += time.Since(t0)
 		if err != nil {

@@ -76,7 +76,16 @@ func badSource() savbilling.Source {
 		oct(309, 3, savbilling.KindStandard, day, op(-5, 100)),                                    // negative price
 		oct(310, 3, savbilling.KindStandard, day, op(100, 1<<62), op(100, 1<<62), op(100, 1<<62)), // beyond int64
 		oct(311, 1, savbilling.KindSAV, day, op(100, 700)),                                        // a SAV without original: its visit is paid
+		oct(312, 1, "SAV", day, op(100, 700)),                                                     // kind in capitals
+		oct(313, 1, "sav ", day, op(100, 700)),                                                    // kind with a trailing space
+		oct(314, 1, savbilling.KindStandard, time.Time{}, op(100, 700)),                           // closed, without closed_at
+		oct(315, 1, savbilling.KindStandard, utc(9999, 12, 31, 0, 0, 0), op(100, 700)),            // closed in 9999: reported, waits
 	)
+	for i, status := range []string{"CLOSED", "closed ", "done", ""} { // codes not exactly the contract's
+		iv := oct(321+int64(i), 1, savbilling.KindStandard, day, op(100, 700))
+		iv.Status = status
+		src.Interventions = append(src.Interventions, iv)
+	}
 	return src
 }
 
@@ -130,9 +139,20 @@ func TestSummedCloseBooksTheSame(t *testing.T) {
 					for _, an := range a.Anomalies {
 						held[an.Item] = an.Blocking
 					}
-					for _, id := range []string{"301", "302", "303", "304", "305", "306", "308", "309", "310"} {
+					for _, id := range []string{"301", "302", "303", "304", "305", "306", "308", "309", "310",
+						"312", "313", "314", "321", "322", "323", "324"} {
 						if !held["intervention "+id] {
 							t.Errorf("October: intervention %s not held: %v", id, held)
+						}
+					}
+					if blocking, ok := held["intervention 315"]; !ok || blocking {
+						t.Errorf("October: intervention 315, closed in 9999, is not reported as a warning: %v", held)
+					}
+					for _, id := range []int64{312, 313, 314, 315, 321, 322, 323, 324} {
+						for _, c := range b.StatementOf(1).Commissions {
+							if c.InterventionID == id {
+								t.Errorf("October: intervention %d booked: %+v", id, c)
+							}
 						}
 					}
 					if s := b.StatementOf(3); s == nil || s.GrossCents < savbilling.MaxAmountCents {
