@@ -66,6 +66,7 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -107,7 +108,7 @@ func Write(path string, b *savbilling.Book, prev *savbilling.Totals) (err error)
 			err = fmt.Errorf("reports: workbook of %s: %w", b.Period, cerr)
 		}
 	}()
-	if err := writeFile(path, f); err != nil {
+	if err := writeFile(path, f, zipTime(b.ClosedAt)); err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
 	return nil
@@ -121,9 +122,6 @@ func build(b *savbilling.Book, prev *savbilling.Totals) (_ *excelize.File, err e
 			_ = f.Close()
 		}
 	}()
-	mod := zipTime(b.ClosedAt)
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newDetZip(w, mod) })
-
 	names := SheetNames()
 	if err := f.SetSheetName("Sheet1", names[0]); err != nil {
 		return nil, err
@@ -194,8 +192,26 @@ func sortContentTypes(f *excelize.File) {
 	sort.SliceStable(d, func(i, j int) bool { return rank(d[i].Extension) < rank(d[j].Extension) })
 }
 
-// writeFile writes f to a temporary file next to path, synced, then renamed to path.
-func writeFile(path string, f *excelize.File) error {
-	_, err := atomicfile.Write(path, func(w io.Writer) error { return f.Write(w) })
+// writeFile writes f to a temporary file next to path, synced, then renamed to path, every
+// entry dated mod.
+//
+// excelize's File.Write assembles the whole archive in a bytes.Buffer (the size of the file,
+// doubled as it grows) before copying it out: the archive's writer, detZip, is given the file
+// itself instead, and excelize's buffer stays empty.
+func writeFile(path string, f *excelize.File, mod time.Time) error {
+	_, err := atomicfile.Write(path, func(w io.Writer) error {
+		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newDetZip(w, mod) })
+		return f.Write(mustStayEmpty{})
+	})
 	return err
+}
+
+// mustStayEmpty is where excelize copies its (empty) buffer: any byte is a bug.
+type mustStayEmpty struct{}
+
+func (mustStayEmpty) Write(p []byte) (int, error) {
+	if len(p) > 0 {
+		return 0, errors.New("excelize wrote the workbook around its zip writer")
+	}
+	return 0, nil
 }
