@@ -867,15 +867,25 @@ func rgbColorValue(r, g, b int, grayStr, fullStr string) (clr colorType) {
 	clr.ib, clr.b = colorComp(b)
 	clr.mode = colorModeRGB
 	clr.gray = clr.ir == clr.ig && clr.r == clr.b
-	if len(grayStr) > 0 {
-		if clr.gray {
-			clr.str = sprintf("%.3f %s", clr.r, grayStr)
-		} else {
-			clr.str = sprintf("%.3f %.3f %.3f %s", clr.r, clr.g, clr.b, fullStr)
-		}
-	} else {
-		clr.str = sprintf("%.3f %.3f %.3f", clr.r, clr.g, clr.b)
+	// savbilling patch: as sprintf("%.3f %s", …), sprintf("%.3f %.3f %.3f %s", …) and
+	// sprintf("%.3f %.3f %.3f", …), with strconv
+	var a [48]byte
+	buf := strconv.AppendFloat(a[:0], clr.r, 'f', 3, 64)
+	if len(grayStr) > 0 && clr.gray {
+		buf = append(buf, ' ')
+		buf = append(buf, grayStr...)
+		clr.str = string(buf)
+		return
 	}
+	buf = append(buf, ' ')
+	buf = strconv.AppendFloat(buf, clr.g, 'f', 3, 64)
+	buf = append(buf, ' ')
+	buf = strconv.AppendFloat(buf, clr.b, 'f', 3, 64)
+	if len(grayStr) > 0 {
+		buf = append(buf, ' ')
+		buf = append(buf, fullStr...)
+	}
+	clr.str = string(buf)
 	return
 }
 
@@ -995,7 +1005,11 @@ func (f *Fpdf) SetLineWidth(width float64) {
 func (f *Fpdf) setLineWidth(width float64) {
 	f.lineWidth = width
 	if f.page > 0 {
-		f.outf("%.2f w", width*f.k)
+		// savbilling patch: as f.outf("%.2f w", width*f.k), without fmt
+		buf := appendF2(f.scratch[:0], width*f.k)
+		buf = append(buf, " w"...)
+		f.outBytes(buf)
+		f.scratch = buf
 	}
 }
 
@@ -1085,7 +1099,7 @@ func (f *Fpdf) outputDashPattern() {
 // draw color, line width and cap style.
 func (f *Fpdf) Line(x1, y1, x2, y2 float64) {
 	// savbilling patch: as f.outf("%.2f %.2f m %.2f %.2f l S", …), without fmt
-	buf := make([]byte, 0, 48)
+	buf := f.scratch[:0]
 	buf = appendF2(buf, x1*f.k)
 	buf = append(buf, ' ')
 	buf = appendF2(buf, (f.h-y1)*f.k)
@@ -1094,7 +1108,8 @@ func (f *Fpdf) Line(x1, y1, x2, y2 float64) {
 	buf = append(buf, ' ')
 	buf = appendF2(buf, (f.h-y2)*f.k)
 	buf = append(buf, " l S"...)
-	f.out(string(buf))
+	f.outBytes(buf)
+	f.scratch = buf
 }
 
 // appendF2 appends v as fmt's %.2f does (savbilling patch).
@@ -1134,7 +1149,7 @@ func fillDrawOp(styleStr string) (opStr string) {
 // uses the current fill color.
 func (f *Fpdf) Rect(x, y, w, h float64, styleStr string) {
 	// savbilling patch: as f.outf("%.2f %.2f %.2f %.2f re %s", …), without fmt
-	buf := make([]byte, 0, 48)
+	buf := f.scratch[:0]
 	buf = appendF2(buf, x*f.k)
 	buf = append(buf, ' ')
 	buf = appendF2(buf, (f.h-y)*f.k)
@@ -1144,7 +1159,8 @@ func (f *Fpdf) Rect(x, y, w, h float64, styleStr string) {
 	buf = appendF2(buf, -h*f.k)
 	buf = append(buf, " re "...)
 	buf = append(buf, fillDrawOp(styleStr)...)
-	f.out(string(buf))
+	f.outBytes(buf)
+	f.scratch = buf
 }
 
 // RoundedRect outputs a rectangle of width w and height h with the upper left
@@ -2138,9 +2154,21 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 		f.isCurrentUTF8 = false
 	}
 	if f.page > 0 {
-		f.outf("BT /F%s %.2f Tf ET", f.currentFont.i, f.fontSizePt)
+		f.outFontSize()
 	}
 	return
+}
+
+// outFontSize writes the operator selecting the current font and size, as
+// f.outf("BT /F%s %.2f Tf ET", f.currentFont.i, f.fontSizePt) without fmt (savbilling patch).
+func (f *Fpdf) outFontSize() {
+	buf := append(f.scratch[:0], "BT /F"...)
+	buf = append(buf, f.currentFont.i...)
+	buf = append(buf, ' ')
+	buf = appendF2(buf, f.fontSizePt)
+	buf = append(buf, " Tf ET"...)
+	f.outBytes(buf)
+	f.scratch = buf
 }
 
 // SetFontStyle sets the style of the current font. See also SetFont()
@@ -2249,14 +2277,21 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 			x -= f.GetStringWidth(txtStr)
 		}
 		txt2 = f.escape(utf8toutf16(txtStr, false))
-		for _, uni := range []rune(txtStr) {
+		for _, uni := range txtStr { // savbilling patch: no []rune copy (the same runes)
 			f.currentFont.usedRunes[int(uni)] = int(uni)
 		}
 	} else {
 		txt2 = f.escape(txtStr)
 	}
-	// savbilling patch: formatted with strconv instead of fmt, the same bytes without boxing
-	buf := make([]byte, 0, len(txt2)+40)
+	// savbilling patch: as upstream's "BT %.2f %.2f Td (%s) Tj ET", then the underline and
+	// strikeout, then sprintf("q %s %s Q", …) around it all with colorFlag: the same bytes,
+	// formatted with strconv into a reused buffer and written to the page without copies
+	buf := f.scratch[:0]
+	if f.colorFlag {
+		buf = append(buf, "q "...)
+		buf = append(buf, f.color.text.str...)
+		buf = append(buf, ' ')
+	}
 	buf = append(buf, "BT "...)
 	buf = appendF2(buf, x*f.k)
 	buf = append(buf, ' ')
@@ -2264,17 +2299,19 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 	buf = append(buf, " Td ("...)
 	buf = append(buf, txt2...)
 	buf = append(buf, ") Tj ET"...)
-	s := string(buf)
 	if f.underline && txtStr != "" {
-		s += " " + f.dounderline(x, y, txtStr)
+		buf = append(buf, ' ')
+		buf = append(buf, f.dounderline(x, y, txtStr)...)
 	}
 	if f.strikeout && txtStr != "" {
-		s += " " + f.dostrikeout(x, y, txtStr)
+		buf = append(buf, ' ')
+		buf = append(buf, f.dostrikeout(x, y, txtStr)...)
 	}
 	if f.colorFlag {
-		s = sprintf("q %s %s Q", f.color.text.str, s)
+		buf = append(buf, " Q"...)
 	}
-	f.out(s)
+	f.outBytes(buf)
+	f.scratch = buf
 }
 
 // SetWordSpacing sets spacing between words of following text. See the
@@ -3821,7 +3858,7 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	f.outBytes(b) // savbilling patch: was f.out(string(b)), a copy of the stream
 	f.out("endstream")
 }
 
@@ -3833,6 +3870,18 @@ func (f *Fpdf) out(s string) {
 	} else {
 		f.buffer.WriteString(s)
 		f.buffer.WriteString("\n")
+	}
+}
+
+// outBytes adds a line to the document, as f.out(string(b)) without copying b
+// (savbilling patch). b may be reused once it returns.
+func (f *Fpdf) outBytes(b []byte) {
+	if f.state == 2 {
+		f.pages[f.page].Write(b)
+		f.pages[f.page].WriteByte('\n')
+	} else {
+		f.buffer.Write(b)
+		f.buffer.WriteByte('\n')
 	}
 }
 
