@@ -3,6 +3,7 @@ package invoices
 import (
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
@@ -94,7 +95,32 @@ type pdfDoc struct {
 	enc    func(string) string
 	cur    style
 	curSet bool
+	// loaded records, for the core font, which of regular (0) and bold (1) gofpdf has loaded:
+	// once it has, width measures with coreWidths instead of selecting the font in gofpdf.
+	loaded [2]bool
+	// measured is the style of the last text measured without selecting its font, when there
+	// is one: draw selects it first, because gofpdf starts a page with the font of the last
+	// SetFont, and measuring used to select every style it measured.
+	measured    style
+	hasMeasured bool
 }
+
+// coreWidths are the glyph widths of Helvetica (0) and Helvetica-Bold (1) by cp1252 byte, in
+// thousandths of the font size, as gofpdf measures them: read once from gofpdf.
+var coreWidths = sync.OnceValue(func() *[2][256]int {
+	pdf := gofpdf.New("P", "mm", "A4", "")
+	var w [2][256]int
+	for i, style := range []string{"", "B"} {
+		pdf.SetFont(familyCore, style, 10)
+		for c := 1; c < 256; c++ {
+			w[i][c] = pdf.GetStringSymbolWidth(string([]byte{byte(c)}))
+		}
+	}
+	if err := pdf.Error(); err != nil {
+		panic("invoices: core font metrics: " + err.Error()) // embedded in gofpdf: cannot happen
+	}
+	return &w
+})
 
 // newPDFDoc starts a PDF with fixed dates and sorted catalogs, so that the same layout always
 // gives the same bytes. With utf8 it embeds the given DejaVu fonts, else it uses Helvetica.
@@ -137,13 +163,61 @@ func (d *pdfDoc) setStyle(st style) {
 
 // width measures s in style st, in millimetres.
 func (d *pdfDoc) width(s string, st style) float64 {
-	d.setStyle(st)
-	return d.pdf.GetStringWidth(d.enc(s))
+	b := 0
+	if st.bold {
+		b = 1
+	}
+	if d.family != familyCore || !d.loaded[b] {
+		// the first measure in a font loads it in gofpdf, as drawing would: fonts are numbered
+		// in the order they are loaded
+		d.setStyle(st)
+		d.loaded[b] = d.family == familyCore
+		d.hasMeasured = false
+		return d.pdf.GetStringWidth(d.enc(s))
+	}
+	d.measured, d.hasMeasured = st, true
+	return d.coreWidth(s, st, &coreWidths()[b])
+}
+
+// coreWidth is gofpdf's GetStringWidth(toCP1252(s)) in the core font of widths, size st, without
+// encoding s or selecting the font: the same sum of glyph widths, the same arithmetic.
+func (d *pdfDoc) coreWidth(s string, st style, widths *[256]int) float64 {
+	w := 0
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii { // toCP1252 keeps s as is
+		for i := 0; i < len(s); i++ {
+			if s[i] == 0 { // gofpdf stops at a NUL
+				break
+			}
+			w += widths[s[i]]
+		}
+	} else {
+		for _, r := range s {
+			c, ok := cp1252Byte(r)
+			if !ok {
+				c = '?'
+			}
+			w += widths[c]
+		}
+	}
+	// gofpdf: fontSize = size / k; width = w * fontSize / 1000
+	fontSize := st.size * d.scale / d.pdf.GetConversionRatio()
+	return float64(w) * fontSize / 1000
 }
 
 // draw draws the layout model and writes the PDF to w.
 func (d *pdfDoc) draw(w io.Writer, m *doc) error {
 	pdf := d.pdf
+	if d.hasMeasured {
+		d.setStyle(d.measured)
+		d.hasMeasured = false
+	}
 	pdf.SetTitle(m.title, true)
 	pdf.SetSubject(m.subject, true)
 	pdf.SetAuthor(m.author, true)
