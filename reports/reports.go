@@ -49,8 +49,9 @@
 //
 // # Files
 //
-// Table sheets are written with excelize's StreamWriter (spilling to temporary files), so memory
-// does not grow with the number of rows; a sheet holds at most 1 048 573 data rows (Excel's
+// Table sheets are written with excelize's StreamWriter for their headers and totals, their data
+// rows serialized one at a time into the archive's spool file (rows.go, zip.go), and the archive
+// is written straight to the file, so memory does not grow with the number of rows; a sheet holds at most 1 048 573 data rows (Excel's
 // limit, with the headers, a blank row and the totals), beyond which Write fails. The workbook is deterministic: document properties
 // are fixed (creator "savbilling", created and modified = Book.ClosedAt) and the zip archive is
 // written with its parts in a fixed order, each dated Book.ClosedAt (Paris wall clock). The file is written to a
@@ -66,7 +67,7 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
-	"time"
+	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
@@ -99,7 +100,9 @@ func Write(path string, b *savbilling.Book, prev *savbilling.Totals) (err error)
 	if b == nil {
 		return errors.New("reports: no book")
 	}
-	f, err := build(b, prev)
+	z := newDetZip(zipTime(b.ClosedAt))
+	defer z.cleanup()
+	f, err := build(b, prev, z)
 	if err != nil {
 		return fmt.Errorf("reports: workbook of %s: %w", b.Period, err)
 	}
@@ -108,14 +111,14 @@ func Write(path string, b *savbilling.Book, prev *savbilling.Totals) (err error)
 			err = fmt.Errorf("reports: workbook of %s: %w", b.Period, cerr)
 		}
 	}()
-	if err := writeFile(path, f, zipTime(b.ClosedAt)); err != nil {
+	if err := writeFile(path, f, z); err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
 	return nil
 }
 
-// build assembles the workbook in f.
-func build(b *savbilling.Book, prev *savbilling.Totals) (_ *excelize.File, err error) {
+// build assembles the workbook in f, the table sheets' data rows in z's spool.
+func build(b *savbilling.Book, prev *savbilling.Totals, z *detZip) (_ *excelize.File, err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if err != nil {
@@ -142,8 +145,8 @@ func build(b *savbilling.Book, prev *savbilling.Totals) (_ *excelize.File, err e
 	if err := writeSummary(f, st, x, prev); err != nil {
 		return nil, fmt.Errorf("sheet %s: %w", SheetSummary, err)
 	}
-	for _, t := range x.tables() {
-		if err := t.write(f, st, b.Draft); err != nil {
+	for k, t := range x.tables() {
+		if err := t.write(f, st, z, rowsMarker(k), b.Draft); err != nil {
 			return nil, fmt.Errorf("sheet %s: %w", t.sheet, err)
 		}
 	}
@@ -192,15 +195,17 @@ func sortContentTypes(f *excelize.File) {
 	sort.SliceStable(d, func(i, j int) bool { return rank(d[i].Extension) < rank(d[j].Extension) })
 }
 
-// writeFile writes f to a temporary file next to path, synced, then renamed to path, every
-// entry dated mod.
+// rowsMarker is the text of the marker row of the k-th table sheet.
+func rowsMarker(k int) string { return "savbilling-data-rows-of-table-" + strconv.Itoa(k) }
+
+// writeFile writes f through z to a temporary file next to path, synced, then renamed to path.
 //
 // excelize's File.Write assembles the whole archive in a bytes.Buffer (the size of the file,
-// doubled as it grows) before copying it out: the archive's writer, detZip, is given the file
+// doubled as it grows) before copying it out: the archive's writer, z, is given the file
 // itself instead, and excelize's buffer stays empty.
-func writeFile(path string, f *excelize.File, mod time.Time) error {
+func writeFile(path string, f *excelize.File, z *detZip) error {
 	_, err := atomicfile.Write(path, func(w io.Writer) error {
-		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newDetZip(w, mod) })
+		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return z.to(w) })
 		return f.Write(mustStayEmpty{})
 	})
 	return err

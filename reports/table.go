@@ -58,7 +58,8 @@ func totalsRow(n int) (total, last int) {
 	return last + 2, last
 }
 
-func (t *table) write(f *excelize.File, st *styles, draft bool) error {
+// write writes the sheet; its data rows go to z's spool under marker (see rows.go).
+func (t *table) write(f *excelize.File, st *styles, z *detZip, marker string, draft bool) error {
 	if tot, _ := totalsRow(t.n); tot > excelize.TotalRows {
 		return fmt.Errorf("%d rows do not fit in one sheet (at most %d)", t.n, excelize.TotalRows-3)
 	}
@@ -90,24 +91,35 @@ func (t *table) write(f *excelize.File, st *styles, draft bool) error {
 		return err
 	}
 	sums := make([]int64, ncol)
-	// The row's cells are reused from row to row and passed by pointer, which SetRow accepts:
-	// no allocation per cell on our side.
-	cells := make([]excelize.Cell, ncol)
-	for i := 0; i < t.n; i++ {
-		clear(raw)
-		t.fill(i, raw)
-		for j, c := range t.cols {
-			out[j] = nil
-			if fillCell(&cells[j], st, c.kind, raw[j]) {
-				out[j] = &cells[j]
+	x := newRowXML(ncol)
+	var cell excelize.Cell
+	err = z.spoolRows(marker, func(write func([]byte) error) error {
+		for i := 0; i < t.n; i++ {
+			clear(raw)
+			t.fill(i, raw)
+			x.start(i + 2)
+			for j, c := range t.cols {
+				if fillCell(&cell, st, c.kind, raw[j]) {
+					if err := x.cell(j, i+2, cell.StyleID, cell.Value); err != nil {
+						return fmt.Errorf("sheet %s row %d: %w", t.sheet, i+2, err)
+					}
+				}
+				if c.sum {
+					sums[j] += raw[j].(int64)
+				}
 			}
-			if c.sum {
-				sums[j] += raw[j].(int64)
+			if err := write(x.end()); err != nil {
+				return err
 			}
 		}
-		if err := sw.SetRow("A"+strconv.Itoa(i+2), out); err != nil {
-			return fmt.Errorf("sheet %s row %d: %w", t.sheet, i+2, err)
-		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// The marker row, which the spooled rows replace in the archive.
+	if err := sw.SetRow("A2", []any{marker}); err != nil {
+		return err
 	}
 	totRow, last := totalsRow(t.n)
 	clear(out)

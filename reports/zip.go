@@ -3,9 +3,11 @@ package reports
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"compress/flate"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
@@ -23,6 +25,11 @@ import (
 // times to the zip package; detZip compresses each part as it comes into a spool file, then on
 // Close writes the archive with the parts in a fixed order and every entry dated mod, so that the
 // same ledger always gives the same bytes. Memory stays flat: the parts live in the spool.
+//
+// Before that, while the workbook is built, the spool also receives the XML of the table sheets'
+// data rows (see rows.go), each sheet's under a marker; when excelize hands over a worksheet
+// part, detZip holds it (it is small: headers and totals) and writes the spooled rows in place of
+// the marker row.
 type detZip struct {
 	out   io.Writer
 	mod   time.Time
@@ -33,7 +40,12 @@ type detZip struct {
 	fw    *flate.Writer
 	cur   *zipEntry
 	ents  []*zipEntry
+	rows  map[string]section // marker → its sheet's data rows in the spool
+	held  *bytes.Buffer      // the current worksheet part, when it is held to place rows in it
 }
+
+// section is a run of bytes of the spool.
+type section struct{ off, n int64 }
 
 type zipEntry struct {
 	name       string
@@ -46,9 +58,13 @@ type zipEntry struct {
 // half the time of the default level, for a file some 15 % larger.
 const zipLevel = 3
 
-func newDetZip(out io.Writer, mod time.Time) *detZip {
-	return &detZip{out: out, mod: mod}
+// newDetZip returns the archive writer of a workbook dated mod; its output is set by to.
+func newDetZip(mod time.Time) *detZip {
+	return &detZip{mod: mod, rows: make(map[string]section)}
 }
+
+// to sets where Close writes the archive.
+func (z *detZip) to(out io.Writer) *detZip { z.out = out; return z }
 
 // Write counts what flate hands to the spool.
 func (z *detZip) Write(p []byte) (int, error) {
@@ -60,28 +76,55 @@ func (z *detZip) Write(p []byte) (int, error) {
 // spooled, when set (tests), is called with the spool file's name once it is created.
 var spooled func(name string)
 
+// open creates the spool, once.
+func (z *detZip) open() error {
+	if z.err != nil || z.spool != nil {
+		return z.err
+	}
+	z.spool, z.err = os.CreateTemp("", "savbilling-xlsx-*")
+	if z.err != nil {
+		return z.err
+	}
+	// The spool holds the workbook's personal data: unlink it at once where the system
+	// allows it (it is read through the open file), so that a killed process leaves
+	// nothing behind in the temporary folder. Elsewhere cleanup removes it.
+	_ = os.Remove(z.spool.Name())
+	if spooled != nil {
+		spooled(z.spool.Name())
+	}
+	z.buf = bufio.NewWriterSize(z.spool, 256<<10)
+	z.fw, z.err = flate.NewWriter(z, zipLevel)
+	return z.err
+}
+
+// spoolRows spools the data rows of one sheet, which fill gives to its write function one row
+// at a time; they replace the row holding marker when the sheet's part comes.
+func (z *detZip) spoolRows(marker string, fill func(write func([]byte) error) error) error {
+	if err := z.open(); err != nil {
+		return err
+	}
+	if _, ok := z.rows[marker]; ok {
+		return errors.New("reports: rows marker " + marker + " used twice")
+	}
+	off := z.size
+	err := fill(func(p []byte) error {
+		if _, err := z.Write(p); err != nil {
+			z.err = err
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	z.rows[marker] = section{off, z.size - off}
+	return nil
+}
+
 // Create starts a new part; the previous one is complete.
 func (z *detZip) Create(name string) (io.Writer, error) {
-	if z.err != nil {
-		return nil, z.err
-	}
-	if z.spool == nil {
-		z.spool, z.err = os.CreateTemp("", "savbilling-xlsx-*")
-		if z.err != nil {
-			return nil, z.err
-		}
-		// The spool holds the workbook's personal data: unlink it at once where the system
-		// allows it (it is read through the open file), so that a killed process leaves
-		// nothing behind in the temporary folder. Elsewhere cleanup removes it.
-		_ = os.Remove(z.spool.Name())
-		if spooled != nil {
-			spooled(z.spool.Name())
-		}
-		z.buf = bufio.NewWriterSize(z.spool, 256<<10)
-		z.fw, z.err = flate.NewWriter(z, zipLevel)
-		if z.err != nil {
-			return nil, z.err
-		}
+	if err := z.open(); err != nil {
+		return nil, err
 	}
 	if err := z.finish(); err != nil {
 		return nil, err
@@ -89,12 +132,24 @@ func (z *detZip) Create(name string) (io.Writer, error) {
 	z.cur = &zipEntry{name: name, off: z.size, crc: crc32.NewIEEE()}
 	z.fw.Reset(z)
 	z.ents = append(z.ents, z.cur)
+	if len(z.rows) > 0 && strings.HasPrefix(name, "xl/worksheets/") {
+		if z.held == nil {
+			z.held = new(bytes.Buffer)
+		}
+		z.held.Reset()
+	}
 	return entryWriter{z}, nil
 }
 
 func (z *detZip) finish() error {
 	if z.cur == nil {
 		return nil
+	}
+	if z.held != nil {
+		if err := z.placeRows(); err != nil {
+			z.err = err
+			return err
+		}
 	}
 	if err := z.fw.Close(); err != nil {
 		z.err = err
@@ -105,6 +160,54 @@ func (z *detZip) finish() error {
 	return nil
 }
 
+// placeRows writes the held worksheet part, its marker row (if any) replaced by the spooled rows.
+func (z *detZip) placeRows() error {
+	part := z.held.Bytes()
+	z.held = nil
+	for marker, sec := range z.rows {
+		i := bytes.Index(part, []byte(marker))
+		if i < 0 {
+			continue
+		}
+		start := bytes.LastIndex(part[:i], []byte("<row "))
+		end := bytes.Index(part[i:], []byte("</row>"))
+		if start < 0 || end < 0 {
+			return errors.New("reports: no marker row around " + marker)
+		}
+		end += i + len("</row>")
+		delete(z.rows, marker)
+		if err := z.writePart(part[:start]); err != nil {
+			return err
+		}
+		if err := z.buf.Flush(); err != nil { // the rows may still be in the buffer
+			return err
+		}
+		r := io.NewSectionReader(z.spool, sec.off, sec.n)
+		if _, err := io.CopyBuffer(partWriter{z}, r, make([]byte, 64<<10)); err != nil {
+			return err
+		}
+		return z.writePart(part[end:])
+	}
+	return z.writePart(part)
+}
+
+// writePart compresses p into the current part.
+func (z *detZip) writePart(p []byte) error {
+	n, err := z.fw.Write(p)
+	z.cur.crc.Write(p[:n])
+	z.cur.usize += int64(n)
+	return err
+}
+
+type partWriter struct{ z *detZip }
+
+func (w partWriter) Write(p []byte) (int, error) {
+	if err := w.z.writePart(p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 type entryWriter struct{ z *detZip }
 
 func (w entryWriter) Write(p []byte) (int, error) {
@@ -112,13 +215,14 @@ func (w entryWriter) Write(p []byte) (int, error) {
 	if z.err != nil {
 		return 0, z.err
 	}
-	n, err := z.fw.Write(p)
-	z.cur.crc.Write(p[:n])
-	z.cur.usize += int64(n)
-	if err != nil {
-		z.err = err
+	if z.held != nil {
+		return z.held.Write(p)
 	}
-	return n, err
+	if err := z.writePart(p); err != nil {
+		z.err = err
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // AddFS is part of excelize.ZipWriter; the workbook never uses it.
@@ -133,6 +237,9 @@ func (z *detZip) Close() error {
 	}
 	if err := z.finish(); err != nil {
 		return err
+	}
+	if len(z.rows) > 0 {
+		return fmt.Errorf("reports: the rows of %d sheets found no place", len(z.rows))
 	}
 	if z.buf != nil {
 		if err := z.buf.Flush(); err != nil {
