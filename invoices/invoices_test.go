@@ -603,6 +603,8 @@ func TestWrap(t *testing.T) {
 		{"abc def ghi jkl", 7, 1, []string{"abc de…"}},
 		{"", 5, 0, []string{""}},
 		{"éèà ùô", 3, 0, []string{"éèà", "ùô"}},
+		{" a  b ", 10, 0, []string{"a b"}},     // fits, spaces normalised
+		{"a\u00A0b\tc", 10, 0, []string{"a b c"}}, // Unicode spaces too
 	}
 	for _, tt := range tests {
 		if got := wrap(fixed{}, tt.s, stBody, tt.w, tt.max, "…"); !reflect.DeepEqual(got, tt.lines) {
@@ -614,6 +616,37 @@ func TestWrap(t *testing.T) {
 	}
 	if got := truncate(fixed{}, "abc", stBody, 4, "…"); got != "abc" {
 		t.Errorf("truncate = %q", got)
+	}
+}
+
+// TestSingleSpaced checks wrap's shortcut against what it stands for.
+func TestSingleSpaced(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "a b", "a  b", " a", "a ", "a\tb", "a\u00A0b", "é è", "1 234,56 €",
+		"x\u2003y", "x\u0085", "\xff a", "a \xff", "a\x00b", "Saint-Étienne", "a\nb", "\u202F"} {
+		if got, want := singleSpaced(s), strings.Join(strings.Fields(s), " ") == s; got != want {
+			t.Errorf("singleSpaced(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestCoreWidth checks that measuring with the cached glyph widths gives exactly what gofpdf
+// measures, in every style the documents use.
+func TestCoreWidth(t *testing.T) {
+	texts := []string{"", " ", "Relevé de commissions", "1 234,56 €", "Œuvre « ‰ » — ’…", "tab\there", "nul\x00cut",
+		"Łukasz", "ctrl\x01é", "\xff\xfe", "WWWWWWWWWWiiiiii"}
+	for _, st := range []style{stTitle, stHeading, stBody, stBodyB, stSmall, stCell, stCellB, stFooter, stMark} {
+		for _, s := range texts {
+			d := newPDFDoc(time.Time{}, false, nil, nil)
+			b := 0
+			if st.bold {
+				b = 1
+			}
+			got := d.coreWidth(s, st, &coreWidths()[b])
+			d.setStyle(st)
+			if want := d.pdf.GetStringWidth(toCP1252(s)); got != want {
+				t.Errorf("width(%q, %v) = %v, gofpdf measures %v", s, st, got, want)
+			}
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package invoices
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -274,7 +275,11 @@ func wrap(m measurer, s string, st style, w float64, maxLines int, ellipsis stri
 	w += epsilon
 	var lines []string
 	if !strings.Contains(s, "\n") && m.width(s, st) <= w {
-		lines = []string{strings.Join(strings.Fields(s), " ")} // the common case: it fits
+		// the common case: it fits
+		if singleSpaced(s) {
+			return []string{s}
+		}
+		lines = []string{strings.Join(strings.Fields(s), " ")}
 	} else {
 		// widths add up (the fonts have no kerning): measure each word once
 		space := m.width(" ", st)
@@ -306,6 +311,33 @@ func wrap(m measurer, s string, st style, w float64, maxLines int, ellipsis stri
 		lines[maxLines-1] = truncate(m, lines[maxLines-1]+ellipsis, st, w, ellipsis)
 	}
 	return lines
+}
+
+// singleSpaced reports whether strings.Join(strings.Fields(s), " ") is s: no space but single
+// ASCII spaces between words.
+func singleSpaced(s string) bool {
+	prevSpace := true // no space at the start
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			return false
+		case c >= 0x80:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return false
+			}
+			i += size - 1
+		}
+		prevSpace = false
+	}
+	return !prevSpace || s == ""
 }
 
 // fitPrefix returns the byte length of the longest prefix of s (at least one rune) that is no
