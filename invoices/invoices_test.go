@@ -603,7 +603,7 @@ func TestWrap(t *testing.T) {
 		{"abc def ghi jkl", 7, 1, []string{"abc de…"}},
 		{"", 5, 0, []string{""}},
 		{"éèà ùô", 3, 0, []string{"éèà", "ùô"}},
-		{" a  b ", 10, 0, []string{"a b"}},     // fits, spaces normalised
+		{" a  b ", 10, 0, []string{"a b"}},        // fits, spaces normalised
 		{"a\u00A0b\tc", 10, 0, []string{"a b c"}}, // Unicode spaces too
 	}
 	for _, tt := range tests {
