@@ -619,6 +619,29 @@ func TestWrap(t *testing.T) {
 	}
 }
 
+// TestIsClean checks clean's shortcut: a text it keeps as is is one clean would not change, and
+// the usual texts take it.
+func TestIsClean(t *testing.T) {
+	for _, s := range []string{"", "a", "Saint-Étienne", "a b", "a  b", " a", "a ", "a\nb", "a \nb", "a\n b", "\na",
+		"a\r\nb", "e\u0301lodie", "x\u00A0y", "x\u202Fy", "x\u2007y", "x\u2003", "\u2003x", "x\x7Fy", "x\u0085y",
+		"\xffab", "a\ufffdb", "Łukasz Wróbel", "12 rue de l'Exemple\n75011 Paris"} {
+		for _, keep := range []bool{false, true} {
+			ok := isClean(s, keep)
+			if got := clean(s, keep); ok && got != s {
+				t.Errorf("isClean(%q, %v) but clean gives %q", s, keep, got)
+			}
+		}
+	}
+	for _, s := range []string{"Saint-Étienne", "Łukasz Wróbel", "a b", "12 rue de l'Exemple"} {
+		if !isClean(s, false) {
+			t.Errorf("isClean(%q) = false", s)
+		}
+	}
+	if !isClean("12 rue de l'Exemple\n75011 Paris", true) {
+		t.Error("isClean of an address = false")
+	}
+}
+
 // TestSingleSpaced checks wrap's shortcut against what it stands for.
 func TestSingleSpaced(t *testing.T) {
 	for _, s := range []string{"", " ", "a", "a b", "a  b", " a", "a ", "a\tb", "a\u00A0b", "é è", "1 234,56 €",

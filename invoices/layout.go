@@ -178,7 +178,11 @@ type flow struct {
 	y       float64
 	running func(f *flow) // draws the running header at the top of pages after the first
 	held    []*block      // blocks waiting to go on the page with the next one (headings)
+	row     block         // reused by table for its rows: put copies a block's operations
 }
+
+// pageOps is the initial room for a page's operations: a page of a table holds about 300.
+const pageOps = 320
 
 func newFlow(m measurer, ellipsis string) *flow {
 	f := &flow{m: m, ell: ellipsis}
@@ -187,7 +191,7 @@ func newFlow(m measurer, ellipsis string) *flow {
 }
 
 func (f *flow) newPage() {
-	f.pages = append(f.pages, &page{})
+	f.pages = append(f.pages, &page{ops: make([]op, 0, pageOps)})
 	f.y = marginTop
 	if len(f.pages) > 1 && f.running != nil {
 		f.running(f)
@@ -402,7 +406,7 @@ func (f *flow) table(t table) {
 	head := f.tableHead(t, t.heading)
 	var first *block
 	if len(t.rows) > 0 {
-		first = f.tableRow(t, t.rows[0])
+		first = f.tableRow(t, t.rows[0], &block{})
 	}
 	// keep the heading, the header and the first row together
 	h := head.h
@@ -414,7 +418,7 @@ func (f *flow) table(t table) {
 	for i, r := range t.rows {
 		b := first
 		if i > 0 {
-			b = f.tableRow(t, r)
+			b = f.tableRow(t, r, &f.row)
 		}
 		if f.need(b.h) {
 			heading := t.heading
@@ -464,9 +468,9 @@ func (f *flow) tableHead(t table, heading string) *block {
 	return b
 }
 
-// tableRow builds one row of a table.
-func (f *flow) tableRow(t table, r row) *block {
-	b := &block{}
+// tableRow builds one row of a table into b, which it empties first, and returns b.
+func (f *flow) tableRow(t table, r row, b *block) *block {
+	b.ops, b.h = b.ops[:0], 0
 	st := stCell
 	if r.total {
 		st = stCellB
@@ -477,7 +481,8 @@ func (f *flow) tableRow(t table, r row) *block {
 		right bool
 		lines []string
 	}
-	var cells []cell
+	var room [8]cell
+	cells := room[:0]
 	x := marginL
 	if r.total {
 		span := 0.0
@@ -501,10 +506,12 @@ func (f *flow) tableRow(t table, r row) *block {
 			if i < len(r.cells) {
 				s = r.cells[i]
 			}
-			lines := wrap(f.m, s, st, c.w-2*cellPad, maxCellLines, f.ell)
+			var lines []string
 			if c.right {
 				// numbers never wrap: cut them visibly rather than mislead
 				lines = []string{truncate(f.m, s, st, c.w-2*cellPad, f.ell)}
+			} else {
+				lines = wrap(f.m, s, st, c.w-2*cellPad, maxCellLines, f.ell)
 			}
 			cells = append(cells, cell{x, c.w, c.right, lines})
 			x += c.w

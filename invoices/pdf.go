@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/text/unicode/norm"
@@ -284,7 +285,7 @@ func creationDate(closedAt, fallback time.Time) time.Time {
 // clean prepares a text from the ledger for printing: control characters become spaces and
 // runs of spaces shrink to one. It keeps newlines when keepNewlines (addresses).
 func clean(s string, keepNewlines bool) string {
-	if s == "" {
+	if s == "" || isClean(s, keepNewlines) {
 		return s
 	}
 	// one form for one name: « é » typed as e + U+0301 prints, and stays in cp1252, as « é »
@@ -298,7 +299,7 @@ func clean(s string, keepNewlines bool) string {
 			space = false
 			continue
 		}
-		if r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) || r == '\u00A0' || r == '\u202F' || r == '\u2007' {
+		if cleanSpace(r) {
 			r = ' '
 		}
 		if r == ' ' {
@@ -312,4 +313,31 @@ func clean(s string, keepNewlines bool) string {
 		b.WriteRune(r)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// cleanSpace reports whether clean turns r into a space.
+func cleanSpace(r rune) bool {
+	return r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) || r == '\u00A0' || r == '\u202F' || r == '\u2007'
+}
+
+// isClean reports whether clean(s, keepNewlines) is s itself, without copying it: valid UTF-8
+// in NFC, nothing clean turns into a space, no run of spaces, nothing to trim.
+func isClean(s string, keepNewlines bool) bool {
+	space := false
+	for _, r := range s {
+		switch {
+		case r == '\n' && keepNewlines:
+			space = false
+		case r == utf8.RuneError || cleanSpace(r):
+			return false // an invalid byte too: clean writes it as U+FFFD
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+		default:
+			space = false
+		}
+	}
+	return strings.TrimSpace(s) == s && norm.NFC.IsNormalString(s)
 }
