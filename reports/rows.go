@@ -21,8 +21,8 @@ import (
 // the archive's spool (detZip.rows); the StreamWriter writes the sheet's headers, a marker row
 // and the totals row, and detZip puts the spooled rows in place of the marker row when excelize
 // hands it the sheet's part. The XML is the one excelize's StreamWriter writes for the same
-// cells, byte for byte (appendCell mirrors its SetRow, setCellValFunc and writeCell for the
-// values fillCell gives), so that the workbook does not change.
+// cells, byte for byte (rowXML mirrors its SetRow, setCellValFunc and writeCell for the
+// values cellValue gives), so that the workbook does not change.
 
 // rowXML builds the XML of one data row.
 type rowXML struct {
@@ -52,9 +52,8 @@ func (x *rowXML) end() []byte {
 	return x.buf
 }
 
-// cell appends the cell of column j, row r, with the given style and value (of a type
-// fillCell gives: string, int64, int, float64, time.Time).
-func (x *rowXML) cell(j, r, style int, v any) error {
+// cell appends the cell of column j, row r, with the given style and value.
+func (x *rowXML) cell(j, r, style int, v value) error {
 	b := append(x.buf, `<c r="`...)
 	b = append(b, x.cols[j]...)
 	b = strconv.AppendInt(b, int64(r), 10)
@@ -64,39 +63,36 @@ func (x *rowXML) cell(j, r, style int, v any) error {
 		b = strconv.AppendInt(b, int64(style), 10)
 		b = append(b, '"')
 	}
-	switch v := v.(type) {
-	case string:
-		b = x.inlineStr(b, v, true)
-	case int64:
+	switch v.typ {
+	case vText:
+		b = x.inlineStr(b, v.s, true)
+	case vInt:
 		b = append(b, `><v>`...)
-		b = strconv.AppendInt(b, v, 10)
+		b = strconv.AppendInt(b, v.i, 10)
 		b = append(b, `</v></c>`...)
-	case int:
-		b = append(b, `><v>`...)
-		b = strconv.AppendInt(b, int64(v), 10)
-		b = append(b, `</v></c>`...)
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+	case vFloat:
+		if math.IsNaN(v.f) || math.IsInf(v.f, 0) {
 			return errors.New("a cell value is not a finite number")
 		}
 		b = append(b, `><v>`...)
-		b = append(b, formatCellFloat(v)...)
+		b = appendCellFloat(b, v.f)
 		b = append(b, `</v></c>`...)
-	case time.Time:
+	case vTime:
 		if style == 0 {
 			// excelize would add a date style of its own
 			return errors.New("a date cell has no style")
 		}
-		_, offset := v.In(v.Location()).Zone()
-		v = v.Add(time.Duration(offset) * time.Second)
-		serial := timeToExcelTime(v)
+		t := v.t
+		_, offset := t.In(t.Location()).Zone()
+		t = t.Add(time.Duration(offset) * time.Second)
+		serial := timeToExcelTime(t)
 		if serial > 0 {
 			b = append(b, `><v>`...)
 			b = strconv.AppendFloat(b, serial, 'f', -1, 64)
 			b = append(b, `</v></c>`...)
 		} else {
 			// excelize writes a date before 1900 as its RFC 3339 text, not escaped
-			b = x.inlineStr(b, v.Format(time.RFC3339Nano), false)
+			b = x.inlineStr(b, t.Format(time.RFC3339Nano), false)
 		}
 	default:
 		return errors.New("a cell value of an unexpected type")
@@ -214,6 +210,23 @@ func bstrMarshal(s string) (result string) {
 		result += s[cursor:]
 	}
 	return result
+}
+
+// appendCellFloat appends formatCellFloat(value), without allocating when the shortest form has
+// at most 15 significant digits (always, for amounts under ten thousand billion euros).
+func appendCellFloat(b []byte, value float64) []byte {
+	n := len(b)
+	b = strconv.AppendFloat(b, value, 'f', -1, 64)
+	significant := 0
+	for _, c := range b[n:] {
+		if c >= '0' && c <= '9' && (significant > 0 || c != '0') {
+			significant++
+		}
+	}
+	if significant <= 15 || math.Abs(value) == math.MaxFloat64 {
+		return b
+	}
+	return append(b[:n], formatCellFloat(value)...)
 }
 
 // formatCellFloat is excelize's formatCellFloat(value, -1, 64): the shortest form, cut to

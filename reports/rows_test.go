@@ -13,20 +13,29 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// The data rows are serialized by rowXML, not by excelize's StreamWriter: for every kind of value
-// fillCell gives, rowXML must write the bytes the StreamWriter writes for the same cells.
+// The data rows are serialized by rowXML, not by excelize's StreamWriter: for every type of value
+// cellValue gives, rowXML must write the bytes the StreamWriter writes for the same cells.
 func TestRowXMLMatchesExcelize(t *testing.T) {
 	paris := time.FixedZone("CEST", 2*3600)
 	long := strings.Repeat("é😀", 12000) // more than 32 767 UTF-16 units
-	values := []any{
-		"Atelier Rive Gauche", " lead", "trail ", "  both  ", "a & b <c> \"d\" 'e'", "ligne\nsuivante",
-		"tab\tin", "_x0041_ _x005F_x0041_ _xZZZZ_ x0041_ _x005F_", "Nguyễn Cycles", "\uFFFE bad ]]>", long, "€",
-		int64(0), int64(1), int64(-42), int64(math.MaxInt64), int64(math.MinInt64), 0, 7, -3,
-		0.0, 45.0, -15.0, 0.05, 1234.56, 33.33, 1234567890123456.78, -987654.32, 1e21, 123456789012345678.0, math.MaxFloat64,
+	values := []value{
+		textValue("Atelier Rive Gauche"), textValue(" lead"), textValue("trail "), textValue("  both  "),
+		textValue("a & b <c> \"d\" 'e'"), textValue("ligne\nsuivante"), textValue("tab\tin"),
+		textValue("_x0041_ _x005F_x0041_ _xZZZZ_ x0041_ _x005F_"), textValue("Nguyễn Cycles"),
+		textValue("\uFFFE bad ]]>"), textValue(long), textValue("€"),
+		intValue(0), intValue(1), intValue(-42), intValue(math.MaxInt64), intValue(math.MinInt64),
+	}
+	for _, f := range []float64{0, 45, -15, 0.05, 1234.56, 33.33, 1234567890123456.78, -987654.32, 1e21,
+		123456789012345678, 99999999999999.99, -0.01, math.MaxFloat64, math.SmallestNonzeroFloat64} {
+		values = append(values, floatValue(f))
+	}
+	for _, d := range []time.Time{
 		time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 2, 6, 30, 0, 0, time.UTC),
 		time.Date(2026, 11, 2, 6, 30, 15, 0, paris), time.Date(1900, 2, 28, 0, 0, 0, 0, time.UTC),
 		time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(1850, 1, 1, 0, 0, 0, 0, time.UTC),
 		time.Date(2600, 1, 1, 12, 0, 0, 0, time.UTC),
+	} {
+		values = append(values, timeValue(d))
 	}
 	const style = 3
 	f := excelize.NewFile()
@@ -41,7 +50,7 @@ func TestRowXMLMatchesExcelize(t *testing.T) {
 		r := i + 1
 		// one row per value, in the second column, with and without a style (not for dates,
 		// which get excelize's own date style without one)
-		cells := []any{nil, excelize.Cell{StyleID: style, Value: v}}
+		cells := []any{nil, excelize.Cell{StyleID: style, Value: v.any()}}
 		if err := sw.SetRow("A"+itoa(2*r-1), cells); err != nil {
 			t.Fatal(err)
 		}
@@ -50,10 +59,10 @@ func TestRowXMLMatchesExcelize(t *testing.T) {
 			t.Fatal(err)
 		}
 		want.Write(x.end())
-		if _, ok := v.(time.Time); ok {
+		if v.typ == vTime {
 			continue
 		}
-		if err := sw.SetRow("A"+itoa(2*r), []any{&excelize.Cell{Value: v}}); err != nil {
+		if err := sw.SetRow("A"+itoa(2*r), []any{&excelize.Cell{Value: v.any()}}); err != nil {
 			t.Fatal(err)
 		}
 		x.start(2 * r)
@@ -102,10 +111,10 @@ func TestRowXMLMatchesExcelize(t *testing.T) {
 func TestRowXMLRejectsNonFinite(t *testing.T) {
 	x := newRowXML(1)
 	x.start(2)
-	if err := x.cell(0, 2, 1, math.NaN()); err == nil {
+	if err := x.cell(0, 2, 1, floatValue(math.NaN())); err == nil {
 		t.Error("NaN accepted")
 	}
-	if err := x.cell(0, 2, 0, time.Now()); err == nil {
+	if err := x.cell(0, 2, 0, timeValue(time.Now())); err == nil {
 		t.Error("a date without a style accepted")
 	}
 }

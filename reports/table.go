@@ -92,15 +92,14 @@ func (t *table) write(f *excelize.File, st *styles, z *detZip, marker string, dr
 	}
 	sums := make([]int64, ncol)
 	x := newRowXML(ncol)
-	var cell excelize.Cell
 	err = z.spoolRows(marker, func(write func([]byte) error) error {
 		for i := 0; i < t.n; i++ {
 			clear(raw)
 			t.fill(i, raw)
 			x.start(i + 2)
 			for j, c := range t.cols {
-				if fillCell(&cell, st, c.kind, raw[j]) {
-					if err := x.cell(j, i+2, cell.StyleID, cell.Value); err != nil {
+				if style, v, ok := cellValue(st, c.kind, raw[j]); ok {
+					if err := x.cell(j, i+2, style, v); err != nil {
 						return fmt.Errorf("sheet %s row %d: %w", t.sheet, i+2, err)
 					}
 				}
@@ -203,59 +202,95 @@ func displayLen(k kind, v any) int {
 
 // cellOf turns a raw value into the cell written, nil for a blank cell.
 func cellOf(st *styles, k kind, v any) any {
-	var c excelize.Cell
-	if !fillCell(&c, st, k, v) {
+	style, val, ok := cellValue(st, k, v)
+	if !ok {
 		return nil
 	}
-	return c
+	return excelize.Cell{StyleID: style, Value: val.any()}
 }
 
-// fillCell sets c to the cell of a raw value and reports whether there is one (false: blank).
-func fillCell(c *excelize.Cell, st *styles, k kind, v any) bool {
+// valueType is the type of a cell's value.
+type valueType uint8
+
+const (
+	vText  valueType = iota // inline string
+	vInt                    // whole number
+	vFloat                  // number
+	vTime                   // date or date-time (a serial number)
+)
+
+// value is a cell's value, typed (no allocation per cell).
+type value struct {
+	typ valueType
+	s   string
+	i   int64
+	f   float64
+	t   time.Time
+}
+
+func textValue(s string) value    { return value{typ: vText, s: s} }
+func intValue(i int64) value      { return value{typ: vInt, i: i} }
+func floatValue(f float64) value  { return value{typ: vFloat, f: f} }
+func timeValue(t time.Time) value { return value{typ: vTime, t: t} }
+
+// any is the value as excelize's setters take it.
+func (v value) any() any {
+	switch v.typ {
+	case vInt:
+		return v.i
+	case vFloat:
+		return v.f
+	case vTime:
+		return v.t
+	}
+	return v.s
+}
+
+// cellValue returns the style and value of the cell of a raw value, and whether there is one
+// (false: blank).
+func cellValue(st *styles, k kind, v any) (style int, val value, ok bool) {
 	switch k {
 	case kText:
 		s, _ := v.(string)
 		if s == "" {
-			return false
+			return 0, val, false
 		}
-		c.StyleID, c.Value = st.text, textCell(s)
+		return st.text, textValue(textCell(s)), true
 	case kID:
 		id, _ := v.(int64)
 		if id == 0 {
-			return false
+			return 0, val, false
 		}
-		c.StyleID, c.Value = st.id, id
+		return st.id, intValue(id), true
 	case kInt:
 		n, _ := v.(int)
-		c.StyleID, c.Value = st.integer, n
+		return st.integer, intValue(int64(n)), true
 	case kMoney:
 		cents, _ := v.(int64)
-		c.StyleID, c.Value = st.money, euros(cents)
+		return st.money, floatValue(euros(cents)), true
 	case kPct:
 		bp, _ := v.(int)
-		c.StyleID, c.Value = st.pct, percent(bp)
+		return st.pct, floatValue(percent(bp)), true
 	case kDate:
 		d, _ := v.(time.Time)
 		if d.IsZero() {
-			return false
+			return 0, val, false
 		}
-		c.StyleID, c.Value = st.date, d
+		return st.date, timeValue(d), true
 	case kPeriod:
 		p, _ := v.(savbilling.Period)
 		if p.IsZero() {
-			return false
+			return 0, val, false
 		}
-		c.StyleID, c.Value = st.text, p.String()
+		return st.text, textValue(p.String()), true
 	case kDateTime:
 		t, _ := v.(time.Time)
 		if t.IsZero() {
-			return false
+			return 0, val, false
 		}
-		c.StyleID, c.Value = st.dateTime, wallClock(t)
-	default:
-		return false
+		return st.dateTime, timeValue(wallClock(t)), true
 	}
-	return true
+	return 0, val, false
 }
 
 // euros is the cell value of an amount in cents: the only place where money becomes a float.
