@@ -1112,8 +1112,28 @@ func (f *Fpdf) Line(x1, y1, x2, y2 float64) {
 	f.scratch = buf
 }
 
-// appendF2 appends v as fmt's %.2f does (savbilling patch).
-func appendF2(buf []byte, v float64) []byte { return strconv.AppendFloat(buf, v, 'f', 2, 64) }
+// appendF2 appends v as fmt's %.2f does (savbilling patch). A coordinate is printed from the
+// integer nearest to v×100 when v×100 is far enough from a half (10⁻⁶, where its rounding error
+// is below 10⁻¹⁰) for that integer to be the correctly rounded one, as strconv's; other values
+// go through strconv.
+func appendF2(buf []byte, v float64) []byte {
+	a := math.Abs(v)
+	if !(a < 1e12) { // NaN, infinities and huge values
+		return strconv.AppendFloat(buf, v, 'f', 2, 64)
+	}
+	x := a * 100
+	r := math.Round(x)
+	if d := math.Abs(x - r); d > 0.5-1e-6 {
+		return strconv.AppendFloat(buf, v, 'f', 2, 64)
+	}
+	if math.Signbit(v) {
+		buf = append(buf, '-') // strconv keeps the sign of -0.001 and -0: "-0.00"
+	}
+	n := uint64(r)
+	buf = strconv.AppendUint(buf, n/100, 10)
+	c := n % 100
+	return append(buf, '.', byte('0'+c/10), byte('0'+c%10))
+}
 
 // fillDrawOp corrects path painting operators
 func fillDrawOp(styleStr string) (opStr string) {
@@ -3598,7 +3618,8 @@ func (f *Fpdf) beginpage(orientationStr string, size SizeType) {
 	for box, pb := range f.defPageBoxes {
 		f.pageBoxes[f.page][box] = pb
 	}
-	f.pages = append(f.pages, bytes.NewBufferString(""))
+	// savbilling patch: room for a page of text at once, instead of doubling from 64 bytes
+	f.pages = append(f.pages, bytes.NewBuffer(make([]byte, 0, pageRoom)))
 	f.pageLinks = append(f.pageLinks, make([]linkType, 0, 0))
 	f.pageAttachments = append(f.pageAttachments, []annotationAttach{})
 	f.state = 2
@@ -4063,9 +4084,13 @@ func (f *Fpdf) putpages() {
 		// Page content
 		f.newobj()
 		if f.compress {
-			data := sliceCompress(f.pages[n].Bytes())
+			// savbilling patch: compressed into a recycled buffer (as sliceCompress)
+			cmp := pageStreams.Get().(*bytes.Buffer)
+			compressTo(cmp, f.pages[n].Bytes())
+			data := cmp.Bytes()
 			f.outf("<</Filter /FlateDecode /Length %d>>", len(data))
 			f.putstream(data)
+			pageStreams.Put(cmp)
 		} else {
 			f.outf("<</Length %d>>", f.pages[n].Len())
 			f.putstream(f.pages[n].Bytes())

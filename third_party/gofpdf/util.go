@@ -93,14 +93,28 @@ var zlibWriters = sync.Pool{New: func() any {
 // sliceCompress returns a zlib-compressed copy of the specified byte array
 func sliceCompress(data []byte) []byte {
 	var buf bytes.Buffer
+	compressTo(&buf, data)
+	return buf.Bytes()
+}
+
+// compressTo replaces the content of buf with data compressed by zlib, as sliceCompress
+// (savbilling patch).
+func compressTo(buf *bytes.Buffer, data []byte) {
+	buf.Reset()
 	cmp := zlibWriters.Get().(*zlib.Writer)
-	cmp.Reset(&buf)
+	cmp.Reset(buf)
 	cmp.Write(data)
 	cmp.Close()
 	cmp.Reset(nil) // drop the reference to buf
 	zlibWriters.Put(cmp)
-	return buf.Bytes()
 }
+
+// pageStreams recycles the buffers the pages are compressed into (savbilling patch).
+var pageStreams = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// pageRoom is the initial capacity of a page's content (savbilling patch): a page of text
+// takes about 12 kB, and growing a buffer from 64 bytes copied it 8 times.
+const pageRoom = 16 << 10
 
 // sliceUncompress returns an uncompressed copy of the specified zlib-compressed byte array
 func sliceUncompress(data []byte) (outData []byte, err error) {
