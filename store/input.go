@@ -222,13 +222,21 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed b
 		}
 	}
 
-	// SAVs closed before End and not yet charged.
+	// SAVs closed before End and not yet charged. The engine's own comparison of kind and status
+	// (a superset of the exact one under a case-insensitive or PAD SPACE collation) lets it use
+	// its index; Go keeps the exact codes only.
 	in.SAVs, err = tx.savCases(ctx, "SAVs", w,
-		tx.exactly("i.kind")+" AND "+tx.exactly("i.status")+" AND "+tx.maybeBefore("i.closed_at")+
+		"i.kind = ? AND i.status = ? AND "+tx.maybeBefore("i.closed_at")+
 			" AND NOT EXISTS (SELECT 1 FROM sb_sav_state s0 WHERE s0.sav_id = i.id)",
 		savbilling.KindSAV, savbilling.StatusClosed, end)
 	if err != nil {
 		return err
+	}
+	in.SAVs = slices.DeleteFunc(in.SAVs, func(c savbilling.SAVCase) bool {
+		return c.SAV.Kind != savbilling.KindSAV || c.SAV.Status != savbilling.StatusClosed
+	})
+	if len(in.SAVs) == 0 {
+		in.SAVs = nil
 	}
 
 	// SAVs charged before whose decision (taken before End) differs from the booked one.
@@ -367,9 +375,8 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed b
 // intervention or operation makes the intervention defective, and is counted once.
 func (tx *Tx) interventions(ctx context.Context, what string, w window, where string, args ...any) ([]savbilling.Intervention, error) {
 	var (
-		out  []savbilling.Intervention
-		r    interventionRow
-		skip bool // the last row read was not admitted
+		out []savbilling.Intervention
+		r   interventionRow
 	)
 	index := map[int64]int{}
 	err := each(ctx, tx.tx, what, "SELECT "+interventionCols("i")+" FROM interventions i WHERE "+where+" ORDER BY i.id",
@@ -386,7 +393,7 @@ func (tx *Tx) interventions(ctx context.Context, what string, w window, where st
 				}
 			}
 			iv := r.value()
-			if skip = !w.admit(&r, &iv); skip {
+			if !w.admit(&r, &iv) {
 				if r.id.Valid {
 					index[r.id.Int64] = -1
 				}
