@@ -272,3 +272,30 @@ func TestLoadBookSummaryAndEachStatement(t *testing.T) {
 		}
 	})
 }
+
+// The store skips its check for repeated rows only where a primary key on id rules them out:
+// on the tables it creates, not on a view over them.
+func TestUniqueIDs(t *testing.T) {
+	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
+		ctx := context.Background()
+		if err := db.Exec(ctx, "CREATE VIEW iv_view AS SELECT * FROM interventions"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec(ctx, "CREATE TABLE no_key (id BIGINT, x INT)"); err != nil {
+			t.Fatal(err)
+		}
+		err := db.ReadTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+			for table, want := range map[string]bool{"interventions": true, "intervention_operations": true,
+				"iv_view": false, "no_key": false, "sb_statements": false, "missing": false} {
+				got, err := tx.UniqueIDs(ctx, table)
+				if err != nil || got != want {
+					t.Errorf("uniqueIDs(%s) = %v, %v; want %v", table, got, err, want)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
