@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"savbilling"
 	"savbilling/templates"
 )
@@ -575,6 +577,16 @@ func TestCP1252(t *testing.T) {
 	enc := toCP1252("é€œ—")
 	if enc != "\xe9\x80\x9c\x97" {
 		t.Errorf("toCP1252 = %x", enc)
+	}
+	// every printable rune has Windows-1252's own byte, as the standard table gives it
+	for r := rune(0); r < 0x10000; r++ {
+		want, wantOK := charmap.Windows1252.EncodeRune(r)
+		if r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) {
+			want, wantOK = 0, false // controls print as « ? »
+		}
+		if got, ok := cp1252Byte(r); ok != wantOK || ok && got != want {
+			t.Errorf("cp1252Byte(%U) = %#x, %v; want %#x, %v", r, got, ok, want, wantOK)
+		}
 	}
 	if got := clean("  e\u0301lodie\tde\x00 la\u00a0  Tour  ", false); got != "élodie de la Tour" {
 		t.Errorf("clean = %q", got)

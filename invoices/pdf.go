@@ -25,14 +25,6 @@ const utf8Scale = 0.88
 // watermarkAlpha is the opacity of a draft's « BROUILLON », printed over the page.
 const watermarkAlpha = 0.18
 
-// cp1252High maps the runes of Windows-1252 above U+007F that are not Latin-1 to their byte.
-var cp1252High = map[rune]byte{
-	'€': 0x80, '‚': 0x82, 'ƒ': 0x83, '„': 0x84, '…': 0x85, '†': 0x86, '‡': 0x87, 'ˆ': 0x88,
-	'‰': 0x89, 'Š': 0x8A, '‹': 0x8B, 'Œ': 0x8C, 'Ž': 0x8E, '\u2018': 0x91, '\u2019': 0x92,
-	'\u201C': 0x93, '\u201D': 0x94, '•': 0x95, '–': 0x96, '—': 0x97, '˜': 0x98, '™': 0x99,
-	'š': 0x9A, '›': 0x9B, 'œ': 0x9C, 'ž': 0x9E, 'Ÿ': 0x9F,
-}
-
 // cp1252Byte returns the Windows-1252 byte of r, if it has one.
 func cp1252Byte(r rune) (byte, bool) {
 	switch {
@@ -41,8 +33,65 @@ func cp1252Byte(r rune) (byte, bool) {
 	case r >= 0xA0 && r <= 0xFF:
 		return byte(r), true
 	}
-	c, ok := cp1252High[r]
-	return c, ok
+	// the runes of Windows-1252 above U+007F that are not Latin-1 (a switch: no map lookup for
+	// every « € » measured and drawn)
+	switch r {
+	case '€':
+		return 0x80, true
+	case '‚':
+		return 0x82, true
+	case 'ƒ':
+		return 0x83, true
+	case '„':
+		return 0x84, true
+	case '…':
+		return 0x85, true
+	case '†':
+		return 0x86, true
+	case '‡':
+		return 0x87, true
+	case 'ˆ':
+		return 0x88, true
+	case '‰':
+		return 0x89, true
+	case 'Š':
+		return 0x8A, true
+	case '‹':
+		return 0x8B, true
+	case 'Œ':
+		return 0x8C, true
+	case 'Ž':
+		return 0x8E, true
+	case '\u2018':
+		return 0x91, true
+	case '\u2019':
+		return 0x92, true
+	case '\u201C':
+		return 0x93, true
+	case '\u201D':
+		return 0x94, true
+	case '•':
+		return 0x95, true
+	case '–':
+		return 0x96, true
+	case '—':
+		return 0x97, true
+	case '˜':
+		return 0x98, true
+	case '™':
+		return 0x99, true
+	case 'š':
+		return 0x9A, true
+	case '›':
+		return 0x9B, true
+	case 'œ':
+		return 0x9C, true
+	case 'ž':
+		return 0x9E, true
+	case 'Ÿ':
+		return 0x9F, true
+	}
+	return 0, false
 }
 
 // inCP1252 reports whether the core fonts can print every rune of s.
@@ -91,7 +140,8 @@ func toCP1252(s string) string {
 // the document out and to draw it.
 type pdfDoc struct {
 	pdf    *gofpdf.Fpdf
-	family string
+	family string  // in lower case, as gofpdf keys its fonts: SetFont needs no lower-casing copy
+	core   bool    // the family is familyCore
 	scale  float64 // font size factor: DejaVu Sans prints at 88 % to match Helvetica's widths
 	enc    func(string) string
 	cur    style
@@ -135,14 +185,15 @@ func newPDFDoc(created time.Time, utf8 bool, regular, bold []byte) *pdfDoc {
 	pdf.SetModificationDate(created)
 	pdf.SetCreator("savbilling", false)
 	pdf.SetProducer("savbilling (gofpdf)", false)
-	d := &pdfDoc{pdf: pdf, family: familyCore, scale: 1, enc: toCP1252}
+	d := &pdfDoc{pdf: pdf, family: strings.ToLower(familyCore), core: true, scale: 1, enc: toCP1252}
 	if utf8 {
 		// gofpdf (v1.16.2) padded font tables in place when it checksummed them, so each document
 		// needed its own copy of the fonts; third_party/gofpdf pads a copy, and caches what it
 		// parses of the fonts by their bytes: every document shares the same font files
 		pdf.AddUTF8FontFromBytes(familyUTF8, "", regular)
 		pdf.AddUTF8FontFromBytes(familyUTF8, "B", bold)
-		d.family = familyUTF8
+		d.family = strings.ToLower(familyUTF8)
+		d.core = false
 		d.scale = utf8Scale
 		d.enc = func(s string) string { return s }
 	}
@@ -168,11 +219,11 @@ func (d *pdfDoc) width(s string, st style) float64 {
 	if st.bold {
 		b = 1
 	}
-	if d.family != familyCore || !d.loaded[b] {
+	if !d.core || !d.loaded[b] {
 		// the first measure in a font loads it in gofpdf, as drawing would: fonts are numbered
 		// in the order they are loaded
 		d.setStyle(st)
-		d.loaded[b] = d.family == familyCore
+		d.loaded[b] = d.core
 		d.hasMeasured = false
 		return d.pdf.GetStringWidth(d.enc(s))
 	}
@@ -339,5 +390,9 @@ func isClean(s string, keepNewlines bool) bool {
 			space = false
 		}
 	}
-	return strings.TrimSpace(s) == s && norm.NFC.IsNormalString(s)
+	if strings.TrimSpace(s) != s {
+		return false
+	}
+	// QuickSpanString may stop short of a normalized text's end: then s takes clean's long way
+	return norm.NFC.QuickSpanString(s) == len(s)
 }
