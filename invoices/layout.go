@@ -179,6 +179,7 @@ type flow struct {
 	running func(f *flow) // draws the running header at the top of pages after the first
 	held    []*block      // blocks waiting to go on the page with the next one (headings)
 	row     block         // reused by table for its rows: put copies a block's operations
+	lines   []string      // reused by tableRow for the lines of its cells
 }
 
 // pageOps is the initial room for a page's operations: a page of a table holds about 300.
@@ -276,14 +277,20 @@ func (f *flow) para(x, w float64, s string, st style) {
 // wider than a line; explicit newlines break too. With maxLines > 0 it keeps that many lines,
 // the last one ending with the ellipsis when text was cut.
 func wrap(m measurer, s string, st style, w float64, maxLines int, ellipsis string) []string {
+	return wrapTo(nil, m, s, st, w, maxLines, ellipsis)
+}
+
+// wrapTo is wrap appending the lines to dst.
+func wrapTo(dst []string, m measurer, s string, st style, w float64, maxLines int, ellipsis string) []string {
 	w += epsilon
-	var lines []string
+	start := len(dst)
+	lines := dst
 	if !strings.Contains(s, "\n") && m.width(s, st) <= w {
 		// the common case: it fits
 		if singleSpaced(s) {
-			return []string{s}
+			return append(lines, s)
 		}
-		lines = []string{strings.Join(strings.Fields(s), " ")}
+		lines = append(lines, strings.Join(strings.Fields(s), " "))
 	} else {
 		// widths add up (the fonts have no kerning): measure each word once
 		space := m.width(" ", st)
@@ -310,9 +317,9 @@ func wrap(m measurer, s string, st style, w float64, maxLines int, ellipsis stri
 			lines = append(lines, cur)
 		}
 	}
-	if maxLines > 0 && len(lines) > maxLines {
-		lines = lines[:maxLines]
-		lines[maxLines-1] = truncate(m, lines[maxLines-1]+ellipsis, st, w, ellipsis)
+	if maxLines > 0 && len(lines)-start > maxLines {
+		lines = lines[:start+maxLines]
+		lines[start+maxLines-1] = truncate(m, lines[start+maxLines-1]+ellipsis, st, w, ellipsis)
 	}
 	return lines
 }
@@ -477,12 +484,19 @@ func (f *flow) tableRow(t table, r row, b *block) *block {
 	}
 	lh := lineH(st)
 	type cell struct {
-		x, w  float64
-		right bool
-		lines []string
+		x, w     float64
+		right    bool
+		from, to int // its lines: f.lines[from:to]
 	}
 	var room [8]cell
 	cells := room[:0]
+	f.lines = f.lines[:0]
+	// wrapped appends the lines of s to f.lines and returns the cell that prints them
+	wrapped := func(x, w float64, right bool, s string, maxLines int) cell {
+		from := len(f.lines)
+		f.lines = wrapTo(f.lines, f.m, s, st, w-2*cellPad, maxLines, f.ell)
+		return cell{x, w, right, from, len(f.lines)}
+	}
 	x := marginL
 	if r.total {
 		span := 0.0
@@ -497,29 +511,26 @@ func (f *flow) tableRow(t table, r row, b *block) *block {
 		if len(r.cells) > 1 {
 			amount = r.cells[1]
 		}
-		cells = append(cells,
-			cell{x, span, true, wrap(f.m, label, st, span-2*cellPad, 1, f.ell)},
-			cell{x + span, last.w, true, wrap(f.m, amount, st, last.w-2*cellPad, 1, f.ell)})
+		cells = append(cells, wrapped(x, span, true, label, 1), wrapped(x+span, last.w, true, amount, 1))
 	} else {
 		for i, c := range t.cols {
 			s := ""
 			if i < len(r.cells) {
 				s = r.cells[i]
 			}
-			var lines []string
 			if c.right {
 				// numbers never wrap: cut them visibly rather than mislead
-				lines = []string{truncate(f.m, s, st, c.w-2*cellPad, f.ell)}
+				f.lines = append(f.lines, truncate(f.m, s, st, c.w-2*cellPad, f.ell))
+				cells = append(cells, cell{x, c.w, true, len(f.lines) - 1, len(f.lines)})
 			} else {
-				lines = wrap(f.m, s, st, c.w-2*cellPad, maxCellLines, f.ell)
+				cells = append(cells, wrapped(x, c.w, false, s, maxCellLines))
 			}
-			cells = append(cells, cell{x, c.w, c.right, lines})
 			x += c.w
 		}
 	}
 	n := 1
 	for _, c := range cells {
-		n = max(n, len(c.lines))
+		n = max(n, c.to-c.from)
 	}
 	b.h = float64(n)*lh + 2*cellPad
 	width := 0.0
@@ -530,7 +541,7 @@ func (f *flow) tableRow(t table, r row, b *block) *block {
 		b.fill(marginL, 0, width, b.h, 245)
 	}
 	for _, c := range cells {
-		for j, line := range c.lines {
+		for j, line := range f.lines[c.from:c.to] {
 			y := cellPad + float64(j)*lh
 			if c.right {
 				b.textR(f.m, c.x+c.w-cellPad, y, line, st)

@@ -576,13 +576,17 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 	} else {
 		t := table{heading: ts.CommissionsHeading, continued: continued,
 			cols: cols(colsCommission, []string{ts.ColIntervention, ts.ColDate, ts.ColCity, ts.ColOperations, ts.ColAmountHT}, 3, 4)}
+		// the rows and their cells in two allocations: a statement has hundreds of lines
+		t.rows = make([]row, 0, len(s.Commissions)+1)
+		cells := make([]string, 0, 5*len(s.Commissions))
 		for _, c := range s.Commissions {
 			id := strconv.FormatInt(c.InterventionID, 10)
 			if c.Late {
 				id += " " + tx.Common.Late
 			}
-			t.rows = append(t.rows, row{cells: []string{id, r.dateOf(c.ClosedAt), r.orNone(c.City),
-				strconv.Itoa(c.Operations), eur(c.AmountCents)}})
+			n := len(cells)
+			cells = append(cells, id, r.dateOf(c.ClosedAt), r.orNone(c.City), strconv.Itoa(c.Operations), eur(c.AmountCents))
+			t.rows = append(t.rows, row{cells: cells[n:len(cells):len(cells)]})
 		}
 		t.rows = append(t.rows, row{total: true, cells: []string{ts.CommissionsTotal, eur(s.GrossCents)}})
 		f.table(t)
