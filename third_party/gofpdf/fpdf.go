@@ -4939,6 +4939,13 @@ func (f *Fpdf) enddoc() {
 		return
 	}
 	f.layerEndDoc()
+	// savbilling patch: room for the document at once, about what compressed pages take, instead
+	// of doubling from 64 bytes
+	room := 4096
+	for _, p := range f.pages[1:] {
+		room += p.Len() / 4
+	}
+	f.buffer.Grow(room)
 	f.putheader()
 	// Embedded files
 	f.putAttachments()

@@ -82,13 +82,41 @@ func slicesEqual(a, b []float64) bool {
 	return true
 }
 
-// zlibWriters recycles the compressors of sliceCompress (savbilling patch): a new zlib writer
-// allocates about 1 MB, once per page, which made rendering allocation- and GC-bound. A reset
-// writer produces the same bytes as a new one.
-var zlibWriters = sync.Pool{New: func() any {
+// zlibWriters keeps the compressors of sliceCompress for reuse (savbilling patch): a new zlib
+// writer allocates about 1 MB, once per page, which made rendering allocation- and GC-bound. A
+// reset writer produces the same bytes as a new one. It is a free list rather than a sync.Pool:
+// a pool's writer is often out of reach of a goroutine that moved to another P, or dropped by
+// the collector, and then 1 MB is allocated and cleared again. It keeps at most
+// maxZlibWriters idle writers, about 1 MB each.
+var zlibWriters struct {
+	sync.Mutex
+	idle []*zlib.Writer
+}
+
+// maxZlibWriters bounds the idle writers kept: more than the goroutines that render at once.
+const maxZlibWriters = 64
+
+// getZlibWriter returns an idle writer, or a new one.
+func getZlibWriter() *zlib.Writer {
+	zlibWriters.Lock()
+	defer zlibWriters.Unlock()
+	if n := len(zlibWriters.idle); n > 0 {
+		w := zlibWriters.idle[n-1]
+		zlibWriters.idle = zlibWriters.idle[:n-1]
+		return w
+	}
 	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
 	return w
-}}
+}
+
+// putZlibWriter keeps w for reuse; w must be reset to nil (it keeps no buffer alive).
+func putZlibWriter(w *zlib.Writer) {
+	zlibWriters.Lock()
+	defer zlibWriters.Unlock()
+	if len(zlibWriters.idle) < maxZlibWriters {
+		zlibWriters.idle = append(zlibWriters.idle, w)
+	}
+}
 
 // sliceCompress returns a zlib-compressed copy of the specified byte array
 func sliceCompress(data []byte) []byte {
@@ -101,12 +129,12 @@ func sliceCompress(data []byte) []byte {
 // (savbilling patch).
 func compressTo(buf *bytes.Buffer, data []byte) {
 	buf.Reset()
-	cmp := zlibWriters.Get().(*zlib.Writer)
+	cmp := getZlibWriter()
 	cmp.Reset(buf)
 	cmp.Write(data)
 	cmp.Close()
 	cmp.Reset(nil) // drop the reference to buf
-	zlibWriters.Put(cmp)
+	putZlibWriter(cmp)
 }
 
 // pageStreams recycles the buffers the pages are compressed into (savbilling patch).
