@@ -93,7 +93,9 @@ func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer)
 	if err != nil {
 		return err
 	}
-	return p.draw(w, model)
+	err = p.draw(w, model)
+	model.recycle()
+	return err
 }
 
 // build lays the document out, choosing its font family, and returns the PDF to draw it on.
@@ -102,6 +104,7 @@ func (r *Renderer) build(b *savbilling.Book, layout func(measurer) *doc) (*pdfDo
 	p := newPDFDoc(created, false, nil, nil)
 	model := layout(p)
 	if !allCP1252(model) {
+		model.recycle()
 		p = newPDFDoc(created, true, r.set.Fonts.Regular, r.set.Fonts.Bold)
 		model = layout(p)
 	}
