@@ -868,7 +868,18 @@ func rgbColorValue(r, g, b int, grayStr, fullStr string) (clr colorType) {
 	clr.mode = colorModeRGB
 	clr.gray = clr.ir == clr.ig && clr.r == clr.b
 	// savbilling patch: as sprintf("%.3f %s", …), sprintf("%.3f %.3f %.3f %s", …) and
-	// sprintf("%.3f %.3f %.3f", …), with strconv
+	// sprintf("%.3f %.3f %.3f", …), with strconv; the gray levels of lines and fills ("G", "g")
+	// from a table made once
+	if clr.gray {
+		switch grayStr {
+		case "G":
+			clr.str = grayOps()[0][clr.ir]
+			return
+		case "g":
+			clr.str = grayOps()[1][clr.ir]
+			return
+		}
+	}
 	var a [48]byte
 	buf := strconv.AppendFloat(a[:0], clr.r, 'f', 3, 64)
 	if len(grayStr) > 0 && clr.gray {
@@ -1111,6 +1122,17 @@ func (f *Fpdf) Line(x1, y1, x2, y2 float64) {
 	f.outBytes(buf)
 	f.scratch = buf
 }
+
+// grayOps are the operators setting the gray level v/255 of strokes ("%.3f G") and fills
+// ("%.3f g") for v from 0 to 255 (savbilling patch).
+var grayOps = sync.OnceValue(func() *[2][256]string {
+	var t [2][256]string
+	for v := 0; v < 256; v++ {
+		g := strconv.FormatFloat(float64(v)/255.0, 'f', 3, 64)
+		t[0][v], t[1][v] = g+" G", g+" g"
+	}
+	return &t
+})
 
 // appendF2 appends v as fmt's %.2f does (savbilling patch). A coordinate is printed from the
 // integer nearest to v×100 when v×100 is far enough from a half (10⁻⁶, where its rounding error
@@ -3882,7 +3904,39 @@ func (f *Fpdf) newobj() {
 		f.offsets = append(f.offsets, 0)
 	}
 	f.offsets[f.n] = f.buffer.Len()
-	f.outf("%d 0 obj", f.n)
+	f.outInt("", f.n, " 0 obj") // savbilling patch: was f.outf("%d 0 obj", f.n)
+}
+
+// putxrefEntries adds the cross-reference entries of objects 1 to f.n (savbilling patch: out of
+// enddoc, to be tested).
+func (f *Fpdf) putxrefEntries() {
+	for j := 1; j <= f.n; j++ {
+		// savbilling patch: as f.outf("%010d 00000 n ", f.offsets[j]), without fmt
+		if o := f.offsets[j]; o >= 0 {
+			var d [20]byte
+			digits := strconv.AppendInt(d[:0], int64(o), 10)
+			buf := f.scratch[:0]
+			for i := len(digits); i < 10; i++ {
+				buf = append(buf, '0')
+			}
+			buf = append(buf, digits...)
+			buf = append(buf, " 00000 n "...)
+			f.outBytes(buf)
+			f.scratch = buf
+		} else {
+			f.outf("%010d 00000 n ", o)
+		}
+	}
+}
+
+// outInt adds the line prefix + n in decimal + suffix, as f.outf(prefix+"%d"+suffix, n)
+// without fmt (savbilling patch).
+func (f *Fpdf) outInt(prefix string, n int, suffix string) {
+	buf := append(f.scratch[:0], prefix...)
+	buf = strconv.AppendInt(buf, int64(n), 10)
+	buf = append(buf, suffix...)
+	f.outBytes(buf)
+	f.scratch = buf
 }
 
 func (f *Fpdf) putstream(b []byte) {
@@ -4091,7 +4145,7 @@ func (f *Fpdf) putpages() {
 		if f.pdfVersion > "1.3" {
 			f.out("/Group <</Type /Group /S /Transparency /CS /DeviceRGB>>")
 		}
-		f.outf("/Contents %d 0 R>>", f.n+1)
+		f.outInt("/Contents ", f.n+1, " 0 R>>") // savbilling patch: was f.outf("/Contents %d 0 R>>", …)
 		f.out("endobj")
 		// Page content
 		f.newobj()
@@ -4100,7 +4154,7 @@ func (f *Fpdf) putpages() {
 			cmp := pageStreams.Get().(*bytes.Buffer)
 			compressTo(cmp, f.pages[n].Bytes())
 			data := cmp.Bytes()
-			f.outf("<</Filter /FlateDecode /Length %d>>", len(data))
+			f.outInt("<</Filter /FlateDecode /Length ", len(data), ">>") // was f.outf("…%d>>", …)
 			f.putstream(data)
 			pageStreams.Put(cmp)
 		} else {
@@ -4976,9 +5030,7 @@ func (f *Fpdf) enddoc() {
 	f.out("xref")
 	f.outf("0 %d", f.n+1)
 	f.out("0000000000 65535 f ")
-	for j := 1; j <= f.n; j++ {
-		f.outf("%010d 00000 n ", f.offsets[j])
-	}
+	f.putxrefEntries()
 	// Trailer
 	f.out("trailer")
 	f.out("<<")

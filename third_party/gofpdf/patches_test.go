@@ -1,0 +1,71 @@
+package gofpdf
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"strconv"
+	"testing"
+)
+
+// TestAppendF2 checks appendF2 (savbilling patch) against strconv's %.2f formatting, on
+// coordinates, on halves and near-halves, and on values it leaves to strconv.
+func TestAppendF2(t *testing.T) {
+	check := func(v float64) {
+		t.Helper()
+		if got, want := string(appendF2(nil, v)), strconv.FormatFloat(v, 'f', 2, 64); got != want {
+			t.Fatalf("appendF2(%v) = %q, want %q", v, got, want)
+		}
+	}
+	for _, v := range []float64{0, math.Copysign(0, -1), 0.005, 0.015, 0.125, 0.375, 1.005, 2.675, -0.001, -0.005,
+		-1.125, 841.89, 595.28, 42.52, 1e11, 1e12, 1e13, -1e13, math.Inf(1), math.Inf(-1), math.NaN(),
+		math.MaxFloat64, math.SmallestNonzeroFloat64, 0.004999999999999999, 0.9949999999999999} {
+		check(v)
+	}
+	rng := rand.New(rand.NewSource(1))
+	for i := 0; i < 500_000; i++ {
+		check((rng.Float64()*2 - 0.5) * 1000)                  // page coordinates
+		check(float64(rng.Intn(200000)-1000) / 200)            // exact halves of cents
+		check(float64(rng.Intn(1000000)) / 1000 * (72 / 25.4)) // millimetres to points
+		check(math.Nextafter(float64(rng.Intn(100000))/100+0.005, math.Inf(rng.Intn(2)*2-1)))
+	}
+}
+
+// TestFormattedOperators checks the operators the savbilling patches format without fmt
+// against upstream's fmt formats.
+func TestFormattedOperators(t *testing.T) {
+	for v := -1; v <= 256; v++ {
+		for _, c := range []struct{ gray, full string }{{"G", "RG"}, {"g", "rg"}, {"", ""}} {
+			clr := rgbColorValue(v, v, v, c.gray, c.full)
+			want := fmt.Sprintf("%.3f %s", clr.r, c.gray)
+			if c.gray == "" {
+				want = fmt.Sprintf("%.3f %.3f %.3f", clr.r, clr.g, clr.b)
+			}
+			if clr.str != want {
+				t.Fatalf("rgbColorValue(%d, %q) = %q, want %q", v, c.gray, clr.str, want)
+			}
+			clr = rgbColorValue(v, 255-v, v/2, c.gray, c.full)
+			want = fmt.Sprintf("%.3f %.3f %.3f %s", clr.r, clr.g, clr.b, c.full)
+			if c.gray == "" {
+				want = fmt.Sprintf("%.3f %.3f %.3f", clr.r, clr.g, clr.b)
+			}
+			if !clr.gray && clr.str != want {
+				t.Fatalf("rgbColorValue(%d, %d, %d, %q) = %q, want %q", v, 255-v, v/2, c.gray, clr.str, want)
+			}
+		}
+	}
+	f := New("P", "mm", "A4", "")
+	f.offsets = []int{0, 0, 9, 1234567890, 12345678901, -5}
+	f.n = 5
+	f.buffer.Reset()
+	f.outInt("/Contents ", 42, " 0 R>>")
+	f.putxrefEntries()
+	got := f.buffer.String()
+	want := fmt.Sprintf("/Contents %d 0 R>>\n", 42)
+	for j := 1; j <= f.n; j++ {
+		want += fmt.Sprintf("%010d 00000 n \n", f.offsets[j])
+	}
+	if got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+}
