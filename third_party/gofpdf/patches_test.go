@@ -69,3 +69,29 @@ func TestFormattedOperators(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestNextIntKey checks untypedKeyMap's next integer key against upstream's search.
+func TestNextIntKey(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for i := 0; i < 20000; i++ {
+		var pa untypedKeyMap
+		for j := rng.Intn(300); j > 0; j-- {
+			switch rng.Intn(10) {
+			case 0:
+				pa.keySet = append(pa.keySet, "interval")
+			case 1:
+				pa.keySet = append(pa.keySet, rng.Intn(400)-5)
+			default:
+				pa.keySet = append(pa.keySet, len(pa.keySet))
+			}
+			pa.valueSet = append(pa.valueSet, j)
+		}
+		want := 0
+		for pa.getIndex(want) >= 0 {
+			want++
+		}
+		if got := pa.nextIntKey(); got != want {
+			t.Fatalf("nextIntKey of %v = %d, want %d", pa.keySet, got, want)
+		}
+	}
+}

@@ -395,17 +395,35 @@ func (pa *untypedKeyMap) getIndex(key interface{}) int {
 	return -1
 }
 
+// nextIntKey returns the smallest integer n ≥ 0 that is not a key, as the key of an appended
+// value (savbilling patch: in one pass over the keys; upstream tried getIndex(n) for n = 0, 1, …,
+// which was cubic in a range's length and a third of the time of a document with a UTF-8 font).
+func (pa *untypedKeyMap) nextIntKey() int {
+	n := len(pa.keySet) + 1 // at most len(keySet) integers are keys: one of 0…len(keySet) is not
+	var room [256]bool
+	var seen []bool
+	if n <= len(room) {
+		seen = room[:n]
+	} else {
+		seen = make([]bool, n)
+	}
+	for _, k := range pa.keySet {
+		if i, ok := k.(int); ok && i >= 0 && i < n {
+			seen[i] = true
+		}
+	}
+	for i, used := range seen {
+		if !used {
+			return i
+		}
+	}
+	return n // not reached
+}
+
 // Put key=>value in PHP Array
 func (pa *untypedKeyMap) put(key interface{}, value int) {
 	if key == nil {
-		var i int
-		for n := 0; ; n++ {
-			i = pa.getIndex(n)
-			if i < 0 {
-				key = n
-				break
-			}
-		}
+		key = pa.nextIntKey()
 		pa.keySet = append(pa.keySet, key)
 		pa.valueSet = append(pa.valueSet, value)
 	} else {
