@@ -70,6 +70,39 @@ type cutTables struct {
 	charWidths           []int
 	defaultWidth         float64
 	symbolPosition       []int
+
+	// subsets are the subsets of this font documents embedded, by runesKey (savbilling patch),
+	// at most maxSubsets; subsetOrder is their keys, oldest first. Guarded by cutTablesMu.
+	subsets     map[string]*utf8Subset
+	subsetOrder []string
+}
+
+// maxSubsets bounds the subsets kept per font file, about 30 kB each.
+const maxSubsets = 256
+
+// subset returns the cached subset of runes key, or nil.
+func (t *cutTables) subset(key string) *utf8Subset {
+	cutTablesMu.Lock()
+	defer cutTablesMu.Unlock()
+	return t.subsets[key]
+}
+
+// storeSubset caches s as the subset of runes key, forgetting the oldest beyond maxSubsets.
+func (t *cutTables) storeSubset(key string, s *utf8Subset) {
+	cutTablesMu.Lock()
+	defer cutTablesMu.Unlock()
+	if t.subsets == nil {
+		t.subsets = make(map[string]*utf8Subset)
+	}
+	if _, ok := t.subsets[key]; ok {
+		return
+	}
+	t.subsets[key] = s
+	t.subsetOrder = append(t.subsetOrder, key)
+	if len(t.subsetOrder) > maxSubsets {
+		delete(t.subsets, t.subsetOrder[0])
+		t.subsetOrder = t.subsetOrder[1:]
+	}
 }
 
 var (
