@@ -18,6 +18,12 @@ const (
 	familyUTF8 = "DejaVu"
 )
 
+// The families as gofpdf keys them, in lower case: given so, SetFont does not lower-case a copy.
+var (
+	keyCore = strings.ToLower(familyCore)
+	keyUTF8 = strings.ToLower(familyUTF8)
+)
+
 // utf8Scale shrinks the UTF-8 font, wider than Helvetica by about 12 %, so that a document
 // printed with it keeps the layout of the core font: same columns, same line breaks.
 const utf8Scale = 0.88
@@ -185,14 +191,14 @@ func newPDFDoc(created time.Time, utf8 bool, regular, bold []byte) *pdfDoc {
 	pdf.SetModificationDate(created)
 	pdf.SetCreator("savbilling", false)
 	pdf.SetProducer("savbilling (gofpdf)", false)
-	d := &pdfDoc{pdf: pdf, family: strings.ToLower(familyCore), core: true, scale: 1, enc: toCP1252}
+	d := &pdfDoc{pdf: pdf, family: keyCore, core: true, scale: 1, enc: toCP1252}
 	if utf8 {
 		// gofpdf (v1.16.2) padded font tables in place when it checksummed them, so each document
 		// needed its own copy of the fonts; third_party/gofpdf pads a copy, and caches what it
 		// parses of the fonts by their bytes: every document shares the same font files
 		pdf.AddUTF8FontFromBytes(familyUTF8, "", regular)
 		pdf.AddUTF8FontFromBytes(familyUTF8, "B", bold)
-		d.family = strings.ToLower(familyUTF8)
+		d.family = keyUTF8
 		d.core = false
 		d.scale = utf8Scale
 		d.enc = func(s string) string { return s }
