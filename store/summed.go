@@ -163,6 +163,16 @@ var boundsOK = "COUNT(o.intervention_id) <= " + strconv.Itoa(sumMaxOperations) +
 // no operation lacks its id. It is needed only when a key does not already guarantee it (uniqueIDs).
 const distinctRows = "COUNT(o.id) = COUNT(o.intervention_id) AND COUNT(*) = CASE WHEN COUNT(o.intervention_id) = 0 THEN 1 ELSE COUNT(DISTINCT o.id) END"
 
+// scanPlan is what both dialects' summing pass needs to know of the source tables: the index
+// hint of the scan (interventionsHint) and the checks of a group (rowChecks).
+func (tx *Tx) scanPlan(ctx context.Context) (hint, checks string, err error) {
+	if hint, err = tx.interventionsHint(ctx); err != nil {
+		return "", "", err
+	}
+	checks, err = tx.rowChecks(ctx)
+	return hint, checks, err
+}
+
 // rowChecks is boundsOK, with distinctRows unless the interventions and their operations are
 // tables keyed by id.
 func (tx *Tx) rowChecks(ctx context.Context) (string, error) {
@@ -221,11 +231,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, w wind
 	if _, err := q.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+closeLines); err != nil {
 		return nil, err
 	}
-	hint, err := tx.interventionsHint(ctx)
-	if err != nil {
-		return nil, err
-	}
-	checks, err := tx.rowChecks(ctx)
+	hint, checks, err := tx.scanPlan(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -336,11 +342,7 @@ func int64List(ids []int64) string {
 // with plain consistent reads, and books the lines of those summable with multi-row INSERTs.
 func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
 	q := tx.tx
-	hint, err := tx.interventionsHint(ctx)
-	if err != nil {
-		return nil, err
-	}
-	checks, err := tx.rowChecks(ctx)
+	hint, checks, err := tx.scanPlan(ctx)
 	if err != nil {
 		return nil, err
 	}
