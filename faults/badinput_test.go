@@ -41,8 +41,6 @@ type badCase struct {
 	name string
 	rows []srow
 	want want
-	bug  string // a known bug of the production code (see the report), on bugOn ("" both engines)
-	on   string
 }
 
 // badGroup is a set of cases closed together in one database per engine, with the base fixture:
@@ -51,8 +49,6 @@ type badGroup struct {
 	name    string
 	lenient bool // source tables are views over permissive tables (NULLs, duplicates, long text)
 	cases   []badCase
-	bug     string // the close of the group fails because of a known bug (on bugOn)
-	on      string
 	only    string // the engine whose columns can hold the group's data ("" both)
 }
 
@@ -94,18 +90,12 @@ func runGroup(t *testing.T, g badGroup) {
 			if g.only != "" && g.only != engine {
 				t.Skipf("only %s's columns can hold this data", g.only)
 			}
-			if g.bug != "" && (g.on == "" || g.on == engine) {
-				knownBug(t, g.bug)
-			}
 			c := closeGroup(t, engine, g)
 			if c == nil {
 				return
 			}
 			for _, bc := range g.cases {
 				t.Run(bc.name, func(t *testing.T) {
-					if bc.bug != "" && (bc.on == "" || bc.on == engine) {
-						knownBug(t, bc.bug)
-					}
 					checkCase(t, c, bc.want)
 				})
 			}

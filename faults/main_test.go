@@ -5,7 +5,6 @@
 //
 //	go test ./faults/                      the CI version: a handful of kills, short runs (≤ 90 s)
 //	SAVBILLING_SOAK=1 go test -timeout 60m ./faults/   the long version (make soak)
-//	SAVBILLING_BUGS=1 go test ./faults/    also run the tests of known bugs (they fail until fixed)
 //
 // Tests that need MariaDB or pdftotext fail under CI=true when those are missing, and skip
 // loudly elsewhere.
@@ -56,17 +55,6 @@ func envInt(key string, def int) int {
 		return v
 	}
 	return def
-}
-
-// knownBug skips a test that shows a bug of the production code described in the report of
-// issue 6, so that CI stays green until it is fixed; SAVBILLING_BUGS=1 runs it (and it fails).
-func knownBug(t testing.TB, what string) {
-	t.Helper()
-	if os.Getenv("SAVBILLING_BUGS") != "" {
-		t.Logf("known bug, run because SAVBILLING_BUGS is set: %s", what)
-		return
-	}
-	t.Skip("BUG: " + what + " — see report of issue 6 (SAVBILLING_BUGS=1 runs it)")
 }
 
 // needTool returns the path of an external tool. Without it a test fails under CI and skips,
