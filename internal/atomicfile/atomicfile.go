@@ -4,6 +4,7 @@
 package atomicfile
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -35,7 +36,14 @@ func Write(path string, fn func(w io.Writer) error) (Written, error) {
 	if err := os.MkdirAll(dir, DirMode); err != nil {
 		return Written{}, fmt.Errorf("create %s: %w", dir, err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	return replace(path, fn, true)
+}
+
+// replace writes what fn writes to a temporary file in path's folder (buffered, hashed and
+// counted), gives it FileMode, fsyncs it when sync is set, and renames it over path. On error
+// the temporary file is removed and path is untouched.
+func replace(path string, fn func(w io.Writer) error, sync bool) (Written, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return Written{}, fmt.Errorf("write %s: %w", path, err)
 	}
@@ -48,15 +56,21 @@ func Write(path string, fn func(w io.Writer) error) (Written, error) {
 		}
 	}()
 	h := sha256.New()
-	cw := &counter{w: io.MultiWriter(f, h)}
+	bw := bufio.NewWriterSize(f, 32<<10)
+	cw := &counter{w: io.MultiWriter(bw, h)}
 	if err := fn(cw); err != nil {
+		return Written{}, fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
 		return Written{}, fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Chmod(FileMode); err != nil {
 		return Written{}, fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		return Written{}, fmt.Errorf("write %s: %w", path, err)
+	if sync {
+		if err := f.Sync(); err != nil {
+			return Written{}, fmt.Errorf("write %s: %w", path, err)
+		}
 	}
 	if err := f.Close(); err != nil {
 		return Written{}, fmt.Errorf("write %s: %w", path, err)

@@ -1,9 +1,6 @@
 package atomicfile
 
 import (
-	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -32,43 +29,15 @@ func NewBatch() *Batch { return &Batch{dirs: map[string]bool{}} }
 // Write creates or replaces path with what fn writes, through a temporary file renamed once
 // complete, and returns the size and hash of the content. The folder of path must exist.
 func (b *Batch) Write(path string, fn func(w io.Writer) error) (Written, error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	w, err := replace(path, fn, false)
 	if err != nil {
-		return Written{}, fmt.Errorf("write %s: %w", path, err)
+		return Written{}, err
 	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	h := sha256.New()
-	bw := bufio.NewWriterSize(f, 32<<10)
-	cw := &counter{w: io.MultiWriter(bw, h)}
-	if err := fn(cw); err != nil {
-		return Written{}, fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return Written{}, fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Chmod(FileMode); err != nil {
-		return Written{}, fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return Written{}, fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return Written{}, fmt.Errorf("write %s: %w", path, err)
-	}
-	ok = true
 	b.mu.Lock()
 	b.paths = append(b.paths, path)
-	b.dirs[dir] = true
+	b.dirs[filepath.Dir(path)] = true
 	b.mu.Unlock()
-	return Written{Bytes: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+	return w, nil
 }
 
 // Sync makes every file written so far durable, with the renames of their folders.
