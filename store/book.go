@@ -378,6 +378,24 @@ func (d *DB) EachStatement(ctx context.Context, b *savbilling.Book, fn func(*sav
 	})
 }
 
+// commissionCols are the columns of sb_commissions that scanCommission reads.
+const commissionCols = "intervention_id, repairer_id, kind, city, closed_at, operations, amount_cents, late"
+
+// scanCommission scans a commission line from the columns of commissionCols.
+func scanCommission(rows *sql.Rows) (savbilling.CommissionLine, error) {
+	var (
+		c    savbilling.CommissionLine
+		at   nullTime
+		late int
+	)
+	if err := rows.Scan(&c.InterventionID, &c.RepairerID, &c.Kind, &c.City, &at, &c.Operations,
+		&c.AmountCents, &late); err != nil {
+		return c, err
+	}
+	c.ClosedAt, c.Late = at.Time, late != 0
+	return c, nil
+}
+
 func (tx *Tx) eachStatement(ctx context.Context, b *savbilling.Book, fn func(*savbilling.Statement) error) error {
 	next := 0 // the next statement of b to hand to fn
 	var cur *savbilling.Statement
@@ -419,19 +437,13 @@ func (tx *Tx) eachStatement(ctx context.Context, b *savbilling.Book, fn func(*sa
 		cur = &s
 		return nil
 	}
-	err := each(ctx, tx.tx, "commissions", `SELECT intervention_id, repairer_id, kind, city, closed_at, operations,
-		amount_cents, late FROM sb_commissions WHERE period = ? ORDER BY repairer_id`, []any{b.Period.String()},
+	err := each(ctx, tx.tx, "commissions", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?
+		ORDER BY repairer_id`, []any{b.Period.String()},
 		func(rows *sql.Rows) error {
-			var (
-				c    savbilling.CommissionLine
-				at   nullTime
-				late int
-			)
-			if err := rows.Scan(&c.InterventionID, &c.RepairerID, &c.Kind, &c.City, &at, &c.Operations,
-				&c.AmountCents, &late); err != nil {
+			c, err := scanCommission(rows)
+			if err != nil {
 				return err
 			}
-			c.ClosedAt, c.Late = at.Time, late != 0
 			if err := advance(c.RepairerID); err != nil {
 				return err
 			}
@@ -525,19 +537,13 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines bool
 			return nil
 		})
 	} else {
-		err = each(ctx, q, "commissions", `SELECT intervention_id, repairer_id, kind, city, closed_at, operations,
-		amount_cents, late FROM sb_commissions WHERE period = ? ORDER BY repairer_id, intervention_id`, []any{p},
+		err = each(ctx, q, "commissions", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?
+		ORDER BY repairer_id, intervention_id`, []any{p},
 			func(rows *sql.Rows) error {
-				var (
-					c    savbilling.CommissionLine
-					at   nullTime
-					late int
-				)
-				if err := rows.Scan(&c.InterventionID, &c.RepairerID, &c.Kind, &c.City, &at, &c.Operations,
-					&c.AmountCents, &late); err != nil {
+				c, err := scanCommission(rows)
+				if err != nil {
 					return err
 				}
-				c.ClosedAt, c.Late = at.Time, late != 0
 				s, err := statementOf(c.RepairerID, "commission")
 				if err != nil {
 					return err

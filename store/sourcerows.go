@@ -53,7 +53,7 @@ func (s srcTime) defect(column string) *savbilling.Defect {
 		return savbilling.NewDefect("écrire "+column+" au format AAAA-MM-JJ HH:MM:SS (UTC)",
 			"%s illisible (%.40q)", column, s.Bad)
 	case s.Null:
-		return savbilling.NewDefect("renseigner "+column, "%s manquant (NULL)", column)
+		return nullDefect(column)
 	}
 	return nil
 }
