@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	sb "savbilling"
+	"savbilling/internal/fuzzbytes"
 	"savbilling/reconcile"
 	"savbilling/store"
 )
@@ -241,47 +242,34 @@ func resetSource(raw *sql.DB, rows []srow) error {
 	return tx.Commit()
 }
 
-// fuzzSrc reads the fuzzer's bytes; past their end it reads zeros.
-type fuzzSrc struct {
-	b []byte
-	i int
-}
+// fuzzSrc decodes the fuzzer's bytes (fuzzbytes.Reader) into this target's values.
+type fuzzSrc struct{ *fuzzbytes.Reader }
 
-func (d *fuzzSrc) byte() byte {
-	if d.i >= len(d.b) {
-		return 0
-	}
-	d.i++
-	return d.b[d.i-1]
-}
-
-func (d *fuzzSrc) intn(n int) int { return int(d.byte()) % n }
-
-func (d *fuzzSrc) pick(vals ...any) any { return vals[d.intn(len(vals))] }
+func (d *fuzzSrc) pick(vals ...any) any { return vals[d.Intn(len(vals))] }
 
 // amount: mostly ordinary, sometimes NULL, zero, negative or extreme.
 func (d *fuzzSrc) amount() any {
-	switch k := d.intn(12); {
+	switch k := d.Intn(12); {
 	case k < 7:
-		return int64(d.byte())*100 + int64(d.byte())
+		return int64(d.Byte())*100 + int64(d.Byte())
 	case k == 7:
 		return nil
 	case k == 8:
 		return int64(0)
 	case k == 9:
-		return -1 - int64(d.byte())
+		return -1 - int64(d.Byte())
 	case k == 10:
 		return d.pick(int64(math.MaxInt64), int64(math.MaxInt64/2+1), int64(math.MinInt64))
 	default:
-		return int64(d.byte()) * 100000
+		return int64(d.Byte()) * 100000
 	}
 }
 
 // when: mostly a valid October timestamp, sometimes NULL, another form, garbage or far away.
 func (d *fuzzSrc) when() any {
-	switch k := d.intn(8); {
+	switch k := d.Intn(8); {
 	case k < 5:
-		return fmt.Sprintf("2026-%02d-%02d %02d:%02d:00", 9+d.intn(3), 1+d.intn(28), d.intn(24), d.intn(60))
+		return fmt.Sprintf("2026-%02d-%02d %02d:%02d:00", 9+d.Intn(3), 1+d.Intn(28), d.Intn(24), d.Intn(60))
 	case k == 5:
 		return nil
 	default:
@@ -298,47 +286,47 @@ func (d *fuzzSrc) text() any {
 // fuzzRows decodes source rows: up to 4 repairers, 10 interventions (unique ids) with
 // operations, decisions, credits and overrides.
 func fuzzRows(data []byte) []srow {
-	d := &fuzzSrc{b: data}
+	d := &fuzzSrc{fuzzbytes.New(data)}
 	var out []srow
-	nr := 1 + d.intn(4)
+	nr := 1 + d.Intn(4)
 	for id := int64(1); id <= int64(nr); id++ {
 		r := rep(id, "Réparateur", "standard").set("name", d.pick("Alice", "Bruno", nil, "Zoé\x00", strings.Repeat("N", 300))).
 			set("vat_regime", d.pick("standard", "standard", "franchise", "exempt", nil, "STANDARD")).
 			set("active", d.pick(int64(1), int64(1), int64(0), nil, int64(7)))
-		if d.intn(4) == 0 {
+		if d.Intn(4) == 0 {
 			r = r.set("rc_pro_deductible_cents", d.amount())
 		}
 		out = append(out, r)
 	}
-	n := d.intn(11)
+	n := d.Intn(11)
 	for k := range n {
 		id := int64(100 + k)
 		v := iv(id, 1, "standard", nil, "closed", nil).
-			set("repairer_id", d.pick(int64(1+d.intn(nr+1)), nil)).
+			set("repairer_id", d.pick(int64(1+d.Intn(nr+1)), nil)).
 			set("kind", d.pick("standard", "standard", "sav", "sav", "SAV", nil, "repair")).
 			set("status", d.pick("closed", "closed", "closed", "open", "cancelled", nil, "CLOSED", "closed ")).
 			set("closed_at", d.when()).
 			set("city", d.text())
-		if d.intn(3) > 0 {
-			v = v.set("original_intervention_id", d.pick(int64(100+d.intn(n+1)), nil, id, int64(999999)))
+		if d.Intn(3) > 0 {
+			v = v.set("original_intervention_id", d.pick(int64(100+d.Intn(n+1)), nil, id, int64(999999)))
 		}
 		out = append(out, v)
-		for o := range d.intn(4) {
+		for o := range d.Intn(4) {
 			out = append(out, op(id*10+int64(o), id, d.amount(), d.amount(), 0).set("sav_related", d.pick(int64(1), int64(0), nil, int64(2))).
 				set("label", d.text()))
 		}
-		if d.intn(2) == 0 {
+		if d.Intn(2) == 0 {
 			out = append(out, dec(id, d.pick("confirmed", "partial", "unconfirmed", "rejected", nil, "CONFIRMED", "maybe"),
-				d.pick(nil, int64(0), int64(3333), int64(10000), int64(-1)), d.pick(nil, nil, int64(1+d.intn(nr+1))),
+				d.pick(nil, int64(0), int64(3333), int64(10000), int64(-1)), d.pick(nil, nil, int64(1+d.Intn(nr+1))),
 				d.amount(), d.when()).set("note", d.text()))
 		}
-		for c := range d.intn(3) {
+		for c := range d.Intn(3) {
 			out = append(out, credit(id*10+int64(c), id, d.amount(), d.when(), d.text()))
 		}
 	}
-	for range d.intn(3) {
+	for range d.Intn(3) {
 		out = append(out, srow{"overflow_overrides", []string{"repairer_id", "period", "mode", "months"},
-			[]any{int64(1 + d.intn(nr+1)), d.pick("2026-10", "2026-10", nil, "garbage"), d.pick("spread", "invoice", nil, "x"), d.pick(nil, int64(0), int64(2), int64(500))}})
+			[]any{int64(1 + d.Intn(nr+1)), d.pick("2026-10", "2026-10", nil, "garbage"), d.pick("spread", "invoice", nil, "x"), d.pick(nil, int64(0), int64(2), int64(500))}})
 	}
 	return out
 }

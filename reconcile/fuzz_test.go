@@ -10,6 +10,7 @@ import (
 	"time"
 
 	sb "savbilling"
+	"savbilling/internal/fuzzbytes"
 	"savbilling/money"
 )
 
@@ -40,41 +41,26 @@ func FuzzClose(f *testing.F) {
 	})
 }
 
-// fuzzBytes reads the fuzzer's bytes; past their end it reads zeros.
-type fuzzBytes struct {
-	b []byte
-	i int
-}
-
-func (d *fuzzBytes) byte() byte {
-	if d.i >= len(d.b) {
-		return 0
-	}
-	d.i++
-	return d.b[d.i-1]
-}
-
-func (d *fuzzBytes) intn(n int) int { return int(d.byte()) % n }
-
-func (d *fuzzBytes) bool() bool { return d.byte()&1 == 1 }
+// fuzzBytes decodes the fuzzer's bytes (fuzzbytes.Reader) into this target's values.
+type fuzzBytes struct{ *fuzzbytes.Reader }
 
 // amount is usually an ordinary amount, sometimes zero, negative, or near the int64 limits.
 func (d *fuzzBytes) amount() int64 {
-	switch k := d.intn(16); {
+	switch k := d.Intn(16); {
 	case k < 9:
-		return int64(d.byte())*100 + int64(d.byte())
+		return int64(d.Byte())*100 + int64(d.Byte())
 	case k < 11:
-		return int64(d.byte()) * 25000
+		return int64(d.Byte()) * 25000
 	case k == 11:
 		return 0
 	case k == 12:
-		return -1 - int64(d.byte())
+		return -1 - int64(d.Byte())
 	case k == 13:
-		return []int64{math.MaxInt64, math.MaxInt64/2 + 1, 8e18, math.MaxInt64 / 3}[d.intn(4)]
+		return []int64{math.MaxInt64, math.MaxInt64/2 + 1, 8e18, math.MaxInt64 / 3}[d.Intn(4)]
 	case k == 14:
-		return []int64{math.MinInt64, -math.MaxInt64, -8e18}[d.intn(3)]
+		return []int64{math.MinInt64, -math.MaxInt64, -8e18}[d.Intn(3)]
 	default:
-		return int64(d.byte())<<32 | int64(d.byte())<<16 | int64(d.byte())
+		return int64(d.Byte())<<32 | int64(d.Byte())<<16 | int64(d.Byte())
 	}
 }
 
@@ -96,40 +82,40 @@ var (
 
 // fuzzInput decodes a close of October 2026 (closed before, or the first close).
 func fuzzInput(data []byte) *sb.CloseInput {
-	d := &fuzzBytes{b: data}
+	d := &fuzzBytes{fuzzbytes.New(data)}
 	in := input(oct)
 	in.Processed = map[int64]sb.SAVState{}
-	if d.bool() {
+	if d.Bool() {
 		in.LastClosed = sb.Period{}
 	}
-	nr := 1 + d.intn(5)
+	nr := 1 + d.Intn(5)
 	for id := int64(1); id <= int64(nr); id++ {
-		r := repairer(id, fuzzRegimes[d.intn(len(fuzzRegimes))])
-		r.Active = d.intn(5) != 0
-		if d.intn(4) == 0 {
+		r := repairer(id, fuzzRegimes[d.Intn(len(fuzzRegimes))])
+		r.Active = d.Intn(5) != 0
+		if d.Intn(4) == 0 {
 			r.DeductibleCents = ptr(d.amount())
 		}
 		in.Repairers[id] = r
 	}
-	rid := func() int64 { return 1 + int64(d.intn(nr+1)) } // nr+1 is unknown
+	rid := func() int64 { return 1 + int64(d.Intn(nr+1)) } // nr+1 is unknown
 	at := func() time.Time {
-		return in.Start.Add(time.Duration(d.intn(60)-25) * 12 * time.Hour) // some before the period: late
+		return in.Start.Add(time.Duration(d.Intn(60)-25) * 12 * time.Hour) // some before the period: late
 	}
 	var all []sb.Intervention
-	for k := range d.intn(14) {
-		iv := sb.Intervention{ID: int64(100 + k), RepairerID: rid(), Kind: fuzzKinds[d.intn(len(fuzzKinds))],
-			Status: sb.StatusClosed, ClosedAt: at(), City: []string{"Paris", "", "Lyon \"x\"\x00"}[d.intn(3)]}
-		for o := range d.intn(4) {
+	for k := range d.Intn(14) {
+		iv := sb.Intervention{ID: int64(100 + k), RepairerID: rid(), Kind: fuzzKinds[d.Intn(len(fuzzKinds))],
+			Status: sb.StatusClosed, ClosedAt: at(), City: []string{"Paris", "", "Lyon \"x\"\x00"}[d.Intn(3)]}
+		for o := range d.Intn(4) {
 			iv.Operations = append(iv.Operations, sb.Operation{ID: iv.ID*10 + int64(o), InterventionID: iv.ID,
-				PriceCents: d.amount(), CommissionCents: d.amount(), SAVRelated: d.bool()})
+				PriceCents: d.amount(), CommissionCents: d.amount(), SAVRelated: d.Bool()})
 		}
 		all = append(all, iv)
-		if d.intn(6) != 0 { // not booked yet
+		if d.Intn(6) != 0 { // not booked yet
 			in.Interventions = append(in.Interventions, iv)
 		}
 	}
 	originalOf := func(iv sb.Intervention) (int64, *sb.Intervention) {
-		switch k := d.intn(8); {
+		switch k := d.Intn(8); {
 		case k == 0:
 			return 0, nil
 		case k == 1:
@@ -137,20 +123,20 @@ func fuzzInput(data []byte) *sb.CloseInput {
 		case k == 2:
 			return 999999, nil
 		default:
-			o := all[d.intn(len(all))]
+			o := all[d.Intn(len(all))]
 			o.Operations = nil
 			return o.ID, &o
 		}
 	}
 	decision := func(sav int64) *sb.Decision {
-		dec := &sb.Decision{SAVID: sav, Outcome: fuzzOutcomes[d.intn(len(fuzzOutcomes))], DecidedAt: in.Start.Add(time.Hour)}
-		if dec.Outcome == sb.OutcomePartial || d.intn(4) == 0 {
-			dec.ChargeBP = fuzzBP[d.intn(len(fuzzBP))]
+		dec := &sb.Decision{SAVID: sav, Outcome: fuzzOutcomes[d.Intn(len(fuzzOutcomes))], DecidedAt: in.Start.Add(time.Hour)}
+		if dec.Outcome == sb.OutcomePartial || d.Intn(4) == 0 {
+			dec.ChargeBP = fuzzBP[d.Intn(len(fuzzBP))]
 		}
-		if d.intn(3) == 0 {
+		if d.Intn(3) == 0 {
 			dec.FaultyRepairerID = rid()
 		}
-		if d.intn(3) == 0 {
+		if d.Intn(3) == 0 {
 			dec.DamageCents = d.amount()
 		}
 		return dec
@@ -162,20 +148,20 @@ func fuzzInput(data []byte) *sb.CloseInput {
 		}
 		c := sb.SAVCase{SAV: iv}
 		c.SAV.OriginalID, c.Original = originalOf(iv)
-		if d.intn(5) != 0 {
+		if d.Intn(5) != 0 {
 			c.Decision = decision(iv.ID)
 		}
-		switch k := d.intn(6); {
+		switch k := d.Intn(6); {
 		case k < 4:
 			in.SAVs = append(in.SAVs, c)
 		case k == 4 && c.Decision != nil: // charged before, its decision changed since
 			// what an earlier close booked: amounts a ledger can hold (bounded like the source's)
-			st := sb.SAVState{SAVID: iv.ID, Outcome: fuzzOutcomes[d.intn(4)], ChargeBP: fuzzBP[d.intn(len(fuzzBP))],
+			st := sb.SAVState{SAVID: iv.ID, Outcome: fuzzOutcomes[d.Intn(4)], ChargeBP: fuzzBP[d.Intn(len(fuzzBP))],
 				FaultyRepairerID: 0, DamageCents: d.booked(), CorrectiveCents: d.booked(), RelatedPriceCents: d.booked(),
 				FirstPeriod: oct.Prev(), LastPeriod: oct.Prev()}
 			c.Booked = &st
 			c.BookedByRepairer = map[int64]int64{rid(): d.booked()}
-			if d.bool() {
+			if d.Bool() {
 				c.BookedByRepairer[rid()] += d.booked()
 			}
 			c.BookedClaimCents = d.booked()
@@ -183,47 +169,47 @@ func fuzzInput(data []byte) *sb.CloseInput {
 			in.Changed = append(in.Changed, c)
 			processed[iv.ID] = st
 		}
-		for range d.intn(3) {
+		for range d.Intn(3) {
 			in.Credits = append(in.Credits, sb.Credit{ID: int64(len(in.Credits) + 1), InterventionID: iv.ID,
 				AmountCents: d.amount(), GrantedAt: iv.ClosedAt, Reason: "geste"})
 		}
 	}
 	for id, st := range processed {
-		if d.bool() {
+		if d.Bool() {
 			in.Processed[id] = st
 		}
 	}
-	for range d.intn(3) {
-		in.StrayDecisions = append(in.StrayDecisions, *decision(int64(5000 + d.intn(10))))
+	for range d.Intn(3) {
+		in.StrayDecisions = append(in.StrayDecisions, *decision(int64(5000 + d.Intn(10))))
 	}
 	used := map[string]bool{}
-	for range d.intn(4) {
+	for range d.Intn(4) {
 		r := rid()
-		created := oct.AddMonths(-1 - d.intn(7))
+		created := oct.AddMonths(-1 - d.Intn(7))
 		if used[sb.PlanID(r, created)] {
 			continue // one plan per repairer and period
 		}
 		used[sb.PlanID(r, created)] = true
-		months := 1 + d.intn(4)
+		months := 1 + d.Intn(4)
 		total := max(1, d.booked())
 		paid := int64(0)
 		if total > 0 {
-			paid = int64(d.byte()) * total / 512
+			paid = int64(d.Byte()) * total / 512
 		}
 		in.Plans = append(in.Plans, sb.Plan{ID: sb.PlanID(r, created), RepairerID: r, CreatedIn: created, Months: months,
 			TotalCents: total, PaidCents: paid})
 	}
 	sortPlans(in.Plans)
-	for range d.intn(3) {
+	for range d.Intn(3) {
 		in.Overrides = append(in.Overrides, sb.Override{RepairerID: rid(), Period: oct.String(),
-			Mode: []string{sb.OverrideSpread, sb.OverrideInvoice, "bogus"}[d.intn(3)], Months: d.intn(7) - 1})
+			Mode: []string{sb.OverrideSpread, sb.OverrideInvoice, "bogus"}[d.Intn(3)], Months: d.Intn(7) - 1})
 	}
 	for id := range in.Repairers {
-		if d.bool() {
-			in.LastStatementSeq[id] = d.intn(12)
+		if d.Bool() {
+			in.LastStatementSeq[id] = d.Intn(12)
 		}
 	}
-	in.LastInvoiceSeq = d.intn(50)
+	in.LastInvoiceSeq = d.Intn(50)
 	return in
 }
 
