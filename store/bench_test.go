@@ -72,6 +72,16 @@ func BenchmarkLoadCloseInput(b *testing.B) {
 	}
 }
 
+// benchBook reads the S-like month in the close's transaction, the store summing its lines, and
+// computes its book.
+func benchBook(ctx context.Context, tx *store.Tx) (*savbilling.Book, error) {
+	in := benchInput()
+	if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
+		return nil, err
+	}
+	return reconcile.Close(in)
+}
+
 // BenchmarkSaveBook books the S-like month's book (1 980 statements), its summed commission
 // lines already booked by LoadSummedCloseInput (not timed); rolled back after each run.
 func BenchmarkSaveBook(b *testing.B) {
@@ -82,11 +92,7 @@ func BenchmarkSaveBook(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
-					in := benchInput()
-					if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
-						return err
-					}
-					book, err := reconcile.Close(in)
+					book, err := benchBook(ctx, tx)
 					if err != nil {
 						return err
 					}
@@ -115,11 +121,7 @@ func BenchmarkReadBack(b *testing.B) {
 			db := benchDB(b, e)
 			ctx := context.Background()
 			err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
-				in := benchInput()
-				if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
-					return err
-				}
-				book, err := reconcile.Close(in)
+				book, err := benchBook(ctx, tx)
 				if err != nil {
 					return err
 				}
