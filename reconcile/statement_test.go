@@ -28,8 +28,11 @@ func TestOverflow(t *testing.T) {
 		want     figures
 		schedule []int64 // the new plan's installments
 		invoice  []sb.InvoiceLine
+		vat      int64 // the invoice's VAT
 	}{
 		{name: "no overflow", g: 10000, c: 4000, want: figures{Gross: 10000, Deductions: 4000, NetHT: 6000, VAT: 1200, NetTTC: 7200}},
+		{name: "VAT 20,006 € rounds up", g: 10003, want: figures{Gross: 10003, NetHT: 10003, VAT: 2001, NetTTC: 12004}},
+		{name: "VAT 20,004 € rounds down", g: 10002, want: figures{Gross: 10002, NetHT: 10002, VAT: 2000, NetTTC: 12002}},
 		{name: "exactly absorbed", g: 4000, c: 4000, want: figures{Gross: 4000, Deductions: 4000}},
 		{name: "one cent over: one installment", g: 4000, c: 4001, want: figures{Gross: 4000, Deductions: 4001, Overflow: 1, Spread: 1}, schedule: []int64{1}},
 		{name: "50.00 over: one installment", g: 0, c: 5000, want: figures{Deductions: 5000, Overflow: 5000, Spread: 5000}, schedule: []int64{5000}},
@@ -39,15 +42,15 @@ func TestOverflow(t *testing.T) {
 		}, want: figures{Gross: 5000, Deductions: 15000, Overflow: 10000, Spread: 10000}, schedule: []int64{3334, 3333, 3333}},
 		{name: "1 500.00 over: spread on three", g: 0, c: 150000, want: figures{Deductions: 150000, Overflow: 150000, Spread: 150000}, schedule: []int64{50000, 50000, 50000}},
 		{name: "1 500.01 over: invoiced", g: 0, c: 150001, want: figures{Deductions: 150001, Overflow: 150001, Invoiced: 150001},
-			invoice: []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 150001}}},
+			invoice: []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 150001}}, vat: 30000},
 		{name: "inactive repairer: invoiced", g: 0, c: 3000, edit: func(in *sb.CloseInput) {
 			r := in.Repairers[1]
 			r.Active = false
 			in.Repairers[1] = r
-		}, want: figures{Deductions: 3000, Overflow: 3000, Invoiced: 3000}, invoice: []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 3000}}},
+		}, want: figures{Deductions: 3000, Overflow: 3000, Invoiced: 3000}, invoice: []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 3000}}, vat: 600},
 		{name: "override: invoice a small overflow", g: 0, c: 3000, edit: func(in *sb.CloseInput) {
 			in.Overrides = []sb.Override{{RepairerID: 1, Period: "2026-10", Mode: sb.OverrideInvoice}}
-		}, want: figures{Deductions: 3000, Overflow: 3000, Invoiced: 3000}, invoice: []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 3000}}},
+		}, want: figures{Deductions: 3000, Overflow: 3000, Invoiced: 3000}, invoice: []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 3000}}, vat: 600},
 		{name: "override: spread a large overflow over 6", g: 0, c: 300000, edit: func(in *sb.CloseInput) {
 			in.Overrides = []sb.Override{{RepairerID: 1, Period: "2026-10", Mode: sb.OverrideSpread, Months: 6}}
 		}, want: figures{Deductions: 300000, Overflow: 300000, Spread: 300000}, schedule: []int64{50000, 50000, 50000, 50000, 50000, 50000}},
@@ -59,7 +62,7 @@ func TestOverflow(t *testing.T) {
 		}, want: figures{Deductions: 3000, Overflow: 3000, Spread: 3000}, schedule: []int64{3000}},
 		{name: "thresholds are configuration", g: 0, c: 3000, edit: func(in *sb.CloseInput) {
 			in.Rules.SpreadMaxCents = 2000
-		}, want: figures{Deductions: 3000, Overflow: 3000, Invoiced: 3000}, invoice: []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 3000}}},
+		}, want: figures{Deductions: 3000, Overflow: 3000, Invoiced: 3000}, invoice: []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 3000}}, vat: 600},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,7 +90,7 @@ func TestOverflow(t *testing.T) {
 			if len(b.Invoices) == 1 {
 				inv := b.Invoices[0]
 				lines = inv.Lines
-				if inv.Number != "FAC-2026-000001" || inv.VATCents != (inv.HTCents*2000+5000)/10000 || inv.TTCCents != inv.HTCents+inv.VATCents {
+				if inv.Number != "FAC-2026-000001" || inv.VATCents != tt.vat || inv.TTCCents != inv.HTCents+tt.vat {
 					t.Errorf("invoice %s HT %d TVA %d TTC %d", inv.Number, inv.HTCents, inv.VATCents, inv.TTCCents)
 				}
 				if inv.DueOn.Sub(inv.IssuedOn).Hours() != 30*24 {
