@@ -51,7 +51,7 @@ type window struct{ end, now time.Time }
 // marks the defects of its status and closing time: one closed in a later period (but not after
 // now) or with the status open or cancelled does not concern it.
 func (w window) admit(r *interventionRow, iv *savbilling.Intervention) bool {
-	if r.closed.Bad == "" && !r.closed.Null && !r.closed.Time.Before(w.end) && (w.now.IsZero() || !r.closed.Time.After(w.now)) {
+	if r.closed.from(w.end) && (w.now.IsZero() || !r.closed.Time.After(w.now)) {
 		return false
 	}
 	if r.status.Valid && (r.status.String == savbilling.StatusOpen || r.status.String == savbilling.StatusCancelled) {
@@ -276,7 +276,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed b
 			if err := rows.Scan(&id, &iv, &amount, &at, &reason); err != nil {
 				return err
 			}
-			if at.Bad == "" && !at.Null && !at.before(in.End) {
+			if at.from(in.End) {
 				return nil // granted in a later period
 			}
 			c := savbilling.Credit{ID: intOf(id), InterventionID: intOf(iv), AmountCents: intOf(amount),
@@ -488,7 +488,7 @@ func (tx *Tx) savCases(ctx context.Context, what string, w window, where string,
 			if err != nil {
 				return err
 			}
-			if at.Bad == "" && !at.Null && !at.before(w.end) {
+			if at.from(w.end) {
 				return nil // taken in a later period
 			}
 			k, ok := index[dec.SAVID]

@@ -63,6 +63,11 @@ func (s srcTime) before(end time.Time) bool {
 	return s.Bad == "" && !s.Null && s.Time.Before(end)
 }
 
+// from reports whether the timestamp is readable and at or after end: a fact of a later period.
+func (s srcTime) from(end time.Time) bool {
+	return s.Bad == "" && !s.Null && !s.Time.Before(end)
+}
+
 // exactly is the SQL condition that the text column col equals the next parameter byte for byte
 // (case and trailing spaces count), whatever the column's collation.
 func (tx *Tx) exactly(col string) string {
