@@ -157,7 +157,7 @@ func (d *DB) acquireCloseLock(ctx context.Context, conn *sql.Conn, wait time.Dur
 	// A close inserts a month of commission lines, in an index order of their own: with SQLite's
 	// default 2 MB page cache, a million lines spend most of their time reading and writing
 	// index pages back. The cache grows only as far as a close needs it.
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", sqliteCloseCacheKiB)); err != nil {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d; PRAGMA threads = 2", sqliteCloseCacheKiB)); err != nil {
 		return nil, fmt.Errorf("set cache size: %w", err)
 	}
 	return func() {
@@ -166,7 +166,7 @@ func (d *DB) acquireCloseLock(ctx context.Context, conn *sql.Conn, wait time.Dur
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 		// the connection goes back to the pool: give the cache back
-		if _, err := conn.ExecContext(rctx, "PRAGMA cache_size = -2000; PRAGMA shrink_memory"); err != nil {
+		if _, err := conn.ExecContext(rctx, "PRAGMA cache_size = -2000; PRAGMA threads = 0; PRAGMA shrink_memory"); err != nil {
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}, nil
