@@ -14,7 +14,8 @@ package store
 // INSERT … SELECT (or CREATE TABLE … SELECT) reads its source with shared locks, which would block
 // the marketplace's writes on every intervention and operation for the rest of the close. There
 // the sums are read with plain (consistent, lock-free) SELECTs, a chunk of interventions at a
-// time in id order, and the lines inserted from Go with multi-row INSERTs.
+// time in id order, and the lines sent from Go with LOAD DATA LOCAL INFILE (loaddata.go), or
+// multi-row INSERTs where the server does not allow it.
 
 import (
 	"context"
@@ -339,7 +340,8 @@ func int64List(ids []int64) string {
 }
 
 // stageMySQL reads the eligible interventions with their sums a chunk at a time, in id order,
-// with plain consistent reads, and books the lines of those summable with multi-row INSERTs.
+// with plain consistent reads, and books the lines of those summable with LOAD DATA LOCAL INFILE,
+// or multi-row INSERTs when the server does not allow it.
 func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
 	q := tx.tx
 	hint, checks, err := tx.scanPlan(ctx)
@@ -369,6 +371,8 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w windo
 		others []int64
 		batch  []line
 		after  int64 = -1 << 63
+		load         = !loadDataOff // LOAD DATA LOCAL until the server refuses it (loaddata.go)
+		text   tsv
 	)
 	for last := false; !last; {
 		batch = batch[:0]
@@ -411,14 +415,37 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w windo
 			return nil, err
 		}
 		t0 := time.Now()
-		err = insertRowsPer(ctx, q, "sb_commissions", cols, summedInsertRows, len(batch), func(i int) []any {
-			l := &batch[i]
-			late := 0
+		late := func(l *line) int {
 			if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
-				late = 1
+				return 1
 			}
-			return []any{l.id, p, l.repairer, l.kind, l.city, sqlTime(l.closed), l.ops, l.cents, late}
-		})
+			return 0
+		}
+		err = errLoadRefused
+		if load {
+			text.Reset()
+			for i := range batch {
+				l := &batch[i]
+				text.Int(l.id)
+				text.Str(p)
+				text.Int(l.repairer)
+				text.Str(l.kind)
+				text.Str(l.city)
+				text.Str(l.closed.UTC().Format(timeLayout))
+				text.Int(int64(l.ops))
+				text.Int(l.cents)
+				text.Int(int64(late(l)))
+				text.End()
+			}
+			err = loadRows(ctx, q, "sb_commissions", cols, &text)
+			load = !errors.Is(err, errLoadRefused)
+		}
+		if errors.Is(err, errLoadRefused) {
+			err = insertRowsPer(ctx, q, "sb_commissions", cols, summedInsertRows, len(batch), func(i int) []any {
+				l := &batch[i]
+				return []any{l.id, p, l.repairer, l.kind, l.city, sqlTime(l.closed), l.ops, l.cents, late(l)}
+			})
+		}
 		*spent += time.Since(t0)
 		if err != nil {
 			return nil, booked(in.Period, err)

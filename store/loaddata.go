@@ -1,0 +1,157 @@
+package store
+
+// Bulk loading on MySQL/MariaDB.
+//
+// A large close books a million summed commission lines. Sent as multi-row INSERTs the server
+// parses a million rows of values and the client encodes them; LOAD DATA LOCAL INFILE streams
+// them as tab-separated text instead, which the server reads with its bulk loader. It is used
+// when the server allows it (local_infile, on by default on MariaDB, off on MySQL 8) and the
+// multi-row INSERTs otherwise, with the same result.
+//
+// LOAD DATA LOCAL cannot stop the client's stream midway, so the server treats every error of a
+// row as a warning and skips or adjusts the row (as with IGNORE): a repeated intervention would
+// be skipped, a value out of range clipped. loadRows therefore requires that every line was
+// stored and that the statement raised no warning, and fails the close otherwise.
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// loadDataOff makes the store insert rather than load (a variable for the tests).
+var loadDataOff = false
+
+// loadSeq numbers the readers registered with the driver, unique in the process.
+var loadSeq atomic.Uint64
+
+// tsv is the text of rows as LOAD DATA reads it by default: fields separated by tabs, lines ended
+// by a newline, a backslash escaping what would otherwise end a field or a line, \N for NULL.
+type tsv struct {
+	buf   []byte
+	lines int
+	field bool // the current line has a field
+}
+
+func (t *tsv) sep() {
+	if t.field {
+		t.buf = append(t.buf, '\t')
+	}
+	t.field = true
+}
+
+// Int adds an integer field.
+func (t *tsv) Int(v int64) {
+	t.sep()
+	t.buf = strconv.AppendInt(t.buf, v, 10)
+}
+
+// Str adds a text field, escaped.
+func (t *tsv) Str(s string) {
+	t.sep()
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			t.buf = append(t.buf, '\\', '\\')
+		case '\t':
+			t.buf = append(t.buf, '\\', 't')
+		case '\n':
+			t.buf = append(t.buf, '\\', 'n')
+		case '\r':
+			t.buf = append(t.buf, '\\', 'r')
+		case 0:
+			t.buf = append(t.buf, '\\', '0')
+		default:
+			t.buf = append(t.buf, c)
+		}
+	}
+}
+
+// Null adds a NULL field.
+func (t *tsv) Null() {
+	t.sep()
+	t.buf = append(t.buf, '\\', 'N')
+}
+
+// End ends the line.
+func (t *tsv) End() {
+	t.buf = append(t.buf, '\n')
+	t.lines++
+	t.field = false
+}
+
+// Reset empties t, keeping its buffer.
+func (t *tsv) Reset() { *t = tsv{buf: t.buf[:0]} }
+
+// errLoadRefused is returned by loadRows when the server does not allow LOAD DATA LOCAL.
+var errLoadRefused = errors.New("LOAD DATA LOCAL INFILE refused by the server")
+
+// isLoadRefused reports whether err is the server's or the client's refusal of LOAD DATA LOCAL
+// (nothing was loaded).
+func isLoadRefused(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1148, // ER_NOT_ALLOWED_COMMAND: local_infile is off (MariaDB, MySQL 5.7)
+			3948, // ER_CLIENT_LOCAL_FILES_DISABLED (MySQL 8)
+			2068: // CR_LOAD_DATA_LOCAL_INFILE_REJECTED
+			return true
+		}
+	}
+	return false
+}
+
+// loadRows loads the lines of t into cols of table with LOAD DATA LOCAL INFILE, in transaction
+// q, and checks that all were stored unchanged: as many rows affected as lines, no warning.
+// It returns errLoadRefused, having changed nothing, when the server does not allow it.
+func loadRows(ctx context.Context, q *sql.Tx, table string, cols []string, t *tsv) error {
+	if t.lines == 0 {
+		return nil
+	}
+	name := fmt.Sprintf("savbilling-%d-%d", os.Getpid(), loadSeq.Add(1))
+	data := t.buf
+	mysql.RegisterReaderHandler(name, func() io.Reader { return bytes.NewReader(data) })
+	defer mysql.DeregisterReaderHandler(name)
+	res, err := q.ExecContext(ctx, "LOAD DATA LOCAL INFILE 'Reader::"+name+"' INTO TABLE "+table+
+		" CHARACTER SET utf8mb4 ("+strings.Join(cols, ", ")+")")
+	if err != nil {
+		if isLoadRefused(err) {
+			return errLoadRefused
+		}
+		return fmt.Errorf("load into %s: %w", table, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("load into %s: %w", table, err)
+	}
+	var warnings int
+	if err := q.QueryRowContext(ctx, "SELECT @@warning_count").Scan(&warnings); err != nil {
+		return fmt.Errorf("load into %s: read its warnings: %w", table, err)
+	}
+	if n == int64(t.lines) && warnings == 0 {
+		return nil
+	}
+	var first []string
+	rows, err := q.QueryContext(ctx, "SHOW WARNINGS LIMIT 3")
+	if err == nil {
+		for rows.Next() {
+			var level, msg string
+			var code int
+			if rows.Scan(&level, &code, &msg) == nil {
+				first = append(first, msg)
+			}
+		}
+		rows.Close()
+	}
+	return fmt.Errorf("load into %s: %d of %d lines stored, %d warnings (%s): the close is rolled back",
+		table, n, t.lines, warnings, strings.Join(first, "; "))
+}

@@ -1,0 +1,102 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"savbilling/internal/dbtest"
+	"savbilling/store"
+)
+
+func TestEncodeTSV(t *testing.T) {
+	for _, tc := range []struct {
+		fields []string
+		want   string
+	}{
+		{[]string{"Lyon", "2026-10-09 09:00:00"}, "Lyon\t2026-10-09 09:00:00\n"},
+		{[]string{"a\tb", "c\nd"}, "a\\tb\tc\\nd\n"},
+		{[]string{`\N`, `\`}, "\\\\N\t\\\\\n"},
+		{[]string{"x\r\x00y", ""}, "x\\r\\0y\t\n"},
+		{[]string{"Saint-Étienne 'l' \"x\""}, "Saint-Étienne 'l' \"x\"\n"},
+	} {
+		if got := store.EncodeTSV(tc.fields...); got != tc.want {
+			t.Errorf("EncodeTSV(%q) = %q, want %q", tc.fields, got, tc.want)
+		}
+	}
+}
+
+// TestLoadRows: on MySQL/MariaDB, LOAD DATA LOCAL stores every value exactly; a line the server
+// would skip (a repeated key) or change (a value it cannot store) fails the transaction, which
+// then stores nothing, although LOAD DATA LOCAL only warns about them.
+func TestLoadRows(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		if e.Name != "mysql" {
+			continue
+		}
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := dbtest.Open(t, e)
+			if err := db.Exec(ctx, `CREATE TABLE load_probe (id BIGINT NOT NULL PRIMARY KEY, s VARCHAR(50) NULL,
+				n INT NOT NULL) DEFAULT CHARSET=utf8mb4`); err != nil {
+				t.Fatal(err)
+			}
+			odd := "é\t\\N\n\r\x00'\"\\"
+			load := func(lines ...[]any) error {
+				return db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
+					return tx.LoadRows(ctx, "load_probe", []string{"id", "s", "n"}, lines)
+				})
+			}
+			if err := load([]any{int64(1), odd, int64(5)}, []any{int64(2), nil, int64(-7)}); err != nil {
+				if errors.Is(err, store.ErrLoadRefused) {
+					t.Fatalf("the test server refuses LOAD DATA LOCAL (local_infile): %v", err)
+				}
+				t.Fatal(err)
+			}
+			got := map[int64][2]any{}
+			err := db.Query(ctx, "SELECT id, s, n FROM load_probe", nil, func(rows *sql.Rows) error {
+				var id, n int64
+				var s sql.NullString
+				if err := rows.Scan(&id, &s, &n); err != nil {
+					return err
+				}
+				var v any
+				if s.Valid {
+					v = s.String
+				}
+				got[id] = [2]any{v, n}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[1] != [2]any{odd, int64(5)} || got[2] != [2]any{nil, int64(-7)} || len(got) != 2 {
+				t.Fatalf("loaded %v, want 1: %q 5, 2: NULL -7", got, odd)
+			}
+			for _, tc := range []struct {
+				name  string
+				lines [][]any
+				want  string
+			}{
+				{"repeated key", [][]any{{int64(3), "x", int64(1)}, {int64(1), "again", int64(1)}}, "1 of 2 lines stored"},
+				{"not a number", [][]any{{int64(4), "x", "douze"}}, "1 warnings"},
+				{"too long", [][]any{{int64(5), strings.Repeat("x", 51), int64(1)}}, "1 warnings"},
+			} {
+				err := load(tc.lines...)
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("%s: error %v, want one saying %q", tc.name, err, tc.want)
+				}
+				var n int
+				if err := db.Query(ctx, "SELECT COUNT(*) FROM load_probe", nil, func(rows *sql.Rows) error { return rows.Scan(&n) }); err != nil {
+					t.Fatal(err)
+				}
+				if n != 2 {
+					t.Errorf("%s: %d rows after the failed load, want the 2 before it", tc.name, n)
+				}
+			}
+		})
+	}
+}
