@@ -27,8 +27,10 @@ const (
 
 	// sqliteBusyMillis is the busy timeout of ordinary SQLite connections.
 	sqliteBusyMillis = 5000
-	// sqliteCloseCacheKiB is the page cache of a close's SQLite connection (default: 2 MB).
-	sqliteCloseCacheKiB = 32 << 10
+	// sqliteCloseCacheKiB is the page cache of a close's SQLite connection (default: 2 MB). It
+	// also sizes the sorter's in-memory runs: at workload L, 8 MB closes as fast as 32 MB with a
+	// peak RSS 80 MB lower; 4 MB makes the inserts slower.
+	sqliteCloseCacheKiB = 8 << 10
 	// closeLockPrefix names the MySQL user-level lock held for the duration of a close.
 	closeLockPrefix = "savbilling.close."
 	// migrateLockPrefix names the MySQL user-level lock held while migrating.
@@ -156,7 +158,8 @@ func (d *DB) acquireCloseLock(ctx context.Context, conn *sql.Conn, wait time.Dur
 	}
 	// A close inserts a month of commission lines, in an index order of their own: with SQLite's
 	// default 2 MB page cache, a million lines spend most of their time reading and writing
-	// index pages back. The cache grows only as far as a close needs it.
+	// index pages back. The cache grows only as far as a close needs it. A helper thread sorts
+	// the lines in repairer order beside the main one (1–2 s less at L).
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d; PRAGMA threads = 2", sqliteCloseCacheKiB)); err != nil {
 		return nil, fmt.Errorf("set cache size: %w", err)
 	}
