@@ -65,3 +65,6 @@ func (d *DB) Query(ctx context.Context, query string, args []any, fn func(*sql.R
 
 // ErrLoadRefused is errLoadRefused.
 var ErrLoadRefused = errLoadRefused
+
+// IsLoadRefused is isLoadRefused.
+var IsLoadRefused = isLoadRefused

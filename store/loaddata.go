@@ -101,7 +101,8 @@ func isLoadRefused(err error) bool {
 	var me *mysql.MySQLError
 	if errors.As(err, &me) {
 		switch me.Number {
-		case 1148, // ER_NOT_ALLOWED_COMMAND: local_infile is off (MariaDB, MySQL 5.7)
+		case 1148, // ER_NOT_ALLOWED_COMMAND: local_infile is off (MySQL 5.7, older MariaDB)
+			4166, // ER_LOAD_INFILE_CAPABILITY_DISABLED: local_infile is off (MariaDB 10.5+)
 			3948, // ER_CLIENT_LOCAL_FILES_DISABLED (MySQL 8)
 			2068: // CR_LOAD_DATA_LOCAL_INFILE_REJECTED
 			return true

@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-sql-driver/mysql"
 
 	"savbilling/internal/dbtest"
 	"savbilling/store"
@@ -25,6 +28,28 @@ func TestEncodeTSV(t *testing.T) {
 	} {
 		if got := store.EncodeTSV(tc.fields...); got != tc.want {
 			t.Errorf("EncodeTSV(%q) = %q, want %q", tc.fields, got, tc.want)
+		}
+	}
+}
+
+// TestIsLoadRefused: the servers' and the client's refusals of LOAD DATA LOCAL make the close
+// insert instead; any other error fails it.
+func TestIsLoadRefused(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&mysql.MySQLError{Number: 1148, Message: "The used command is not allowed with this MariaDB version"}, true},
+		{fmt.Errorf("load: %w", &mysql.MySQLError{Number: 3948, Message: "Loading local data is disabled"}), true},
+		{&mysql.MySQLError{Number: 4166, Message: "The used command is not allowed because the MariaDB server or client has disabled the local infile capability"}, true},
+		{&mysql.MySQLError{Number: 2068}, true},
+		{&mysql.MySQLError{Number: 1062, Message: "Duplicate entry"}, false},
+		{&mysql.MySQLError{Number: 1045, Message: "Access denied"}, false},
+		{errors.New("reader 'x' is not registered"), false},
+		{nil, false},
+	} {
+		if got := store.IsLoadRefused(tc.err); got != tc.want {
+			t.Errorf("isLoadRefused(%v) = %v, want %v", tc.err, got, tc.want)
 		}
 	}
 }

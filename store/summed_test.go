@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +116,46 @@ func TestSummedCloseBooksTheSame(t *testing.T) {
 				testSummedCloseBooksTheSame(t, e, twins[i])
 			})
 		}
+	}
+}
+
+// TestSummedCloseWhenLoadRefused: a MySQL/MariaDB server that refuses LOAD DATA LOCAL
+// (local_infile off) gets the summed lines by INSERT, with the same ledger as the full read.
+// local_infile is global: other tests running meanwhile on the server insert too, which changes
+// none of their results.
+func TestSummedCloseWhenLoadRefused(t *testing.T) {
+	defer store.SetSumChunk(4)()
+	twins := dbtest.Engines(t)
+	for i, e := range dbtest.Engines(t) {
+		if e.Name != "mysql" {
+			continue
+		}
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := dbtest.Open(t, e)
+			var was int
+			if err := db.Query(ctx, "SELECT @@GLOBAL.local_infile", nil, func(rows *sql.Rows) error { return rows.Scan(&was) }); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Exec(ctx, "SET GLOBAL local_infile = 0"); err != nil {
+				t.Fatalf("turn local_infile off (the test user needs SUPER, as scripts/mariadb.sh grants): %v", err)
+			}
+			t.Cleanup(func() {
+				if err := db.Exec(context.Background(), "SET GLOBAL local_infile = ?", was); err != nil {
+					t.Errorf("restore local_infile: %v", err)
+				}
+			})
+			if err := db.Exec(ctx, "CREATE TABLE load_probe (id BIGINT NOT NULL PRIMARY KEY)"); err != nil {
+				t.Fatal(err)
+			}
+			err := db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
+				return tx.LoadRows(ctx, "load_probe", []string{"id"}, [][]any{{int64(1)}})
+			})
+			if !errors.Is(err, store.ErrLoadRefused) {
+				t.Fatalf("LOAD DATA LOCAL with local_infile off: %v, want ErrLoadRefused", err)
+			}
+			testSummedCloseBooksTheSame(t, e, twins[i])
+		})
 	}
 }
 
