@@ -374,6 +374,12 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w windo
 		load         = !loadDataOff // LOAD DATA LOCAL until the server refuses it (loaddata.go)
 		text   tsv
 	)
+	late := func(l *line) int {
+		if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
+			return 1
+		}
+		return 0
+	}
 	for last := false; !last; {
 		batch = batch[:0]
 		upper := int64(1<<63 - 1)
@@ -415,13 +421,7 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w windo
 			return nil, err
 		}
 		t0 := time.Now()
-		late := func(l *line) int {
-			if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
-				return 1
-			}
-			return 0
-		}
-		err = errLoadRefused
+		err = errLoadRefused // until loaded: inserted below
 		if load {
 			text.Reset()
 			for i := range batch {
