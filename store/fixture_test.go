@@ -20,6 +20,18 @@ func forEngines(t *testing.T, fn func(t *testing.T, e dbtest.Engine, db *store.D
 	}
 }
 
+// mysqlEngine is the MySQL/MariaDB engine of a fresh dbtest.Engines (a new database), false when
+// the suite runs without a server (dbtest.Engines says so loudly, and fails under CI).
+func mysqlEngine(t *testing.T) (dbtest.Engine, bool) {
+	t.Helper()
+	for _, e := range dbtest.Engines(t) {
+		if e.Name == "mysql" {
+			return e, true
+		}
+	}
+	return dbtest.Engine{}, false
+}
+
 // utc builds a UTC instant.
 func utc(y int, m time.Month, d, hh, mm, ss int) time.Time {
 	return time.Date(y, m, d, hh, mm, ss, 0, time.UTC)
