@@ -103,9 +103,9 @@ func TestLoadRows(t *testing.T) {
 				lines [][]any
 				want  string
 			}{
-				{"repeated key", [][]any{{int64(3), "x", int64(1)}, {int64(1), "again", int64(1)}}, "1 of 2 lines stored"},
-				{"not a number", [][]any{{int64(4), "x", "douze"}}, "1 warnings"},
-				{"too long", [][]any{{int64(5), strings.Repeat("x", 51), int64(1)}}, "1 warnings"},
+				{"repeated key", [][]any{{int64(3), "x", int64(1)}, {int64(1), "again", int64(1)}}, "1 of 2 lines stored, 1 warnings (Duplicate entry '1'"},
+				{"not a number", [][]any{{int64(4), "x", "douze"}}, "1 warnings (Incorrect integer value: 'douze'"},
+				{"too long", [][]any{{int64(5), strings.Repeat("x", 51), int64(1)}}, "1 warnings (Data truncated for column 's'"},
 			} {
 				err := load(tc.lines...)
 				if err == nil || !strings.Contains(err.Error(), tc.want) {
