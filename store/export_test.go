@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 )
 
 // SetSumChunk sets the number of interventions LoadSummedCloseInput reads per query on MySQL,
@@ -27,35 +26,30 @@ func SetLoadDataOff(off bool) func() {
 	return func() { loadDataOff = old }
 }
 
-// LoadRows is loadRows in tx, of lines of int64, string or nil (NULL) values.
+// LoadRows loads lines of int64, string or nil (NULL) values with loadRows in tx.
 func (tx *Tx) LoadRows(ctx context.Context, table string, cols []string, lines [][]any) error {
 	var t tsv
 	for _, l := range lines {
 		for _, v := range l {
-			switch x := v.(type) {
-			case nil:
-				t.Null()
-			case int64:
-				t.Int(x)
-			case string:
-				t.Str(x)
-			default:
-				return fmt.Errorf("LoadRows: %T", v)
+			if err := t.value(v); err != nil {
+				return err
 			}
 		}
-		t.End()
+		t.end()
 	}
 	return loadRows(ctx, tx.tx, table, cols, &t)
 }
 
-// EncodeTSV is the text tsv writes for one line of string fields.
-func EncodeTSV(fields ...string) string {
+// EncodeTSV is the text tsv writes for one line of these values.
+func EncodeTSV(values ...any) (string, error) {
 	var t tsv
-	for _, f := range fields {
-		t.Str(f)
+	for _, v := range values {
+		if err := t.value(v); err != nil {
+			return "", err
+		}
 	}
-	t.End()
-	return string(t.buf)
+	t.end()
+	return string(t.buf), nil
 }
 
 // Query calls fn for each row of query on d.

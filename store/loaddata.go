@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -28,7 +27,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 )
 
-// loadDataOff makes the store insert rather than load (a variable for the tests).
+// loadDataOff makes the store insert rather than load (a variable for the tests, read by newBulk).
 var loadDataOff = false
 
 // loadSeq numbers the readers registered with the driver, unique in the process.
@@ -49,48 +48,79 @@ func (t *tsv) sep() {
 	t.field = true
 }
 
-// Int adds an integer field.
-func (t *tsv) Int(v int64) {
+// value adds a field: an integer, a string (escaped) or nil (NULL), as the rows of insertRows.
+func (t *tsv) value(v any) error {
 	t.sep()
-	t.buf = strconv.AppendInt(t.buf, v, 10)
-}
-
-// Str adds a text field, escaped.
-func (t *tsv) Str(s string) {
-	t.sep()
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\':
-			t.buf = append(t.buf, '\\', '\\')
-		case '\t':
-			t.buf = append(t.buf, '\\', 't')
-		case '\n':
-			t.buf = append(t.buf, '\\', 'n')
-		case '\r':
-			t.buf = append(t.buf, '\\', 'r')
-		case 0:
-			t.buf = append(t.buf, '\\', '0')
-		default:
-			t.buf = append(t.buf, c)
+	switch x := v.(type) {
+	case nil:
+		t.buf = append(t.buf, '\\', 'N')
+	case int64:
+		t.buf = strconv.AppendInt(t.buf, x, 10)
+	case int:
+		t.buf = strconv.AppendInt(t.buf, int64(x), 10)
+	case string:
+		for i := 0; i < len(x); i++ {
+			switch c := x[i]; c {
+			case '\\':
+				t.buf = append(t.buf, '\\', '\\')
+			case '\t':
+				t.buf = append(t.buf, '\\', 't')
+			case '\n':
+				t.buf = append(t.buf, '\\', 'n')
+			case '\r':
+				t.buf = append(t.buf, '\\', 'r')
+			case 0:
+				t.buf = append(t.buf, '\\', '0')
+			default:
+				t.buf = append(t.buf, c)
+			}
 		}
+	default:
+		return fmt.Errorf("cannot load a %T", v)
 	}
+	return nil
 }
 
-// Null adds a NULL field.
-func (t *tsv) Null() {
-	t.sep()
-	t.buf = append(t.buf, '\\', 'N')
-}
-
-// End ends the line.
-func (t *tsv) End() {
+// end ends the line.
+func (t *tsv) end() {
 	t.buf = append(t.buf, '\n')
 	t.lines++
 	t.field = false
 }
 
-// Reset empties t, keeping its buffer.
-func (t *tsv) Reset() { *t = tsv{buf: t.buf[:0]} }
+// reset empties t, keeping its buffer.
+func (t *tsv) reset() { *t = tsv{buf: t.buf[:0]} }
+
+// bulk stores rows on MySQL/MariaDB with LOAD DATA LOCAL INFILE, or with multi-row INSERTs once
+// the server has refused it (or loadDataOff is set). Its buffer is reused from call to call.
+type bulk struct {
+	insert bool
+	text   tsv
+}
+
+func newBulk() *bulk { return &bulk{insert: loadDataOff} }
+
+// write stores n rows, row(i) giving the values of cols as insertRowsPer takes them, in
+// transaction q; per bounds the rows of one INSERT.
+func (b *bulk) write(ctx context.Context, q *sql.Tx, table string, cols []string, per, n int, row func(i int) []any) error {
+	if !b.insert {
+		b.text.reset()
+		for i := range n {
+			for _, v := range row(i) {
+				if err := b.text.value(v); err != nil {
+					return fmt.Errorf("load into %s: row %d: %w", table, i, err)
+				}
+			}
+			b.text.end()
+		}
+		err := loadRows(ctx, q, table, cols, &b.text)
+		if !errors.Is(err, errLoadRefused) {
+			return err
+		}
+		b.insert = true
+	}
+	return insertRowsPer(ctx, q, table, cols, per, n, row)
+}
 
 // errLoadRefused is returned by loadRows when the server does not allow LOAD DATA LOCAL.
 var errLoadRefused = errors.New("LOAD DATA LOCAL INFILE refused by the server")
@@ -118,7 +148,7 @@ func loadRows(ctx context.Context, q *sql.Tx, table string, cols []string, t *ts
 	if t.lines == 0 {
 		return nil
 	}
-	name := fmt.Sprintf("savbilling-%d-%d", os.Getpid(), loadSeq.Add(1))
+	name := "savbilling-" + strconv.FormatUint(loadSeq.Add(1), 10)
 	data := t.buf
 	mysql.RegisterReaderHandler(name, func() io.Reader { return bytes.NewReader(data) })
 	defer mysql.DeregisterReaderHandler(name)

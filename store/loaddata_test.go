@@ -17,18 +17,23 @@ import (
 
 func TestEncodeTSV(t *testing.T) {
 	for _, tc := range []struct {
-		fields []string
+		values []any
 		want   string
 	}{
-		{[]string{"Lyon", "2026-10-09 09:00:00"}, "Lyon\t2026-10-09 09:00:00\n"},
-		{[]string{"a\tb", "c\nd"}, "a\\tb\tc\\nd\n"},
-		{[]string{`\N`, `\`}, "\\\\N\t\\\\\n"},
-		{[]string{"x\r\x00y", ""}, "x\\r\\0y\t\n"},
-		{[]string{"Saint-Étienne 'l' \"x\""}, "Saint-Étienne 'l' \"x\"\n"},
+		{[]any{"Lyon", "2026-10-09 09:00:00"}, "Lyon\t2026-10-09 09:00:00\n"},
+		{[]any{"a\tb", "c\nd"}, "a\\tb\tc\\nd\n"},
+		{[]any{`\N`, `\`}, "\\\\N\t\\\\\n"},
+		{[]any{"x\r\x00y", ""}, "x\\r\\0y\t\n"},
+		{[]any{"Saint-Étienne 'l' \"x\""}, "Saint-Étienne 'l' \"x\"\n"},
+		{[]any{int64(-12), 7, nil, "2026-08"}, "-12\t7\t\\N\t2026-08\n"},
 	} {
-		if got := store.EncodeTSV(tc.fields...); got != tc.want {
-			t.Errorf("EncodeTSV(%q) = %q, want %q", tc.fields, got, tc.want)
+		got, err := store.EncodeTSV(tc.values...)
+		if err != nil || got != tc.want {
+			t.Errorf("EncodeTSV(%q) = %q, %v; want %q", tc.values, got, err, tc.want)
 		}
+	}
+	if _, err := store.EncodeTSV(1.5); err == nil || !strings.Contains(err.Error(), "float64") {
+		t.Errorf("EncodeTSV(1.5): %v, want an error naming float64", err)
 	}
 }
 

@@ -371,15 +371,8 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w windo
 		others []int64
 		batch  []line
 		after  int64 = -1 << 63
-		load         = !loadDataOff // LOAD DATA LOCAL until the server refuses it (loaddata.go)
-		text   tsv
+		out          = newBulk() // LOAD DATA LOCAL until the server refuses it (loaddata.go)
 	)
-	late := func(l *line) int {
-		if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
-			return 1
-		}
-		return 0
-	}
 	for last := false; !last; {
 		batch = batch[:0]
 		upper := int64(1<<63 - 1)
@@ -421,31 +414,14 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w windo
 			return nil, err
 		}
 		t0 := time.Now()
-		err = errLoadRefused // until loaded: inserted below
-		if load {
-			text.Reset()
-			for i := range batch {
-				l := &batch[i]
-				text.Int(l.id)
-				text.Str(p)
-				text.Int(l.repairer)
-				text.Str(l.kind)
-				text.Str(l.city)
-				text.Str(l.closed.UTC().Format(timeLayout))
-				text.Int(int64(l.ops))
-				text.Int(l.cents)
-				text.Int(int64(late(l)))
-				text.End()
+		err = out.write(ctx, q, "sb_commissions", cols, summedInsertRows, len(batch), func(i int) []any {
+			l := &batch[i]
+			late := 0
+			if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
+				late = 1
 			}
-			err = loadRows(ctx, q, "sb_commissions", cols, &text)
-			load = !errors.Is(err, errLoadRefused)
-		}
-		if errors.Is(err, errLoadRefused) {
-			err = insertRowsPer(ctx, q, "sb_commissions", cols, summedInsertRows, len(batch), func(i int) []any {
-				l := &batch[i]
-				return []any{l.id, p, l.repairer, l.kind, l.city, sqlTime(l.closed), l.ops, l.cents, late(l)}
-			})
-		}
+			return []any{l.id, p, l.repairer, l.kind, l.city, sqlTime(l.closed), l.ops, l.cents, late}
+		})
 		*spent += time.Since(t0)
 		if err != nil {
 			return nil, booked(in.Period, err)
