@@ -139,7 +139,7 @@ func (tx *Tx) LoadCloseInput(ctx context.Context, in *savbilling.CloseInput) err
 	if in == nil || in.End.IsZero() || in.Period.IsZero() {
 		return errors.New("load close input: Period and End must be set")
 	}
-	return tx.loadInput(ctx, in, false)
+	return tx.loadInput(ctx, in, nil)
 }
 
 // candidates is the SQL condition on the interventions i that may concern a close, a superset
@@ -154,8 +154,9 @@ func candidateArgs(w window) []any {
 	return []any{savbilling.StatusOpen, savbilling.StatusCancelled, sqlTime(w.end), sqlTime(w.now)}
 }
 
-// loadInput is LoadCloseInput, or LoadSummedCloseInput with summed.
-func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed bool) error {
+// loadInput is LoadCloseInput, or LoadSummedCloseInput when bk, the close's transaction that
+// books the summed lines, is not nil.
+func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) error {
 	q := tx.tx
 	w := window{end: in.End}
 	if !in.ClosedAt.IsZero() {
@@ -199,8 +200,8 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, summed b
 
 	// Interventions that may be booked now, with all their operations (those the store may sum:
 	// summed and booked instead).
-	if summed {
-		others, err := tx.stageSummed(ctx, in, w)
+	if bk != nil {
+		others, err := tx.stageSummed(ctx, bk, in, w)
 		if err != nil {
 			return err
 		}

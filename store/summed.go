@@ -23,10 +23,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"savbilling"
 	"savbilling/money"
@@ -80,18 +83,29 @@ func (tx *Tx) StagedInsertTime() time.Duration {
 // reconcile books whole (reconcile/commissions.go): a new check there is a new condition here.
 // SaveBook must then be given the book the rules computed from in: it checks that its Summed
 // lines are the ones booked here.
+//
+// On MySQL/MariaDB the facts are read in a read-only transaction of their own, on a second
+// connection, while the close's transaction books: both connections work at once, so that the
+// server uses two cores. Every fact then comes from that one snapshot, taken after the close
+// lock: the ledger it shows is the close's (no other close can commit meanwhile), without the
+// lines this close books, which no read needs.
 func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *savbilling.CloseInput) error {
 	if in == nil || in.End.IsZero() || in.Period.IsZero() {
 		return errors.New("load close input: Period and End must be set")
 	}
-	return tx.loadInput(ctx, in, true)
+	if tx.d.dialect != dialectMySQL {
+		return tx.loadInput(ctx, in, tx)
+	}
+	return tx.d.ReadTx(ctx, func(ctx context.Context, read *Tx) error {
+		return read.loadInput(ctx, in, tx)
+	})
 }
 
-// stageSummed books the commission lines of the interventions the store may sum (see
-// LoadSummedCloseInput), fills in.Summed and returns the ids of the other eligible
-// interventions, ascending. in.Repairers must be loaded.
-func (tx *Tx) stageSummed(ctx context.Context, in *savbilling.CloseInput, w window) ([]int64, error) {
-	if err := tx.insertPeriodRow(ctx, in); err != nil {
+// stageSummed books in the close's transaction bk the commission lines of the interventions the
+// store may sum (see LoadSummedCloseInput), read in tx (bk itself on SQLite), fills in.Summed and
+// returns the ids of the other eligible interventions, ascending. in.Repairers must be loaded.
+func (tx *Tx) stageSummed(ctx context.Context, bk *Tx, in *savbilling.CloseInput, w window) ([]int64, error) {
+	if err := bk.insertPeriodRow(ctx, in); err != nil {
 		return nil, err
 	}
 	st := &summedState{period: in.Period}
@@ -120,7 +134,7 @@ func (tx *Tx) stageSummed(ctx context.Context, in *savbilling.CloseInput, w wind
 	if tx.d.dialect == dialectSQLite {
 		others, err = tx.stageSQLite(ctx, in, w, add, &st.insert)
 	} else {
-		others, err = tx.stageMySQL(ctx, in, w, add, &st.insert)
+		others, err = tx.stageMySQL(ctx, bk, in, w, add, &st.insert)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("book the summed commission lines: %w", err)
@@ -130,7 +144,7 @@ func (tx *Tx) stageSummed(ctx context.Context, in *savbilling.CloseInput, w wind
 		in.Summed = append(in.Summed, *s)
 	}
 	sortSums(in.Summed)
-	tx.summed = st
+	bk.summed = st
 	return others, nil
 }
 
@@ -339,53 +353,105 @@ func int64List(ids []int64) string {
 	return b.String()
 }
 
-// stageMySQL reads the eligible interventions with their sums a chunk at a time, in id order,
-// with plain consistent reads, and books the lines of those summable with LOAD DATA LOCAL INFILE,
-// or multi-row INSERTs when the server does not allow it.
-func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
-	q := tx.tx
+// summedLine is a commission line the store books on MySQL.
+type summedLine struct {
+	id, repairer int64
+	kind, city   string
+	closed       time.Time
+	ops          int
+	cents        int64
+}
+
+// sumsChunk is what the summing pass read of one range of interventions on MySQL: the lines the
+// store books, and the ids of the other eligible interventions.
+type sumsChunk struct {
+	lines  []summedLine
+	others []int64
+}
+
+// sumsReadAhead is the number of chunks the reading connection may read ahead of the booking.
+const sumsReadAhead = 2
+
+// stageMySQL books the commission lines of the summable interventions on MySQL. The two
+// connections work at once: the reading transaction tx reads the eligible interventions with
+// their sums, a range of ids at a time (readSums), while the close's transaction bk books each
+// range's lines with LOAD DATA LOCAL INFILE, or multi-row INSERTs when the server does not
+// allow it.
+func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
 	hint, checks, err := tx.scanPlan(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// Every candidate is read; Go decides which the store books (exact codes, a closing time in
-	// the period, sound operations), the others go to the rules in full.
-	query := `SELECT i.id, MIN(i.repairer_id), MIN(i.kind), MIN(i.status), MIN(i.city), MIN(i.closed_at), COUNT(o.intervention_id),
-		COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END
-		FROM interventions i` + hint + ` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
-		WHERE i.id > ? AND i.id <= ? AND ` + tx.candidates() + ` GROUP BY i.id`
-	// The chunks are ranges of ids (a LIMIT on the grouped query would let the server group
-	// everything after the chunk before it stops).
-	bound := `SELECT id FROM interventions WHERE id > ? ORDER BY id LIMIT 1 OFFSET ` + strconv.Itoa(sumChunk-1)
 	lateBefore := in.LateBefore()
 	p := in.Period.String()
 	cols := []string{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "amount_cents", "late"}
-	type line struct {
-		id, repairer int64
-		kind, city   string
-		closed       time.Time
-		ops          int
-		cents        int64
-	}
 	var (
 		others []int64
-		batch  []line
-		after  int64 = -1 << 63
-		out          = newBulk() // LOAD DATA LOCAL until the server refuses it (loaddata.go)
+		out    = newBulk() // LOAD DATA LOCAL until the server refuses it (loaddata.go)
+		chunks = make(chan sumsChunk, sumsReadAhead)
 	)
-	for last := false; !last; {
-		batch = batch[:0]
-		upper := int64(1<<63 - 1)
-		err := q.QueryRowContext(ctx, bound, after).Scan(&upper)
-		if errors.Is(err, sql.ErrNoRows) {
-			last, err = true, nil
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(chunks)
+		return tx.readSums(gctx, in, w, hint, checks, chunks)
+	})
+	g.Go(func() error {
+		// The booking runs on ctx, not gctx: a failed read ends the range over chunks, and the
+		// close's connection is not cancelled in the middle of a statement.
+		for c := range chunks {
+			others = append(others, c.others...)
+			for i := range c.lines {
+				if err := add(c.lines[i].repairer, 1, c.lines[i].cents); err != nil {
+					return err
+				}
+			}
+			t0 := time.Now()
+			err := out.write(ctx, bk.tx, "sb_commissions", cols, summedInsertRows, len(c.lines), func(i int) []any {
+				l := &c.lines[i]
+				late := 0
+				if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
+					late = 1
+				}
+				return []any{l.id, p, l.repairer, l.kind, l.city, sqlTime(l.closed), l.ops, l.cents, late}
+			})
+			*spent += time.Since(t0)
+			if err != nil {
+				return booked(in.Period, err)
+			}
 		}
-		if err != nil {
-			return nil, fmt.Errorf("read summed commissions: %w", err)
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	slices.Sort(others)
+	return others, nil
+}
+
+// readSums reads every eligible intervention with the count and sum of its operations, a range
+// of sumChunk ids at a time from the highest ids down (the month being closed first, the history
+// after), with plain consistent reads. Go decides which the store books (exact codes, a closing
+// time in the period, sound operations); the others go to the rules in full. Each range is sent
+// on chunks.
+func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window, hint, checks string, chunks chan<- sumsChunk) error {
+	query := `SELECT i.id, MIN(i.repairer_id), MIN(i.kind), MIN(i.status), MIN(i.city), MIN(i.closed_at), COUNT(o.intervention_id),
+		COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END
+		FROM interventions i` + hint + ` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
+		WHERE i.id >= ? AND i.id <= ? AND ` + tx.candidates() + ` GROUP BY i.id`
+	// The chunks are ranges of ids (a LIMIT on the grouped query would let the server group
+	// everything after the chunk before it stops).
+	bound := `SELECT id FROM interventions WHERE id <= ? ORDER BY id DESC LIMIT 1 OFFSET ` + strconv.Itoa(sumChunk-1)
+	for upper := int64(math.MaxInt64); ; {
+		lower := int64(math.MinInt64)
+		err := tx.tx.QueryRowContext(ctx, bound, upper).Scan(&lower)
+		last := errors.Is(err, sql.ErrNoRows)
+		if err != nil && !last {
+			return fmt.Errorf("read summed commissions: %w", err)
 		}
-		err = each(ctx, q, "summed commissions", query, append([]any{after, upper}, candidateArgs(w)...), func(rows *sql.Rows) error {
+		var c sumsChunk
+		err = each(ctx, tx.tx, "summed commissions", query, append([]any{lower, upper}, candidateArgs(w)...), func(rows *sql.Rows) error {
 			var (
-				l            line
+				l            summedLine
 				rid          sql.NullInt64
 				kind, status sql.NullString
 				city         sql.NullString
@@ -396,10 +462,10 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w windo
 			if err := rows.Scan(&l.id, &rid, &kind, &status, &city, &closed, &l.ops, &amount, &ok); err != nil {
 				return err
 			}
-			// (i.id > ? leaves out NULL ids: loadInput reads those in full)
+			// (a range leaves out NULL ids: loadInput reads those in full)
 			if ok != 1 || !summable(in, rid, kind) || status.String != savbilling.StatusClosed ||
 				!closed.before(w.end) || closed.Time.Before(savbilling.EarliestDate) {
-				others = append(others, l.id)
+				c.others = append(c.others, l.id)
 				return nil
 			}
 			cents, err := strconv.ParseInt(string(amount), 10, 64)
@@ -407,29 +473,24 @@ func (tx *Tx) stageMySQL(ctx context.Context, in *savbilling.CloseInput, w windo
 				return fmt.Errorf("intervention %d: sum %q: %w", l.id, amount, err)
 			}
 			l.repairer, l.kind, l.city, l.closed, l.cents = rid.Int64, kind.String, city.String, closed.Time, cents
-			batch = append(batch, l)
-			return add(l.repairer, 1, cents)
+			c.lines = append(c.lines, l)
+			return nil
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		t0 := time.Now()
-		err = out.write(ctx, q, "sb_commissions", cols, summedInsertRows, len(batch), func(i int) []any {
-			l := &batch[i]
-			late := 0
-			if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
-				late = 1
+		if len(c.lines) > 0 || len(c.others) > 0 {
+			select {
+			case chunks <- c:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
-			return []any{l.id, p, l.repairer, l.kind, l.city, sqlTime(l.closed), l.ops, l.cents, late}
-		})
-		*spent += time.Since(t0)
-		if err != nil {
-			return nil, booked(in.Period, err)
 		}
-		after = upper
+		if last || lower == math.MinInt64 {
+			return nil
+		}
+		upper = lower - 1
 	}
-	slices.Sort(others)
-	return others, nil
 }
 
 // insertPeriodRow inserts the row of the period being closed, as far as the input knows it

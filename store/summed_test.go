@@ -369,3 +369,59 @@ func TestUniqueIDs(t *testing.T) {
 		}
 	})
 }
+
+// TestSummedCloseFailsWhole: on MySQL/MariaDB the sums are read on a second connection while the
+// close's connection books them. A failure on either side ends both and the close books nothing:
+// no commission line, no period.
+func TestSummedCloseFailsWhole(t *testing.T) {
+	defer store.SetSumChunk(4)() // many ranges: the failure comes in the middle of the pipeline
+	for _, c := range []struct {
+		name  string
+		setup []string // statements making the close fail on intervention 316's range
+		side  string   // the step that fails
+	}{
+		{"booking fails", []string{`CREATE TRIGGER refuse_316 BEFORE INSERT ON sb_commissions FOR EACH ROW
+			IF NEW.intervention_id = 316 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF`}, "load into sb_commissions"},
+		{"reading fails", []string{
+			// interventions becomes a view whose row 316 cannot be read
+			`CREATE FUNCTION refuse_316(id BIGINT) RETURNS BIGINT DETERMINISTIC
+				BEGIN IF id = 316 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF; RETURN id; END`,
+			"RENAME TABLE interventions TO interventions_base",
+			`CREATE VIEW interventions AS SELECT refuse_316(id) AS id, repairer_id, customer_id, city, kind,
+				original_intervention_id, status, closed_at FROM interventions_base`}, "read summed commissions"},
+	} {
+		e, ok := mysqlEngine(t)
+		if !ok {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := dbtest.Open(t, e)
+			mustInsert(t, db, badSource())
+			for _, s := range c.setup {
+				if err := db.Exec(ctx, s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			in := input(oct)
+			in.Issuer = issuer
+			err := db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
+				return tx.LoadSummedCloseInput(ctx, in)
+			})
+			if err == nil || !strings.Contains(err.Error(), "refused by the test") {
+				t.Fatalf("close with intervention 316 refused: %v, want the server's refusal", err)
+			}
+			if !strings.Contains(err.Error(), c.side) {
+				t.Errorf("close with intervention 316 refused: %v, want it from %q", err, c.side)
+			}
+			var lines, periods int
+			if err := db.Query(ctx, "SELECT (SELECT COUNT(*) FROM sb_commissions), (SELECT COUNT(*) FROM sb_periods)", nil,
+				func(rows *sql.Rows) error { return rows.Scan(&lines, &periods) }); err != nil {
+				t.Fatal(err)
+			}
+			if lines != 0 || periods != 0 {
+				t.Errorf("after the failed close: %d commission lines and %d periods booked, want none", lines, periods)
+			}
+		})
+	}
+}
