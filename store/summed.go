@@ -14,8 +14,9 @@ package store
 // INSERT … SELECT (or CREATE TABLE … SELECT) reads its source with shared locks, which would block
 // the marketplace's writes on every intervention and operation for the rest of the close. There
 // the sums are read with plain (consistent, lock-free) SELECTs, a chunk of interventions at a
-// time in id order, and the lines sent from Go with LOAD DATA LOCAL INFILE (loaddata.go), or
-// multi-row INSERTs where the server does not allow it.
+// time, on a second connection whose read-only transaction reads all the close's facts, while
+// the close's transaction sends each chunk's lines from Go with LOAD DATA LOCAL INFILE
+// (loaddata.go), or multi-row INSERTs where the server does not allow it.
 
 import (
 	"context"
