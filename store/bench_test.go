@@ -159,3 +159,55 @@ func BenchmarkReadBack(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoadCloseInputAfterHistory is BenchmarkLoadCloseInput's summed close of an S-like
+// month after two such months closed: the interventions of the history, all booked, are read
+// again at every close (the late arrivals are among them).
+func BenchmarkLoadCloseInputAfterHistory(b *testing.B) {
+	for _, e := range dbtest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			db := dbtest.Open(b, e)
+			ctx := context.Background()
+			err := sample.Network(sample.Options{Repairers: 2000, Interventions: 100000, Months: 3, Seed: 1, Last: benchPeriod},
+				func(_ savbilling.Period, src savbilling.Source) error {
+					return db.InsertSource(ctx, src)
+				})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for p := benchPeriod.Prev().Prev(); p != benchPeriod; p = p.Next() {
+				err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
+					in := &savbilling.CloseInput{Period: p, Start: p.Start(savbilling.Paris), End: p.End(savbilling.Paris),
+						ClosedAt: p.End(savbilling.Paris).Add(30 * time.Hour), Rules: savbilling.DefaultRules(), Issuer: issuer}
+					if p != benchPeriod.Prev().Prev() {
+						in.LastClosed = p.Prev()
+					}
+					if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
+						return err
+					}
+					book, err := reconcile.Close(in)
+					if err != nil {
+						return err
+					}
+					return tx.SaveBook(ctx, book)
+				})
+				if err != nil {
+					b.Fatalf("close %s: %v", p, err)
+				}
+			}
+			for b.Loop() {
+				err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
+					in := benchInput()
+					in.LastClosed = benchPeriod.Prev()
+					if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
+						return err
+					}
+					return errRollback
+				})
+				if !errors.Is(err, errRollback) {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

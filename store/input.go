@@ -146,8 +146,14 @@ func (tx *Tx) LoadCloseInput(ctx context.Context, in *savbilling.CloseInput) err
 // that window.admit narrows: not booked, status not exactly open or cancelled, closed before the
 // end (or NULL, or in another text form) or after now. Its parameters: candidateArgs.
 func (tx *Tx) candidates() string {
-	return "NOT EXISTS (SELECT 1 FROM sb_commissions c WHERE c.intervention_id = i.id) AND (i.status IS NULL OR NOT (" +
-		tx.exactly("i.status") + " OR " + tx.exactly("i.status") + ")) AND (" + tx.maybeBefore("i.closed_at") + " OR i.closed_at > ?)"
+	return "NOT EXISTS (SELECT 1 FROM sb_commissions c WHERE c.intervention_id = i.id) AND " + tx.unsettled()
+}
+
+// unsettled is candidates without "not booked": the condition on the interventions' status and
+// closing time alone, with the same parameters.
+func (tx *Tx) unsettled() string {
+	return "(i.status IS NULL OR NOT (" + tx.exactly("i.status") + " OR " + tx.exactly("i.status") + ")) AND (" +
+		tx.maybeBefore("i.closed_at") + " OR i.closed_at > ?)"
 }
 
 func candidateArgs(w window) []any {

@@ -438,10 +438,11 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 	query := `SELECT i.id, MIN(i.repairer_id), MIN(i.kind), MIN(i.status), MIN(i.city), MIN(i.closed_at), COUNT(o.intervention_id),
 		COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END
 		FROM interventions i` + hint + ` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
-		WHERE i.id >= ? AND i.id <= ? AND ` + tx.candidates() + ` GROUP BY i.id`
+		WHERE i.id >= ? AND i.id <= ? AND ` + onlyIDs + tx.candidates() + ` GROUP BY i.id`
 	// The chunks are ranges of ids (a LIMIT on the grouped query would let the server group
 	// everything after the chunk before it stops).
 	bound := `SELECT id FROM interventions WHERE id <= ? ORDER BY id DESC LIMIT 1 OFFSET ` + strconv.Itoa(sumChunk-1)
+	var booked, unsettled, unbooked []int64
 	for upper := int64(math.MaxInt64); ; {
 		lower := int64(math.MinInt64)
 		err := tx.tx.QueryRowContext(ctx, bound, upper).Scan(&lower)
@@ -449,42 +450,34 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 		if err != nil && !last {
 			return fmt.Errorf("read summed commissions: %w", err)
 		}
-		var c sumsChunk
-		err = each(ctx, tx.tx, "summed commissions", query, append([]any{lower, upper}, candidateArgs(w)...), func(rows *sql.Rows) error {
-			var (
-				l            summedLine
-				rid          sql.NullInt64
-				kind, status sql.NullString
-				city         sql.NullString
-				closed       srcTime
-				amount       sql.RawBytes // DECIMAL, possibly beyond int64 when not summable
-				ok           int
-			)
-			if err := rows.Scan(&l.id, &rid, &kind, &status, &city, &closed, &l.ops, &amount, &ok); err != nil {
-				return err
-			}
-			// (a range leaves out NULL ids: loadInput reads those in full)
-			if ok != 1 || !summable(in, rid, kind) || status.String != savbilling.StatusClosed ||
-				!closed.before(w.end) || closed.Time.Before(savbilling.EarliestDate) {
-				c.others = append(c.others, l.id)
-				return nil
-			}
-			cents, err := strconv.ParseInt(string(amount), 10, 64)
-			if err != nil {
-				return fmt.Errorf("intervention %d: sum %q: %w", l.id, amount, err)
-			}
-			l.repairer, l.kind, l.city, l.closed, l.cents = rid.Int64, kind.String, city.String, closed.Time, cents
-			c.lines = append(c.lines, l)
-			return nil
-		})
-		if err != nil {
+		// A range of the months already closed is mostly booked. There, rather than have the
+		// server look each of its interventions up in sb_commissions, Go takes the difference of
+		// two ordered reads, and sums only the few interventions left.
+		args := append([]any{lower, upper}, candidateArgs(w)...)
+		if booked, err = tx.ids(ctx, booked[:0], "booked interventions", `SELECT intervention_id FROM sb_commissions
+			WHERE intervention_id >= ? AND intervention_id <= ? ORDER BY intervention_id`, lower, upper); err != nil {
 			return err
 		}
-		if len(c.lines) > 0 || len(c.others) > 0 {
-			select {
-			case chunks <- c:
-			case <-ctx.Done():
-				return ctx.Err()
+		only, skip := "", false
+		if len(booked) >= sumChunk/2 {
+			if unsettled, err = tx.ids(ctx, unsettled[:0], "interventions", `SELECT i.id FROM interventions i`+hint+`
+				WHERE i.id >= ? AND i.id <= ? AND `+tx.unsettled()+` ORDER BY i.id`, args...); err != nil {
+				return err
+			}
+			unbooked = difference(unbooked[:0], unsettled, booked)
+			only, skip = "i.id IN ("+int64List(unbooked)+") AND ", len(unbooked) == 0
+		}
+		if !skip {
+			c, err := tx.sumRange(ctx, in, w, strings.Replace(query, onlyIDs, only, 1), args)
+			if err != nil {
+				return err
+			}
+			if len(c.lines) > 0 || len(c.others) > 0 {
+				select {
+				case chunks <- c:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
 			}
 		}
 		if last || lower == math.MinInt64 {
@@ -492,6 +485,70 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 		}
 		upper = lower - 1
 	}
+}
+
+// onlyIDs marks where readSums restricts its grouped query to a list of ids.
+const onlyIDs = "/* only */ "
+
+// sumRange runs readSums's grouped query over one range of ids.
+func (tx *Tx) sumRange(ctx context.Context, in *savbilling.CloseInput, w window, query string, args []any) (sumsChunk, error) {
+	var c sumsChunk
+	err := each(ctx, tx.tx, "summed commissions", query, args, func(rows *sql.Rows) error {
+		var (
+			l            summedLine
+			rid          sql.NullInt64
+			kind, status sql.NullString
+			city         sql.NullString
+			closed       srcTime
+			amount       sql.RawBytes // DECIMAL, possibly beyond int64 when not summable
+			ok           int
+		)
+		if err := rows.Scan(&l.id, &rid, &kind, &status, &city, &closed, &l.ops, &amount, &ok); err != nil {
+			return err
+		}
+		// (a range leaves out NULL ids: loadInput reads those in full)
+		if ok != 1 || !summable(in, rid, kind) || status.String != savbilling.StatusClosed ||
+			!closed.before(w.end) || closed.Time.Before(savbilling.EarliestDate) {
+			c.others = append(c.others, l.id)
+			return nil
+		}
+		cents, err := strconv.ParseInt(string(amount), 10, 64)
+		if err != nil {
+			return fmt.Errorf("intervention %d: sum %q: %w", l.id, amount, err)
+		}
+		l.repairer, l.kind, l.city, l.closed, l.cents = rid.Int64, kind.String, city.String, closed.Time, cents
+		c.lines = append(c.lines, l)
+		return nil
+	})
+	return c, err
+}
+
+// ids appends to dst the ids query returns, one column.
+func (tx *Tx) ids(ctx context.Context, dst []int64, what, query string, args ...any) ([]int64, error) {
+	err := each(ctx, tx.tx, what, query, args, func(rows *sql.Rows) error {
+		var id int64
+		err := rows.Scan(&id)
+		dst = append(dst, id)
+		return err
+	})
+	return dst, err
+}
+
+// difference appends to dst the ids of a that are not in b, both ascending (a may repeat an id).
+func difference(dst, a, b []int64) []int64 {
+	j := 0
+	for i, id := range a {
+		if i > 0 && id == a[i-1] {
+			continue
+		}
+		for j < len(b) && b[j] < id {
+			j++
+		}
+		if j == len(b) || b[j] != id {
+			dst = append(dst, id)
+		}
+	}
+	return dst
 }
 
 // insertPeriodRow inserts the row of the period being closed, as far as the input knows it
