@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -445,4 +446,39 @@ func TestDifference(t *testing.T) {
 			t.Errorf("difference(%v, %v) (-want +got):\n%s", c.a, c.b, diff)
 		}
 	}
+}
+
+// TestSummedCloseBooksExtremeIDs: the summing pass reads the interventions by ranges of ids, and
+// the first and last possible ids are in them: interventions -2^63 and 2^63-1 are booked like
+// any other.
+func TestSummedCloseBooksExtremeIDs(t *testing.T) {
+	defer store.SetSumChunk(4)()
+	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
+		src := source()
+		for i, id := range []int64{math.MinInt64, math.MaxInt64} {
+			src.Interventions = append(src.Interventions, savbilling.Intervention{ID: id, RepairerID: 1,
+				Kind: savbilling.KindStandard, City: "Paris", Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 12, 9, 0, 0),
+				Operations: []savbilling.Operation{{ID: 9000 + int64(i), InterventionID: id, PriceCents: 1000, CommissionCents: 700 + int64(i)}}})
+		}
+		mustInsert(t, db, src)
+		b := closeWith(t, db, oct, true)
+		if b.Summed == nil {
+			t.Fatal("nothing summed")
+		}
+		got := map[int64]int64{}
+		for _, c := range b.StatementOf(1).Commissions {
+			got[c.InterventionID] = c.AmountCents
+		}
+		booked, err := db.LoadBook(context.Background(), oct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range booked.StatementOf(1).Commissions {
+			got[c.InterventionID] = c.AmountCents
+		}
+		if got[math.MinInt64] != 700 || got[math.MaxInt64] != 701 {
+			t.Errorf("repairer 1's lines: intervention -2^63 → %d cents, 2^63-1 → %d cents; want 700 and 701 (all: %v)",
+				got[math.MinInt64], got[math.MaxInt64], got)
+		}
+	})
 }
