@@ -325,14 +325,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, w wind
 		return nil, booked(in.Period, fmt.Errorf("insert into sb_commissions: %w", err))
 	}
 	*spent += time.Since(t0)
-	var others []int64
-	err = each(ctx, q, "interventions not summed", "SELECT intervention_id FROM "+closeLines+" WHERE summed = 0 ORDER BY intervention_id",
-		nil, func(rows *sql.Rows) error {
-			var id int64
-			err := rows.Scan(&id)
-			others = append(others, id)
-			return err
-		})
+	others, err := tx.ids(ctx, nil, "interventions not summed", "SELECT intervention_id FROM "+closeLines+" WHERE summed = 0 ORDER BY intervention_id")
 	if err != nil {
 		return nil, err
 	}
@@ -435,10 +428,13 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput,
 // time in the period, sound operations); the others go to the rules in full. Each range is sent
 // on chunks.
 func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window, hint, checks string, chunks chan<- sumsChunk) error {
-	query := `SELECT i.id, MIN(i.repairer_id), MIN(i.kind), MIN(i.status), MIN(i.city), MIN(i.closed_at), COUNT(o.intervention_id),
-		COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END
-		FROM interventions i` + hint + ` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
-		WHERE i.id >= ? AND i.id <= ? AND ` + onlyIDs + tx.candidates() + ` GROUP BY i.id`
+	// query is the grouped query over a range of ids, restricted by only, a condition ending in AND.
+	query := func(only string) string {
+		return `SELECT i.id, MIN(i.repairer_id), MIN(i.kind), MIN(i.status), MIN(i.city), MIN(i.closed_at), COUNT(o.intervention_id),
+			COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END
+			FROM interventions i` + hint + ` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
+			WHERE i.id >= ? AND i.id <= ? AND ` + only + tx.candidates() + ` GROUP BY i.id`
+	}
 	// The chunks are ranges of ids (a LIMIT on the grouped query would let the server group
 	// everything after the chunk before it stops).
 	bound := `SELECT id FROM interventions WHERE id <= ? ORDER BY id DESC LIMIT 1 OFFSET ` + strconv.Itoa(sumChunk-1)
@@ -468,7 +464,7 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 			only, skip = "i.id IN ("+int64List(unbooked)+") AND ", len(unbooked) == 0
 		}
 		if !skip {
-			c, err := tx.sumRange(ctx, in, w, strings.Replace(query, onlyIDs, only, 1), args)
+			c, err := tx.sumRange(ctx, in, w, query(only), args)
 			if err != nil {
 				return err
 			}
@@ -486,9 +482,6 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 		upper = lower - 1
 	}
 }
-
-// onlyIDs marks where readSums restricts its grouped query to a list of ids.
-const onlyIDs = "/* only */ "
 
 // sumRange runs readSums's grouped query over one range of ids.
 func (tx *Tx) sumRange(ctx context.Context, in *savbilling.CloseInput, w window, query string, args []any) (sumsChunk, error) {
