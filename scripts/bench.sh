@@ -286,15 +286,15 @@ undo_mysql() {
 		DELETE FROM sb_plans WHERE created_period = '$p';
 		UPDATE sb_plans p JOIN bench_snap_plans s ON s.id = p.id SET p.closed_period = s.closed_period, p.invoiced_cents = s.invoiced_cents;
 		DELETE FROM sb_periods WHERE period = '$p'"
-	settle_innodb
+	settle_mariadb
 }
 
-# settle_innodb: waits (at most 10 minutes) until the bench's MariaDB server is idle, using less
+# settle_mariadb: waits (at most 10 minutes) until the bench's MariaDB server is idle, using less
 # than 5 % of a core over 5 s: a timed close must not share the server's two cores with InnoDB's
 # purge of what undo_mysql deleted (a million lines: a minute or more; timed at once, a run took
 # 45-53 s instead of 36). With SAVBILLING_BENCH_MYSQL_DSN (no pid to watch) it sleeps
 # BENCH_SETTLE seconds (default 60).
-settle_innodb() {
+settle_mariadb() {
 	local pidfile=$BENCH_DIR/mariadb/pid pid t0=$SECONDS a b
 	if [[ -n ${SAVBILLING_BENCH_MYSQL_DSN:-} || ! -f $pidfile ]]; then
 		sleep "${BENCH_SETTLE:-60}"

@@ -16,12 +16,12 @@ import (
 // errRollback ends a benchmark's close transaction without committing it.
 var errRollback = errors.New("rollback")
 
-// benchDB is a database of every engine with one synthetic S-like month (2 000 repairers,
-// 100 000 interventions, ~250 000 operations; sample.Network), not closed.
-func benchDB(b *testing.B, e dbtest.Engine) *store.DB {
+// benchDB is a database of every engine with synthetic S-like months ending with benchPeriod
+// (2 000 repairers, 100 000 interventions, ~250 000 operations each; sample.Network), not closed.
+func benchDB(b *testing.B, e dbtest.Engine, months int) *store.DB {
 	b.Helper()
 	db := dbtest.Open(b, e)
-	err := sample.Network(sample.Options{Repairers: 2000, Interventions: 100000, Months: 1, Seed: 1, Last: benchPeriod},
+	err := sample.Network(sample.Options{Repairers: 2000, Interventions: 100000, Months: months, Seed: 1, Last: benchPeriod},
 		func(_ savbilling.Period, src savbilling.Source) error {
 			return db.InsertSource(context.Background(), src)
 		})
@@ -33,8 +33,8 @@ func benchDB(b *testing.B, e dbtest.Engine) *store.DB {
 
 var benchPeriod = savbilling.MustPeriod("2026-08")
 
-func benchInput() *savbilling.CloseInput {
-	p := benchPeriod
+// benchInput is the close input of period p, to be loaded.
+func benchInput(p savbilling.Period) *savbilling.CloseInput {
 	return &savbilling.CloseInput{Period: p, Start: p.Start(savbilling.Paris), End: p.End(savbilling.Paris),
 		ClosedAt: p.End(savbilling.Paris).Add(30 * time.Hour), Rules: savbilling.DefaultRules(), Issuer: issuer}
 }
@@ -46,11 +46,11 @@ func benchInput() *savbilling.CloseInput {
 func BenchmarkLoadCloseInput(b *testing.B) {
 	for _, e := range dbtest.Engines(b) {
 		b.Run(e.Name, func(b *testing.B) {
-			db := benchDB(b, e)
+			db := benchDB(b, e, 1)
 			ctx := context.Background()
 			b.Run("listed", func(b *testing.B) {
 				for b.Loop() {
-					err := db.ReadTx(ctx, func(ctx context.Context, tx *store.Tx) error { return tx.LoadCloseInput(ctx, benchInput()) })
+					err := db.ReadTx(ctx, func(ctx context.Context, tx *store.Tx) error { return tx.LoadCloseInput(ctx, benchInput(benchPeriod)) })
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -59,7 +59,7 @@ func BenchmarkLoadCloseInput(b *testing.B) {
 			summed := func(b *testing.B) {
 				for b.Loop() {
 					err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
-						if err := tx.LoadSummedCloseInput(ctx, benchInput()); err != nil {
+						if err := tx.LoadSummedCloseInput(ctx, benchInput(benchPeriod)); err != nil {
 							return err
 						}
 						return errRollback
@@ -80,10 +80,9 @@ func BenchmarkLoadCloseInput(b *testing.B) {
 	}
 }
 
-// benchBook reads the S-like month in the close's transaction, the store summing its lines, and
+// benchBook reads in's month in the close's transaction, the store summing its lines, and
 // computes its book.
-func benchBook(ctx context.Context, tx *store.Tx) (*savbilling.Book, error) {
-	in := benchInput()
+func benchBook(ctx context.Context, tx *store.Tx, in *savbilling.CloseInput) (*savbilling.Book, error) {
 	if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
 		return nil, err
 	}
@@ -95,12 +94,12 @@ func benchBook(ctx context.Context, tx *store.Tx) (*savbilling.Book, error) {
 func BenchmarkSaveBook(b *testing.B) {
 	for _, e := range dbtest.Engines(b) {
 		b.Run(e.Name, func(b *testing.B) {
-			db := benchDB(b, e)
+			db := benchDB(b, e, 1)
 			ctx := context.Background()
 			for b.Loop() {
 				b.StopTimer()
 				err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
-					book, err := benchBook(ctx, tx)
+					book, err := benchBook(ctx, tx, benchInput(benchPeriod))
 					if err != nil {
 						return err
 					}
@@ -126,10 +125,10 @@ func BenchmarkSaveBook(b *testing.B) {
 func BenchmarkReadBack(b *testing.B) {
 	for _, e := range dbtest.Engines(b) {
 		b.Run(e.Name, func(b *testing.B) {
-			db := benchDB(b, e)
+			db := benchDB(b, e, 1)
 			ctx := context.Background()
 			err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
-				book, err := benchBook(ctx, tx)
+				book, err := benchBook(ctx, tx, benchInput(benchPeriod))
 				if err != nil {
 					return err
 				}
@@ -166,26 +165,15 @@ func BenchmarkReadBack(b *testing.B) {
 func BenchmarkLoadCloseInputAfterHistory(b *testing.B) {
 	for _, e := range dbtest.Engines(b) {
 		b.Run(e.Name, func(b *testing.B) {
-			db := dbtest.Open(b, e)
+			db := benchDB(b, e, 3)
 			ctx := context.Background()
-			err := sample.Network(sample.Options{Repairers: 2000, Interventions: 100000, Months: 3, Seed: 1, Last: benchPeriod},
-				func(_ savbilling.Period, src savbilling.Source) error {
-					return db.InsertSource(ctx, src)
-				})
-			if err != nil {
-				b.Fatal(err)
-			}
 			for p := benchPeriod.Prev().Prev(); p != benchPeriod; p = p.Next() {
 				err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
-					in := &savbilling.CloseInput{Period: p, Start: p.Start(savbilling.Paris), End: p.End(savbilling.Paris),
-						ClosedAt: p.End(savbilling.Paris).Add(30 * time.Hour), Rules: savbilling.DefaultRules(), Issuer: issuer}
+					in := benchInput(p)
 					if p != benchPeriod.Prev().Prev() {
 						in.LastClosed = p.Prev()
 					}
-					if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
-						return err
-					}
-					book, err := reconcile.Close(in)
+					book, err := benchBook(ctx, tx, in)
 					if err != nil {
 						return err
 					}
@@ -197,7 +185,7 @@ func BenchmarkLoadCloseInputAfterHistory(b *testing.B) {
 			}
 			for b.Loop() {
 				err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
-					in := benchInput()
+					in := benchInput(benchPeriod)
 					in.LastClosed = benchPeriod.Prev()
 					if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
 						return err

@@ -461,14 +461,10 @@ func TestSummedCloseBooksExtremeIDs(t *testing.T) {
 				Operations: []savbilling.Operation{{ID: 9000 + int64(i), InterventionID: id, PriceCents: 1000, CommissionCents: 700 + int64(i)}}})
 		}
 		mustInsert(t, db, src)
-		b := closeWith(t, db, oct, true)
-		if b.Summed == nil {
+		if b := closeWith(t, db, oct, true); b.Summed == nil {
 			t.Fatal("nothing summed")
 		}
 		got := map[int64]int64{}
-		for _, c := range b.StatementOf(1).Commissions {
-			got[c.InterventionID] = c.AmountCents
-		}
 		booked, err := db.LoadBook(context.Background(), oct)
 		if err != nil {
 			t.Fatal(err)
