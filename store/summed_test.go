@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -427,24 +428,80 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 	}
 }
 
-// TestDifference: the interventions of a range left to sum once the booked ones are taken out,
-// both lists ascending; a repeated id (a view) is kept once.
-func TestDifference(t *testing.T) {
-	for _, c := range []struct {
-		a, b, want []int64
-	}{
-		{nil, nil, nil},
-		{[]int64{1, 2, 3}, nil, []int64{1, 2, 3}},
-		{nil, []int64{1, 2}, nil},
-		{[]int64{1, 2, 3}, []int64{1, 2, 3}, nil},
-		{[]int64{1, 2, 3, 4, 5}, []int64{2, 4}, []int64{1, 3, 5}},
-		{[]int64{1, 1, 2, 2, 3}, []int64{2}, []int64{1, 3}},
-		{[]int64{5, 9}, []int64{1, 2, 3, 4, 6, 7, 8, 10}, []int64{5, 9}},
-		{[]int64{-9223372036854775808, 0, 9223372036854775807}, []int64{0}, []int64{-9223372036854775808, 9223372036854775807}},
-	} {
-		if diff := cmp.Diff(c.want, store.Difference(c.a, c.b)); diff != "" {
-			t.Errorf("difference(%v, %v) (-want +got):\n%s", c.a, c.b, diff)
-		}
+// TestSummedCloseRepeatedRows: source tables that are views may repeat a row. An intervention
+// whose row is repeated, or one of whose operations is, is not summed by the store: the rules
+// read it in full and hold it, as the full read does. The one beside them is summed.
+func TestSummedCloseRepeatedRows(t *testing.T) {
+	defer store.SetSumChunk(4)()
+	twins := dbtest.Engines(t)
+	for i, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			dbs := []*store.DB{dbtest.Open(t, e), dbtest.Open(t, twins[i])}
+			rename := "ALTER TABLE %s RENAME TO %s"
+			if e.Name == "mysql" {
+				rename = "RENAME TABLE %s TO %s"
+			}
+			for _, db := range dbs {
+				src := source()
+				for id := int64(601); id <= 603; id++ {
+					src.Interventions = append(src.Interventions, savbilling.Intervention{ID: id, RepairerID: 1,
+						Kind: savbilling.KindStandard, City: "Dijon", Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 20, 9, 0, 0),
+						Operations: []savbilling.Operation{{ID: id * 10, InterventionID: id, PriceCents: 1000, CommissionCents: 300},
+							{ID: id*10 + 1, InterventionID: id, PriceCents: 500, CommissionCents: 200}}})
+				}
+				mustInsert(t, db, src)
+				for _, q := range []string{
+					fmt.Sprintf(rename, "interventions", "iv_base"),
+					fmt.Sprintf(rename, "intervention_operations", "op_base"),
+					"CREATE VIEW interventions AS SELECT * FROM iv_base UNION ALL SELECT * FROM iv_base WHERE id = 601",
+					"CREATE VIEW intervention_operations AS SELECT * FROM op_base UNION ALL SELECT * FROM op_base WHERE id = 6021",
+				} {
+					if err := db.Exec(ctx, q); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			full := closeWith(t, dbs[0], oct, false)
+			summed := closeWith(t, dbs[1], oct, true)
+			if diff := cmp.Diff(full.Anomalies, summed.Anomalies); diff != "" {
+				t.Errorf("anomalies (-full +summed):\n%s", diff)
+			}
+			a, err := dbs[0].LoadBook(ctx, oct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := dbs[1].LoadBook(ctx, oct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(a, b); diff != "" {
+				t.Errorf("the ledgers differ (-full +summed):\n%s", diff)
+			}
+			held := map[string]bool{}
+			for _, an := range b.Anomalies {
+				held[an.Item] = true
+			}
+			if !held["intervention 601"] || !held["intervention 602"] || held["intervention 603"] {
+				t.Errorf("held: %v, want interventions 601 and 602, not 603", held)
+			}
+			booked := map[int64]int64{}
+			for _, c := range b.StatementOf(1).Commissions {
+				booked[c.InterventionID] = c.AmountCents
+			}
+			if _, ok := booked[601]; ok {
+				t.Errorf("intervention 601, repeated, is booked")
+			}
+			if _, ok := booked[602]; ok {
+				t.Errorf("intervention 602, with a repeated operation, is booked")
+			}
+			if booked[603] != 500 {
+				t.Errorf("intervention 603 booked for %d cents, want 500", booked[603])
+			}
+			if summed.Summed == nil {
+				t.Errorf("nothing summed")
+			}
+		})
 	}
 }
 
