@@ -4576,7 +4576,7 @@ func implode(sep string, arr []int) string {
 	var s fmtBuffer
 	for i := 0; i < len(arr)-1; i++ {
 		s.printf("%v", arr[i])
-		s.printf(sep)
+		s.printf("%s", sep) // savbilling patch: was s.printf(sep) (go vet: non-constant format)
 	}
 	if len(arr) > 0 {
 		s.printf("%v", arr[len(arr)-1])
@@ -5179,7 +5179,7 @@ func (f *Fpdf) ClosePath() {
 //
 // The MoveTo() example demonstrates this method.
 func (f *Fpdf) DrawPath(styleStr string) {
-	f.outf(fillDrawOp(styleStr))
+	f.outf("%s", fillDrawOp(styleStr)) // savbilling patch: was f.outf(fillDrawOp(styleStr)) (go vet)
 }
 
 // ArcTo draws an elliptical arc centered at point (x, y). rx and ry specify its
