@@ -62,3 +62,6 @@ var ErrLoadRefused = errLoadRefused
 
 // IsLoadRefused is isLoadRefused.
 var IsLoadRefused = isLoadRefused
+
+// Difference is difference, for its tests.
+func Difference(a, b []int64) []int64 { return difference(nil, a, b) }

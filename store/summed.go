@@ -428,23 +428,28 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput,
 // unsettled interventions (their columns), and the operations grouped by intervention (their
 // count, sum and checks), from the index that covers them. The server thus scans two indexes
 // in order instead of joining each intervention to its operations and looking it up in
-// sb_commissions, which took about twice as long. The operations of a range of the months
-// closed already, where few interventions are left, are read for those alone.
+// sb_commissions, which took about twice as long. In a range of the months closed already,
+// mostly booked, the unsettled ids are read alone first (not a million rows of the history),
+// then the rows and operations of the few interventions left.
 func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window, hint, checks string, chunks chan<- sumsChunk) error {
 	// The chunks are ranges of ids (a LIMIT on the grouped query would let the server group
 	// everything after the chunk before it stops).
 	bound := `SELECT id FROM interventions WHERE id <= ? ORDER BY id DESC LIMIT 1 OFFSET ` + strconv.Itoa(sumChunk-1)
-	interventions := `SELECT i.id, i.repairer_id, i.kind, i.status, i.city, i.closed_at FROM interventions i` + hint + `
-		WHERE i.id >= ? AND i.id <= ? AND ` + tx.unsettled() + ` ORDER BY i.id`
+	// interventions is the query of a range's unsettled interventions, restricted by only, a
+	// condition ending in AND.
+	interventions := func(only string) string {
+		return `SELECT i.id, i.repairer_id, i.kind, i.status, i.city, i.closed_at FROM interventions i` + hint + `
+			WHERE i.id >= ? AND i.id <= ? AND ` + only + tx.unsettled() + ` ORDER BY i.id`
+	}
 	operations := func(only string) string {
 		return `SELECT o.intervention_id, COUNT(*), COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END
 			FROM intervention_operations o WHERE ` + only + ` GROUP BY o.intervention_id ORDER BY o.intervention_id`
 	}
 	var (
-		booked []int64
-		cands  []candidate
-		sums   []opsSum
-		ids    []int64
+		booked, unsettled, unbooked []int64
+		cands                       []candidate
+		sums                        []opsSum
+		ids                         []int64
 	)
 	for upper := int64(math.MaxInt64); ; {
 		lower := int64(math.MinInt64)
@@ -457,8 +462,22 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 			WHERE intervention_id >= ? AND intervention_id <= ? ORDER BY intervention_id`, lower, upper); err != nil {
 			return err
 		}
-		if cands, err = tx.unbooked(ctx, cands[:0], interventions, append([]any{lower, upper}, candidateArgs(w)...), booked); err != nil {
-			return err
+		// A range of the months closed already is mostly booked: its unsettled ids alone are read,
+		// and the rows of the few not booked.
+		args, only, skip := append([]any{lower, upper}, candidateArgs(w)...), "", false
+		if len(booked) >= sumChunk/2 {
+			if unsettled, err = tx.ids(ctx, unsettled[:0], "interventions", `SELECT i.id FROM interventions i`+hint+`
+				WHERE i.id >= ? AND i.id <= ? AND `+tx.unsettled()+` ORDER BY i.id`, args...); err != nil {
+				return err
+			}
+			unbooked = difference(unbooked[:0], unsettled, booked)
+			only, skip = "i.id IN ("+int64List(unbooked)+") AND ", len(unbooked) == 0
+		}
+		cands = cands[:0]
+		if !skip {
+			if cands, err = tx.unbooked(ctx, cands, interventions(only), args, booked); err != nil {
+				return err
+			}
 		}
 		if len(cands) > 0 {
 			only, args := "o.intervention_id >= ? AND o.intervention_id <= ?", []any{lower, upper}
@@ -590,6 +609,23 @@ func (tx *Tx) ids(ctx context.Context, dst []int64, what, query string, args ...
 		return err
 	})
 	return dst, err
+}
+
+// difference appends to dst the ids of a that are not in b, both ascending (a may repeat an id).
+func difference(dst, a, b []int64) []int64 {
+	j := 0
+	for i, id := range a {
+		if i > 0 && id == a[i-1] {
+			continue
+		}
+		for j < len(b) && b[j] < id {
+			j++
+		}
+		if j == len(b) || b[j] != id {
+			dst = append(dst, id)
+		}
+	}
+	return dst
 }
 
 // insertPeriodRow inserts the row of the period being closed, as far as the input knows it

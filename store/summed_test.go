@@ -505,6 +505,27 @@ func TestSummedCloseRepeatedRows(t *testing.T) {
 	}
 }
 
+// TestDifference: the interventions of a range left to sum once the booked ones are taken out,
+// both lists ascending; a repeated id (a view) is kept once.
+func TestDifference(t *testing.T) {
+	for _, c := range []struct {
+		a, b, want []int64
+	}{
+		{nil, nil, nil},
+		{[]int64{1, 2, 3}, nil, []int64{1, 2, 3}},
+		{nil, []int64{1, 2}, nil},
+		{[]int64{1, 2, 3}, []int64{1, 2, 3}, nil},
+		{[]int64{1, 2, 3, 4, 5}, []int64{2, 4}, []int64{1, 3, 5}},
+		{[]int64{1, 1, 2, 2, 3}, []int64{2}, []int64{1, 3}},
+		{[]int64{5, 9}, []int64{1, 2, 3, 4, 6, 7, 8, 10}, []int64{5, 9}},
+		{[]int64{-9223372036854775808, 0, 9223372036854775807}, []int64{0}, []int64{-9223372036854775808, 9223372036854775807}},
+	} {
+		if diff := cmp.Diff(c.want, store.Difference(c.a, c.b)); diff != "" {
+			t.Errorf("difference(%v, %v) (-want +got):\n%s", c.a, c.b, diff)
+		}
+	}
+}
+
 // TestSummedCloseBooksExtremeIDs: the summing pass reads the interventions by ranges of ids, and
 // the first and last possible ids are in them: interventions -2^63 and 2^63-1 are booked like
 // any other.
