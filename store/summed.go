@@ -390,6 +390,13 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput,
 		// close's connection is not cancelled in the middle of a statement.
 		for c := range chunks {
 			others = append(others, c.others...)
+			// In the ledger's key order: the server inserts them in one sweep over its pages.
+			slices.SortFunc(c.lines, func(a, b summedLine) int {
+				if a.repairer != b.repairer {
+					return cmp.Compare(a.repairer, b.repairer)
+				}
+				return cmp.Compare(a.id, b.id)
+			})
 			for i := range c.lines {
 				if err := add(c.lines[i].repairer, 1, c.lines[i].cents); err != nil {
 					return err
