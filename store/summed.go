@@ -482,7 +482,7 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 		}
 		cands = cands[:0]
 		if !skip {
-			if cands, err = tx.unbooked(ctx, cands, interventions(only), args, booked); err != nil {
+			if cands, err = tx.readCandidates(ctx, cands, interventions(only), args, booked); err != nil {
 				return err
 			}
 		}
@@ -529,9 +529,9 @@ type opsSum struct {
 	ok  bool
 }
 
-// unbooked appends to dst the interventions query returns, ascending, but those booked (an
+// readCandidates appends to dst the interventions query returns, ascending, but those booked (an
 // ascending list); a repeated id is kept once, marked.
-func (tx *Tx) unbooked(ctx context.Context, dst []candidate, query string, args []any, booked []int64) ([]candidate, error) {
+func (tx *Tx) readCandidates(ctx context.Context, dst []candidate, query string, args []any, booked []int64) ([]candidate, error) {
 	j := 0
 	err := each(ctx, tx.tx, "interventions", query, args, func(rows *sql.Rows) error {
 		var c candidate
