@@ -51,6 +51,29 @@ func closeWith(t *testing.T, db *store.DB, p savbilling.Period, summed bool) *sa
 	return b
 }
 
+// closeTwins closes p on dbs[0] with the input read in full and on dbs[1] summed, checks that
+// both found the same anomalies and booked the same ledger, and returns the summed close's book
+// with both ledgers as read back.
+func closeTwins(t *testing.T, dbs []*store.DB, p savbilling.Period) (summed, full, twin *savbilling.Book) {
+	t.Helper()
+	f := closeWith(t, dbs[0], p, false)
+	summed = closeWith(t, dbs[1], p, true)
+	if diff := cmp.Diff(f.Anomalies, summed.Anomalies); diff != "" {
+		t.Errorf("%s: anomalies (-full +summed):\n%s", p, diff)
+	}
+	var err error
+	if full, err = dbs[0].LoadBook(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	if twin, err = dbs[1].LoadBook(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(full, twin); diff != "" {
+		t.Errorf("%s: the ledgers differ (-full +summed):\n%s", p, diff)
+	}
+	return summed, full, twin
+}
+
 // badSource is source() with every kind of intervention the store must not sum: the rules hold
 // them (or book them) themselves.
 func badSource() savbilling.Source {
@@ -182,24 +205,9 @@ func testSummedCloseBooksTheSame(t *testing.T, e, twin dbtest.Engine) {
 				}
 			}
 		}
-		full := closeWith(t, dbs[0], p, false)
-		summed := closeWith(t, dbs[1], p, true)
+		summed, a, b := closeTwins(t, dbs, p)
 		if summed.Summed == nil && p != sep {
 			t.Errorf("%s: nothing summed", p)
-		}
-		if diff := cmp.Diff(full.Anomalies, summed.Anomalies); diff != "" {
-			t.Errorf("%s: anomalies (-full +summed):\n%s", p, diff)
-		}
-		a, err := dbs[0].LoadBook(ctx, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := dbs[1].LoadBook(ctx, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(a, b); diff != "" {
-			t.Errorf("%s: the ledgers differ (-full +summed):\n%s", p, diff)
 		}
 		if p == oct {
 			held := map[string]bool{}
@@ -462,22 +470,7 @@ func TestSummedCloseRepeatedRows(t *testing.T) {
 					}
 				}
 			}
-			full := closeWith(t, dbs[0], oct, false)
-			summed := closeWith(t, dbs[1], oct, true)
-			if diff := cmp.Diff(full.Anomalies, summed.Anomalies); diff != "" {
-				t.Errorf("anomalies (-full +summed):\n%s", diff)
-			}
-			a, err := dbs[0].LoadBook(ctx, oct)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := dbs[1].LoadBook(ctx, oct)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(a, b); diff != "" {
-				t.Errorf("the ledgers differ (-full +summed):\n%s", diff)
-			}
+			summed, _, b := closeTwins(t, dbs, oct)
 			held := map[string]bool{}
 			for _, an := range b.Anomalies {
 				held[an.Item] = true

@@ -19,7 +19,6 @@ package gofpdf
 import (
 	"bufio"
 	"bytes"
-	"github.com/klauspost/compress/zlib"
 	"fmt"
 	"io"
 	"math"
@@ -27,6 +26,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 func round(f float64) int {
