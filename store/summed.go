@@ -523,16 +523,16 @@ type candidate struct {
 
 // opsSum is the count, sum and checks of the operations of one intervention.
 type opsSum struct {
-	id  int64
-	ops int
-	sum sql.RawBytes // DECIMAL, possibly beyond int64 when not summable; owned (copied)
-	ok  bool
+	id    int64
+	ops   int
+	cents int64 // their commissions, when ok
+	ok    bool  // the checks hold and the sum fits in int64
 }
 
 // readCandidates appends to dst the interventions query returns, ascending, but those booked (an
 // ascending list); a repeated id is kept once, marked.
 func (tx *Tx) readCandidates(ctx context.Context, dst []candidate, query string, args []any, booked []int64) ([]candidate, error) {
-	j := 0
+	unbooked := notIn(booked)
 	err := each(ctx, tx.tx, "interventions", query, args, func(rows *sql.Rows) error {
 		var c candidate
 		if err := rows.Scan(&c.id, &c.repairer, &c.kind, &c.status, &c.city, &c.closed); err != nil {
@@ -542,13 +542,9 @@ func (tx *Tx) readCandidates(ctx context.Context, dst []candidate, query string,
 			dst[n-1].repeated = true
 			return nil
 		}
-		for j < len(booked) && booked[j] < c.id {
-			j++
+		if unbooked(c.id) {
+			dst = append(dst, c)
 		}
-		if j < len(booked) && booked[j] == c.id {
-			return nil
-		}
-		dst = append(dst, c)
 		return nil
 	})
 	return dst, err
@@ -556,22 +552,19 @@ func (tx *Tx) readCandidates(ctx context.Context, dst []candidate, query string,
 
 // operationSums appends to dst the rows of the grouped query over the operations, ascending.
 func (tx *Tx) operationSums(ctx context.Context, dst []opsSum, query string, args []any) ([]opsSum, error) {
-	var buf []byte // the sums' digits, one allocation for many
 	err := each(ctx, tx.tx, "summed commissions", query, args, func(rows *sql.Rows) error {
 		var (
 			s   opsSum
-			sum sql.RawBytes
+			sum sql.RawBytes // DECIMAL, possibly beyond int64 when the checks fail
 			ok  int
 		)
 		if err := rows.Scan(&s.id, &s.ops, &sum, &ok); err != nil {
 			return err
 		}
-		if cap(buf)-len(buf) < len(sum) {
-			buf = make([]byte, 0, max(4096, len(sum)))
+		if ok == 1 {
+			cents, err := strconv.ParseInt(string(sum), 10, 64)
+			s.cents, s.ok = cents, err == nil // not int64: the rules read it in full and say why
 		}
-		n := len(buf)
-		buf = append(buf, sum...)
-		s.sum, s.ok = buf[n:len(buf):len(buf)], ok == 1
 		dst = append(dst, s)
 		return nil
 	})
@@ -588,13 +581,9 @@ func mergeSums(in *savbilling.CloseInput, w window, cands []candidate, sums []op
 		for j < len(sums) && sums[j].id < k.id {
 			j++
 		}
-		ops, ok, cents := 0, true, int64(0)
+		ops, ok, cents := 0, true, int64(0) // no operations
 		if j < len(sums) && sums[j].id == k.id {
-			var err error
-			ops, ok = sums[j].ops, sums[j].ok
-			if cents, err = strconv.ParseInt(string(sums[j].sum), 10, 64); err != nil {
-				ok = false // beyond int64: the rules read it in full and say why
-			}
+			ops, ok, cents = sums[j].ops, sums[j].ok, sums[j].cents
 		}
 		if !ok || k.repeated || !summable(in, k.repairer, k.kind) || k.status.String != savbilling.StatusClosed ||
 			!k.closed.before(w.end) || k.closed.Time.Before(savbilling.EarliestDate) {
@@ -620,19 +609,24 @@ func (tx *Tx) ids(ctx context.Context, dst []int64, what, query string, args ...
 
 // difference appends to dst the ids of a that are not in b, both ascending (a may repeat an id).
 func difference(dst, a, b []int64) []int64 {
-	j := 0
+	out := notIn(b)
 	for i, id := range a {
-		if i > 0 && id == a[i-1] {
-			continue
-		}
-		for j < len(b) && b[j] < id {
-			j++
-		}
-		if j == len(b) || b[j] != id {
+		if (i == 0 || id != a[i-1]) && out(id) {
 			dst = append(dst, id)
 		}
 	}
 	return dst
+}
+
+// notIn returns a test of whether an id is not in b, ascending, for ids asked in ascending order.
+func notIn(b []int64) func(id int64) bool {
+	j := 0
+	return func(id int64) bool {
+		for j < len(b) && b[j] < id {
+			j++
+		}
+		return j == len(b) || b[j] != id
+	}
 }
 
 // insertPeriodRow inserts the row of the period being closed, as far as the input knows it
