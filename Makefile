@@ -37,8 +37,15 @@ vet:
 
 ## test: the whole suite, on SQLite and on a throwaway MariaDB (scripts/mariadb.sh starts it,
 ## installing it with apt when run as root, and stops it afterwards whatever the outcome).
-## SAVBILLING_TEST_MYSQL_DSN already set: that server is used as is.
-test:
+## SAVBILLING_TEST_MYSQL_DSN already set: that server is used as is. Then the tests of the
+## patched gofpdf copy, a module of its own that ./... does not reach.
+test: test-db test-gofpdf
+
+.PHONY: test-db test-gofpdf
+test-gofpdf:
+	cd third_party/gofpdf && $(GO) vet ./... && $(GO) test $(TESTFLAGS) ./...
+
+test-db:
 	@if [ -n "$$SAVBILLING_TEST_MYSQL_DSN" ]; then \
 		echo "make test: MariaDB suite on the server of SAVBILLING_TEST_MYSQL_DSN"; \
 		$(GO) test $(TESTFLAGS) ./...; \
