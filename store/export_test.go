@@ -37,7 +37,7 @@ func (tx *Tx) LoadRows(ctx context.Context, table string, cols []string, lines [
 		}
 		t.end()
 	}
-	return loadRows(ctx, tx.tx, table, cols, &t)
+	return loadRows(ctx, tx.tx, table, cols, t.buf, t.lines)
 }
 
 // EncodeTSV is the text tsv writes for one line of these values.
@@ -65,3 +65,6 @@ var IsLoadRefused = isLoadRefused
 
 // Difference is difference, for its tests.
 func Difference(a, b []int64) []int64 { return difference(nil, a, b) }
+
+// ParseTSV is parseTSV.
+func ParseTSV(data []byte, cols int) ([][]any, error) { return parseTSV(data, cols) }

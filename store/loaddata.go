@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 )
@@ -50,35 +51,57 @@ func (t *tsv) sep() {
 
 // value adds a field: an integer, a string (escaped) or nil (NULL), as the rows of insertRows.
 func (t *tsv) value(v any) error {
-	t.sep()
 	switch x := v.(type) {
 	case nil:
+		t.sep()
 		t.buf = append(t.buf, '\\', 'N')
 	case int64:
-		t.buf = strconv.AppendInt(t.buf, x, 10)
+		t.int(x)
 	case int:
-		t.buf = strconv.AppendInt(t.buf, int64(x), 10)
+		t.int(int64(x))
 	case string:
-		for i := 0; i < len(x); i++ {
-			switch c := x[i]; c {
-			case '\\':
-				t.buf = append(t.buf, '\\', '\\')
-			case '\t':
-				t.buf = append(t.buf, '\\', 't')
-			case '\n':
-				t.buf = append(t.buf, '\\', 'n')
-			case '\r':
-				t.buf = append(t.buf, '\\', 'r')
-			case 0:
-				t.buf = append(t.buf, '\\', '0')
-			default:
-				t.buf = append(t.buf, c)
-			}
-		}
+		t.str(x)
 	default:
 		return fmt.Errorf("cannot load a %T", v)
 	}
 	return nil
+}
+
+// int adds an integer field.
+func (t *tsv) int(x int64) {
+	t.sep()
+	t.buf = strconv.AppendInt(t.buf, x, 10)
+}
+
+// time adds a timestamp field as sqlTime writes it (NULL for the zero time).
+func (t *tsv) time(x time.Time) {
+	t.sep()
+	if x.IsZero() {
+		t.buf = append(t.buf, '\\', 'N')
+		return
+	}
+	t.buf = x.UTC().AppendFormat(t.buf, timeLayout)
+}
+
+// str adds a string field, escaped.
+func (t *tsv) str(x string) {
+	t.sep()
+	for i := 0; i < len(x); i++ {
+		switch c := x[i]; c {
+		case '\\':
+			t.buf = append(t.buf, '\\', '\\')
+		case '\t':
+			t.buf = append(t.buf, '\\', 't')
+		case '\n':
+			t.buf = append(t.buf, '\\', 'n')
+		case '\r':
+			t.buf = append(t.buf, '\\', 'r')
+		case 0:
+			t.buf = append(t.buf, '\\', '0')
+		default:
+			t.buf = append(t.buf, c)
+		}
+	}
 }
 
 // end ends the line.
@@ -91,35 +114,77 @@ func (t *tsv) end() {
 // reset empties t, keeping its buffer.
 func (t *tsv) reset() { *t = tsv{buf: t.buf[:0]} }
 
-// bulk stores rows on MySQL/MariaDB with LOAD DATA LOCAL INFILE, or with multi-row INSERTs once
-// the server has refused it (or loadDataOff is set). Its buffer is reused from call to call.
+// bulk stores lines of LOAD DATA text on MySQL/MariaDB with LOAD DATA LOCAL INFILE, or, once
+// the server has refused it (or loadDataOff is set), with multi-row INSERTs of the same values.
 type bulk struct {
 	insert bool
-	text   tsv
 }
 
 func newBulk() *bulk { return &bulk{insert: loadDataOff} }
 
-// write stores n rows, row(i) giving the values of cols as insertRowsPer takes them, in
-// transaction q; per bounds the rows of one INSERT.
-func (b *bulk) write(ctx context.Context, q *sql.Tx, table string, cols []string, per, n int, row func(i int) []any) error {
+// load stores the n lines of text data (tsv's) into cols of table, in transaction q; per bounds
+// the rows of one INSERT.
+func (b *bulk) load(ctx context.Context, q *sql.Tx, table string, cols []string, per int, data []byte, n int) error {
 	if !b.insert {
-		b.text.reset()
-		for i := range n {
-			for _, v := range row(i) {
-				if err := b.text.value(v); err != nil {
-					return fmt.Errorf("load into %s: row %d: %w", table, i, err)
-				}
-			}
-			b.text.end()
-		}
-		err := loadRows(ctx, q, table, cols, &b.text)
+		err := loadRows(ctx, q, table, cols, data, n)
 		if !errors.Is(err, errLoadRefused) {
 			return err
 		}
 		b.insert = true
 	}
-	return insertRowsPer(ctx, q, table, cols, per, n, row)
+	rows, err := parseTSV(data, len(cols))
+	if err != nil {
+		return fmt.Errorf("insert into %s: %w", table, err)
+	}
+	if len(rows) != n {
+		return fmt.Errorf("insert into %s: %d lines of text, want %d", table, len(rows), n)
+	}
+	return insertRowsPer(ctx, q, table, cols, per, n, func(i int) []any { return rows[i] })
+}
+
+// parseTSV reads back the lines tsv wrote, each of cols fields: a string, or nil for \N. The
+// server converts a string to the column's type as LOAD DATA does.
+func parseTSV(data []byte, cols int) ([][]any, error) {
+	var rows [][]any
+	for len(data) > 0 {
+		end := bytes.IndexByte(data, '\n')
+		if end < 0 {
+			return nil, fmt.Errorf("line %d not ended", len(rows)+1)
+		}
+		line := data[:end]
+		data = data[end+1:]
+		row := make([]any, 0, cols)
+		for field := range bytes.SplitSeq(line, []byte{'\t'}) {
+			if string(field) == `\N` {
+				row = append(row, nil)
+				continue
+			}
+			v := make([]byte, 0, len(field))
+			for i := 0; i < len(field); i++ {
+				c := field[i]
+				if c == '\\' && i+1 < len(field) {
+					i++
+					switch c = field[i]; c {
+					case 't':
+						c = '\t'
+					case 'n':
+						c = '\n'
+					case 'r':
+						c = '\r'
+					case '0':
+						c = 0
+					}
+				}
+				v = append(v, c)
+			}
+			row = append(row, string(v))
+		}
+		if len(row) != cols {
+			return nil, fmt.Errorf("line %d has %d fields, want %d", len(rows)+1, len(row), cols)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
 }
 
 // errLoadRefused is returned by loadRows when the server does not allow LOAD DATA LOCAL.
@@ -141,15 +206,15 @@ func isLoadRefused(err error) bool {
 	return false
 }
 
-// loadRows loads the lines of t into cols of table with LOAD DATA LOCAL INFILE, in transaction
-// q, and checks that all were stored unchanged: as many rows affected as lines, no warning.
-// It returns errLoadRefused, having changed nothing, when the server does not allow it.
-func loadRows(ctx context.Context, q *sql.Tx, table string, cols []string, t *tsv) error {
-	if t.lines == 0 {
+// loadRows loads the n lines of text data (tsv's) into cols of table with LOAD DATA LOCAL
+// INFILE, in transaction q, and checks that all were stored unchanged: as many rows affected as
+// lines, no warning. It returns errLoadRefused, having changed nothing, when the server does not
+// allow it.
+func loadRows(ctx context.Context, q *sql.Tx, table string, cols []string, data []byte, n int) error {
+	if n == 0 {
 		return nil
 	}
 	name := "savbilling-" + strconv.FormatUint(loadSeq.Add(1), 10)
-	data := t.buf
 	mysql.RegisterReaderHandler(name, func() io.Reader { return bytes.NewReader(data) })
 	defer mysql.DeregisterReaderHandler(name)
 	res, err := q.ExecContext(ctx, "LOAD DATA LOCAL INFILE 'Reader::"+name+"' INTO TABLE "+table+
@@ -160,7 +225,7 @@ func loadRows(ctx context.Context, q *sql.Tx, table string, cols []string, t *ts
 		}
 		return fmt.Errorf("load into %s: %w", table, err)
 	}
-	n, err := res.RowsAffected()
+	stored, err := res.RowsAffected()
 	if err != nil {
 		return fmt.Errorf("load into %s: %w", table, err)
 	}
@@ -168,7 +233,7 @@ func loadRows(ctx context.Context, q *sql.Tx, table string, cols []string, t *ts
 	if err := q.QueryRowContext(ctx, "SELECT @@warning_count").Scan(&warnings); err != nil {
 		return fmt.Errorf("load into %s: read its warnings: %w", table, err)
 	}
-	if n == int64(t.lines) && warnings == 0 {
+	if stored == int64(n) && warnings == 0 {
 		return nil
 	}
 	var first []string
@@ -184,5 +249,5 @@ func loadRows(ctx context.Context, q *sql.Tx, table string, cols []string, t *ts
 		rows.Close()
 	}
 	return fmt.Errorf("load into %s: %d of %d lines stored, %d warnings (%s): the close is rolled back",
-		table, n, t.lines, warnings, strings.Join(first, "; "))
+		table, stored, n, warnings, strings.Join(first, "; "))
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,27 @@ func TestEncodeTSV(t *testing.T) {
 		got, err := store.EncodeTSV(tc.values...)
 		if err != nil || got != tc.want {
 			t.Errorf("EncodeTSV(%q) = %q, %v; want %q", tc.values, got, err, tc.want)
+		}
+		// The multi-row INSERTs (the server refusing LOAD DATA LOCAL) read the same text back:
+		// every value as a string, NULL as nil.
+		var want []any
+		for _, v := range tc.values {
+			if v != nil {
+				v = fmt.Sprint(v)
+			}
+			want = append(want, v)
+		}
+		rows, err := store.ParseTSV([]byte(got+got), len(tc.values))
+		if err != nil || len(rows) != 2 || !slices.Equal(rows[0], want) || !slices.Equal(rows[1], want) {
+			t.Errorf("ParseTSV(%q) twice = %q, %v; want %q twice", got, rows, err, want)
+		}
+	}
+	for _, tc := range []struct{ text, want string }{
+		{"1\t2\n3\n", "line 2 has 1 fields, want 2"},
+		{"1\t2", "line 1 not ended"},
+	} {
+		if _, err := store.ParseTSV([]byte(tc.text), 2); err == nil || err.Error() != tc.want {
+			t.Errorf("ParseTSV(%q): %v, want %q", tc.text, err, tc.want)
 		}
 	}
 	if _, err := store.EncodeTSV(1.5); err == nil || !strings.Contains(err.Error(), "float64") {

@@ -220,6 +220,10 @@ type Tx struct {
 	d      *DB
 	tx     *sql.Tx
 	summed *summedState // the commission lines LoadSummedCloseInput booked, for SaveBook
+
+	// loading, while the summed commission lines are being loaded (MySQL), ends their loading
+	// (see lineLoader.wait): LoadSummedCloseInput calls it once its reads are done.
+	loading func(abort bool) error
 }
 
 // Dialect returns the dialect of the transaction's database.

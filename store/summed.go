@@ -31,8 +31,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"savbilling"
 	"savbilling/money"
 )
@@ -65,8 +63,9 @@ type summedState struct {
 	insert time.Duration // spent inserting them
 }
 
-// StagedInsertTime is the time LoadSummedCloseInput spent inserting the commission lines it
-// booked (a part of the booking, not of the reading).
+// StagedInsertTime is the time LoadSummedCloseInput spent booking the commission lines it
+// summed, apart from its reads (a part of the booking, not of the reading): on SQLite their
+// INSERT, on MySQL/MariaDB the time it waited, its reads done, for their loading to end.
 func (tx *Tx) StagedInsertTime() time.Duration {
 	if tx.summed == nil {
 		return 0
@@ -98,9 +97,21 @@ func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *savbilling.CloseInpu
 	if tx.d.dialect != dialectMySQL {
 		return tx.loadInput(ctx, in, tx)
 	}
-	return tx.d.ReadTx(ctx, func(ctx context.Context, read *Tx) error {
+	err := tx.d.ReadTx(ctx, func(ctx context.Context, read *Tx) error {
 		return read.loadInput(ctx, in, tx)
 	})
+	if tx.loading != nil {
+		t0 := time.Now()
+		lerr := tx.loading(err != nil)
+		tx.loading = nil
+		if tx.summed != nil {
+			tx.summed.insert = time.Since(t0)
+		}
+		if err == nil {
+			err = lerr
+		}
+	}
+	return err
 }
 
 // stageSummed books in the close's transaction bk the commission lines of the interventions the
@@ -136,7 +147,7 @@ func (tx *Tx) stageSummed(ctx context.Context, bk *Tx, in *savbilling.CloseInput
 	if tx.d.dialect == dialectSQLite {
 		others, err = tx.stageSQLite(ctx, in, w, add, &st.insert)
 	} else {
-		others, err = tx.stageMySQL(ctx, bk, in, w, add, &st.insert)
+		others, err = tx.stageMySQL(ctx, bk, in, w, add)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("book the summed commission lines: %w", err)
@@ -359,77 +370,156 @@ type sumsChunk struct {
 	others []int64
 }
 
-// sumsReadAhead is the number of chunks the reading connection may read ahead of the booking.
-const sumsReadAhead = 2
+// spoolSegments bounds the segments of commission lines spooled and not loaded yet: in practice
+// never reached (a segment is a range of sumChunk interventions).
+const spoolSegments = 1 << 16
 
-// stageMySQL books the commission lines of the summable interventions on MySQL. The two
-// connections work at once: the reading transaction tx reads the eligible interventions with
-// their sums, a range of ids at a time (readSums), while the close's transaction bk books each
-// range's lines with LOAD DATA LOCAL INFILE, or multi-row INSERTs when the server does not
-// allow it.
-func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
+// summedCols are the columns of sb_commissions the summed lines fill, in the order of their text.
+var summedCols = []string{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "amount_cents", "late"}
+
+// stageMySQL books the commission lines of the summable interventions on MySQL. Two connections
+// work at once. The reading transaction tx reads the eligible interventions with their sums, a
+// range of ids at a time (readSums), and spools each range's lines as LOAD DATA text, sorted in
+// the ledger's key order (repairer, intervention: the server inserts them in one sweep over its
+// pages). The close's transaction bk loads the spooled segments as they come (LOAD DATA LOCAL
+// INFILE, or multi-row INSERTs when the server does not allow it). The loading is the slower:
+// the reading never waits for it, and it goes on while the close reads its other facts.
+// stageMySQL returns once the sums are read; bk.loading then waits for the loading to end.
+func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput, w window, add func(int64, int, int64) error) ([]int64, error) {
 	hint, checks, err := tx.scanPlan(ctx, distinctOperations)
 	if err != nil {
 		return nil, err
 	}
-	lateBefore := in.LateBefore()
-	p := in.Period.String()
-	cols := []string{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "amount_cents", "late"}
-	var (
-		others []int64
-		out    = newBulk() // LOAD DATA LOCAL until the server refuses it (loaddata.go)
-		chunks = make(chan sumsChunk, sumsReadAhead)
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		defer close(chunks)
-		return tx.readSums(gctx, in, w, hint, checks, chunks)
-	})
-	g.Go(func() error {
-		// The booking runs on ctx, not gctx: a failed read ends the range over chunks, and the
-		// close's connection is not cancelled in the middle of a statement.
-		for c := range chunks {
-			others = append(others, c.others...)
-			// In the ledger's key order: the server inserts them in one sweep over its pages.
-			slices.SortFunc(c.lines, func(a, b summedLine) int {
-				if a.repairer != b.repairer {
-					return cmp.Compare(a.repairer, b.repairer)
-				}
-				return cmp.Compare(a.id, b.id)
-			})
-			for i := range c.lines {
-				if err := add(c.lines[i].repairer, 1, c.lines[i].cents); err != nil {
-					return err
-				}
-			}
-			t0 := time.Now()
-			err := out.write(ctx, bk.tx, "sb_commissions", cols, summedInsertRows, len(c.lines), func(i int) []any {
-				l := &c.lines[i]
-				late := 0
-				if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
-					late = 1
-				}
-				return []any{l.id, p, l.repairer, l.kind, l.city, sqlTime(l.closed), l.ops, l.cents, late}
-			})
-			*spent += time.Since(t0)
-			if err != nil {
-				return booked(in.Period, err)
-			}
-		}
-		return nil
-	})
-	if err := g.Wait(); err != nil {
+	sp, err := newSpool()
+	if err != nil {
 		return nil, err
 	}
+	rctx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	ld := bk.startLoading(ctx, sp, in.Period, stopReading)
+	lateBefore := in.LateBefore()
+	p := in.Period.String()
+	var (
+		others []int64
+		text   tsv
+	)
+	err = tx.readSums(rctx, in, w, hint, checks, func(c *sumsChunk) error {
+		others = append(others, c.others...)
+		slices.SortFunc(c.lines, func(a, b summedLine) int {
+			if a.repairer != b.repairer {
+				return cmp.Compare(a.repairer, b.repairer)
+			}
+			return cmp.Compare(a.id, b.id)
+		})
+		text.reset()
+		for i := range c.lines {
+			l := &c.lines[i]
+			if err := add(l.repairer, 1, l.cents); err != nil {
+				return err
+			}
+			late := int64(0)
+			if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
+				late = 1
+			}
+			text.int(l.id)
+			text.str(p)
+			text.int(l.repairer)
+			text.str(l.kind)
+			text.str(l.city)
+			text.time(l.closed)
+			text.int(int64(l.ops))
+			text.int(l.cents)
+			text.int(late)
+			text.end()
+		}
+		seg, err := sp.add(text.buf, text.lines)
+		if err != nil {
+			return err
+		}
+		return ld.send(rctx, seg)
+	})
+	if err != nil {
+		stopReading()
+		if lerr := ld.wait(true); lerr != nil && rctx.Err() != nil && ctx.Err() == nil {
+			err = lerr // the reading stopped because the loading failed
+		}
+		return nil, err
+	}
+	bk.loading = ld.wait
 	slices.Sort(others)
 	return others, nil
+}
+
+// lineLoader loads, in the close's transaction, the segments of commission lines that a reader
+// spools, in their order, while the reader goes on.
+type lineLoader struct {
+	segs chan segment
+	quit chan struct{} // closed to stop the loading after its current statement
+	done chan struct{} // closed when the loading has ended
+	err  error         // why it failed, once done
+}
+
+// startLoading starts loading into sb_commissions, in bk, the segments of sp sent to the loader;
+// it calls failed if a load fails. The loader closes sp when it ends.
+func (bk *Tx) startLoading(ctx context.Context, sp *spool, p savbilling.Period, failed func()) *lineLoader {
+	l := &lineLoader{segs: make(chan segment, spoolSegments), quit: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		// The loads run on ctx: the close's connection is not cancelled in the middle of a
+		// statement when the reading fails.
+		out := newBulk() // LOAD DATA LOCAL until the server refuses it (loaddata.go)
+		var buf []byte
+	loading:
+		for seg := range l.segs {
+			select {
+			case <-l.quit:
+				break loading
+			default:
+			}
+			data, err := sp.read(seg, buf)
+			if err == nil {
+				buf = data
+				err = out.load(ctx, bk.tx, "sb_commissions", summedCols, summedInsertRows, data, seg.lines)
+			}
+			if err != nil {
+				l.err = booked(p, fmt.Errorf("book the summed commission lines: %w", err))
+				failed()
+				break
+			}
+		}
+		if err := sp.close(); err != nil && l.err == nil {
+			l.err = err
+		}
+	}()
+	return l
+}
+
+// send hands seg to the loader, unless ctx ends first.
+func (l *lineLoader) send(ctx context.Context, seg segment) error {
+	select {
+	case l.segs <- seg:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// wait ends the loading, once every segment sent is loaded or, with abort, after the current
+// statement, and returns why it failed. It is called once, when no more segments are sent.
+func (l *lineLoader) wait(abort bool) error {
+	if abort {
+		close(l.quit)
+	}
+	close(l.segs)
+	<-l.done
+	return l.err
 }
 
 // readSums reads every eligible intervention with the count and sum of its operations, a range
 // of sumChunk ids at a time from the highest ids down (the month being closed first, the history
 // after), with plain consistent reads. Go decides which the store books (exact codes, a closing
-// time in the period, sound operations); the others go to the rules in full. Each range is sent
-// on chunks.
+// time in the period, sound operations); the others go to the rules in full. Each range is given
+// to emit (its buffers reused by the next).
 //
 // A range takes three reads, each in id order, which Go merges: the ids booked already, the
 // unsettled interventions (their columns), and the operations grouped by intervention (their
@@ -438,7 +528,7 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput,
 // sb_commissions, which took about twice as long. In a range of the months closed already,
 // mostly booked, the unsettled ids are read alone first (not a million rows of the history),
 // then the rows and operations of the few interventions left.
-func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window, hint, checks string, chunks chan<- sumsChunk) error {
+func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window, hint, checks string, emit func(*sumsChunk) error) error {
 	// The chunks are ranges of ids (a LIMIT on the grouped query would let the server group
 	// everything after the chunk before it stops).
 	bound := `SELECT id FROM interventions WHERE id <= ? ORDER BY id DESC LIMIT 1 OFFSET ` + strconv.Itoa(sumChunk-1)
@@ -457,6 +547,7 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 		cands                       []candidate
 		sums                        []opsSum
 		ids                         []int64
+		chunk                       sumsChunk
 	)
 	for upper := int64(math.MaxInt64); ; {
 		lower := int64(math.MinInt64)
@@ -498,10 +589,9 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 			if sums, err = tx.operationSums(ctx, sums[:0], operations(only), args); err != nil {
 				return err
 			}
-			select {
-			case chunks <- mergeSums(in, w, cands, sums):
-			case <-ctx.Done():
-				return ctx.Err()
+			mergeSums(&chunk, in, w, cands, sums)
+			if err := emit(&chunk); err != nil {
+				return err
 			}
 		}
 		if last || lower == math.MinInt64 {
@@ -572,9 +662,10 @@ func (tx *Tx) operationSums(ctx context.Context, dst []opsSum, query string, arg
 }
 
 // mergeSums joins the candidates of a range to the sums of their operations (both ascending,
-// sums possibly of other interventions too) into what the store books and what goes to the rules.
-func mergeSums(in *savbilling.CloseInput, w window, cands []candidate, sums []opsSum) sumsChunk {
-	var c sumsChunk
+// sums possibly of other interventions too) into what the store books and what goes to the
+// rules, in c (its slices reused).
+func mergeSums(c *sumsChunk, in *savbilling.CloseInput, w window, cands []candidate, sums []opsSum) {
+	c.lines, c.others = c.lines[:0], c.others[:0]
 	j := 0
 	for i := range cands {
 		k := &cands[i]
@@ -593,7 +684,6 @@ func mergeSums(in *savbilling.CloseInput, w window, cands []candidate, sums []op
 		c.lines = append(c.lines, summedLine{id: k.id, repairer: k.repairer.Int64, kind: k.kind.String,
 			city: k.city.String, closed: k.closed.Time, ops: ops, cents: cents})
 	}
-	return c
 }
 
 // ids appends to dst the ids query returns, one column.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -387,7 +388,7 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 	defer store.SetSumChunk(4)() // many ranges: the failure comes in the middle of the pipeline
 	for _, c := range []struct {
 		name  string
-		setup []string // statements making the close fail on intervention 316's range
+		setup []string // statements making the close fail (on intervention 316's range, or later)
 		side  string   // the step that fails
 	}{
 		{"booking fails", []string{`CREATE TRIGGER refuse_316 BEFORE INSERT ON sb_commissions FOR EACH ROW
@@ -399,6 +400,13 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 			"RENAME TABLE interventions TO interventions_base",
 			`CREATE VIEW interventions AS SELECT refuse_316(id) AS id, repairer_id, customer_id, city, kind,
 				original_intervention_id, status, closed_at FROM interventions_base`}, "read summed commissions"},
+		{"reading fails after the sums", []string{
+			// sav_decisions, read once the lines are summed (and maybe loading still), cannot be read
+			`CREATE FUNCTION refuse_any(id BIGINT) RETURNS BIGINT DETERMINISTIC
+				BEGIN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; RETURN id; END`,
+			"RENAME TABLE sav_decisions TO sav_decisions_base",
+			`CREATE VIEW sav_decisions AS SELECT refuse_any(intervention_id) AS intervention_id, outcome, charge_bp,
+				faulty_repairer_id, damage_cents, decided_at, decided_by, note FROM sav_decisions_base`}, "read SAVs"},
 	} {
 		e, ok := mysqlEngine(t)
 		if !ok {
@@ -407,6 +415,8 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			db := dbtest.Open(t, e)
+			tmp := t.TempDir() // the spool of the lines read ahead of their loading
+			t.Setenv("TMPDIR", tmp)
 			mustInsert(t, db, badSource())
 			for _, s := range c.setup {
 				if err := db.Exec(ctx, s); err != nil {
@@ -419,10 +429,10 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 				return tx.LoadSummedCloseInput(ctx, in)
 			})
 			if err == nil || !strings.Contains(err.Error(), "refused by the test") {
-				t.Fatalf("close with intervention 316 refused: %v, want the server's refusal", err)
+				t.Fatalf("close refused: %v, want the server's refusal", err)
 			}
 			if !strings.Contains(err.Error(), c.side) {
-				t.Errorf("close with intervention 316 refused: %v, want it from %q", err, c.side)
+				t.Errorf("close refused: %v, want it from %q", err, c.side)
 			}
 			var lines, periods int
 			if err := db.Query(ctx, "SELECT (SELECT COUNT(*) FROM sb_commissions), (SELECT COUNT(*) FROM sb_periods)", nil,
@@ -431,6 +441,9 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 			}
 			if lines != 0 || periods != 0 {
 				t.Errorf("after the failed close: %d commission lines and %d periods booked, want none", lines, periods)
+			}
+			if left, err := os.ReadDir(tmp); err != nil || len(left) > 0 {
+				t.Errorf("after the failed close, the temporary folder holds %v (%v), want nothing", left, err)
 			}
 		})
 	}
