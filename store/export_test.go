@@ -68,3 +68,11 @@ func Difference(a, b []int64) []int64 { return difference(nil, a, b) }
 
 // ParseTSV is parseTSV.
 func ParseTSV(data []byte, cols int) ([][]any, error) { return parseTSV(data, cols) }
+
+// SetIDList sets the most ids a query names in an IN list, and returns the function that
+// restores it.
+func SetIDList(n int) func() {
+	old := idList
+	idList = n
+	return func() { idList = old }
+}

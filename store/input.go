@@ -272,6 +272,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 		tx.exactly("i.kind") + ") AND NOT EXISTS (SELECT 1 FROM sb_goodwill g WHERE g.credit_id = c.id)"
 	creditArgs := []any{end, savbilling.KindSAV}
 	in.Credits = nil
+	var creditSAVs []int64
 	err = each(ctx, q, "client credits", `SELECT c.id, c.intervention_id, c.amount_cents, c.granted_at, c.reason
 		FROM client_credits c WHERE `+creditFilter+` ORDER BY c.id`,
 		creditArgs, func(rows *sql.Rows) error {
@@ -282,6 +283,9 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 			)
 			if err := rows.Scan(&id, &iv, &amount, &at, &reason); err != nil {
 				return err
+			}
+			if iv.Valid {
+				creditSAVs = append(creditSAVs, iv.Int64)
 			}
 			if at.from(in.End) {
 				return nil // granted in a later period
@@ -298,13 +302,14 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 		return err
 	}
 	in.Processed = map[int64]savbilling.SAVState{}
-	err = each(ctx, q, "booked SAV states", "SELECT "+stateCols+` FROM sb_sav_state s WHERE s.sav_id IN
-		(SELECT c.intervention_id FROM client_credits c WHERE `+creditFilter+`)`,
-		creditArgs, func(rows *sql.Rows) error {
-			st, err := scanState(rows)
-			in.Processed[st.SAVID] = st
-			return err
-		})
+	slices.Sort(creditSAVs)
+	err = tx.eachIn(ctx, "booked SAV states", slices.Compact(creditSAVs), func(in string) string {
+		return "SELECT " + stateCols + " FROM sb_sav_state s WHERE s.sav_id " + in
+	}, nil, func(rows *sql.Rows) error {
+		st, err := scanState(rows)
+		in.Processed[st.SAVID] = st
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -381,8 +386,15 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 // two ordered queries rather than a join, so that a repeated row shows as such: a repeated
 // intervention or operation makes the intervention defective, and is counted once.
 func (tx *Tx) interventions(ctx context.Context, what string, w window, where string, args ...any) ([]savbilling.Intervention, error) {
+	out, _, err := tx.interventionsAndIDs(ctx, what, w, where, args...)
+	return out, err
+}
+
+// interventionsAndIDs is interventions, with the ids of those that have one, ascending.
+func (tx *Tx) interventionsAndIDs(ctx context.Context, what string, w window, where string, args ...any) ([]savbilling.Intervention, []int64, error) {
 	var (
 		out []savbilling.Intervention
+		ids []int64 // of the rows in out that have one, ascending
 		r   interventionRow
 	)
 	index := map[int64]int{}
@@ -408,20 +420,22 @@ func (tx *Tx) interventions(ctx context.Context, what string, w window, where st
 			}
 			if r.id.Valid {
 				index[r.id.Int64] = len(out)
+				ids = append(ids, r.id.Int64)
 			}
 			out = append(out, iv)
 			return nil
 		})
-	if err != nil || len(out) == 0 {
-		return nil, err
+	if err != nil || len(ids) == 0 {
+		return out, ids, err
 	}
 	var (
 		lastIV = int64(-1 << 63)
 		lastOp sql.NullInt64
 	)
-	err = each(ctx, tx.tx, what+": operations", `SELECT o.intervention_id, o.id, o.label, o.price_cents, o.commission_cents,
-		o.sav_related FROM intervention_operations o WHERE o.intervention_id IN (SELECT i.id FROM interventions i WHERE `+where+`)
-		ORDER BY o.intervention_id, o.id`, args, func(rows *sql.Rows) error {
+	err = tx.eachIn(ctx, what+": operations", ids, func(in string) string {
+		return `SELECT o.intervention_id, o.id, o.label, o.price_cents, o.commission_cents, o.sav_related
+			FROM intervention_operations o WHERE o.intervention_id ` + in + ` ORDER BY o.intervention_id, o.id`
+	}, nil, func(rows *sql.Rows) error {
 		var (
 			ivID                       int64
 			opID, price, comm, related sql.NullInt64
@@ -454,17 +468,36 @@ func (tx *Tx) interventions(ctx context.Context, what string, w window, where st
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return out, ids, nil
+}
+
+// idList is the most ids a query names in an IN list: below MariaDB's
+// in_predicate_conversion_threshold (1000), beyond which the list becomes a derived table the
+// server may scan instead of looking each id up in an index.
+var idList = 999 // a variable for the tests
+
+// eachIn runs query(in) for each run of at most idList of ids, in as "IN (id, …)", and calls fn
+// for each row: in the order of ids when the query orders by them and ids ascend. It reads the
+// rows of a list of ids the close has already read, rather than evaluating the condition that
+// found them again in a subquery (for the SAVs, a scan of the interventions each time).
+func (tx *Tx) eachIn(ctx context.Context, what string, ids []int64, query func(in string) string, args []any, fn func(rows *sql.Rows) error) error {
+	for start := 0; start < len(ids); start += idList {
+		in := "IN (" + int64List(ids[start:min(start+idList, len(ids))]) + ")"
+		if err := each(ctx, tx.tx, what, query(in), args, fn); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // interventionsByID reads the interventions of ids (ascending) that concern the close, each with
 // all its operations.
 func (tx *Tx) interventionsByID(ctx context.Context, w window, ids []int64) ([]savbilling.Intervention, error) {
 	var out []savbilling.Intervention
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(start+500, len(ids))]
+	for start := 0; start < len(ids); start += idList {
+		chunk := ids[start:min(start+idList, len(ids))]
 		ivs, err := tx.interventions(ctx, "interventions", w, "i.id IN ("+int64List(chunk)+")")
 		if err != nil {
 			return nil, err
@@ -478,56 +511,62 @@ func (tx *Tx) interventionsByID(ctx context.Context, w window, ids []int64) ([]s
 // close, each with its operations, its decision taken before the end, and its original
 // intervention.
 func (tx *Tx) savCases(ctx context.Context, what string, w window, where string, args ...any) ([]savbilling.SAVCase, error) {
-	ivs, err := tx.interventions(ctx, what, window{end: w.end}, where, args...)
+	ivs, ids, err := tx.interventionsAndIDs(ctx, what, window{end: w.end}, where, args...)
 	if err != nil || len(ivs) == 0 {
 		return nil, err
 	}
 	cases := make([]savbilling.SAVCase, len(ivs))
 	index := make(map[int64]int, len(ivs))
+	var originalIDs []int64
 	for i, iv := range ivs {
 		cases[i].SAV = iv
 		index[iv.ID] = i
+		if iv.OriginalID != 0 {
+			originalIDs = append(originalIDs, iv.OriginalID)
+		}
 	}
-	err = each(ctx, tx.tx, what+": decisions", "SELECT "+decisionCols+` FROM sav_decisions d
-		WHERE d.intervention_id IN (SELECT i.id FROM interventions i WHERE `+where+") AND "+tx.maybeBefore("d.decided_at"),
-		append(slices.Clone(args), sqlTime(w.end)), func(rows *sql.Rows) error {
-			dec, at, err := scanDecision(rows)
-			if err != nil {
-				return err
-			}
-			if at.from(w.end) {
-				return nil // taken in a later period
-			}
-			k, ok := index[dec.SAVID]
-			switch {
-			case !ok:
-			case cases[k].Decision != nil:
-				cases[k].Decision.Defect = savbilling.NewDefect("garder une seule décision par SAV dans sav_decisions",
-					"plusieurs décisions pour ce SAV dans sav_decisions")
-			default:
-				cases[k].Decision = &dec
-			}
-			return nil
-		})
+	slices.Sort(originalIDs)
+	originalIDs = slices.Compact(originalIDs)
+	err = tx.eachIn(ctx, what+": decisions", ids, func(in string) string {
+		return "SELECT " + decisionCols + " FROM sav_decisions d WHERE d.intervention_id " + in + " AND " + tx.maybeBefore("d.decided_at")
+	}, []any{sqlTime(w.end)}, func(rows *sql.Rows) error {
+		dec, at, err := scanDecision(rows)
+		if err != nil {
+			return err
+		}
+		if at.from(w.end) {
+			return nil // taken in a later period
+		}
+		k, ok := index[dec.SAVID]
+		switch {
+		case !ok:
+		case cases[k].Decision != nil:
+			cases[k].Decision.Defect = savbilling.NewDefect("garder une seule décision par SAV dans sav_decisions",
+				"plusieurs décisions pour ce SAV dans sav_decisions")
+		default:
+			cases[k].Decision = &dec
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	originals := map[int64]*savbilling.Intervention{}
 	var orig interventionRow
-	err = each(ctx, tx.tx, what+": original interventions", "SELECT "+interventionCols("o")+` FROM interventions o
-		WHERE o.id IN (SELECT i.original_intervention_id FROM interventions i WHERE `+where+")",
-		args, func(rows *sql.Rows) error {
-			if err := rows.Scan(orig.dest()...); err != nil {
-				return err
-			}
-			o := orig.value()
-			if prev, ok := originals[o.ID]; ok {
-				prev.Defect = dupDefect("interventions")
-				return nil
-			}
-			originals[o.ID] = &o
+	err = tx.eachIn(ctx, what+": original interventions", originalIDs, func(in string) string {
+		return "SELECT " + interventionCols("o") + " FROM interventions o WHERE o.id " + in
+	}, nil, func(rows *sql.Rows) error {
+		if err := rows.Scan(orig.dest()...); err != nil {
+			return err
+		}
+		o := orig.value()
+		if prev, ok := originals[o.ID]; ok {
+			prev.Defect = dupDefect("interventions")
 			return nil
-		})
+		}
+		originals[o.ID] = &o
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,6 +12,7 @@ import (
 
 	"savbilling"
 	"savbilling/internal/dbtest"
+	"savbilling/sample"
 	"savbilling/store"
 )
 
@@ -87,6 +91,71 @@ func TestFirstActivity(t *testing.T) {
 		p, ok, err := db.FirstActivity(ctx)
 		if err != nil || !ok || p != sep {
 			t.Errorf("FirstActivity = %v, %v, %v; want 2026-09, true, nil", p, ok, err)
+		}
+	})
+}
+
+// TestLoadCloseInputInIDLists: the operations, decisions, original interventions and booked
+// states read by lists of ids give the same close inputs whatever the size of a list, on a
+// synthetic network of three months (SAVs, credits, missing originals, pending decisions), the
+// last two read after closing the previous one.
+func TestLoadCloseInputInIDLists(t *testing.T) {
+	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
+		ctx := context.Background()
+		last := savbilling.MustPeriod("2026-08")
+		err := sample.Network(sample.Options{Repairers: 12, Interventions: 1500, Months: 3, Seed: 5, Last: last},
+			func(_ savbilling.Period, src savbilling.Source) error { return db.InsertSource(ctx, src) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		var changed, credited []int64 // SAVs charged before p whose decision changed, or credited since
+		for p := last.Prev().Prev(); ; p = p.Next() {
+			want := loadInput(t, db, p)
+			restore := store.SetIDList(7)
+			got := loadInput(t, db, p)
+			restore()
+			if len(want.SAVs) < 30 || len(want.Credits) == 0 {
+				t.Fatalf("%s: %d SAVs and %d credits: too few to read in several lists", p, len(want.SAVs), len(want.Credits))
+			}
+			for _, id := range changed {
+				if !slices.ContainsFunc(want.Changed, func(c savbilling.SAVCase) bool { return c.SAV.ID == id }) {
+					t.Errorf("%s: SAV %d, whose decision changed, is not among the changed cases", p, id)
+				}
+			}
+			for _, id := range credited {
+				if _, ok := want.Processed[id]; !ok {
+					t.Errorf("%s: SAV %d, credited after its charge, has no booked state", p, id)
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("%s: close input read by lists of 7 ids (-999 +7):\n%s", p, diff)
+			}
+			if p == last {
+				return
+			}
+			closeWith(t, db, p, false)
+			// Twenty SAVs charged so far: ten decisions changed, ten credits granted afterwards.
+			var charged []int64
+			err := db.Query(ctx, "SELECT sav_id FROM sb_sav_state ORDER BY sav_id", nil, func(rows *sql.Rows) error {
+				var id int64
+				err := rows.Scan(&id)
+				charged = append(charged, id)
+				return err
+			})
+			if err != nil || len(charged) < 20 {
+				t.Fatalf("%s: %d SAVs charged (%v), want at least 20", p, len(charged), err)
+			}
+			changed, credited = charged[:10], charged[10:20]
+			for i, id := range charged[:20] {
+				q := fmt.Sprintf("UPDATE sav_decisions SET damage_cents = damage_cents + 100 WHERE intervention_id = %d", id)
+				if i >= 10 {
+					q = fmt.Sprintf("INSERT INTO client_credits (id, intervention_id, amount_cents, granted_at, reason) "+
+						"VALUES (%d, %d, 500, '%s', 'geste')", 9_000_000+int(p.Month)*100+i, id, p.Next().Start(savbilling.Paris).UTC().Add(time.Hour).Format(time.DateTime))
+				}
+				if err := db.Exec(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 	})
 }
