@@ -283,8 +283,7 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 	t0 := time.Now()
 	var prev *sb.Totals
 	if !res.Period.IsZero() {
-		if pb, err := j.DB.LoadBookSummary(ctx, res.Period.Prev()); err == nil {
-			t := pb.Totals()
+		if t, err := j.DB.LoadBookTotals(ctx, res.Period.Prev()); err == nil {
 			prev = &t
 		} else if !errors.Is(err, store.ErrNotClosed) {
 			return fmt.Errorf("read previous period: %w", err)

@@ -330,7 +330,7 @@ func (d *DB) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Boo
 
 // LoadBook is DB.LoadBook inside a transaction (for instance right after SaveBook, in the close's).
 func (tx *Tx) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Book, error) {
-	b, err := tx.loadBook(ctx, p, true)
+	b, err := tx.loadBook(ctx, p, linesListed)
 	if err != nil {
 		return nil, fmt.Errorf("load book %s: %w", p, err)
 	}
@@ -357,12 +357,27 @@ func (d *DB) LoadBookSummary(ctx context.Context, p savbilling.Period) (*savbill
 	var b *savbilling.Book
 	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
-		if b, err = tx.loadBook(ctx, p, false); err != nil {
+		if b, err = tx.loadBook(ctx, p, linesCounted); err != nil {
 			return fmt.Errorf("load book %s: %w", p, err)
 		}
 		return nil
 	})
 	return b, err
+}
+
+// LoadBookTotals returns the totals of closed period p (Book.Totals), without reading its
+// commission lines (ErrNotClosed if it is not closed).
+func (d *DB) LoadBookTotals(ctx context.Context, p savbilling.Period) (savbilling.Totals, error) {
+	var t savbilling.Totals
+	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
+		b, err := tx.loadBook(ctx, p, linesNone)
+		if err != nil {
+			return fmt.Errorf("load the totals of %s: %w", p, err)
+		}
+		t = b.Totals()
+		return nil
+	})
+	return t, err
 }
 
 // EachStatement calls fn with every statement of b, a book from LoadBookSummary, in order
@@ -467,7 +482,16 @@ func (tx *Tx) eachStatement(ctx context.Context, b *savbilling.Book, fn func(*sa
 	return nil
 }
 
-func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines bool) (*savbilling.Book, error) {
+// commissionLines is what loadBook reads of the commission lines.
+type commissionLines int
+
+const (
+	linesListed  commissionLines = iota // every line, in Statement.Commissions
+	linesCounted                        // their number per statement, in Statement.UnlistedLines
+	linesNone                           // nothing: what the totals need
+)
+
+func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines commissionLines) (*savbilling.Book, error) {
 	q := tx.tx
 	p := period.String()
 	b := &savbilling.Book{Period: period}
@@ -519,7 +543,8 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines bool
 		return &b.Statements[i], nil
 	}
 
-	if !lines {
+	switch lines {
+	case linesCounted:
 		err = each(ctx, q, "commissions", `SELECT repairer_id, COUNT(*) FROM sb_commissions WHERE period = ?
 			GROUP BY repairer_id`, []any{p}, func(rows *sql.Rows) error {
 			var (
@@ -536,7 +561,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines bool
 			s.UnlistedLines = n
 			return nil
 		})
-	} else {
+	case linesListed:
 		err = each(ctx, q, "commissions", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?
 		ORDER BY repairer_id, intervention_id`, []any{p},
 			func(rows *sql.Rows) error {

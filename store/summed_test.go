@@ -351,6 +351,19 @@ func TestLoadBookSummaryAndEachStatement(t *testing.T) {
 		if _, err := db.LoadBookSummary(ctx, nov); err == nil {
 			t.Error("LoadBookSummary of an open period: no error")
 		}
+		totals, err := db.LoadBookTotals(ctx, oct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(full.Totals(), totals); diff != "" {
+			t.Errorf("LoadBookTotals (-LoadBook's +got):\n%s", diff)
+		}
+		if totals.GrossCents == 0 || totals.Statements == 0 {
+			t.Errorf("LoadBookTotals: %+v, want the statements' commissions", totals)
+		}
+		if _, err := db.LoadBookTotals(ctx, nov); !errors.Is(err, store.ErrNotClosed) {
+			t.Errorf("LoadBookTotals of an open period: %v, want ErrNotClosed", err)
+		}
 	})
 }
 
