@@ -282,22 +282,37 @@ func (d *pdfDoc) draw(w io.Writer, m *doc) error {
 	for _, p := range m.pages {
 		pdf.AddPage()
 		d.curSet = false // a new page starts with no font
-		var gray int = -1
+		// The graphics state of the page, set only when it changes. PDF paints text with the fill
+		// colour: the text's gray is set as the fill colour (gofpdf then writes each text without
+		// saving, setting and restoring the colour around it, a quarter of a table's content).
+		fill, stroke, width := -1, -1, -1.0
+		setFill := func(g int) {
+			if g != fill {
+				pdf.SetTextColor(g, g, g)
+				pdf.SetFillColor(g, g, g)
+				fill = g
+			}
+		}
+		setStroke := func(g int, w float64) {
+			if g != stroke {
+				pdf.SetDrawColor(g, g, g)
+				stroke = g
+			}
+			if w != width {
+				pdf.SetLineWidth(w)
+				width = w
+			}
+		}
 		for _, o := range p.ops {
+			g := int(o.st.gray)
 			switch o.kind {
 			case opText:
 				d.setStyle(o.st)
-				if int(o.st.gray) != gray {
-					g := int(o.st.gray)
-					pdf.SetTextColor(g, g, g)
-					gray = g
-				}
+				setFill(g)
 				pdf.Text(o.x, o.y, d.enc(o.text))
 			case opWatermark:
 				d.setStyle(o.st)
-				g := int(o.st.gray)
-				pdf.SetTextColor(g, g, g)
-				gray = g
+				setFill(g)
 				pdf.SetAlpha(watermarkAlpha, "Normal")
 				pdf.TransformBegin()
 				pdf.TransformRotate(45, o.x, o.y)
@@ -306,18 +321,13 @@ func (d *pdfDoc) draw(w io.Writer, m *doc) error {
 				pdf.TransformEnd()
 				pdf.SetAlpha(1, "Normal")
 			case opLine:
-				g := int(o.st.gray)
-				pdf.SetDrawColor(g, g, g)
-				pdf.SetLineWidth(o.st.size)
+				setStroke(g, o.st.size)
 				pdf.Line(o.x, o.y, o.x+o.w, o.y+o.h)
 			case opFill:
-				g := int(o.st.gray)
-				pdf.SetFillColor(g, g, g)
+				setFill(g)
 				pdf.Rect(o.x, o.y, o.w, o.h, "F")
 			case opRect:
-				g := int(o.st.gray)
-				pdf.SetDrawColor(g, g, g)
-				pdf.SetLineWidth(o.st.size)
+				setStroke(g, o.st.size)
 				pdf.Rect(o.x, o.y, o.w, o.h, "D")
 			}
 		}
