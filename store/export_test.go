@@ -28,6 +28,11 @@ func SetLoadDataOff(off bool) func() {
 
 // LoadRows loads lines of int64, string or nil (NULL) values with loadRows in tx.
 func (tx *Tx) LoadRows(ctx context.Context, table string, cols []string, lines [][]any) error {
+	return tx.LoadRowsPrefixed(ctx, "", table, cols, lines)
+}
+
+// LoadRowsPrefixed is LoadRows with a prefix to the LOAD DATA statement.
+func (tx *Tx) LoadRowsPrefixed(ctx context.Context, prefix, table string, cols []string, lines [][]any) error {
 	var t tsv
 	for _, l := range lines {
 		for _, v := range l {
@@ -37,7 +42,7 @@ func (tx *Tx) LoadRows(ctx context.Context, table string, cols []string, lines [
 		}
 		t.end()
 	}
-	return loadRows(ctx, tx.tx, table, cols, t.buf, t.lines)
+	return loadRows(ctx, tx.tx, prefix, table, cols, t.buf, t.lines)
 }
 
 // EncodeTSV is the text tsv writes for one line of these values.
@@ -76,3 +81,6 @@ func SetIDList(n int) func() {
 	idList = n
 	return func() { idList = old }
 }
+
+// MariaDB reports whether d found a MariaDB server.
+func (d *DB) MariaDB() bool { return d.mariadb }

@@ -118,6 +118,9 @@ func (t *tsv) reset() { *t = tsv{buf: t.buf[:0]} }
 // the server has refused it (or loadDataOff is set), with multi-row INSERTs of the same values.
 type bulk struct {
 	insert bool
+	// prefix starts each LOAD DATA statement: "SET STATEMENT foreign_key_checks = 0 FOR " when
+	// the caller knows that every row's foreign keys hold (MariaDB only).
+	prefix string
 }
 
 func newBulk() *bulk { return &bulk{insert: loadDataOff} }
@@ -126,7 +129,7 @@ func newBulk() *bulk { return &bulk{insert: loadDataOff} }
 // the rows of one INSERT.
 func (b *bulk) load(ctx context.Context, q *sql.Tx, table string, cols []string, per int, data []byte, n int) error {
 	if !b.insert {
-		err := loadRows(ctx, q, table, cols, data, n)
+		err := loadRows(ctx, q, b.prefix, table, cols, data, n)
 		if !errors.Is(err, errLoadRefused) {
 			return err
 		}
@@ -207,17 +210,17 @@ func isLoadRefused(err error) bool {
 }
 
 // loadRows loads the n lines of text data (tsv's) into cols of table with LOAD DATA LOCAL
-// INFILE, in transaction q, and checks that all were stored unchanged: as many rows affected as
-// lines, no warning. It returns errLoadRefused, having changed nothing, when the server does not
-// allow it.
-func loadRows(ctx context.Context, q *sql.Tx, table string, cols []string, data []byte, n int) error {
+// INFILE, prefixed by prefix (see bulk), in transaction q, and checks that all were stored
+// unchanged: as many rows affected as lines, no warning. It returns errLoadRefused, having
+// changed nothing, when the server does not allow it.
+func loadRows(ctx context.Context, q *sql.Tx, prefix, table string, cols []string, data []byte, n int) error {
 	if n == 0 {
 		return nil
 	}
 	name := "savbilling-" + strconv.FormatUint(loadSeq.Add(1), 10)
 	mysql.RegisterReaderHandler(name, func() io.Reader { return bytes.NewReader(data) })
 	defer mysql.DeregisterReaderHandler(name)
-	res, err := q.ExecContext(ctx, "LOAD DATA LOCAL INFILE 'Reader::"+name+"' INTO TABLE "+table+
+	res, err := q.ExecContext(ctx, prefix+"LOAD DATA LOCAL INFILE 'Reader::"+name+"' INTO TABLE "+table+
 		" CHARACTER SET utf8mb4 ("+strings.Join(cols, ", ")+")")
 	if err != nil {
 		if isLoadRefused(err) {

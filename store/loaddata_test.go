@@ -149,3 +149,34 @@ func TestLoadRows(t *testing.T) {
 		})
 	}
 }
+
+// TestMariaDBDetected: the summed lines skip their foreign-key check with SET STATEMENT, which
+// only MariaDB knows: the store must tell it from MySQL.
+func TestMariaDBDetected(t *testing.T) {
+	e, ok := mysqlEngine(t)
+	if !ok {
+		return
+	}
+	ctx := context.Background()
+	db := dbtest.Open(t, e)
+	var version string
+	if err := db.Query(ctx, "SELECT VERSION()", nil, func(rows *sql.Rows) error { return rows.Scan(&version) }); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := db.MariaDB(), strings.Contains(version, "MariaDB"); got != want {
+		t.Errorf("server %q: MariaDB() = %v, want %v", version, got, want)
+	}
+	if !db.MariaDB() {
+		return
+	}
+	// The statement form the summed lines use is accepted, and checks no foreign key.
+	err := db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
+		return tx.LoadRowsPrefixed(ctx, "SET STATEMENT foreign_key_checks = 0 FOR ", "sb_sav_state",
+			[]string{"sav_id", "outcome", "charge_bp", "faulty_repairer_id", "damage_cents", "corrective_cents",
+				"related_price_cents", "first_period", "last_period"},
+			[][]any{{int64(1), "confirmed", int64(10000), int64(1), int64(0), int64(0), int64(0), "1999-01", "1999-01"}})
+	})
+	if err != nil {
+		t.Fatalf("load with the foreign-key check off: %v", err)
+	}
+}

@@ -54,6 +54,7 @@ type DB struct {
 	dialect  string // dialectSQLite or dialectMySQL
 	redacted string // the database's name as errors may print it
 	database string // MySQL: the database's name, part of the lock names
+	mariadb  bool   // the MySQL server is MariaDB (SET STATEMENT)
 }
 
 // Open opens the database named db: "sqlite:PATH" (the file is created when missing) or
@@ -89,7 +90,16 @@ func Open(ctx context.Context, db string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open %s: %s", name, scrub(err.Error(), secret))
 	}
-	return &DB{db: pool, dialect: dialect, redacted: name, database: database}, nil
+	d := &DB{db: pool, dialect: dialect, redacted: name, database: database}
+	if dialect == dialectMySQL {
+		var version string
+		if err := pool.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("open %s: read the server's version: %s", name, scrub(err.Error(), secret))
+		}
+		d.mariadb = strings.Contains(version, "MariaDB")
+	}
+	return d, nil
 }
 
 // scrub replaces every occurrence of secret in msg.
