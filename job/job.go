@@ -14,6 +14,8 @@ import (
 	"os"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	sb "savbilling"
 	"savbilling/internal/atomicfile"
 	"savbilling/reconcile"
@@ -307,20 +309,35 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 	if err := atomicfile.RemoveTemps(res.Dir); err != nil { // left by a killed run
 		return err
 	}
+	// The renderers run at once: the workbook (one core, a second at L) is written while the
+	// PDFs are, whose workers leave some of the machine idle while they wait for statements.
+	// The book is only read.
+	perRenderer := make([][]File, len(j.Renderers))
+	took := make([]time.Duration, len(j.Renderers))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, r := range j.Renderers {
+		g.Go(func() error {
+			t := time.Now()
+			fs, err := r.Render(gctx, res.Dir, l, prev)
+			if err != nil {
+				return fmt.Errorf("%s: %w", r.Name(), err)
+			}
+			perRenderer[i], took[i] = fs, time.Since(t)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
 	var files []File
-	for _, r := range j.Renderers {
-		t := time.Now()
-		fs, err := r.Render(ctx, res.Dir, l, prev)
-		if err != nil {
-			return fmt.Errorf("%s: %w", r.Name(), err)
-		}
+	for i, r := range j.Renderers {
 		switch r.Name() {
 		case RendererPDF:
-			res.Stages.PDF += time.Since(t)
+			res.Stages.PDF += took[i]
 		case RendererWorkbook:
-			res.Stages.Workbook += time.Since(t)
+			res.Stages.Workbook += took[i]
 		}
-		files = append(files, fs...)
+		files = append(files, perRenderer[i]...)
 	}
 	tm := time.Now()
 	res.Missing = missing(j.Renderers, l.Book)

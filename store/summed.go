@@ -165,14 +165,23 @@ func sortSums(s []savbilling.CommissionSum) {
 	slices.SortFunc(s, func(a, b savbilling.CommissionSum) int { return cmp.Compare(a.RepairerID, b.RepairerID) })
 }
 
-// summable reports whether the rules are bound to book the intervention whole, as far as its
-// repairer and kind are concerned.
-func summable(in *savbilling.CloseInput, repairer sql.NullInt64, kind sql.NullString) bool {
-	if !repairer.Valid || !kind.Valid || (kind.String != savbilling.KindStandard && kind.String != savbilling.KindSAV) {
-		return false
+// summableRepairers are the repairers whose interventions the store may sum: known, without
+// defect, with a standard or franchise VAT regime.
+func summableRepairers(in *savbilling.CloseInput) map[int64]bool {
+	ok := make(map[int64]bool, len(in.Repairers))
+	for id, r := range in.Repairers {
+		if r.Defect == nil && (r.VATRegime == savbilling.VATStandard || r.VATRegime == savbilling.VATFranchise) {
+			ok[id] = true
+		}
 	}
-	r, ok := in.Repairers[repairer.Int64]
-	return ok && r.Defect == nil && (r.VATRegime == savbilling.VATStandard || r.VATRegime == savbilling.VATFranchise)
+	return ok
+}
+
+// summable reports whether the rules are bound to book the intervention whole, as far as its
+// repairer (among repairers, from summableRepairers) and kind are concerned.
+func summable(repairers map[int64]bool, repairer sql.NullInt64, kind sql.NullString) bool {
+	return repairer.Valid && kind.Valid && (kind.String == savbilling.KindStandard || kind.String == savbilling.KindSAV) &&
+		repairers[repairer.Int64]
 }
 
 // boundsOK is the SQL condition, over the operations o of a group, that their count and amounts
@@ -279,6 +288,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, w wind
 		return nil, err
 	}
 	// Per repairer: an unknown repairer, or one with an invalid VAT regime, is not summed.
+	repairers := summableRepairers(in)
 	var (
 		drop     []int64
 		dropNull bool
@@ -293,7 +303,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, w wind
 		if err := rows.Scan(&rid, &lines, &cents); err != nil {
 			return err
 		}
-		if !summable(in, rid, sql.NullString{String: savbilling.KindStandard, Valid: true}) {
+		if !summable(repairers, rid, sql.NullString{String: savbilling.KindStandard, Valid: true}) {
 			if rid.Valid {
 				drop = append(drop, rid.Int64)
 			} else {
@@ -554,6 +564,7 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 		sums                        []opsSum
 		ids                         []int64
 		chunk                       sumsChunk
+		repairers                   = summableRepairers(in)
 	)
 	for upper := int64(math.MaxInt64); ; {
 		lower := int64(math.MinInt64)
@@ -595,7 +606,7 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 			if sums, err = tx.operationSums(ctx, sums[:0], operations(only), args); err != nil {
 				return err
 			}
-			mergeSums(&chunk, in, w, cands, sums)
+			mergeSums(&chunk, repairers, w, cands, sums)
 			if err := emit(&chunk); err != nil {
 				return err
 			}
@@ -669,8 +680,8 @@ func (tx *Tx) operationSums(ctx context.Context, dst []opsSum, query string, arg
 
 // mergeSums joins the candidates of a range to the sums of their operations (both ascending,
 // sums possibly of other interventions too) into what the store books and what goes to the
-// rules, in c (its slices reused).
-func mergeSums(c *sumsChunk, in *savbilling.CloseInput, w window, cands []candidate, sums []opsSum) {
+// rules, in c (its slices reused); repairers are summableRepairers.
+func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candidate, sums []opsSum) {
 	c.lines, c.others = c.lines[:0], c.others[:0]
 	j := 0
 	for i := range cands {
@@ -682,7 +693,7 @@ func mergeSums(c *sumsChunk, in *savbilling.CloseInput, w window, cands []candid
 		if j < len(sums) && sums[j].id == k.id {
 			ops, ok, cents = sums[j].ops, sums[j].ok, sums[j].cents
 		}
-		if !ok || k.repeated || !summable(in, k.repairer, k.kind) || k.status.String != savbilling.StatusClosed ||
+		if !ok || k.repeated || !summable(repairers, k.repairer, k.kind) || k.status.String != savbilling.StatusClosed ||
 			!k.closed.before(w.end) || k.closed.Time.Before(savbilling.EarliestDate) {
 			c.others = append(c.others, k.id)
 			continue
