@@ -122,7 +122,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 			created = append(created, pl)
 		}
 	}
-	err = insertRows(ctx, q, "sb_plans",
+	err = tx.insertMany(ctx, "sb_plans",
 		[]string{"id", "repairer_id", "created_period", "months", "total_cents", "invoiced_cents", "closed_period"},
 		len(created), func(i int) []any {
 			pl := created[i]
@@ -146,7 +146,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	}
 
 	sts := b.Statements
-	err = insertRows(ctx, q, "sb_statements", []string{"number", "repairer_id", "period", "year", "seq", "issued_on",
+	err = tx.insertMany(ctx, "sb_statements", []string{"number", "repairer_id", "period", "year", "seq", "issued_on",
 		"payment_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "gross_cents", "deductions_cents",
 		"overflow_cents", "available_cents", "installments_cents", "net_ht_cents", "vat_rate_bp", "vat_cents",
 		"net_ttc_cents", "spread_cents", "invoiced_cents", "invoice_number"},
@@ -172,7 +172,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		savs = append(savs, s.SAV...)
 		insts = append(insts, s.Installments...)
 	}
-	err = insertRows(ctx, q, "sb_commissions", []string{"intervention_id", "period", "repairer_id", "kind", "city",
+	err = tx.insertMany(ctx, "sb_commissions", []string{"intervention_id", "period", "repairer_id", "kind", "city",
 		"closed_at", "operations", "amount_cents", "late"},
 		len(comms), func(i int) []any {
 			c := comms[i]
@@ -182,7 +182,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	if err != nil {
 		return booked(b.Period, err)
 	}
-	err = insertRows(ctx, q, "sb_sav_lines", []string{"sav_id", "period", "repairer_id", "type", "original_id",
+	err = tx.insertMany(ctx, "sb_sav_lines", []string{"sav_id", "period", "repairer_id", "type", "original_id",
 		"sav_repairer_id", "city", "outcome", "charge_bp", "corrective_cents", "damage_cents", "amount_cents"},
 		len(savs), func(i int) []any {
 			l := savs[i]
@@ -192,7 +192,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	if err != nil {
 		return booked(b.Period, err)
 	}
-	err = insertRows(ctx, q, "sb_installments", []string{"plan_id", "period", "repairer_id", "number", "of_n",
+	err = tx.insertMany(ctx, "sb_installments", []string{"plan_id", "period", "repairer_id", "number", "of_n",
 		"due_cents", "paid_cents"},
 		len(insts), func(i int) []any {
 			l := insts[i]
@@ -203,7 +203,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	}
 
 	invs := b.Invoices
-	err = insertRows(ctx, q, "sb_invoices", []string{"number", "year", "seq", "repairer_id", "period", "issued_on",
+	err = tx.insertMany(ctx, "sb_invoices", []string{"number", "year", "seq", "repairer_id", "period", "issued_on",
 		"due_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "ht_cents", "vat_rate_bp",
 		"vat_cents", "ttc_cents"},
 		len(invs), func(i int) []any {
@@ -226,7 +226,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 			lines = append(lines, invLine{v.Number, i + 1, l})
 		}
 	}
-	err = insertRows(ctx, q, "sb_invoice_lines", []string{"invoice_number", "line_no", "kind", "plan_id", "amount_cents"},
+	err = tx.insertMany(ctx, "sb_invoice_lines", []string{"invoice_number", "line_no", "kind", "plan_id", "amount_cents"},
 		len(lines), func(i int) []any {
 			l := lines[i]
 			return []any{l.number, l.no, l.Kind, nullStr(l.PlanID), l.AmountCents}
@@ -236,7 +236,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	}
 
 	cl := b.Claims
-	err = insertRows(ctx, q, "sb_claims", []string{"sav_id", "period", "repairer_id", "policy", "damage_cents",
+	err = tx.insertMany(ctx, "sb_claims", []string{"sav_id", "period", "repairer_id", "policy", "damage_cents",
 		"deductible_cents", "claim_cents", "adjustment"},
 		len(cl), func(i int) []any {
 			c := cl[i]
@@ -247,7 +247,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		return booked(b.Period, err)
 	}
 	gw := b.Goodwill
-	err = insertRows(ctx, q, "sb_goodwill", []string{"credit_id", "period", "sav_id", "amount_cents", "granted_at",
+	err = tx.insertMany(ctx, "sb_goodwill", []string{"credit_id", "period", "sav_id", "amount_cents", "granted_at",
 		"reason", "outcome", "borne", "fits", "note"},
 		len(gw), func(i int) []any {
 			g := gw[i]
@@ -258,7 +258,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		return booked(b.Period, err)
 	}
 	an := b.Anomalies
-	err = insertRows(ctx, q, "sb_anomalies", []string{"period", "seq", "item", "repairer_id", "reason", "fix", "blocking"},
+	err = tx.insertMany(ctx, "sb_anomalies", []string{"period", "seq", "item", "repairer_id", "reason", "fix", "blocking"},
 		len(an), func(i int) []any {
 			a := an[i]
 			return []any{p, i + 1, a.Item, a.RepairerID, a.Reason, a.Fix, boolInt(a.Blocking)}
@@ -267,7 +267,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		return booked(b.Period, err)
 	}
 	pe := b.Pending
-	err = insertRows(ctx, q, "sb_pending", []string{"period", "sav_id", "original_id", "sav_repairer_id", "closed_at", "age_days"},
+	err = tx.insertMany(ctx, "sb_pending", []string{"period", "sav_id", "original_id", "sav_repairer_id", "closed_at", "age_days"},
 		len(pe), func(i int) []any {
 			x := pe[i]
 			return []any{p, x.SAVID, x.OriginalID, x.SAVRepairerID, sqlTime(x.ClosedAt), x.AgeDays}
@@ -296,7 +296,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 			}
 		}
 	}
-	err = insertRows(ctx, q, "sb_sav_state", []string{"sav_id", "outcome", "charge_bp", "faulty_repairer_id",
+	err = tx.insertMany(ctx, "sb_sav_state", []string{"sav_id", "outcome", "charge_bp", "faulty_repairer_id",
 		"damage_cents", "decided_at", "corrective_cents", "related_price_cents", "first_period", "last_period"},
 		len(fresh), func(i int) []any {
 			st := fresh[i]

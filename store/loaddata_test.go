@@ -16,6 +16,11 @@ import (
 	"savbilling/store"
 )
 
+type (
+	code  string
+	level int32
+)
+
 func TestEncodeTSV(t *testing.T) {
 	for _, tc := range []struct {
 		values []any
@@ -27,6 +32,7 @@ func TestEncodeTSV(t *testing.T) {
 		{[]any{"x\r\x00y", ""}, "x\\r\\0y\t\n"},
 		{[]any{"Saint-Étienne 'l' \"x\""}, "Saint-Étienne 'l' \"x\"\n"},
 		{[]any{int64(-12), 7, nil, "2026-08"}, "-12\t7\t\\N\t2026-08\n"},
+		{[]any{code("charge\t1"), level(-3)}, "charge\\t1\t-3\n"}, // named types, by their kind
 	} {
 		got, err := store.EncodeTSV(tc.values...)
 		if err != nil || got != tc.want {

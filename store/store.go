@@ -234,6 +234,9 @@ type Tx struct {
 	// loading, while the summed commission lines are being loaded (MySQL), ends their loading
 	// (see lineLoader.wait): LoadSummedCloseInput calls it once its reads are done.
 	loading func(abort bool) error
+
+	// insert is how insertMany stores rows on MySQL: LOAD DATA until the server refuses it.
+	insert *bulk
 }
 
 // Dialect returns the dialect of the transaction's database.
