@@ -95,13 +95,16 @@ type Result struct {
 
 // Stages are the durations of a close's steps.
 type Stages struct {
-	Book     time.Duration // the booking transaction: lock, read, rules, inserts and commit
-	Read     time.Duration // of Book: reading the facts (not the lock and its wait)
-	Compute  time.Duration // of Book: the rules
-	Insert   time.Duration // of Book: inserting the ledger (the summed commission lines included) and committing
+	Book    time.Duration // the booking transaction: lock, read, rules, inserts and commit
+	Read    time.Duration // of Book: reading the facts (not the lock and its wait)
+	Compute time.Duration // of Book: the rules
+	// Insert is, of Book, inserting the ledger and committing, with the part of the summed
+	// commission lines' insertion that the reading did not overlap: on SQLite their INSERT, on
+	// MySQL/MariaDB (loaded while the facts are read) the wait for their loading to end.
+	Insert   time.Duration
 	Render   time.Duration // every output, with reading the ledger back
 	PDF      time.Duration // of Render: the statements and invoices, with reading their lines back
-	Workbook time.Duration // of Render
+	Workbook time.Duration // of Render (written while the PDFs are)
 	Manifest time.Duration // of Render
 }
 
