@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -574,4 +575,32 @@ func TestSummedCloseBooksExtremeIDs(t *testing.T) {
 				got[math.MinInt64], got[math.MaxInt64], got)
 		}
 	})
+}
+
+// TestSummedCloseWithoutTempFolder: on MySQL the summed lines wait in a spool file in TMPDIR;
+// without a writable one the close fails, saying so, and books nothing.
+func TestSummedCloseWithoutTempFolder(t *testing.T) {
+	e, ok := mysqlEngine(t)
+	if !ok {
+		return
+	}
+	ctx := context.Background()
+	db := dbtest.Open(t, e)
+	mustInsert(t, db, badSource())
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	in := input(oct)
+	in.Issuer = issuer
+	err := db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
+		return tx.LoadSummedCloseInput(ctx, in)
+	})
+	if err == nil || !strings.Contains(err.Error(), "set TMPDIR to a writable folder") {
+		t.Fatalf("close without a temporary folder: %v, want an error naming TMPDIR", err)
+	}
+	var periods int
+	if err := db.Query(ctx, "SELECT COUNT(*) FROM sb_periods", nil, func(rows *sql.Rows) error { return rows.Scan(&periods) }); err != nil {
+		t.Fatal(err)
+	}
+	if periods != 0 {
+		t.Errorf("after the failed close: %d periods booked, want none", periods)
+	}
 }
