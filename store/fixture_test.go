@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 	"time"
 
@@ -161,4 +162,13 @@ func save(ctx context.Context, db *store.DB, b *savbilling.Book) error {
 	return db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
 		return tx.SaveBook(ctx, b)
 	})
+}
+
+// scanRow scans the one row of query on db into dest.
+func scanRow(t *testing.T, db *store.DB, query string, dest ...any) {
+	t.Helper()
+	err := db.Query(context.Background(), query, nil, func(rows *sql.Rows) error { return rows.Scan(dest...) })
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
 }

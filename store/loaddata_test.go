@@ -166,9 +166,7 @@ func TestMariaDBDetected(t *testing.T) {
 	ctx := context.Background()
 	db := dbtest.Open(t, e)
 	var version string
-	if err := db.Query(ctx, "SELECT VERSION()", nil, func(rows *sql.Rows) error { return rows.Scan(&version) }); err != nil {
-		t.Fatal(err)
-	}
+	scanRow(t, db, "SELECT VERSION()", &version)
 	if got, want := db.MariaDB(), strings.Contains(version, "MariaDB"); got != want {
 		t.Errorf("server %q: MariaDB() = %v, want %v", version, got, want)
 	}

@@ -401,26 +401,33 @@ func TestUniqueIDs(t *testing.T) {
 func TestSummedCloseFailsWhole(t *testing.T) {
 	defer store.SetSumChunk(4)() // many ranges: the failure comes in the middle of the pipeline
 	for _, c := range []struct {
-		name  string
-		setup []string // statements making the close fail (on intervention 316's range, or later)
-		side  string   // the step that fails
+		name   string
+		setup  []string // statements making the close fail (on intervention 316's range, or later)
+		noTemp bool     // TMPDIR names a missing folder (the spool cannot be created)
+		want   string   // in the error: why it failed
+		side   string   // in the error: the step that fails
 	}{
 		{"booking fails", []string{`CREATE TRIGGER refuse_316 BEFORE INSERT ON sb_commissions FOR EACH ROW
-			IF NEW.intervention_id = 316 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF`}, "load into sb_commissions"},
+			IF NEW.intervention_id = 316 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF`},
+			false, "refused by the test", "load into sb_commissions"},
 		{"reading fails", []string{
 			// interventions becomes a view whose row 316 cannot be read
 			`CREATE FUNCTION refuse_316(id BIGINT) RETURNS BIGINT DETERMINISTIC
 				BEGIN IF id = 316 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF; RETURN id; END`,
 			"RENAME TABLE interventions TO interventions_base",
 			`CREATE VIEW interventions AS SELECT refuse_316(id) AS id, repairer_id, customer_id, city, kind,
-				original_intervention_id, status, closed_at FROM interventions_base`}, "read summed commissions"},
+				original_intervention_id, status, closed_at FROM interventions_base`},
+			false, "refused by the test", "read summed commissions"},
 		{"reading fails after the sums", []string{
 			// sav_decisions, read once the lines are summed (and maybe loading still), cannot be read
 			`CREATE FUNCTION refuse_any(id BIGINT) RETURNS BIGINT DETERMINISTIC
 				BEGIN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; RETURN id; END`,
 			"RENAME TABLE sav_decisions TO sav_decisions_base",
 			`CREATE VIEW sav_decisions AS SELECT refuse_any(intervention_id) AS intervention_id, outcome, charge_bp,
-				faulty_repairer_id, damage_cents, decided_at, decided_by, note FROM sav_decisions_base`}, "read SAVs"},
+				faulty_repairer_id, damage_cents, decided_at, decided_by, note FROM sav_decisions_base`},
+			false, "refused by the test", "read SAVs"},
+		// the summed lines wait in a spool file in TMPDIR
+		{"no temporary folder", nil, true, "set TMPDIR to a writable folder", "create a spool file"},
 	} {
 		e, ok := mysqlEngine(t)
 		if !ok {
@@ -431,6 +438,9 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 			db := dbtest.Open(t, e)
 			tmp := t.TempDir() // the spool of the lines read ahead of their loading
 			t.Setenv("TMPDIR", tmp)
+			if c.noTemp {
+				t.Setenv("TMPDIR", filepath.Join(tmp, "missing"))
+			}
 			mustInsert(t, db, badSource())
 			for _, s := range c.setup {
 				if err := db.Exec(ctx, s); err != nil {
@@ -442,17 +452,14 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 			err := db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
 				return tx.LoadSummedCloseInput(ctx, in)
 			})
-			if err == nil || !strings.Contains(err.Error(), "refused by the test") {
-				t.Fatalf("close refused: %v, want the server's refusal", err)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("close refused: %v, want an error saying %q", err, c.want)
 			}
 			if !strings.Contains(err.Error(), c.side) {
 				t.Errorf("close refused: %v, want it from %q", err, c.side)
 			}
 			var lines, periods int
-			if err := db.Query(ctx, "SELECT (SELECT COUNT(*) FROM sb_commissions), (SELECT COUNT(*) FROM sb_periods)", nil,
-				func(rows *sql.Rows) error { return rows.Scan(&lines, &periods) }); err != nil {
-				t.Fatal(err)
-			}
+			scanRow(t, db, "SELECT (SELECT COUNT(*) FROM sb_commissions), (SELECT COUNT(*) FROM sb_periods)", &lines, &periods)
 			if lines != 0 || periods != 0 {
 				t.Errorf("after the failed close: %d commission lines and %d periods booked, want none", lines, periods)
 			}
@@ -575,32 +582,4 @@ func TestSummedCloseBooksExtremeIDs(t *testing.T) {
 				got[math.MinInt64], got[math.MaxInt64], got)
 		}
 	})
-}
-
-// TestSummedCloseWithoutTempFolder: on MySQL the summed lines wait in a spool file in TMPDIR;
-// without a writable one the close fails, saying so, and books nothing.
-func TestSummedCloseWithoutTempFolder(t *testing.T) {
-	e, ok := mysqlEngine(t)
-	if !ok {
-		return
-	}
-	ctx := context.Background()
-	db := dbtest.Open(t, e)
-	mustInsert(t, db, badSource())
-	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
-	in := input(oct)
-	in.Issuer = issuer
-	err := db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
-		return tx.LoadSummedCloseInput(ctx, in)
-	})
-	if err == nil || !strings.Contains(err.Error(), "set TMPDIR to a writable folder") {
-		t.Fatalf("close without a temporary folder: %v, want an error naming TMPDIR", err)
-	}
-	var periods int
-	if err := db.Query(ctx, "SELECT COUNT(*) FROM sb_periods", nil, func(rows *sql.Rows) error { return rows.Scan(&periods) }); err != nil {
-		t.Fatal(err)
-	}
-	if periods != 0 {
-		t.Errorf("after the failed close: %d periods booked, want none", periods)
-	}
 }
