@@ -449,9 +449,10 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput,
 		return ld.send(rctx, seg)
 	})
 	if err != nil {
+		stoppedByLoader := rctx.Err() != nil && ctx.Err() == nil // a failed load cancels the reading
 		stopReading()
-		if lerr := ld.wait(true); lerr != nil && rctx.Err() != nil && ctx.Err() == nil {
-			err = lerr // the reading stopped because the loading failed
+		if lerr := ld.wait(true); lerr != nil && stoppedByLoader {
+			err = lerr
 		}
 		return nil, err
 	}
