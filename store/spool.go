@@ -35,7 +35,7 @@ func newSpool() (*spool, error) {
 // add appends the text of lines lines, b, and returns its segment.
 func (s *spool) add(b []byte, lines int) (segment, error) {
 	if _, err := s.f.Write(b); err != nil {
-		return segment{}, fmt.Errorf("write to the spool file %s: %w", s.f.Name(), err)
+		return segment{}, fmt.Errorf("write to the spool file %s (set TMPDIR to a folder with room for about 70 bytes a commission line): %w", s.f.Name(), err)
 	}
 	seg := segment{off: s.size, size: int64(len(b)), lines: lines}
 	s.size += seg.size
