@@ -35,12 +35,9 @@ func (tx *Tx) LoadRows(ctx context.Context, table string, cols []string, lines [
 func (tx *Tx) LoadRowsPrefixed(ctx context.Context, prefix, table string, cols []string, lines [][]any) error {
 	var t tsv
 	for _, l := range lines {
-		for _, v := range l {
-			if err := t.value(v); err != nil {
-				return err
-			}
+		if err := t.row(l); err != nil {
+			return err
 		}
-		t.end()
 	}
 	return loadRows(ctx, tx.tx, prefix, table, cols, t.buf, t.lines)
 }
@@ -48,12 +45,9 @@ func (tx *Tx) LoadRowsPrefixed(ctx context.Context, prefix, table string, cols [
 // EncodeTSV is the text tsv writes for one line of these values.
 func EncodeTSV(values ...any) (string, error) {
 	var t tsv
-	for _, v := range values {
-		if err := t.value(v); err != nil {
-			return "", err
-		}
+	if err := t.row(values); err != nil {
+		return "", err
 	}
-	t.end()
 	return string(t.buf), nil
 }
 

@@ -483,9 +483,8 @@ var idList = 999 // a variable for the tests
 // rows of a list of ids the close has already read, rather than evaluating the condition that
 // found them again in a subquery (for the SAVs, a scan of the interventions each time).
 func (tx *Tx) eachIn(ctx context.Context, what string, ids []int64, query func(in string) string, args []any, fn func(rows *sql.Rows) error) error {
-	for start := 0; start < len(ids); start += idList {
-		in := "IN (" + int64List(ids[start:min(start+idList, len(ids))]) + ")"
-		if err := each(ctx, tx.tx, what, query(in), args, fn); err != nil {
+	for chunk := range slices.Chunk(ids, idList) {
+		if err := each(ctx, tx.tx, what, query("IN ("+int64List(chunk)+")"), args, fn); err != nil {
 			return err
 		}
 	}
@@ -496,8 +495,7 @@ func (tx *Tx) eachIn(ctx context.Context, what string, ids []int64, query func(i
 // all its operations.
 func (tx *Tx) interventionsByID(ctx context.Context, w window, ids []int64) ([]savbilling.Intervention, error) {
 	var out []savbilling.Intervention
-	for start := 0; start < len(ids); start += idList {
-		chunk := ids[start:min(start+idList, len(ids))]
+	for chunk := range slices.Chunk(ids, idList) {
 		ivs, err := tx.interventions(ctx, "interventions", w, "i.id IN ("+int64List(chunk)+")")
 		if err != nil {
 			return nil, err

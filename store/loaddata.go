@@ -113,6 +113,17 @@ func (t *tsv) str(x string) {
 	}
 }
 
+// row adds a line of values (see value).
+func (t *tsv) row(values []any) error {
+	for _, v := range values {
+		if err := t.value(v); err != nil {
+			return err
+		}
+	}
+	t.end()
+	return nil
+}
+
 // end ends the line.
 func (t *tsv) end() {
 	t.buf = append(t.buf, '\n')
@@ -165,12 +176,9 @@ func (tx *Tx) insertMany(ctx context.Context, table string, cols []string, n int
 	}
 	var text tsv
 	for i := range n {
-		for _, v := range row(i) {
-			if err := text.value(v); err != nil {
-				return fmt.Errorf("load into %s: row %d: %w", table, i, err)
-			}
+		if err := text.row(row(i)); err != nil {
+			return fmt.Errorf("load into %s: row %d: %w", table, i, err)
 		}
-		text.end()
 	}
 	if tx.insert == nil {
 		tx.insert = newBulk()

@@ -380,9 +380,10 @@ type sumsChunk struct {
 	others []int64
 }
 
-// spoolSegments bounds the segments of commission lines spooled and not loaded yet: in practice
-// never reached (a segment is a range of sumChunk interventions).
-const spoolSegments = 1 << 16
+// spoolSegments bounds the segments of commission lines spooled and not loaded yet (a segment is
+// a range of sumChunk interventions: ~150 at L, months of history included). Beyond it the
+// reading waits for the loading; the channel's buffer is allocated whole (24 bytes a segment).
+const spoolSegments = 1 << 12
 
 // summedCols are the columns of sb_commissions the summed lines fill, in the order of their text.
 var summedCols = []string{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "amount_cents", "late"}
