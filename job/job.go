@@ -312,7 +312,7 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 	if err := atomicfile.RemoveTemps(res.Dir); err != nil { // left by a killed run
 		return err
 	}
-	// The renderers run at once: the workbook (one core, a second at L) is written while the
+	// The renderers run at once: the workbook (one core, about a second at L) is written while the
 	// PDFs are, whose workers leave some of the machine idle while they wait for statements.
 	// The book is only read.
 	perRenderer := make([][]File, len(j.Renderers))
