@@ -95,3 +95,30 @@ func TestNextIntKey(t *testing.T) {
 		}
 	}
 }
+
+// TestSubsetCacheBounded checks that the cache of a font's subsets (savbilling patch) keeps the
+// most recent ones within maxSubsetBytes, forgetting the oldest first, and always keeps the last.
+func TestSubsetCacheBounded(t *testing.T) {
+	var c cutTables
+	const size = 100 << 10
+	key := func(i int) string { return "runes-" + strconv.Itoa(i) }
+	for i := range 40 {
+		c.storeSubset(key(i), &utf8Subset{font: make([]byte, size)})
+		if c.subsetBytes > maxSubsetBytes {
+			t.Fatalf("after %d subsets the cache holds %d bytes, more than %d", i+1, c.subsetBytes, maxSubsetBytes)
+		}
+	}
+	kept := maxSubsetBytes / (size + len(key(39)))
+	if len(c.subsets) != kept || len(c.subsetOrder) != kept {
+		t.Fatalf("%d subsets kept (%d in order), want %d", len(c.subsets), len(c.subsetOrder), kept)
+	}
+	for i := range 40 {
+		if got, want := c.subset(key(i)) != nil, i >= 40-kept; got != want {
+			t.Fatalf("subset %d cached: %v, want %v", i, got, want)
+		}
+	}
+	c.storeSubset("huge", &utf8Subset{font: make([]byte, 2*maxSubsetBytes)})
+	if c.subset("huge") == nil || len(c.subsets) != 1 || c.subsetBytes != 2*maxSubsetBytes+len("huge") {
+		t.Fatalf("a subset bigger than the bound: %d kept, %d bytes", len(c.subsets), c.subsetBytes)
+	}
+}

@@ -72,13 +72,21 @@ type cutTables struct {
 	symbolPosition       []int
 
 	// subsets are the subsets of this font documents embedded, by runesKey (savbilling patch),
-	// at most maxSubsets; subsetOrder is their keys, oldest first. Guarded by cutTablesMu.
+	// at most maxSubsetBytes of them; subsetOrder is their keys, oldest first, subsetBytes
+	// their size. Guarded by cutTablesMu.
 	subsets     map[string]*utf8Subset
 	subsetOrder []string
+	subsetBytes int
 }
 
-// maxSubsets bounds the subsets kept per font file, about 30 kB each.
-const maxSubsets = 256
+// maxSubsetBytes bounds the size of the subsets kept per font file (a subset is 20–60 kB): the
+// cache must not grow with the number of documents a process writes.
+const maxSubsetBytes = 1 << 20
+
+// bytes is about what s holds in memory.
+func (s *utf8Subset) bytes(key string) int {
+	return len(key) + len(s.font) + len(s.widths) + len(s.cidToGid)
+}
 
 // subset returns the cached subset of runes key, or nil.
 func (t *cutTables) subset(key string) *utf8Subset {
@@ -87,7 +95,8 @@ func (t *cutTables) subset(key string) *utf8Subset {
 	return t.subsets[key]
 }
 
-// storeSubset caches s as the subset of runes key, forgetting the oldest beyond maxSubsets.
+// storeSubset caches s as the subset of runes key, forgetting the oldest beyond
+// maxSubsetBytes.
 func (t *cutTables) storeSubset(key string, s *utf8Subset) {
 	cutTablesMu.Lock()
 	defer cutTablesMu.Unlock()
@@ -99,8 +108,11 @@ func (t *cutTables) storeSubset(key string, s *utf8Subset) {
 	}
 	t.subsets[key] = s
 	t.subsetOrder = append(t.subsetOrder, key)
-	if len(t.subsetOrder) > maxSubsets {
-		delete(t.subsets, t.subsetOrder[0])
+	t.subsetBytes += s.bytes(key)
+	for t.subsetBytes > maxSubsetBytes && len(t.subsetOrder) > 1 {
+		old := t.subsetOrder[0]
+		t.subsetBytes -= t.subsets[old].bytes(old)
+		delete(t.subsets, old)
 		t.subsetOrder = t.subsetOrder[1:]
 	}
 }
