@@ -12,10 +12,17 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// Close computes everything the period books from the facts in in. The Book it returns is
-// numbered (statements and invoices) from in.LastStatementSeq and in.LastInvoiceSeq; a dry run
+// Close computes everything the period books from the facts in given. The Book it returns is
+// numbered (statements and invoices) from given.LastStatementSeq and given.LastInvoiceSeq; a dry run
 // clears the numbers afterwards.
-func Close(in *sb.CloseInput) (*sb.Book, error) {
+//
+// Close works on a copy of *given, whose facts it forgets as soon as it has used them (the listed
+// interventions after the commissions, the SAVs after their charges, the credits after the
+// goodwill): when the caller keeps no other reference to them, a big month's facts are reclaimed
+// while its statements are built, instead of being held beside them. *given is left whole.
+func Close(given *sb.CloseInput) (*sb.Book, error) {
+	facts := *given
+	in := &facts
 	issued := sb.DayIn(in.ClosedAt, sb.Paris)
 	b := &sb.Book{Period: in.Period, ClosedAt: in.ClosedAt, IssuedOn: issued, Issuer: in.Issuer}
 	var anoms anomalies
@@ -49,6 +56,7 @@ func Close(in *sb.CloseInput) (*sb.Book, error) {
 		a := get(iv.RepairerID)
 		a.commissions = append(a.commissions, line)
 	}
+	in.Interventions = nil
 	// Interventions the store summed: bound to be booked whole (see CloseInput.Summed).
 	if len(in.Summed) > 0 {
 		b.Summed = &sb.SummedLines{End: in.End, LateBefore: in.LateBefore()}
@@ -124,6 +132,8 @@ func Close(in *sb.CloseInput) (*sb.Book, error) {
 		processed[c.SAV.ID] = st
 	}
 
+	in.SAVs, in.Changed = nil, nil
+
 	for _, d := range in.StrayDecisions {
 		anoms.block(fmt.Sprintf("décision sur l'intervention %d", d.SAVID), 0,
 			"décision de SAV sur une intervention inexistante ou qui n'est pas un SAV",
@@ -132,6 +142,7 @@ func Close(in *sb.CloseInput) (*sb.Book, error) {
 
 	// Customer credits on SAV visits: goodwill borne by the network, or recharged.
 	b.Goodwill = goodwill(in, processed, &anoms)
+	in.Credits, in.Processed = nil, nil
 
 	// 5. Statements: deductions, overflow, installments, VAT; invoices.
 	overrides := overridesByRepairer(in, &anoms)
@@ -155,9 +166,11 @@ func Close(in *sb.CloseInput) (*sb.Book, error) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	b.Statements = slices.Grow(b.Statements, len(ids))
 	invoiceSeq := in.LastInvoiceSeq
 	for _, id := range ids {
 		a := acc[id]
+		delete(acc, id) // its lines move to its statement
 		st, inv, plans, err := a.settle(in, overrides[id])
 		if err != nil {
 			return nil, fmt.Errorf("close %s: repairer %d: %w", in.Period, id, err)
