@@ -32,7 +32,7 @@ func (r *interventionRow) dest() []any {
 // value is the row as the rules see it, with the defects of its id and closing time.
 func (r *interventionRow) value() savbilling.Intervention {
 	iv := savbilling.Intervention{ID: intOf(r.id), RepairerID: intOf(r.repairer), CustomerID: intOf(r.customer),
-		City: strOf(r.city), Kind: strOf(r.kind), OriginalID: intOf(r.original), Status: strOf(r.status),
+		City: sharedOf(r.city), Kind: sharedOf(r.kind), OriginalID: intOf(r.original), Status: sharedOf(r.status),
 		ClosedAt: r.closed.Time}
 	switch {
 	case !r.id.Valid:
@@ -83,8 +83,8 @@ func scanDecision(rows *sql.Rows) (savbilling.Decision, srcTime, error) {
 	if err := rows.Scan(&id, &outcome, &bp, &faulty, &damage, &at, &by, &note); err != nil {
 		return savbilling.Decision{}, at, err
 	}
-	return savbilling.Decision{SAVID: intOf(id), Outcome: strOf(outcome), ChargeBP: int(intOf(bp)),
-		FaultyRepairerID: intOf(faulty), DamageCents: intOf(damage), DecidedAt: at.Time, DecidedBy: strOf(by),
+	return savbilling.Decision{SAVID: intOf(id), Outcome: sharedOf(outcome), ChargeBP: int(intOf(bp)),
+		FaultyRepairerID: intOf(faulty), DamageCents: intOf(damage), DecidedAt: at.Time, DecidedBy: sharedOf(by),
 		Note: strOf(note), Defect: at.defect("sav_decisions.decided_at")}, at, nil
 }
 
@@ -182,7 +182,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 			return err
 		}
 		r := savbilling.Repairer{ID: intOf(id), Name: strOf(name), Email: strOf(email), Address: strOf(addr),
-			SIRET: strOf(siret), VATNumber: strOf(vat), VATRegime: strOf(regime), Active: intOf(active) != 0}
+			SIRET: strOf(siret), VATNumber: strOf(vat), VATRegime: sharedOf(regime), Active: intOf(active) != 0}
 		if ded.Valid {
 			v := ded.Int64
 			r.DeductibleCents = &v
@@ -291,7 +291,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 				return nil // granted in a later period
 			}
 			c := savbilling.Credit{ID: intOf(id), InterventionID: intOf(iv), AmountCents: intOf(amount),
-				GrantedAt: at.Time, Reason: strOf(reason), Defect: at.defect("client_credits.granted_at")}
+				GrantedAt: at.Time, Reason: sharedOf(reason), Defect: at.defect("client_credits.granted_at")}
 			if !amount.Valid {
 				c.Defect = nullDefect("client_credits.amount_cents")
 			}
@@ -454,7 +454,7 @@ func (tx *Tx) interventionsAndIDs(ctx context.Context, what string, w window, wh
 			return nil
 		}
 		lastIV, lastOp = ivID, opID
-		op := savbilling.Operation{ID: intOf(opID), InterventionID: ivID, Label: strOf(label), PriceCents: intOf(price),
+		op := savbilling.Operation{ID: intOf(opID), InterventionID: ivID, Label: sharedOf(label), PriceCents: intOf(price),
 			CommissionCents: intOf(comm), SAVRelated: intOf(related) != 0}
 		switch {
 		case !opID.Valid:
@@ -570,8 +570,7 @@ func (tx *Tx) savCases(ctx context.Context, what string, w window, where string,
 	}
 	for i := range cases {
 		if o, ok := originals[cases[i].SAV.OriginalID]; ok && cases[i].SAV.OriginalID != 0 {
-			c := *o
-			cases[i].Original = &c
+			cases[i].Original = o // shared by the SAVs of one original; the rules only read it
 		}
 	}
 	return cases, nil

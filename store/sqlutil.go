@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unique"
 
 	"savbilling"
 )
@@ -198,3 +199,8 @@ func intOf(v sql.NullInt64) int64 { return v.Int64 }
 
 // strOf is v.String, "" when NULL.
 func strOf(v sql.NullString) string { return v.String }
+
+// sharedOf is strOf(v) for a value many rows repeat (a city, a kind, a status, an operation's
+// label): the one canonical copy of it, so that a month's rows hold one string per distinct
+// value instead of one per row.
+func sharedOf(v sql.NullString) string { return unique.Make(v.String).Value() }
