@@ -124,7 +124,7 @@ type Statement struct {
 	Installments []InstallmentLine
 	// UnlistedLines counts the commission lines booked on the statement that Commissions does
 	// not list: the lines the store books itself (Book.Summed), or every line of a statement
-	// read back without them (store.DB.LoadBookSummary). GrossCents covers them all.
+	// read back with them counted (store.DB.EachStatement). GrossCents covers them all.
 	UnlistedLines int
 
 	GrossCents        int64 // G

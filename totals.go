@@ -33,7 +33,43 @@ type Totals struct {
 // plans that were open before the close or created by it.
 func (b *Book) Totals() Totals {
 	var t Totals
-	t.Statements = len(b.Statements)
+	for i := range b.Statements {
+		t.AddStatement(&b.Statements[i])
+	}
+	t.AddRest(b)
+	return t
+}
+
+// AddStatement adds statement s to the totals: how a book whose statements are read one at a
+// time is summed. Once they all are, AddRest adds the rest of the book.
+func (t *Totals) AddStatement(s *Statement) {
+	t.Statements++
+	t.GrossCents += s.GrossCents
+	t.DeductionsCents += s.DeductionsCents
+	for _, l := range s.SAV {
+		switch l.Type {
+		case LineCharge:
+			t.ChargesCents += l.AmountCents
+		case LineSettlement:
+			t.SettlementsCents += l.AmountCents
+		case LineDeductible:
+			t.DeductiblesCents += l.AmountCents
+		case LineAdjustment:
+			t.AdjustmentsCents += l.AmountCents
+		}
+	}
+	t.InstallmentsCents += s.InstallmentsCents
+	t.NetCents += s.NetHTCents
+	t.VATCents += s.VATCents
+	t.NetTTCCents += s.NetTTCCents
+	t.SpreadCents += s.SpreadCents
+	t.OverflowCents += s.OverflowCents
+}
+
+// AddRest adds what b holds besides its statements (its invoices, plans, goodwill, claims,
+// anomalies and pending SAVs) to totals that hold every statement of b already (AddStatement;
+// b.Statements is not read). It is called once.
+func (t *Totals) AddRest(b *Book) {
 	t.Invoices = len(b.Invoices)
 	t.Pending = len(b.Pending)
 	t.Anomalies = len(b.Anomalies)
@@ -41,28 +77,6 @@ func (b *Book) Totals() Totals {
 		if a.Blocking {
 			t.Blocking++
 		}
-	}
-	for _, s := range b.Statements {
-		t.GrossCents += s.GrossCents
-		t.DeductionsCents += s.DeductionsCents
-		for _, l := range s.SAV {
-			switch l.Type {
-			case LineCharge:
-				t.ChargesCents += l.AmountCents
-			case LineSettlement:
-				t.SettlementsCents += l.AmountCents
-			case LineDeductible:
-				t.DeductiblesCents += l.AmountCents
-			case LineAdjustment:
-				t.AdjustmentsCents += l.AmountCents
-			}
-		}
-		t.InstallmentsCents += s.InstallmentsCents
-		t.NetCents += s.NetHTCents
-		t.VATCents += s.VATCents
-		t.NetTTCCents += s.NetTTCCents
-		t.SpreadCents += s.SpreadCents
-		t.OverflowCents += s.OverflowCents
 	}
 	t.OffsetCents = t.DeductionsCents - t.OverflowCents
 	for _, inv := range b.Invoices {
@@ -85,7 +99,6 @@ func (b *Book) Totals() Totals {
 	for _, c := range b.Claims {
 		t.ClaimsCents += c.ClaimCents
 	}
-	return t
 }
 
 // StatementOf returns the statement of the repairer, or nil.

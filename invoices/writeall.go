@@ -74,7 +74,7 @@ func (r *Renderer) WriteAll(ctx context.Context, dir string, b *savbilling.Book)
 	if b == nil {
 		return nil, errors.New("invoices: nil book")
 	}
-	return r.WriteEach(ctx, dir, b, func(_ context.Context, fn func(*savbilling.Statement) error) error {
+	return r.WriteEach(ctx, dir, b, func(_ context.Context, _ bool, fn func(*savbilling.Statement) error) error {
 		for i := range b.Statements {
 			if err := fn(&b.Statements[i]); err != nil {
 				return err
@@ -84,27 +84,33 @@ func (r *Renderer) WriteAll(ctx context.Context, dir string, b *savbilling.Book)
 	})
 }
 
-// WriteEach is WriteAll for a book whose statements come one at a time, with their lines: each
-// calls its function with every statement of b, in order (b's own statements may lack their
-// commission lines, see job.Ledger). Only the statements being rendered are in memory.
+// WriteEach is WriteAll for a book whose statements are not held in memory (b.Statements is not
+// read): each calls its function with every statement of the book, in order, with its
+// commission lines when listed (else they need not be read). WriteEach goes through them
+// twice: without their lines to check every path before writing anything, then with them to
+// render; only the statements being rendered are in memory.
 func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book,
-	each func(ctx context.Context, fn func(*savbilling.Statement) error) error) ([]File, error) {
+	each func(ctx context.Context, listed bool, fn func(*savbilling.Statement) error) error) ([]File, error) {
 	if b == nil {
 		return nil, errors.New("invoices: nil book")
 	}
-	// Every path is known from b: check them all before writing anything.
-	seen := make(map[string]bool, len(b.Statements)+len(b.Invoices))
-	for i := range b.Statements {
-		s := &b.Statements[i]
+	// Every path is known before rendering: check them all before writing anything.
+	seen := map[string]bool{}
+	err := each(ctx, false, func(s *savbilling.Statement) error {
 		if !b.Draft && !validNumber(s.Number) {
-			return nil, fmt.Errorf("invoices: statement of repairer %d: invalid number %q", s.Repairer.ID, s.Number)
+			return fmt.Errorf("invoices: statement of repairer %d: invalid number %q", s.Repairer.ID, s.Number)
 		}
 		path := StatementPath(b, s)
 		if seen[path] {
-			return nil, fmt.Errorf("invoices: two documents would be written to %s", path)
+			return fmt.Errorf("invoices: two documents would be written to %s", path)
 		}
 		seen[path] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	statements := len(seen)
 	for i := range b.Invoices {
 		inv := &b.Invoices[i]
 		if !b.Draft && !validNumber(inv.Number) {
@@ -198,16 +204,17 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 		}
 	}
 	n := 0
-	err := each(ctx, func(s *savbilling.Statement) error {
-		if n >= len(b.Statements) || s.Repairer.ID != b.Statements[n].Repairer.ID || s.Number != b.Statements[n].Number {
-			return fmt.Errorf("invoices: statement %d of %d (repairer %d) is not the book's", n+1, len(b.Statements), s.Repairer.ID)
+	err = each(ctx, true, func(s *savbilling.Statement) error {
+		path := StatementPath(b, s)
+		if n >= statements || !seen[path] {
+			return fmt.Errorf("invoices: statement %d of %d (repairer %d) was not checked before", n+1, statements, s.Repairer.ID)
 		}
 		n++
-		return send(job{path: StatementPath(b, s), what: "statement " + docName(b, s.Number, s.Repairer.ID),
+		return send(job{path: path, what: "statement " + docName(b, s.Number, s.Repairer.ID),
 			write: func(w io.Writer) error { return r.statement(w, b, s) }})
 	})
-	if err == nil && n != len(b.Statements) {
-		err = fmt.Errorf("invoices: %d statements given for the book's %d", n, len(b.Statements))
+	if err == nil && n != statements {
+		err = fmt.Errorf("invoices: %d statements given to render, %d checked", n, statements)
 	}
 	for i := range b.Invoices {
 		if err != nil {

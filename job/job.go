@@ -34,23 +34,26 @@ type Renderer interface {
 	Render(ctx context.Context, dir string, l *Ledger, prev *sb.Totals) ([]File, error)
 }
 
-// Ledger is a period's book as the renderers read it. For a closed period, Book is read back
-// from the ledger without the statements' commission lines (Statement.UnlistedLines counts
-// them), so that memory grows with the number of statements, not of interventions; a renderer
-// that prints the lines gets each statement whole from EachStatement, one at a time.
+// Ledger is a period's book as the renderers read it. A dry run's book is held whole in memory
+// (NewLedger). A closed period's is read back from the ledger without its statements
+// (Book.Statements is nil), so that memory does not grow with the network's size: the
+// statements are read a batch at a time, as often as a renderer asks (EachStatement), its SAV
+// lines in the workbook's order (EachSAVLine), and Totals are summed the same way.
 type Ledger struct {
-	Book *sb.Book
-	each func(ctx context.Context, fn func(*sb.Statement) error) error
+	Book   *sb.Book
+	Totals sb.Totals
+	db     *store.DB // nil: the statements are Book.Statements
 }
 
 // NewLedger is the ledger of a book held whole in memory (a dry run's, a test's).
-func NewLedger(b *sb.Book) *Ledger { return &Ledger{Book: b} }
+func NewLedger(b *sb.Book) *Ledger { return &Ledger{Book: b, Totals: b.Totals()} }
 
-// EachStatement calls fn with every statement of the book, in order, each with all its lines;
-// fn may keep it. It stops at fn's first error.
-func (l *Ledger) EachStatement(ctx context.Context, fn func(*sb.Statement) error) error {
-	if l.each != nil {
-		return l.each(ctx, fn)
+// EachStatement calls fn with every statement of the book, in order, each with its SAV lines and
+// installments, and with at least what lines says of its commission lines (a book in memory
+// gives them as it holds them); fn may keep it. It stops at fn's first error.
+func (l *Ledger) EachStatement(ctx context.Context, lines store.Lines, fn func(*sb.Statement) error) error {
+	if l.db != nil {
+		return l.db.EachStatement(ctx, l.Book.Period, lines, fn)
 	}
 	for i := range l.Book.Statements {
 		if err := fn(&l.Book.Statements[i]); err != nil {
@@ -58,6 +61,22 @@ func (l *Ledger) EachStatement(ctx context.Context, fn func(*sb.Statement) error
 		}
 	}
 	return nil
+}
+
+// workbookSource is the ledger of a closed period as the workbook reads it.
+type workbookSource struct{ l *Ledger }
+
+func (w workbookSource) Head() *sb.Book    { return w.l.Book }
+func (w workbookSource) Totals() sb.Totals { return w.l.Totals }
+func (w workbookSource) EachStatement(ctx context.Context, counted bool, fn func(*sb.Statement) error) error {
+	lines := store.LinesNone
+	if counted {
+		lines = store.LinesCounted
+	}
+	return w.l.EachStatement(ctx, lines, fn)
+}
+func (w workbookSource) EachSAVLine(ctx context.Context, fn func(l *sb.SAVLine, name, statement string) error) error {
+	return w.l.db.EachSAVLine(ctx, w.l.Book.Period, fn)
 }
 
 // File is one written output, as the manifest lists it.
@@ -86,8 +105,9 @@ type Result struct {
 	AlreadyClosed bool // the period was closed before: nothing was booked
 	Completed     bool // …and its outputs, cut by a killed run, were rendered again
 	DryRun        bool
-	Dir           string   // where the outputs are
-	Book          *sb.Book // as rendered: for a closed period, without its commission lines (see Ledger)
+	Dir           string    // where the outputs are
+	Book          *sb.Book  // as rendered: for a closed period, without its statements (see Ledger)
+	Totals        sb.Totals // the book's
 	Manifest      *Manifest
 	Missing       []string // documents no renderer produced
 	Stages        Stages
@@ -260,16 +280,18 @@ func (j *Job) renderPeriod(ctx context.Context, p sb.Period, completing bool) (*
 	return res, nil
 }
 
-// ledger reads closed period p for its renderers: the book without its commission lines, and
-// its statements with their lines streamed from the database.
+// ledger reads closed period p for its renderers: the book without its statements, and its
+// totals; the statements are read from the database as the renderers ask.
 func (j *Job) ledger(ctx context.Context, p sb.Period) (*Ledger, error) {
-	b, err := j.DB.LoadBookSummary(ctx, p)
+	b, err := j.DB.LoadBookHead(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	return &Ledger{Book: b, each: func(ctx context.Context, fn func(*sb.Statement) error) error {
-		return j.DB.EachStatement(ctx, b, fn)
-	}}, nil
+	t, err := j.DB.LoadBookTotals(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &Ledger{Book: b, Totals: t, db: j.DB}, nil
 }
 
 // draft clears the numbers of a dry run's book: a dry run assigns none.
@@ -343,8 +365,9 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 		files = append(files, perRenderer[i]...)
 	}
 	tm := time.Now()
-	res.Missing = missing(j.Renderers, l.Book)
-	m := NewManifest(l.Book, files)
+	res.Totals = l.Totals
+	res.Missing = missing(j.Renderers, l.Totals)
+	m := NewManifest(l.Book, l.Totals, files)
 	if err := m.Write(res.Dir); err != nil {
 		return err
 	}
@@ -358,14 +381,14 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 }
 
 // missing lists the documents the contract expects that no renderer produces.
-func missing(rs []Renderer, b *sb.Book) []string {
+func missing(rs []Renderer, t sb.Totals) []string {
 	have := map[string]bool{}
 	for _, r := range rs {
 		have[r.Name()] = true
 	}
 	var out []string
-	if !have[RendererPDF] && (len(b.Statements) > 0 || len(b.Invoices) > 0) {
-		out = append(out, fmt.Sprintf("%d PDF statements and %d PDF invoices", len(b.Statements), len(b.Invoices)))
+	if !have[RendererPDF] && (t.Statements > 0 || t.Invoices > 0) {
+		out = append(out, fmt.Sprintf("%d PDF statements and %d PDF invoices", t.Statements, t.Invoices))
 	}
 	if !have[RendererWorkbook] {
 		out = append(out, "the finance workbook")

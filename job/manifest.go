@@ -52,8 +52,7 @@ func (t *ManifestTotals) Add(o ManifestTotals) {
 }
 
 // NewManifest describes book b and the files written for it.
-func NewManifest(b *sb.Book, files []File) *Manifest {
-	t := b.Totals()
+func NewManifest(b *sb.Book, t sb.Totals, files []File) *Manifest {
 	files = slices.Clone(files)
 	slices.SortFunc(files, func(x, y File) int { return strings.Compare(x.Path, y.Path) })
 	if files == nil {

@@ -8,6 +8,7 @@ import (
 	"savbilling/internal/atomicfile"
 	"savbilling/invoices"
 	"savbilling/reports"
+	"savbilling/store"
 )
 
 // PDF is the Renderer of the statements and invoices (package invoices).
@@ -18,7 +19,13 @@ type pdfRenderer struct{ r *invoices.Renderer }
 func (pdfRenderer) Name() string { return RendererPDF }
 
 func (p pdfRenderer) Render(ctx context.Context, dir string, l *Ledger, _ *sb.Totals) ([]File, error) {
-	written, err := p.r.WriteEach(ctx, dir, l.Book, l.EachStatement)
+	written, err := p.r.WriteEach(ctx, dir, l.Book, func(ctx context.Context, listed bool, fn func(*sb.Statement) error) error {
+		lines := store.RowsOnly // to check their paths
+		if listed {
+			lines = store.LinesListed
+		}
+		return l.EachStatement(ctx, lines, fn)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -36,11 +43,16 @@ type workbookRenderer struct{}
 
 func (workbookRenderer) Name() string { return RendererWorkbook }
 
-func (workbookRenderer) Render(_ context.Context, dir string, l *Ledger, prev *sb.Totals) ([]File, error) {
-	b := l.Book
-	name := reports.FileName(b.Period)
+func (workbookRenderer) Render(ctx context.Context, dir string, l *Ledger, prev *sb.Totals) ([]File, error) {
+	name := reports.FileName(l.Book.Period)
 	path := filepath.Join(dir, name)
-	if err := reports.Write(path, b, prev); err != nil {
+	var err error
+	if l.db == nil {
+		err = reports.Write(path, l.Book, prev)
+	} else {
+		err = reports.WriteFrom(ctx, path, workbookSource{l}, prev)
+	}
+	if err != nil {
 		return nil, err
 	}
 	w, err := atomicfile.Hash(path)

@@ -57,11 +57,19 @@
 // written with its parts in a fixed order, each dated Book.ClosedAt (Paris wall clock). The file is written to a
 // temporary file in the target folder, then renamed; its mode is 0640.
 //
+// The book is read through a Source: Write takes a book held whole in memory; WriteFrom reads
+// the statements and the SAV lines as their sheets are written (job.Ledger reads them from the
+// ledger, a batch at a time), gathering on the way what the later sheets need of them (the names
+// of the repairers they name, the installments paid, the sums the charts show, which are drawn
+// last), so that only the book's head (invoices, plans, claims, goodwill, anomalies, pending SAVs)
+// is held. Both give the same bytes for the same book.
+//
 // A dry run (Book.Draft) writes the same workbook, marked « BROUILLON » in the Synthèse status
 // and in every sheet's printed header; the caller puts it under draft/ (see Path).
 package reports
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -94,15 +102,41 @@ func Path(out string, b *savbilling.Book) string {
 	return filepath.Join(dir, FileName(b.Period))
 }
 
-// Write writes the workbook of b to path (temp file + rename). prev is the previous closed
-// period's totals, nil when none. The folder of path is created (0750) when missing.
-func Write(path string, b *savbilling.Book, prev *savbilling.Totals) (err error) {
+// Source is a period's book as the workbook reads it when its statements are not held in memory
+// (job.Ledger reads them from the ledger a batch at a time): the book without its statements,
+// its totals, and its statements and SAV lines read as often as the workbook asks.
+type Source interface {
+	// Head is the book; its Statements are not read.
+	Head() *savbilling.Book
+	// Totals are the book's (savbilling.Book.Totals).
+	Totals() savbilling.Totals
+	// EachStatement calls fn with every statement, in order (ascending repairer id), with its SAV
+	// lines and installments; when counted, with its number of commission lines
+	// (Statement.CommissionCount: listed or only counted), else those may be left out. It stops
+	// at fn's first error.
+	EachStatement(ctx context.Context, counted bool, fn func(*savbilling.Statement) error) error
+	// EachSAVLine calls fn with every SAV line of the statements by ascending SAV id, then
+	// repairer id, then type (charge, règlement amiable, franchise, ajustement), with the
+	// charged repairer's name and statement number. It stops at fn's first error.
+	EachSAVLine(ctx context.Context, fn func(l *savbilling.SAVLine, name, statement string) error) error
+}
+
+// Write writes the workbook of b, held in memory, to path (temp file + rename). prev is the
+// previous closed period's totals, nil when none. The folder of path is created (0750) when
+// missing.
+func Write(path string, b *savbilling.Book, prev *savbilling.Totals) error {
 	if b == nil {
 		return errors.New("reports: no book")
 	}
+	return WriteFrom(context.Background(), path, bookSource{b}, prev)
+}
+
+// WriteFrom is Write for a book read from src: the same bytes as Write of the same book.
+func WriteFrom(ctx context.Context, path string, src Source, prev *savbilling.Totals) (err error) {
+	b := src.Head()
 	z := newDetZip(zipTime(b.ClosedAt))
 	defer z.cleanup()
-	f, err := build(b, prev, z)
+	f, err := build(ctx, src, prev, z)
 	if err != nil {
 		return fmt.Errorf("reports: workbook of %s: %w", b.Period, err)
 	}
@@ -118,7 +152,8 @@ func Write(path string, b *savbilling.Book, prev *savbilling.Totals) (err error)
 }
 
 // build assembles the workbook in f, the table sheets' data rows in z's spool.
-func build(b *savbilling.Book, prev *savbilling.Totals, z *detZip) (_ *excelize.File, err error) {
+func build(ctx context.Context, src Source, prev *savbilling.Totals, z *detZip) (_ *excelize.File, err error) {
+	b := src.Head()
 	f := excelize.NewFile()
 	defer func() {
 		if err != nil {
@@ -141,14 +176,18 @@ func build(b *savbilling.Book, prev *savbilling.Totals, z *detZip) (_ *excelize.
 	if err != nil {
 		return nil, err
 	}
-	x := newIndex(b)
+	x := newIndex(src)
 	if err := writeSummary(f, st, x, prev); err != nil {
 		return nil, fmt.Errorf("sheet %s: %w", SheetSummary, err)
 	}
 	for k, t := range x.tables() {
-		if err := t.write(f, st, z, rowsMarker(k), b.Draft); err != nil {
+		if err := t.write(ctx, f, st, z, rowsMarker(k), b.Draft); err != nil {
 			return nil, fmt.Errorf("sheet %s: %w", t.sheet, err)
 		}
+	}
+	// The charts show sums of the SAV lines, gathered as their sheet was written.
+	if err := writeCharts(f, st, x); err != nil {
+		return nil, fmt.Errorf("sheet %s: %w", SheetSummary, err)
 	}
 	stamp := b.ClosedAt.UTC().Format("2006-01-02T15:04:05Z")
 	title := "Finance SAV " + b.Period.String()

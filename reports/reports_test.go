@@ -780,3 +780,22 @@ func TestControlCharactersInText(t *testing.T) {
 		}
 	}
 }
+
+// A table longer than a sheet holds fails the workbook, naming the limit, and writes nothing.
+func TestTooManyRows(t *testing.T) {
+	old := maxRows
+	maxRows = 1
+	defer func() { maxRows = old }()
+	b := richBook()
+	if len(b.Statements) < 2 {
+		t.Fatalf("the rich book has %d statements: too few to overflow", len(b.Statements))
+	}
+	path := filepath.Join(t.TempDir(), FileName(b.Period))
+	err := Write(path, b, nil)
+	if err == nil || !strings.Contains(err.Error(), "more than 1 rows do not fit in one sheet") {
+		t.Fatalf("Write of %d statements in sheets of 1 row: %v", len(b.Statements), err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("a failed workbook was left at %s: %v", path, err)
+	}
+}

@@ -1,7 +1,7 @@
 package reports
 
 import (
-	"sort"
+	"context"
 	"time"
 
 	"savbilling"
@@ -29,74 +29,67 @@ func SheetNames() []string {
 // unknownCity is the city of a SAV line whose intervention has no city.
 const unknownCity = "(inconnue)"
 
-// lineRef points at one SAV line of the book: b.Statements[s].SAV[l].
-type lineRef struct{ s, l int32 }
-
-// index holds the lookups the sheets share, built once from the book.
-type index struct {
-	b        *savbilling.Book
-	names    map[int64]string // repairer id → name, from the statements then the invoices
-	number   map[int64]string // repairer id → statement number
-	city     map[int64]string // SAV intervention id → city, when its commission is booked here
-	paidNow  map[string]int64 // plan id → installments paid this period
-	savLines []lineRef        // every SAV line, ascending SAV id, then repairer, then type
-}
-
-func newIndex(b *savbilling.Book) *index {
-	x := &index{
-		b:       b,
-		names:   make(map[int64]string, len(b.Statements)),
-		number:  make(map[int64]string, len(b.Statements)),
-		paidNow: make(map[string]int64),
-	}
-	nLines := 0
-	for i := range b.Statements {
-		s := &b.Statements[i]
-		x.names[s.Repairer.ID] = s.Repairer.Name
-		x.number[s.Repairer.ID] = s.Number
-		nLines += len(s.SAV)
-		for _, in := range s.Installments {
-			x.paidNow[in.PlanID] += in.PaidCents
-		}
-	}
-	for _, inv := range b.Invoices {
-		if _, ok := x.names[inv.Repairer.ID]; !ok {
-			x.names[inv.Repairer.ID] = inv.Repairer.Name
-		}
-	}
-	x.savLines = make([]lineRef, 0, nLines)
-	x.city = make(map[int64]string, nLines)
-	for i := range b.Statements {
-		for j, l := range b.Statements[i].SAV {
-			x.savLines = append(x.savLines, lineRef{int32(i), int32(j)})
-			x.city[l.SAVID] = l.City
-		}
-	}
-	sort.SliceStable(x.savLines, func(i, j int) bool {
-		return x.line(x.savLines[i]).SAVID < x.line(x.savLines[j]).SAVID
-	})
-	for i := range b.Statements {
-		for _, c := range b.Statements[i].Commissions {
-			if v, ok := x.city[c.InterventionID]; ok && v == "" {
-				x.city[c.InterventionID] = c.City
-			}
-		}
-	}
-	return x
-}
-
-func (x *index) line(r lineRef) *savbilling.SAVLine { return &x.b.Statements[r.s].SAV[r.l] }
-
-// cityOf returns the city of a SAV intervention, or unknownCity.
-func (x *index) cityOf(savID int64) string {
-	if c := x.city[savID]; c != "" {
-		return c
+// cityOr returns city, or unknownCity when it is empty.
+func cityOr(city string) string {
+	if city != "" {
+		return city
 	}
 	return unknownCity
 }
 
+// index holds what the sheets share. The statements and the SAV lines are read as their sheets
+// are written, and what the other sheets need of them is gathered on the way: the names of the
+// repairers and the installments paid (for the plans, claims, anomalies and pending SAVs, written
+// after), and the sums the Synthèse's charts show (drawn last).
+type index struct {
+	src     Source
+	b       *savbilling.Book // the source's head: its statements are not read
+	need    map[int64]bool   // the repairers the sheets after the statements name
+	names   map[int64]string // repairer id → name, of those repairers: from their statement, else their invoice
+	paidNow map[string]int64 // plan id → installments paid this period
+	charts  *chartData
+}
+
+func newIndex(src Source) *index {
+	b := src.Head()
+	x := &index{src: src, b: b, need: map[int64]bool{}, names: map[int64]string{}, paidNow: map[string]int64{},
+		charts: newChartData()}
+	for _, p := range b.Plans {
+		x.need[p.RepairerID] = true
+	}
+	for _, c := range b.Claims {
+		x.need[c.RepairerID] = true
+	}
+	for _, a := range b.Anomalies {
+		x.need[a.RepairerID] = true
+	}
+	for _, p := range b.Pending {
+		x.need[p.SAVRepairerID] = true
+	}
+	return x
+}
+
+// statementRead gathers what the later sheets need of statement s (once per statement).
+func (x *index) statementRead(s *savbilling.Statement) {
+	if x.need[s.Repairer.ID] {
+		x.names[s.Repairer.ID] = s.Repairer.Name
+	}
+	for _, in := range s.Installments {
+		x.paidNow[in.PlanID] += in.PaidCents
+	}
+}
+
+// statementsDone completes the names from the invoices, once every statement is read.
+func (x *index) statementsDone() {
+	for _, inv := range x.b.Invoices {
+		if _, ok := x.names[inv.Repairer.ID]; !ok && x.need[inv.Repairer.ID] {
+			x.names[inv.Repairer.ID] = inv.Repairer.Name
+		}
+	}
+}
+
 func (x *index) statementsTable() *table {
-	b := x.b
+	var cur *savbilling.Statement
 	return &table{
 		sheet: SheetStatements,
 		cols: []column{
@@ -119,21 +112,30 @@ func (x *index) statementsTable() *table {
 			{"Interventions", kInt, false},
 			{"Lignes SAV", kInt, false},
 		},
-		n: len(b.Statements),
-		fill: func(i int, r []any) {
-			s := &b.Statements[i]
-			r[0], r[1], r[2] = s.Repairer.ID, s.Repairer.Name, s.Number
-			r[3], r[4], r[5] = s.GrossCents, s.DeductionsCents, s.InstallmentsCents
-			r[6], r[7], r[8] = s.NetHTCents, s.VATCents, s.NetTTCCents
-			r[9], r[10] = s.SpreadCents, s.InvoicedCents
-			r[11], r[12], r[13] = s.Repairer.VATRegime, s.OverflowCents, s.InvoiceNumber
-			r[14], r[15] = s.IssuedOn, s.PaymentOn
-			r[16], r[17] = s.CommissionCount(), len(s.SAV)
+		rows: func(ctx context.Context, r []any, emit func() error) error {
+			return x.src.EachStatement(ctx, true, func(s *savbilling.Statement) error {
+				cur = s
+				clear(r)
+				r[0], r[1], r[2] = s.Repairer.ID, s.Repairer.Name, s.Number
+				r[3], r[4], r[5] = s.GrossCents, s.DeductionsCents, s.InstallmentsCents
+				r[6], r[7], r[8] = s.NetHTCents, s.VATCents, s.NetTTCCents
+				r[9], r[10] = s.SpreadCents, s.InvoicedCents
+				r[11], r[12], r[13] = s.Repairer.VATRegime, s.OverflowCents, s.InvoiceNumber
+				r[14], r[15] = s.IssuedOn, s.PaymentOn
+				r[16], r[17] = s.CommissionCount(), len(s.SAV)
+				return emit()
+			})
 		},
+		tally: func() { x.statementRead(cur) },
+		done:  x.statementsDone,
 	}
 }
 
 func (x *index) savTable() *table {
+	var (
+		cur  *savbilling.SAVLine
+		name string
+	)
 	return &table{
 		sheet: SheetSAV,
 		cols: []column{
@@ -151,14 +153,18 @@ func (x *index) savTable() *table {
 			{"Réparateur fautif", kText, false},
 			{"N° relevé", kText, false},
 		},
-		n: len(x.savLines),
-		fill: func(i int, r []any) {
-			l := x.line(x.savLines[i])
-			r[0], r[1], r[2], r[3] = l.SAVID, l.OriginalID, l.SAVRepairerID, l.RepairerID
-			r[4], r[5], r[6], r[7] = decisionLabel(l.Outcome), l.ChargeBP, l.CorrectiveCents, l.AmountCents
-			r[8], r[9], r[10] = string(l.Type), l.DamageCents, x.cityOf(l.SAVID)
-			r[11], r[12] = x.names[l.RepairerID], x.number[l.RepairerID]
+		rows: func(ctx context.Context, r []any, emit func() error) error {
+			return x.src.EachSAVLine(ctx, func(l *savbilling.SAVLine, repairer, statement string) error {
+				cur, name = l, repairer
+				clear(r)
+				r[0], r[1], r[2], r[3] = l.SAVID, l.OriginalID, l.SAVRepairerID, l.RepairerID
+				r[4], r[5], r[6], r[7] = decisionLabel(l.Outcome), l.ChargeBP, l.CorrectiveCents, l.AmountCents
+				r[8], r[9], r[10] = string(l.Type), l.DamageCents, cityOr(l.City)
+				r[11], r[12] = repairer, statement
+				return emit()
+			})
 		},
+		tally: func() { x.charts.add(cur, name) },
 	}
 }
 
@@ -182,8 +188,7 @@ func (x *index) plansTable() *table {
 			{"Facturé", kMoney, true},
 			{"Clos en", kPeriod, false},
 		},
-		n: len(b.Plans),
-		fill: func(i int, r []any) {
+		rows: indexed(len(b.Plans), func(i int, r []any) {
 			p := b.Plans[i]
 			r[0], r[1], r[2], r[3] = p.ID, p.RepairerID, x.names[p.RepairerID], p.CreatedIn
 			r[4], r[5], r[6], r[7] = p.Months, p.TotalCents, p.PaidCents, p.BalanceCents()
@@ -191,7 +196,7 @@ func (x *index) plansTable() *table {
 				r[8] = next
 			}
 			r[9], r[10], r[11], r[12] = planStatus(p), x.paidNow[p.ID], p.InvoicedCents, p.ClosedIn
-		},
+		}),
 	}
 }
 
@@ -213,13 +218,12 @@ func (x *index) invoicesTable() *table {
 			{"Période", kPeriod, false},
 		},
 		count: 1, // the number is blank in a draft
-		n:     len(b.Invoices),
-		fill: func(i int, r []any) {
+		rows: indexed(len(b.Invoices), func(i int, r []any) {
 			inv := &b.Invoices[i]
 			r[0], r[1], r[2], r[3], r[4] = inv.Number, inv.Repairer.ID, inv.Repairer.Name, inv.IssuedOn, inv.DueOn
 			r[5], r[6], r[7], r[8] = inv.HTCents, inv.VATCents, inv.TTCCents, invoiceLinesText(*inv)
 			r[9], r[10] = inv.VATRateBP, inv.Period
-		},
+		}),
 	}
 }
 
@@ -237,12 +241,11 @@ func (x *index) insuranceTable() *table {
 			{"Montant réclamé HT", kMoney, true},
 			{"Ajustement", kText, false},
 		},
-		n: len(b.Claims),
-		fill: func(i int, r []any) {
+		rows: indexed(len(b.Claims), func(i int, r []any) {
 			c := b.Claims[i]
 			r[0], r[1], r[2], r[3] = c.SAVID, c.RepairerID, x.names[c.RepairerID], c.Policy
 			r[4], r[5], r[6], r[7] = c.DamageCents, c.DeductibleCents, c.ClaimCents, yesNo(c.Adjustment)
-		},
+		}),
 	}
 }
 
@@ -262,8 +265,7 @@ func (x *index) goodwillTable() *table {
 			{"Conforme à la décision", kText, false},
 			{"Remarque", kText, false},
 		},
-		n: len(b.Goodwill),
-		fill: func(i int, r []any) {
+		rows: indexed(len(b.Goodwill), func(i int, r []any) {
 			g := b.Goodwill[i]
 			var cost int64
 			if g.BorneByNetwork {
@@ -272,7 +274,7 @@ func (x *index) goodwillTable() *table {
 			r[0], r[1], r[2], r[3] = g.CreditID, g.SAVID, parisDay(g.GrantedAt), g.Reason
 			r[4], r[5], r[6], r[7] = g.AmountCents, decisionLabel(g.Outcome), yesNo(g.BorneByNetwork), cost
 			r[8], r[9] = yesNo(g.Fits), g.Note
-		},
+		}),
 	}
 }
 
@@ -288,15 +290,14 @@ func (x *index) anomaliesTable() *table {
 			{"ID réparateur", kID, false},
 			{"Réparateur", kText, false},
 		},
-		n: len(b.Anomalies),
-		fill: func(i int, r []any) {
+		rows: indexed(len(b.Anomalies), func(i int, r []any) {
 			a := b.Anomalies[i]
 			grav := "avertissement"
 			if a.Blocking {
 				grav = "bloquant"
 			}
 			r[0], r[1], r[2], r[3], r[4], r[5] = a.Item, a.Reason, a.Fix, grav, a.RepairerID, x.names[a.RepairerID]
-		},
+		}),
 	}
 }
 
@@ -312,12 +313,11 @@ func (x *index) pendingTable() *table {
 			{"Clôturé le", kDate, false},
 			{"Âge (jours)", kInt, false},
 		},
-		n: len(b.Pending),
-		fill: func(i int, r []any) {
+		rows: indexed(len(b.Pending), func(i int, r []any) {
 			p := b.Pending[i]
 			r[0], r[1], r[2], r[3] = p.SAVID, p.OriginalID, p.SAVRepairerID, x.names[p.SAVRepairerID]
 			r[4], r[5] = parisDay(p.ClosedAt), p.AgeDays
-		},
+		}),
 	}
 }
 

@@ -37,8 +37,7 @@ func noCentLost(t savbilling.Totals) (left, right int64) {
 	return left, right
 }
 
-func summaryRows(b *savbilling.Book, prev *savbilling.Totals) []summaryRow {
-	t := b.Totals()
+func summaryRows(b *savbilling.Book, t savbilling.Totals, prev *savbilling.Totals) []summaryRow {
 	var p savbilling.Totals
 	if prev != nil {
 		p = *prev
@@ -117,7 +116,7 @@ func writeSummary(f *excelize.File, st *styles, x *index, prev *savbilling.Total
 			return err
 		}
 	}
-	rows := summaryRows(b, prev)
+	rows := summaryRows(b, x.src.Totals(), prev)
 	for i, r := range rows {
 		row := i + 2
 		if err := setCell(f, sh, 1, row, r.label, st.text); err != nil {
@@ -178,17 +177,32 @@ func writeSummary(f *excelize.File, st *styles, x *index, prev *savbilling.Total
 			return err
 		}
 	}
-	return writeCharts(f, st, x)
+	return nil
+}
+
+// chartData is what the Synthèse's side tables show of the SAV lines: their amounts by city
+// of the SAV intervention, and by charged repairer.
+type chartData struct {
+	byCity     map[string]int64
+	byRepairer map[int64]int64
+	names      map[int64]string // of the charged repairers
+}
+
+func newChartData() *chartData {
+	return &chartData{byCity: map[string]int64{}, byRepairer: map[int64]int64{}, names: map[int64]string{}}
+}
+
+// add counts SAV line l, charged to the repairer named name.
+func (d *chartData) add(l *savbilling.SAVLine, name string) {
+	d.byCity[cityOr(l.City)] += l.AmountCents
+	d.byRepairer[l.RepairerID] += l.AmountCents
+	d.names[l.RepairerID] = name
 }
 
 // cityCost sums the SAV lines' amounts by the city of their SAV intervention, costliest first;
 // beyond maxCities the rest are summed on one line.
-func (x *index) cityCost() (cities []string, cents []int64) {
-	sum := map[string]int64{}
-	for _, r := range x.savLines {
-		l := x.line(r)
-		sum[x.cityOf(l.SAVID)] += l.AmountCents
-	}
+func (d *chartData) cityCost() (cities []string, cents []int64) {
+	sum := d.byCity
 	for c := range sum {
 		cities = append(cities, c)
 	}
@@ -215,12 +229,8 @@ func (x *index) cityCost() (cities []string, cents []int64) {
 
 // topRepairers returns the repairers most charged (sum of their SAV lines, positive only), up to
 // topN, most charged first, ties by ascending id.
-func (x *index) topRepairers() (ids []int64, cents []int64) {
-	sum := map[int64]int64{}
-	for _, r := range x.savLines {
-		l := x.line(r)
-		sum[l.RepairerID] += l.AmountCents
-	}
+func (d *chartData) topRepairers() (ids []int64, cents []int64) {
+	sum := d.byRepairer
 	for id, v := range sum {
 		if v > 0 {
 			ids = append(ids, id)
@@ -242,10 +252,12 @@ func (x *index) topRepairers() (ids []int64, cents []int64) {
 	return ids, cents
 }
 
+// writeCharts writes the Synthèse's side tables and their charts, once the SAV sheet is written.
 func writeCharts(f *excelize.File, st *styles, x *index) error {
 	const sh = SheetSummary
-	cities, cityCents := x.cityCost()
-	ids, topCents := x.topRepairers()
+	d := x.charts
+	cities, cityCents := d.cityCost()
+	ids, topCents := d.topRepairers()
 	heads := []struct {
 		col string
 		h   string
@@ -270,7 +282,7 @@ func writeCharts(f *excelize.File, st *styles, x *index) error {
 		if err := setValue(f, st, sh, 9, i+2, kID, id, 0); err != nil {
 			return err
 		}
-		if err := setCell(f, sh, 10, i+2, x.names[id], st.text); err != nil {
+		if err := setCell(f, sh, 10, i+2, d.names[id], st.text); err != nil {
 			return err
 		}
 		if err := setValue(f, st, sh, 11, i+2, kMoney, topCents[i], 0); err != nil {

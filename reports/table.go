@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -39,11 +41,31 @@ type table struct {
 	sheet string
 	cols  []column
 	count int // the column counted in the totals row's label (one never blank)
-	n     int // data rows
-	// fill writes the raw values of data row i (0-based) into row, one per column, of the type
-	// the column's kind says.
-	fill func(i int, row []any)
+	// rows fills row with the raw values of each data row in turn, one per column, of the type
+	// the column's kind says, and calls emit after each; it stops at emit's first error. It may
+	// be called more than once, and stopped early.
+	rows func(ctx context.Context, row []any, emit func() error) error
+	// tally, when set, is called after each row the sheet is written with (not the rows read to
+	// measure the columns), and done after the last.
+	tally, done func()
 }
+
+// indexed is the rows of a table of n rows held in memory, fill writing row i (0-based).
+func indexed(n int, fill func(i int, row []any)) func(ctx context.Context, row []any, emit func() error) error {
+	return func(_ context.Context, row []any, emit func() error) error {
+		for i := range n {
+			clear(row)
+			fill(i, row)
+			if err := emit(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// errEnough stops the rows a table reads to measure its columns.
+var errEnough = errors.New("enough rows")
 
 // widthSample is how many data rows the column widths are measured on.
 const widthSample = 1000
@@ -58,14 +80,18 @@ func totalsRow(n int) (total, last int) {
 	return last + 2, last
 }
 
+// maxRows is the most data rows a sheet holds: Excel's limit, less the headers, a blank row and
+// the totals.
+var maxRows = excelize.TotalRows - 3 // a variable for the tests
+
 // write writes the sheet; its data rows go to z's spool under marker (see rows.go).
-func (t *table) write(f *excelize.File, st *styles, z *detZip, marker string, draft bool) error {
-	if tot, _ := totalsRow(t.n); tot > excelize.TotalRows {
-		return fmt.Errorf("%d rows do not fit in one sheet (at most %d)", t.n, excelize.TotalRows-3)
-	}
+func (t *table) write(ctx context.Context, f *excelize.File, st *styles, z *detZip, marker string, draft bool) error {
 	ncol := len(t.cols)
 	raw := make([]any, ncol)
-	widths := t.measure(raw)
+	widths, err := t.measure(ctx, raw)
+	if err != nil {
+		return err
+	}
 
 	// The sheet properties go out when the stream starts: set them first.
 	if err := printSetup(f, t.sheet); err != nil {
@@ -92,41 +118,48 @@ func (t *table) write(f *excelize.File, st *styles, z *detZip, marker string, dr
 	}
 	sums := make([]int64, ncol)
 	x := newRowXML(ncol)
+	n := 0
 	err = z.spoolRows(marker, func(write func([]byte) error) error {
-		for i := 0; i < t.n; i++ {
-			clear(raw)
-			t.fill(i, raw)
-			x.start(i + 2)
+		return t.rows(ctx, raw, func() error {
+			if n == maxRows {
+				return fmt.Errorf("more than %d rows do not fit in one sheet", maxRows)
+			}
+			n++
+			r := n + 1
+			x.start(r)
 			for j, c := range t.cols {
 				if style, v, ok := cellValue(st, c.kind, raw[j]); ok {
-					if err := x.cell(j, i+2, style, v); err != nil {
-						return fmt.Errorf("sheet %s row %d: %w", t.sheet, i+2, err)
+					if err := x.cell(j, r, style, v); err != nil {
+						return fmt.Errorf("sheet %s row %d: %w", t.sheet, r, err)
 					}
 				}
 				if c.sum {
 					sums[j] += raw[j].(int64)
 				}
 			}
-			if err := write(x.end()); err != nil {
-				return err
+			if t.tally != nil {
+				t.tally()
 			}
-		}
-		return nil
+			return write(x.end())
+		})
 	})
 	if err != nil {
 		return err
+	}
+	if t.done != nil {
+		t.done()
 	}
 	// The marker row, which the spooled rows replace in the archive.
 	if err := sw.SetRow("A2", []any{marker}); err != nil {
 		return err
 	}
-	totRow, last := totalsRow(t.n)
+	totRow, last := totalsRow(n)
 	clear(out)
 	countCol, _ := excelize.ColumnNumberToName(t.count + 1)
 	out[0] = excelize.Cell{
 		StyleID: st.totalLabel,
 		Formula: fmt.Sprintf(`"Total (lignes : "&SUBTOTAL(103,%s2:%s%d)&")"`, countCol, countCol, last),
-		Value:   fmt.Sprintf("Total (lignes : %d)", t.n),
+		Value:   fmt.Sprintf("Total (lignes : %d)", n),
 	}
 	for j, c := range t.cols {
 		if !c.sum {
@@ -157,23 +190,30 @@ func (t *table) write(f *excelize.File, st *styles, z *detZip, marker string, dr
 }
 
 // measure sizes the columns on the header and the first widthSample rows.
-func (t *table) measure(raw []any) []float64 {
+func (t *table) measure(ctx context.Context, raw []any) ([]float64, error) {
 	chars := make([]int, len(t.cols))
 	for j, c := range t.cols {
 		chars[j] = utf8.RuneCountInString(c.header) + 3 // room for the filter button
 	}
-	for i := 0; i < t.n && i < widthSample; i++ {
-		clear(raw)
-		t.fill(i, raw)
+	n := 0
+	err := t.rows(ctx, raw, func() error {
+		if n == widthSample {
+			return errEnough
+		}
+		n++
 		for j, c := range t.cols {
 			chars[j] = max(chars[j], displayLen(c.kind, raw[j]))
 		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		return nil, err
 	}
 	w := make([]float64, len(t.cols))
 	for j := range chars {
 		w[j] = min(60, max(8, float64(chars[j])*1.1+1))
 	}
-	return w
+	return w, nil
 }
 
 func displayLen(k kind, v any) int {

@@ -1,14 +1,17 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"savbilling"
 )
@@ -330,7 +333,7 @@ func (d *DB) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Boo
 
 // LoadBook is DB.LoadBook inside a transaction (for instance right after SaveBook, in the close's).
 func (tx *Tx) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Book, error) {
-	b, err := tx.loadBook(ctx, p, linesListed)
+	b, err := tx.loadBook(ctx, p, LinesListed)
 	if err != nil {
 		return nil, fmt.Errorf("load book %s: %w", p, err)
 	}
@@ -349,15 +352,14 @@ func rankOf(t savbilling.SAVLineType) int {
 	return len(lineRank)
 }
 
-// LoadBookSummary is LoadBook without the commission lines, whose number per statement is in
-// Statement.UnlistedLines (Commissions is nil): what the workbook, the manifest and the totals
-// need, in memory that grows with the number of statements, not of interventions.
-// EachStatement gives the statements with their lines, one at a time.
-func (d *DB) LoadBookSummary(ctx context.Context, p savbilling.Period) (*savbilling.Book, error) {
+// LoadBookHead is LoadBook without the statements (Statements is nil): the invoices, plans,
+// claims, goodwill, anomalies and pending SAVs, whose number does not grow with the network's
+// size. EachStatement reads the statements, a batch at a time.
+func (d *DB) LoadBookHead(ctx context.Context, p savbilling.Period) (*savbilling.Book, error) {
 	var b *savbilling.Book
 	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
-		if b, err = tx.loadBook(ctx, p, linesCounted); err != nil {
+		if b, err = tx.loadBook(ctx, p, statementsNone); err != nil {
 			return fmt.Errorf("load book %s: %w", p, err)
 		}
 		return nil
@@ -365,29 +367,181 @@ func (d *DB) LoadBookSummary(ctx context.Context, p savbilling.Period) (*savbill
 	return b, err
 }
 
-// LoadBookTotals returns the totals of closed period p (Book.Totals), without reading its
-// commission lines (ErrNotClosed if it is not closed).
+// LoadBookTotals returns the totals of closed period p (Book.Totals), reading its statements a
+// batch at a time and none of its commission lines (ErrNotClosed if it is not closed).
 func (d *DB) LoadBookTotals(ctx context.Context, p savbilling.Period) (savbilling.Totals, error) {
 	var t savbilling.Totals
 	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
-		b, err := tx.loadBook(ctx, p, linesNone)
+		t = savbilling.Totals{}
+		b, err := tx.loadBook(ctx, p, statementsNone)
+		if err == nil {
+			err = tx.eachStatement(ctx, p, LinesNone, func(s *savbilling.Statement) error {
+				t.AddStatement(s)
+				return nil
+			})
+		}
 		if err != nil {
 			return fmt.Errorf("load the totals of %s: %w", p, err)
 		}
-		t = b.Totals()
+		t.AddRest(b)
 		return nil
 	})
 	return t, err
 }
 
-// EachStatement calls fn with every statement of b, a book from LoadBookSummary, in order
-// (ascending repairer id), each a copy with its commission lines read from the ledger
-// (ascending intervention id; UnlistedLines 0), in one streaming query: one statement's lines
-// in memory at a time. fn may keep the statement. It stops at fn's first error.
-func (d *DB) EachStatement(ctx context.Context, b *savbilling.Book, fn func(*savbilling.Statement) error) error {
+// Statement batches: EachStatement reads this many statements at a time, about 1 MB with their
+// commission lines at L's size (about 50 a statement), 0.5 MB without. Variables for the tests.
+var (
+	statementBatchListed = 256
+	statementBatch       = 1024
+)
+
+// EachStatement calls fn with every statement of closed period p, in order (ascending repairer
+// id), each with its SAV lines (ascending SAV id, then type) and installments, and with its
+// commission lines as lines says: listed (ascending intervention id), counted (in
+// Statement.UnlistedLines) or neither (which reads no commission line at all); RowsOnly reads
+// the statements' rows alone, without any of their lines. It reads a batch of statements at a time (their rows, then their
+// lines), all in one read transaction, so that memory holds one batch whatever the network's
+// size, and no query is left open while fn runs. fn may keep the statement. It stops at fn's
+// first error; ErrNotClosed if p is not closed.
+func (d *DB) EachStatement(ctx context.Context, p savbilling.Period, lines Lines, fn func(*savbilling.Statement) error) error {
+	if lines != LinesListed && lines != LinesCounted && lines != LinesNone && lines != RowsOnly {
+		return fmt.Errorf("read the statements of %s: lines %d", p, lines)
+	}
 	return d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := tx.eachStatement(ctx, b, fn); err != nil {
-			return fmt.Errorf("read the statements of %s: %w", b.Period, err)
+		var closed int
+		err := tx.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sb_periods WHERE period = ?", p.String()).Scan(&closed)
+		if err == nil && closed == 0 {
+			err = ErrNotClosed
+		}
+		if err == nil {
+			err = tx.eachStatement(ctx, p, lines, fn)
+		}
+		if err != nil {
+			return fmt.Errorf("read the statements of %s: %w", p, err)
+		}
+		return nil
+	})
+}
+
+// eachStatement is EachStatement in tx. A goroutine reads the next batch while fn is given the
+// current one, so that reading overlaps fn's work: memory holds three batches at most.
+func (tx *Tx) eachStatement(ctx context.Context, p savbilling.Period, lines Lines, fn func(*savbilling.Statement) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []savbilling.Statement, 1)
+	var readErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		defer close(batches)
+		readErr = tx.statementBatches(ctx, p, lines, func(b []savbilling.Statement) error {
+			select {
+			case batches <- b:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	var fnErr error
+	for batch := range batches {
+		for i := 0; i < len(batch) && fnErr == nil; i++ {
+			if fnErr = fn(&batch[i]); fnErr != nil {
+				cancel() // the reading stops; the loop drains what it sent
+			}
+		}
+	}
+	<-read
+	if fnErr != nil {
+		return fnErr
+	}
+	return readErr
+}
+
+// statementBatches reads the statements of p a batch at a time, in order, and gives each batch
+// to emit.
+func (tx *Tx) statementBatches(ctx context.Context, p savbilling.Period, lines Lines, emit func([]savbilling.Statement) error) error {
+	size := statementBatch
+	if lines == LinesListed {
+		size = statementBatchListed
+	}
+	ids := make([]int64, 0, size)
+	after := int64(math.MinInt64)
+	for {
+		ids = ids[:0]
+		err := each(ctx, tx.tx, "statement batch", `SELECT repairer_id FROM sb_statements
+			WHERE period = ? AND repairer_id > ? ORDER BY repairer_id LIMIT `+strconv.Itoa(size),
+			[]any{p.String(), after}, func(rows *sql.Rows) error {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				ids = append(ids, id)
+				return nil
+			})
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		batch, err := tx.statementsIn(ctx, p, " AND repairer_id BETWEEN ? AND ?", []any{ids[0], ids[len(ids)-1]}, lines)
+		if err != nil {
+			return err
+		}
+		if len(batch) != len(ids) {
+			return fmt.Errorf("statements of repairers %d to %d: %d read, %d listed", ids[0], ids[len(ids)-1], len(batch), len(ids))
+		}
+		if err := emit(batch); err != nil {
+			return err
+		}
+		after = ids[len(ids)-1]
+		if len(ids) < size {
+			return nil
+		}
+	}
+}
+
+// savLineOrder orders a period's SAV lines as the workbook lists them: by SAV, then by repairer,
+// then by type (lineRank's order).
+var savLineOrder = func() string {
+	types := slices.Collect(maps.Keys(lineRank))
+	slices.SortFunc(types, func(x, y savbilling.SAVLineType) int { return lineRank[x] - lineRank[y] })
+	var b strings.Builder
+	b.WriteString("l.sav_id, l.repairer_id, CASE l.type")
+	for _, t := range types {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", strings.ReplaceAll(string(t), "'", "''"), lineRank[t])
+	}
+	fmt.Fprintf(&b, " ELSE %d END, l.type", len(lineRank))
+	return b.String()
+}()
+
+// EachSAVLine calls fn with every SAV line of closed period p, by ascending SAV id, then
+// repairer id, then type (charge, settlement, deductible, adjustment), with the name of the
+// charged repairer and the number of their statement, in one streaming query. It stops at fn's
+// first error.
+func (d *DB) EachSAVLine(ctx context.Context, p savbilling.Period, fn func(l *savbilling.SAVLine, name, statement string) error) error {
+	return d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
+		err := each(ctx, tx.tx, "SAV lines", `SELECT l.sav_id, l.repairer_id, l.type, l.original_id, l.sav_repairer_id,
+			l.city, l.outcome, l.charge_bp, l.corrective_cents, l.damage_cents, l.amount_cents, s.name, s.number
+			FROM sb_sav_lines l LEFT JOIN sb_statements s ON s.period = l.period AND s.repairer_id = l.repairer_id
+			WHERE l.period = ? ORDER BY `+savLineOrder, []any{p.String()},
+			func(rows *sql.Rows) error {
+				var (
+					l            savbilling.SAVLine
+					tp           string
+					name, number sql.NullString
+				)
+				if err := rows.Scan(&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.City, &l.Outcome,
+					&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents, &name, &number); err != nil {
+					return err
+				}
+				if !number.Valid {
+					return fmt.Errorf("SAV line of repairer %d has no statement", l.RepairerID)
+				}
+				l.Type = savbilling.SAVLineType(tp)
+				return fn(&l, name.String, number.String)
+			})
+		if err != nil {
+			return fmt.Errorf("read the SAV lines of %s: %w", p, err)
 		}
 		return nil
 	})
@@ -411,87 +565,18 @@ func scanCommission(rows *sql.Rows) (savbilling.CommissionLine, error) {
 	return c, nil
 }
 
-func (tx *Tx) eachStatement(ctx context.Context, b *savbilling.Book, fn func(*savbilling.Statement) error) error {
-	next := 0 // the next statement of b to hand to fn
-	var cur *savbilling.Statement
-	flush := func() error {
-		if cur == nil {
-			return nil
-		}
-		s := cur
-		cur = nil
-		if len(s.Commissions) != s.UnlistedLines {
-			return fmt.Errorf("statement %s: %d commission lines in the ledger, %d when the book was read", s.Number, len(s.Commissions), s.UnlistedLines)
-		}
-		slices.SortFunc(s.Commissions, func(x, y savbilling.CommissionLine) int { return cmp.Compare(x.InterventionID, y.InterventionID) })
-		s.UnlistedLines = 0
-		return fn(s)
-	}
-	// advance hands fn the statements before repairer rid (they have no line) and opens rid's.
-	advance := func(rid int64) error {
-		if cur != nil && cur.Repairer.ID == rid {
-			return nil
-		}
-		if err := flush(); err != nil {
-			return err
-		}
-		for next < len(b.Statements) && b.Statements[next].Repairer.ID < rid {
-			s := b.Statements[next]
-			next++
-			cur = &s
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		if next >= len(b.Statements) || b.Statements[next].Repairer.ID != rid {
-			return fmt.Errorf("commission of repairer %d has no statement", rid)
-		}
-		s := b.Statements[next]
-		next++
-		s.Commissions = make([]savbilling.CommissionLine, 0, s.UnlistedLines)
-		cur = &s
-		return nil
-	}
-	err := each(ctx, tx.tx, "commissions", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?
-		ORDER BY repairer_id`, []any{b.Period.String()},
-		func(rows *sql.Rows) error {
-			c, err := scanCommission(rows)
-			if err != nil {
-				return err
-			}
-			if err := advance(c.RepairerID); err != nil {
-				return err
-			}
-			cur.Commissions = append(cur.Commissions, c)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	if err := flush(); err != nil {
-		return err
-	}
-	for next < len(b.Statements) {
-		s := b.Statements[next]
-		next++
-		cur = &s
-		if err := flush(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// commissionLines is what loadBook reads of the commission lines.
-type commissionLines int
+// Lines says what is read of the statements' commission lines.
+type Lines int
 
 const (
-	linesListed  commissionLines = iota // every line, in Statement.Commissions
-	linesCounted                        // their number per statement, in Statement.UnlistedLines
-	linesNone                           // nothing: what the totals need
+	LinesListed    Lines = iota // every line, in Statement.Commissions
+	LinesCounted                // their number per statement, in Statement.UnlistedLines
+	LinesNone                   // nothing: what the totals need
+	RowsOnly                    // the statements' own rows: no commission line, SAV line or installment
+	statementsNone              // no statement at all (EachStatement reads them)
 )
 
-func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines commissionLines) (*savbilling.Book, error) {
+func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Lines) (*savbilling.Book, error) {
 	q := tx.tx
 	p := period.String()
 	b := &savbilling.Book{Period: period}
@@ -512,124 +597,10 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines comm
 		return nil, fmt.Errorf("sb_periods.issuer_json: %w", err)
 	}
 
-	byRepairer := map[int64]int{}
-	err = each(ctx, q, "statements", `SELECT number, repairer_id, seq, issued_on, payment_on, name, email, address,
-		siret, vat_number, vat_regime, gross_cents, deductions_cents, overflow_cents, available_cents,
-		installments_cents, net_ht_cents, vat_rate_bp, vat_cents, net_ttc_cents, spread_cents, invoiced_cents,
-		invoice_number FROM sb_statements WHERE period = ? ORDER BY repairer_id`, []any{p},
-		func(rows *sql.Rows) error {
-			s := savbilling.Statement{Period: period}
-			var issued, payment nullTime
-			r := &s.Repairer
-			if err := rows.Scan(&s.Number, &r.ID, &s.Seq, &issued, &payment, &r.Name, &r.Email, &r.Address,
-				&r.SIRET, &r.VATNumber, &r.VATRegime, &s.GrossCents, &s.DeductionsCents, &s.OverflowCents,
-				&s.AvailableCents, &s.InstallmentsCents, &s.NetHTCents, &s.VATRateBP, &s.VATCents, &s.NetTTCCents,
-				&s.SpreadCents, &s.InvoicedCents, &s.InvoiceNumber); err != nil {
-				return err
-			}
-			s.IssuedOn, s.PaymentOn = issued.Time, payment.Time
-			byRepairer[r.ID] = len(b.Statements)
-			b.Statements = append(b.Statements, s)
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	statementOf := func(rid int64, what string) (*savbilling.Statement, error) {
-		i, ok := byRepairer[rid]
-		if !ok {
-			return nil, fmt.Errorf("%s of repairer %d has no statement", what, rid)
+	if lines != statementsNone {
+		if b.Statements, err = tx.statementsIn(ctx, period, "", nil, lines); err != nil {
+			return nil, err
 		}
-		return &b.Statements[i], nil
-	}
-
-	switch lines {
-	case linesCounted:
-		err = each(ctx, q, "commissions", `SELECT repairer_id, COUNT(*) FROM sb_commissions WHERE period = ?
-			GROUP BY repairer_id`, []any{p}, func(rows *sql.Rows) error {
-			var (
-				rid int64
-				n   int
-			)
-			if err := rows.Scan(&rid, &n); err != nil {
-				return err
-			}
-			s, err := statementOf(rid, "commission")
-			if err != nil {
-				return err
-			}
-			s.UnlistedLines = n
-			return nil
-		})
-	case linesListed:
-		err = each(ctx, q, "commissions", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?
-		ORDER BY repairer_id, intervention_id`, []any{p},
-			func(rows *sql.Rows) error {
-				c, err := scanCommission(rows)
-				if err != nil {
-					return err
-				}
-				s, err := statementOf(c.RepairerID, "commission")
-				if err != nil {
-					return err
-				}
-				s.Commissions = append(s.Commissions, c)
-				return nil
-			})
-	}
-	if err != nil {
-		return nil, err
-	}
-
-	err = each(ctx, q, "SAV lines", `SELECT sav_id, repairer_id, type, original_id, sav_repairer_id, city, outcome,
-		charge_bp, corrective_cents, damage_cents, amount_cents FROM sb_sav_lines WHERE period = ?
-		ORDER BY repairer_id, sav_id`, []any{p},
-		func(rows *sql.Rows) error {
-			var (
-				l  savbilling.SAVLine
-				tp string
-			)
-			if err := rows.Scan(&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.City, &l.Outcome,
-				&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents); err != nil {
-				return err
-			}
-			l.Type = savbilling.SAVLineType(tp)
-			s, err := statementOf(l.RepairerID, "SAV line")
-			if err != nil {
-				return err
-			}
-			s.SAV = append(s.SAV, l)
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	for i := range b.Statements {
-		sav := b.Statements[i].SAV
-		sort.SliceStable(sav, func(x, y int) bool {
-			if sav[x].SAVID != sav[y].SAVID {
-				return sav[x].SAVID < sav[y].SAVID
-			}
-			return rankOf(sav[x].Type) < rankOf(sav[y].Type)
-		})
-	}
-
-	err = each(ctx, q, "installments", `SELECT plan_id, repairer_id, number, of_n, due_cents, paid_cents
-		FROM sb_installments WHERE period = ? ORDER BY repairer_id, plan_id`, []any{p},
-		func(rows *sql.Rows) error {
-			var l savbilling.InstallmentLine
-			if err := rows.Scan(&l.PlanID, &l.RepairerID, &l.Number, &l.Of, &l.DueCents, &l.PaidCents); err != nil {
-				return err
-			}
-			s, err := statementOf(l.RepairerID, "installment")
-			if err != nil {
-				return err
-			}
-			s.Installments = append(s.Installments, l)
-			return nil
-		})
-	if err != nil {
-		return nil, err
 	}
 
 	byNumber := map[string]int{}
@@ -787,4 +758,138 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines comm
 		return nil, err
 	}
 	return b, nil
+}
+
+// statementsIn reads the statements of closed period p whose repairer_id also meets inRange (""
+// for all, else " AND repairer_id BETWEEN ? AND ?" with rangeArgs), ascending repairer id, with
+// their SAV lines (ascending SAV id, then type), their installments, and their commission lines
+// as lines says.
+func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRange string, rangeArgs []any, lines Lines) ([]savbilling.Statement, error) {
+	q := tx.tx
+	p := period.String()
+	args := append([]any{p}, rangeArgs...)
+	var out []savbilling.Statement
+	byRepairer := map[int64]int{}
+	err := each(ctx, q, "statements", `SELECT number, repairer_id, seq, issued_on, payment_on, name, email, address,
+		siret, vat_number, vat_regime, gross_cents, deductions_cents, overflow_cents, available_cents,
+		installments_cents, net_ht_cents, vat_rate_bp, vat_cents, net_ttc_cents, spread_cents, invoiced_cents,
+		invoice_number FROM sb_statements WHERE period = ?`+inRange+` ORDER BY repairer_id`, args,
+		func(rows *sql.Rows) error {
+			s := savbilling.Statement{Period: period}
+			var issued, payment nullTime
+			r := &s.Repairer
+			if err := rows.Scan(&s.Number, &r.ID, &s.Seq, &issued, &payment, &r.Name, &r.Email, &r.Address,
+				&r.SIRET, &r.VATNumber, &r.VATRegime, &s.GrossCents, &s.DeductionsCents, &s.OverflowCents,
+				&s.AvailableCents, &s.InstallmentsCents, &s.NetHTCents, &s.VATRateBP, &s.VATCents, &s.NetTTCCents,
+				&s.SpreadCents, &s.InvoicedCents, &s.InvoiceNumber); err != nil {
+				return err
+			}
+			s.IssuedOn, s.PaymentOn = issued.Time, payment.Time
+			byRepairer[r.ID] = len(out)
+			out = append(out, s)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	if lines == RowsOnly {
+		return out, nil
+	}
+	statementOf := func(rid int64, what string) (*savbilling.Statement, error) {
+		i, ok := byRepairer[rid]
+		if !ok {
+			return nil, fmt.Errorf("%s of repairer %d has no statement", what, rid)
+		}
+		return &out[i], nil
+	}
+
+	switch lines {
+	case LinesCounted:
+		err = each(ctx, q, "commissions", `SELECT repairer_id, COUNT(*) FROM sb_commissions WHERE period = ?`+inRange+`
+			GROUP BY repairer_id`, args, func(rows *sql.Rows) error {
+			var (
+				rid int64
+				n   int
+			)
+			if err := rows.Scan(&rid, &n); err != nil {
+				return err
+			}
+			s, err := statementOf(rid, "commission")
+			if err != nil {
+				return err
+			}
+			s.UnlistedLines = n
+			return nil
+		})
+	case LinesListed:
+		err = each(ctx, q, "commissions", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?`+inRange+`
+		ORDER BY repairer_id, intervention_id`, args,
+			func(rows *sql.Rows) error {
+				c, err := scanCommission(rows)
+				if err != nil {
+					return err
+				}
+				s, err := statementOf(c.RepairerID, "commission")
+				if err != nil {
+					return err
+				}
+				s.Commissions = append(s.Commissions, c)
+				return nil
+			})
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	err = each(ctx, q, "SAV lines", `SELECT sav_id, repairer_id, type, original_id, sav_repairer_id, city, outcome,
+		charge_bp, corrective_cents, damage_cents, amount_cents FROM sb_sav_lines WHERE period = ?`+inRange+`
+		ORDER BY repairer_id, sav_id`, args,
+		func(rows *sql.Rows) error {
+			var (
+				l  savbilling.SAVLine
+				tp string
+			)
+			if err := rows.Scan(&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.City, &l.Outcome,
+				&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents); err != nil {
+				return err
+			}
+			l.Type = savbilling.SAVLineType(tp)
+			s, err := statementOf(l.RepairerID, "SAV line")
+			if err != nil {
+				return err
+			}
+			s.SAV = append(s.SAV, l)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		sav := out[i].SAV
+		sort.SliceStable(sav, func(x, y int) bool {
+			if sav[x].SAVID != sav[y].SAVID {
+				return sav[x].SAVID < sav[y].SAVID
+			}
+			return rankOf(sav[x].Type) < rankOf(sav[y].Type)
+		})
+	}
+
+	err = each(ctx, q, "installments", `SELECT plan_id, repairer_id, number, of_n, due_cents, paid_cents
+		FROM sb_installments WHERE period = ?`+inRange+` ORDER BY repairer_id, plan_id`, args,
+		func(rows *sql.Rows) error {
+			var l savbilling.InstallmentLine
+			if err := rows.Scan(&l.PlanID, &l.RepairerID, &l.Number, &l.Of, &l.DueCents, &l.PaidCents); err != nil {
+				return err
+			}
+			s, err := statementOf(l.RepairerID, "installment")
+			if err != nil {
+				return err
+			}
+			s.Installments = append(s.Installments, l)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -13,6 +13,14 @@ func SetSumChunk(n int) func() {
 	return func() { sumChunk = old }
 }
 
+// SetStatementBatches sets how many statements EachStatement reads at a time, with and without
+// their commission lines, and returns the function that restores the sizes.
+func SetStatementBatches(listed, counted int) func() {
+	oldListed, oldCounted := statementBatchListed, statementBatch
+	statementBatchListed, statementBatch = listed, counted
+	return func() { statementBatchListed, statementBatch = oldListed, oldCounted }
+}
+
 // UniqueIDs is uniqueIDs, for the tests.
 func (tx *Tx) UniqueIDs(ctx context.Context, table string) (bool, error) {
 	return tx.uniqueIDs(ctx, table)

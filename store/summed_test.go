@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -308,9 +309,10 @@ func TestSaveBookChecksSummedLines(t *testing.T) {
 	})
 }
 
-// LoadBookSummary is LoadBook without the commission lines (counted), and EachStatement gives
-// LoadBook's statements back one at a time.
-func TestLoadBookSummaryAndEachStatement(t *testing.T) {
+// LoadBookHead is LoadBook without its statements; EachStatement gives LoadBook's statements
+// back a batch at a time, with their commission lines listed or counted; EachSAVLine gives every
+// SAV line in the workbook's order; LoadBookTotals sums them as LoadBook's Totals.
+func TestLoadBookHeadAndEachStatement(t *testing.T) {
 	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
 		ctx := context.Background()
 		mustInsert(t, db, badSource())
@@ -320,38 +322,86 @@ func TestLoadBookSummaryAndEachStatement(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum, err := db.LoadBookSummary(ctx, oct)
+		if len(full.Statements) < 3 {
+			t.Fatalf("the fixture books %d statements: too few to read them in batches", len(full.Statements))
+		}
+		head, err := db.LoadBookHead(ctx, oct)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := *full
 		want.Statements = nil
+		if diff := cmp.Diff(&want, head); diff != "" {
+			t.Errorf("LoadBookHead (-want +got):\n%s", diff)
+		}
+		counted := make([]savbilling.Statement, len(full.Statements))
+		none := make([]savbilling.Statement, len(full.Statements))
+		rows := make([]savbilling.Statement, len(full.Statements))
+		for i, s := range full.Statements {
+			s.UnlistedLines, s.Commissions = 0, nil
+			none[i] = s
+			r := s
+			r.SAV, r.Installments = nil, nil
+			rows[i] = r
+			s.UnlistedLines = len(full.Statements[i].Commissions)
+			counted[i] = s
+		}
+		for _, batch := range []int{1, 2, 1000} {
+			restore := store.SetStatementBatches(batch, batch)
+			for lines, want := range map[store.Lines][]savbilling.Statement{
+				store.LinesListed: full.Statements, store.LinesCounted: counted, store.LinesNone: none, store.RowsOnly: rows} {
+				var got []savbilling.Statement
+				err = db.EachStatement(ctx, oct, lines, func(s *savbilling.Statement) error {
+					got = append(got, *s)
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("EachStatement by %d, lines %d (-LoadBook +got):\n%s", batch, lines, diff)
+				}
+			}
+			stop := errors.New("stop")
+			n := 0
+			err = db.EachStatement(ctx, oct, store.LinesListed, func(*savbilling.Statement) error { n++; return stop })
+			if !errors.Is(err, stop) || n != 1 {
+				t.Errorf("EachStatement by %d after fn's error: %v, %d calls; want stop after 1", batch, err, n)
+			}
+			restore()
+		}
+		if err := db.EachStatement(ctx, nov, store.LinesNone, func(*savbilling.Statement) error { return nil }); !errors.Is(err, store.ErrNotClosed) {
+			t.Errorf("EachStatement of an open period: %v, want ErrNotClosed", err)
+		}
+		if _, err := db.LoadBookHead(ctx, nov); !errors.Is(err, store.ErrNotClosed) {
+			t.Errorf("LoadBookHead of an open period: %v, want ErrNotClosed", err)
+		}
+
+		type savRow struct {
+			Line            savbilling.SAVLine
+			Name, Statement string
+		}
+		var wantLines, gotLines []savRow
 		for _, s := range full.Statements {
-			s.UnlistedLines, s.Commissions = len(s.Commissions), nil
-			want.Statements = append(want.Statements, s)
+			for _, l := range s.SAV {
+				wantLines = append(wantLines, savRow{l, s.Repairer.Name, s.Number})
+			}
 		}
-		if diff := cmp.Diff(&want, sum); diff != "" {
-			t.Errorf("LoadBookSummary (-want +got):\n%s", diff)
+		sort.SliceStable(wantLines, func(i, j int) bool { return wantLines[i].Line.SAVID < wantLines[j].Line.SAVID })
+		if len(wantLines) < 2 {
+			t.Fatalf("the fixture books %d SAV lines: too few to check their order", len(wantLines))
 		}
-		var got []savbilling.Statement
-		err = db.EachStatement(ctx, sum, func(s *savbilling.Statement) error {
-			got = append(got, *s)
+		err = db.EachSAVLine(ctx, oct, func(l *savbilling.SAVLine, name, statement string) error {
+			gotLines = append(gotLines, savRow{*l, name, statement})
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(full.Statements, got); diff != "" {
-			t.Errorf("EachStatement (-LoadBook +got):\n%s", diff)
+		if diff := cmp.Diff(wantLines, gotLines); diff != "" {
+			t.Errorf("EachSAVLine (-LoadBook's lines by SAV +got):\n%s", diff)
 		}
-		// a book that does not match the ledger is refused
-		sum.Statements[0].UnlistedLines++
-		if err := db.EachStatement(ctx, sum, func(*savbilling.Statement) error { return nil }); err == nil {
-			t.Error("EachStatement with a wrong count: no error")
-		}
-		if _, err := db.LoadBookSummary(ctx, nov); err == nil {
-			t.Error("LoadBookSummary of an open period: no error")
-		}
+
 		totals, err := db.LoadBookTotals(ctx, oct)
 		if err != nil {
 			t.Fatal(err)

@@ -1,0 +1,56 @@
+package reports
+
+import (
+	"context"
+	"sort"
+
+	"savbilling"
+)
+
+// bookSource is a book held whole in memory as a Source.
+type bookSource struct{ b *savbilling.Book }
+
+func (s bookSource) Head() *savbilling.Book    { return s.b }
+func (s bookSource) Totals() savbilling.Totals { return s.b.Totals() }
+
+func (s bookSource) EachStatement(_ context.Context, _ bool, fn func(*savbilling.Statement) error) error {
+	for i := range s.b.Statements {
+		if err := fn(&s.b.Statements[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EachSAVLine gives the statements' SAV lines by SAV id, each SAV's lines in the statements'
+// order (ascending repairer id, then type). The city of a line is its SAV's: the city the lines
+// of that SAV carry, else that of the SAV's own commission line when the book lists it.
+func (s bookSource) EachSAVLine(_ context.Context, fn func(l *savbilling.SAVLine, name, statement string) error) error {
+	type ref struct{ s, l int32 }
+	var refs []ref
+	city := map[int64]string{}
+	for i := range s.b.Statements {
+		for j, l := range s.b.Statements[i].SAV {
+			refs = append(refs, ref{int32(i), int32(j)})
+			city[l.SAVID] = l.City
+		}
+	}
+	for i := range s.b.Statements {
+		for _, c := range s.b.Statements[i].Commissions {
+			if v, ok := city[c.InterventionID]; ok && v == "" {
+				city[c.InterventionID] = c.City
+			}
+		}
+	}
+	line := func(r ref) *savbilling.SAVLine { return &s.b.Statements[r.s].SAV[r.l] }
+	sort.SliceStable(refs, func(i, j int) bool { return line(refs[i]).SAVID < line(refs[j]).SAVID })
+	for _, r := range refs {
+		st := &s.b.Statements[r.s]
+		l := *line(r)
+		l.City = city[l.SAVID]
+		if err := fn(&l, st.Repairer.Name, st.Number); err != nil {
+			return err
+		}
+	}
+	return nil
+}
