@@ -31,7 +31,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 		if a, ok := acc[id]; ok {
 			return a
 		}
-		a := &account{repairer: in.Repairers[id]}
+		a := &account{id: id}
 		acc[id] = a
 		return a
 	}
@@ -171,7 +171,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 	for _, id := range ids {
 		a := acc[id]
 		delete(acc, id) // its lines move to its statement
-		st, inv, plans, err := a.settle(in, overrides[id])
+		st, has, inv, plans, err := a.settle(in, overrides[id])
 		if err != nil {
 			return nil, fmt.Errorf("close %s: repairer %d: %w", in.Period, id, err)
 		}
@@ -184,7 +184,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 			inv.DueOn = issued.AddDate(0, 0, in.Rules.InvoiceDueDays)
 			b.Invoices = append(b.Invoices, *inv)
 		}
-		if st != nil {
+		if has {
 			st.IssuedOn = issued
 			st.PaymentOn = issued.AddDate(0, 0, in.Rules.StatementPaymentDays)
 			st.Seq = in.LastStatementSeq[id] + 1
@@ -192,7 +192,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 			if inv != nil {
 				st.InvoiceNumber = inv.Number
 			}
-			b.Statements = append(b.Statements, *st)
+			b.Statements = append(b.Statements, st)
 		}
 	}
 	slices.SortFunc(b.Plans, func(x, y sb.Plan) int {
@@ -236,7 +236,7 @@ func overridesByRepairer(in *sb.CloseInput, anoms *anomalies) map[int64]*sb.Over
 
 // account gathers one repairer's lines during a close.
 type account struct {
-	repairer    sb.Repairer
+	id          int64 // the repairer's (in.Repairers: the zero Repairer when unknown)
 	commissions []sb.CommissionLine
 	summedLines int   // commission lines summed by the store, not listed (CloseInput.Summed)
 	summedCents int64 // their amount
@@ -249,28 +249,30 @@ var lineOrder = map[sb.SAVLineType]int{sb.LineCharge: 0, sb.LineSettlement: 1, s
 // settle computes the repairer's statement: G, D, overflow and where it goes, installments
 // oldest plan first, net and VAT; the invoice of what the month cannot absorb; and the plans as
 // they are after the close. The statement is nil when the repairer has nothing booked.
-func (a *account) settle(in *sb.CloseInput, override *sb.Override) (*sb.Statement, *sb.Invoice, []sb.Plan, error) {
+func (a *account) settle(in *sb.CloseInput, override *sb.Override) (sb.Statement, bool, *sb.Invoice, []sb.Plan, error) {
 	r := in.Rules
+	rep := in.Repairers[a.id]
 	slices.SortFunc(a.commissions, func(x, y sb.CommissionLine) int { return cmp.Compare(x.InterventionID, y.InterventionID) })
 	slices.SortFunc(a.sav, func(x, y sb.SAVLine) int {
 		return cmp.Or(cmp.Compare(x.SAVID, y.SAVID), lineOrder[x.Type]-lineOrder[y.Type])
 	})
-	s := &sb.Statement{Repairer: a.repairer.Identity(), Period: in.Period, Commissions: a.commissions, SAV: a.sav,
+	st := sb.Statement{Repairer: rep.Identity(), Period: in.Period, Commissions: a.commissions, SAV: a.sav,
 		UnlistedLines: a.summedLines, GrossCents: a.summedCents}
+	s := &st // on the stack: the caller copies the statement into the book
 	var err error
 	for _, c := range a.commissions {
 		if s.GrossCents, err = money.Add(s.GrossCents, c.AmountCents); err != nil {
-			return nil, nil, nil, fmt.Errorf("commissions: %w", err)
+			return st, false, nil, nil, fmt.Errorf("commissions: %w", err)
 		}
 	}
 	for _, l := range a.sav {
 		if s.DeductionsCents, err = money.Add(s.DeductionsCents, l.AmountCents); err != nil {
-			return nil, nil, nil, fmt.Errorf("deductions: %w", err)
+			return st, false, nil, nil, fmt.Errorf("deductions: %w", err)
 		}
 	}
 	avail, err := money.Add(s.GrossCents, -s.DeductionsCents)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("available: %w", err)
+		return st, false, nil, nil, fmt.Errorf("available: %w", err)
 	}
 	if avail < 0 {
 		s.OverflowCents, avail = -avail, 0
@@ -281,7 +283,7 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (*sb.Statemen
 	var inv sb.Invoice
 	var plans []sb.Plan
 	for _, p := range a.plans {
-		due := dueNow(p, in.Period, a.repairer.Active)
+		due := dueNow(p, in.Period, rep.Active)
 		if due > 0 {
 			paid := min(due, avail)
 			avail -= paid
@@ -291,7 +293,7 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (*sb.Statemen
 				Number: min(in.Period.MonthsSince(p.CreatedIn), p.Months), Of: p.Months, DueCents: due, PaidCents: paid})
 		}
 		expired := in.Period.MonthsSince(p.CreatedIn) >= r.PlanLifetimeFactor*p.Months
-		if bal := p.BalanceCents(); bal > 0 && (!a.repairer.Active || expired) {
+		if bal := p.BalanceCents(); bal > 0 && (!rep.Active || expired) {
 			p.InvoicedCents, p.ClosedIn = bal, in.Period
 			inv.Lines = append(inv.Lines, sb.InvoiceLine{Kind: sb.InvoicePlanBalance, PlanID: p.ID, AmountCents: bal})
 		}
@@ -305,13 +307,13 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (*sb.Statemen
 		switch {
 		case override != nil:
 			spread, months = override.Mode == sb.OverrideSpread, override.Months
-		case !a.repairer.Active:
+		case !rep.Active:
 		case o <= r.SpreadMaxCents:
 			spread, months = true, int(min(int64(r.MaxInstallments), max(1, money.CeilDiv(o, r.InstallmentStepCents))))
 		}
 		if spread {
 			s.SpreadCents = o
-			plans = append(plans, sb.Plan{ID: sb.PlanID(a.repairer.ID, in.Period), RepairerID: a.repairer.ID,
+			plans = append(plans, sb.Plan{ID: sb.PlanID(rep.ID, in.Period), RepairerID: rep.ID,
 				CreatedIn: in.Period, Months: months, TotalCents: o})
 		} else {
 			inv.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: o}}, inv.Lines...)
@@ -319,14 +321,14 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (*sb.Statemen
 	}
 
 	s.VATRateBP = 0
-	if a.repairer.VATRegime == sb.VATStandard {
+	if rep.VATRegime == sb.VATStandard {
 		s.VATRateBP = r.VATRateBP
 	}
 	if s.VATCents, err = money.Share(s.NetHTCents, s.VATRateBP); err != nil {
-		return nil, nil, nil, fmt.Errorf("VAT: %w", err)
+		return st, false, nil, nil, fmt.Errorf("VAT: %w", err)
 	}
 	if s.NetTTCCents, err = money.Add(s.NetHTCents, s.VATCents); err != nil {
-		return nil, nil, nil, fmt.Errorf("net TTC: %w", err)
+		return st, false, nil, nil, fmt.Errorf("net TTC: %w", err)
 	}
 
 	var invoice *sb.Invoice
@@ -336,18 +338,19 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (*sb.Statemen
 			inv.HTCents += l.AmountCents
 		}
 		if inv.VATCents, err = money.Share(inv.HTCents, inv.VATRateBP); err != nil {
-			return nil, nil, nil, fmt.Errorf("invoice VAT: %w", err)
+			return st, false, nil, nil, fmt.Errorf("invoice VAT: %w", err)
 		}
 		if inv.TTCCents, err = money.Add(inv.HTCents, inv.VATCents); err != nil {
-			return nil, nil, nil, fmt.Errorf("invoice TTC: %w", err)
+			return st, false, nil, nil, fmt.Errorf("invoice TTC: %w", err)
 		}
 		s.InvoicedCents = inv.HTCents
-		invoice = &inv
+		invoice = new(sb.Invoice) // only then on the heap: most repairers have no invoice
+		*invoice = inv
 	}
 	if s.CommissionCount() == 0 && len(s.SAV) == 0 && len(s.Installments) == 0 {
-		return nil, invoice, plans, nil
+		return st, false, invoice, plans, nil
 	}
-	return s, invoice, plans, nil
+	return st, true, invoice, plans, nil
 }
 
 // dueNow is what an open plan asks of period p: what its schedule called for up to p and has
