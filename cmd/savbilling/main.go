@@ -51,6 +51,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "savbilling: %v\n", err)
 		os.Exit(exitUsage)
 	}
+	setMemoryLimit(os.Getenv)
 	stopProfiles := startProfiles(os.Getenv, os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, now)
 	stopProfiles()
