@@ -401,11 +401,12 @@ var (
 // EachStatement calls fn with every statement of closed period p, in order (ascending repairer
 // id), each with its SAV lines (ascending SAV id, then type) and installments, and with its
 // commission lines as lines says: listed (ascending intervention id), counted (in
-// Statement.UnlistedLines) or neither (which reads no commission line at all); RowsOnly reads
-// the statements' rows alone, without any of their lines. It reads a batch of statements at a time (their rows, then their
-// lines), all in one read transaction, so that memory holds one batch whatever the network's
-// size, and no query is left open while fn runs. fn may keep the statement. It stops at fn's
-// first error; ErrNotClosed if p is not closed.
+// Statement.UnlistedLines) or neither (no commission line is read); RowsOnly reads the
+// statements' rows alone, without any line. It reads a batch of statements at a time (their
+// rows, then their lines), the next batch while fn is given the current one, all in one read
+// transaction: memory holds two batches whatever the network's size, and no query is left open
+// while fn runs. fn may keep the statement. It stops at fn's first error; ErrNotClosed if p is
+// not closed.
 func (d *DB) EachStatement(ctx context.Context, p savbilling.Period, lines Lines, fn func(*savbilling.Statement) error) error {
 	if lines != LinesListed && lines != LinesCounted && lines != LinesNone && lines != RowsOnly {
 		return fmt.Errorf("read the statements of %s: lines %d", p, lines)
