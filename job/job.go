@@ -68,12 +68,8 @@ type workbookSource struct{ l *Ledger }
 
 func (w workbookSource) Head() *sb.Book    { return w.l.Book }
 func (w workbookSource) Totals() sb.Totals { return w.l.Totals }
-func (w workbookSource) EachStatement(ctx context.Context, counted bool, fn func(*sb.Statement) error) error {
-	lines := store.LinesNone
-	if counted {
-		lines = store.LinesCounted
-	}
-	return w.l.EachStatement(ctx, lines, fn)
+func (w workbookSource) EachStatement(ctx context.Context, fn func(*sb.Statement) error) error {
+	return w.l.EachStatement(ctx, store.LinesCounted, fn)
 }
 func (w workbookSource) EachSAVLine(ctx context.Context, fn func(l *sb.SAVLine, name, statement string) error) error {
 	return w.l.db.EachSAVLine(ctx, w.l.Book.Period, fn)

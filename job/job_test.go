@@ -25,7 +25,7 @@ func (ledgerText) Name() string { return "ledger-text" }
 
 func (ledgerText) Render(ctx context.Context, dir string, l *Ledger, prev *sb.Totals) ([]File, error) {
 	var out strings.Builder
-	err := l.EachStatement(ctx, store.LinesNone, func(s *sb.Statement) error {
+	err := l.EachStatement(ctx, store.RowsOnly, func(s *sb.Statement) error {
 		fmt.Fprintf(&out, "%s %d G=%d D=%d net=%d vat=%d ttc=%d\n", s.Number, s.Repairer.ID, s.GrossCents, s.DeductionsCents, s.NetHTCents, s.VATCents, s.NetTTCCents)
 		return nil
 	})

@@ -111,10 +111,9 @@ type Source interface {
 	// Totals are the book's (savbilling.Book.Totals).
 	Totals() savbilling.Totals
 	// EachStatement calls fn with every statement, in order (ascending repairer id), with its SAV
-	// lines and installments; when counted, with its number of commission lines
-	// (Statement.CommissionCount: listed or only counted), else those may be left out. It stops
-	// at fn's first error.
-	EachStatement(ctx context.Context, counted bool, fn func(*savbilling.Statement) error) error
+	// lines and installments, and its commission lines listed or only counted
+	// (Statement.CommissionCount). It stops at fn's first error.
+	EachStatement(ctx context.Context, fn func(*savbilling.Statement) error) error
 	// EachSAVLine calls fn with every SAV line of the statements by ascending SAV id, then
 	// repairer id, then type (charge, règlement amiable, franchise, ajustement), with the
 	// charged repairer's name and statement number. It stops at fn's first error.

@@ -113,7 +113,7 @@ func (x *index) statementsTable() *table {
 			{"Lignes SAV", kInt, false},
 		},
 		rows: func(ctx context.Context, r []any, emit func() error) error {
-			return x.src.EachStatement(ctx, true, func(s *savbilling.Statement) error {
+			return x.src.EachStatement(ctx, func(s *savbilling.Statement) error {
 				cur = s
 				clear(r)
 				r[0], r[1], r[2] = s.Repairer.ID, s.Repairer.Name, s.Number

@@ -13,7 +13,7 @@ type bookSource struct{ b *savbilling.Book }
 func (s bookSource) Head() *savbilling.Book    { return s.b }
 func (s bookSource) Totals() savbilling.Totals { return s.b.Totals() }
 
-func (s bookSource) EachStatement(_ context.Context, _ bool, fn func(*savbilling.Statement) error) error {
+func (s bookSource) EachStatement(_ context.Context, fn func(*savbilling.Statement) error) error {
 	for i := range s.b.Statements {
 		if err := fn(&s.b.Statements[i]); err != nil {
 			return err

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -42,11 +41,9 @@ type table struct {
 	cols  []column
 	count int // the column counted in the totals row's label (one never blank)
 	// rows fills row with the raw values of each data row in turn, one per column, of the type
-	// the column's kind says, and calls emit after each; it stops at emit's first error. It may
-	// be called more than once, and stopped early.
+	// the column's kind says, and calls emit after each; it stops at emit's first error.
 	rows func(ctx context.Context, row []any, emit func() error) error
-	// tally, when set, is called after each row the sheet is written with (not the rows read to
-	// measure the columns), and done after the last.
+	// tally, when set, is called after each row, and done after the last.
 	tally, done func()
 }
 
@@ -63,9 +60,6 @@ func indexed(n int, fill func(i int, row []any)) func(ctx context.Context, row [
 		return nil
 	}
 }
-
-// errEnough stops the rows a table reads to measure its columns.
-var errEnough = errors.New("enough rows")
 
 // widthSample is how many data rows the column widths are measured on.
 const widthSample = 1000
@@ -88,41 +82,25 @@ var maxRows = excelize.TotalRows - 3 // a variable for the tests
 func (t *table) write(ctx context.Context, f *excelize.File, st *styles, z *detZip, marker string, draft bool) error {
 	ncol := len(t.cols)
 	raw := make([]any, ncol)
-	widths, err := t.measure(ctx, raw)
-	if err != nil {
-		return err
-	}
-
-	// The sheet properties go out when the stream starts: set them first.
-	if err := printSetup(f, t.sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(t.sheet)
-	if err != nil {
-		return err
-	}
-	for j, w := range widths {
-		if err := sw.SetColWidth(j+1, j+1, w); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(frozenHeader()); err != nil {
-		return err
-	}
-	out := make([]any, ncol)
+	// The rows go to the spool first, in one pass that also measures the columns on the first
+	// widthSample rows: the stream writer, which needs the widths first, is only given the
+	// headers, the marker row and the totals.
+	chars := make([]int, ncol)
 	for j, c := range t.cols {
-		out[j] = excelize.Cell{StyleID: st.header, Value: c.header}
-	}
-	if err := sw.SetRow("A1", out); err != nil {
-		return err
+		chars[j] = utf8.RuneCountInString(c.header) + 3 // room for the filter button
 	}
 	sums := make([]int64, ncol)
 	x := newRowXML(ncol)
 	n := 0
-	err = z.spoolRows(marker, func(write func([]byte) error) error {
+	err := z.spoolRows(marker, func(write func([]byte) error) error {
 		return t.rows(ctx, raw, func() error {
 			if n == maxRows {
 				return fmt.Errorf("more than %d rows do not fit in one sheet", maxRows)
+			}
+			if n < widthSample {
+				for j, c := range t.cols {
+					chars[j] = max(chars[j], displayLen(c.kind, raw[j]))
+				}
 			}
 			n++
 			r := n + 1
@@ -148,6 +126,31 @@ func (t *table) write(ctx context.Context, f *excelize.File, st *styles, z *detZ
 	}
 	if t.done != nil {
 		t.done()
+	}
+
+	// The sheet properties go out when the stream starts: set them first.
+	if err := printSetup(f, t.sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(t.sheet)
+	if err != nil {
+		return err
+	}
+	for j := range chars {
+		w := min(60, max(8, float64(chars[j])*1.1+1))
+		if err := sw.SetColWidth(j+1, j+1, w); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(frozenHeader()); err != nil {
+		return err
+	}
+	out := make([]any, ncol)
+	for j, c := range t.cols {
+		out[j] = excelize.Cell{StyleID: st.header, Value: c.header}
+	}
+	if err := sw.SetRow("A1", out); err != nil {
+		return err
 	}
 	// The marker row, which the spooled rows replace in the archive.
 	if err := sw.SetRow("A2", []any{marker}); err != nil {
@@ -187,33 +190,6 @@ func (t *table) write(ctx context.Context, f *excelize.File, st *styles, z *detZ
 		}
 	}
 	return sw.Flush()
-}
-
-// measure sizes the columns on the header and the first widthSample rows.
-func (t *table) measure(ctx context.Context, raw []any) ([]float64, error) {
-	chars := make([]int, len(t.cols))
-	for j, c := range t.cols {
-		chars[j] = utf8.RuneCountInString(c.header) + 3 // room for the filter button
-	}
-	n := 0
-	err := t.rows(ctx, raw, func() error {
-		if n == widthSample {
-			return errEnough
-		}
-		n++
-		for j, c := range t.cols {
-			chars[j] = max(chars[j], displayLen(c.kind, raw[j]))
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errEnough) {
-		return nil, err
-	}
-	w := make([]float64, len(t.cols))
-	for j := range chars {
-		w[j] = min(60, max(8, float64(chars[j])*1.1+1))
-	}
-	return w, nil
 }
 
 func displayLen(k kind, v any) int {

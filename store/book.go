@@ -367,18 +367,15 @@ func (d *DB) LoadBookHead(ctx context.Context, p savbilling.Period) (*savbilling
 	return b, err
 }
 
-// LoadBookTotals returns the totals of closed period p (Book.Totals), reading its statements a
-// batch at a time and none of its commission lines (ErrNotClosed if it is not closed).
+// LoadBookTotals returns the totals of closed period p (Book.Totals), its statements and SAV
+// lines summed by the database (ErrNotClosed if it is not closed).
 func (d *DB) LoadBookTotals(ctx context.Context, p savbilling.Period) (savbilling.Totals, error) {
 	var t savbilling.Totals
 	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
 		t = savbilling.Totals{}
 		b, err := tx.loadBook(ctx, p, statementsNone)
 		if err == nil {
-			err = tx.eachStatement(ctx, p, LinesNone, func(s *savbilling.Statement) error {
-				t.AddStatement(s)
-				return nil
-			})
+			err = tx.sumStatements(ctx, p, &t)
 		}
 		if err != nil {
 			return fmt.Errorf("load the totals of %s: %w", p, err)
@@ -387,6 +384,36 @@ func (d *DB) LoadBookTotals(ctx context.Context, p savbilling.Period) (savbillin
 		return nil
 	})
 	return t, err
+}
+
+// sumStatements adds the statements of p to t as Totals.AddStatement would, one by one.
+func (tx *Tx) sumStatements(ctx context.Context, p savbilling.Period, t *savbilling.Totals) error {
+	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(gross_cents), 0),
+		COALESCE(SUM(deductions_cents), 0), COALESCE(SUM(installments_cents), 0), COALESCE(SUM(net_ht_cents), 0),
+		COALESCE(SUM(vat_cents), 0), COALESCE(SUM(net_ttc_cents), 0), COALESCE(SUM(spread_cents), 0),
+		COALESCE(SUM(overflow_cents), 0) FROM sb_statements WHERE period = ?`, p.String()).
+		Scan(&t.Statements, &t.GrossCents, &t.DeductionsCents, &t.InstallmentsCents, &t.NetCents, &t.VATCents,
+			&t.NetTTCCents, &t.SpreadCents, &t.OverflowCents)
+	if err != nil {
+		return fmt.Errorf("sum sb_statements: %w", err)
+	}
+	byType := map[savbilling.SAVLineType]*int64{savbilling.LineCharge: &t.ChargesCents,
+		savbilling.LineSettlement: &t.SettlementsCents, savbilling.LineDeductible: &t.DeductiblesCents,
+		savbilling.LineAdjustment: &t.AdjustmentsCents}
+	return each(ctx, tx.tx, "SAV line sums", `SELECT type, COALESCE(SUM(amount_cents), 0) FROM sb_sav_lines
+		WHERE period = ? GROUP BY type`, []any{p.String()}, func(rows *sql.Rows) error {
+		var (
+			tp  string
+			sum int64
+		)
+		if err := rows.Scan(&tp, &sum); err != nil {
+			return err
+		}
+		if f, ok := byType[savbilling.SAVLineType(tp)]; ok {
+			*f += sum
+		}
+		return nil
+	})
 }
 
 // Statement batches: EachStatement reads this many statements at a time, about 1.3 MB with their
@@ -400,15 +427,14 @@ var (
 
 // EachStatement calls fn with every statement of closed period p, in order (ascending repairer
 // id), each with its SAV lines (ascending SAV id, then type) and installments, and with its
-// commission lines as lines says: listed (ascending intervention id), counted (in
-// Statement.UnlistedLines) or neither (no commission line is read); RowsOnly reads the
-// statements' rows alone, without any line. It reads a batch of statements at a time (their
+// commission lines as lines says: listed (ascending intervention id) or counted (in
+// Statement.UnlistedLines); RowsOnly reads the statements' rows alone, without any line. It reads a batch of statements at a time (their
 // rows, then their lines), the next batch while fn is given the current one, all in one read
 // transaction: memory holds two batches whatever the network's size, and no query is left open
 // while fn runs. fn may keep the statement. It stops at fn's first error; ErrNotClosed if p is
 // not closed.
 func (d *DB) EachStatement(ctx context.Context, p savbilling.Period, lines Lines, fn func(*savbilling.Statement) error) error {
-	if lines != LinesListed && lines != LinesCounted && lines != LinesNone && lines != RowsOnly {
+	if lines != LinesListed && lines != LinesCounted && lines != RowsOnly {
 		return fmt.Errorf("read the statements of %s: lines %d", p, lines)
 	}
 	return d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
@@ -574,7 +600,6 @@ type Lines int
 const (
 	LinesListed    Lines = iota // every line, in Statement.Commissions
 	LinesCounted                // their number per statement, in Statement.UnlistedLines
-	LinesNone                   // nothing: what the totals need
 	RowsOnly                    // the statements' own rows: no commission line, SAV line or installment
 	statementsNone              // no statement at all (EachStatement reads them)
 )
