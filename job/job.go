@@ -37,8 +37,8 @@ type Renderer interface {
 // Ledger is a period's book as the renderers read it. A dry run's book is held whole in memory
 // (NewLedger). A closed period's is read back from the ledger without its statements
 // (Book.Statements is nil), so that memory does not grow with the network's size: the
-// statements are read a batch at a time, as often as a renderer asks (EachStatement), its SAV
-// lines in the workbook's order (EachSAVLine), and Totals are summed the same way.
+// statements are read a batch at a time, as often as a renderer asks (EachStatement), their SAV
+// lines in the workbook's order (see workbookSource), and Totals are summed by the database.
 type Ledger struct {
 	Book   *sb.Book
 	Totals sb.Totals
@@ -63,14 +63,21 @@ func (l *Ledger) EachStatement(ctx context.Context, lines store.Lines, fn func(*
 	return nil
 }
 
-// workbookSource is the ledger of a closed period as the workbook reads it.
+// workbookSource is the ledger of a closed period as the workbook reads it (reports.Source).
 type workbookSource struct{ l *Ledger }
 
-func (w workbookSource) Head() *sb.Book    { return w.l.Book }
+// Head is the book without its statements.
+func (w workbookSource) Head() *sb.Book { return w.l.Book }
+
+// Totals are the book's.
 func (w workbookSource) Totals() sb.Totals { return w.l.Totals }
+
+// EachStatement reads the statements a batch at a time, their commission lines counted.
 func (w workbookSource) EachStatement(ctx context.Context, fn func(*sb.Statement) error) error {
 	return w.l.EachStatement(ctx, store.LinesCounted, fn)
 }
+
+// EachSAVLine reads the SAV lines in the workbook's order.
 func (w workbookSource) EachSAVLine(ctx context.Context, fn func(l *sb.SAVLine, name, statement string) error) error {
 	return w.l.db.EachSAVLine(ctx, w.l.Book.Period, fn)
 }
@@ -279,11 +286,7 @@ func (j *Job) renderPeriod(ctx context.Context, p sb.Period, completing bool) (*
 // ledger reads closed period p for its renderers: the book without its statements, and its
 // totals; the statements are read from the database as the renderers ask.
 func (j *Job) ledger(ctx context.Context, p sb.Period) (*Ledger, error) {
-	b, err := j.DB.LoadBookHead(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	t, err := j.DB.LoadBookTotals(ctx, p)
+	b, t, err := j.DB.LoadBookHead(ctx, p)
 	if err != nil {
 		return nil, err
 	}

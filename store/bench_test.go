@@ -146,7 +146,7 @@ func BenchmarkReadBack(b *testing.B) {
 			})
 			b.Run("head+each", func(b *testing.B) {
 				for b.Loop() {
-					if _, err := db.LoadBookHead(ctx, benchPeriod); err != nil {
+					if _, _, err := db.LoadBookHead(ctx, benchPeriod); err != nil {
 						b.Fatal(err)
 					}
 					if err := db.EachStatement(ctx, benchPeriod, store.LinesListed, func(*savbilling.Statement) error { return nil }); err != nil {

@@ -354,36 +354,39 @@ func rankOf(t savbilling.SAVLineType) int {
 
 // LoadBookHead is LoadBook without the statements (Statements is nil): the invoices, plans,
 // claims, goodwill, anomalies and pending SAVs, whose number does not grow with the network's
-// size. EachStatement reads the statements, a batch at a time.
-func (d *DB) LoadBookHead(ctx context.Context, p savbilling.Period) (*savbilling.Book, error) {
-	var b *savbilling.Book
+// size, with the book's totals (Book.Totals), its statements and SAV lines summed by the
+// database. EachStatement reads the statements, a batch at a time.
+func (d *DB) LoadBookHead(ctx context.Context, p savbilling.Period) (*savbilling.Book, savbilling.Totals, error) {
+	var (
+		b *savbilling.Book
+		t savbilling.Totals
+	)
 	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
-		if b, err = tx.loadBook(ctx, p, statementsNone); err != nil {
-			return fmt.Errorf("load book %s: %w", p, err)
-		}
-		return nil
+		b, t, err = tx.loadBookHead(ctx, p)
+		return err
 	})
-	return b, err
+	return b, t, err
 }
 
 // LoadBookTotals returns the totals of closed period p (Book.Totals), its statements and SAV
 // lines summed by the database (ErrNotClosed if it is not closed).
 func (d *DB) LoadBookTotals(ctx context.Context, p savbilling.Period) (savbilling.Totals, error) {
-	var t savbilling.Totals
-	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
-		t = savbilling.Totals{}
-		b, err := tx.loadBook(ctx, p, statementsNone)
-		if err == nil {
-			err = tx.sumStatements(ctx, p, &t)
-		}
-		if err != nil {
-			return fmt.Errorf("load the totals of %s: %w", p, err)
-		}
-		t.AddRest(b)
-		return nil
-	})
+	_, t, err := d.LoadBookHead(ctx, p)
 	return t, err
+}
+
+func (tx *Tx) loadBookHead(ctx context.Context, p savbilling.Period) (*savbilling.Book, savbilling.Totals, error) {
+	var t savbilling.Totals
+	b, err := tx.loadBook(ctx, p, statementsNone)
+	if err == nil {
+		err = tx.sumStatements(ctx, p, &t)
+	}
+	if err != nil {
+		return nil, t, fmt.Errorf("load book %s: %w", p, err)
+	}
+	t.AddRest(b)
+	return b, t, nil
 }
 
 // sumStatements adds the statements of p to t as Totals.AddStatement would, one by one.

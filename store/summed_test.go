@@ -325,9 +325,12 @@ func TestLoadBookHeadAndEachStatement(t *testing.T) {
 		if len(full.Statements) < 3 {
 			t.Fatalf("the fixture books %d statements: too few to read them in batches", len(full.Statements))
 		}
-		head, err := db.LoadBookHead(ctx, oct)
+		head, headTotals, err := db.LoadBookHead(ctx, oct)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if diff := cmp.Diff(full.Totals(), headTotals); diff != "" {
+			t.Errorf("LoadBookHead's totals (-LoadBook's +got):\n%s", diff)
 		}
 		want := *full
 		want.Statements = nil
@@ -371,7 +374,7 @@ func TestLoadBookHeadAndEachStatement(t *testing.T) {
 		if err := db.EachStatement(ctx, nov, store.RowsOnly, func(*savbilling.Statement) error { return nil }); !errors.Is(err, store.ErrNotClosed) {
 			t.Errorf("EachStatement of an open period: %v, want ErrNotClosed", err)
 		}
-		if _, err := db.LoadBookHead(ctx, nov); !errors.Is(err, store.ErrNotClosed) {
+		if _, _, err := db.LoadBookHead(ctx, nov); !errors.Is(err, store.ErrNotClosed) {
 			t.Errorf("LoadBookHead of an open period: %v, want ErrNotClosed", err)
 		}
 
