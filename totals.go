@@ -34,41 +34,43 @@ type Totals struct {
 func (b *Book) Totals() Totals {
 	var t Totals
 	for i := range b.Statements {
-		t.AddStatement(&b.Statements[i])
+		s := &b.Statements[i]
+		t.Statements++
+		t.GrossCents += s.GrossCents
+		t.DeductionsCents += s.DeductionsCents
+		for _, l := range s.SAV {
+			t.AddSAV(l.Type, l.AmountCents)
+		}
+		t.InstallmentsCents += s.InstallmentsCents
+		t.NetCents += s.NetHTCents
+		t.VATCents += s.VATCents
+		t.NetTTCCents += s.NetTTCCents
+		t.SpreadCents += s.SpreadCents
+		t.OverflowCents += s.OverflowCents
 	}
 	t.AddRest(b)
 	return t
 }
 
-// AddStatement adds statement s to the totals: how a book whose statements are read one at a
-// time is summed. Once they all are, AddRest adds the rest of the book.
-func (t *Totals) AddStatement(s *Statement) {
-	t.Statements++
-	t.GrossCents += s.GrossCents
-	t.DeductionsCents += s.DeductionsCents
-	for _, l := range s.SAV {
-		switch l.Type {
-		case LineCharge:
-			t.ChargesCents += l.AmountCents
-		case LineSettlement:
-			t.SettlementsCents += l.AmountCents
-		case LineDeductible:
-			t.DeductiblesCents += l.AmountCents
-		case LineAdjustment:
-			t.AdjustmentsCents += l.AmountCents
-		}
+// AddSAV adds the amount of a SAV line of type tp to the sum of its type; a type the rulebook
+// does not know is in none of them.
+func (t *Totals) AddSAV(tp SAVLineType, cents int64) {
+	switch tp {
+	case LineCharge:
+		t.ChargesCents += cents
+	case LineSettlement:
+		t.SettlementsCents += cents
+	case LineDeductible:
+		t.DeductiblesCents += cents
+	case LineAdjustment:
+		t.AdjustmentsCents += cents
 	}
-	t.InstallmentsCents += s.InstallmentsCents
-	t.NetCents += s.NetHTCents
-	t.VATCents += s.VATCents
-	t.NetTTCCents += s.NetTTCCents
-	t.SpreadCents += s.SpreadCents
-	t.OverflowCents += s.OverflowCents
 }
 
 // AddRest adds what b holds besides its statements (its invoices, plans, goodwill, claims,
-// anomalies and pending SAVs) to totals that hold every statement of b already (AddStatement;
-// b.Statements is not read). It is called once.
+// anomalies and pending SAVs) to totals that hold every statement of b already, summed
+// elsewhere (b.Statements is not read: store.DB.LoadBookHead sums them in the database). It is
+// called once.
 func (t *Totals) AddRest(b *Book) {
 	t.Invoices = len(b.Invoices)
 	t.Pending = len(b.Pending)

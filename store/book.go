@@ -389,7 +389,7 @@ func (tx *Tx) loadBookHead(ctx context.Context, p savbilling.Period) (*savbillin
 	return b, t, nil
 }
 
-// sumStatements adds the statements of p to t as Totals.AddStatement would, one by one.
+// sumStatements adds the statements of p and their SAV lines to t, as Book.Totals sums them.
 func (tx *Tx) sumStatements(ctx context.Context, p savbilling.Period, t *savbilling.Totals) error {
 	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(gross_cents), 0),
 		COALESCE(SUM(deductions_cents), 0), COALESCE(SUM(installments_cents), 0), COALESCE(SUM(net_ht_cents), 0),
@@ -400,9 +400,6 @@ func (tx *Tx) sumStatements(ctx context.Context, p savbilling.Period, t *savbill
 	if err != nil {
 		return fmt.Errorf("sum sb_statements: %w", err)
 	}
-	byType := map[savbilling.SAVLineType]*int64{savbilling.LineCharge: &t.ChargesCents,
-		savbilling.LineSettlement: &t.SettlementsCents, savbilling.LineDeductible: &t.DeductiblesCents,
-		savbilling.LineAdjustment: &t.AdjustmentsCents}
 	return each(ctx, tx.tx, "SAV line sums", `SELECT type, COALESCE(SUM(amount_cents), 0) FROM sb_sav_lines
 		WHERE period = ? GROUP BY type`, []any{p.String()}, func(rows *sql.Rows) error {
 		var (
@@ -412,9 +409,7 @@ func (tx *Tx) sumStatements(ctx context.Context, p savbilling.Period, t *savbill
 		if err := rows.Scan(&tp, &sum); err != nil {
 			return err
 		}
-		if f, ok := byType[savbilling.SAVLineType(tp)]; ok {
-			*f += sum
-		}
+		t.AddSAV(savbilling.SAVLineType(tp), sum)
 		return nil
 	})
 }
@@ -552,24 +547,18 @@ var savLineOrder = func() string {
 // first error.
 func (d *DB) EachSAVLine(ctx context.Context, p savbilling.Period, fn func(l *savbilling.SAVLine, name, statement string) error) error {
 	return d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
-		err := each(ctx, tx.tx, "SAV lines", `SELECT l.sav_id, l.repairer_id, l.type, l.original_id, l.sav_repairer_id,
-			l.city, l.outcome, l.charge_bp, l.corrective_cents, l.damage_cents, l.amount_cents, s.name, s.number
+		err := each(ctx, tx.tx, "SAV lines", `SELECT `+savLineCols("l.")+`, s.name, s.number
 			FROM sb_sav_lines l LEFT JOIN sb_statements s ON s.period = l.period AND s.repairer_id = l.repairer_id
 			WHERE l.period = ? ORDER BY `+savLineOrder, []any{p.String()},
 			func(rows *sql.Rows) error {
-				var (
-					l            savbilling.SAVLine
-					tp           string
-					name, number sql.NullString
-				)
-				if err := rows.Scan(&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.City, &l.Outcome,
-					&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents, &name, &number); err != nil {
+				var name, number sql.NullString
+				l, err := scanSAVLine(rows, &name, &number)
+				if err != nil {
 					return err
 				}
 				if !number.Valid {
 					return fmt.Errorf("SAV line of repairer %d has no statement", l.RepairerID)
 				}
-				l.Type = savbilling.SAVLineType(tp)
 				return fn(&l, name.String, number.String)
 			})
 		if err != nil {
@@ -577,6 +566,28 @@ func (d *DB) EachSAVLine(ctx context.Context, p savbilling.Period, fn func(l *sa
 		}
 		return nil
 	})
+}
+
+// savLineCols are the columns of sb_sav_lines that scanSAVLine reads, each name after prefix.
+func savLineCols(prefix string) string {
+	cols := []string{"sav_id", "repairer_id", "type", "original_id", "sav_repairer_id", "city", "outcome",
+		"charge_bp", "corrective_cents", "damage_cents", "amount_cents"}
+	return prefix + strings.Join(cols, ", "+prefix)
+}
+
+// scanSAVLine scans a SAV line from the columns of savLineCols, then into more what follows them.
+func scanSAVLine(rows *sql.Rows, more ...any) (savbilling.SAVLine, error) {
+	var (
+		l  savbilling.SAVLine
+		tp string
+	)
+	dest := append([]any{&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.City, &l.Outcome,
+		&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents}, more...)
+	if err := rows.Scan(dest...); err != nil {
+		return l, err
+	}
+	l.Type = savbilling.SAVLineType(tp)
+	return l, nil
 }
 
 // commissionCols are the columns of sb_commissions that scanCommission reads.
@@ -872,19 +883,13 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 		return nil, err
 	}
 
-	err = each(ctx, q, "SAV lines", `SELECT sav_id, repairer_id, type, original_id, sav_repairer_id, city, outcome,
-		charge_bp, corrective_cents, damage_cents, amount_cents FROM sb_sav_lines WHERE period = ?`+inRange+`
+	err = each(ctx, q, "SAV lines", "SELECT "+savLineCols("")+` FROM sb_sav_lines WHERE period = ?`+inRange+`
 		ORDER BY repairer_id, sav_id`, args,
 		func(rows *sql.Rows) error {
-			var (
-				l  savbilling.SAVLine
-				tp string
-			)
-			if err := rows.Scan(&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.City, &l.Outcome,
-				&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents); err != nil {
+			l, err := scanSAVLine(rows)
+			if err != nil {
 				return err
 			}
-			l.Type = savbilling.SAVLineType(tp)
 			s, err := statementOf(l.RepairerID, "SAV line")
 			if err != nil {
 				return err
