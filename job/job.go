@@ -108,9 +108,8 @@ type Result struct {
 	AlreadyClosed bool // the period was closed before: nothing was booked
 	Completed     bool // …and its outputs, cut by a killed run, were rendered again
 	DryRun        bool
-	Dir           string    // where the outputs are
-	Book          *sb.Book  // as rendered: for a closed period, without its statements (see Ledger)
-	Totals        sb.Totals // the book's
+	Dir           string   // where the outputs are
+	Book          *sb.Book // as rendered: for a closed period, without its statements (see Ledger)
 	Manifest      *Manifest
 	Missing       []string // documents no renderer produced
 	Stages        Stages
@@ -364,7 +363,6 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 		files = append(files, perRenderer[i]...)
 	}
 	tm := time.Now()
-	res.Totals = l.Totals
 	res.Missing = missing(j.Renderers, l.Totals)
 	m := NewManifest(l.Book, l.Totals, files)
 	if err := m.Write(res.Dir); err != nil {

@@ -281,7 +281,7 @@ func TestFixesAndChangesAreBookedLater(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := full.StatementOf(1)
-			if s.CommissionCount() != 1 || res.Book.Statements != nil || res.Totals.Statements != len(full.Statements) || len(s.Commissions) != 1 || s.Commissions[0].InterventionID != 102 || !s.Commissions[0].Late || s.Commissions[0].AmountCents != 5500 {
+			if s.CommissionCount() != 1 || res.Book.Statements != nil || res.Manifest.Statements != len(full.Statements) || len(s.Commissions) != 1 || s.Commissions[0].InterventionID != 102 || !s.Commissions[0].Late || s.Commissions[0].AmountCents != 5500 {
 				t.Errorf("fixed intervention 102 not booked late in November: %+v", s.Commissions)
 			}
 			want := []sb.SAVLine{{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, City: "Paris", RepairerID: 1, Type: sb.LineAdjustment,
