@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"savbilling/sample"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -415,6 +417,50 @@ func TestLoadBookHeadAndEachStatement(t *testing.T) {
 		}
 		if _, err := db.LoadBookTotals(ctx, nov); !errors.Is(err, store.ErrNotClosed) {
 			t.Errorf("LoadBookTotals of an open period: %v, want ErrNotClosed", err)
+		}
+	})
+}
+
+// EachSAVLine lists a period's SAV lines by SAV, then by the statements' order, then by type, on
+// a network whose SAVs charge repairers in another order than their ids: listing them by
+// repairer first would differ.
+func TestEachSAVLineOrder(t *testing.T) {
+	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
+		ctx := context.Background()
+		last := savbilling.MustPeriod("2026-08")
+		err := sample.Network(sample.Options{Repairers: 12, Interventions: 1500, Months: 2, Seed: 5, Last: last},
+			func(_ savbilling.Period, src savbilling.Source) error { return db.InsertSource(ctx, src) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		closeWith(t, db, last.Prev(), true)
+		closeWith(t, db, last, true)
+		full, err := db.LoadBook(ctx, last)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type line struct{ SAV, Repairer int64 }
+		var byRepairer []line // the statements' order: by repairer, then SAV
+		for _, s := range full.Statements {
+			for _, l := range s.SAV {
+				byRepairer = append(byRepairer, line{l.SAVID, l.RepairerID})
+			}
+		}
+		want := slices.Clone(byRepairer)
+		sort.SliceStable(want, func(i, j int) bool { return want[i].SAV < want[j].SAV })
+		if slices.Equal(want, byRepairer) {
+			t.Fatalf("the fixture's %d SAV lines are in the same order by repairer as by SAV: it cannot tell them apart", len(want))
+		}
+		var got []line
+		err = db.EachSAVLine(ctx, last, func(l *savbilling.SAVLine, _, _ string) error {
+			got = append(got, line{l.SAVID, l.RepairerID})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("EachSAVLine (-by SAV, then statement +got):\n%s", diff)
 		}
 	})
 }
