@@ -152,14 +152,14 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	err = tx.insertMany(ctx, "sb_statements", []string{"number", "repairer_id", "period", "year", "seq", "issued_on",
 		"payment_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "gross_cents", "deductions_cents",
 		"overflow_cents", "available_cents", "installments_cents", "net_ht_cents", "vat_rate_bp", "vat_cents",
-		"net_ttc_cents", "spread_cents", "invoiced_cents", "invoice_number"},
+		"net_ttc_cents", "spread_cents", "invoiced_cents", "invoice_number", "commission_lines"},
 		len(sts), func(i int) []any {
 			s := sts[i]
 			r := s.Repairer
 			return []any{s.Number, r.ID, p, s.Period.Year, s.Seq, sqlDate(s.IssuedOn), sqlDate(s.PaymentOn),
 				r.Name, r.Email, r.Address, r.SIRET, r.VATNumber, r.VATRegime, s.GrossCents, s.DeductionsCents,
 				s.OverflowCents, s.AvailableCents, s.InstallmentsCents, s.NetHTCents, s.VATRateBP, s.VATCents,
-				s.NetTTCCents, s.SpreadCents, s.InvoicedCents, s.InvoiceNumber}
+				s.NetTTCCents, s.SpreadCents, s.InvoicedCents, s.InvoiceNumber, s.CommissionCount()}
 		})
 	if err != nil {
 		return booked(b.Period, err)
@@ -613,8 +613,8 @@ type Lines int
 
 const (
 	LinesListed    Lines = iota // every line, in Statement.Commissions
-	LinesCounted                // their number per statement, in Statement.UnlistedLines
-	RowsOnly                    // the statements' own rows: no commission line, SAV line or installment
+	LinesCounted                // their number per statement, in Statement.UnlistedLines (kept on the statement's row)
+	RowsOnly                    // the statements' own rows (lines counted, as LinesCounted): no commission line, SAV line or installment
 	statementsNone              // no statement at all (EachStatement reads them)
 )
 
@@ -815,7 +815,7 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 	err := each(ctx, q, "statements", `SELECT number, repairer_id, seq, issued_on, payment_on, name, email, address,
 		siret, vat_number, vat_regime, gross_cents, deductions_cents, overflow_cents, available_cents,
 		installments_cents, net_ht_cents, vat_rate_bp, vat_cents, net_ttc_cents, spread_cents, invoiced_cents,
-		invoice_number FROM sb_statements WHERE period = ?`+inRange+` ORDER BY repairer_id`, args,
+		invoice_number, commission_lines FROM sb_statements WHERE period = ?`+inRange+` ORDER BY repairer_id`, args,
 		func(rows *sql.Rows) error {
 			s := savbilling.Statement{Period: period}
 			var issued, payment nullTime
@@ -823,7 +823,7 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 			if err := rows.Scan(&s.Number, &r.ID, &s.Seq, &issued, &payment, &r.Name, &r.Email, &r.Address,
 				&r.SIRET, &r.VATNumber, &r.VATRegime, &s.GrossCents, &s.DeductionsCents, &s.OverflowCents,
 				&s.AvailableCents, &s.InstallmentsCents, &s.NetHTCents, &s.VATRateBP, &s.VATCents, &s.NetTTCCents,
-				&s.SpreadCents, &s.InvoicedCents, &s.InvoiceNumber); err != nil {
+				&s.SpreadCents, &s.InvoicedCents, &s.InvoiceNumber, &s.UnlistedLines); err != nil {
 				return err
 			}
 			s.IssuedOn, s.PaymentOn = issued.Time, payment.Time
@@ -835,7 +835,7 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 		return nil, err
 	}
 	if lines == RowsOnly {
-		return out, nil
+		return out, nil // with their lines counted, as LinesCounted
 	}
 	statementOf := func(rid int64, what string) (*savbilling.Statement, error) {
 		i, ok := byRepairer[rid]
@@ -845,25 +845,8 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 		return &out[i], nil
 	}
 
-	switch lines {
-	case LinesCounted:
-		err = each(ctx, q, "commissions", `SELECT repairer_id, COUNT(*) FROM sb_commissions WHERE period = ?`+inRange+`
-			GROUP BY repairer_id`, args, func(rows *sql.Rows) error {
-			var (
-				rid int64
-				n   int
-			)
-			if err := rows.Scan(&rid, &n); err != nil {
-				return err
-			}
-			s, err := statementOf(rid, "commission")
-			if err != nil {
-				return err
-			}
-			s.UnlistedLines = n
-			return nil
-		})
-	case LinesListed:
+	if lines == LinesListed {
+		// The row's count (commission_lines) becomes the lines listed, which must match it.
 		err = each(ctx, q, "commissions", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?`+inRange+`
 		ORDER BY repairer_id, intervention_id`, args,
 			func(rows *sql.Rows) error {
@@ -878,6 +861,15 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 				s.Commissions = append(s.Commissions, c)
 				return nil
 			})
+		for i := range out {
+			if s := &out[i]; err == nil {
+				if len(s.Commissions) != s.UnlistedLines {
+					err = fmt.Errorf("statement %s: %d commission lines booked, its row says %d (sb_statements.commission_lines)",
+						s.Number, len(s.Commissions), s.UnlistedLines)
+				}
+				s.UnlistedLines = 0
+			}
+		}
 	}
 	if err != nil {
 		return nil, err

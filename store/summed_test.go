@@ -342,12 +342,10 @@ func TestLoadBookHeadAndEachStatement(t *testing.T) {
 		counted := make([]savbilling.Statement, len(full.Statements))
 		rows := make([]savbilling.Statement, len(full.Statements))
 		for i, s := range full.Statements {
-			s.UnlistedLines, s.Commissions = 0, nil
-			r := s
-			r.SAV, r.Installments = nil, nil
-			rows[i] = r
-			s.UnlistedLines = len(full.Statements[i].Commissions)
+			s.UnlistedLines, s.Commissions = len(s.Commissions), nil
 			counted[i] = s
+			s.SAV, s.Installments = nil, nil
+			rows[i] = s
 		}
 		for _, batch := range []int{1, 2, 1000} {
 			restore := store.SetStatementBatches(batch, batch)
@@ -677,6 +675,65 @@ func TestSummedCloseBooksExtremeIDs(t *testing.T) {
 		if got[math.MinInt64] != 700 || got[math.MaxInt64] != 701 {
 			t.Errorf("repairer 1's lines: intervention -2^63 → %d cents, 2^63-1 → %d cents; want 700 and 701 (all: %v)",
 				got[math.MinInt64], got[math.MaxInt64], got)
+		}
+	})
+}
+
+// A statement keeps the number of its commission lines (sb_statements.commission_lines, written
+// with them): the counted reads give it without counting, and listing the lines checks it.
+func TestStatementLineCount(t *testing.T) {
+	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
+		ctx := context.Background()
+		mustInsert(t, db, badSource())
+		closeWith(t, db, oct, true)
+		full, err := db.LoadBook(ctx, oct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var target *savbilling.Statement
+		for i := range full.Statements {
+			if s := &full.Statements[i]; len(s.Commissions) > 1 && (target == nil || len(s.Commissions) > len(target.Commissions)) {
+				target = s
+			}
+		}
+		if target == nil {
+			t.Fatal("the fixture books no statement with two commission lines")
+		}
+		counts := func() map[string]int {
+			got := map[string]int{}
+			err := db.EachStatement(ctx, oct, store.LinesCounted, func(s *savbilling.Statement) error {
+				got[s.Number] = s.CommissionCount()
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		got := counts()
+		for _, s := range full.Statements {
+			if got[s.Number] != len(s.Commissions) {
+				t.Errorf("statement %s: %d lines counted, %d listed", s.Number, got[s.Number], len(s.Commissions))
+			}
+		}
+
+		// A line lost behind the ledger's back: the count no longer matches the lines.
+		if err := db.Exec(ctx, "DELETE FROM sb_commissions WHERE intervention_id = ?", target.Commissions[0].InterventionID); err != nil {
+			t.Fatal(err)
+		}
+		if got := counts()[target.Number]; got != len(target.Commissions) {
+			t.Errorf("statement %s after a line was deleted: %d lines counted, want the %d its row keeps", target.Number, got, len(target.Commissions))
+		}
+		want := fmt.Sprintf("statement %s: %d commission lines booked, its row says %d", target.Number, len(target.Commissions)-1, len(target.Commissions))
+		for _, read := range []func() error{
+			func() error { _, err := db.LoadBook(ctx, oct); return err },
+			func() error {
+				return db.EachStatement(ctx, oct, store.LinesListed, func(*savbilling.Statement) error { return nil })
+			},
+		} {
+			if err := read(); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("reading the lines back: %v, want %q", err, want)
+			}
 		}
 	})
 }
