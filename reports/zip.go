@@ -4,10 +4,10 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/flate"
 	"hash"
 	"hash/crc32"
 	"io"
@@ -55,7 +55,9 @@ type zipEntry struct {
 }
 
 // zipLevel is the deflate level of the parts: level 3 writes a 200 000-row workbook in about
-// half the time of the default level, for a file some 15 % larger.
+// half the time of the default level, for a file some 15 % larger. The deflater is
+// klauspost/compress's (as the PDFs'): BenchmarkWriteL 1.16 → 0.71 s against compress/flate's
+// level 3, for a file of 5.9 MB instead of 5.5.
 const zipLevel = 3
 
 // newDetZip returns the archive writer of a workbook dated mod; its output is set by to.
