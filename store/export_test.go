@@ -86,3 +86,8 @@ func SetIDList(n int) func() {
 
 // MariaDB reports whether d found a MariaDB server.
 func (d *DB) MariaDB() bool { return d.mariadb }
+
+// ChunkBounds is chunkBounds, for the tests.
+func ChunkBounds(desc []int64, rows, limit int) (int64, int, bool) {
+	return chunkBounds(desc, rows, limit)
+}

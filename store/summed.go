@@ -533,27 +533,34 @@ func (l *lineLoader) wait(abort bool) error {
 	return l.err
 }
 
-// readSums reads every eligible intervention with the count and sum of its operations, a range
-// of sumChunk ids at a time from the highest ids down (the month being closed first, the history
-// after), with plain consistent reads. Go decides which the store books (exact codes, a closing
-// time in the period, sound operations); the others go to the rules in full. Each range is given
-// to emit (its buffers reused by the next).
+// readSums reads every eligible intervention with the count and sum of its operations, a chunk
+// of sumChunk unsettled interventions at a time from the highest ids down (the month being closed
+// first, the history after), with plain consistent reads. Go decides which the store books (exact
+// codes, a closing time in the period, sound operations); the others go to the rules in full.
+// Each chunk is given to emit (its buffers reused by the next).
 //
-// A range takes three reads, each in id order, which Go merges: the ids booked already, the
-// unsettled interventions (their columns), and the operations grouped by intervention (their
-// count, sum and checks), from the index that covers them. The server thus scans two indexes
-// in order instead of joining each intervention to its operations and looking it up in
-// sb_commissions, which took about twice as long. In a range of the months closed already,
-// mostly booked, the unsettled ids are read alone first (not a million rows of the history),
-// then the rows and operations of the few interventions left.
+// A chunk is a range of ids, [lower, upper]. Its first read finds it: the unsettled
+// interventions at or below upper, highest first, sumChunk at most (LIMIT); lower is one above
+// the lowest id read, whose rows the next chunk reads (a view may repeat an id: its rows are
+// never split between two chunks), or the lowest possible id when fewer came (the last chunk).
+// Then come the ids booked already in the range, and the operations grouped by intervention
+// (their count, sum and checks) from the index that covers them, each in id order, which Go
+// merges. The server thus scans two indexes in order instead of joining each intervention to its
+// operations and looking it up in sb_commissions, which took about twice as long. In the months
+// closed already, mostly booked, the first read takes the unsettled ids alone (not a million
+// rows of the history), then the rows of the few not booked: a chunk is read so when the one
+// before it was mostly booked.
 func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window, hint, checks string, emit func(*sumsChunk) error) error {
-	// The chunks are ranges of ids (a LIMIT on the grouped query would let the server group
-	// everything after the chunk before it stops).
-	bound := `SELECT id FROM interventions WHERE id <= ? ORDER BY id DESC LIMIT 1 OFFSET ` + strconv.Itoa(sumChunk-1)
-	// interventions is the query of a range's unsettled interventions, restricted by only, a
+	const candCols = "i.id, i.repairer_id, i.kind, i.status, i.city, i.closed_at"
+	// below is the query of a chunk's unsettled interventions, cols of them.
+	below := func(cols string) string {
+		return `SELECT ` + cols + ` FROM interventions i` + hint + `
+			WHERE i.id <= ? AND ` + tx.unsettled() + ` ORDER BY i.id DESC LIMIT ` + strconv.Itoa(sumChunk)
+	}
+	// inRange is the query of the unsettled interventions of a range, restricted by only, a
 	// condition ending in AND.
-	interventions := func(only string) string {
-		return `SELECT i.id, i.repairer_id, i.kind, i.status, i.city, i.closed_at FROM interventions i` + hint + `
+	inRange := func(only string) string {
+		return `SELECT ` + candCols + ` FROM interventions i` + hint + `
 			WHERE i.id >= ? AND i.id <= ? AND ` + only + tx.unsettled() + ` ORDER BY i.id`
 	}
 	operations := func(only string) string {
@@ -567,35 +574,55 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 		ids                         []int64
 		chunk                       sumsChunk
 		repairers                   = summableRepairers(in)
+		idsFirst                    bool // the chunk before was mostly booked
 	)
 	for upper := int64(math.MaxInt64); ; {
-		lower := int64(math.MinInt64)
-		err := tx.tx.QueryRowContext(ctx, bound, upper).Scan(&lower)
-		last := errors.Is(err, sql.ErrNoRows)
-		if err != nil && !last {
+		var err error
+		first := append([]any{upper}, candidateArgs(w)...)
+		var rows int // read by the first query
+		if idsFirst {
+			unsettled, err = tx.ids(ctx, unsettled[:0], "interventions", below("i.id"), first...)
+			rows = len(unsettled)
+		} else {
+			cands, rows, err = tx.readCandidates(ctx, cands[:0], below(candCols), first)
+			unsettled = unsettled[:0]
+			for i := range cands {
+				unsettled = append(unsettled, cands[i].id)
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("read summed commissions: %w", err)
+		}
+		lower, keep, last := chunkBounds(unsettled, rows, sumChunk)
+		unsettled = unsettled[:keep]
+		slices.Reverse(unsettled) // ascending
+		if !idsFirst {
+			cands = cands[:keep]
+			slices.Reverse(cands)
+		}
+		rangeArgs := append([]any{lower, upper}, candidateArgs(w)...)
+		if keep == 0 && !last {
+			// sumChunk rows or more of one id, and none above it up to upper: the range is
+			// that id alone, read whole.
+			if cands, _, err = tx.readCandidates(ctx, cands[:0], inRange(""), rangeArgs); err != nil {
+				return err
+			}
+			idsFirst = false
 		}
 		if booked, err = tx.ids(ctx, booked[:0], "booked interventions", `SELECT intervention_id FROM sb_commissions
 			WHERE intervention_id >= ? AND intervention_id <= ? ORDER BY intervention_id`, lower, upper); err != nil {
 			return err
 		}
-		// A range of the months closed already is mostly booked: its unsettled ids alone are read,
-		// and the rows of the few not booked.
-		args, only, skip := append([]any{lower, upper}, candidateArgs(w)...), "", false
-		if len(booked) >= sumChunk/2 {
-			if unsettled, err = tx.ids(ctx, unsettled[:0], "interventions", `SELECT i.id FROM interventions i`+hint+`
-				WHERE i.id >= ? AND i.id <= ? AND `+tx.unsettled()+` ORDER BY i.id`, args...); err != nil {
-				return err
-			}
-			unbooked = difference(unbooked[:0], unsettled, booked)
-			only, skip = "i.id IN ("+int64List(unbooked)+") AND ", len(unbooked) == 0
-		}
-		cands = cands[:0]
-		if !skip {
-			if cands, err = tx.readCandidates(ctx, cands, interventions(only), args, booked); err != nil {
-				return err
+		if idsFirst {
+			cands = cands[:0]
+			if unbooked = difference(unbooked[:0], unsettled, booked); len(unbooked) > 0 {
+				if cands, _, err = tx.readCandidates(ctx, cands, inRange("i.id IN ("+int64List(unbooked)+") AND "), rangeArgs); err != nil {
+					return err
+				}
 			}
 		}
+		cands = dropBooked(cands, booked)
+		idsFirst = len(booked) >= sumChunk/2
 		if len(cands) > 0 {
 			only, args := "o.intervention_id >= ? AND o.intervention_id <= ?", []any{lower, upper}
 			if len(cands) < sumChunk/2 {
@@ -620,6 +647,34 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 	}
 }
 
+// chunkBounds returns the range of a chunk of readSums from the ids of its first read, descending
+// (a repeated id once or more), read from rows rows, limit at most: the range's lowest id, how
+// many of the ids are in it (a prefix: those of the lowest id are left to the next chunk, which
+// reads all of that id's rows) and whether the chunk is the last (fewer rows than limit). keep is
+// 0 and last false when every row has the same id: the range is then that id alone, its rows to
+// be read whole.
+func chunkBounds(desc []int64, rows, limit int) (lower int64, keep int, last bool) {
+	n := len(desc)
+	if rows < limit {
+		return math.MinInt64, n, true
+	}
+	lowest := desc[n-1]
+	if lowest == desc[0] {
+		return lowest, 0, false
+	}
+	keep = n
+	for desc[keep-1] == lowest {
+		keep--
+	}
+	return lowest + 1, keep, false
+}
+
+// dropBooked removes from cands, ascending, those whose id is in booked, ascending.
+func dropBooked(cands []candidate, booked []int64) []candidate {
+	unbooked := notIn(booked)
+	return slices.DeleteFunc(cands, func(c candidate) bool { return !unbooked(c.id) })
+}
+
 // candidate is an unsettled intervention of a range that is not booked yet, as readSums reads it.
 type candidate struct {
 	id           int64
@@ -638,11 +693,12 @@ type opsSum struct {
 	ok    bool  // the checks hold and the sum fits in int64
 }
 
-// readCandidates appends to dst the interventions query returns, ascending, but those booked (an
-// ascending list); a repeated id is kept once, marked.
-func (tx *Tx) readCandidates(ctx context.Context, dst []candidate, query string, args []any, booked []int64) ([]candidate, error) {
-	unbooked := notIn(booked)
+// readCandidates appends to dst the interventions query returns (in id order, ascending or
+// descending), a repeated id once, marked, and returns the number of rows read.
+func (tx *Tx) readCandidates(ctx context.Context, dst []candidate, query string, args []any) ([]candidate, int, error) {
+	n := 0
 	err := each(ctx, tx.tx, "interventions", query, args, func(rows *sql.Rows) error {
+		n++
 		var c candidate
 		if err := rows.Scan(&c.id, &c.repairer, &c.kind, &c.status, &c.city, &c.closed); err != nil {
 			return err
@@ -651,12 +707,10 @@ func (tx *Tx) readCandidates(ctx context.Context, dst []candidate, query string,
 			dst[n-1].repeated = true
 			return nil
 		}
-		if unbooked(c.id) {
-			dst = append(dst, c)
-		}
+		dst = append(dst, c)
 		return nil
 	})
-	return dst, err
+	return dst, n, err
 }
 
 // operationSums appends to dst the rows of the grouped query over the operations, ascending.

@@ -568,8 +568,19 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 // TestSummedCloseRepeatedRows: source tables that are views may repeat a row. An intervention
 // whose row is repeated, or one of whose operations is, is not summed by the store: the rules
 // read it in full and hold it, as the full read does. The one beside them is summed.
+//
+// MySQL reads the interventions a chunk at a time, each found by a LIMIT: with chunks of 1 to 5
+// the three rows of intervention 601 fall on every side of a chunk's end, or fill a chunk.
 func TestSummedCloseRepeatedRows(t *testing.T) {
-	defer store.SetSumChunk(4)()
+	for chunk := 1; chunk <= 5; chunk++ {
+		t.Run(fmt.Sprintf("chunk%d", chunk), func(t *testing.T) {
+			defer store.SetSumChunk(chunk)()
+			testSummedCloseRepeatedRows(t)
+		})
+	}
+}
+
+func testSummedCloseRepeatedRows(t *testing.T) {
 	twins := dbtest.Engines(t)
 	for i, e := range dbtest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
@@ -591,7 +602,7 @@ func TestSummedCloseRepeatedRows(t *testing.T) {
 				for _, q := range []string{
 					fmt.Sprintf(rename, "interventions", "iv_base"),
 					fmt.Sprintf(rename, "intervention_operations", "op_base"),
-					"CREATE VIEW interventions AS SELECT * FROM iv_base UNION ALL SELECT * FROM iv_base WHERE id = 601",
+					"CREATE VIEW interventions AS SELECT * FROM iv_base UNION ALL SELECT * FROM iv_base WHERE id = 601 UNION ALL SELECT * FROM iv_base WHERE id = 601",
 					"CREATE VIEW intervention_operations AS SELECT * FROM op_base UNION ALL SELECT * FROM op_base WHERE id = 6021",
 				} {
 					if err := db.Exec(ctx, q); err != nil {
@@ -624,6 +635,31 @@ func TestSummedCloseRepeatedRows(t *testing.T) {
 				t.Errorf("nothing summed")
 			}
 		})
+	}
+}
+
+// TestChunkBounds: the range of a chunk from the ids of its first read, highest first.
+func TestChunkBounds(t *testing.T) {
+	for _, c := range []struct {
+		desc        []int64
+		rows, limit int
+		lower       int64
+		keep        int
+		last        bool
+	}{
+		{nil, 0, 4, math.MinInt64, 0, true},
+		{[]int64{9, 7}, 2, 4, math.MinInt64, 2, true},
+		{[]int64{9, 7, 5, 3}, 4, 4, 4, 3, false},
+		{[]int64{9, 7, 3}, 4, 4, 4, 2, false}, // 3 read twice: both rows go to the next chunk
+		{[]int64{9, 3}, 4, 4, 4, 1, false},
+		{[]int64{3}, 4, 4, 3, 0, false}, // one id fills the chunk: the range is that id alone
+		{[]int64{math.MaxInt64, math.MinInt64 + 1}, 2, 2, math.MinInt64 + 2, 1, false},
+	} {
+		lower, keep, last := store.ChunkBounds(c.desc, c.rows, c.limit)
+		if lower != c.lower || keep != c.keep || last != c.last {
+			t.Errorf("chunkBounds(%v, %d rows, limit %d) = %d, %d, %v; want %d, %d, %v", c.desc, c.rows, c.limit,
+				lower, keep, last, c.lower, c.keep, c.last)
+		}
 	}
 }
 
