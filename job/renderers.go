@@ -20,7 +20,7 @@ func (pdfRenderer) Name() string { return RendererPDF }
 
 func (p pdfRenderer) Render(ctx context.Context, dir string, l *Ledger, _ *sb.Totals) ([]File, error) {
 	written, err := p.r.WriteEach(ctx, dir, l.Book, func(ctx context.Context, listed bool, fn func(*sb.Statement) error) error {
-		lines := store.RowsOnly // to check their paths
+		lines := store.NumbersOnly // to check their paths
 		if listed {
 			lines = store.LinesListed
 		}

@@ -426,13 +426,14 @@ var (
 // EachStatement calls fn with every statement of closed period p, in order (ascending repairer
 // id), each with its SAV lines (ascending SAV id, then type) and installments, and with its
 // commission lines as lines says: listed (ascending intervention id) or counted (in
-// Statement.UnlistedLines); RowsOnly reads the statements' rows alone, without any line. It reads a batch of statements at a time (their
-// rows, then their lines), the next batch while fn is given the current one, all in one read
-// transaction: memory holds two batches whatever the network's size, and no query is left open
-// while fn runs. fn may keep the statement. It stops at fn's first error; ErrNotClosed if p is
-// not closed.
+// Statement.UnlistedLines); RowsOnly reads the statements' rows alone, without any line. It reads
+// a batch of statements at a time (their rows, then their lines), the next batch while fn is
+// given the current one, all in one read transaction: memory holds two batches whatever the
+// network's size, and no query is left open while fn runs. NumbersOnly reads every statement's
+// repairer and number in one query first (about 50 bytes a statement), then gives them to fn. fn
+// may keep the statement. It stops at fn's first error; ErrNotClosed if p is not closed.
 func (d *DB) EachStatement(ctx context.Context, p savbilling.Period, lines Lines, fn func(*savbilling.Statement) error) error {
-	if lines != LinesListed && lines != LinesCounted && lines != RowsOnly {
+	if lines != LinesListed && lines != LinesCounted && lines != RowsOnly && lines != NumbersOnly {
 		return fmt.Errorf("read the statements of %s: lines %d", p, lines)
 	}
 	return d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
@@ -454,6 +455,9 @@ func (d *DB) EachStatement(ctx context.Context, p savbilling.Period, lines Lines
 // eachStatement is EachStatement in tx. A goroutine reads the next batch while fn is given the
 // current one, so that reading overlaps fn's work: memory holds two batches at most.
 func (tx *Tx) eachStatement(ctx context.Context, p savbilling.Period, lines Lines, fn func(*savbilling.Statement) error) error {
+	if lines == NumbersOnly {
+		return tx.eachNumber(ctx, p, fn)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches := make(chan []savbilling.Statement)
@@ -484,6 +488,33 @@ func (tx *Tx) eachStatement(ctx context.Context, p savbilling.Period, lines Line
 		return fnErr
 	}
 	return readErr
+}
+
+// eachNumber is eachStatement with NumbersOnly.
+func (tx *Tx) eachNumber(ctx context.Context, p savbilling.Period, fn func(*savbilling.Statement) error) error {
+	type numbered struct {
+		repairer int64
+		number   string
+	}
+	var all []numbered
+	err := each(ctx, tx.tx, "statement numbers", `SELECT repairer_id, number FROM sb_statements WHERE period = ?
+		ORDER BY repairer_id`, []any{p.String()}, func(rows *sql.Rows) error {
+		var n numbered
+		err := rows.Scan(&n.repairer, &n.number)
+		all = append(all, n)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, n := range all {
+		s := &savbilling.Statement{Period: p, Number: n.number}
+		s.Repairer.ID = n.repairer
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // statementBatches reads the statements of p a batch at a time, in order, and gives each batch
@@ -615,6 +646,7 @@ const (
 	LinesListed    Lines = iota // every line, in Statement.Commissions
 	LinesCounted                // their number per statement, in Statement.UnlistedLines (kept on the statement's row)
 	RowsOnly                    // the statements' own rows (lines counted, as LinesCounted): no commission line, SAV line or installment
+	NumbersOnly                 // each statement's repairer id and number alone (Repairer.ID, Number), read at once: to name their files
 	statementsNone              // no statement at all (EachStatement reads them)
 )
 
@@ -846,7 +878,19 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 	}
 
 	if lines == LinesListed {
-		// The row's count (commission_lines) becomes the lines listed, which must match it.
+		// The row's count (commission_lines) becomes the lines listed, which must match it. The
+		// batch's lines share one array, each statement's slice with room for its count.
+		total := 0
+		for i := range out {
+			total += max(0, out[i].UnlistedLines)
+		}
+		all := make([]savbilling.CommissionLine, 0, total)
+		for i := range out {
+			if n := max(0, out[i].UnlistedLines); n > 0 { // none: nil, as a book in memory has it
+				out[i].Commissions = all[len(all) : len(all) : len(all)+n]
+				all = all[:len(all)+n]
+			}
+		}
 		err = each(ctx, q, "commissions", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?`+inRange+`
 		ORDER BY repairer_id, intervention_id`, args,
 			func(rows *sql.Rows) error {
