@@ -1,11 +1,15 @@
 package gofpdf
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestAppendF2 checks appendF2 (savbilling patch) against strconv's %.2f formatting, on
@@ -121,4 +125,58 @@ func TestSubsetCacheBounded(t *testing.T) {
 	if c.subset("huge") == nil || len(c.subsets) != 1 || c.subsetBytes != 2*maxSubsetBytes+len("huge") {
 		t.Fatalf("a subset bigger than the bound: %d kept, %d bytes", len(c.subsets), c.subsetBytes)
 	}
+}
+
+// TestRecycledBuffers checks the recycling of a written document's buffers (Fpdf.recycle,
+// savbilling patch): documents written one after another, in any order and from several
+// goroutines, have the bytes they have when written alone, and the document written keeps no
+// buffer (a second Output writes nothing, as upstream's).
+func TestRecycledBuffers(t *testing.T) {
+	write := func(i int) []byte {
+		f := New("P", "mm", "A4", "")
+		f.SetCompression(i%2 == 0)
+		f.SetCreationDate(time.Date(2026, 9, 2, 6, 0, 0, 0, time.UTC))
+		f.SetModificationDate(time.Date(2026, 9, 2, 6, 0, 0, 0, time.UTC))
+		f.SetFont("Helvetica", "", 9)
+		for p := 0; p < 1+i%3; p++ {
+			f.AddPage()
+			for l := 0; l < 40*(1+i%4); l++ { // up to ~20 kB of content: past pageRoom
+				f.Text(10, float64(10+l%250), fmt.Sprintf("document %d, page %d, line %d: %s", i, p, l, strings.Repeat("x", i%50)))
+			}
+		}
+		var buf bytes.Buffer
+		if err := f.Output(&buf); err != nil {
+			t.Fatal(err)
+		}
+		var again bytes.Buffer
+		if err := f.Output(&again); err != nil || again.Len() != 0 {
+			t.Fatalf("document %d written twice: %d bytes, %v; want none", i, again.Len(), err)
+		}
+		for _, p := range f.pages {
+			if p != nil {
+				t.Fatalf("document %d keeps a page buffer once written", i)
+			}
+		}
+		return buf.Bytes()
+	}
+	const n = 24
+	alone := make([][]byte, n)
+	for i := range n {
+		alone[i] = bytes.Clone(write(i)) // each after the one before it: buffers recycled
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 3 * n {
+				i := (k*7 + w*5) % n
+				if got := write(i); !bytes.Equal(got, alone[i]) {
+					t.Errorf("document %d written after others (worker %d) differs from its first writing", i, w)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -145,6 +145,34 @@ var pageStreams = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // takes about 12 kB, and growing a buffer from 64 bytes copied it 8 times.
 const pageRoom = 16 << 10
 
+// maxRecycled bounds the capacity of a buffer kept for reuse (savbilling patch): a rare large
+// document's buffers are left to the collector.
+const maxRecycled = 1 << 20
+
+// pageBuffers and documentBuffers recycle the buffers of the pages' contents and of the
+// documents written whole (Fpdf.recycle; savbilling patch).
+var (
+	pageBuffers     sync.Pool // *bytes.Buffer, empty
+	documentBuffers sync.Pool // *[]byte, empty
+)
+
+// newPage returns an empty buffer for a page's content (savbilling patch).
+func newPage() *bytes.Buffer {
+	if p, ok := pageBuffers.Get().(*bytes.Buffer); ok {
+		return p
+	}
+	return bytes.NewBuffer(make([]byte, 0, pageRoom))
+}
+
+// newDocument returns an empty slice with room for a document of about room bytes (savbilling
+// patch).
+func newDocument(room int) []byte {
+	if b, ok := documentBuffers.Get().(*[]byte); ok && cap(*b) >= room {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, room)
+}
+
 // sliceUncompress returns an uncompressed copy of the specified zlib-compressed byte array
 func sliceUncompress(data []byte) (outData []byte, err error) {
 	inBuf := bytes.NewReader(data)
