@@ -62,6 +62,9 @@ func BenchmarkLoadCloseInput(b *testing.B) {
 						if err := tx.LoadSummedCloseInput(ctx, benchInput(benchPeriod)); err != nil {
 							return err
 						}
+						if err := tx.Loaded(); err != nil { // the loading, timed
+							return err
+						}
 						return errRollback
 					})
 					if !errors.Is(err, errRollback) {
@@ -187,6 +190,9 @@ func BenchmarkLoadCloseInputAfterHistory(b *testing.B) {
 					in := benchInput(benchPeriod)
 					in.LastClosed = benchPeriod.Prev()
 					if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
+						return err
+					}
+					if err := tx.Loaded(); err != nil { // the loading, timed
 						return err
 					}
 					return errRollback

@@ -85,6 +85,9 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	if b == nil {
 		return errors.New("save book: nil book")
 	}
+	if err := tx.Loaded(); err != nil { // the lines LoadSummedCloseInput books come first
+		return err
+	}
 	if err := checkBook(b); err != nil {
 		return fmt.Errorf("save book %s: %w", b.Period, err)
 	}

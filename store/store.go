@@ -192,12 +192,20 @@ func (d *DB) WithCloseLock(ctx context.Context, wait time.Duration, fn func(ctx 
 		return fmt.Errorf("begin the close transaction: %w", err)
 	}
 	done := false
+	tx := &Tx{d: d, tx: sqlTx}
 	defer func() {
 		if !done {
-			_ = sqlTx.Rollback() // fn failed or panicked: nothing is booked
+			_ = tx.endLoading(true) // stop loading the summed lines
+			_ = sqlTx.Rollback()    // fn failed or panicked: nothing is booked
 		}
 	}()
-	if err := fn(ctx, &Tx{d: d, tx: sqlTx}); err != nil {
+	err = fn(ctx, tx)
+	if err != nil {
+		_ = tx.endLoading(true)
+	} else {
+		err = tx.Loaded() // fn did not book the lines it loaded (SaveBook waits for them)
+	}
+	if err != nil {
 		if isBusy(err) && !errors.Is(err, ErrLocked) {
 			return fmt.Errorf("%w: %w", ErrLocked, err)
 		}
@@ -232,7 +240,7 @@ type Tx struct {
 	summed *summedState // the commission lines LoadSummedCloseInput booked, for SaveBook
 
 	// loading, while the summed commission lines are being loaded (MySQL), ends their loading
-	// (see lineLoader.wait): LoadSummedCloseInput calls it once its reads are done.
+	// (see lineLoader.wait): Loaded, SaveBook or the end of WithCloseLock calls it.
 	loading func(abort bool) error
 
 	// insert is how insertMany stores rows on MySQL: LOAD DATA until the server refuses it.

@@ -65,12 +65,34 @@ type summedState struct {
 
 // StagedInsertTime is the time LoadSummedCloseInput spent booking the commission lines it
 // summed, apart from its reads (a part of the booking, not of the reading): on SQLite their
-// INSERT, on MySQL/MariaDB the time it waited, its reads done, for their loading to end.
+// INSERT. On MySQL/MariaDB their loading goes on after it returns (see Loaded): 0 until then.
 func (tx *Tx) StagedInsertTime() time.Duration {
 	if tx.summed == nil {
 		return 0
 	}
 	return tx.summed.insert
+}
+
+// Loaded waits until the commission lines LoadSummedCloseInput books on MySQL/MariaDB are all
+// stored, and returns why they could not be; nil when none are being loaded. Their loading goes
+// on after LoadSummedCloseInput returns, while the rules compute the book: SaveBook waits for it
+// before it books anything else, and the end of the close's transaction (WithCloseLock) stops it
+// when the close fails before.
+func (tx *Tx) Loaded() error { return tx.endLoading(false) }
+
+// endLoading ends the loading of the summed lines, once done or, with abort, after its current
+// statement, and returns why it failed.
+func (tx *Tx) endLoading(abort bool) error {
+	if tx.loading == nil {
+		return nil
+	}
+	t0 := time.Now()
+	err := tx.loading(abort)
+	tx.loading = nil
+	if tx.summed != nil {
+		tx.summed.insert += time.Since(t0)
+	}
+	return err
 }
 
 // LoadSummedCloseInput is LoadCloseInput for large closes, in the close's transaction
@@ -89,7 +111,9 @@ func (tx *Tx) StagedInsertTime() time.Duration {
 // connection, while the close's transaction books: both connections work at once, so that the
 // server uses two cores. Every fact then comes from that one snapshot, taken after the close
 // lock: the ledger it shows is the close's (no other close can commit meanwhile), without the
-// lines this close books, which no read needs.
+// lines this close books, which no read needs. It returns once the facts are read; the lines
+// still waiting are loaded while the caller computes (Loaded): nothing may use tx meanwhile but
+// SaveBook, which waits for them.
 func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *savbilling.CloseInput) error {
 	if in == nil || in.End.IsZero() || in.Period.IsZero() {
 		return errors.New("load close input: Period and End must be set")
@@ -100,18 +124,13 @@ func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *savbilling.CloseInpu
 	err := tx.d.ReadTx(ctx, func(ctx context.Context, read *Tx) error {
 		return read.loadInput(ctx, in, tx)
 	})
-	if tx.loading != nil {
-		t0 := time.Now()
-		lerr := tx.loading(err != nil)
-		tx.loading = nil
-		if tx.summed != nil {
-			tx.summed.insert = time.Since(t0)
-		}
-		if err == nil {
-			err = lerr
-		}
+	if err != nil {
+		// A failed load stops the reading, which then says why (stageMySQL); a read failing
+		// after the sums stops the loading.
+		_ = tx.endLoading(true)
+		return err
 	}
-	return err
+	return nil
 }
 
 // stageSummed books in the close's transaction bk the commission lines of the interventions the

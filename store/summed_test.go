@@ -775,3 +775,73 @@ func TestStatementLineCount(t *testing.T) {
 		}
 	})
 }
+
+// On MySQL the summed lines are still being loaded when LoadSummedCloseInput returns, while the
+// rules compute: a close failing then (the rules, or a panic) stops the loading and books
+// nothing; Loaded waits for the lines and SaveBook books after them.
+func TestSummedCloseLoadingOutlivesTheRead(t *testing.T) {
+	defer store.SetSumChunk(2)() // many segments to load
+	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
+		ctx := context.Background()
+		mustInsert(t, db, badSource())
+		rulesFailed := errors.New("the rules failed")
+		err := db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
+			in := input(oct)
+			in.Issuer = issuer
+			if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
+				return err
+			}
+			return rulesFailed
+		})
+		if !errors.Is(err, rulesFailed) {
+			t.Fatalf("close: %v, want the rules' error", err)
+		}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("the close's panic was not passed on")
+				}
+			}()
+			_ = db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
+				in := input(oct)
+				in.Issuer = issuer
+				if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
+					return err
+				}
+				panic("the rules panicked")
+			})
+		}()
+		var lines, periods int
+		scanRow(t, db, "SELECT (SELECT COUNT(*) FROM sb_commissions), (SELECT COUNT(*) FROM sb_periods)", &lines, &periods)
+		if lines != 0 || periods != 0 {
+			t.Errorf("after the failed closes: %d commission lines and %d periods booked, want none", lines, periods)
+		}
+
+		var summed int
+		err = db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
+			in := input(oct)
+			in.Issuer = issuer
+			if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
+				return err
+			}
+			if err := tx.Loaded(); err != nil {
+				return err
+			}
+			for _, s := range in.Summed {
+				summed += s.Lines
+			}
+			b, err := reconcile.Close(in)
+			if err != nil {
+				return err
+			}
+			return tx.SaveBook(ctx, b)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scanRow(t, db, "SELECT COUNT(*) FROM sb_commissions", &lines)
+		if summed == 0 || lines < summed {
+			t.Errorf("after the close: %d commission lines booked, %d of them summed; want them all", lines, summed)
+		}
+	})
+}
