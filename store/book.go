@@ -908,14 +908,13 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 				s.Commissions = append(s.Commissions, c)
 				return nil
 			})
-		for i := range out {
-			if s := &out[i]; err == nil {
-				if len(s.Commissions) != s.UnlistedLines {
-					err = fmt.Errorf("statement %s: %d commission lines booked, its row says %d (sb_statements.commission_lines)",
-						s.Number, len(s.Commissions), s.UnlistedLines)
-				}
-				s.UnlistedLines = 0
+		for i := 0; i < len(out) && err == nil; i++ {
+			s := &out[i]
+			if len(s.Commissions) != s.UnlistedLines {
+				err = fmt.Errorf("statement %s: %d commission lines booked, its row says %d (sb_statements.commission_lines)",
+					s.Number, len(s.Commissions), s.UnlistedLines)
 			}
+			s.UnlistedLines = 0
 		}
 	}
 	if err != nil {
