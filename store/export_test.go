@@ -91,3 +91,10 @@ func (d *DB) MariaDB() bool { return d.mariadb }
 func ChunkBounds(desc []int64, rows, limit int) (int64, int, bool) {
 	return chunkBounds(desc, rows, limit)
 }
+
+// CountIn returns the COUNT(*) query gives in tx (the close's transaction sees what it booked).
+func (tx *Tx) CountIn(ctx context.Context, query string) (int, error) {
+	var n int
+	err := tx.tx.QueryRowContext(ctx, query).Scan(&n)
+	return n, err
+}

@@ -199,13 +199,10 @@ func (d *DB) WithCloseLock(ctx context.Context, wait time.Duration, fn func(ctx 
 			_ = sqlTx.Rollback()    // fn failed or panicked: nothing is booked
 		}
 	}()
-	err = fn(ctx, tx)
-	if err != nil {
-		_ = tx.endLoading(true)
-	} else {
+	if err = fn(ctx, tx); err == nil {
 		err = tx.Loaded() // fn did not book the lines it loaded (SaveBook waits for them)
 	}
-	if err != nil {
+	if err != nil { // the deferred function stops the loading
 		if isBusy(err) && !errors.Is(err, ErrLocked) {
 			return fmt.Errorf("%w: %w", ErrLocked, err)
 		}

@@ -60,7 +60,7 @@ type summedState struct {
 	period savbilling.Period
 	lines  int           // commission lines booked
 	cents  int64         // their amount
-	insert time.Duration // spent inserting them
+	insert time.Duration // spent inserting them (SQLite)
 }
 
 // StagedInsertTime is the time LoadSummedCloseInput spent booking the commission lines it
@@ -86,12 +86,8 @@ func (tx *Tx) endLoading(abort bool) error {
 	if tx.loading == nil {
 		return nil
 	}
-	t0 := time.Now()
 	err := tx.loading(abort)
 	tx.loading = nil
-	if tx.summed != nil {
-		tx.summed.insert += time.Since(t0)
-	}
 	return err
 }
 
