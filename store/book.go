@@ -894,20 +894,10 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 				all = all[:len(all)+n]
 			}
 		}
-		err = each(ctx, q, "commissions", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?`+inRange+`
-		ORDER BY repairer_id, intervention_id`, args,
-			func(rows *sql.Rows) error {
-				c, err := scanCommission(rows)
-				if err != nil {
-					return err
-				}
-				s, err := statementOf(c.RepairerID, "commission")
-				if err != nil {
-					return err
-				}
-				s.Commissions = append(s.Commissions, c)
-				return nil
-			})
+		err = attach(ctx, q, "commission", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?`+inRange+`
+			ORDER BY repairer_id, intervention_id`, args, scanCommission, statementOf,
+			func(c savbilling.CommissionLine) int64 { return c.RepairerID },
+			func(s *savbilling.Statement, c savbilling.CommissionLine) { s.Commissions = append(s.Commissions, c) })
 		for i := 0; i < len(out) && err == nil; i++ {
 			s := &out[i]
 			if len(s.Commissions) != s.UnlistedLines {
@@ -921,20 +911,10 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 		return nil, err
 	}
 
-	err = each(ctx, q, "SAV lines", "SELECT "+savLineCols("")+` FROM sb_sav_lines WHERE period = ?`+inRange+`
-		ORDER BY repairer_id, sav_id`, args,
-		func(rows *sql.Rows) error {
-			l, err := scanSAVLine(rows)
-			if err != nil {
-				return err
-			}
-			s, err := statementOf(l.RepairerID, "SAV line")
-			if err != nil {
-				return err
-			}
-			s.SAV = append(s.SAV, l)
-			return nil
-		})
+	err = attach(ctx, q, "SAV line", "SELECT "+savLineCols("")+` FROM sb_sav_lines WHERE period = ?`+inRange+`
+		ORDER BY repairer_id, sav_id`, args, func(rows *sql.Rows) (savbilling.SAVLine, error) { return scanSAVLine(rows) }, statementOf,
+		func(l savbilling.SAVLine) int64 { return l.RepairerID },
+		func(s *savbilling.Statement, l savbilling.SAVLine) { s.SAV = append(s.SAV, l) })
 	if err != nil {
 		return nil, err
 	}
@@ -948,22 +928,37 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 		})
 	}
 
-	err = each(ctx, q, "installments", `SELECT plan_id, repairer_id, number, of_n, due_cents, paid_cents
+	err = attach(ctx, q, "installment", `SELECT plan_id, repairer_id, number, of_n, due_cents, paid_cents
 		FROM sb_installments WHERE period = ?`+inRange+` ORDER BY repairer_id, plan_id`, args,
-		func(rows *sql.Rows) error {
-			var l savbilling.InstallmentLine
-			if err := rows.Scan(&l.PlanID, &l.RepairerID, &l.Number, &l.Of, &l.DueCents, &l.PaidCents); err != nil {
-				return err
-			}
-			s, err := statementOf(l.RepairerID, "installment")
-			if err != nil {
-				return err
-			}
+		func(rows *sql.Rows) (l savbilling.InstallmentLine, err error) {
+			err = rows.Scan(&l.PlanID, &l.RepairerID, &l.Number, &l.Of, &l.DueCents, &l.PaidCents)
+			return l, err
+		}, statementOf,
+		func(l savbilling.InstallmentLine) int64 { return l.RepairerID },
+		func(s *savbilling.Statement, l savbilling.InstallmentLine) {
 			s.Installments = append(s.Installments, l)
-			return nil
 		})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// attach reads the lines query returns, each scanned by scan, and adds each to the statement of
+// its repairer (statementOf, told what the line is); a line without a statement is an error.
+func attach[L any](ctx context.Context, q querier, what, query string, args []any,
+	scan func(*sql.Rows) (L, error), statementOf func(repairer int64, what string) (*savbilling.Statement, error),
+	repairer func(L) int64, add func(*savbilling.Statement, L)) error {
+	return each(ctx, q, what+"s", query, args, func(rows *sql.Rows) error {
+		l, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		s, err := statementOf(repairer(l), what)
+		if err != nil {
+			return err
+		}
+		add(s, l)
+		return nil
+	})
 }
