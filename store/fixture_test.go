@@ -8,6 +8,7 @@ import (
 
 	"savbilling"
 	"savbilling/internal/dbtest"
+	"savbilling/sample"
 	"savbilling/store"
 )
 
@@ -170,5 +171,18 @@ func scanRow(t *testing.T, db *store.DB, query string, dest ...any) {
 	err := db.Query(context.Background(), query, nil, func(rows *sql.Rows) error { return rows.Scan(dest...) })
 	if err != nil {
 		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// mustInsertSample inserts the small synthetic network of the store's tests (12 repairers, 1 500
+// interventions a month, seed 5) for the months months ending with last.
+func mustInsertSample(t *testing.T, db *store.DB, months int, last savbilling.Period) {
+	t.Helper()
+	err := sample.Network(sample.Options{Repairers: 12, Interventions: 1500, Months: months, Seed: 5, Last: last},
+		func(_ savbilling.Period, src savbilling.Source) error {
+			return db.InsertSource(context.Background(), src)
+		})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -12,7 +12,6 @@ import (
 
 	"savbilling"
 	"savbilling/internal/dbtest"
-	"savbilling/sample"
 	"savbilling/store"
 )
 
@@ -103,11 +102,7 @@ func TestLoadCloseInputInIDLists(t *testing.T) {
 	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
 		ctx := context.Background()
 		last := savbilling.MustPeriod("2026-08")
-		err := sample.Network(sample.Options{Repairers: 12, Interventions: 1500, Months: 3, Seed: 5, Last: last},
-			func(_ savbilling.Period, src savbilling.Source) error { return db.InsertSource(ctx, src) })
-		if err != nil {
-			t.Fatal(err)
-		}
+		mustInsertSample(t, db, 3, last)
 		var changed, credited []int64 // SAVs charged before p whose decision changed, or credited since
 		for p := last.Prev().Prev(); ; p = p.Next() {
 			want := loadInput(t, db, p)

@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"savbilling/sample"
 	"slices"
 	"sort"
 	"strings"
@@ -428,11 +427,7 @@ func TestEachSAVLineOrder(t *testing.T) {
 	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
 		ctx := context.Background()
 		last := savbilling.MustPeriod("2026-08")
-		err := sample.Network(sample.Options{Repairers: 12, Interventions: 1500, Months: 2, Seed: 5, Last: last},
-			func(_ savbilling.Period, src savbilling.Source) error { return db.InsertSource(ctx, src) })
-		if err != nil {
-			t.Fatal(err)
-		}
+		mustInsertSample(t, db, 2, last)
 		closeWith(t, db, last.Prev(), true)
 		closeWith(t, db, last, true)
 		full, err := db.LoadBook(ctx, last)
