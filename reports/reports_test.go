@@ -708,8 +708,8 @@ func TestEuroText(t *testing.T) {
 }
 
 // A killed process must leave no spool file (personal data) in the temporary folder: the spool
-// is unlinked as soon as it is created and read through its open file.
-func TestSpoolUnlinkedAtOnce(t *testing.T) {
+// has no name in the folder (package scratchfile) and is read through its open file.
+func TestSpoolWithoutName(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
 	var names []string
 	spooled = func(name string) {

@@ -7,17 +7,18 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/flate"
 	"hash"
 	"hash/crc32"
 	"io"
 	"io/fs"
-	"os"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/flate"
+
 	"savbilling"
+	"savbilling/internal/scratchfile"
 )
 
 // detZip is the excelize.ZipWriter the workbook is written through. excelize creates the parts
@@ -34,7 +35,7 @@ type detZip struct {
 	out   io.Writer
 	mod   time.Time
 	err   error
-	spool *os.File
+	spool *scratchfile.File
 	buf   *bufio.Writer
 	size  int64 // bytes written to the spool so far
 	fw    *flate.Writer
@@ -83,14 +84,12 @@ func (z *detZip) open() error {
 	if z.err != nil || z.spool != nil {
 		return z.err
 	}
-	z.spool, z.err = os.CreateTemp("", "savbilling-xlsx-*")
+	// The spool holds the workbook's personal data: it has no name in the temporary folder
+	// (it is read through the open file), so that a killed process leaves nothing behind.
+	z.spool, z.err = scratchfile.Create("savbilling-xlsx-*")
 	if z.err != nil {
 		return z.err
 	}
-	// The spool holds the workbook's personal data: unlink it at once where the system
-	// allows it (it is read through the open file), so that a killed process leaves
-	// nothing behind in the temporary folder. Elsewhere cleanup removes it.
-	_ = os.Remove(z.spool.Name())
 	if spooled != nil {
 		spooled(z.spool.Name())
 	}
@@ -283,9 +282,7 @@ func (z *detZip) Close() error {
 
 func (z *detZip) cleanup() {
 	if z.spool != nil {
-		name := z.spool.Name()
 		_ = z.spool.Close()
-		_ = os.Remove(name)
 		z.spool = nil
 	}
 }

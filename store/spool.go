@@ -2,19 +2,19 @@ package store
 
 import (
 	"fmt"
-	"os"
 	"slices"
+
+	"savbilling/internal/scratchfile"
 )
 
 // spool is a temporary file of LOAD DATA text: one goroutine appends segments to it while
 // another reads them back, in the same order. The commission lines a close reads ahead of their
 // loading wait there, in the system's page cache, rather than in the process's memory (at L, up
-// to about 50 MB of text). The file is unlinked as soon as it is created where the system allows
-// it, so that a killed run leaves nothing behind.
+// to about 50 MB of text). The file has no name in the temporary folder (package scratchfile), so
+// that a killed run leaves nothing behind.
 type spool struct {
-	f       *os.File
-	size    int64
-	removed bool // the file is unlinked already
+	f    *scratchfile.File
+	size int64
 }
 
 // segment is a part of a spool: size bytes from off, holding lines lines.
@@ -25,11 +25,11 @@ type segment struct {
 
 // newSpool creates an empty spool in the system's temporary folder.
 func newSpool() (*spool, error) {
-	f, err := os.CreateTemp("", "savbilling-lines-*.tsv")
+	f, err := scratchfile.Create("savbilling-lines-*.tsv")
 	if err != nil {
-		return nil, fmt.Errorf("create a spool file (set TMPDIR to a writable folder): %w", err)
+		return nil, fmt.Errorf("create the spool of commission lines: %w", err)
 	}
-	return &spool{f: f, removed: os.Remove(f.Name()) == nil}, nil
+	return &spool{f: f}, nil
 }
 
 // add appends the text of lines lines, b, and returns its segment.
@@ -51,13 +51,5 @@ func (s *spool) read(seg segment, buf []byte) ([]byte, error) {
 	return buf, nil
 }
 
-// close closes and removes the file.
-func (s *spool) close() error {
-	err := s.f.Close()
-	if !s.removed {
-		if rerr := os.Remove(s.f.Name()); err == nil {
-			err = rerr
-		}
-	}
-	return err
-}
+// close closes the file (and removes it where it has a name).
+func (s *spool) close() error { return s.f.Close() }

@@ -519,7 +519,7 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 				faulty_repairer_id, damage_cents, decided_at, decided_by, note FROM sav_decisions_base`},
 			false, "refused by the test", "read SAVs"},
 		// the summed lines wait in a spool file in TMPDIR
-		{"no temporary folder", nil, true, "set TMPDIR to a writable folder", "create a spool file"},
+		{"no temporary folder", nil, true, "set TMPDIR to a writable folder", "create the spool of commission lines"},
 	} {
 		e, ok := mysqlEngine(t)
 		if !ok {

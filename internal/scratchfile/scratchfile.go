@@ -1,0 +1,54 @@
+// Package scratchfile creates the temporary files a run reads back before it ends (the
+// workbook's spool, the commission lines waiting for their LOAD DATA). They hold personal data,
+// so a killed process must leave nothing of them behind: on Linux the file is created without
+// a name (O_TMPFILE), and where the system cannot do that it is created and removed at once,
+// which leaves a window of one system call in which a kill would leave it in the folder.
+package scratchfile
+
+import (
+	"fmt"
+	"os"
+)
+
+// File is an open scratch file. Close closes it and removes it if it still has a name.
+type File struct {
+	*os.File
+	named bool // the file has a name in its folder (removing it failed, e.g. on Windows)
+}
+
+// Named reports whether the file can be seen in its folder (it is then removed by Close).
+func (f *File) Named() bool { return f.named }
+
+// Close closes the file and removes it if it still has a name.
+func (f *File) Close() error {
+	err := f.File.Close()
+	if f.named {
+		if rerr := os.Remove(f.File.Name()); err == nil {
+			err = rerr
+		}
+		f.named = false
+	}
+	return err
+}
+
+// unnamed is createUnnamed, replaced by tests of the fallback.
+var unnamed = createUnnamed
+
+// Create returns a new scratch file, open for reading and writing, in the system's temporary
+// folder (os.TempDir, i.e. TMPDIR). pattern names it as in os.CreateTemp; the name is only seen
+// in error messages and, where the system cannot create a file without a name, in the folder
+// for as long as one system call.
+func Create(pattern string) (*File, error) {
+	dir := os.TempDir()
+	if f, ok, err := unnamed(dir, pattern); ok {
+		if err != nil {
+			return nil, fmt.Errorf("create a scratch file in %s (set TMPDIR to a writable folder): %w", dir, err)
+		}
+		return &File{File: f}, nil
+	}
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, fmt.Errorf("create a scratch file in %s (set TMPDIR to a writable folder): %w", dir, err)
+	}
+	return &File{File: f, named: os.Remove(f.Name()) != nil}, nil
+}

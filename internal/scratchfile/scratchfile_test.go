@@ -1,0 +1,91 @@
+package scratchfile
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// useFile writes to f, reads it back and checks that the folder shows nothing.
+func useFile(t *testing.T, f *File, dir string) {
+	t.Helper()
+	if _, err := f.WriteString("ligne 1\tZoé\n"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(io.NewSectionReader(f, 0, 1<<20))
+	if err != nil || string(got) != "ligne 1\tZoé\n" {
+		t.Errorf("read back %q, %v", got, err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("the folder shows %d files while the scratch file is open", len(left))
+	}
+}
+
+func TestCreate(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	f, err := Create("savbilling-test-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	useFile(t, f, dir)
+	if runtime.GOOS == "linux" {
+		// A file created with a name and removed shows that name in /proc, marked (deleted);
+		// one created without a name never had it.
+		link, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", f.Fd()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(link, "savbilling-test-") {
+			t.Errorf("the scratch file had a name in the folder: %s", link)
+		}
+		if f.Named() {
+			t.Error("Named() = true on Linux")
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("the folder holds %d files after Close", len(left))
+	}
+}
+
+// Where the system cannot create a file without a name, it is created and removed at once.
+func TestCreateFallback(t *testing.T) {
+	unnamed = func(string, string) (*os.File, bool, error) { return nil, false, nil }
+	defer func() { unnamed = createUnnamed }()
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	f, err := Create("savbilling-test-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	useFile(t, f, dir)
+	if f.Named() {
+		t.Error("Named() = true after a successful removal")
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A missing temporary folder gives an error that names it and the fix, on both paths.
+func TestCreateMissingFolder(t *testing.T) {
+	for _, fallback := range []bool{false, true} {
+		if fallback {
+			unnamed = func(string, string) (*os.File, bool, error) { return nil, false, nil }
+		}
+		dir := filepath.Join(t.TempDir(), "absent")
+		t.Setenv("TMPDIR", dir)
+		_, err := Create("savbilling-test-*")
+		unnamed = createUnnamed
+		if err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "set TMPDIR") {
+			t.Errorf("fallback %v: error %v, want one naming %s and TMPDIR", fallback, err, dir)
+		}
+	}
+}
