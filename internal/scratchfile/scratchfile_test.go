@@ -10,9 +10,16 @@ import (
 	"testing"
 )
 
-// useFile writes to f, reads it back and checks that the folder shows nothing.
-func useFile(t *testing.T, f *File, dir string) {
+// createAndUse creates a scratch file in a new TMPDIR, writes to it, reads it back and checks
+// that the folder shows nothing; it returns the file, open, and the folder.
+func createAndUse(t *testing.T) (*File, string) {
 	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	f, err := Create("savbilling-test-*")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := f.WriteString("ligne 1\tZoé\n"); err != nil {
 		t.Fatal(err)
 	}
@@ -23,16 +30,11 @@ func useFile(t *testing.T, f *File, dir string) {
 	if left, _ := os.ReadDir(dir); len(left) > 0 {
 		t.Errorf("the folder shows %d files while the scratch file is open", len(left))
 	}
+	return f, dir
 }
 
 func TestCreate(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("TMPDIR", dir)
-	f, err := Create("savbilling-test-*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	useFile(t, f, dir)
+	f, dir := createAndUse(t)
 	if runtime.GOOS == "linux" {
 		// A file created with a name and removed shows that name in /proc, marked (deleted);
 		// one created without a name never had it.
@@ -59,13 +61,7 @@ func TestCreate(t *testing.T) {
 func TestCreateFallback(t *testing.T) {
 	unnamed = func(string, string) (*os.File, bool, error) { return nil, false, nil }
 	defer func() { unnamed = createUnnamed }()
-	dir := t.TempDir()
-	t.Setenv("TMPDIR", dir)
-	f, err := Create("savbilling-test-*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	useFile(t, f, dir)
+	f, _ := createAndUse(t)
 	if f.Named() {
 		t.Error("Named() = true after a successful removal")
 	}
