@@ -16,9 +16,6 @@ type File struct {
 	named bool // the file has a name in its folder (removing it failed, e.g. on Windows)
 }
 
-// Named reports whether the file can be seen in its folder (it is then removed by Close).
-func (f *File) Named() bool { return f.named }
-
 // Close closes the file and removes it if it still has a name.
 func (f *File) Close() error {
 	err := f.File.Close()

@@ -45,8 +45,8 @@ func TestCreate(t *testing.T) {
 		if strings.Contains(link, "savbilling-test-") {
 			t.Errorf("the scratch file had a name in the folder: %s", link)
 		}
-		if f.Named() {
-			t.Error("Named() = true on Linux")
+		if f.named {
+			t.Error("the file is marked named on Linux")
 		}
 	}
 	if err := f.Close(); err != nil {
@@ -62,8 +62,8 @@ func TestCreateFallback(t *testing.T) {
 	unnamed = func(string, string) (*os.File, bool, error) { return nil, false, nil }
 	defer func() { unnamed = createUnnamed }()
 	f, _ := createAndUse(t)
-	if f.Named() {
-		t.Error("Named() = true after a successful removal")
+	if f.named {
+		t.Error("the file is marked named after a successful removal")
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
