@@ -1,0 +1,62 @@
+package templates
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// MailFile is the template file of the e-mails of `savbilling send`, relative to the embedded
+// root or to an override folder.
+const MailFile = "mail.toml"
+
+//go:embed mail.toml
+var embeddedMail []byte
+
+// Mail are the texts of the message that carries a repairer's documents of a period (package
+// delivery). Every field is required; the ph tag lists a text's required placeholders, the opt
+// tag its optional ones.
+type Mail struct {
+	Subject                 string `toml:"subject" ph:"period,number" opt:"network,repairer"`
+	SubjectWithoutStatement string `toml:"subject_without_statement" ph:"period" opt:"network,repairer"`
+	Greeting                string `toml:"greeting" opt:"repairer"`
+	Intro                   string `toml:"intro" opt:"period,network"`
+	Statement               string `toml:"statement" ph:"number"`
+	Payment                 string `toml:"payment" ph:"amount,date"`
+	NoPayment               string `toml:"no_payment"`
+	Overflow                string `toml:"overflow" ph:"amount"`
+	Spread                  string `toml:"spread" ph:"amount" opt:"months,plan"`
+	Invoice                 string `toml:"invoice" ph:"number,amount" opt:"date"`
+	Attachments             string `toml:"attachments"`
+	Attachment              string `toml:"attachment" ph:"file"`
+	Closing                 string `toml:"closing" opt:"network"`
+}
+
+// mailFile is the form of mail.toml.
+type mailFile struct {
+	Mail Mail `toml:"mail"`
+}
+
+// LoadMail reads the embedded mail.toml, or its namesake in overrideDir when there is one (""
+// means the embedded file), and checks it as Load checks texts.toml: a missing, empty or
+// unknown key, or a misspelt placeholder, is an error naming the file and the key.
+func LoadMail(overrideDir string) (*Mail, error) {
+	data, where := embeddedMail, MailFile+" (embedded)"
+	if overrideDir != "" {
+		b, err := fs.ReadFile(os.DirFS(overrideDir), MailFile)
+		switch {
+		case err == nil:
+			data, where = b, filepath.Join(overrideDir, MailFile)
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("templates: %w", err)
+		}
+	}
+	var m mailFile
+	if err := decodeStrict(data, where, &m, "ph"); err != nil {
+		return nil, err
+	}
+	return &m.Mail, nil
+}
