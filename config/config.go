@@ -27,7 +27,7 @@ type Config struct {
 	Rules     Rules    `toml:"rules"`
 	Schedule  Schedule `toml:"schedule"`
 	SMTP      SMTP     `toml:"smtp"` // `savbilling send`
-	Source    string   `toml:"-"` // the file read, "" when none
+	Source    string   `toml:"-"`    // the file read, "" when none
 }
 
 // Network is the [network] table: the network's identity printed on every document.

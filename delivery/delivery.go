@@ -324,7 +324,9 @@ func (s *sender) line(l *letter, e *store.SendEntry, thisRun bool) {
 	}
 }
 
-func stateNotTried(e *store.SendEntry) bool { return e.State == store.SendPending && e.LastAnswer == "" }
+func stateNotTried(e *store.SendEntry) bool {
+	return e.State == store.SendPending && e.LastAnswer == ""
+}
 
 // deliver sends one letter, with its retries, and keeps the log up to date. It returns an error
 // that stops the run.
