@@ -130,3 +130,22 @@ func reportSend(w io.Writer, res *delivery.Result) {
 		fmt.Fprintf(w, "  report: %s\n", res.CSV)
 	}
 }
+
+// scheduledSend is what `schedule` runs after each close when schedule.send is true: the send
+// of that period. Its settings are checked at start (exit 2 when bad).
+func scheduledSend(cfg config.Config, getenv func(string) string, now func() time.Time, db *store.DB, log *slog.Logger) (func(context.Context, sb.Period) error, error) {
+	opts, err := sendOptions(cfg, sb.Period{}, getenv, now, log, false)
+	if err != nil {
+		return nil, fmt.Errorf("schedule.send: %w", err)
+	}
+	return func(ctx context.Context, p sb.Period) error {
+		o := opts
+		o.Period = p
+		res, err := sendPeriod(ctx, db, o)
+		if res != nil {
+			log.Info("period sent", "period", p.String(), "sent", res.Sent, "already", res.Already, "failed", res.Failed,
+				"no_address", res.NoAddress, "report", res.CSV)
+		}
+		return err
+	}, nil
+}
