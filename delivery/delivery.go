@@ -339,6 +339,7 @@ func (s *sender) deliver(ctx context.Context, l *letter, e *store.SendEntry) err
 		}
 		s.t = t
 	}
+	dialFailures := 0
 	for attempt := 1; attempt <= s.o.MaxAttempts; attempt++ {
 		if attempt > 1 {
 			wait := backoff(s.o.Backoff, attempt-1)
@@ -363,6 +364,11 @@ func (s *sender) deliver(ctx context.Context, l *letter, e *store.SendEntry) err
 				return err
 			}
 			log.Warn("cannot connect", "attempt", attempt, "error", msg)
+			if dialFailures++; dialFailures == s.o.MaxAttempts {
+				// Every attempt failed before a message could start: the server is out of reach
+				// (or its certificate is not trusted); the next messages would fare no better.
+				return fmt.Errorf("SMTP server %s: %d attempts to connect failed: %s", s.o.Server, dialFailures, msg)
+			}
 			continue
 		}
 		m, err := message(l, s.dir, s.o.From, s.o.Now())

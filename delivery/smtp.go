@@ -122,17 +122,21 @@ func oneLine(s string) string {
 	return s
 }
 
-// limiter spaces the messages out to at most rate per second (0: no limit).
+// limiter spaces the messages out to at most rate per second (0: no limit): each message
+// starts at least 1/rate after the one before.
 type limiter struct {
 	interval time.Duration
 	next     time.Time
+	now      func() time.Time
+	sleep    func(context.Context, time.Duration) error
 }
 
 func newLimiter(rate float64) *limiter {
-	if rate <= 0 {
-		return &limiter{}
+	l := &limiter{now: time.Now, sleep: sleep}
+	if rate > 0 {
+		l.interval = time.Duration(float64(time.Second) / rate)
 	}
-	return &limiter{interval: time.Duration(float64(time.Second) / rate)}
+	return l
 }
 
 // wait blocks until the next message may start, or ctx is done.
@@ -140,9 +144,9 @@ func (l *limiter) wait(ctx context.Context) error {
 	if l.interval == 0 {
 		return ctx.Err()
 	}
-	now := time.Now()
+	now := l.now()
 	if l.next.After(now) {
-		if err := sleep(ctx, l.next.Sub(now)); err != nil {
+		if err := l.sleep(ctx, l.next.Sub(now)); err != nil {
 			return err
 		}
 		now = l.next
