@@ -95,6 +95,11 @@ func (t *transport) send(m *gomail.Msg) outcome {
 		code = se.ErrorCode()
 	}
 	answer := oneLine(err.Error())
+	for _, tail := range []string{", affected recipient(s):", ", affected message ID:"} {
+		if i := strings.Index(answer, tail); i >= 0 { // the log's own columns say to whom, which message
+			answer = answer[:i]
+		}
+	}
 	switch {
 	case code >= 500 && code < 600:
 		return outcome{permanent: true, answer: answer}
