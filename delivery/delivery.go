@@ -53,6 +53,7 @@ type Ledger interface {
 	SendRecipients(ctx context.Context, p sb.Period) ([]store.SendRecipient, error)
 	SendLog(ctx context.Context, p sb.Period) ([]store.SendEntry, error)
 	SaveSendEntry(ctx context.Context, e store.SendEntry) error
+	SaveSendEntries(ctx context.Context, es []store.SendEntry) error
 }
 
 // Options are the settings of one send.
@@ -91,18 +92,28 @@ type Line struct {
 	ThisRun    bool // accepted by this run (not an earlier one)
 }
 
-// Result is what a send did.
+// Result is what a send did. The report (CSV) has a line for every repairer with documents;
+// Lines keeps, in memory, only those whose message is not accepted (failed, not tried, or
+// without a valid address), so that a send's memory does not grow with the network.
 type Result struct {
 	Period     sb.Period
 	DryRun     bool
-	Lines      []Line // every repairer with documents, by repairer id
+	Lines      []Line // the repairers not accepted, by repairer id
 	Sent       int    // accepted by this run
 	Already    int    // accepted by an earlier run
-	Failed     int    // not accepted (failed-temporary or failed-permanent)
+	Failed     int    // not accepted (failed-temporary, failed-permanent, or not tried)
 	NoAddress  int    // missing or invalid address
 	Previewed  int    // dry run: .eml files written
 	CSV        string // the report written (not by a dry run)
 	PreviewDir string // dry run
+}
+
+// letter is one repairer's message before it becomes a go-mail message; its texts are written
+// when it is sent.
+type letter struct {
+	r     *store.SendRecipient
+	e     store.SendEntry // its row of the send log: Message-ID, address, documents, state
+	files []Attachment
 }
 
 // Send e-mails the documents of closed period o.Period (see the package comment). It returns
@@ -140,11 +151,14 @@ func Send(ctx context.Context, db Ledger, o Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("send %s: %w", p, err)
 	}
+	m = nil
 
 	res := &Result{Period: p, DryRun: o.DryRun}
 	domain := domainOf(o.From.Address)
-	letters := make([]*letter, 0, len(rs))
-	for _, r := range rs {
+	// letters[i] is rs[i]'s message, nil when rs[i] has no valid address (listed).
+	letters := make([]*letter, len(rs))
+	for i := range rs {
+		r := &rs[i]
 		addr, why := checkAddress(r.Email)
 		if why != "" {
 			res.Lines = append(res.Lines, Line{RepairerID: r.RepairerID, Name: r.Name, Domain: domainOf(r.Email), State: why,
@@ -153,18 +167,17 @@ func Send(ctx context.Context, db Ledger, o Options) (*Result, error) {
 			o.Log.Warn("repairer not sent: "+why, "period", p.String(), "repairer_id", r.RepairerID)
 			continue
 		}
-		l := &letter{r: r, address: addr, files: files[r.RepairerID]}
-		l.numbers = joinNumbers(r.Documents)
-		nums := strings.Fields(l.numbers)
-		for _, a := range l.files { // a statement of account has no number in the ledger
+		nums := make([]string, 0, len(r.Documents)+1)
+		for _, d := range r.Documents {
+			nums = append(nums, d.Number)
+		}
+		for _, a := range files[r.RepairerID] { // a statement of account has no number in the ledger
 			if n := strings.TrimSuffix(a.Name, ".pdf"); !contains(nums, n) {
 				nums = append(nums, n)
 			}
 		}
-		l.numbers = strings.Join(nums, " ")
-		l.messageID = MessageID(p, nums, domain)
-		l.subject, l.body = compose(o.Mail, o.Network, p, r, l.files)
-		letters = append(letters, l)
+		letters[i] = &letter{r: r, files: files[r.RepairerID], e: store.SendEntry{Period: p, RepairerID: r.RepairerID,
+			Address: addr, Documents: strings.Join(nums, " "), MessageID: MessageID(p, nums, domain)}}
 	}
 	if o.DryRun {
 		return preview(dir, o, res, letters)
@@ -175,18 +188,23 @@ func Send(ctx context.Context, db Ledger, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer release()
-	log, err := db.SendLog(ctx, p)
-	if err != nil {
-		return nil, err
+	// A run killed while it wrote its report left the report's temporary file.
+	if left, _ := filepath.Glob(filepath.Join(dir, "."+ReportName(p)+".tmp*")); len(left) > 0 {
+		for _, f := range left {
+			_ = os.Remove(f)
+		}
 	}
-	prev := make(map[int64]store.SendEntry, len(log))
-	for _, e := range log {
-		prev[e.RepairerID] = e
-	}
+	files = nil
 	s := &sender{db: db, o: o, dir: dir, res: res, limit: newLimiter(o.Rate)}
-	runErr := s.run(ctx, letters, prev)
-	sortLines(res.Lines)
-	csvPath, err := writeReport(dir, p, res.Lines)
+	if err := s.plan(ctx, letters); err != nil {
+		return nil, fmt.Errorf("send %s: %w", p, err)
+	}
+	res.Lines = res.Lines[:0] // listed again, in order, with the others
+	var runErr error
+	csvPath, err := writeReport(dir, p, func(emit func(Line) error) error {
+		runErr = s.run(ctx, rs, letters, emit)
+		return nil
+	})
 	if err != nil {
 		return res, fmt.Errorf("send %s: write the report: %w", p, errors.Join(err, runErr))
 	}
@@ -195,7 +213,7 @@ func Send(ctx context.Context, db Ledger, o Options) (*Result, error) {
 		return res, fmt.Errorf("send %s: %w", p, runErr)
 	}
 	if res.Failed > 0 {
-		return res, fmt.Errorf("send %s: %w: %d of %d (see %s)", p, ErrUndelivered, res.Failed, len(letters), csvPath)
+		return res, fmt.Errorf("send %s: %w: %d of %d (see %s)", p, ErrUndelivered, res.Failed, res.Failed+res.Sent+res.Already, csvPath)
 	}
 	return res, nil
 }
@@ -227,7 +245,10 @@ func preview(dir string, o Options, res *Result, letters []*letter) (*Result, er
 		return nil, err
 	}
 	for _, l := range letters {
-		m, err := message(l, dir, o.From, o.Now())
+		if l == nil {
+			continue
+		}
+		m, err := message(l, dir, o)
 		if err != nil {
 			return nil, fmt.Errorf("send %s (dry run): %w", o.Period, err)
 		}
@@ -236,10 +257,7 @@ func preview(dir string, o Options, res *Result, letters []*letter) (*Result, er
 			return nil, fmt.Errorf("send %s (dry run): %w", o.Period, err)
 		}
 		res.Previewed++
-		res.Lines = append(res.Lines, Line{RepairerID: l.r.RepairerID, Name: l.r.Name, Address: l.address,
-			Domain: domainOf(l.address), Documents: l.numbers, State: "aperçu", MessageID: l.messageID})
 	}
-	sortLines(res.Lines)
 	res.PreviewDir = pdir
 	o.Log.Info("dry run: messages written, nothing sent", "period", o.Period.String(), "messages", res.Previewed, "dir", pdir)
 	return res, nil
@@ -255,52 +273,97 @@ type sender struct {
 	t     *transport
 }
 
-// run sends every letter not accepted yet, in repairer order. It returns an error only for what
-// stops the whole run (the connection cannot be opened, the log cannot be written, ctx is
-// done); a message that fails is counted and listed.
-func (s *sender) run(ctx context.Context, letters []*letter, prev map[int64]store.SendEntry) error {
+// planChunk is how many send log rows one transaction writes when a run plans its messages.
+const planChunk = 500
+
+// plan gives each letter its row of the send log, the one an earlier run left when there is
+// one, and writes every row not accepted yet as pending (a row a crash left sending stays
+// sending until it is tried), in transactions of planChunk rows, so that the log lists the whole
+// run before it begins.
+func (s *sender) plan(ctx context.Context, letters []*letter) error {
+	log, err := s.db.SendLog(ctx, s.o.Period)
+	if err != nil {
+		return err
+	}
+	prev := make(map[int64]store.SendEntry, len(log))
+	for _, e := range log {
+		prev[e.RepairerID] = e
+	}
+	log = nil
 	now := s.o.Now().UTC()
-	// The log's rows first, pending, so that the log lists the whole run before it begins.
-	entries := make([]store.SendEntry, len(letters))
-	for i, l := range letters {
+	var batch []store.SendEntry
+	for _, l := range letters {
+		if l == nil {
+			continue
+		}
 		e, ok := prev[l.r.RepairerID]
 		switch {
 		case ok && e.State == store.SendAccepted:
+			l.e = e
+			continue
 		case ok:
-			if e.Documents != l.numbers { // the documents changed (rendered again): a new message
-				e.MessageID = l.messageID
+			if e.Documents != l.e.Documents { // the documents changed (rendered again): a new message
+				e.MessageID = l.e.MessageID
 			}
-			l.messageID = e.MessageID
-			e.Address, e.Documents, e.UpdatedAt = l.address, l.numbers, now
-			if e.State != store.SendSending { // a crash left it sending: keep that until it is retried
+			e.Address, e.Documents, e.UpdatedAt = l.e.Address, l.e.Documents, now
+			if e.State != store.SendSending {
 				e.State = store.SendPending
 			}
 		default:
-			e = store.SendEntry{Period: s.o.Period, RepairerID: l.r.RepairerID, MessageID: l.messageID, Address: l.address,
-				Documents: l.numbers, State: store.SendPending, CreatedAt: now, UpdatedAt: now}
+			e = l.e
+			e.State, e.CreatedAt, e.UpdatedAt = store.SendPending, now, now
 		}
-		if e.State == store.SendAccepted {
-			l.messageID = e.MessageID
-		} else if err := s.db.SaveSendEntry(ctx, e); err != nil {
-			return err
+		l.e = e
+		if batch = append(batch, e); len(batch) == planChunk {
+			if err := s.db.SaveSendEntries(ctx, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
 		}
-		entries[i] = e
 	}
+	return s.db.SaveSendEntries(ctx, batch)
+}
+
+// run sends every letter not accepted yet, in repairer order, and emits every repairer's line
+// of the report. It returns an error only for what stops the whole run (the connection cannot
+// be opened, the log cannot be written, ctx is done); a message that fails is counted and
+// listed, and once the run is stopped the remaining messages are listed as not tried.
+func (s *sender) run(ctx context.Context, rs []store.SendRecipient, letters []*letter, emit func(Line) error) error {
 	var stop error
-	for i, l := range letters {
-		e := &entries[i]
-		if e.State == store.SendAccepted {
-			s.res.Already++
-			s.line(l, e, false)
+	for i := range rs {
+		l := letters[i]
+		if l == nil {
+			r := &rs[i]
+			_, why := checkAddress(r.Email)
+			line := Line{RepairerID: r.RepairerID, Name: r.Name, Domain: domainOf(r.Email), State: why,
+				Documents: joinNumbers(r.Documents), Answer: why}
+			s.res.Lines = append(s.res.Lines, line)
+			if err := emit(line); err != nil {
+				return err
+			}
 			continue
 		}
-		if stop == nil {
-			stop = s.deliver(ctx, l, e)
+		e := &l.e
+		thisRun := false
+		if e.State == store.SendAccepted {
+			s.res.Already++
+		} else {
+			if stop == nil {
+				stop = s.deliver(ctx, l)
+			}
+			if thisRun = e.State == store.SendAccepted; thisRun {
+				s.res.Sent++
+			} else {
+				s.res.Failed++
+			}
 		}
+		line := s.line(l, e, thisRun)
 		if e.State != store.SendAccepted {
-			s.res.Failed++
+			s.res.Lines = append(s.res.Lines, line)
 		}
-		s.line(l, e, e.State == store.SendAccepted)
+		if err := emit(line); err != nil {
+			return errors.Join(stop, err)
+		}
 	}
 	if s.t != nil {
 		s.t.close()
@@ -308,30 +371,24 @@ func (s *sender) run(ctx context.Context, letters []*letter, prev map[int64]stor
 	return stop
 }
 
-func (s *sender) line(l *letter, e *store.SendEntry, thisRun bool) {
+func (s *sender) line(l *letter, e *store.SendEntry, thisRun bool) Line {
 	when := e.AcceptedAt
 	if when.IsZero() {
 		when = e.SendingAt
 	}
 	answer := e.LastAnswer
-	if stateNotTried(e) {
+	if e.State == store.SendPending && e.LastAnswer == "" {
 		answer = "non envoyé : l'envoi s'est arrêté avant ce message"
 	}
-	s.res.Lines = append(s.res.Lines, Line{RepairerID: l.r.RepairerID, Name: l.r.Name, Address: e.Address, Domain: domainOf(e.Address),
-		Documents: e.Documents, State: e.State, Attempts: e.Attempts, When: when, Answer: answer, MessageID: e.MessageID, ThisRun: thisRun})
-	if thisRun {
-		s.res.Sent++
-	}
-}
-
-func stateNotTried(e *store.SendEntry) bool {
-	return e.State == store.SendPending && e.LastAnswer == ""
+	return Line{RepairerID: l.r.RepairerID, Name: l.r.Name, Address: e.Address, Domain: domainOf(e.Address),
+		Documents: e.Documents, State: e.State, Attempts: e.Attempts, When: when, Answer: answer, MessageID: e.MessageID, ThisRun: thisRun}
 }
 
 // deliver sends one letter, with its retries, and keeps the log up to date. It returns an error
 // that stops the run.
-func (s *sender) deliver(ctx context.Context, l *letter, e *store.SendEntry) error {
-	log := s.o.Log.With("period", s.o.Period.String(), "repairer_id", l.r.RepairerID, "domain", domainOf(l.address), "message_id", e.MessageID)
+func (s *sender) deliver(ctx context.Context, l *letter) error {
+	e := &l.e
+	log := s.o.Log.With("period", s.o.Period.String(), "repairer_id", l.r.RepairerID, "domain", domainOf(e.Address), "message_id", e.MessageID)
 	if s.t == nil {
 		t, err := newTransport(s.o.Server, s.o.Password, s.o.RootCAs, s.o.Timeout)
 		if err != nil {
@@ -355,7 +412,6 @@ func (s *sender) deliver(ctx context.Context, l *letter, e *store.SendEntry) err
 			msg := scrub(oneLine(err.Error()), s.o.Password)
 			if code := dialCode(err); code >= 500 {
 				// Refused at connection or authentication: no message can go; stop the run.
-				e.LastAnswer, e.UpdatedAt = msg, s.o.Now().UTC()
 				return fmt.Errorf("SMTP server %s: %s", s.o.Server, msg)
 			}
 			e.State, e.LastAnswer, e.UpdatedAt = store.SendFailedTemporary, msg, s.o.Now().UTC()
@@ -371,7 +427,7 @@ func (s *sender) deliver(ctx context.Context, l *letter, e *store.SendEntry) err
 			}
 			continue
 		}
-		m, err := message(l, s.dir, s.o.From, s.o.Now())
+		m, err := message(l, s.dir, s.o)
 		if err != nil {
 			return err
 		}
@@ -388,7 +444,7 @@ func (s *sender) deliver(ctx context.Context, l *letter, e *store.SendEntry) err
 			s.t.close()
 		}
 		now = s.o.Now().UTC()
-		e.LastAnswer, e.UpdatedAt = redact(out.answer, l.address), now
+		e.LastAnswer, e.UpdatedAt = redact(out.answer, e.Address), now
 		switch {
 		case out.accepted:
 			e.State, e.AcceptedAt = store.SendAccepted, now

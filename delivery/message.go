@@ -8,7 +8,6 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
-	"time"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -57,17 +56,6 @@ func checkAddress(raw string) (string, string) {
 	return a.Address, ""
 }
 
-// letter is one repairer's message before it becomes a go-mail message: its texts and its files.
-type letter struct {
-	r         store.SendRecipient
-	address   string
-	messageID string
-	subject   string
-	body      string
-	files     []Attachment
-	numbers   string // the documents' numbers, space-separated, for the send log
-}
-
 // compose writes the subject and body of r's message from the templates.
 func compose(t *templates.Mail, network string, p sb.Period, r store.SendRecipient, files []Attachment) (subject, body string) {
 	period := frfmt.FormatMonth(p.Year, p.Month)
@@ -110,20 +98,21 @@ func compose(t *templates.Mail, network string, p sb.Period, r store.SendRecipie
 	return subject, b.String()
 }
 
-// message builds the go-mail message of l, reading its files from dir and checking them
-// against the manifest.
-func message(l *letter, dir string, from *mail.Address, now time.Time) (*gomail.Msg, error) {
+// message builds the go-mail message of l, its texts from the templates, reading its files
+// from dir and checking them against the manifest.
+func message(l *letter, dir string, o Options) (*gomail.Msg, error) {
+	subject, body := compose(o.Mail, o.Network, o.Period, *l.r, l.files)
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	m.FromMailAddress(from)
-	if err := m.AddToFormat(l.r.Name, l.address); err != nil {
+	m.FromMailAddress(o.From)
+	if err := m.AddToFormat(l.r.Name, l.e.Address); err != nil {
 		return nil, fmt.Errorf("repairer %d: address: %w", l.r.RepairerID, err)
 	}
-	m.Subject(l.subject)
-	m.SetMessageIDWithValue(strings.TrimSuffix(strings.TrimPrefix(l.messageID, "<"), ">"))
-	m.SetDateWithValue(now)
+	m.Subject(subject)
+	m.SetMessageIDWithValue(strings.TrimSuffix(strings.TrimPrefix(l.e.MessageID, "<"), ">"))
+	m.SetDateWithValue(o.Now())
 	m.SetGenHeader(gomail.HeaderUserAgent, "savbilling")
 	m.SetGenHeader("Auto-Submitted", "auto-generated")
-	m.SetBodyString(gomail.TypeTextPlain, l.body)
+	m.SetBodyString(gomail.TypeTextPlain, body)
 	for _, a := range l.files {
 		data, err := readAttachment(dir, a)
 		if err != nil {

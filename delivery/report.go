@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"time"
 
@@ -20,21 +19,11 @@ func ReportName(p sb.Period) string { return "envois-" + p.String() + ".csv" }
 var reportHeader = []string{"ID réparateur", "Réparateur", "Adresse", "Documents", "État", "Tentatives",
 	"Date (UTC)", "Réponse du serveur", "Message-ID", "Envoyé par ce passage"}
 
-func sortLines(ls []Line) {
-	slices.SortStableFunc(ls, func(a, b Line) int {
-		switch {
-		case a.RepairerID < b.RepairerID:
-			return -1
-		case a.RepairerID > b.RepairerID:
-			return 1
-		}
-		return 0
-	})
-}
-
-// writeReport writes envois-YYYY-MM.csv in dir, atomically: one row per repairer with documents,
-// semicolon-separated, UTF-8 with a byte order mark (as a French spreadsheet opens it).
-func writeReport(dir string, p sb.Period, lines []Line) (string, error) {
+// writeReport writes envois-YYYY-MM.csv in dir, atomically, with the lines fill emits: one row
+// per repairer with documents, semicolon-separated, UTF-8 with a byte order mark (as a French
+// spreadsheet opens it). The rows are written as they come: the report of 2 000 repairers is
+// never held in memory.
+func writeReport(dir string, p sb.Period, fill func(emit func(Line) error) error) (string, error) {
 	path := filepath.Join(dir, ReportName(p))
 	_, err := atomicfile.Write(path, func(w io.Writer) error {
 		if _, err := io.WriteString(w, "\ufeff"); err != nil {
@@ -45,7 +34,7 @@ func writeReport(dir string, p sb.Period, lines []Line) (string, error) {
 		if err := cw.Write(reportHeader); err != nil {
 			return err
 		}
-		for _, l := range lines {
+		return fill(func(l Line) error {
 			when := ""
 			if !l.When.IsZero() {
 				when = l.When.UTC().Format(time.DateTime)
@@ -58,9 +47,9 @@ func writeReport(dir string, p sb.Period, lines []Line) (string, error) {
 				strconv.Itoa(l.Attempts), when, l.Answer, l.MessageID, this}); err != nil {
 				return err
 			}
-		}
-		cw.Flush()
-		return cw.Error()
+			cw.Flush()
+			return cw.Error()
+		})
 	})
 	if err != nil {
 		return "", fmt.Errorf("write %s: %w", path, err)

@@ -98,7 +98,7 @@ type SendEntry struct {
 // ErrNotClosed when p is not closed.
 func (d *DB) SendRecipients(ctx context.Context, p savbilling.Period) ([]SendRecipient, error) {
 	var out []SendRecipient
-	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
+	err := d.smallCacheReadTx(ctx, func(ctx context.Context, tx *Tx) error {
 		closed, err := tx.IsClosed(ctx, p)
 		if err != nil {
 			return err
@@ -113,6 +113,46 @@ func (d *DB) SendRecipients(ctx context.Context, p savbilling.Period) ([]SendRec
 		return nil, fmt.Errorf("read the recipients of %s: %w", p, err)
 	}
 	return out, nil
+}
+
+// sendCacheKiB is the SQLite page cache of the connections a send reads and writes with. A send
+// reads the period's statements and invoices once and writes its log a row at a time, which a
+// larger cache does not speed up; SQLite's default (2 MB) filled by them was a tenth of a send's
+// peak RSS at 2 000 repairers (scripts/send-bench.sh).
+const sendCacheKiB = 256
+
+// sendConn runs fn on a connection of its own; on SQLite its page cache is kept to sendCacheKiB
+// during fn, and set back to the default afterwards.
+func (d *DB) sendConn(ctx context.Context, fn func(conn *sql.Conn) error) error {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", d.redacted, err)
+	}
+	defer conn.Close()
+	if d.dialect == dialectMySQL {
+		return fn(conn)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", sendCacheKiB)); err != nil {
+		return fmt.Errorf("set cache size: %w", err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000"); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return fn(conn)
+}
+
+// smallCacheReadTx is ReadTx on a connection of sendConn.
+func (d *DB) smallCacheReadTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	return d.sendConn(ctx, func(conn *sql.Conn) error {
+		sqlTx, err := conn.BeginTx(ctx, d.txOptions(true))
+		if err != nil {
+			return fmt.Errorf("begin a read transaction on %s: %w", d.redacted, err)
+		}
+		defer sqlTx.Rollback()
+		return fn(ctx, &Tx{d: d, tx: sqlTx})
+	})
 }
 
 func (tx *Tx) sendRecipients(ctx context.Context, p savbilling.Period) ([]SendRecipient, error) {
@@ -274,7 +314,17 @@ const sendLogCols = `period, repairer_id, message_id, address, documents, state,
 
 // SendLog returns the send log of period p, by repairer id.
 func (d *DB) SendLog(ctx context.Context, p savbilling.Period) ([]SendEntry, error) {
-	rows, err := d.db.QueryContext(ctx, "SELECT "+sendLogCols+" FROM sb_send_log WHERE period = ? ORDER BY repairer_id", p.String())
+	var out []SendEntry
+	err := d.sendConn(ctx, func(conn *sql.Conn) error {
+		var err error
+		out, err = readSendLog(ctx, conn, p)
+		return err
+	})
+	return out, err
+}
+
+func readSendLog(ctx context.Context, conn *sql.Conn, p savbilling.Period) ([]SendEntry, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT "+sendLogCols+" FROM sb_send_log WHERE period = ? ORDER BY repairer_id", p.String())
 	if err != nil {
 		return nil, fmt.Errorf("read the send log of %s: %w", p, err)
 	}
@@ -304,8 +354,13 @@ func (d *DB) SendLog(ctx context.Context, p savbilling.Period) ([]SendEntry, err
 // call is its own transaction, committed when it returns: a state written before the SMTP
 // transaction survives a crash during it.
 func (d *DB) SaveSendEntry(ctx context.Context, e SendEntry) error {
-	if e.Period.IsZero() || e.RepairerID == 0 || e.MessageID == "" || e.State == "" {
-		return errors.New("save send entry: period, repairer, Message-ID and state are required")
+	return d.SaveSendEntries(ctx, []SendEntry{e})
+}
+
+// SaveSendEntries writes es into the send log in one transaction (SaveSendEntry of each).
+func (d *DB) SaveSendEntries(ctx context.Context, es []SendEntry) error {
+	if len(es) == 0 {
+		return nil
 	}
 	q := "INSERT INTO sb_send_log (" + sendLogCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	set := []string{"message_id", "address", "documents", "state", "attempts", "last_answer", "updated_at", "sending_at", "accepted_at"}
@@ -320,14 +375,35 @@ func (d *DB) SaveSendEntry(ctx context.Context, e SendEntry) error {
 		}
 		q += " ON CONFLICT (period, repairer_id) DO UPDATE SET " + strings.Join(set, ", ")
 	}
-	answer := e.LastAnswer
-	if len(answer) > 1000 { // the column's size; answers are ASCII, but never cut a character
-		answer = strings.ToValidUTF8(answer[:1000], "")
-	}
-	_, err := d.db.ExecContext(ctx, q, e.Period.String(), e.RepairerID, e.MessageID, e.Address, e.Documents, e.State,
-		e.Attempts, answer, sqlTime(e.CreatedAt), sqlTime(e.UpdatedAt), sqlTime(e.SendingAt), sqlTime(e.AcceptedAt))
+	return d.sendConn(ctx, func(conn *sql.Conn) error { return d.saveSendEntries(ctx, conn, q, es) })
+}
+
+func (d *DB) saveSendEntries(ctx context.Context, conn *sql.Conn, q string, es []SendEntry) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("save the send log of repairer %d, %s: %w", e.RepairerID, e.Period, err)
+		return fmt.Errorf("save the send log: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("save the send log: %w", err)
+	}
+	defer stmt.Close()
+	for _, e := range es {
+		if e.Period.IsZero() || e.RepairerID == 0 || e.MessageID == "" || e.State == "" {
+			return errors.New("save send entry: period, repairer, Message-ID and state are required")
+		}
+		answer := e.LastAnswer
+		if len(answer) > 1000 { // the column's size; answers are ASCII, but never cut a character
+			answer = strings.ToValidUTF8(answer[:1000], "")
+		}
+		if _, err := stmt.ExecContext(ctx, e.Period.String(), e.RepairerID, e.MessageID, e.Address, e.Documents, e.State,
+			e.Attempts, answer, sqlTime(e.CreatedAt), sqlTime(e.UpdatedAt), sqlTime(e.SendingAt), sqlTime(e.AcceptedAt)); err != nil {
+			return fmt.Errorf("save the send log of repairer %d, %s: %w", e.RepairerID, e.Period, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save the send log: commit: %w", err)
 	}
 	return nil
 }
