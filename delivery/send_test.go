@@ -96,7 +96,7 @@ func checkReceived(t *testing.T, mp *mailpit.Server, p sb.Period, want map[int64
 			if !strings.Contains(m.Subject, st.Number) || !strings.Contains(m.Subject, month) {
 				t.Errorf("repairer %d: subject %q lacks %s or %s", w.r.RepairerID, m.Subject, st.Number, month)
 			}
-			if st.NetTTCCents > 0 && !strings.Contains(m.Text, "Nous vous versons "+frfmt.FormatEUR(st.NetTTCCents)+" TTC le "+frfmt.FormatDate(st.PaymentOn)) {
+			if st.NetTTCCents > 0 && !strings.Contains(m.Text, "Nous vous versons "+frfmt.FormatEUR(st.NetTTCCents)+" le "+frfmt.FormatDate(st.PaymentOn)) {
 				t.Errorf("repairer %d: body lacks the payment of %s:\n%s", w.r.RepairerID, frfmt.FormatEUR(st.NetTTCCents), m.Text)
 			}
 		}

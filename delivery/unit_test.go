@@ -2,12 +2,14 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	sb "savbilling"
+	"savbilling/job"
 	"savbilling/store"
 	"savbilling/templates"
 )
@@ -157,7 +159,7 @@ func TestComposeTellsWhatIsPaidAndWhatIsOwed(t *testing.T) {
 Vous trouverez ci-joint vos documents pour octobre 2026.
 
 Relevé de commissions n° REL-12-2026-0003.
-Nous vous versons 1 234,56 € TTC le 16/11/2026.
+Nous vous versons 1 234,56 € le 16/11/2026.
 Les déductions SAV de la période dépassent vos commissions de 900,00 € HT.
 600,00 € HT sont étalés en 3 échéance(s) prélevée(s) sur vos prochains relevés (échéancier ECH-12-2026-10).
 Facture n° FAC-2026-000004 : 360,00 € TTC à régler au plus tard le 01/12/2026.
@@ -173,5 +175,45 @@ Réseau Vélo Services
 `
 	if body != want {
 		t.Errorf("body:\n%s\nwant:\n%s", body, want)
+	}
+}
+
+// A repairer's attachments are the PDFs of the manifest named after their documents in the
+// ledger, and their statement of account of the period; never an XML twin, another repairer's
+// file or another period's.
+func TestAttachmentsBelongToTheirRepairerOnly(t *testing.T) {
+	m := &job.Manifest{Files: []job.File{
+		{Path: "einvoices/REL-1-2026-0010.xml", SHA256: "x1"},
+		{Path: "finance-2026-10.xlsx", SHA256: "x2"},
+		{Path: "invoices/FAC-2026-000004.pdf", SHA256: "f4"},
+		{Path: "statements/RDC-2-2026-09.pdf", SHA256: "old"},
+		{Path: "statements/RDC-2-2026-10.pdf", SHA256: "rdc2"},
+		{Path: "statements/REL-1-2026-0010.pdf", SHA256: "r1"},
+		{Path: "statements/REL-2-2026-0010.pdf", SHA256: "r2"},
+	}}
+	rs := []store.SendRecipient{
+		{RepairerID: 1, Documents: []store.SendDocument{{Kind: "statement", Number: "REL-1-2026-0010"}}},
+		{RepairerID: 2, Documents: []store.SendDocument{{Kind: "statement", Number: "REL-2-2026-0010"}, {Kind: "invoice", Number: "FAC-2026-000004"}}},
+	}
+	got, err := attachments("out/2026-10", "2026-10", m, rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(as []Attachment) string {
+		var s []string
+		for _, a := range as {
+			s = append(s, a.Name+"="+a.SHA256)
+		}
+		return strings.Join(s, " ")
+	}
+	if g := names(got[1]); g != "REL-1-2026-0010.pdf=r1" {
+		t.Errorf("repairer 1: %s", g)
+	}
+	if g := names(got[2]); g != "FAC-2026-000004.pdf=f4 RDC-2-2026-10.pdf=rdc2 REL-2-2026-0010.pdf=r2" {
+		t.Errorf("repairer 2: %s", g)
+	}
+	rs[0].Documents = append(rs[0].Documents, store.SendDocument{Kind: "invoice", Number: "FAC-2026-000009"})
+	if _, err := attachments("out/2026-10", "2026-10", m, rs); !errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), "FAC-2026-000009") {
+		t.Errorf("a document without its file: %v", err)
 	}
 }

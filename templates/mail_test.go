@@ -40,8 +40,8 @@ func TestLoadMailOverride(t *testing.T) {
 		t.Errorf("greeting = %q", m.Greeting)
 	}
 	for _, c := range []struct{ from, to, want string }{
-		{`payment = "Nous vous versons {amount} TTC le {date}."`, `payment = "Nous vous versons {montant} le {date}."`, "key mail.payment: unknown placeholder {montant}"},
-		{`payment = "Nous vous versons {amount} TTC le {date}."`, ``, "missing key mail.payment"},
+		{`payment = "Nous vous versons {amount} le {date}."`, `payment = "Nous vous versons {montant} le {date}."`, "key mail.payment: unknown placeholder {montant}"},
+		{`payment = "Nous vous versons {amount} le {date}."`, ``, "missing key mail.payment"},
 		{`attachment = "  · {file}"`, `attachment = "  · "`, "key mail.attachment: placeholder {file} is required"},
 	} {
 		bad := strings.Replace(string(data), c.from, c.to, 1)
