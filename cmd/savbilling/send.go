@@ -129,7 +129,15 @@ func reportSend(w io.Writer, res *delivery.Result) {
 		case store.SendAccepted, "aperçu":
 			continue
 		}
-		fmt.Fprintf(w, "  repairer %d %s (@%s): %s — %s\n", l.RepairerID, l.Name, l.Domain, l.State, l.Answer)
+		who := fmt.Sprintf("repairer %d %s", l.RepairerID, l.Name)
+		if l.Domain != "" {
+			who += " (@" + l.Domain + ")"
+		}
+		if l.Answer != "" && l.Answer != l.State {
+			fmt.Fprintf(w, "  %s: %s — %s\n", who, l.State, l.Answer)
+		} else {
+			fmt.Fprintf(w, "  %s: %s\n", who, l.State)
+		}
 	}
 	if res.CSV != "" {
 		fmt.Fprintf(w, "  report: %s\n", res.CSV)
