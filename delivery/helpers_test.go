@@ -137,6 +137,27 @@ func (p *proxy) connections() int {
 	return p.conns
 }
 
+// refuse makes the next n RCPT TO of addr answer 451.
+func (p *proxy) refuse(addr string, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rcpt[strings.ToLower(addr)] = n
+}
+
+// cutAfter cuts the next message's stream once n bytes of its data have passed.
+func (p *proxy) cutAfter(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut = n
+}
+
+// streamsCut is how many streams were cut.
+func (p *proxy) streamsCut() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cuts
+}
+
 // relay carries one connection, line by line from the client, injecting the faults.
 func (p *proxy) relay(client net.Conn) {
 	defer client.Close()

@@ -236,8 +236,8 @@ func TestSendRetriesTemporaryRefusals(t *testing.T) {
 	p := demoPeriods[1]
 	want, rs := expectations(t, db, out, p)
 	first, second := rs[0], rs[1]
-	px.rcpt[first.Email] = 2  // 451, 451, then accepted
-	px.rcpt[second.Email] = 9 // more than the run's 4 attempts
+	px.refuse(first.Email, 2)  // 451, 451, then accepted
+	px.refuse(second.Email, 9) // more than the run's 4 attempts
 	var logs bytes.Buffer
 	res, err := Send(ctx, db, options(t, p, out, px.Addr, slog.New(slog.NewJSONHandler(&logs, nil))))
 	if !errors.Is(err, ErrUndelivered) {
@@ -278,7 +278,7 @@ func TestSendRetriesTemporaryRefusals(t *testing.T) {
 		t.Errorf("the logs do not name the domain:\n%s", logs.String())
 	}
 
-	px.rcpt[second.Email] = 0
+	px.refuse(second.Email, 0)
 	res, err = Send(ctx, db, options(t, p, out, px.Addr, nil))
 	if err != nil {
 		t.Fatal(err)
@@ -340,15 +340,15 @@ func TestSendReconnectsAfterTheConnectionIsCut(t *testing.T) {
 	db, out := demo(t, sqliteEngine(t))
 	mp := mailpit.Start(t)
 	px := startProxy(t, mp.SMTP)
-	px.cut = 3000 // bytes of the first message's data: its headers and part of its PDF
+	px.cutAfter(3000) // bytes of the first message's data: its headers and part of its PDF
 	p := demoPeriods[2]
 	want, rs := expectations(t, db, out, p)
 	res, err := Send(ctx, db, options(t, p, out, px.Addr, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if px.cuts != 1 || px.connections() != 2 {
-		t.Errorf("%d cuts, %d connections; want 1 and 2", px.cuts, px.connections())
+	if px.streamsCut() != 1 || px.connections() != 2 {
+		t.Errorf("%d cuts, %d connections; want 1 and 2", px.streamsCut(), px.connections())
 	}
 	if res.Sent != len(want) {
 		t.Errorf("sent %d, want %d", res.Sent, len(want))
