@@ -75,17 +75,19 @@ type timeoutConnector struct {
 	limits mysqlLimits
 }
 
-// Connect connects within the connect timeout, or returns ErrNoAnswer naming the server.
+// Connect connects within the connect timeout, or returns ErrNoAnswer naming the server and the
+// timeouts when the server accepted the connection but did not complete it.
 func (c timeoutConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	if c.limits.connect <= 0 {
-		return c.Connector.Connect(ctx)
+	cctx := ctx
+	if c.limits.connect > 0 {
+		var cancel context.CancelFunc
+		cctx, cancel = context.WithTimeout(ctx, c.limits.connect)
+		defer cancel()
 	}
-	cctx, cancel := context.WithTimeout(ctx, c.limits.connect)
-	defer cancel()
 	conn, err := c.Connector.Connect(cctx)
-	if err != nil && ctx.Err() == nil && (cctx.Err() != nil || isTimeout(err)) {
-		return nil, fmt.Errorf("%w: the MySQL server %s did not complete the connection within the connect timeout of %s (DSN parameter timeout=…): %v",
-			ErrNoAnswer, c.limits.addr, c.limits.connect, err)
+	if err != nil && ctx.Err() == nil && (cctx.Err() != nil || isTimeout(err) || errors.Is(err, mysql.ErrInvalidConn)) {
+		return nil, fmt.Errorf("%w: the MySQL server %s did not complete the connection (connect timeout %s, DSN parameter timeout=…; read timeout %s, readTimeout=…): %v",
+			ErrNoAnswer, c.limits.addr, c.limits.connect, c.limits.read, err)
 	}
 	return conn, err
 }
