@@ -332,7 +332,8 @@ func (j *Job) Complete(ctx context.Context, p sb.Period) (*Result, error) {
 
 // Render re-renders closed period p from the ledger: the same bytes as at its close.
 func (j *Job) Render(ctx context.Context, p sb.Period) (*Result, error) {
-	return j.renderPeriod(ctx, p, false)
+	res, err := j.renderPeriod(ctx, p, false)
+	return res, j.DB.Explain(err)
 }
 
 // renderPeriod renders closed period p from the ledger; completing, only if its outputs are
