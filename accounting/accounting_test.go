@@ -55,7 +55,7 @@ func workedR2() Statement {
 // deductible 200,00 is set off, 96,00 against the statement and 104,00 put on a plan.
 func damageR1() Statement {
 	s := workedR1()
-	s.Indemnities, s.IndemnityOverflow, s.Payable = 20000, 10400, 0
+	s.Indemnities, s.IndemnityOverflow, s.Payable, s.PlanID = 20000, 10400, 0, "ECH-1-2026-10"
 	return s
 }
 
@@ -119,9 +119,7 @@ func TestPostBooksEachEventOnItsAccounts(t *testing.T) {
 		}},
 		{"overflow above 1 500 €: invoice (re-invoiced SAV costs, VAT) and debit note (no VAT)", Statement{
 			Number: "REL-1-2026-0010", Date: nov1, Repairer: r1, Commissions: 10000, Reductions: 200000,
-			ReductionOverflow: 190000, Indemnities: 200000, IndemnityOverflow: 200000,
-			OverflowInvoice:   &Document{Number: "FAC-2026-000001", Date: nov1, HT: 190000, VAT: 38000},
-			OverflowDebitNote: &Document{Number: "NDD-2026-000001", Date: nov1, HT: 200000}}, []string{
+			ReductionOverflow: 190000, Indemnities: 200000, IndemnityOverflow: 200000, OverflowInvoiced: true}, []string{
 			"ACH|REL-1-2026-0010|604||10000|0",
 			"ACH|REL-1-2026-0010|6094||0|10000",
 			"",
@@ -145,7 +143,14 @@ func TestPostBooksEachEventOnItsAccounts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			es, err := Post(Period{LastDay: oct31, Validated: nov1, Statements: []Statement{tt.s}}, DefaultConfig())
+			p := Period{LastDay: oct31, Validated: nov1, Statements: []Statement{tt.s}}
+			if tt.s.OverflowInvoiced {
+				p.Documents = []Document{
+					{Kind: KindDebitNote, Number: "NDD-2026-000001", Date: nov1, Repairer: r1, OverflowHT: tt.s.IndemnityOverflow},
+					{Kind: KindInvoice, Number: "FAC-2026-000001", Date: nov1, Repairer: r1, OverflowHT: tt.s.ReductionOverflow, VAT: 38000},
+				}
+			}
+			es, err := Post(p, DefaultConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -158,12 +163,13 @@ func TestPostBooksEachEventOnItsAccounts(t *testing.T) {
 
 func TestPostClosesPlansAndCarriesOpeningBalances(t *testing.T) {
 	p := Period{LastDay: oct31, Validated: nov1,
-		PlanClosures: []PlanClosure{{Repairer: r3,
-			Invoice:   &Document{Number: "FAC-2026-000002", Date: nov1, HT: 5000, VAT: 1000},
-			DebitNote: &Document{Number: "NDD-2026-000002", Date: nov1, HT: 3000}}},
+		Documents: []Document{
+			{Kind: KindDebitNote, Number: "NDD-2026-000002", Date: nov1, Repairer: r3, PlanBalanceHT: 3000},
+			{Kind: KindInvoice, Number: "FAC-2026-000002", Date: nov1, Repairer: r3, PlanBalanceHT: 5000, VAT: 1000},
+		},
 		Opening: []Opening{
 			{Repairer: r3, Kind: OpeningInvoice, Ref: "FAC-2026-000001", Date: day(2026, 9, 1), Amount: 12000},
-			{Repairer: r3, Kind: OpeningPlan, Ref: "REL-3-2026-0008", Date: day(2026, 9, 1), Amount: 8000},
+			{Repairer: r3, Kind: OpeningPlan, Ref: "ECH-3-2026-08", Date: day(2026, 9, 1), Amount: 8000},
 		},
 	}
 	es, err := Post(p, DefaultConfig())
@@ -171,8 +177,8 @@ func TestPostClosesPlansAndCarriesOpeningBalances(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"AN|REL-3-2026-0008|4671|R3|8000|0",
-		"AN|REL-3-2026-0008|890||0|8000",
+		"AN|ECH-3-2026-08|4671|R3|8000|0",
+		"AN|ECH-3-2026-08|890||0|8000",
 		"",
 		"AN|FAC-2026-000001|411|R3|12000|0",
 		"AN|FAC-2026-000001|890||0|12000",
@@ -200,14 +206,6 @@ func TestPostRefusesInconsistentFigures(t *testing.T) {
 		{"payable", func(s *Statement) { s.Payable = 9500 }, "payable"},
 		{"reduction overflow missing", func(s *Statement) { s.Reductions = 13000 }, "reduction overflow"},
 		{"indemnity overflow missing", func(s *Statement) { s.Indemnities = 10000; s.Payable = 0 }, "indemnity overflow"},
-		{"invoice of another amount", func(s *Statement) {
-			s.Reductions, s.ReductionOverflow, s.NetHT, s.VAT, s.NetTTC, s.Payable = 13000, 500, 0, 0, 0, 0
-			s.OverflowInvoice = &Document{Number: "FAC-2026-000001", Date: nov1, HT: 400, VAT: 80}
-		}, "overflow invoice"},
-		{"debit note with VAT", func(s *Statement) {
-			s.Indemnities, s.IndemnityOverflow, s.Payable = 10000, 400, 0
-			s.OverflowDebitNote = &Document{Number: "NDD-2026-000001", Date: nov1, HT: 400, VAT: 80}
-		}, "debit note"},
 		{"negative installment", func(s *Statement) { s.InstallmentIndemnities = -1; s.Payable = 9601 }, "negative"},
 		{"no number", func(s *Statement) { s.Number = "" }, "required"},
 	}
@@ -215,6 +213,34 @@ func TestPostRefusesInconsistentFigures(t *testing.T) {
 		s := workedR1()
 		tt.mod(&s)
 		_, err := Post(Period{LastDay: oct31, Validated: nov1, Statements: []Statement{s}}, DefaultConfig())
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Post error %v; want one naming %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestPostRefusesDocumentsThatDoNotMatchTheOverflow(t *testing.T) {
+	over := Statement{Number: "REL-1-2026-0010", Date: nov1, Repairer: r1, Commissions: 10000, Reductions: 200000,
+		ReductionOverflow: 190000, Indemnities: 200000, IndemnityOverflow: 200000, OverflowInvoiced: true}
+	fac := Document{Kind: KindInvoice, Number: "FAC-2026-000001", Date: nov1, Repairer: r1, OverflowHT: 190000, VAT: 38000}
+	ndd := Document{Kind: KindDebitNote, Number: "NDD-2026-000001", Date: nov1, Repairer: r1, OverflowHT: 200000}
+	planned := over
+	planned.OverflowInvoiced = false
+	tests := []struct {
+		name string
+		s    Statement
+		docs []Document
+		want string
+	}{
+		{"invoice missing", over, []Document{ndd}, "invoices bill 0"},
+		{"debit note of another amount", over, []Document{fac, {Kind: KindDebitNote, Number: "NDD-2026-000001", Date: nov1, Repairer: r1, OverflowHT: 100}}, "debit notes bill 100"},
+		{"overflow on a plan and invoiced", planned, []Document{fac, ndd}, "invoices bill 190000"},
+		{"debit note with VAT", over, []Document{fac, {Kind: KindDebitNote, Number: "NDD-2026-000001", Date: nov1, Repairer: r1, OverflowHT: 200000, VAT: 1}}, "outside the scope of VAT"},
+		{"overflow billed to a repairer without statement", workedR2(), []Document{fac}, "without a statement"},
+		{"empty document", workedR2(), []Document{{Kind: KindInvoice, Number: "FAC-2026-000009", Date: nov1, Repairer: r2}}, "something billed"},
+	}
+	for _, tt := range tests {
+		_, err := Post(Period{LastDay: oct31, Validated: nov1, Statements: []Statement{tt.s}, Documents: tt.docs}, DefaultConfig())
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: Post error %v; want one naming %q", tt.name, err, tt.want)
 		}
@@ -280,11 +306,12 @@ func octoberDamage() Period {
 		Statements: []Statement{workedR2(), damageR1(),
 			{Number: "REL-3-2026-0009", Date: nov1, Repairer: r3, Commissions: 5000, NetHT: 5000, VAT: 1000,
 				NetTTC: 6000, InstallmentIndemnities: 2000, Payable: 4000}},
-		PlanClosures: []PlanClosure{{Repairer: r3,
-			Invoice:   &Document{Number: "FAC-2026-000002", Date: nov1, HT: 2500, VAT: 500},
-			DebitNote: &Document{Number: "NDD-2026-000001", Date: nov1, HT: 3500}}},
+		Documents: []Document{
+			{Kind: KindInvoice, Number: "FAC-2026-000002", Date: nov1, Repairer: r3, PlanBalanceHT: 2500, VAT: 500},
+			{Kind: KindDebitNote, Number: "NDD-2026-000001", Date: nov1, Repairer: r3, PlanBalanceHT: 3500},
+		},
 		Opening: []Opening{
-			{Repairer: r3, Kind: OpeningPlan, Ref: "REL-3-2026-0008", Date: day(2026, 10, 1), Amount: 8000},
+			{Repairer: r3, Kind: OpeningPlan, Ref: "ECH-3-2026-08", Date: day(2026, 9, 1), Amount: 8000},
 			{Repairer: r3, Kind: OpeningInvoice, Ref: "FAC-2026-000001", Date: day(2026, 9, 1), Amount: 12000},
 		},
 	}

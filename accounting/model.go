@@ -11,13 +11,27 @@ type Repairer struct {
 	Name string
 }
 
-// Document is one of the network's own documents to a repairer: an invoice (FAC-…, HT and VAT)
-// or a debit note (NDD-…, VAT zero).
+// DocKind is the kind of one of the network's own documents to a repairer.
+type DocKind int
+
+// The network's documents.
+const (
+	KindInvoice   DocKind = iota + 1 // FAC-…: re-invoiced SAV costs, with VAT
+	KindDebitNote                    // NDD-…: indemnities, outside the scope of VAT
+)
+
+// Document is an invoice or a debit note of the network to a repairer, issued in the period. It
+// bills the period's overflow (OverflowHT: the reduction overflow on an invoice, the indemnity
+// overflow on a debit note) and/or the balances of plans closed in the period (PlanBalanceHT).
+// VAT is zero on a debit note.
 type Document struct {
-	Number string
-	Date   time.Time
-	HT     int64
-	VAT    int64
+	Kind          DocKind
+	Number        string
+	Date          time.Time
+	Repairer      Repairer
+	OverflowHT    int64
+	PlanBalanceHT int64
+	VAT           int64
 }
 
 // Statement is one repairer's statement of the period, with the figures of its computation
@@ -28,8 +42,9 @@ type Document struct {
 //	M  = Indemnities (< 0: a refund); Om = IndemnityOverflow
 //	paid_m = InstallmentIndemnities; Payable (the « Net à payer »)
 //
-// An overflow part goes to OverflowInvoice (Or) or OverflowDebitNote (Om) when the close
-// invoiced it, else onto the plan it created. Number is the REL- or RDC- number, Date its date.
+// Number is the REL- or RDC- number, Date its date. The overflow Or + Om goes onto the plan the
+// close created (PlanID), unless OverflowInvoiced: then onto the period's invoice (Or) and
+// debit note (Om) of that repairer.
 type Statement struct {
 	Number   string
 	Date     time.Time
@@ -48,16 +63,8 @@ type Statement struct {
 	InstallmentIndemnities int64
 	Payable                int64
 
-	OverflowInvoice   *Document
-	OverflowDebitNote *Document
-}
-
-// PlanClosure is a plan closed in the period (2 × n periods old, or its repairer inactive): its
-// reduction balance on Invoice (HT = that balance), its indemnity balance on DebitNote.
-type PlanClosure struct {
-	Repairer  Repairer
-	Invoice   *Document
-	DebitNote *Document
+	OverflowInvoiced bool
+	PlanID           string
 }
 
 // OpeningKind is the kind of a balance carried from before the first accounting file.
@@ -70,8 +77,8 @@ const (
 	OpeningDebitNote                        // a debit note of the network
 )
 
-// Opening is one balance carried from before: Ref and Date name its document (the statement
-// that created the plan, or the invoice or debit note), Amount is what is still owed.
+// Opening is one balance carried from before: Ref and Date name its document (the plan, or the
+// invoice or debit note), Amount is what is still owed.
 type Opening struct {
 	Repairer Repairer
 	Kind     OpeningKind
@@ -80,15 +87,15 @@ type Opening struct {
 	Amount   int64
 }
 
-// Period is what the accounting file of one closed period books: its statements, the plans it
-// closed, and (in the first file only) the balances carried from before. LastDay is the
+// Period is what the accounting file of one closed period books: its statements, the network's
+// invoices and debit notes, and (in the first file only) the balances carried from before. LastDay is the
 // period's last day (every entry's EcritureDate); Validated is the close's date (ValidDate).
 type Period struct {
-	LastDay      time.Time
-	Validated    time.Time
-	Statements   []Statement
-	PlanClosures []PlanClosure
-	Opening      []Opening
+	LastDay    time.Time
+	Validated  time.Time
+	Statements []Statement
+	Documents  []Document
+	Opening    []Opening
 }
 
 // maxAbs bounds every amount (10^15 cents, ten thousand billion euros) so that the sums of one
@@ -142,15 +149,25 @@ func (s Statement) check() error {
 	if want := max(0, p) - s.InstallmentIndemnities; s.Payable != want {
 		return bad("payable %d, want %d", s.Payable, want)
 	}
-	if d := s.OverflowInvoice; d != nil {
-		if d.HT != s.ReductionOverflow || d.HT <= 0 || d.VAT < 0 || d.Number == "" || d.Date.IsZero() || !inRange(d.VAT) {
-			return bad("overflow invoice %q: HT %d must equal the reduction overflow %d, with a number and a date", d.Number, d.HT, s.ReductionOverflow)
-		}
+	return nil
+}
+
+// check verifies a document's figures; an error names it.
+func (d Document) check() error {
+	if d.Number == "" || d.Date.IsZero() || d.Repairer.ID <= 0 {
+		return fmt.Errorf("document %q of repairer %d: number, date and repairer are required", d.Number, d.Repairer.ID)
 	}
-	if d := s.OverflowDebitNote; d != nil {
-		if d.HT != s.IndemnityOverflow || d.HT <= 0 || d.VAT != 0 || d.Number == "" || d.Date.IsZero() {
-			return bad("overflow debit note %q: amount %d must equal the indemnity overflow %d, no VAT, with a number and a date", d.Number, d.HT, s.IndemnityOverflow)
+	if !inRange(d.OverflowHT, d.PlanBalanceHT, d.VAT) || d.OverflowHT < 0 || d.PlanBalanceHT < 0 || d.VAT < 0 || d.OverflowHT+d.PlanBalanceHT == 0 {
+		return fmt.Errorf("document %s: amounts must be ≥ 0 with something billed (overflow %d, plan balances %d, VAT %d)", d.Number, d.OverflowHT, d.PlanBalanceHT, d.VAT)
+	}
+	switch d.Kind {
+	case KindInvoice:
+	case KindDebitNote:
+		if d.VAT != 0 {
+			return fmt.Errorf("debit note %s: VAT %d; an indemnity is outside the scope of VAT", d.Number, d.VAT)
 		}
+	default:
+		return fmt.Errorf("document %s: unknown kind %d", d.Number, d.Kind)
 	}
 	return nil
 }

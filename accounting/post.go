@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -56,9 +57,11 @@ func (b *entryBuilder) credit(a Account, r *Repairer, lib string, amount int64) 
 }
 
 // Post turns a period's booked documents into journal entries (not numbered yet), following
-// the scheme of docs/accounting.md. It is pure. Order: à-nouveaux, then for each statement (by
-// repairer id, then number) its purchase entry, set-offs, plan and overflow documents, then the
-// plan closures (by repairer id); Number keeps that order within each journal. It returns an
+// the scheme of docs/accounting.md. It is pure. Order: à-nouveaux (by repairer, kind,
+// reference), then for each statement (by repairer id) its purchase entry, set-offs and plan,
+// then the invoices and the debit notes in number order; Number keeps that order within each
+// journal. The invoices and debit notes must bill exactly the overflow of the statements that
+// say it was invoiced. It returns an
 // error naming the statement when the figures are inconsistent, and never an unbalanced entry.
 func Post(p Period, cfg Config) ([]Entry, error) {
 	if p.LastDay.IsZero() || p.Validated.IsZero() {
@@ -107,14 +110,44 @@ func Post(p Period, cfg Config) ([]Entry, error) {
 		flush(b)
 	}
 
+	// what the period's documents bill of its overflow, per repairer and kind, to match the
+	// statements' overflow
+	docs := slices.Clone(p.Documents)
+	slices.SortStableFunc(docs, func(x, y Document) int {
+		return cmp.Or(cmp.Compare(x.Kind, y.Kind), cmp.Compare(x.Number, y.Number))
+	})
+	type repKind struct {
+		id   int64
+		kind DocKind
+	}
+	billed := map[repKind]int64{}
+	for _, d := range docs {
+		if err := d.check(); err != nil {
+			return nil, fmt.Errorf("accounting: %w", err)
+		}
+		billed[repKind{d.Repairer.ID, d.Kind}] += d.OverflowHT
+	}
+
 	sts := slices.Clone(p.Statements)
 	slices.SortStableFunc(sts, func(x, y Statement) int {
 		return cmp.Or(cmp.Compare(x.Repairer.ID, y.Repairer.ID), cmp.Compare(x.Number, y.Number))
 	})
 	for _, s := range sts {
 		if err := s.check(); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("accounting: %w", err)
 		}
+		wantR, wantM := int64(0), int64(0)
+		if s.OverflowInvoiced {
+			wantR, wantM = s.ReductionOverflow, s.IndemnityOverflow
+		}
+		if got := billed[repKind{s.Repairer.ID, KindInvoice}]; got != wantR {
+			return nil, fmt.Errorf("accounting: statement %s: the period's invoices bill %d of overflow to repairer %d, the statement %d", s.Number, got, s.Repairer.ID, wantR)
+		}
+		if got := billed[repKind{s.Repairer.ID, KindDebitNote}]; got != wantM {
+			return nil, fmt.Errorf("accounting: statement %s: the period's debit notes bill %d of overflow to repairer %d, the statement %d", s.Number, got, s.Repairer.ID, wantM)
+		}
+		delete(billed, repKind{s.Repairer.ID, KindInvoice})
+		delete(billed, repKind{s.Repairer.ID, KindDebitNote})
 		r := s.Repairer
 		name := r.Name
 		// the self-billed invoice (or statement of account) seen from the network: a purchase
@@ -140,56 +173,38 @@ func Post(p Period, cfg Config) ([]Entry, error) {
 		b.credit(a.PlanReceivable, &r, "Échéances prélevées (indemnités) "+name, s.InstallmentIndemnities)
 		flush(b)
 
-		// the overflow parts not invoiced go on the plan the close created
-		b = start(j.Misc, s.Number, s.Date)
-		if s.OverflowInvoice == nil {
-			b.debit(a.PlanReceivable, &r, "Mis en échéancier (réductions) "+name, s.ReductionOverflow)
+		// the overflow, when not invoiced, goes on the plan the close created
+		if !s.OverflowInvoiced {
+			plan := strings.TrimSpace("Mis en échéancier " + s.PlanID)
+			b = start(j.Misc, s.Number, s.Date)
+			b.debit(a.PlanReceivable, &r, plan+" (réductions) "+name, s.ReductionOverflow)
 			b.credit(a.PurchaseReductions, nil, "SAV imputés mis en échéancier "+name, s.ReductionOverflow)
-		}
-		if s.OverflowDebitNote == nil {
-			b.debit(a.PlanReceivable, &r, "Mis en échéancier (indemnités) "+name, s.IndemnityOverflow)
+			b.debit(a.PlanReceivable, &r, plan+" (indemnités) "+name, s.IndemnityOverflow)
 			b.credit(a.IndemnityIncome, nil, "Indemnités mises en échéancier "+name, s.IndemnityOverflow)
-		}
-		flush(b)
-
-		if d := s.OverflowInvoice; d != nil {
-			b = start(j.Sales, d.Number, d.Date)
-			b.debit(a.Receivable, &r, "Facture "+d.Number+" "+name, d.HT+d.VAT)
-			b.credit(a.ReinvoicedCosts, nil, "Coûts SAV refacturés "+name, d.HT)
-			b.credit(a.VATCollected, nil, "TVA collectée "+d.Number, d.VAT)
-			flush(b)
-		}
-		if d := s.OverflowDebitNote; d != nil {
-			b = start(j.Sales, d.Number, d.Date)
-			b.debit(a.DebitNoteReceivable, &r, "Note de débit "+d.Number+" "+name, d.HT)
-			b.credit(a.IndemnityIncome, nil, "Indemnités de dommages "+name, d.HT)
 			flush(b)
 		}
 	}
+	for k, v := range billed {
+		if v != 0 {
+			return nil, fmt.Errorf("accounting: repairer %d: the period's documents bill %d of overflow without a statement overflowing", k.id, v)
+		}
+	}
 
-	closures := slices.Clone(p.PlanClosures)
-	slices.SortStableFunc(closures, func(x, y PlanClosure) int { return cmp.Compare(x.Repairer.ID, y.Repairer.ID) })
-	for _, c := range closures {
-		r := c.Repairer
-		if d := c.Invoice; d != nil {
-			if d.Number == "" || d.Date.IsZero() || d.HT <= 0 || d.VAT < 0 || !inRange(d.HT, d.VAT) {
-				return nil, fmt.Errorf("accounting: plan closure of repairer %d: invoice %q needs a number, a date, a positive HT and a VAT ≥ 0", r.ID, d.Number)
-			}
-			b := start(j.Sales, d.Number, d.Date)
-			b.debit(a.Receivable, &r, "Facture "+d.Number+" (solde d'échéancier) "+r.Name, d.HT+d.VAT)
-			b.credit(a.PlanReceivable, &r, "Solde d'échéancier facturé "+r.Name, d.HT)
+	// the network's invoices (FAC-, in number order), then its debit notes (NDD-)
+	for _, d := range docs {
+		r := d.Repairer
+		b := start(j.Sales, d.Number, d.Date)
+		if d.Kind == KindInvoice {
+			b.debit(a.Receivable, &r, "Facture "+d.Number+" "+r.Name, d.OverflowHT+d.PlanBalanceHT+d.VAT)
+			b.credit(a.ReinvoicedCosts, nil, "Coûts SAV refacturés "+r.Name, d.OverflowHT)
+			b.credit(a.PlanReceivable, &r, "Solde d'échéancier facturé "+r.Name, d.PlanBalanceHT)
 			b.credit(a.VATCollected, nil, "TVA collectée "+d.Number, d.VAT)
-			flush(b)
+		} else {
+			b.debit(a.DebitNoteReceivable, &r, "Note de débit "+d.Number+" "+r.Name, d.OverflowHT+d.PlanBalanceHT)
+			b.credit(a.IndemnityIncome, nil, "Indemnités de dommages "+r.Name, d.OverflowHT)
+			b.credit(a.PlanReceivable, &r, "Solde d'échéancier en note de débit "+r.Name, d.PlanBalanceHT)
 		}
-		if d := c.DebitNote; d != nil {
-			if d.Number == "" || d.Date.IsZero() || d.HT <= 0 || d.VAT != 0 || !inRange(d.HT) {
-				return nil, fmt.Errorf("accounting: plan closure of repairer %d: debit note %q needs a number, a date, a positive amount and no VAT", r.ID, d.Number)
-			}
-			b := start(j.Sales, d.Number, d.Date)
-			b.debit(a.DebitNoteReceivable, &r, "Note de débit "+d.Number+" (solde d'échéancier) "+r.Name, d.HT)
-			b.credit(a.PlanReceivable, &r, "Solde d'échéancier en note de débit "+r.Name, d.HT)
-			flush(b)
-		}
+		flush(b)
 	}
 
 	for _, e := range out {
