@@ -393,3 +393,31 @@ func TestSchemaCheckRejectsABrokenFile(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitListsTheStatementsTheFileDoesNotPay(t *testing.T) {
+	ts := sample().Transfers
+	noIBAN, badSum, zero := ts[0], ts[1], ts[2]
+	noIBAN.Creditor.IBAN = ""
+	badSum.Creditor.IBAN = "FR7630006000011234567890188"
+	badSum.Creditor.BIC = "AGRI"
+	zero.AmountCents = 0
+	good := sample().Transfers[0]
+	good.Ref = "REL-9-2026-0001"
+	paid, unpaid := Split([]Transfer{noIBAN, good, badSum, zero})
+	if len(paid) != 1 || paid[0].Ref != good.Ref {
+		t.Errorf("paid %v; want only %s", paid, good.Ref)
+	}
+	want := map[string]string{
+		noIBAN.Ref: "pas d'IBAN",
+		badSum.Ref: "IBAN invalide (clé de contrôle) ; BIC mal formé",
+		zero.Ref:   "rien à payer",
+	}
+	if len(unpaid) != 3 {
+		t.Fatalf("%d unpaid; want 3", len(unpaid))
+	}
+	for _, u := range unpaid {
+		if got := u.Labels(); got != want[u.Transfer.Ref] {
+			t.Errorf("%s: %q; want %q", u.Transfer.Ref, got, want[u.Transfer.Ref])
+		}
+	}
+}

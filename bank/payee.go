@@ -118,3 +118,34 @@ func Check(p Party, amountCents int64) []Problem {
 	}
 	return out
 }
+
+// Unpaid is a statement the transfer file does not pay, with every reason.
+type Unpaid struct {
+	Transfer Transfer
+	Problems []Problem
+}
+
+// Labels joins the reasons' labels for a cell of the `Paiements` sheet (« pas d'IBAN ; BIC mal
+// formé »).
+func (u Unpaid) Labels() string {
+	var s []string
+	for _, p := range u.Problems {
+		s = append(s, p.Reason.Label())
+	}
+	return strings.Join(s, " ; ")
+}
+
+// Split sorts the period's statements (one Transfer each, whatever its amount) into those the
+// file pays and those it does not, with their reasons, both in the order given. A statement not
+// paid by the file is listed, never carried to a later file (contract: finance pays it by other
+// means). Render(Message{…, Transfers: paid}) then writes the file when paid is not empty.
+func Split(ts []Transfer) (paid []Transfer, unpaid []Unpaid) {
+	for _, t := range ts {
+		if probs := Check(t.Creditor, t.AmountCents); len(probs) > 0 {
+			unpaid = append(unpaid, Unpaid{Transfer: t, Problems: probs})
+		} else {
+			paid = append(paid, t)
+		}
+	}
+	return paid, unpaid
+}

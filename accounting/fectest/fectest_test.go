@@ -48,6 +48,7 @@ func TestCheckFindsEachBreach(t *testing.T) {
 		{"header with 17 names", "|Montantdevise|Idevise\n", "|Montantdevise\n", "header"},
 		{"amount with a dot", "|125,00|0,00|", "|125.00|0,00|", "decimal comma"},
 		{"amount with one decimal", "|125,00|0,00|", "|125,0|0,00|", "decimal comma"},
+		{"date before the fiscal year", "ACH|Achats|13|20261031|604|", "ACH|Achats|13|20251231|604|", "outside the fiscal year"},
 		{"date outside the fiscal year", "OD|Opérations diverses|2|20261031|4671", "OD|Opérations diverses|2|20271031|4671", "outside the fiscal year"},
 		{"empty account label", "|604|Achats de prestations|||REL-2", "|604||||REL-2", "CompteLib is empty"},
 		{"empty piece reference", "|Atelier Dupont|REL-1-2026-0010|20261101|Mis en", "|Atelier Dupont||20261101|Mis en", "PieceRef is empty"},
