@@ -421,3 +421,26 @@ func TestSplitListsTheStatementsTheFileDoesNotPay(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitFrenchAddress(t *testing.T) {
+	tests := []struct {
+		in                     string
+		street, postcode, town string
+		ok                     bool
+	}{
+		{"12 rue de l'Exemple\n75011 Paris", "12 rue de l'Exemple", "75011", "Paris", true},
+		{"Bât. B\r\n4 allée des Cygnes\r\n97110 Pointe-à-Pitre", "Bât. B, 4 allée des Cygnes", "97110", "Pointe-à-Pitre", true},
+		{"3 place Bellecour, 69002 Lyon", "3 place Bellecour", "69002", "Lyon", true},
+		{"69003 LYON CEDEX 03", "", "69003", "LYON CEDEX 03", true},
+		{"12 rue des Lilas", "", "", "", false},
+		{"Große Straße 5\n10115 Berlin", "Große Straße 5", "10115", "Berlin", true},
+		{"1 Main St\nLondon SW1A 1AA", "", "", "", false},
+		{"", "", "", "", false},
+	}
+	for _, tt := range tests {
+		s, p, town, ok := SplitFrenchAddress(tt.in)
+		if s != tt.street || p != tt.postcode || town != tt.town || ok != tt.ok {
+			t.Errorf("SplitFrenchAddress(%q) = %q, %q, %q, %v; want %q, %q, %q, %v", tt.in, s, p, town, ok, tt.street, tt.postcode, tt.town, tt.ok)
+		}
+	}
+}
