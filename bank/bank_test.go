@@ -3,6 +3,8 @@ package bank
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -441,6 +443,105 @@ func TestSplitFrenchAddress(t *testing.T) {
 		s, p, town, ok := SplitFrenchAddress(tt.in)
 		if s != tt.street || p != tt.postcode || town != tt.town || ok != tt.ok {
 			t.Errorf("SplitFrenchAddress(%q) = %q, %q, %q, %v; want %q, %q, %q, %v", tt.in, s, p, town, ok, tt.street, tt.postcode, tt.town, tt.ok)
+		}
+	}
+}
+
+// validIBAN makes a valid IBAN of a country from a BBAN, computing its check digits.
+func validIBAN(country, bban string) string {
+	return fmt.Sprintf("%s%02d%s", country, 98-mod97(bban+country+"00"), bban)
+}
+
+// TestGeneratedNetworkFileValidates pays a generated network of 300 repairers (names and towns
+// in many scripts, long fields, BIC or not, IBANs of several SEPA countries, some of them
+// broken, 4 payment dates) and checks the file against the EPC schema, its sums, and that every
+// statement is either in the file or listed.
+func TestGeneratedNetworkFileValidates(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 2026))
+	names := []string{"Atelier Vélo", "Nguyễn Văn Đức", "Łukasz Żółć", "Ζωή Παπαδοπούλου", "Пётр Щукин", "李小龙 自行车",
+		"محمد الدراجات", "שלום אופניים", "Cycles & Co 🚲", "O’Brien « Le Rayon »", strings.Repeat("Très long nom ", 8)}
+	towns := []string{"Paris", "Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson", "Besançon", "Pointe-à-Pitre", "Évry", "", "Zürich"}
+	bbans := map[string]int{"FR": 23, "DE": 18, "BE": 12, "ES": 20, "IT": 23, "NL": 14}
+	countries := []string{"FR", "DE", "BE", "ES", "IT", "NL"}
+	var ts []Transfer
+	for i := 1; i <= 300; i++ {
+		c := countries[rng.IntN(len(countries))]
+		var bban strings.Builder
+		for k := 0; k < bbans[c]; k++ {
+			bban.WriteByte(byte('0' + rng.IntN(10)))
+		}
+		if c == "NL" || c == "IT" { // letters where those countries put them
+			s := []byte(bban.String())
+			if c == "NL" {
+				copy(s, "ABNA")
+			} else {
+				s[0] = 'X'
+			}
+			bban.Reset()
+			bban.Write(s)
+		}
+		iban := validIBAN(c, bban.String())
+		switch i % 23 {
+		case 5:
+			iban = ""
+		case 11:
+			iban = iban[:len(iban)-1] + string('0'+(iban[len(iban)-1]-'0'+1)%10) // checksum broken
+		}
+		bic := ""
+		if i%3 == 0 {
+			bic = "BNPAFRPP" + []string{"", "XXX"}[i%2]
+		}
+		ts = append(ts, Transfer{
+			Ref:           fmt.Sprintf("REL-%d-2026-%04d", i, 1+rng.IntN(12)),
+			AmountCents:   rng.Int64N(300000) - 5000, // some zero or negative: nothing to pay
+			ExecutionDate: time.Date(2026, 11, 10+rng.IntN(4), 0, 0, 0, 0, time.UTC),
+			Creditor: Party{Name: names[rng.IntN(len(names))] + fmt.Sprint(" ", i), Street: fmt.Sprintf("%d rue de l'Église", i),
+				Postcode: fmt.Sprintf("%05d", rng.IntN(100000)), Town: towns[rng.IntN(len(towns))], Country: c, IBAN: iban, BIC: bic},
+		})
+	}
+	paid, unpaid := Split(ts)
+	if len(paid)+len(unpaid) != len(ts) || len(paid) < 100 || len(unpaid) < 30 {
+		t.Fatalf("%d paid, %d unpaid of %d: the generator should give both", len(paid), len(unpaid), len(ts))
+	}
+	m := sample()
+	m.Transfers = paid
+	out, err := Render(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "virements.xml")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := xmllint(t, path); err != nil {
+		t.Fatalf("schema validation failed:\n%v", err)
+	}
+	var d parsed
+	if err := xml.Unmarshal(out, &d); err != nil {
+		t.Fatal(err)
+	}
+	var want, got int64
+	for _, p := range paid {
+		want += p.AmountCents
+	}
+	n := 0
+	for _, b := range d.PmtInf {
+		var bs int64
+		for _, tx := range b.Txs {
+			bs += cents(t, tx.Amt.V)
+			n++
+		}
+		if bs != cents(t, b.CtrlSum) || strconv.Itoa(len(b.Txs)) != b.NbOfTxs {
+			t.Errorf("block %s: sum %d, count %d; header says %s, %s", b.Date, bs, len(b.Txs), b.CtrlSum, b.NbOfTxs)
+		}
+		got += bs
+	}
+	if n != len(paid) || d.NbOfTxs != strconv.Itoa(len(paid)) || got != want || cents(t, d.CtrlSum) != want {
+		t.Errorf("file: %d transfers (%s), %d cents (%s); want %d, %d", n, d.NbOfTxs, got, d.CtrlSum, len(paid), want)
+	}
+	for _, r := range []rune(string(out)) {
+		if r > 127 {
+			t.Fatalf("non-ASCII %q in the file: the SEPA set is ASCII", r)
 		}
 	}
 }
