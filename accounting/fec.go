@@ -3,6 +3,7 @@ package accounting
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -29,8 +30,14 @@ func FileName(siren string, lastDay time.Time) (string, error) {
 // (no lettering). A « | » or a line break inside a label is replaced by a space. validated is
 // the ValidDate of every line (the date of the close).
 func Render(entries []Entry, cfg Config, validated time.Time) ([]byte, error) {
+	n := 0
+	for _, e := range entries {
+		n += len(e.Lines)
+	}
 	var b bytes.Buffer
+	b.Grow(256 * (n + 1))
 	b.WriteString(strings.Join(Header, "|") + "\n")
+	valid := validated.Format("20060102")
 	for _, e := range entries {
 		if e.Num <= 0 {
 			return nil, fmt.Errorf("accounting file: entry %s %s is not numbered (call Number)", e.Journal.Code, e.PieceRef)
@@ -38,6 +45,8 @@ func Render(entries []Entry, cfg Config, validated time.Time) ([]byte, error) {
 		if !e.balanced() {
 			return nil, fmt.Errorf("accounting file: entry %s %d does not balance", e.Journal.Code, e.Num)
 		}
+		head := clean(e.Journal.Code) + "|" + clean(e.Journal.Lib) + "|" + strconv.Itoa(e.Num) + "|" + e.Date.Format("20060102") + "|"
+		piece := clean(e.PieceRef) + "|" + e.PieceDate.Format("20060102") + "|"
 		for _, l := range e.Lines {
 			aux, auxLib := "", ""
 			if l.Repairer != nil {
@@ -47,13 +56,18 @@ func Render(entries []Entry, cfg Config, validated time.Time) ([]byte, error) {
 					auxLib = aux
 				}
 			}
-			f := []string{
-				clean(e.Journal.Code), clean(e.Journal.Lib), fmt.Sprint(e.Num), e.Date.Format("20060102"),
-				clean(l.Account.Num), clean(l.Account.Lib), aux, auxLib,
-				clean(e.PieceRef), e.PieceDate.Format("20060102"), clean(l.Lib),
-				Amount(l.Debit), Amount(l.Credit), "", "", validated.Format("20060102"), "", "",
+			b.WriteString(head)
+			for _, f := range []string{clean(l.Account.Num), clean(l.Account.Lib), aux, auxLib} {
+				b.WriteString(f)
+				b.WriteByte('|')
 			}
-			b.WriteString(strings.Join(f, "|") + "\n")
+			b.WriteString(piece)
+			for _, f := range []string{clean(l.Lib), Amount(l.Debit), Amount(l.Credit), "", "", valid, "", ""} {
+				b.WriteString(f)
+				b.WriteByte('|')
+			}
+			b.Truncate(b.Len() - 1)
+			b.WriteByte('\n')
 		}
 	}
 	return b.Bytes(), nil
@@ -72,6 +86,14 @@ func Amount(c int64) string {
 // clean makes a label fit in a field: « | », tabs and line breaks become spaces, runs of spaces
 // one space, ends trimmed.
 func clean(s string) string {
+	plain := true // the common case: nothing to replace
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c != '|' && c != '\t' && c != '\n' && c != '\r' && !(c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '))
+	}
+	if plain {
+		return s
+	}
 	s = strings.Map(func(r rune) rune {
 		if r == '|' || r == '\t' || r == '\n' || r == '\r' {
 			return ' '
