@@ -57,6 +57,7 @@ type Problem struct {
 	Detail string
 }
 
+// Error returns the French sentence, so a Problem is an error too.
 func (p *Problem) Error() string { return p.Detail }
 
 // Party is a holder of an account: the network (debtor) or a repairer (creditor). Street,

@@ -60,6 +60,7 @@ type Finding struct {
 	Msg  string
 }
 
+// String writes the finding with its line number.
 func (f Finding) String() string { return fmt.Sprintf("line %d: %s", f.Line, f.Msg) }
 
 // Options are what the check needs besides the file: the fiscal year (first and last days) that
