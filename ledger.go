@@ -181,6 +181,20 @@ type Invoice struct {
 	VATRateBP int
 	VATCents  int64
 	TTCCents  int64
+	// Statement is the repairer's statement of the period the invoice's overflow comes from,
+	// nil when the period issued them none: the invoice names it and lists the SAV items it
+	// bills. reconcile sets it; the store reads it back from the ledger with the invoice, so
+	// that an invoice renders the same from the close's book and from a closed period.
+	Statement *InvoicedStatement
+}
+
+// InvoicedStatement is what an invoice carries of the statement its overflow comes from.
+type InvoicedStatement struct {
+	Number          string // REL-…; empty in a draft
+	GrossCents      int64  // G
+	DeductionsCents int64  // D
+	OverflowCents   int64  // O
+	SAV             []SAVLine
 }
 
 // Claim is an insurance claim for damage above the deductible, recorded for finance.

@@ -182,7 +182,6 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 			inv.Number = fmt.Sprintf("FAC-%04d-%06d", in.Period.Year, inv.Seq)
 			inv.IssuedOn = issued
 			inv.DueOn = issued.AddDate(0, 0, in.Rules.InvoiceDueDays)
-			b.Invoices = append(b.Invoices, *inv)
 		}
 		if has {
 			st.IssuedOn = issued
@@ -191,8 +190,13 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 			st.Number = fmt.Sprintf("REL-%d-%04d-%04d", id, in.Period.Year, st.Seq)
 			if inv != nil {
 				st.InvoiceNumber = inv.Number
+				inv.Statement = &sb.InvoicedStatement{Number: st.Number, GrossCents: st.GrossCents,
+					DeductionsCents: st.DeductionsCents, OverflowCents: st.OverflowCents, SAV: st.SAV}
 			}
 			b.Statements = append(b.Statements, st)
+		}
+		if inv != nil {
+			b.Invoices = append(b.Invoices, *inv)
 		}
 	}
 	slices.SortFunc(b.Plans, func(x, y sb.Plan) int {

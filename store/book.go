@@ -724,6 +724,10 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 		return nil, err
 	}
 
+	if err := tx.invoicedStatements(ctx, p, b.Invoices); err != nil {
+		return nil, err
+	}
+
 	err = each(ctx, q, "plans", `SELECT p.id, p.repairer_id, p.created_period, p.months, p.total_cents,
 		p.invoiced_cents, p.closed_period,
 		COALESCE((SELECT SUM(x.paid_cents) FROM sb_installments x WHERE x.plan_id = p.id AND x.period < ?), 0),
@@ -961,4 +965,50 @@ func attach[L any](ctx context.Context, q querier, what, query string, args []an
 		add(s, l)
 		return nil
 	})
+}
+
+// invoicedStatements reads, for each invoice of period p (ordered by number), the statement its
+// overflow comes from (Invoice.Statement): its number, G, D, O and SAV lines, in the order
+// EachStatement reads them. An invoice without a statement keeps nil.
+func (tx *Tx) invoicedStatements(ctx context.Context, p string, invoices []savbilling.Invoice) error {
+	if len(invoices) == 0 {
+		return nil
+	}
+	byRepairer := make(map[int64]*savbilling.InvoicedStatement, len(invoices))
+	err := each(ctx, tx.tx, "statements of the invoices", `SELECT s.repairer_id, s.number, s.gross_cents,
+		s.deductions_cents, s.overflow_cents FROM sb_statements s
+		WHERE s.period = ? AND s.repairer_id IN (SELECT v.repairer_id FROM sb_invoices v WHERE v.period = ?)`,
+		[]any{p, p}, func(rows *sql.Rows) error {
+			var (
+				id int64
+				st savbilling.InvoicedStatement
+			)
+			if err := rows.Scan(&id, &st.Number, &st.GrossCents, &st.DeductionsCents, &st.OverflowCents); err != nil {
+				return err
+			}
+			byRepairer[id] = &st
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = each(ctx, tx.tx, "SAV lines of the invoices", `SELECT `+savLineCols("l.")+` FROM sb_sav_lines l
+		WHERE l.period = ? AND l.repairer_id IN (SELECT v.repairer_id FROM sb_invoices v WHERE v.period = ?)
+		ORDER BY l.repairer_id, `+savLineOrder, []any{p, p}, func(rows *sql.Rows) error {
+		l, err := scanSAVLine(rows)
+		if err != nil {
+			return err
+		}
+		if st := byRepairer[l.RepairerID]; st != nil {
+			st.SAV = append(st.SAV, l)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range invoices {
+		invoices[i].Statement = byRepairer[invoices[i].Repairer.ID]
+	}
+	return nil
 }

@@ -110,7 +110,8 @@ func bookOct() *savbilling.Book {
 				{Kind: savbilling.InvoicePlanBalance, PlanID: "ECH-2-2026-09", AmountCents: 13333},
 				{Kind: savbilling.InvoiceOverflow, AmountCents: 0},
 			},
-			HTCents: 13333, VATRateBP: 2000, VATCents: 2667, TTCCents: 16000}},
+			HTCents: 13333, VATRateBP: 2000, VATCents: 2667, TTCCents: 16000,
+			Statement: &savbilling.InvoicedStatement{Number: "REL-2-2026-0002", GrossCents: 11000}}},
 		Plans: []savbilling.Plan{
 			{ID: "ECH-2-2026-09", RepairerID: 2, CreatedIn: sep, Months: 3, TotalCents: 20000, PaidCents: 6667,
 				InvoicedCents: 13333, ClosedIn: oct},

@@ -1,0 +1,152 @@
+package job
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"savbilling/internal/dbtest"
+	"savbilling/invoices"
+	"savbilling/sample"
+)
+
+// pdftotext returns the path of pdftotext. Without it, a test fails in CI (CI set) and is
+// skipped, loudly, elsewhere.
+func pdftotext(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("pdftotext")
+	if err == nil {
+		return p
+	}
+	msg := "pdftotext not found: install poppler-utils (apt-get install -y poppler-utils)"
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg + " — required when CI is set")
+	}
+	fmt.Fprintf(os.Stderr, "\n!!! %s: SKIPPED — %s\n\n", t.Name(), msg)
+	t.Skip(msg)
+	return ""
+}
+
+var (
+	docNumbers  = regexp.MustCompile(`(FAC|NDD)-\d{4}-\d{6}|(REL|RDC)-\d+-\d{4}-\d{2,4}`)
+	draftMarks  = regexp.MustCompile(`BROUILLON — non numéroté|facture de dépassement \(brouillon\)|de la période \(brouillon\)`)
+	whiteSpaces = regexp.MustCompile(`\s+`)
+	watermark   = regexp.MustCompile(`B\s*R\s*O\s*U\s*I\s*L\s*L\s*O\s*N`)
+)
+
+// comparableText is a PDF's text as pdftotext -raw reads it, white space flattened; normalized,
+// with its numbers and a draft's stand-ins for them replaced by « <n°> », and the draft
+// watermark removed: what a closed document and its dry-run draft must share word for word.
+func comparableText(t *testing.T, bin, file string, normalize bool) string {
+	t.Helper()
+	out, err := exec.Command(bin, "-raw", "-enc", "UTF-8", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", file, err)
+	}
+	s := whiteSpaces.ReplaceAllString(string(out), " ")
+	if !normalize {
+		return s
+	}
+	s = draftMarks.ReplaceAllString(s, "<n°>")
+	s = docNumbers.ReplaceAllString(s, "<n°>")
+	s = watermark.ReplaceAllString(s, "")
+	return strings.TrimSpace(whiteSpaces.ReplaceAllString(s, " "))
+}
+
+// A closed period's documents are rendered from the ledger, its statements streamed a batch at a
+// time; its dry run's drafts from the close's book in memory. Each statement and invoice of the
+// demo's three months must read, word for word, as its draft, numbers and watermark aside: an
+// issued overflow invoice names its statement and lists the SAV items it bills exactly as its
+// draft does.
+func TestClosedDocumentsReadAsTheirDrafts(t *testing.T) {
+	bin := pdftotext(t)
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := dbtest.Open(t, e)
+			j := newJob(t, db)
+			j.Renderers = []Renderer{PDF(invoices.New(nil))}
+			invoicesSeen := 0
+			for _, st := range sample.Demo(sep) {
+				if err := db.InsertSource(ctx, st.Insert); err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range st.Update {
+					if err := db.UpdateDecision(ctx, d); err != nil {
+						t.Fatal(err)
+					}
+				}
+				dry, err := j.Close(ctx, st.Period, now, true)
+				if err != nil {
+					t.Fatalf("dry run %s: %v", st.Period, err)
+				}
+				res := mustClose(t, j, st.Period)
+				b := booked(t, db, st.Period)
+				// the draft of each closed document, by the repairer id in its file name
+				draftOf := map[string]string{}
+				for _, s := range b.Statements {
+					draftOf[invoices.StatementsDir+"/"+s.Number+".pdf"] = invoices.StatementsDir + "/" + invoices.DraftPrefix + strconv.FormatInt(s.Repairer.ID, 10) + ".pdf"
+				}
+				for _, v := range b.Invoices {
+					draftOf[invoices.InvoicesDir+"/"+v.Number+".pdf"] = invoices.InvoicesDir + "/" + invoices.DraftPrefix + strconv.FormatInt(v.Repairer.ID, 10) + ".pdf"
+					invoicesSeen++
+					// the issued invoice names its statement by its number
+					text := comparableText(t, bin, filepath.Join(res.Dir, invoices.InvoicesDir, v.Number+".pdf"), false)
+					if st := b.StatementOf(v.Repairer.ID); st == nil || !strings.Contains(text, "Dépassement du relevé "+st.Number) ||
+						!strings.Contains(text, "Interventions SAV couvertes — relevé "+st.Number) {
+						t.Errorf("%s: %s does not name its statement and the SAV items it bills: %s", b.Period, v.Number, text)
+					}
+				}
+				var closedDocs, draftDocs []string
+				for _, f := range res.Manifest.Files {
+					if strings.HasSuffix(f.Path, ".pdf") {
+						closedDocs = append(closedDocs, f.Path)
+					}
+				}
+				for _, f := range dry.Manifest.Files {
+					if strings.HasSuffix(f.Path, ".pdf") {
+						draftDocs = append(draftDocs, f.Path)
+					}
+				}
+				if len(closedDocs) != len(b.Statements)+len(b.Invoices) || len(closedDocs) != len(draftDocs) || len(closedDocs) == 0 {
+					t.Fatalf("%s: %d documents issued, %d drafts, %d statements and %d invoices booked", st.Period,
+						len(closedDocs), len(draftDocs), len(b.Statements), len(b.Invoices))
+				}
+				for _, doc := range closedDocs {
+					d, ok := draftOf[doc]
+					if !ok || !slices.Contains(draftDocs, d) {
+						t.Errorf("%s: %s has no draft (%q)", st.Period, doc, d)
+						continue
+					}
+					got := comparableText(t, bin, filepath.Join(res.Dir, filepath.FromSlash(doc)), true)
+					want := comparableText(t, bin, filepath.Join(dry.Dir, filepath.FromSlash(d)), true)
+					if got != want {
+						t.Errorf("%s: %s does not read as its draft %s:\n issued: %s\n draft:  %s", st.Period, doc, path.Base(d),
+							firstDifference(got, want), firstDifference(want, got))
+					}
+				}
+			}
+			if invoicesSeen == 0 {
+				t.Fatal("the demo issued no invoice: the test would not check one")
+			}
+		})
+	}
+}
+
+// firstDifference is a's text around the first place where it differs from b.
+func firstDifference(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from, to := max(0, i-80), min(len(a), i+160)
+	return "…" + a[from:to] + "…"
+}
