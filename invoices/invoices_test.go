@@ -33,7 +33,7 @@ func TestWorkedExampleR1(t *testing.T) {
 	text := pdfText(t, renderStatement(t, New(nil), b, 0), 0)
 	contains(t, "R1", text, append(networkMentions,
 		"Relevé mensuel de commissions — Autofacturation",
-		"Facture émise par Réseau Vélo Services au nom et pour le compte de Atelier Cyclœ — Élodie Lefèvre",
+		"Facture émise par Réseau Vélo Services au nom et pour le compte d'Atelier Cyclœ — Élodie Lefèvre",
 		"Atelier Cyclœ — Élodie Lefèvre", "3 place de l'Église", "69002 Lyon",
 		"SIRET : 81234567800021", "SIREN : 812345678", "N° TVA : FR40812345678", "Réparateur n° 1",
 		"N° REL-1-2026-0010", "Date : 01/11/2026", "Période : octobre 2026", "Paiement : 16/11/2026",

@@ -473,14 +473,7 @@ func eur(c int64) string { return frfmt.FormatEUR(c) }
 func periodName(p savbilling.Period) string { return frfmt.FormatMonth(p.Year, p.Month) }
 
 // periodOf is « d'octobre 2026 », « de novembre 2026 »: the period after « de », elided.
-func periodOf(p savbilling.Period) string {
-	name := periodName(p)
-	switch name[0] {
-	case 'a', 'e', 'i', 'o', 'u', 'y':
-		return "d'" + name
-	}
-	return "de " + name
-}
+func periodOf(p savbilling.Period) string { return frfmt.De(periodName(p)) }
 
 // dateOf formats the Paris calendar day of t (a ledger date, midnight UTC, keeps its day), or
 // the « — » mention for a zero time.

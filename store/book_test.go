@@ -59,6 +59,18 @@ func bookSep() *savbilling.Book {
 
 // bookOct is the close of 2026-10: every kind of line, an invoice closing a plan, a new plan.
 func bookOct() *savbilling.Book {
+	b := bookOctLines()
+	// the optional identity (migration 20) frozen on a statement and an invoice; a decision's note
+	r1 := &b.Statements[0].Repairer
+	r1.LegalForm, r1.Postcode, r1.City, r1.CountryCode = "SARL au capital de 5 000 €", "75011", "Paris", "FR"
+	r1.IBAN, r1.BIC, r1.VATOnDebits = "FR7630006000011234567890189", "AGRIFRPP", true
+	b.Invoices[0].Repairer.LegalForm, b.Invoices[0].Repairer.VATOnDebits = "EI", true
+	b.Statements[0].SAV[0].Note = "Réglage refait, client satisfait"
+	return b
+}
+
+// bookOctLines is bookOct without its optional identity fields and notes.
+func bookOctLines() *savbilling.Book {
 	issued := savbilling.Date(2026, 11, 1)
 	pay := savbilling.Date(2026, 11, 16)
 	return &savbilling.Book{

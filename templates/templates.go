@@ -23,10 +23,13 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
 	"savbilling"
+	"savbilling/frfmt"
 )
 
 //go:embed texts.toml network.toml fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf fonts/LICENSE
@@ -451,7 +454,9 @@ func checkPlaceholders(text, required, optional string) error {
 
 // Fill replaces the placeholders of text: Fill("N° {number}", "number", "REL-1-2026-0001").
 // args are name, value pairs; a placeholder without a value is left as written. Load has
-// checked that each text uses only its own placeholders.
+// checked that each text uses only its own placeholders. The word « de » (or « De ») right
+// before a placeholder is elided when the value asks it (frfmt.Elides): « pour le compte de
+// {repairer} » prints « pour le compte d'Éloïse Martin ».
 func Fill(text string, args ...string) string {
 	if strings.IndexByte(text, '{') < 0 {
 		return text
@@ -476,7 +481,15 @@ func Fill(text string, args ...string) string {
 				break
 			}
 		}
-		b.WriteString(rest[:i])
+		before := rest[:i]
+		if ok && elidedDe(before) && frfmt.Elides(val) {
+			// « de {repairer} » with Éloïse: « d'Éloïse »
+			b.WriteString(before[:len(before)-3])
+			b.WriteString(before[len(before)-3 : len(before)-2])
+			b.WriteString("'")
+		} else {
+			b.WriteString(before)
+		}
 		if ok {
 			b.WriteString(val)
 		} else {
@@ -486,6 +499,18 @@ func Fill(text string, args ...string) string {
 	}
 	b.WriteString(rest)
 	return b.String()
+}
+
+// elidedDe reports whether text ends with the word « de » and a space.
+func elidedDe(text string) bool {
+	if !strings.HasSuffix(text, "de ") && !strings.HasSuffix(text, "De ") {
+		return false
+	}
+	if len(text) == 3 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:len(text)-3])
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
 // Embedded returns the embedded template files, e.g. to copy them into an override folder as a
