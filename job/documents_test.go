@@ -12,7 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	sb "savbilling"
+	"savbilling/frfmt"
 	"savbilling/internal/dbtest"
 	"savbilling/invoices"
 	"savbilling/sample"
@@ -133,6 +136,9 @@ func TestClosedDocumentsReadAsTheirDrafts(t *testing.T) {
 							firstDifference(got, want), firstDifference(want, got))
 					}
 				}
+				if st.Period == oct {
+					demoOctoberWording(t, bin, res.Dir, b)
+				}
 			}
 			if invoicesSeen == 0 {
 				t.Fatal("the demo issued no invoice: the test would not check one")
@@ -149,4 +155,58 @@ func firstDifference(a, b string) string {
 	}
 	from, to := max(0, i-80), min(len(a), i+160)
 	return "…" + a[from:to] + "…"
+}
+
+// demoOctoberWording checks the words of the demo's October documents (its second month): a late
+// commission, the support's note on a rejected SAV that charges nothing, the mentions of a B2B
+// invoice, and the overflow invoice's seller named « Prestataire ».
+func demoOctoberWording(t *testing.T, bin, dir string, b *sb.Book) {
+	t.Helper()
+	text := func(doc string) string { return comparableText(t, bin, filepath.Join(dir, doc), false) }
+	var late, rejected *sb.Statement
+	for i := range b.Statements {
+		s := &b.Statements[i]
+		for _, c := range s.Commissions {
+			if c.InterventionID == 1050 && c.Late {
+				late = s
+			}
+		}
+		for _, l := range s.SAV {
+			if l.SAVID == 2014 {
+				rejected = s
+			}
+		}
+	}
+	if late == nil || rejected == nil {
+		t.Fatalf("October: the late commission 1050 (%v) or the rejected SAV 2014 (%v) is not booked", late != nil, rejected != nil)
+	}
+	var closed time.Time
+	for _, c := range late.Commissions {
+		if c.InterventionID == 1050 {
+			closed = c.ClosedAt
+		}
+	}
+	lt := text(invoices.StatementsDir + "/" + late.Number + ".pdf")
+	for _, want := range []string{" 1050 * ",
+		"* 1050 : intervention du " + frfmt.FormatDate(sb.DayIn(closed, sb.Paris)) + ", arrivée après la clôture de septembre 2026.",
+		"Catégorie de l'opération : Prestations de services.",
+		"pénalités au taux de trois fois le taux d'intérêt légal, et indemnité forfaitaire pour frais de recouvrement de 40,00 € (art. L441-10 du Code de commerce).",
+		"Pas d'escompte pour paiement anticipé."} {
+		if !strings.Contains(lt, want) {
+			t.Errorf("October %s lacks « %s »: %s", late.Number, want, lt)
+		}
+	}
+	if strings.Contains(lt, "retard)") {
+		t.Errorf("October %s still says « (retard) »", late.Number)
+	}
+	rt := text(invoices.StatementsDir + "/" + rejected.Number + ".pdf")
+	if want := "SAV 2014 — note du support : « Crevaison par un éclat de verre : pas de SAV. »"; !strings.Contains(rt, want) {
+		t.Errorf("October %s lacks « %s »: %s", rejected.Number, want, rt)
+	}
+	for _, v := range b.Invoices {
+		it := text(invoices.InvoicesDir + "/" + v.Number + ".pdf")
+		if !strings.Contains(it, "Prestataire") || strings.Contains(it, "Vendeur") {
+			t.Errorf("October %s does not name the network « Prestataire »: %s", v.Number, it)
+		}
+	}
 }

@@ -83,7 +83,7 @@ type Common struct {
 	Continued   string `toml:"continued" ph:"heading"` // a section's heading on the next page
 	NotProvided string `toml:"not_provided"`           // an identity field left empty
 	None        string `toml:"none"`                   // a cell with nothing to show
-	Late        string `toml:"late"`                   // marks a late commission
+	Late        string `toml:"late"`                   // marks a late commission, explained under the table
 	Ellipsis    string `toml:"ellipsis"`               // ends a truncated text
 }
 
@@ -129,7 +129,11 @@ type StatementTexts struct {
 	ColCharged     string `toml:"col_charged"`
 	SAVTotal       string `toml:"sav_total"`
 	DamageNote     string `toml:"damage_note" ph:"sav,damage"`
+	DecisionNote   string `toml:"decision_note" ph:"sav,note"` // the support's note on a SAV's decision
 	NoSAV          string `toml:"no_sav"`
+	// LateNote explains a commission line marked Common.Late: an intervention closed in a period
+	// already closed when it arrived.
+	LateNote string `toml:"late_note" ph:"intervention,date" opt:"period_of"`
 
 	InstallmentsHeading string `toml:"installments_heading"`
 	ColPlan             string `toml:"col_plan"`
@@ -166,6 +170,12 @@ type StatementTexts struct {
 	NoPayment         string `toml:"no_payment"`
 	OverflowNote      string `toml:"overflow_note" ph:"amount"`
 	InvoiceDraft      string `toml:"invoice_draft"` // names a draft's invoice, which has no number
+
+	// The mentions of a B2B invoice, printed under the totals.
+	Category    string `toml:"category"`
+	LatePayment string `toml:"late_payment" ph:"penalty,indemnity"` // with [invoice] penalty and indemnity
+	NoDiscount  string `toml:"no_discount"`
+	VATOnDebits string `toml:"vat_on_debits"` // when the repairer opted to pay VAT on debits
 }
 
 // InvoiceTexts are the texts of the network's overflow invoice.
