@@ -21,6 +21,7 @@ type styles struct {
 	header, text, id, integer, money, pct, date, dateTime int
 	totalLabel, totalMoney, totalInt                      int
 	sectionLabel, checkOK, checkKO                        int
+	wrap, rank, indented                                  int // wrapped text; a centred rank; a name set off from what precedes it
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -54,6 +55,9 @@ func newStyles(f *excelize.File) (*styles, error) {
 		{&s.sectionLabel, excelize.Style{Font: &excelize.Font{Bold: true}}},
 		{&s.checkOK, excelize.Style{Font: &excelize.Font{Bold: true, Color: "1E7B34"}}},
 		{&s.checkKO, excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}}},
+		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&s.rank, excelize.Style{CustomNumFmt: custom(IntFormat), Alignment: &excelize.Alignment{Horizontal: "center"}}},
+		{&s.indented, excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", Indent: 1}}},
 	}
 	for _, d := range defs {
 		st := d.style
