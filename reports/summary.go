@@ -457,7 +457,7 @@ func barChart(title, cat, val string, n int) *excelize.Chart {
 		XAxis: excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: axisColor, Size: 9}},
 		YAxis: excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0 €"},
 			Font: excelize.Font{Color: axisColor, Size: 9}},
-		PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: MoneyFormat}},
+		PlotArea: excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: MoneyFormat}},
 	}
 }
 
