@@ -209,4 +209,22 @@ func demoOctoberWording(t *testing.T, bin, dir string, b *sb.Book) {
 			t.Errorf("October %s does not name the network « Prestataire »: %s", v.Number, it)
 		}
 	}
+	// R12 (a legal form, VAT on debits) and its overflow invoice; R3 (neither)
+	r12, r3 := b.StatementOf(12), b.StatementOf(3)
+	if r12 == nil || r3 == nil || len(b.Invoices) != 1 || b.Invoices[0].Repairer.ID != 12 {
+		t.Fatalf("October: R12's statement and invoice, R3's statement expected")
+	}
+	const legal = "SAS au capital de 20 000 €, RCS Bordeaux 842 154 445"
+	st12 := text(invoices.StatementsDir + "/" + r12.Number + ".pdf")
+	for _, want := range []string{"Cargo Vélo Bordelais " + legal, "Option pour le paiement de la taxe d'après les débits."} {
+		if !strings.Contains(st12, want) {
+			t.Errorf("October %s lacks « %s »: %s", r12.Number, want, st12)
+		}
+	}
+	if it := text(invoices.InvoicesDir + "/" + b.Invoices[0].Number + ".pdf"); !strings.Contains(it, "Cargo Vélo Bordelais "+legal) {
+		t.Errorf("October %s: the buyer's legal form is missing: %s", b.Invoices[0].Number, it)
+	}
+	if st3 := text(invoices.StatementsDir + "/" + r3.Number + ".pdf"); strings.Contains(st3, "taxe d'après les débits") {
+		t.Errorf("October %s: R3 did not opt for VAT on debits: %s", r3.Number, st3)
+	}
 }
