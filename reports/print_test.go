@@ -48,6 +48,13 @@ func TestWorkbookPrintsReadably(t *testing.T) {
 			t.Errorf("Anomalies!%s does not wrap", cell)
 		}
 	}
+	// a reason longer than a line gets a row of two lines; ids never touch the name beside them
+	if h, err := f.GetRowHeight(SheetAnomalies, 3); err != nil || h != 30 {
+		t.Errorf("Anomalies row 3 (a reason of %d characters) is %v points high (%v), want 30", len(richBook().Anomalies[1].Reason), h, err)
+	}
+	if st := styleOf(t, f, SheetAnomalies, "E2"); st.Alignment == nil || st.Alignment.Horizontal != "center" {
+		t.Errorf("Anomalies!E2 (id) is not centred: %+v", st.Alignment)
+	}
 	// page setup of every sheet, and its print area
 	areas := map[string]string{}
 	for _, dn := range f.GetDefinedName() {

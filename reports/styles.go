@@ -43,7 +43,8 @@ func newStyles(f *excelize.File) (*styles, error) {
 			Alignment: &excelize.Alignment{Vertical: "center"},
 		}},
 		{&s.text, excelize.Style{}},
-		{&s.id, excelize.Style{CustomNumFmt: custom(IntFormat)}},
+		// ids centred: never read as one word with a name beside them (« 26Yannick »)
+		{&s.id, excelize.Style{CustomNumFmt: custom(IntFormat), Alignment: &excelize.Alignment{Horizontal: "center"}}},
 		{&s.integer, excelize.Style{CustomNumFmt: custom(IntFormat)}},
 		{&s.money, excelize.Style{CustomNumFmt: custom(MoneyFormat)}},
 		{&s.pct, excelize.Style{CustomNumFmt: custom(PercentFormat)}},

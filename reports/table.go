@@ -64,6 +64,11 @@ func indexed(n int, fill func(i int, row []any)) func(ctx context.Context, row [
 	}
 }
 
+// wrapChars is how many characters a line of a wrapped cell holds, about: a wrapped column is
+// at most 60 characters wide (its width is measured as the others'), a line of proportional text
+// holds fewer, and a short word goes to the next line.
+const wrapChars = 50
+
 // widthSample is how many data rows the column widths are measured on.
 const widthSample = 1000
 
@@ -111,7 +116,13 @@ func (t *table) write(ctx context.Context, f *excelize.File, st *styles, z *detZ
 			}
 			n++
 			r := n + 1
-			x.start(r)
+			lines := 1
+			for _, j := range t.wrap {
+				if s, ok := raw[j].(string); ok {
+					lines = max(lines, (utf8.RuneCountInString(s)+wrapChars-1)/wrapChars)
+				}
+			}
+			x.startLines(r, lines)
 			for j, c := range t.cols {
 				if style, v, ok := cellValue(st, c.kind, raw[j]); ok {
 					if wrapped[j] {
