@@ -49,8 +49,13 @@ func TestWorkbookPrintsReadably(t *testing.T) {
 		}
 	}
 	// a reason longer than a line gets a row of two lines; ids never touch the name beside them
-	if h, err := f.GetRowHeight(SheetAnomalies, 3); err != nil || h != 30 {
-		t.Errorf("Anomalies row 3 (a reason of %d characters) is %v points high (%v), want 30", len(richBook().Anomalies[1].Reason), h, err)
+	long := richBook()
+	long.Anomalies[1].Reason = strings.Repeat("imputation suspendue, motif très long ", 3) // 114 characters
+	fl, _ := writeBook(t, long, nil)
+	for row, want := range map[int]float64{2: 15, 3: 30} {
+		if h, err := fl.GetRowHeight(SheetAnomalies, row); err != nil || h != want {
+			t.Errorf("Anomalies row %d is %v points high (%v), want %v", row, h, err, want)
+		}
 	}
 	if st := styleOf(t, f, SheetAnomalies, "E2"); st.Alignment == nil || st.Alignment.Horizontal != "center" {
 		t.Errorf("Anomalies!E2 (id) is not centred: %+v", st.Alignment)

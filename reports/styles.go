@@ -56,7 +56,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 		{&s.sectionLabel, excelize.Style{Font: &excelize.Font{Bold: true}}},
 		{&s.checkOK, excelize.Style{Font: &excelize.Font{Bold: true, Color: "1E7B34"}}},
 		{&s.checkKO, excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}}},
-		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{WrapText: true}}},
 		{&s.rank, excelize.Style{CustomNumFmt: custom(IntFormat), Alignment: &excelize.Alignment{Horizontal: "center"}}},
 		{&s.indented, excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", Indent: 1}}},
 	}

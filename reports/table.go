@@ -65,9 +65,9 @@ func indexed(n int, fill func(i int, row []any)) func(ctx context.Context, row [
 }
 
 // wrapChars is how many characters a line of a wrapped cell holds, about: a wrapped column is
-// at most 60 characters wide (its width is measured as the others'), a line of proportional text
-// holds fewer, and a short word goes to the next line.
-const wrapChars = 50
+// at most 60 widths of a digit wide (measured as the others'), which hold about 75 characters of
+// proportional text in LibreOffice; a margin for long words going to the next line.
+const wrapChars = 65
 
 // widthSample is how many data rows the column widths are measured on.
 const widthSample = 1000
