@@ -20,6 +20,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"savbilling"
@@ -33,7 +34,13 @@ import (
 type Renderer struct {
 	set *templates.Set
 	tx  *templates.Texts
+	// mentions holds the wrapped lines of the statements' mentions, by mentionsKey.
+	mentions sync.Map
 }
+
+// mentionsKey says which wrapped mentions: for the core font or the UTF-8 one, with or without
+// the option for VAT on debits.
+type mentionsKey struct{ core, debits bool }
 
 // New returns a renderer printing the texts and fonts of set. A nil set means the embedded
 // templates.
@@ -730,9 +737,24 @@ func (r *Renderer) placeWithMentions(f *flow, m measurer, totals *block, p savbi
 	if p.VATOnDebits {
 		lines = append(lines, ts.VATOnDebits)
 	}
-	// one small paragraph under the totals: the statement keeps its length
+	// one small paragraph under the totals: the statement keeps its length. Its lines are the
+	// same on every statement printed with the same font: wrapped once per renderer.
+	key := mentionsKey{debits: p.VATOnDebits}
+	pd, cacheable := m.(*pdfDoc)
+	if cacheable {
+		key.core = pd.core
+	}
+	var wrapped []string
+	if v, ok := r.mentions.Load(key); ok && cacheable {
+		wrapped = v.([]string)
+	} else {
+		wrapped = wrap(m, strings.Join(lines, " "), stSmall, contentW, 0, f.ell)
+		if cacheable {
+			r.mentions.Store(key, wrapped)
+		}
+	}
 	mb := &block{h: 2}
-	for _, w := range wrap(m, strings.Join(lines, " "), stSmall, contentW, 0, f.ell) {
+	for _, w := range wrapped {
 		mb.text(marginL, mb.h, w, stSmall)
 		mb.h += lineH(stSmall)
 	}
