@@ -2,8 +2,8 @@ package sample
 
 import (
 	"fmt"
-	"strings"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"savbilling"
