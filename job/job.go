@@ -368,6 +368,9 @@ func draft(b *sb.Book) {
 	}
 	for i := range b.Invoices {
 		b.Invoices[i].Number, b.Invoices[i].Seq = "", 0
+		if st := b.Invoices[i].Statement; st != nil {
+			st.Number = ""
+		}
 	}
 }
 
