@@ -48,12 +48,13 @@ type index struct {
 	names   map[int64]string // repairer id → name, of those repairers: from their statement, else their invoice
 	paidNow map[string]int64 // plan id → installments paid this period
 	charts  *chartData
+	vat     map[vatKey]*vatSum // the statements' VAT by regime and rate (the Synthèse's VAT summary)
 }
 
 func newIndex(src Source) *index {
 	b := src.Head()
 	x := &index{src: src, b: b, need: map[int64]bool{}, names: map[int64]string{}, paidNow: map[string]int64{},
-		charts: newChartData()}
+		charts: newChartData(), vat: map[vatKey]*vatSum{}}
 	for _, p := range b.Plans {
 		x.need[p.RepairerID] = true
 	}
@@ -77,6 +78,14 @@ func (x *index) statementRead(s *savbilling.Statement) {
 	for _, in := range s.Installments {
 		x.paidNow[in.PlanID] += in.PaidCents
 	}
+	k := vatKey{franchise: s.Repairer.VATRegime == savbilling.VATFranchise && s.VATCents == 0, rateBP: s.VATRateBP}
+	v := x.vat[k]
+	if v == nil {
+		v = &vatSum{}
+		x.vat[k] = v
+	}
+	v.baseCents += s.NetHTCents
+	v.vatCents += s.VATCents
 }
 
 // statementsDone completes the names from the invoices, once every statement is read.
@@ -298,6 +307,7 @@ func (x *index) anomaliesTable() *table {
 			}
 			r[0], r[1], r[2], r[3], r[4], r[5] = a.Item, a.Reason, a.Fix, grav, a.RepairerID, x.names[a.RepairerID]
 		}),
+		wrap: []int{1, 2},
 	}
 }
 
