@@ -15,7 +15,7 @@ printf '[smtp]\nrate = 0\n' >"$cfg"
 for p in $(ls out/demo | grep -E '^[0-9]{4}-[0-9]{2}$'); do
 	for run in 1 2; do
 		bin/savbilling send --period "$p" --db "$DB" --out out/demo --smtp "smtp://$SAVBILLING_MAILPIT_SMTP?tls=none" \
-			--config "$cfg" 2>/dev/null | head -1 | sed "s/^/run $run: /"
+			--config "$cfg" 2>/dev/null | sed -n "1s/^/run $run: /p"
 	done
 done
 rm -f "$cfg"
