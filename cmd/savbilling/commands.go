@@ -19,7 +19,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := createDB(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -77,6 +77,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err == nil {
 		return exitOK
 	}
+	var help helpRequested
+	if errors.As(err, &help) {
+		fmt.Fprint(stdout, help.text)
+		return exitOK
+	}
 	fmt.Fprintf(stderr, "savbilling: %v\n", err)
 	return exitCode(err)
 }
@@ -86,7 +91,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, store.ErrBadDatabase), errors.Is(err, store.ErrNoSchema):
 		return exitUsage
 	case errors.Is(err, store.ErrLocked):
 		return exitLocked
