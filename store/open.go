@@ -11,9 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
-	"sort"
+	"regexp"
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
@@ -38,30 +37,27 @@ const memoryPath = ":memory:"
 
 // sqlitePath checks the PATH of "sqlite:PATH": it takes no query parameters (the job sets its
 // own pragmas: WAL, foreign keys, busy timeout), so "x.db?_pragma=…" names the parameters
-// refused instead of creating a file called "x.db?_pragma=…".
+// refused instead of creating a file called "x.db?_pragma=…". A '?' is read as the start of
+// parameters when what follows it is name=value pairs (joined by '&') and the whole is not an
+// existing file; otherwise it is part of the path ("a dir?odd/sav.db").
 func sqlitePath(path string) (string, error) {
 	if path == "" {
-		return "", fmt.Errorf("%w: empty SQLite path", ErrBadDatabase)
+		return "", classed(ErrBadDatabase, errors.New("empty SQLite path"))
 	}
 	file, query, ok := strings.Cut(path, "?")
-	if !ok {
+	if !ok || !queryRE.MatchString(query) {
 		return path, nil
 	}
-	var params []string
-	if q, err := url.ParseQuery(query); err == nil {
-		for k, vs := range q {
-			for _, v := range vs {
-				params = append(params, k+"="+v)
-			}
-		}
-		sort.Strings(params)
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
 	}
-	if len(params) == 0 {
-		params = []string{query}
-	}
-	return "", fmt.Errorf("%w: unknown parameter %s after the SQLite path %q: sqlite:PATH takes no parameters "+
-		"(the job sets WAL, foreign keys and its busy timeout itself); remove them", ErrBadDatabase, strings.Join(params, ", "), file)
+	params := strings.Split(query, "&")
+	return "", classed(ErrBadDatabase, fmt.Errorf("unknown parameter %s after the SQLite path %q: sqlite:PATH takes no parameters "+
+		"(the job sets WAL, foreign keys and its busy timeout itself); remove them", strings.Join(params, ", "), file))
 }
+
+// queryRE matches URI query parameters: name=value pairs joined by '&'.
+var queryRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*=[^&/]*(&[A-Za-z_][A-Za-z0-9_.]*=[^&/]*)*$`)
 
 // createSQLiteFile creates the missing database file at path with mode 0600 (it holds
 // personal data); SQLite gives its -wal and -shm files the mode of the database file.
@@ -74,9 +70,9 @@ func createSQLiteFile(path string) error {
 	case errors.Is(err, fs.ErrExist):
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%w: cannot create %s: its folder does not exist", ErrBadDatabase, path)
+		return classed(ErrBadDatabase, fmt.Errorf("cannot create %s: its folder does not exist", path))
 	case err != nil:
-		return fmt.Errorf("%w: cannot create %s: %v", ErrBadDatabase, path, err)
+		return classed(ErrBadDatabase, fmt.Errorf("cannot create %s: %v", path, err))
 	}
 	return f.Close()
 }
@@ -84,18 +80,18 @@ func createSQLiteFile(path string) error {
 // existingSQLiteFile checks that path names an existing SQLite file, not created by opening it.
 func existingSQLiteFile(path string) error {
 	if path == memoryPath {
-		return fmt.Errorf("%w: sqlite::memory: is an in-memory database, empty at every start: it can hold no ledger; "+
-			"name a file (sqlite:PATH) created by `savbilling migrate`", ErrBadDatabase)
+		return classed(ErrBadDatabase, fmt.Errorf("sqlite::memory: is an in-memory database, empty at every start: it can hold no ledger; "+
+			"name a file (sqlite:PATH) created by `savbilling migrate`"))
 	}
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%w: %s does not exist (a mistyped path?); nothing was created. "+
-			"For a new database, run `savbilling migrate --db sqlite:%s` first", ErrNoSchema, path, path)
+		return classed(ErrNoSchema, fmt.Errorf("%s does not exist (a mistyped path?); nothing was created. "+
+			"For a new database, run `savbilling migrate --db sqlite:%s` first", path, path))
 	case err != nil:
-		return fmt.Errorf("%w: %v", ErrBadDatabase, err)
+		return classed(ErrBadDatabase, err)
 	case st.IsDir():
-		return fmt.Errorf("%w: %s is a folder, not a SQLite file", ErrBadDatabase, path)
+		return classed(ErrBadDatabase, fmt.Errorf("%s is a folder, not a SQLite file", path))
 	}
 	return nil
 }
@@ -137,11 +133,11 @@ func (d *DB) CheckSchema(ctx context.Context) error {
 	}
 	var n int
 	if err := d.db.QueryRowContext(ctx, q, versionTable).Scan(&n); err != nil {
-		return fmt.Errorf("read the schema of %s: %w", d.redacted, err)
+		return fmt.Errorf("read the schema of %s: %w", d.redacted, classifyOpenError(err))
 	}
 	if n == 0 {
-		return fmt.Errorf("%w: %s has no savbilling tables (no %s): a mistyped path or the wrong database? "+
-			"If it is the right one, run `savbilling migrate --db %s` first", ErrNoSchema, d.redacted, versionTable, d.redacted)
+		return classed(ErrNoSchema, fmt.Errorf("%s has no savbilling tables (no %s): a mistyped path or the wrong database? "+
+			"If it is the right one, run `savbilling migrate --db %s` first", d.redacted, versionTable, d.redacted))
 	}
 	var have sql.NullInt64
 	if err := d.db.QueryRowContext(ctx, "SELECT MAX(version_id) FROM "+versionTable).Scan(&have); err != nil {
@@ -149,11 +145,11 @@ func (d *DB) CheckSchema(ctx context.Context) error {
 	}
 	switch {
 	case have.Int64 < want:
-		return fmt.Errorf("%w: the schema of %s is at version %d, this savbilling needs version %d: run `savbilling migrate --db %s` (after a backup)",
-			ErrNoSchema, d.redacted, have.Int64, want, d.redacted)
+		return classed(ErrNoSchema, fmt.Errorf("the schema of %s is at version %d, this savbilling needs version %d: run `savbilling migrate --db %s` (after a backup)",
+			d.redacted, have.Int64, want, d.redacted))
 	case have.Int64 > want:
-		return fmt.Errorf("%w: the schema of %s is at version %d, newer than this savbilling's %d: run the savbilling that migrated it",
-			ErrNoSchema, d.redacted, have.Int64, want)
+		return classed(ErrNoSchema, fmt.Errorf("the schema of %s is at version %d, newer than this savbilling's %d: run the savbilling that migrated it",
+			d.redacted, have.Int64, want))
 	}
 	return nil
 }
@@ -166,16 +162,16 @@ func classifyOpenError(err error) error {
 	if errors.As(err, &me) {
 		switch me.Number {
 		case 1044, 1045, 1698: // access denied to the database; for the user; auth plugin refused
-			return fmt.Errorf("%w: %w", ErrBadDatabase, err)
+			return classed(ErrBadDatabase, err)
 		case 1049: // ER_BAD_DB_ERROR
-			return fmt.Errorf("%w: %w (create it on the server, then run `savbilling migrate`)", ErrBadDatabase, err)
+			return classed(ErrBadDatabase, fmt.Errorf("%w (create it on the server, then run `savbilling migrate`)", err))
 		}
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case 3, 14, 23, 26: // SQLITE_PERM, SQLITE_CANTOPEN, SQLITE_AUTH, SQLITE_NOTADB
-			return fmt.Errorf("%w: %w", ErrBadDatabase, err)
+			return classed(ErrBadDatabase, err)
 		}
 	}
 	return err
@@ -226,3 +222,12 @@ func (d *DB) FirstRows(ctx context.Context) (string, error) {
 	}
 	return "", nil
 }
+
+// classedError is err, classed as kind (ErrBadDatabase or ErrNoSchema) for errors.Is without
+// repeating kind's text in the message.
+type classedError struct{ kind, err error }
+
+func classed(kind, err error) error { return classedError{kind, err} }
+
+func (c classedError) Error() string   { return c.err.Error() }
+func (c classedError) Unwrap() []error { return []error{c.kind, c.err} }

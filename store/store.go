@@ -86,10 +86,10 @@ func open(ctx context.Context, db string, create bool) (*DB, error) {
 		secret = mysqlPassword(rest)
 		pool, database, err = openMySQL(rest)
 		if err != nil {
-			err = fmt.Errorf("%w: %s", ErrBadDatabase, scrub(err.Error(), secret))
+			err = classed(ErrBadDatabase, errors.New(scrub(err.Error(), secret)))
 		}
 	default:
-		return nil, fmt.Errorf("%w: database %q: want sqlite:PATH or mysql:DSN (go-sql-driver form, e.g. mysql:user:password@tcp(host:3306)/dbname)", ErrBadDatabase, name)
+		return nil, classed(ErrBadDatabase, fmt.Errorf("database %q: want sqlite:PATH or mysql:DSN (go-sql-driver form, e.g. mysql:user:password@tcp(host:3306)/dbname)", name))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, err)

@@ -91,7 +91,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue), errors.Is(err, store.ErrBadDatabase), errors.Is(err, store.ErrNoSchema):
+	case errors.As(err, &ue), errors.Is(err, store.ErrBadDatabase), errors.Is(err, store.ErrNoSchema), errors.Is(err, job.ErrFirstPeriod):
 		return exitUsage
 	case errors.Is(err, store.ErrLocked):
 		return exitLocked

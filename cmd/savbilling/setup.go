@@ -58,8 +58,8 @@ months. The database is sqlite:DIR/savbilling-demo.db (DIR: out/demo) unless --d
 empty one; SAVBILLING_DB, SAVBILLING_OUT and the configuration's db and out are ignored.`,
 	"seed": `savbilling seed --repairers N --interventions M --months K [--seed S] [--last YYYY-MM] [--db DB]
 
-Writes a synthetic network into the source tables of a migrated database (benchmarks,
-rehearsals).`,
+Writes a synthetic network into the source tables (benchmarks, rehearsals), creating and
+migrating the database when missing, as demo does.`,
 }
 
 // exitHelp is the exit-code table printed at the end of every command's help.
@@ -139,7 +139,7 @@ func (c *common) parse(args []string, getenv func(string) string) (config.Config
 }
 
 // openDB opens the configured database, which must exist and hold the job's schema at this
-// binary's version: every command but migrate and demo (issue 17: a mistyped path creates
+// binary's version: every command but migrate, demo and seed (issue 17: a mistyped path creates
 // nothing). Its errors wrap store.ErrBadDatabase or store.ErrNoSchema (exit 2) when the name or
 // the database is wrong, neither when the database is down (exit 1).
 func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
@@ -147,7 +147,7 @@ func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 }
 
 // createDB opens the configured database, creating a missing SQLite file (mode 0600), and
-// migrates it: migrate and demo only.
+// migrates it: migrate, demo and seed (the generator of synthetic networks) only.
 func createDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
