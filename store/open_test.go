@@ -176,4 +176,3 @@ func TestLedgerFingerprint(t *testing.T) {
 		}
 	})
 }
-
