@@ -22,7 +22,7 @@ var fingerprintQueries = []string{
 	// every statement: its number and totals (which sum its commission, SAV and installment lines)
 	`SELECT number, repairer_id, commission_lines, gross_cents, deductions_cents, overflow_cents, available_cents,
 		installments_cents, net_ht_cents, vat_cents, net_ttc_cents, spread_cents, invoiced_cents, invoice_number
-		FROM sb_statements WHERE period = ? ORDER BY number`,
+		FROM sb_statements WHERE period = ? ORDER BY repairer_id`,
 	// every invoice: its number and amounts
 	"SELECT number, repairer_id, ht_cents, vat_cents, ttc_cents FROM sb_invoices WHERE period = ? ORDER BY number",
 	// the period's other money, row by row (a sum could overflow: amounts are only checked

@@ -176,3 +176,38 @@ func TestLedgerFingerprint(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkLedgerFingerprint is the fingerprint of a period of workload L's size in what it
+// reads: 20 000 statements, each with a SAV line (L has ~31 000).
+func BenchmarkLedgerFingerprint(b *testing.B) {
+	ctx := context.Background()
+	for _, e := range dbtest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			db := dbtest.Open(b, e)
+			book := bookSep()
+			tmpl := book.Statements[1]
+			book.Statements, book.Plans, book.SAVStates = nil, nil, nil
+			for i := range 20000 {
+				s := tmpl
+				s.Repairer.ID = int64(1000 + i)
+				s.Number = fmt.Sprintf("REL-%d-2026-0001", s.Repairer.ID)
+				s.SAV = []savbilling.SAVLine{tmpl.SAV[0]}
+				s.SAV[0].SAVID, s.SAV[0].RepairerID = int64(100000+i), s.Repairer.ID
+				s.SpreadCents, s.OverflowCents = 0, 0
+				book.Statements = append(book.Statements, s)
+			}
+			if closed, _ := db.ClosedPeriods(ctx); len(closed) == 0 { // the function runs more than once
+				if err := db.WithCloseLock(ctx, time.Minute, func(ctx context.Context, tx *store.Tx) error {
+					return tx.SaveBook(ctx, book)
+				}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				if _, err := db.LedgerFingerprint(ctx, sep); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
