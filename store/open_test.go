@@ -104,8 +104,10 @@ func TestSQLiteFilesCreated0600(t *testing.T) {
 	mustInsert(t, db, source()) // the connection stays open: WAL and its index exist
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		st, err := os.Stat(p)
-		if err != nil || st.Mode().Perm() != 0o600 {
-			t.Errorf("%s: %v, mode %v; want 0600", p, err, st)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+		} else if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %#o, want 0600", p, st.Mode().Perm())
 		}
 	}
 }

@@ -334,8 +334,10 @@ func TestDemoUsesOnlyItsOwnDatabase(t *testing.T) {
 				t.Errorf("the demo wrote into the real output folder %s", realOut)
 			}
 			demoDB := filepath.Join(dir, "out", "demo", "savbilling-demo.db")
-			if st, err := os.Stat(demoDB); err != nil || st.Mode().Perm() != 0o600 {
-				t.Errorf("the demo's database %s: %v, mode %v; want 0600", demoDB, err, st)
+			if st, err := os.Stat(demoDB); err != nil {
+				t.Errorf("the demo's database: %v", err)
+			} else if st.Mode().Perm() != 0o600 {
+				t.Errorf("the demo's database %s: mode %#o, want 0600", demoDB, st.Mode().Perm())
 			}
 			if _, err := os.Stat(filepath.Join(dir, "out", "demo", "2026-11", "manifest.json")); err != nil {
 				t.Errorf("the demo's outputs: %v", err)
@@ -530,8 +532,10 @@ func TestSQLiteFileCreated0600(t *testing.T) {
 	want(t, runBin(t, dir, dec2, nil, args...), exitOK, args, "migrated")
 	matches, _ := filepath.Glob(path + "*")
 	for _, p := range matches {
-		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o600 {
-			t.Errorf("%s: mode %v (%v), want 0600", p, st.Mode().Perm(), err)
+		if st, err := os.Stat(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		} else if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %#o, want 0600", p, st.Mode().Perm())
 		}
 	}
 	if len(matches) == 0 {
