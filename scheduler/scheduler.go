@@ -39,7 +39,11 @@ type Scheduler struct {
 // context of the closes themselves, aborts a running close at once when cancelled, and Run then
 // returns an error.
 func (s *Scheduler) Run(stop, work context.Context) error {
-	sched, err := ParseSpec(s.Spec, s.Now(), s.Loc)
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	sched, err := ParseSpec(s.Spec, now(), s.Loc)
 	if err != nil {
 		return err
 	}
