@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -546,8 +547,8 @@ func (j *Job) checkFirst(p sb.Period, now time.Time) error {
 func (j *Job) noOutputs(p sb.Period) error {
 	dir := periodDir(j.Out, p)
 	m, err := ReadManifest(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil // no manifest; a path that is no folder is refused by usableFolder
 	}
 	what := "unreadable"
 	if err == nil {
