@@ -181,11 +181,23 @@ func ignorable(r rune) bool {
 	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r)
 }
 
-// Missing returns the runes of s that print as Substitute, each once, in the order of s.
+// Missing returns the runes of s that print as Substitute, each once, in the order of s, as the
+// documents print s: in NFC, control characters as spaces. An invalid UTF-8 byte is listed as
+// Substitute itself.
 func (c *Chain) Missing(s string) []rune {
+	if c.allDrawable(s) {
+		return nil
+	}
 	var out []rune
-	for _, r := range s {
-		if r == '\n' || c.Drawable(r) || ignorable(r) || slices.Contains(out, r) {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 && !slices.Contains(out, Substitute) {
+			out = append(out, Substitute)
+		}
+		i += n
+	}
+	for _, r := range norm.NFC.String(s) {
+		if r < 0x20 || r >= 0x7F && r < 0xA0 || c.Drawable(r) || ignorable(r) || slices.Contains(out, r) {
 			continue
 		}
 		if _, ok := c.decomposed(r); ok {
@@ -194,6 +206,24 @@ func (c *Chain) Missing(s string) []rune {
 		out = append(out, r)
 	}
 	return out
+}
+
+// allDrawable reports whether every rune of s is valid and drawn by the primary font, or is a
+// control character (printed as a space): the common case, without normalizing s.
+func (c *Chain) allDrawable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b >= 0x80 {
+			goto runes
+		}
+	}
+	return true // ASCII: DejaVu Sans draws every printable character, controls print as spaces
+runes:
+	for _, r := range s {
+		if r == utf8.RuneError || !(r < 0x20 || r >= 0x7F && r < 0xA0 || c.regular.Has(r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // Visual returns the runes of line s as they print from left to right: bidi controls removed,

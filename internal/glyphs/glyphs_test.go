@@ -105,6 +105,8 @@ func TestMissing(t *testing.T) {
 		{"Atelier Vélo", nil},
 		{"北京 שלום مرحبا 𝕍 a\u200Db", nil},
 		{"🚲 Vélo 🚲 \U0001F600", []rune{'🚲', '\U0001F600'}},
+		{"a\x01\n\u0085b", nil},
+		{"bad \xff byte 🚲", []rune{Substitute, '🚲'}},
 	} {
 		if got := c.Missing(c2.in); !slices.Equal(got, c2.want) {
 			t.Errorf("Missing(%+q) = %+q, want %+q", c2.in, got, c2.want)
