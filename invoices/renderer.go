@@ -5,7 +5,10 @@
 //
 // Every text comes from package templates. Documents print with the PDF core font Helvetica,
 // through cp1252, which covers French; a document with a text outside cp1252 (« Łukasz »,
-// « Nguyễn ») is printed whole with the embedded DejaVu Sans instead.
+// « Nguyễn ») is printed whole with the embedded DejaVu Sans instead, and a rune DejaVu lacks
+// with the next font of the fallback chain (Droid Sans Fallback for CJK, embedded only then);
+// Arabic and Hebrew print right to left, what no font draws as U+FFFD (internal/glyphs,
+// docs/fonts.md). Any text renders: no text makes a render fail or panic.
 //
 // Rendering has two stages: a layout model (pages of positioned texts, rules and fills, built
 // with the fonts' metrics) and the drawing of that model with gofpdf. Knowing every page before
