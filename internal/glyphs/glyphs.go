@@ -57,7 +57,7 @@ func NewChain(regular, bold, fallback []byte) (*Chain, error) {
 	}{{"regular", regular, &c.regular}, {"bold", bold, &c.bold}, {"fallback", fallback, &c.fallback}} {
 		cov, err := CoverageOf(f.ttf)
 		if err != nil {
-			return nil, fmt.Errorf("glyphs: %s font: %w", f.name, err)
+			return nil, fmt.Errorf("%s font: %w", f.name, err)
 		}
 		*f.dst = cov
 	}
