@@ -113,3 +113,16 @@ func TestARenderPanicIsAnErrorNamingTheDocument(t *testing.T) {
 		t.Error("the fault was never injected")
 	}
 }
+
+// fitPrefix cut a word holding an invalid UTF-8 byte past its end (slice bounds out of range,
+// found by FuzzRenderDocuments in an unknown outcome code, which prints as it is).
+func TestFitPrefixWithInvalidBytes(t *testing.T) {
+	for _, s := range []string{"\x84ا\x84ا", "\xff\xfe\xfd", "a\xe2\x82b"} {
+		for w := 0.0; w < 5; w++ {
+			n := fitPrefix(fixed{}, s, stBody, w)
+			if n < 1 || n > len(s) {
+				t.Errorf("fitPrefix(%q, %v) = %d", s, w, n)
+			}
+		}
+	}
+}
