@@ -14,8 +14,8 @@ import (
 	"savbilling/templates"
 )
 
-// The font families: the PDF core font, printed through cp1252, and the embedded UTF-8 font
-// for documents with text outside cp1252.
+// The font families: the PDF core font, printed through cp1252, the embedded UTF-8 font for
+// documents with text outside cp1252, and the fallback font for the runes it lacks (CJK).
 const (
 	familyCore     = "Helvetica"
 	familyUTF8     = "DejaVu"
