@@ -228,10 +228,8 @@ runes:
 
 // Visual returns the runes of line s as they print from left to right: bidi controls removed,
 // Arabic letters joined (presentation forms the chain draws), right-to-left runs reversed with
-// their brackets mirrored. The Unicode bidirectional algorithm (x/text/unicode/bidi) splits the
-// line into runs of one direction; the line's direction is that of its first strong letter.
-// Runs of digits inside right-to-left text of a left-to-right line keep their logical place
-// (the package gives a run's direction, not its embedding level).
+// their brackets mirrored, by the Unicode bidirectional algorithm with the classes of
+// x/text/unicode/bidi (bidi.go); the line's direction is that of its first strong letter.
 func (c *Chain) Visual(s string) []rune {
 	rs := make([]rune, 0, len(s))
 	arabic, rtl := false, false
@@ -240,7 +238,7 @@ func (c *Chain) Visual(s string) []rune {
 		case r >= 0x200E && r <= 0x200F || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069:
 			continue // explicit bidi controls: the line is ordered by its letters alone
 		case r == '\n' || r == '\r' || r == 0x1C || r == 0x1D || r == 0x1E || r == 0x85 || r == 0x2029:
-			r = ' ' // a paragraph separator would end the bidi paragraph
+			r = ' ' // a line separator prints as a space
 		}
 		if isArabic(r) {
 			arabic = true
@@ -260,85 +258,4 @@ func (c *Chain) Visual(s string) []rune {
 		return rs
 	}
 	return reorder(rs)
-}
-
-// reorder puts a line with right-to-left letters in visual order; on any failure of the bidi
-// package it keeps the logical order (the line still prints, unordered).
-func reorder(rs []rune) (out []rune) {
-	defer func() {
-		if recover() != nil {
-			out = rs
-		}
-	}()
-	var p bidi.Paragraph
-	if _, err := p.SetString(string(rs)); err != nil {
-		return rs
-	}
-	o, err := p.Order()
-	if err != nil {
-		return rs
-	}
-	type run struct {
-		text string
-		rtl  bool
-	}
-	runs := make([]run, 0, o.NumRuns())
-	n := 0
-	for i := range o.NumRuns() {
-		r := o.Run(i)
-		t := r.String()
-		n += utf8.RuneCountInString(t)
-		runs = append(runs, run{t, r.Direction() == bidi.RightToLeft})
-	}
-	if n != len(rs) {
-		return rs // the package stopped early: keep every rune
-	}
-	if baseRTL(rs) {
-		slices.Reverse(runs)
-	}
-	out = make([]rune, 0, len(rs))
-	for _, r := range runs {
-		if r.rtl {
-			out = appendReversed(out, []rune(r.text))
-		} else {
-			out = append(out, []rune(r.text)...)
-		}
-	}
-	return out
-}
-
-// baseRTL reports whether the line's first strong letter is right to left (rules P2, P3).
-func baseRTL(rs []rune) bool {
-	for _, r := range rs {
-		p, _ := bidi.LookupRune(r)
-		switch p.Class() {
-		case bidi.L:
-			return false
-		case bidi.R, bidi.AL:
-			return true
-		}
-	}
-	return false
-}
-
-// appendReversed appends rs reversed to out, by clusters: a combining mark stays after the
-// letter it marks (it is drawn over the glyph before it); brackets are mirrored.
-func appendReversed(out, rs []rune) []rune {
-	end := len(rs)
-	for end > 0 {
-		start := end - 1
-		for start > 0 && unicode.In(rs[start], unicode.Mn, unicode.Me) {
-			start--
-		}
-		base := rs[start]
-		if p, _ := bidi.LookupRune(base); p.IsBracket() {
-			if m := []rune(bidi.ReverseString(string(base))); len(m) == 1 {
-				base = m[0]
-			}
-		}
-		out = append(out, base)
-		out = append(out, rs[start+1:end]...)
-		end = start
-	}
-	return out
 }

@@ -3,6 +3,7 @@ package glyphs
 import (
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -67,6 +68,13 @@ func TestVisualOrder(t *testing.T) {
 		{"Arabic joined then reversed", "\u0633\u0644\u0627\u0645", "\uFEE1\uFEFC\uFEB3"},
 		{"bidi controls removed", "a\u200Fb\u202Ec", "abc"},
 		{"mark stays after its letter", "\u05E9\u05B8\u05DC", "\u05DC\u05E9\u05B8"},
+		{"digits after Hebrew in a left-to-right line go with it (level 2)", "Shop שלום 123 end", "Shop 123 םולש end"},
+		{"right-to-left line with digits", "שלום 12", "12 םולש"},
+		{"Arabic name then digits in a French line", "Garage \u0645\u0646 12 Paris", "Garage 12 \uFEE6\uFEE3 Paris"},
+		{"a number with separators stays whole", "שלום 1,5 €", "€ 1,5 םולש"},
+		{"two Hebrew words in a French line", "de שלום עולם.", "de םלוע םולש."},
+		{"trailing space of a right-to-left line is at its left end", "שלום ", " םולש"},
+		{"guillemets mirrored", "«שלום»", "«םולש»"},
 	} {
 		if got := string(c.Visual(c2.in)); got != c2.want {
 			t.Errorf("%s: Visual(%+q) = %+q, want %+q", c2.name, c2.in, got, c2.want)
@@ -140,5 +148,17 @@ func FuzzRuns(f *testing.F) {
 			}
 		}
 		c.Missing(s)
+		// without Arabic (no ligature), the visual line has every rune but the bidi controls
+		if !strings.ContainsFunc(s, isArabic) {
+			want := 0
+			for _, r := range s {
+				if !(r >= 0x200E && r <= 0x200F || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069) {
+					want++
+				}
+			}
+			if got := len(c.Visual(s)); got != want {
+				t.Fatalf("Visual(%+q): %d runes, want %d", s, got, want)
+			}
+		}
 	})
 }
