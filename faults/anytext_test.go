@@ -22,8 +22,9 @@ const hostileText = "Vélo 🚲 𝕍 北京自行车 مرحبا بكم שלום 
 // Issue 17: a close whose every printable field holds any text (emoji, CJK, Arabic, Hebrew,
 // combining marks, a 500-character name, a newline in a city, the network's identity too) exits
 // 0 with every PDF and the manifest written; the PDFs print the Latin parts; what no font draws
-// is a warning in the workbook's Anomalies sheet; render gives the same bytes again. Before the
-// fix gofpdf panicked after the commit: 5 PDFs, no manifest, exit 2, and every render crashed.
+// is a warning in the workbook's Anomalies sheet; a dry run before it and a render after it exit
+// 0 too, the render with the same bytes. Before the fix gofpdf panicked after the commit: 5
+// PDFs, no manifest, exit 2, and every render crashed.
 func TestACloseWithAnyTextInEveryField(t *testing.T) {
 	long := string([]rune("Atelier " + strings.Repeat("Ünïcödé 🚲 北京 مرحبا ", 40))[:500])
 	for _, engine := range engineNames(t) {
@@ -49,6 +50,10 @@ func TestACloseWithAnyTextInEveryField(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := t.TempDir()
+			// a dry run first: the same documents as drafts
+			if run := sbrun(t, octNow, nil, "close", "--dry-run", "--config", cfg, "--period", oct.String(), "--db", db, "--out", out); run.code != 0 {
+				t.Fatalf("dry run: want exit 0: %s", run)
+			}
 			run := sbrun(t, octNow, nil, "close", "--config", cfg, "--period", oct.String(), "--db", db, "--out", out)
 			if run.code != 0 {
 				t.Fatalf("want exit 0: %s", run)
