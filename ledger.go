@@ -15,6 +15,15 @@ type Party struct {
 	SIRET     string
 	VATNumber string
 	VATRegime string
+	// The optional columns of repairers (docs/contract.md), blank (false) when the source has
+	// none: frozen with the rest, printed where the documents need them.
+	LegalForm   string // « EI », « SARL au capital de 5 000 € », RCS/RM…: printed under the name
+	Postcode    string
+	City        string
+	CountryCode string // ISO 3166-1 alpha-2
+	IBAN        string
+	BIC         string
+	VATOnDebits bool // the repairer opted to pay VAT on debits: the statement says so
 }
 
 // Issuer is the network's own identity, printed on every document.
@@ -71,10 +80,11 @@ type SAVLine struct {
 	RepairerID      int64  // who is charged
 	Type            SAVLineType
 	Outcome         string
-	ChargeBP        int   // partial: share in basis points; 10000 for confirmed; 0 otherwise
-	CorrectiveCents int64 // C: the commissions of the SAV's corrective operations
-	DamageCents     int64 // the decision's damage (settlement and deductible lines)
-	AmountCents     int64 // charged (negative: refunded)
+	ChargeBP        int    // partial: share in basis points; 10000 for confirmed; 0 otherwise
+	CorrectiveCents int64  // C: the commissions of the SAV's corrective operations
+	DamageCents     int64  // the decision's damage (settlement and deductible lines)
+	AmountCents     int64  // charged (negative: refunded)
+	Note            string // the support's note on the decision, printed on the line
 }
 
 // InstallmentLine is what one plan asked of one statement and what it got.
@@ -181,6 +191,20 @@ type Invoice struct {
 	VATRateBP int
 	VATCents  int64
 	TTCCents  int64
+	// Statement is the repairer's statement of the period the invoice's overflow comes from,
+	// nil when the period issued them none: the invoice names it and lists the SAV items it
+	// bills. reconcile sets it; the store reads it back from the ledger with the invoice, so
+	// that an invoice renders the same from the close's book and from a closed period.
+	Statement *InvoicedStatement
+}
+
+// InvoicedStatement is what an invoice carries of the statement its overflow comes from.
+type InvoicedStatement struct {
+	Number          string // REL-…; empty in a draft
+	GrossCents      int64  // G
+	DeductionsCents int64  // D
+	OverflowCents   int64  // O
+	SAV             []SAVLine
 }
 
 // Claim is an insurance claim for damage above the deductible, recorded for finance.

@@ -39,12 +39,21 @@ type Repairer struct {
 	DeductibleCents *int64
 	Active          bool
 	Defect          *Defect // why the row cannot be used as read; nil when sound
+	// The optional columns (docs/contract.md), read when the table or view has them.
+	LegalForm   string
+	Postcode    string
+	City        string
+	CountryCode string
+	IBAN        string
+	BIC         string
+	VATOnDebits bool
 }
 
 // Identity is the part of a repairer that documents print, frozen in the ledger at close.
 func (r Repairer) Identity() Party {
 	return Party{ID: r.ID, Name: r.Name, Email: r.Email, Address: r.Address, SIRET: r.SIRET,
-		VATNumber: r.VATNumber, VATRegime: r.VATRegime}
+		VATNumber: r.VATNumber, VATRegime: r.VATRegime, LegalForm: r.LegalForm, Postcode: r.Postcode, City: r.City,
+		CountryCode: r.CountryCode, IBAN: r.IBAN, BIC: r.BIC, VATOnDebits: r.VATOnDebits}
 }
 
 // Intervention is a row of interventions with its operations.

@@ -23,10 +23,18 @@ type Config struct {
 	Out       string   `toml:"out"`       // the output folder
 	Templates string   `toml:"templates"` // a folder overriding the embedded templates
 	LockWait  Duration `toml:"lock_wait"` // how long a close waits for another run's lock
-	Network   Network  `toml:"network"`   // the network's identity; empty keys keep the template's
-	Rules     Rules    `toml:"rules"`
-	Schedule  Schedule `toml:"schedule"`
-	Source    string   `toml:"-"` // the file read, "" when none
+	// CloseTimeout bounds a whole close (booking and rendering): a database that stops
+	// answering fails the run instead of hanging it.
+	CloseTimeout Duration `toml:"close_timeout"`
+	// OutSpaceFactor: a close needs this many times the previous period's outputs free in the
+	// output folder before it books (0: not checked); OutSpacePerStatementKB per statement
+	// when there is no previous manifest.
+	OutSpaceFactor         int64    `toml:"out_space_factor"`
+	OutSpacePerStatementKB int64    `toml:"out_space_per_statement_kb"`
+	Network                Network  `toml:"network"` // the network's identity; empty keys keep the template's
+	Rules                  Rules    `toml:"rules"`
+	Schedule               Schedule `toml:"schedule"`
+	Source                 string   `toml:"-"` // the file read, "" when none
 }
 
 // Network is the [network] table: the network's identity printed on every document.
@@ -62,6 +70,8 @@ type Schedule struct {
 	TZ          string `toml:"tz"`           // the zone the spec is read in
 	StartPeriod string `toml:"start_period"` // the first period to catch up from, YYYY-MM; "" = first with data
 	Metrics     string `toml:"metrics"`      // a Prometheus textfile to write after each run; "" = none
+	// RenderRetry is how often a closed period whose outputs are incomplete is rendered again.
+	RenderRetry Duration `toml:"render_retry"`
 }
 
 // Duration is a time.Duration written "30s", "5m" in TOML.
@@ -82,12 +92,15 @@ func (d *Duration) UnmarshalText(b []byte) error {
 func Default() Config {
 	r := sb.DefaultRules()
 	return Config{
-		DB:  "sqlite:savbilling.db",
-		Out: "out",
+		DB:                     "sqlite:savbilling.db",
+		Out:                    "out",
+		CloseTimeout:           Duration{2 * time.Hour},
+		OutSpaceFactor:         2,
+		OutSpacePerStatementKB: 100,
 		Rules: Rules{r.UmbrellaDeductibleCents, r.SpreadMaxCents, r.InstallmentStepCents, r.MaxInstallments,
 			r.PlanLifetimeFactor, r.VATRateBP, r.StatementPaymentDays, r.InvoiceDueDays, r.ClaimWindowDays,
 			r.UnconfirmedMinCreditCents},
-		Schedule: Schedule{Cron: "0 6 1 * *", TZ: "Europe/Paris"},
+		Schedule: Schedule{Cron: "0 6 1 * *", TZ: "Europe/Paris", RenderRetry: Duration{time.Hour}},
 	}
 }
 
@@ -146,6 +159,16 @@ func (c Config) Validate() error {
 		return errors.New("out: empty output folder")
 	case c.LockWait.Duration < 0:
 		return errors.New("lock_wait: negative")
+	case c.CloseTimeout.Duration <= 0:
+		return errors.New(`close_timeout: want a positive duration such as "2h"`)
+	case c.LockWait.Duration >= c.CloseTimeout.Duration:
+		return fmt.Errorf("lock_wait (%s) must be shorter than close_timeout (%s)", c.LockWait.Duration, c.CloseTimeout.Duration)
+	case c.OutSpaceFactor < 0 || c.OutSpaceFactor > 1000:
+		return errors.New("out_space_factor: want 0 (no check) to 1000")
+	case c.OutSpacePerStatementKB < 0 || c.OutSpacePerStatementKB > 1<<30:
+		return errors.New("out_space_per_statement_kb: want 0 to 1073741824")
+	case c.Schedule.RenderRetry.Duration < time.Second:
+		return errors.New(`schedule.render_retry: want at least "1s" (default "1h")`)
 	case c.Network.SIRET != "" && !siretRE.MatchString(c.Network.SIRET):
 		return errors.New("network.siret: want 14 digits")
 	case c.Network.VATNumber != "" && !vatRE.MatchString(strings.ReplaceAll(c.Network.VATNumber, " ", "")):

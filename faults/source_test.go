@@ -3,8 +3,11 @@ package faults
 import (
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
+
+	"savbilling"
 )
 
 // srow is one source row to insert: its contract table, columns and values (nil is NULL).
@@ -30,7 +33,20 @@ func rep(id int64, name, regime string) srow {
 	return srow{"repairers",
 		[]string{"id", "name", "email", "address", "siret", "vat_number", "vat_regime", "rc_pro_deductible_cents", "active"},
 		[]any{id, name, fmt.Sprintf("r%d@example.com", id), fmt.Sprintf("%d rue du Test, 75011 Paris", id),
-			fmt.Sprintf("%014d", 30000000000000+id), nil, regime, nil, 1}}
+			siret(id), nil, regime, nil, 1}}
+}
+
+// siret is a SIRET for repairer id that passes its Luhn key (an invalid one is a warning of the
+// repairer at each close, which would crowd these tests' anomalies).
+func siret(id int64) string {
+	base := fmt.Sprintf("%013d", 3000000000000+id)
+	for d := range 10 {
+		s := base + strconv.Itoa(d)
+		if savbilling.SIRETChecksumOK(s) {
+			return s
+		}
+	}
+	panic("no Luhn key for " + base)
 }
 
 func iv(id, repairer int64, kind string, original any, status string, closed any) srow {

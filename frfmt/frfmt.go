@@ -7,7 +7,10 @@ package frfmt
 
 import (
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FormatEUR writes cents as euros with a comma decimal separator, a space every three digits
@@ -107,4 +110,49 @@ func FormatBP(bp int) string {
 		}
 	}
 	return string(append(b, " %"...))
+}
+
+// Elides reports whether the French preposition « de » (or the article « le », « que »…) is
+// elided before word: before a vowel, accented or not, in either case (« d'Éloïse »,
+// « d'Anne », « d'Œdipe »), before a y followed by a consonant (« d'Yves »; « de Yann »), and
+// before an h, which in names is mostly mute (« d'Hélène », « d'Hugo »), except the words of a
+// short list of aspirated h (« de Hollande », « de Haut-Brion »). Digits, symbols and an empty
+// word do not elide (« de 40,00 € »).
+func Elides(word string) bool {
+	r, size := utf8.DecodeRuneInString(word)
+	if size == 0 {
+		return false
+	}
+	switch unicode.ToLower(r) {
+	case 'a', 'e', 'i', 'o', 'u', 'à', 'â', 'ä', 'á', 'é', 'è', 'ê', 'ë', 'î', 'ï', 'í', 'ô', 'ö', 'ó',
+		'ù', 'û', 'ü', 'ú', 'œ', 'æ':
+		return true
+	case 'y':
+		next, _ := utf8.DecodeRuneInString(word[size:])
+		return next != utf8.RuneError && !strings.ContainsRune("aeiouyàâéèêëîïôöùûü", unicode.ToLower(next))
+	case 'h':
+		lower := strings.ToLower(word)
+		for _, w := range aspiratedH {
+			if strings.HasPrefix(lower, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// aspiratedH are the beginnings of common words whose h is aspirated: « de » is not elided
+// before them.
+var aspiratedH = []string{"hache", "haie", "haine", "hall", "hameau", "hamster", "hanche", "handicap",
+	"hangar", "hardi", "haricot", "harpe", "hasard", "haut", "hêtre", "héros", "hibou", "hockey",
+	"hollande", "holland", "homard", "honte", "hors", "housse", "huit", "hutte", "hurle"}
+
+// De is « de » followed by word, elided when the pronunciation asks it: De("Éloïse") →
+// « d'Éloïse », De("Marc") → « de Marc », De("Hélène") → « d'Hélène ».
+func De(word string) string {
+	if Elides(word) {
+		return "d'" + word
+	}
+	return "de " + word
 }

@@ -97,3 +97,31 @@ func BenchmarkFormatEUR(b *testing.B) {
 		_ = FormatEUR(int64(i) * 12345)
 	}
 }
+
+func TestDeElidesBeforeAVowelOrMuteH(t *testing.T) {
+	for _, c := range []struct{ word, want string }{
+		{"Éloïse", "d'Éloïse"},
+		{"éloïse", "d'éloïse"},
+		{"Anne", "d'Anne"},
+		{"Îlot Vélo", "d'Îlot Vélo"},
+		{"Œdipe", "d'Œdipe"},
+		{"Ursule", "d'Ursule"},
+		{"octobre 2026", "d'octobre 2026"},
+		{"août 2026", "d'août 2026"},
+		{"Hélène", "d'Hélène"},
+		{"Hugo", "d'Hugo"},
+		{"Yves", "d'Yves"},
+		{"Yann", "de Yann"},
+		{"Hollande Cycles", "de Hollande Cycles"},
+		{"Haut-Brion", "de Haut-Brion"},
+		{"Marc", "de Marc"},
+		{"Łukasz", "de Łukasz"},
+		{"40,00 €", "de 40,00 €"},
+		{"« Atelier »", "de « Atelier »"},
+		{"", "de "},
+	} {
+		if got := De(c.word); got != c.want {
+			t.Errorf("De(%q) = %q, want %q", c.word, got, c.want)
+		}
+	}
+}

@@ -131,7 +131,7 @@ func invoiceExample() *savbilling.Book {
 	b.Invoices = []savbilling.Invoice{{Number: "FAC-2026-000001", Seq: 1, Repairer: r1(), Period: oct, IssuedOn: issued,
 		DueOn: issued.AddDate(0, 0, 30), Lines: []savbilling.InvoiceLine{{Kind: savbilling.InvoiceOverflow, AmountCents: 12000}},
 		HTCents: 12000, VATRateBP: 2000, VATCents: 2400, TTCCents: 14400}}
-	return b
+	return invoiced(b)
 }
 
 // installmentExample is R1 in October paying the second installment of an August plan
@@ -202,6 +202,18 @@ func unicodeExample() *savbilling.Book {
 	b.Invoices = []savbilling.Invoice{{Number: "FAC-2026-000002", Seq: 2, Repairer: vn, Period: oct, IssuedOn: issued,
 		DueOn: issued.AddDate(0, 0, 30), Lines: []savbilling.InvoiceLine{{Kind: savbilling.InvoiceOverflow, AmountCents: 15000}},
 		HTCents: 15000, VATRateBP: 2000, VATCents: 3000, TTCCents: 18000}}
+	return invoiced(b)
+}
+
+// invoiced gives each invoice of b what it carries of its repairer's statement, as reconcile
+// and the ledger do.
+func invoiced(b *savbilling.Book) *savbilling.Book {
+	for i := range b.Invoices {
+		if st := b.StatementOf(b.Invoices[i].Repairer.ID); st != nil {
+			b.Invoices[i].Statement = &savbilling.InvoicedStatement{Number: st.Number, GrossCents: st.GrossCents,
+				DeductionsCents: st.DeductionsCents, OverflowCents: st.OverflowCents, SAV: st.SAV}
+		}
+	}
 	return b
 }
 
@@ -213,6 +225,9 @@ func draft(b *savbilling.Book) *savbilling.Book {
 	}
 	for i := range b.Invoices {
 		b.Invoices[i].Number, b.Invoices[i].Seq = "", 0
+		if st := b.Invoices[i].Statement; st != nil {
+			st.Number = ""
+		}
 	}
 	return b
 }

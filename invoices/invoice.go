@@ -16,7 +16,7 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 	netName := clean(b.Issuer.Name, false)
 	period := periodName(inv.Period)
 	continued := r.continued
-	st := b.StatementOf(inv.Repairer.ID)
+	st := inv.Statement // what the ledger booked with the invoice: never looked up in b.Statements
 
 	f := newFlow(m, tx.Common.Ellipsis)
 	r.running(f, fill(ti.RunningHeader, "number", number, "repairer", repName))

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"savbilling"
+	"savbilling/frfmt"
 	"savbilling/templates"
 )
 
@@ -33,7 +34,7 @@ func TestWorkedExampleR1(t *testing.T) {
 	text := pdfText(t, renderStatement(t, New(nil), b, 0), 0)
 	contains(t, "R1", text, append(networkMentions,
 		"Relevé mensuel de commissions — Autofacturation",
-		"Facture émise par Réseau Vélo Services au nom et pour le compte de Atelier Cyclœ — Élodie Lefèvre",
+		"Facture émise par Réseau Vélo Services au nom et pour le compte d'Atelier Cyclœ — Élodie Lefèvre",
 		"Atelier Cyclœ — Élodie Lefèvre", "3 place de l'Église", "69002 Lyon",
 		"SIRET : 81234567800021", "SIREN : 812345678", "N° TVA : FR40812345678", "Réparateur n° 1",
 		"N° REL-1-2026-0010", "Date : 01/11/2026", "Période : octobre 2026", "Paiement : 16/11/2026",
@@ -118,7 +119,7 @@ func TestInvoice(t *testing.T) {
 	text := pdfText(t, pdf, 0)
 	contains(t, "invoice", text, append(networkMentions,
 		"Facture N° FAC-2026-000001",
-		"Vendeur", "Client",
+		"Prestataire", "Client",
 		"Atelier Cyclœ — Élodie Lefèvre", "SIREN : 812345678", "N° TVA : FR40812345678",
 		"Date d'émission : 01/11/2026", "Date d'échéance : 01/12/2026", "Période : octobre 2026",
 		"Refacturation de frais de SAV non imputables sur le relevé d'octobre 2026",
@@ -247,9 +248,15 @@ func TestThreePages(t *testing.T) {
 		}
 		last = i
 	}
-	if !strings.Contains(all, "1005 (retard)") {
-		t.Error("late commissions must be marked « (retard) »")
+	// a late commission is marked, and explained under the table in words that cannot be read as
+	// a late payment
+	c := s.Commissions[5]
+	if !c.Late || !strings.Contains(all, " 1005 * ") {
+		t.Error("late commissions must be marked « * »")
 	}
+	contains(t, "late note", text, "* 1005 : intervention du "+frfmt.FormatDate(savbilling.DayIn(c.ClosedAt, savbilling.Paris))+
+		", arrivée après la clôture "+frfmt.De(frfmt.FormatMonth(c.ClosedAt.Year(), c.ClosedAt.Month()))+".")
+	lacks(t, "late commissions", text, "retard)")
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -746,4 +753,45 @@ func TestWrapAddress(t *testing.T) {
 	if len(got) != 3 || got[2] != "69000 Lyon" || !strings.HasSuffix(got[1], "…") {
 		t.Errorf("long address: %q", got)
 	}
+}
+
+// A statement carries the mentions of a B2B invoice, the repairer's legal form when known and
+// their option for VAT on debits when they opted; the support's note is printed with its SAV.
+func TestStatementMentions(t *testing.T) {
+	b := workedExample()
+	r1 := &b.Statements[0]
+	r1.Repairer.LegalForm, r1.Repairer.VATOnDebits = "SARL au capital de 5 000 €, RCS Lyon 812 345 678", true
+	r1.SAV[0].Note = "Câble de frein mal serré lors de l'intervention 90"
+	r := New(nil)
+	pdf := renderStatement(t, r, b, 0)
+	// the repairer's box is the left column: its legal form under the name
+	contains(t, "R1's identity", pdfText(t, pdf, 97),
+		"Atelier Cyclœ — Élodie Lefèvre SARL au capital de 5 000 €, RCS Lyon 812 345 678 3 place de l'Église")
+	text := pdfText(t, pdf, 0)
+	contains(t, "R1", text,
+		"SAV 201 — note du support : « Câble de frein mal serré lors de l'intervention 90 »",
+		"Catégorie de l'opération : Prestations de services.",
+		"En cas de retard de paiement, pénalités au taux de trois fois le taux d'intérêt légal, et indemnité forfaitaire pour frais de recouvrement de 40,00 € (art. L441-10 du Code de commerce).",
+		"Pas d'escompte pour paiement anticipé.",
+		"Option pour le paiement de la taxe d'après les débits.")
+	// R2 did not opt and has no legal form: no blank line, no option
+	text2 := pdfText(t, renderStatement(t, r, b, 1), 0)
+	contains(t, "R2", text2, "Catégorie de l'opération : Prestations de services.", "Pas d'escompte pour paiement anticipé.")
+	lacks(t, "R2", text2, "taxe d'après les débits", "note du support")
+}
+
+// Every text of the documents elides « de » before a vowel or a mute h, and names the network
+// « Prestataire » on its service invoices.
+func TestElisionAndServiceWording(t *testing.T) {
+	b := invoiceExample()
+	b.Statements[0].Repairer.Name = "Éloïse Hubert"
+	r := New(nil)
+	st := pdfText(t, renderStatement(t, r, b, 0), 0)
+	contains(t, "statement", st, "au nom et pour le compte d'Éloïse Hubert")
+	lacks(t, "statement", st, "de Éloïse", "centimes")
+	b.Statements[0].Repairer.Name = "Hélène Martin"
+	contains(t, "statement", pdfText(t, renderStatement(t, r, b, 0), 0), "pour le compte d'Hélène Martin")
+	inv := pdfText(t, renderInvoice(t, r, b, 0), 0)
+	contains(t, "invoice", inv, "Prestataire", "Client")
+	lacks(t, "invoice", inv, "Vendeur", "centimes")
 }

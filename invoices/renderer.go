@@ -23,6 +23,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"savbilling"
@@ -37,7 +38,13 @@ import (
 type Renderer struct {
 	set *templates.Set
 	tx  *templates.Texts
+	// mentions holds the wrapped lines of the statements' mentions, by mentionsKey.
+	mentions sync.Map
 }
+
+// mentionsKey says which wrapped mentions: for the core font or the UTF-8 one, with or without
+// the option for VAT on debits.
+type mentionsKey struct{ core, debits bool }
 
 // New returns a renderer printing the texts and fonts of set. A nil set means the embedded
 // templates.
@@ -348,14 +355,17 @@ type idLine struct {
 // repairerLines is the identity of a repairer as documents print it.
 func (r *Renderer) repairerLines(p savbilling.Party) []idLine {
 	pl := &r.tx.Party
-	return []idLine{
-		{clean(p.Name, false), stName, 4},
+	lines := []idLine{{clean(p.Name, false), stName, 4}}
+	if lf := clean(p.LegalForm, false); lf != "" {
+		lines = append(lines, idLine{lf, stBody, 2})
+	}
+	return append(lines, []idLine{
 		{clean(p.Address, true), stBody, addressLines},
 		{fill(pl.SIRET, "siret", r.orMissing(p.SIRET)), stBody, 1},
 		{fill(pl.SIREN, "siren", r.orMissing(savbilling.SIREN(clean(p.SIRET, false)))), stBody, 1},
 		{fill(pl.VATNumber, "vat", r.orMissing(p.VATNumber)), stBody, 1},
 		{fill(pl.RepairerID, "id", strconv.FormatInt(p.ID, 10)), stBody, 1},
-	}
+	}...)
 }
 
 // networkLines is the network's identity as documents print it.
@@ -519,14 +529,7 @@ func eur(c int64) string { return frfmt.FormatEUR(c) }
 func periodName(p savbilling.Period) string { return frfmt.FormatMonth(p.Year, p.Month) }
 
 // periodOf is « d'octobre 2026 », « de novembre 2026 »: the period after « de », elided.
-func periodOf(p savbilling.Period) string {
-	name := periodName(p)
-	switch name[0] {
-	case 'a', 'e', 'i', 'o', 'u', 'y':
-		return "d'" + name
-	}
-	return "de " + name
-}
+func periodOf(p savbilling.Period) string { return frfmt.De(periodName(p)) }
 
 // dateOf formats the Paris calendar day of t (a ledger date, midnight UTC, keeps its day), or
 // the « — » mention for a zero time.
@@ -628,9 +631,12 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 		// the rows and their cells in two allocations: a statement has hundreds of lines
 		t.rows = make([]row, 0, len(s.Commissions)+1)
 		cells := make([]string, 0, 5*len(s.Commissions))
+		var lateNotes []string
 		for _, c := range s.Commissions {
 			id := strconv.FormatInt(c.InterventionID, 10)
 			if c.Late {
+				lateNotes = append(lateNotes, fill(ts.LateNote, "intervention", id, "date", r.dateOf(c.ClosedAt),
+					"period_of", periodOf(savbilling.PeriodOf(c.ClosedAt, savbilling.Paris))))
 				id += " " + tx.Common.Late
 			}
 			n := len(cells)
@@ -639,6 +645,12 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 		}
 		t.rows = append(t.rows, row{total: true, cells: []string{ts.CommissionsTotal, eur(s.GrossCents)}})
 		f.table(t)
+		if len(lateNotes) > 0 {
+			f.gap(1.5)
+			for _, n := range lateNotes {
+				f.para(marginL, contentW, n, stSmall)
+			}
+		}
 	}
 	f.gap(5)
 
@@ -651,7 +663,7 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 			cols: cols(colsSAV, []string{ts.ColSAV, ts.ColOriginal, ts.ColSAVRepairer, ts.ColDecision, ts.ColShare,
 				ts.ColCorrective, ts.ColType, ts.ColCharged}, 0, 1, 2, 4, 5, 7)}
 		var notes []string
-		noted := map[int64]bool{}
+		noted, noteSeen := map[int64]bool{}, map[int64]bool{}
 		for _, l := range s.SAV {
 			share, corrective := tx.Common.None, tx.Common.None
 			switch l.Type {
@@ -665,6 +677,10 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 					noted[l.SAVID] = true
 					notes = append(notes, fill(ts.DamageNote, "sav", strconv.FormatInt(l.SAVID, 10), "damage", eur(l.DamageCents)))
 				}
+			}
+			if note := clean(l.Note, false); note != "" && !noteSeen[l.SAVID] {
+				noteSeen[l.SAVID] = true
+				notes = append(notes, fill(ts.DecisionNote, "sav", strconv.FormatInt(l.SAVID, 10), "note", note))
 			}
 			t.rows = append(t.rows, row{cells: []string{
 				strconv.FormatInt(l.SAVID, 10), strconv.FormatInt(l.OriginalID, 10), strconv.FormatInt(l.SAVRepairerID, 10),
@@ -743,7 +759,7 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 		pay = fill(ts.Payment, "date", r.dateOf(s.PaymentOn))
 	}
 	notes = append([]string{pay}, notes...)
-	f.place(r.totalsBox(m, ts.TotalsHeading, rows, notes))
+	r.placeWithMentions(f, m, r.totalsBox(m, ts.TotalsHeading, rows, notes), s.Repairer)
 
 	d := &doc{
 		title:   fill(ts.RunningHeader, "number", number, "repairer", repName, "period", period),
@@ -755,6 +771,42 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 			return fill(tx.Common.Page, "page", strconv.Itoa(n), "pages", strconv.Itoa(of))
 		}, r.watermark(b))
 	return d
+}
+
+// placeWithMentions places the totals and, under them on the same page, the mentions a B2B
+// invoice carries (self-billed invoices too): category of the operation, late-payment penalties
+// and the 40 € recovery indemnity (art. L441-10 of the Code de commerce), no discount, and the
+// repairer's option for VAT on debits when they opted.
+func (r *Renderer) placeWithMentions(f *flow, m measurer, totals *block, p savbilling.Party) {
+	ts, ti := &r.tx.Statement, &r.tx.Invoice
+	lines := []string{ts.Category, fill(ts.LatePayment, "penalty", ti.Penalty, "indemnity", ti.Indemnity), ts.NoDiscount}
+	if p.VATOnDebits {
+		lines = append(lines, ts.VATOnDebits)
+	}
+	// one small paragraph under the totals: the statement keeps its length. Its lines are the
+	// same on every statement printed with the same font: wrapped once per renderer.
+	key := mentionsKey{debits: p.VATOnDebits}
+	pd, cacheable := m.(*pdfDoc)
+	if cacheable {
+		key.core = pd.core
+	}
+	var wrapped []string
+	if v, ok := r.mentions.Load(key); ok && cacheable {
+		wrapped = v.([]string)
+	} else {
+		wrapped = wrap(m, strings.Join(lines, " "), stSmall, contentW, 0, f.ell)
+		if cacheable {
+			r.mentions.Store(key, wrapped)
+		}
+	}
+	mb := &block{h: 2}
+	for _, w := range wrapped {
+		mb.text(marginL, mb.h, w, stSmall)
+		mb.h += lineH(stSmall)
+	}
+	f.need(totals.h + mb.h)
+	f.put(totals)
+	f.put(mb)
 }
 
 // planSchedule lays out one plan: its title, its installments with what was paid of each, and

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -98,6 +100,11 @@ type Job struct {
 	LockWait  time.Duration
 	Renderers []Renderer
 	Log       *slog.Logger
+	// Space is the free space a close requires in Out before it books (zero: not checked).
+	Space OutputSpace
+	// CloseTimeout bounds a whole close, booking and rendering (configuration key
+	// close_timeout); zero: no bound.
+	CloseTimeout time.Duration
 
 	beforeCommit func() error // tests: fail a close after booking, before its commit
 }
@@ -148,6 +155,25 @@ func (j *Job) log() *slog.Logger {
 // its documents from the ledger. A period already closed changes nothing (Result.AlreadyClosed).
 // With dryRun it computes the same, books nothing, assigns no number and writes under draft/.
 func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool) (*Result, error) {
+	if j.CloseTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, j.CloseTimeout, errCloseTimeout)
+		defer cancel()
+	}
+	res, err := j.close(ctx, p, now, dryRun)
+	if err != nil {
+		err = j.DB.Explain(err)
+		if errors.Is(context.Cause(ctx), errCloseTimeout) {
+			err = fmt.Errorf("%w (stopped by close_timeout = %s: raise it in the configuration if the close needs longer)", err, j.CloseTimeout)
+		}
+	}
+	return res, err
+}
+
+// errCloseTimeout is the cause of a close's context cancelled by Job.CloseTimeout.
+var errCloseTimeout = errors.New("close_timeout exceeded")
+
+func (j *Job) close(ctx context.Context, p sb.Period, now time.Time, dryRun bool) (*Result, error) {
 	if now.Before(p.End(sb.Paris)) {
 		return nil, fmt.Errorf("%w: %s ends on %s", ErrNotReady, p, p.End(sb.Paris).In(sb.Paris).Format("2006-01-02 15:04 MST"))
 	}
@@ -178,6 +204,15 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 			}
 			in.LastClosed = last
 		}
+		// The output folder must take the outputs before anything is booked (issue 17).
+		dir := periodDir(j.Out, p)
+		if dryRun {
+			dir += "/draft"
+		}
+		folder, err := usableFolder(dir)
+		if err != nil {
+			return fmt.Errorf("%w; nothing was booked", err)
+		}
 		// A dry run books nothing: it reads every intervention. A close lets the store sum and book
 		// the commission lines of the interventions the rules are bound to book whole.
 		tRead := time.Now()
@@ -198,6 +233,9 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 		in = nil // the facts are no longer needed
 		res.Book = b
 		res.Stages.Compute = time.Since(tCompute)
+		if err := j.Space.checkSpace(folder, j.Out, last, len(b.Statements)); err != nil {
+			return fmt.Errorf("%w; nothing was booked", err)
+		}
 		tInsert = time.Now().Add(-staged)
 		if dryRun {
 			return nil
@@ -232,7 +270,11 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 		// complete the outputs from the ledger, the same bytes as a full run.
 		if _, err := ReadManifest(res.Dir); errors.Is(err, os.ErrNotExist) {
 			j.log().Warn("period closed but its outputs are incomplete: rendering them", "period", p.String())
-			return j.renderPeriod(ctx, p, true)
+			res, err := j.renderPeriod(ctx, p, true)
+			if err != nil {
+				return nil, incomplete(p, err)
+			}
+			return res, nil
 		}
 		return res, nil
 	}
@@ -243,13 +285,13 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 	var l *Ledger
 	if dryRun {
 		draft(res.Book)
-		res.Dir = periodDir(j.Out, p) + "/draft"
+		res.Dir = periodDir(j.Out, p) + "/" + draftDir
 		l = NewLedger(res.Book)
 	} else {
 		// Render from what the ledger holds, never from memory: re-rendering gives the same bytes.
 		res.Book = nil
 		if l, err = j.ledger(ctx, p); err != nil {
-			return nil, fmt.Errorf("close %s: booked, but reading it back failed (run `savbilling render --period %s`): %w", p, p, err)
+			return nil, incomplete(p, fmt.Errorf("read the ledger back: %w", err))
 		}
 		res.Book = l.Book
 		res.Dir = periodDir(j.Out, p)
@@ -258,14 +300,40 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 		if dryRun {
 			return nil, fmt.Errorf("close %s (dry run): %w", p, err)
 		}
-		return nil, fmt.Errorf("close %s: booked, but rendering failed (run `savbilling render --period %s`): %w", p, p, err)
+		return nil, incomplete(p, err)
+	}
+	return res, nil
+}
+
+// draftDir is the folder of a dry run's outputs, inside the period's folder.
+const draftDir = "draft"
+
+// OutputsComplete reports whether closed period p has its outputs in Out: a manifest.json
+// that reads and names p. The manifest is written last, once every file it lists is durable,
+// so a render cut anywhere (disk full, folder removed, a crash) leaves none, or the previous
+// render's, which describes the same bytes.
+func (j *Job) OutputsComplete(p sb.Period) bool {
+	m, err := ReadManifest(periodDir(j.Out, p))
+	return err == nil && m.Period == p.String() && !m.DryRun
+}
+
+// Complete renders closed period p again when its outputs are incomplete (see
+// OutputsComplete); Result.Completed tells whether it did. A failure is ErrIncomplete.
+func (j *Job) Complete(ctx context.Context, p sb.Period) (*Result, error) {
+	if j.OutputsComplete(p) {
+		return &Result{Period: p, AlreadyClosed: true, Dir: periodDir(j.Out, p)}, nil
+	}
+	res, err := j.renderPeriod(ctx, p, true)
+	if err != nil {
+		return nil, incomplete(p, err)
 	}
 	return res, nil
 }
 
 // Render re-renders closed period p from the ledger: the same bytes as at its close.
 func (j *Job) Render(ctx context.Context, p sb.Period) (*Result, error) {
-	return j.renderPeriod(ctx, p, false)
+	res, err := j.renderPeriod(ctx, p, false)
+	return res, j.DB.Explain(err)
 }
 
 // renderPeriod renders closed period p from the ledger; completing, only if its outputs are
@@ -300,6 +368,9 @@ func draft(b *sb.Book) {
 	}
 	for i := range b.Invoices {
 		b.Invoices[i].Number, b.Invoices[i].Seq = "", 0
+		if st := b.Invoices[i].Statement; st != nil {
+			st.Number = ""
+		}
 	}
 }
 
@@ -339,7 +410,15 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 	took := make([]time.Duration, len(j.Renderers))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, r := range j.Renderers {
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			// A renderer that panics fails this render, not the process: the period stays
+			// closed and renderable (issue 17).
+			defer func() {
+				if v := recover(); v != nil {
+					j.log().Error("renderer panicked", "renderer", r.Name(), "period", res.Period.String(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+					err = fmt.Errorf("%s: panic: %v", r.Name(), v)
+				}
+			}()
 			t := time.Now()
 			fs, err := r.Render(gctx, res.Dir, l, prev)
 			if err != nil {
@@ -369,6 +448,12 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 		return err
 	}
 	res.Manifest = m
+	if !l.Book.Draft {
+		// A dry run's drafts describe a book that no longer exists once the period is closed.
+		if err := os.RemoveAll(filepath.Join(res.Dir, draftDir)); err != nil {
+			return fmt.Errorf("remove the dry run's drafts: %w", err)
+		}
+	}
 	res.Stages.Manifest = time.Since(tm)
 	res.Stages.Render = time.Since(t0)
 	j.log().Info("period rendered", "period", res.Period.String(), "dir", res.Dir, "files", len(files),

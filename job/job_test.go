@@ -285,7 +285,8 @@ func TestFixesAndChangesAreBookedLater(t *testing.T) {
 				t.Errorf("fixed intervention 102 not booked late in November: %+v", s.Commissions)
 			}
 			want := []sb.SAVLine{{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, City: "Paris", RepairerID: 1, Type: sb.LineAdjustment,
-				Outcome: sb.OutcomePartial, ChargeBP: 5000, CorrectiveCents: 4500, AmountCents: -2250}}
+				Outcome: sb.OutcomePartial, ChargeBP: 5000, CorrectiveCents: 4500, AmountCents: -2250,
+				Note: "Dérailleur mal réglé lors de l'intervention 90."}}
 			if diff := cmp.Diff(want, s.SAV); diff != "" {
 				t.Errorf("November adjustment (-want +got):\n%s", diff)
 			}

@@ -7,10 +7,14 @@ import (
 	"strconv"
 
 	sb "savbilling"
+	"savbilling/frfmt"
 	"savbilling/money"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// eur writes an amount in an anomaly's text, in euros (« 1 234,56 € »), never in cents.
+func eur(cents int64) string { return frfmt.FormatEUR(cents) }
 
 // Close computes everything the period books from the facts in given. The Book it returns is
 // numbered (statements and invoices) from given.LastStatementSeq and given.LastInvoiceSeq; a dry run
@@ -182,7 +186,9 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 			inv.Number = fmt.Sprintf("FAC-%04d-%06d", in.Period.Year, inv.Seq)
 			inv.IssuedOn = issued
 			inv.DueOn = issued.AddDate(0, 0, in.Rules.InvoiceDueDays)
-			b.Invoices = append(b.Invoices, *inv)
+		}
+		if has || inv != nil {
+			identityWarnings(in.Repairers[id], &anoms)
 		}
 		if has {
 			st.IssuedOn = issued
@@ -191,8 +197,13 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 			st.Number = fmt.Sprintf("REL-%d-%04d-%04d", id, in.Period.Year, st.Seq)
 			if inv != nil {
 				st.InvoiceNumber = inv.Number
+				inv.Statement = &sb.InvoicedStatement{Number: st.Number, GrossCents: st.GrossCents,
+					DeductionsCents: st.DeductionsCents, OverflowCents: st.OverflowCents, SAV: st.SAV}
 			}
 			b.Statements = append(b.Statements, st)
+		}
+		if inv != nil {
+			b.Invoices = append(b.Invoices, *inv)
 		}
 	}
 	slices.SortFunc(b.Plans, func(x, y sb.Plan) int {
@@ -369,4 +380,23 @@ func dueNow(pl sb.Plan, p sb.Period, active bool) int64 {
 		scheduled += amt
 	}
 	return max(0, min(pl.BalanceCents(), scheduled-pl.PaidCents))
+}
+
+// identityWarnings lists, as warnings of the repairer, the identity fields that a platform
+// would refuse on their documents: a SIRET failing its checksum, an invalid IBAN (ISO 13616) or
+// country code (ISO 3166-1 alpha-2). The close books normally; blank fields are not warned.
+func identityWarnings(r sb.Repairer, anoms *anomalies) {
+	item := fmt.Sprintf("réparateur %d", r.ID)
+	if r.SIRET != "" && !sb.SIRETChecksumOK(r.SIRET) {
+		anoms.warn(item, r.ID, fmt.Sprintf("SIRET %q invalide (14 chiffres, clé de contrôle Luhn)", r.SIRET),
+			"corriger repairers.siret (14 chiffres du répertoire SIRENE)")
+	}
+	if r.IBAN != "" && !sb.IBANValid(r.IBAN) {
+		anoms.warn(item, r.ID, fmt.Sprintf("IBAN %s invalide (clé ISO 13616)", r.IBAN),
+			"corriger repairers.iban (IBAN du compte du réparateur)")
+	}
+	if r.CountryCode != "" && !sb.CountryCodeValid(r.CountryCode) {
+		anoms.warn(item, r.ID, fmt.Sprintf("code pays %q invalide (ISO 3166-1 alpha-2)", r.CountryCode),
+			"corriger repairers.country_code (deux lettres majuscules : FR, BE…)")
+	}
 }

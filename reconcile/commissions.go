@@ -48,12 +48,12 @@ func commission(in *sb.CloseInput, iv sb.Intervention) (sb.CommissionLine, *prob
 		}
 		if op.CommissionCents < 0 || op.PriceCents < 0 {
 			return sb.CommissionLine{}, newProblem("corriger le montant de l'opération (commission et prix ≥ 0)",
-				"opération %d : montant négatif (commission %d, prix %d centimes)", op.ID, op.CommissionCents, op.PriceCents)
+				"opération %d : montant négatif (commission %s, prix %s)", op.ID, eur(op.CommissionCents), eur(op.PriceCents))
 		}
 		var err error
 		if total, err = money.Add(total, op.CommissionCents); err != nil {
 			return sb.CommissionLine{}, newProblem("corriger les montants des opérations",
-				"opération %d : la somme des commissions dépasse la capacité (%d centimes)", op.ID, op.CommissionCents)
+				"opération %d : la somme des commissions dépasse la capacité (%s)", op.ID, eur(op.CommissionCents))
 		}
 	}
 	return sb.CommissionLine{
@@ -86,8 +86,8 @@ func checkRow(iv sb.Intervention) *problem {
 func checkAmounts(op sb.Operation) *problem {
 	if op.CommissionCents > sb.MaxAmountCents || op.PriceCents > sb.MaxAmountCents {
 		return newProblem("corriger le montant de l'opération (en centimes d'euro)",
-			"opération %d : montant improbable (commission %d, prix %d centimes ; au plus %d)",
-			op.ID, op.CommissionCents, op.PriceCents, int64(sb.MaxAmountCents))
+			"opération %d : montant improbable (commission %s, prix %s ; au plus %s)",
+			op.ID, eur(op.CommissionCents), eur(op.PriceCents), eur(sb.MaxAmountCents))
 	}
 	return nil
 }

@@ -83,9 +83,9 @@ func creditMismatch(r sb.Rules, st sb.SAVState, sum int64, bad bool) string {
 	case bad:
 		return "crédit négatif ou improbable (au plus 100 000 000,00 €)"
 	case st.Outcome == sb.OutcomeUnconfirmed && sum < r.UnconfirmedMinCreditCents:
-		return fmt.Sprintf("SAV non confirmé : %d centimes crédités, au moins %d attendus", sum, r.UnconfirmedMinCreditCents)
+		return fmt.Sprintf("SAV non confirmé : %s crédités, au moins %s attendus", eur(sum), eur(r.UnconfirmedMinCreditCents))
 	case sum > st.RelatedPriceCents:
-		return fmt.Sprintf("%d centimes crédités, plus que le prix des opérations correctives (%d)", sum, st.RelatedPriceCents)
+		return fmt.Sprintf("%s crédités, plus que le prix des opérations correctives (%s)", eur(sum), eur(st.RelatedPriceCents))
 	}
 	return ""
 }

@@ -54,17 +54,17 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 	}
 	charged := d.Outcome == sb.OutcomeConfirmed || d.Outcome == sb.OutcomePartial
 	if d.DamageCents < 0 {
-		return assessment{}, newProblem("corriger sav_decisions.damage_cents (≥ 0)", "dommage négatif (%d centimes)", d.DamageCents)
+		return assessment{}, newProblem("corriger sav_decisions.damage_cents (≥ 0)", "dommage négatif (%s)", eur(d.DamageCents))
 	}
 	if d.DamageCents > 0 && !charged {
 		return assessment{}, newProblem("retirer le dommage ou changer la décision",
-			"dommage de %d centimes sur une décision %q, qui n'impute rien", d.DamageCents, d.Outcome)
+			"dommage de %s sur une décision %q, qui n'impute rien", eur(d.DamageCents), d.Outcome)
 	}
 
 	var corrective, relatedPrice int64
 	if d.DamageCents > sb.MaxAmountCents {
 		return assessment{}, newProblem("corriger sav_decisions.damage_cents (en centimes d'euro)",
-			"dommage improbable (%d centimes ; au plus %d)", d.DamageCents, int64(sb.MaxAmountCents))
+			"dommage improbable (%s ; au plus %s)", eur(d.DamageCents), eur(sb.MaxAmountCents))
 	}
 	for _, op := range sav.Operations {
 		if p := checkAmounts(op); p != nil {
@@ -103,7 +103,7 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 		RelatedPriceCents: relatedPrice, FirstPeriod: in.Period, LastPeriod: in.Period,
 	}}
 	line := sb.SAVLine{SAVID: sav.ID, OriginalID: sav.OriginalID, SAVRepairerID: sav.RepairerID, City: sav.City,
-		RepairerID: faulty, Type: sb.LineCharge, Outcome: d.Outcome, CorrectiveCents: corrective}
+		RepairerID: faulty, Type: sb.LineCharge, Outcome: d.Outcome, CorrectiveCents: corrective, Note: d.Note}
 	switch d.Outcome {
 	case sb.OutcomeConfirmed:
 		line.ChargeBP = 10000
@@ -123,7 +123,7 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 		if own := in.Repairers[faulty].DeductibleCents; own != nil {
 			if *own < 0 || *own > sb.MaxAmountCents {
 				return assessment{}, newProblem("corriger repairers.rc_pro_deductible_cents (≥ 0, ou NULL pour la RC Pro chapeau)",
-					"franchise RC Pro du réparateur %d improbable (%d centimes)", faulty, *own)
+					"franchise RC Pro du réparateur %d improbable (%s)", faulty, eur(*own))
 			}
 			deductible, policy = *own, sb.PolicyOwn
 		}

@@ -154,7 +154,7 @@ var contractHeaders = map[string][]string{
 }
 
 func TestSheetsAndHeaders(t *testing.T) {
-	summaryTables := []string{"Ville", "Montant imputé HT", "", "ID réparateur", "Réparateur", "Montant imputé HT"}
+	summaryTables := []string{"Ville", "Montant imputé HT", "", "Rang", "Réparateur", "Montant imputé HT", "ID réparateur"}
 	for _, tc := range []struct {
 		name        string
 		book        *savbilling.Book
@@ -522,8 +522,8 @@ func TestSummary(t *testing.T) {
 		cell, want string
 	}{
 		{"F2", "Paris"}, {"G2", "250"}, {"F3", "Villeurbanne"}, {"G3", "45"}, {"F4", "(inconnue)"}, {"G4", "40"},
-		{"I2", "3"}, {"J2", "Vélo <Express>"}, {"K2", "250"},
-		{"I3", "4"}, {"K3", "55"}, {"I4", "1"}, {"K4", "45"}, {"I5", ""},
+		{"I2", "1"}, {"J2", "Vélo <Express>"}, {"K2", "250"}, {"L2", "3"},
+		{"I3", "2"}, {"K3", "55"}, {"L3", "4"}, {"I4", "3"}, {"K4", "45"}, {"L4", "1"}, {"I5", ""},
 	} {
 		if got := raw(t, f, SheetSummary, tc.cell); got != tc.want {
 			t.Errorf("Synthèse!%s = %q, want %q", tc.cell, got, tc.want)

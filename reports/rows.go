@@ -46,6 +46,20 @@ func (x *rowXML) start(r int) {
 	x.buf = append(x.buf, `">`...)
 }
 
+// startLines begins row r with the height of lines lines of text (15 points each), when a wrapped
+// cell needs more than one: applications do not all size such rows themselves.
+func (x *rowXML) startLines(r, lines int) {
+	if lines <= 1 {
+		x.start(r)
+		return
+	}
+	x.buf = append(x.buf[:0], `<row r="`...)
+	x.buf = strconv.AppendInt(x.buf, int64(r), 10)
+	x.buf = append(x.buf, `" ht="`...)
+	x.buf = strconv.AppendInt(x.buf, int64(15*lines), 10)
+	x.buf = append(x.buf, `" customHeight="1">`...)
+}
+
 // end closes the row and returns its bytes (valid until the next start).
 func (x *rowXML) end() []byte {
 	x.buf = append(x.buf, `</row>`...)

@@ -49,6 +49,7 @@ type index struct {
 	names   map[int64]string // repairer id → name, of those repairers: from their statement, else their invoice
 	paidNow map[string]int64 // plan id → installments paid this period
 	charts  *chartData
+	vat     map[vatKey]*vatSum // the statements' VAT by regime and rate (the Synthèse's VAT summary)
 	// glyphs is the fonts' fallback chain; warnings are the texts the documents print with a
 	// substitute, gathered as the statements are read (textwarn.go)
 	glyphs   *glyphs.Chain
@@ -58,7 +59,7 @@ type index struct {
 func newIndex(src Source) *index {
 	b := src.Head()
 	x := &index{src: src, b: b, need: map[int64]bool{}, names: map[int64]string{}, paidNow: map[string]int64{},
-		charts: newChartData()}
+		charts: newChartData(), vat: map[vatKey]*vatSum{}}
 	for _, p := range b.Plans {
 		x.need[p.RepairerID] = true
 	}
@@ -88,6 +89,14 @@ func (x *index) statementRead(s *savbilling.Statement) {
 	for _, in := range s.Installments {
 		x.paidNow[in.PlanID] += in.PaidCents
 	}
+	k := vatKey{franchise: s.Repairer.VATRegime == savbilling.VATFranchise && s.VATCents == 0, rateBP: s.VATRateBP}
+	v := x.vat[k]
+	if v == nil {
+		v = &vatSum{}
+		x.vat[k] = v
+	}
+	v.baseCents += s.NetHTCents
+	v.vatCents += s.VATCents
 }
 
 // statementsDone completes the names from the invoices, once every statement is read.
@@ -323,6 +332,7 @@ func (x *index) anomaliesTable() *table {
 			}
 			return nil
 		},
+		wrap: []int{1, 2},
 	}
 }
 

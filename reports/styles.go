@@ -21,6 +21,7 @@ type styles struct {
 	header, text, id, integer, money, pct, date, dateTime int
 	totalLabel, totalMoney, totalInt                      int
 	sectionLabel, checkOK, checkKO                        int
+	wrap, rank, indented                                  int // wrapped text; a centred rank; a name set off from what precedes it
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -42,7 +43,8 @@ func newStyles(f *excelize.File) (*styles, error) {
 			Alignment: &excelize.Alignment{Vertical: "center"},
 		}},
 		{&s.text, excelize.Style{}},
-		{&s.id, excelize.Style{CustomNumFmt: custom(IntFormat)}},
+		// ids centred: never read as one word with a name beside them (« 26Yannick »)
+		{&s.id, excelize.Style{CustomNumFmt: custom(IntFormat), Alignment: &excelize.Alignment{Horizontal: "center"}}},
 		{&s.integer, excelize.Style{CustomNumFmt: custom(IntFormat)}},
 		{&s.money, excelize.Style{CustomNumFmt: custom(MoneyFormat)}},
 		{&s.pct, excelize.Style{CustomNumFmt: custom(PercentFormat)}},
@@ -54,6 +56,9 @@ func newStyles(f *excelize.File) (*styles, error) {
 		{&s.sectionLabel, excelize.Style{Font: &excelize.Font{Bold: true}}},
 		{&s.checkOK, excelize.Style{Font: &excelize.Font{Bold: true, Color: "1E7B34"}}},
 		{&s.checkKO, excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}}},
+		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{WrapText: true}}},
+		{&s.rank, excelize.Style{CustomNumFmt: custom(IntFormat), Alignment: &excelize.Alignment{Horizontal: "center"}}},
+		{&s.indented, excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", Indent: 1}}},
 	}
 	for _, d := range defs {
 		st := d.style

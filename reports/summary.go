@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"savbilling"
+	"savbilling/frfmt"
 )
 
 // summaryRow is one line of the Synthèse block. Money and counts carry the previous period's
@@ -157,8 +158,8 @@ func writeSummary(f *excelize.File, st *styles, x *index, prev *savbilling.Total
 		lastCol = "D"
 	}
 	widths := map[string]float64{"A": 52, "B": 20, "C": 18, "D": 16, "E": 3,
-		"F": 26, "G": 20, "H": 3, "I": 15, "J": 32, "K": 20}
-	for _, c := range []string{"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K"} {
+		"F": 26, "G": 20, "H": 3, "I": 8, "J": 34, "K": 20, "L": 14}
+	for _, c := range []string{"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"} {
 		if err := f.SetColWidth(sh, c, c, widths[c]); err != nil {
 			return err
 		}
@@ -170,6 +171,14 @@ func writeSummary(f *excelize.File, st *styles, x *index, prev *savbilling.Total
 		return err
 	}
 	if err := printSetup(f, sh); err != nil {
+		return err
+	}
+	// rows of 15 points in every application, so that the charts keep their places
+	rowH, custom := 15.0, true
+	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{DefaultRowHeight: &rowH, CustomHeight: &custom}); err != nil {
+		return err
+	}
+	if err := printArea(f, sh, summaryLastC, max(summaryLastR, last+4+8)); err != nil {
 		return err
 	}
 	if b.Draft {
@@ -261,7 +270,8 @@ func writeCharts(f *excelize.File, st *styles, x *index) error {
 	heads := []struct {
 		col string
 		h   string
-	}{{"F", "Ville"}, {"G", "Montant imputé HT"}, {"I", "ID réparateur"}, {"J", "Réparateur"}, {"K", "Montant imputé HT"}}
+	}{{"F", "Ville"}, {"G", "Montant imputé HT"}, {"I", "Rang"}, {"J", "Réparateur"}, {"K", "Montant imputé HT"},
+		{"L", "ID réparateur"}}
 	for _, h := range heads {
 		if err := f.SetCellStr(sh, h.col+"1", h.h); err != nil {
 			return err
@@ -278,31 +288,152 @@ func writeCharts(f *excelize.File, st *styles, x *index) error {
 			return err
 		}
 	}
+	// the rank, centred, then the name set off from it: « 1 | Cargo Vélo Bordelais », never
+	// « 12Cargo Vélo Bordelais »; the repairer's id last
 	for i, id := range ids {
-		if err := setValue(f, st, sh, 9, i+2, kID, id, 0); err != nil {
+		if err := setValue(f, st, sh, 9, i+2, kInt, i+1, st.rank); err != nil {
 			return err
 		}
-		if err := setCell(f, sh, 10, i+2, d.names[id], st.text); err != nil {
+		if err := setCell(f, sh, 10, i+2, d.names[id], st.indented); err != nil {
 			return err
 		}
 		if err := setValue(f, st, sh, 11, i+2, kMoney, topCents[i], 0); err != nil {
 			return err
 		}
+		if err := setValue(f, st, sh, 12, i+2, kID, id, st.rank); err != nil {
+			return err
+		}
+	}
+	if err := writeVATSummary(f, st, x); err != nil {
+		return err
 	}
 	if len(cities) == 0 {
 		if err := setCell(f, sh, 6, 2, "(aucune ligne SAV ce mois)", st.text); err != nil {
 			return err
 		}
-	} else if err := f.AddChart(sh, "F18", barChart("Coût SAV par ville (montant imputé HT)",
+	} else if err := f.AddChart(sh, chartCity, barChart("Coût SAV par ville (montant imputé HT)",
 		"F", "G", len(cities))); err != nil {
 		return err
 	}
 	if len(ids) == 0 {
 		return setCell(f, sh, 9, 2, "(aucun réparateur imputé ce mois)", st.text)
 	}
-	return f.AddChart(sh, "F37", barChart(fmt.Sprintf("Top %d des réparateurs par imputations SAV (HT)", topN),
+	return f.AddChart(sh, chartTop, barChart(fmt.Sprintf("Top %d des réparateurs par imputations SAV (HT)", topN),
 		"J", "K", len(ids)))
 }
+
+// Where the Synthèse's charts go: one under the other, chartGap rows apart. Each is chartH
+// pixels high, chartH/20 rows of the sheet's 15-point (20-pixel) rows, which the sheet sets
+// rather than leaving them to the application (LibreOffice's default rows are lower: a chart
+// then spans more of them, and two charts placed for Excel's rows overlap).
+const (
+	chartH       = 360
+	chartRow     = 18
+	chartGap     = 4
+	chartCity    = "F18"
+	chartTop     = "F40" // chartRow + chartH/20 + chartGap
+	summaryLastC = "L"
+	summaryLastR = chartRow + 2*(chartH/20) + chartGap + 1
+)
+
+// vatKey and vatSum sum the statements' VAT by regime and rate, for the VAT summary.
+type vatKey struct {
+	franchise bool
+	rateBP    int
+}
+
+type vatSum struct{ baseCents, vatCents int64 }
+
+// writeVATSummary writes, under the Synthèse's totals, the period's VAT for the monthly return:
+// the VAT the network may deduct on the self-billed statements, by rate (base Net HT and VAT),
+// the statements under the franchise (no VAT), and the VAT it collects on its invoices, by rate.
+func writeVATSummary(f *excelize.File, st *styles, x *index) error {
+	const sh = SheetSummary
+	top := len(summaryRows(x.b, savbilling.Totals{}, nil)) + 4 // two blank rows under the totals
+	for j, h := range []string{"TVA du mois (déclaration)", "Taux", "Base HT", "TVA"} {
+		if err := setCell(f, sh, j+1, top, h, st.header); err != nil {
+			return err
+		}
+	}
+	keys := make([]vatKey, 0, len(x.vat))
+	for k := range x.vat {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].franchise != keys[j].franchise {
+			return !keys[i].franchise
+		}
+		return keys[i].rateBP > keys[j].rateBP
+	})
+	type line struct {
+		label       string
+		rate        string
+		base, vat   int64
+		isTotalLine bool
+	}
+	var lines []line
+	var deductible int64
+	for _, k := range keys {
+		v := x.vat[k]
+		if k.franchise {
+			lines = append(lines, line{"Relevés en franchise (TVA non applicable, art. 293 B du CGI)", "—", v.baseCents, 0, false})
+			continue
+		}
+		deductible += v.vatCents
+		lines = append(lines, line{"TVA déductible — relevés (autofacturation)", frfmt.FormatBP(k.rateBP), v.baseCents, v.vatCents, false})
+	}
+	collected := map[int]*vatSum{}
+	var rates []int
+	for _, inv := range x.b.Invoices {
+		v := collected[inv.VATRateBP]
+		if v == nil {
+			v = &vatSum{}
+			collected[inv.VATRateBP] = v
+			rates = append(rates, inv.VATRateBP)
+		}
+		v.baseCents += inv.HTCents
+		v.vatCents += inv.VATCents
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(rates)))
+	var due int64
+	for _, r := range rates {
+		due += collected[r].vatCents
+		lines = append(lines, line{"TVA collectée — factures", frfmt.FormatBP(r), collected[r].baseCents, collected[r].vatCents, false})
+	}
+	lines = append(lines, line{"Total TVA déductible", "", 0, deductible, true},
+		line{"Total TVA collectée", "", 0, due, true})
+	for i, l := range lines {
+		row := top + 1 + i
+		label := st.text
+		if l.isTotalLine {
+			label = st.totalLabel
+		}
+		if err := setCell(f, sh, 1, row, l.label, label); err != nil {
+			return err
+		}
+		if l.rate != "" {
+			if err := setCell(f, sh, 2, row, l.rate, st.text); err != nil {
+				return err
+			}
+		}
+		if !l.isTotalLine {
+			if err := setValue(f, st, sh, 3, row, kMoney, l.base, 0); err != nil {
+				return err
+			}
+		}
+		vs := 0
+		if l.isTotalLine {
+			vs = st.totalMoney
+		}
+		if err := setValue(f, st, sh, 4, row, kMoney, l.vat, vs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// axisColor is the colour of the charts' axis labels: near black.
+const axisColor = "262626"
 
 // barChart is a horizontal bar chart of the Synthèse rows 2…n+1, categories in column cat and
 // values in column val, first row on top.
@@ -321,10 +452,12 @@ func barChart(title, cat, val string, n int) *excelize.Chart {
 		}},
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
 		Legend:    excelize.ChartLegend{Position: "none"},
-		Dimension: excelize.ChartDimension{Width: 720, Height: 360},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0 €"}},
-		PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: MoneyFormat}},
+		Dimension: excelize.ChartDimension{Width: 720, Height: chartH},
+		// dark axis labels, readable on screen and printed
+		XAxis: excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Color: axisColor, Size: 9}},
+		YAxis: excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0 €"},
+			Font: excelize.Font{Color: axisColor, Size: 9}},
+		PlotArea: excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: MoneyFormat}},
 	}
 }
 

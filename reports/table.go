@@ -45,6 +45,9 @@ type table struct {
 	rows func(ctx context.Context, row []any, emit func() error) error
 	// tally, when set, is called after each row, and done after the last.
 	tally, done func()
+	// wrap lists the text columns (0-based) whose long texts wrap in their cell rather than
+	// being cut when printed (the anomalies' reasons and fixes).
+	wrap []int
 }
 
 // indexed is the rows of a table of n rows held in memory, fill writing row i (0-based).
@@ -60,6 +63,11 @@ func indexed(n int, fill func(i int, row []any)) func(ctx context.Context, row [
 		return nil
 	}
 }
+
+// wrapChars is how many characters a line of a wrapped cell holds, about: a wrapped column is
+// at most 60 widths of a digit wide (measured as the others'), which hold about 75 characters of
+// proportional text in LibreOffice; a margin for long words going to the next line.
+const wrapChars = 65
 
 // widthSample is how many data rows the column widths are measured on.
 const widthSample = 1000
@@ -90,6 +98,10 @@ func (t *table) write(ctx context.Context, f *excelize.File, st *styles, z *detZ
 		chars[j] = utf8.RuneCountInString(c.header) + 3 // room for the filter button
 	}
 	sums := make([]int64, ncol)
+	wrapped := make([]bool, ncol)
+	for _, j := range t.wrap {
+		wrapped[j] = t.cols[j].kind == kText
+	}
 	x := newRowXML(ncol)
 	n := 0
 	err := z.spoolRows(marker, func(write func([]byte) error) error {
@@ -104,9 +116,18 @@ func (t *table) write(ctx context.Context, f *excelize.File, st *styles, z *detZ
 			}
 			n++
 			r := n + 1
-			x.start(r)
+			lines := 1
+			for _, j := range t.wrap {
+				if s, ok := raw[j].(string); ok {
+					lines = max(lines, (utf8.RuneCountInString(s)+wrapChars-1)/wrapChars)
+				}
+			}
+			x.startLines(r, lines)
 			for j, c := range t.cols {
 				if style, v, ok := cellValue(st, c.kind, raw[j]); ok {
+					if wrapped[j] {
+						style = st.wrap
+					}
 					if err := x.cell(j, r, style, v); err != nil {
 						return fmt.Errorf("sheet %s row %d: %w", t.sheet, r, err)
 					}
@@ -182,6 +203,9 @@ func (t *table) write(ctx context.Context, f *excelize.File, st *styles, z *detZ
 	// The worksheet the stream writer holds is the one AutoFilter and SetHeaderFooter change;
 	// the stream writes those parts at Flush.
 	if err := f.AutoFilter(t.sheet, fmt.Sprintf("A1:%s%d", lastCol, last), nil); err != nil {
+		return err
+	}
+	if err := printArea(f, t.sheet, lastCol, totRow); err != nil {
 		return err
 	}
 	if draft {
@@ -355,6 +379,13 @@ func printSetup(f *excelize.File, sheet string) error {
 	}
 	return f.SetDefinedName(&excelize.DefinedName{
 		Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet,
+	})
+}
+
+// printArea sets the sheet's print area to A1 through column lastCol, row lastRow.
+func printArea(f *excelize.File, sheet, lastCol string, lastRow int) error {
+	return f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("'%s'!$A$1:$%s$%d", sheet, lastCol, lastRow), Scope: sheet,
 	})
 }
 

@@ -3,6 +3,7 @@ package sample
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"savbilling"
@@ -163,12 +164,51 @@ func (d *demo) repairers() {
 		if r.regime == savbilling.VATStandard {
 			rep.VATNumber = vatNumber(s)
 		}
+		// the optional columns (docs/contract.md): the address's postcode and city, the
+		// country, an IBAN; a legal form and the option for VAT on debits for some
+		if i := strings.LastIndex(r.address, ", "); i >= 0 {
+			if pc, city, ok := strings.Cut(r.address[i+2:], " "); ok {
+				rep.Postcode, rep.City = pc, city
+			}
+		}
+		rep.CountryCode = "FR"
+		rep.IBAN = ibanFR(30006, 1, 42000000000+r.id)
+		rep.BIC = "AGRIFRPPXXX"
+		rep.LegalForm, rep.VATOnDebits = demoLegal[r.id].form, demoLegal[r.id].debits
 		if r.deductible > 0 {
 			ded := r.deductible
 			rep.DeductibleCents = &ded
 		}
 		d.steps[0].Insert.Repairers = append(d.steps[0].Insert.Repairers, rep)
 	}
+}
+
+// demoLegal are the legal forms (printed under the name) and options for VAT on debits of some
+// demo repairers; the others have neither.
+var demoLegal = map[int64]struct {
+	form   string
+	debits bool
+}{
+	1:  {"Entrepreneur individuel (EI), RM 842 150 377 Paris", false},
+	2:  {"SARL au capital de 8 000 €, RCS Paris 842 150 414", true},
+	12: {"SAS au capital de 20 000 €, RCS Bordeaux 842 154 445", true},
+}
+
+// ibanFR is the French IBAN of an account (bank and branch codes, 11-digit account number):
+// its RIB key, then the ISO 13616 check digits.
+func ibanFR(bank, branch, account int64) string {
+	rib := 97 - (89*bank+15*branch+3*account)%97
+	bban := fmt.Sprintf("%05d%05d%011d%02d", bank, branch, account, rib)
+	rem := 0
+	for _, c := range bban + "FR00" {
+		switch {
+		case c >= '0' && c <= '9':
+			rem = (rem*10 + int(c-'0')) % 97
+		default:
+			rem = (rem*100 + int(c-'A') + 10) % 97
+		}
+	}
+	return fmt.Sprintf("FR%02d%s", 98-rem, bban)
 }
 
 // who names repairer id for a story: « R3 Gaëlle Moreau ».

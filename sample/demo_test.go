@@ -643,3 +643,26 @@ func TestDemoStory(t *testing.T) {
 		t.Errorf("R16 month 2 G %d, want %d + late 1050 %d", l.g[1][16], month2, late)
 	}
 }
+
+// The demo's repairers carry the optional columns: valid IBANs and country codes, postcodes and
+// cities from their address, legal forms and the option for VAT on debits for some.
+func TestDemoOptionalColumns(t *testing.T) {
+	legal, debits := 0, 0
+	for _, r := range Demo(savbilling.MustPeriod("2026-09"))[0].Insert.Repairers {
+		if len(r.IBAN) != 27 || !savbilling.IBANValid(r.IBAN) || !savbilling.CountryCodeValid(r.CountryCode) {
+			t.Errorf("repairer %d: IBAN %q, country %q", r.ID, r.IBAN, r.CountryCode)
+		}
+		if len(r.Postcode) != 5 || r.City == "" || !strings.HasSuffix(r.Address, r.Postcode+" "+r.City) {
+			t.Errorf("repairer %d: postcode %q city %q of %q", r.ID, r.Postcode, r.City, r.Address)
+		}
+		if r.LegalForm != "" {
+			legal++
+		}
+		if r.VATOnDebits {
+			debits++
+		}
+	}
+	if legal == 0 || debits == 0 {
+		t.Errorf("%d legal forms, %d options for VAT on debits in the demo", legal, debits)
+	}
+}

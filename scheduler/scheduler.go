@@ -2,6 +2,10 @@
 // every ended period not yet closed, oldest first, then at each tick of its cron spec (in the
 // configured zone, Europe/Paris by default) it closes what has become due — the previous month.
 //
+// A closed period whose outputs are incomplete (booked, then the render failed: disk full, folder
+// removed; see job.OutputsComplete) is rendered again at start and every RenderRetry (an hour by
+// default) until it succeeds, before any further close.
+//
 // Several schedulers may run on one database (two hosts, a redeploy overlap): the database's
 // close lock lets one close a period; the others see the lock or the closed period, log it and
 // move on, so no period is closed twice or skipped.
@@ -14,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -32,6 +37,11 @@ type Scheduler struct {
 	Now     func() time.Time
 	Log     *slog.Logger
 	Metrics string // Prometheus textfile written after each run; "" for none
+	// RenderRetry is how often the outputs of closed periods are checked and rendered again
+	// when incomplete; zero: an hour.
+	RenderRetry time.Duration
+
+	mu sync.Mutex // one run at a time: the cron's ticks and the render retries
 }
 
 // Run catches up, then closes due periods at every tick until stop is done. A close that is
@@ -47,6 +57,15 @@ func (s *Scheduler) Run(stop, work context.Context) error {
 	c := cron.New(cron.WithLocation(s.Loc), cron.WithLogger(logger),
 		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
 	c.Schedule(sched, cron.FuncJob(func() { s.RunOnce(work, "tick") }))
+	retry := s.RenderRetry
+	if retry <= 0 {
+		retry = time.Hour
+	}
+	c.Schedule(cron.Every(retry), cron.FuncJob(func() {
+		if s.incompleteOutputs(work) {
+			s.RunOnce(work, "render retry")
+		}
+	}))
 
 	s.Log.Info("scheduler started", "spec", s.Spec, "tz", s.Loc.String())
 	s.RunOnce(work, "start")
@@ -66,18 +85,30 @@ func (s *Scheduler) Run(stop, work context.Context) error {
 // first period it cannot close (locked by another run, not ready, failed): the next tick tries
 // again.
 func (s *Scheduler) RunOnce(ctx context.Context, trigger string) []sb.Period {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	runID := newRunID()
 	log := s.Log.With("run_id", runID, "trigger", trigger)
 	t0 := time.Now()
-	due, last, err := s.due(ctx)
+	due, closed, err := s.due(ctx)
 	if err != nil {
 		log.Error("cannot list the periods to close", "error", err)
 		return nil
 	}
-	if !last.IsZero() {
-		// A close killed after its commit left its outputs incomplete: Close completes them.
-		if res, err := s.Job.Close(ctx, last, s.Now(), false); err == nil && res.Completed {
-			log.Warn("outputs of a closed period were incomplete: rendered them again", "period", last.String())
+	// A close whose render failed after its commit (exit 5), or was killed, left its outputs
+	// incomplete: render them before closing anything else; on failure, retry later.
+	for _, p := range closed {
+		if s.Job.OutputsComplete(p) {
+			continue
+		}
+		res, err := s.Job.Complete(ctx, p)
+		if err != nil {
+			log.Error("outputs of a closed period are still incomplete: will render them again", "period", p.String(),
+				"retry_in", s.retryEvery().String(), "error", err.Error())
+			return nil
+		}
+		if res.Completed {
+			log.Warn("outputs of a closed period were incomplete: rendered them again", "period", p.String())
 		}
 	}
 	if len(due) == 0 {
@@ -98,6 +129,10 @@ func (s *Scheduler) RunOnce(ctx context.Context, trigger string) []sb.Period {
 			return done
 		case errors.Is(err, job.ErrNotReady):
 			log.Info("period not ready (another run may be closing the one before)", "period", p.String(), "reason", err.Error())
+			return done
+		case errors.Is(err, job.ErrIncomplete):
+			log.Error("period booked, but its outputs are incomplete: will render them again", "period", p.String(),
+				"retry_in", s.retryEvery().String(), "error", err.Error())
 			return done
 		case err != nil:
 			log.Error("close failed", "period", p.String(), "error", err.Error())
@@ -127,11 +162,34 @@ func (s *Scheduler) RunOnce(ctx context.Context, trigger string) []sb.Period {
 	return done
 }
 
-// due lists the periods to close now, and returns the last closed one.
-func (s *Scheduler) due(ctx context.Context) ([]sb.Period, sb.Period, error) {
+// retryEvery is the interval of the render retries.
+func (s *Scheduler) retryEvery() time.Duration {
+	if s.RenderRetry <= 0 {
+		return time.Hour
+	}
+	return s.RenderRetry
+}
+
+// incompleteOutputs reports whether a closed period lacks its outputs (see job.OutputsComplete).
+func (s *Scheduler) incompleteOutputs(ctx context.Context) bool {
 	closed, err := s.Job.DB.ClosedPeriods(ctx)
 	if err != nil {
-		return nil, sb.Period{}, err
+		s.Log.Error("cannot list the closed periods", "error", err.Error())
+		return false
+	}
+	for _, p := range closed {
+		if !s.Job.OutputsComplete(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// due lists the periods to close now, and returns the closed ones, oldest first.
+func (s *Scheduler) due(ctx context.Context) ([]sb.Period, []sb.Period, error) {
+	closed, err := s.Job.DB.ClosedPeriods(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	var last sb.Period
 	if len(closed) > 0 {
@@ -141,13 +199,13 @@ func (s *Scheduler) due(ctx context.Context) ([]sb.Period, sb.Period, error) {
 	if start.IsZero() {
 		first, ok, err := s.Job.DB.FirstActivity(ctx)
 		if err != nil {
-			return nil, last, err
+			return nil, closed, err
 		}
 		if ok {
 			start = first
 		}
 	}
-	return job.Due(last, start, s.Now()), last, nil
+	return job.Due(last, start, s.Now()), closed, nil
 }
 
 func newRunID() string {

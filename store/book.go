@@ -155,14 +155,16 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	err = tx.insertMany(ctx, "sb_statements", []string{"number", "repairer_id", "period", "year", "seq", "issued_on",
 		"payment_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "gross_cents", "deductions_cents",
 		"overflow_cents", "available_cents", "installments_cents", "net_ht_cents", "vat_rate_bp", "vat_cents",
-		"net_ttc_cents", "spread_cents", "invoiced_cents", "invoice_number", "commission_lines"},
+		"net_ttc_cents", "spread_cents", "invoiced_cents", "invoice_number", "commission_lines", "legal_form",
+		"postcode", "city", "country_code", "iban", "bic", "vat_on_debits"},
 		len(sts), func(i int) []any {
 			s := sts[i]
 			r := s.Repairer
 			return []any{s.Number, r.ID, p, s.Period.Year, s.Seq, sqlDate(s.IssuedOn), sqlDate(s.PaymentOn),
 				r.Name, r.Email, r.Address, r.SIRET, r.VATNumber, r.VATRegime, s.GrossCents, s.DeductionsCents,
 				s.OverflowCents, s.AvailableCents, s.InstallmentsCents, s.NetHTCents, s.VATRateBP, s.VATCents,
-				s.NetTTCCents, s.SpreadCents, s.InvoicedCents, s.InvoiceNumber, s.CommissionCount()}
+				s.NetTTCCents, s.SpreadCents, s.InvoicedCents, s.InvoiceNumber, s.CommissionCount(), r.LegalForm,
+				r.Postcode, r.City, r.CountryCode, r.IBAN, r.BIC, boolInt(r.VATOnDebits)}
 		})
 	if err != nil {
 		return booked(b.Period, err)
@@ -189,11 +191,11 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		return booked(b.Period, err)
 	}
 	err = tx.insertMany(ctx, "sb_sav_lines", []string{"sav_id", "period", "repairer_id", "type", "original_id",
-		"sav_repairer_id", "city", "outcome", "charge_bp", "corrective_cents", "damage_cents", "amount_cents"},
+		"sav_repairer_id", "city", "outcome", "charge_bp", "corrective_cents", "damage_cents", "amount_cents", "note"},
 		len(savs), func(i int) []any {
 			l := savs[i]
 			return []any{l.SAVID, p, l.RepairerID, string(l.Type), l.OriginalID, l.SAVRepairerID, l.City, l.Outcome,
-				l.ChargeBP, l.CorrectiveCents, l.DamageCents, l.AmountCents}
+				l.ChargeBP, l.CorrectiveCents, l.DamageCents, l.AmountCents, l.Note}
 		})
 	if err != nil {
 		return booked(b.Period, err)
@@ -211,12 +213,13 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	invs := b.Invoices
 	err = tx.insertMany(ctx, "sb_invoices", []string{"number", "year", "seq", "repairer_id", "period", "issued_on",
 		"due_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "ht_cents", "vat_rate_bp",
-		"vat_cents", "ttc_cents"},
+		"vat_cents", "ttc_cents", "legal_form", "postcode", "city", "country_code", "iban", "bic", "vat_on_debits"},
 		len(invs), func(i int) []any {
 			v := invs[i]
 			r := v.Repairer
 			return []any{v.Number, v.Period.Year, v.Seq, r.ID, p, sqlDate(v.IssuedOn), sqlDate(v.DueOn), r.Name,
-				r.Email, r.Address, r.SIRET, r.VATNumber, r.VATRegime, v.HTCents, v.VATRateBP, v.VATCents, v.TTCCents}
+				r.Email, r.Address, r.SIRET, r.VATNumber, r.VATRegime, v.HTCents, v.VATRateBP, v.VATCents, v.TTCCents,
+				r.LegalForm, r.Postcode, r.City, r.CountryCode, r.IBAN, r.BIC, boolInt(r.VATOnDebits)}
 		})
 	if err != nil {
 		return booked(b.Period, err)
@@ -605,7 +608,7 @@ func (d *DB) EachSAVLine(ctx context.Context, p savbilling.Period, fn func(l *sa
 // savLineCols are the columns of sb_sav_lines that scanSAVLine reads, each name after prefix.
 func savLineCols(prefix string) string {
 	cols := []string{"sav_id", "repairer_id", "type", "original_id", "sav_repairer_id", "city", "outcome",
-		"charge_bp", "corrective_cents", "damage_cents", "amount_cents"}
+		"charge_bp", "corrective_cents", "damage_cents", "amount_cents", "note"}
 	return prefix + strings.Join(cols, ", "+prefix)
 }
 
@@ -616,13 +619,17 @@ func scanSAVLine(rows *sql.Rows, more ...any) (savbilling.SAVLine, error) {
 		tp string
 	)
 	dest := append([]any{&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.City, &l.Outcome,
-		&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents}, more...)
+		&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents, &l.Note}, more...)
 	if err := rows.Scan(dest...); err != nil {
 		return l, err
 	}
 	l.Type = savbilling.SAVLineType(tp)
 	return l, nil
 }
+
+// partyExtraCols are the optional identity columns frozen on sb_statements and sb_invoices
+// (migration 20), in the order the loads scan them.
+const partyExtraCols = "legal_form, postcode, city, country_code, iban, bic, vat_on_debits"
 
 // commissionCols are the columns of sb_commissions that scanCommission reads.
 const commissionCols = "intervention_id, repairer_id, kind, city, closed_at, operations, amount_cents, late"
@@ -682,16 +689,19 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 
 	byNumber := map[string]int{}
 	err = each(ctx, q, "invoices", `SELECT number, seq, repairer_id, issued_on, due_on, name, email, address, siret,
-		vat_number, vat_regime, ht_cents, vat_rate_bp, vat_cents, ttc_cents FROM sb_invoices WHERE period = ?
-		ORDER BY number`, []any{p},
+		vat_number, vat_regime, ht_cents, vat_rate_bp, vat_cents, ttc_cents, `+partyExtraCols+` FROM sb_invoices
+		WHERE period = ? ORDER BY number`, []any{p},
 		func(rows *sql.Rows) error {
 			v := savbilling.Invoice{Period: period}
 			var issued, due nullTime
 			r := &v.Repairer
+			var debits int
 			if err := rows.Scan(&v.Number, &v.Seq, &r.ID, &issued, &due, &r.Name, &r.Email, &r.Address, &r.SIRET,
-				&r.VATNumber, &r.VATRegime, &v.HTCents, &v.VATRateBP, &v.VATCents, &v.TTCCents); err != nil {
+				&r.VATNumber, &r.VATRegime, &v.HTCents, &v.VATRateBP, &v.VATCents, &v.TTCCents, &r.LegalForm,
+				&r.Postcode, &r.City, &r.CountryCode, &r.IBAN, &r.BIC, &debits); err != nil {
 				return err
 			}
+			r.VATOnDebits = debits != 0
 			v.IssuedOn, v.DueOn = issued.Time, due.Time
 			byNumber[v.Number] = len(b.Invoices)
 			b.Invoices = append(b.Invoices, v)
@@ -721,6 +731,10 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 			return nil
 		})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := tx.invoicedStatements(ctx, p, b.Invoices); err != nil {
 		return nil, err
 	}
 
@@ -850,17 +864,21 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 	err := each(ctx, q, "statements", `SELECT number, repairer_id, seq, issued_on, payment_on, name, email, address,
 		siret, vat_number, vat_regime, gross_cents, deductions_cents, overflow_cents, available_cents,
 		installments_cents, net_ht_cents, vat_rate_bp, vat_cents, net_ttc_cents, spread_cents, invoiced_cents,
-		invoice_number, commission_lines FROM sb_statements WHERE period = ?`+inRange+` ORDER BY repairer_id`, args,
+		invoice_number, commission_lines, `+partyExtraCols+` FROM sb_statements WHERE period = ?`+inRange+`
+		ORDER BY repairer_id`, args,
 		func(rows *sql.Rows) error {
 			s := savbilling.Statement{Period: period}
 			var issued, payment nullTime
 			r := &s.Repairer
+			var debits int
 			if err := rows.Scan(&s.Number, &r.ID, &s.Seq, &issued, &payment, &r.Name, &r.Email, &r.Address,
 				&r.SIRET, &r.VATNumber, &r.VATRegime, &s.GrossCents, &s.DeductionsCents, &s.OverflowCents,
 				&s.AvailableCents, &s.InstallmentsCents, &s.NetHTCents, &s.VATRateBP, &s.VATCents, &s.NetTTCCents,
-				&s.SpreadCents, &s.InvoicedCents, &s.InvoiceNumber, &s.UnlistedLines); err != nil {
+				&s.SpreadCents, &s.InvoicedCents, &s.InvoiceNumber, &s.UnlistedLines, &r.LegalForm, &r.Postcode,
+				&r.City, &r.CountryCode, &r.IBAN, &r.BIC, &debits); err != nil {
 				return err
 			}
+			r.VATOnDebits = debits != 0
 			s.IssuedOn, s.PaymentOn = issued.Time, payment.Time
 			byRepairer[r.ID] = len(out)
 			out = append(out, s)
@@ -961,4 +979,50 @@ func attach[L any](ctx context.Context, q querier, what, query string, args []an
 		add(s, l)
 		return nil
 	})
+}
+
+// invoicedStatements reads, for each invoice of period p (ordered by number), the statement its
+// overflow comes from (Invoice.Statement): its number, G, D, O and SAV lines, in the order
+// EachStatement reads them. An invoice without a statement keeps nil.
+func (tx *Tx) invoicedStatements(ctx context.Context, p string, invoices []savbilling.Invoice) error {
+	if len(invoices) == 0 {
+		return nil
+	}
+	byRepairer := make(map[int64]*savbilling.InvoicedStatement, len(invoices))
+	err := each(ctx, tx.tx, "statements of the invoices", `SELECT s.repairer_id, s.number, s.gross_cents,
+		s.deductions_cents, s.overflow_cents FROM sb_statements s
+		WHERE s.period = ? AND s.repairer_id IN (SELECT v.repairer_id FROM sb_invoices v WHERE v.period = ?)`,
+		[]any{p, p}, func(rows *sql.Rows) error {
+			var (
+				id int64
+				st savbilling.InvoicedStatement
+			)
+			if err := rows.Scan(&id, &st.Number, &st.GrossCents, &st.DeductionsCents, &st.OverflowCents); err != nil {
+				return err
+			}
+			byRepairer[id] = &st
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = each(ctx, tx.tx, "SAV lines of the invoices", `SELECT `+savLineCols("l.")+` FROM sb_sav_lines l
+		WHERE l.period = ? AND l.repairer_id IN (SELECT v.repairer_id FROM sb_invoices v WHERE v.period = ?)
+		ORDER BY l.repairer_id, `+savLineOrder, []any{p, p}, func(rows *sql.Rows) error {
+		l, err := scanSAVLine(rows)
+		if err != nil {
+			return err
+		}
+		if st := byRepairer[l.RepairerID]; st != nil {
+			st.SAV = append(st.SAV, l)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range invoices {
+		invoices[i].Statement = byRepairer[invoices[i].Repairer.ID]
+	}
+	return nil
 }

@@ -59,6 +59,18 @@ func bookSep() *savbilling.Book {
 
 // bookOct is the close of 2026-10: every kind of line, an invoice closing a plan, a new plan.
 func bookOct() *savbilling.Book {
+	b := bookOctLines()
+	// the optional identity (migration 20) frozen on a statement and an invoice; a decision's note
+	r1 := &b.Statements[0].Repairer
+	r1.LegalForm, r1.Postcode, r1.City, r1.CountryCode = "SARL au capital de 5 000 €", "75011", "Paris", "FR"
+	r1.IBAN, r1.BIC, r1.VATOnDebits = "FR7630006000011234567890189", "AGRIFRPP", true
+	b.Invoices[0].Repairer.LegalForm, b.Invoices[0].Repairer.VATOnDebits = "EI", true
+	b.Statements[0].SAV[0].Note = "Réglage refait, client satisfait"
+	return b
+}
+
+// bookOctLines is bookOct without its optional identity fields and notes.
+func bookOctLines() *savbilling.Book {
 	issued := savbilling.Date(2026, 11, 1)
 	pay := savbilling.Date(2026, 11, 16)
 	return &savbilling.Book{
@@ -110,7 +122,8 @@ func bookOct() *savbilling.Book {
 				{Kind: savbilling.InvoicePlanBalance, PlanID: "ECH-2-2026-09", AmountCents: 13333},
 				{Kind: savbilling.InvoiceOverflow, AmountCents: 0},
 			},
-			HTCents: 13333, VATRateBP: 2000, VATCents: 2667, TTCCents: 16000}},
+			HTCents: 13333, VATRateBP: 2000, VATCents: 2667, TTCCents: 16000,
+			Statement: &savbilling.InvoicedStatement{Number: "REL-2-2026-0002", GrossCents: 11000}}},
 		Plans: []savbilling.Plan{
 			{ID: "ECH-2-2026-09", RepairerID: 2, CreatedIn: sep, Months: 3, TotalCents: 20000, PaidCents: 6667,
 				InvoicedCents: 13333, ClosedIn: oct},

@@ -78,6 +78,7 @@ func mysqlConfig(dsn string) (*mysql.Config, error) {
 	}
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
+	applyTimeouts(cfg, dsn)
 	if !strings.Contains(cfg.FormatDSN(), "charset=") {
 		if err := cfg.Apply(mysql.Charset("utf8mb4", "utf8mb4_unicode_ci")); err != nil {
 			return nil, err
@@ -93,19 +94,20 @@ func mysqlConfig(dsn string) (*mysql.Config, error) {
 }
 
 // openMySQL opens the pool of the MySQL/MariaDB database of dsn and returns the name of the
-// database.
-func openMySQL(dsn string) (*sql.DB, string, error) {
+// database and its timeouts.
+func openMySQL(dsn string) (*sql.DB, string, *mysqlLimits, error) {
 	cfg, err := mysqlConfig(dsn)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	conn, err := mysql.NewConnector(cfg)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
-	db := sql.OpenDB(conn)
+	limits := &mysqlLimits{addr: cfg.Addr, connect: cfg.Timeout, read: cfg.ReadTimeout, written: cfg.WriteTimeout}
+	db := sql.OpenDB(timeoutConnector{conn, *limits})
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return db, cfg.DBName, nil
+	return db, cfg.DBName, limits, nil
 }
 
 // gooseDialect is the goose dialect of d.
@@ -134,15 +136,23 @@ func (d *DB) txOptions(readOnly bool) *sql.TxOptions {
 func (d *DB) acquireCloseLock(ctx context.Context, conn *sql.Conn, wait time.Duration) (release func(), err error) {
 	wait = max(wait, 0)
 	if d.dialect == dialectMySQL {
-		var got sql.NullInt64
-		if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, ?)", lockName(closeLockPrefix, d.database), wait.Seconds()).Scan(&got); err != nil {
-			return nil, fmt.Errorf("take the close lock: %w", err)
-		}
-		if !got.Valid {
-			return nil, errors.New("take the close lock: GET_LOCK returned NULL")
-		}
-		if got.Int64 != 1 {
-			return nil, ErrLocked
+		// The wait is taken in slices shorter than the read timeout, which would cut it.
+		deadline := time.Now().Add(wait)
+		for {
+			slice := min(max(time.Until(deadline), 0), d.lockSlice())
+			var got sql.NullInt64
+			if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, ?)", lockName(closeLockPrefix, d.database), slice.Seconds()).Scan(&got); err != nil {
+				return nil, fmt.Errorf("take the close lock: %w", err)
+			}
+			if !got.Valid {
+				return nil, errors.New("take the close lock: GET_LOCK returned NULL")
+			}
+			if got.Int64 == 1 {
+				break
+			}
+			if !time.Now().Before(deadline) {
+				return nil, ErrLocked
+			}
 		}
 		return func() {
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

@@ -172,17 +172,25 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 
 	// Repairers: every row; a repeated id or a NULL name or active makes the repairer defective.
 	in.Repairers = map[int64]savbilling.Repairer{}
-	err := each(ctx, q, "repairers", `SELECT id, name, email, address, siret, vat_number, vat_regime,
-		rc_pro_deductible_cents, active FROM repairers WHERE id IS NOT NULL ORDER BY id`, nil, func(rows *sql.Rows) error {
+	optional, err := repairerOptionalSelect(ctx, q)
+	if err != nil {
+		return err
+	}
+	err = each(ctx, q, "repairers", `SELECT id, name, email, address, siret, vat_number, vat_regime,
+		rc_pro_deductible_cents, active, `+optional+` FROM repairers WHERE id IS NOT NULL ORDER BY id`, nil, func(rows *sql.Rows) error {
 		var (
-			id, ded, active                       sql.NullInt64
-			name, email, addr, siret, vat, regime sql.NullString
+			id, ded, active, debits                   sql.NullInt64
+			name, email, addr, siret, vat, regime     sql.NullString
+			postcode, city, country, legal, iban, bic sql.NullString
 		)
-		if err := rows.Scan(&id, &name, &email, &addr, &siret, &vat, &regime, &ded, &active); err != nil {
+		if err := rows.Scan(&id, &name, &email, &addr, &siret, &vat, &regime, &ded, &active,
+			&postcode, &city, &country, &legal, &iban, &bic, &debits); err != nil {
 			return err
 		}
 		r := savbilling.Repairer{ID: intOf(id), Name: strOf(name), Email: strOf(email), Address: strOf(addr),
-			SIRET: strOf(siret), VATNumber: strOf(vat), VATRegime: sharedOf(regime), Active: intOf(active) != 0}
+			SIRET: strOf(siret), VATNumber: strOf(vat), VATRegime: sharedOf(regime), Active: intOf(active) != 0,
+			Postcode: strOf(postcode), City: strOf(city), CountryCode: strOf(country), LegalForm: strOf(legal),
+			IBAN: strOf(iban), BIC: strOf(bic), VATOnDebits: intOf(debits) == 1}
 		if ded.Valid {
 			v := ded.Int64
 			r.DeductibleCents = &v
@@ -642,4 +650,22 @@ func (tx *Tx) changedCases(ctx context.Context, w window) ([]savbilling.SAVCase,
 		return nil, err
 	}
 	return cases, nil
+}
+
+// repairerOptionalSelect is the select list of the optional columns of repairers, in the order
+// of repairerOptional: each column the table or view has, NULL for each it has not.
+func repairerOptionalSelect(ctx context.Context, q querier) (string, error) {
+	cols, err := columnsOf(ctx, q, "repairers")
+	if err != nil {
+		return "", err
+	}
+	list := make([]string, len(repairerOptional))
+	for i, c := range repairerOptional {
+		if slices.Contains(cols, c.name) {
+			list[i] = c.name
+		} else {
+			list[i] = "NULL"
+		}
+	}
+	return strings.Join(list, ", "), nil
 }

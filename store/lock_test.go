@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,4 +70,48 @@ func TestCloseLock(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A wait for the close lock longer than the connection's read timeout is not cut by it: the
+// wait is taken in slices shorter than the read timeout (MySQL/MariaDB; SQLite has none).
+func TestCloseLockWaitOutlastsTheReadTimeout(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		if e.Name != "mysql" {
+			continue
+		}
+		ctx := context.Background()
+		holder := dbtest.Open(t, e)
+		sep := "?"
+		if strings.Contains(e.DB, "?") {
+			sep = "&"
+		}
+		waiter, err := store.Open(ctx, e.DB+sep+"readTimeout=2s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer waiter.Close()
+		inside, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			done <- holder.WithCloseLock(ctx, 0, func(context.Context, *store.Tx) error {
+				close(inside)
+				<-release
+				return nil
+			})
+		}()
+		<-inside
+		go func() {
+			time.Sleep(5 * time.Second) // longer than the waiter's read timeout
+			close(release)
+		}()
+		ran := false
+		if err := waiter.WithCloseLock(ctx, time.Minute, func(context.Context, *store.Tx) error {
+			ran = true
+			return nil
+		}); err != nil || !ran {
+			t.Errorf("waiting 5 s for the lock with a read timeout of 2 s: %v, ran %v", err, ran)
+		}
+		if err := <-done; err != nil {
+			t.Errorf("holder: %v", err)
+		}
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 )
@@ -16,6 +18,10 @@ import (
 //	00002 (Go)         their indexes, created only on base tables (not on an operator's views)
 //	00003_ledger.sql   the job's ledger tables, prefixed sb_
 //	00004 (Go)         the covering index of the operations that the close sums, on base tables
+//	00020_identity_and_notes.sql  the repairers' optional identity columns on sb_statements and
+//	                   sb_invoices, the decision's note on sb_sav_lines
+//	00021 (Go)         the optional columns of repairers (docs/contract.md), added to the
+//	                   repairers table that migration 1 created (see repairerOptional)
 //
 //go:embed migrations/sqlite/*.sql migrations/mysql/*.sql
 var migrations embed.FS
@@ -55,10 +61,13 @@ func (d *DB) Migrate(ctx context.Context) error {
 	amounts := goose.NewGoMigration(4,
 		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return d.createSourceIndexes(ctx, tx, amountIndexes) }},
 		&goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error { return nil }})
+	optional := goose.NewGoMigration(21,
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return d.addRepairerOptional(ctx, tx) }},
+		&goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error { return nil }})
 	opts := []goose.ProviderOption{
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithTableName(versionTable),
-		goose.WithGoMigrations(indexes, amounts),
+		goose.WithGoMigrations(indexes, amounts, optional),
 	}
 	if d.dialect == dialectMySQL {
 		opts = append(opts, goose.WithSessionLocker(mysqlMigrateLocker{database: d.database}))
@@ -96,4 +105,56 @@ func (d *DB) createSourceIndexes(ctx context.Context, tx *sql.Tx, list []sourceI
 		}
 	}
 	return nil
+}
+
+// repairerContract are the columns of repairers that migration 1 creates, and repairerOptional
+// the optional ones of docs/contract.md (added 2026-12) with their types.
+var (
+	repairerContract = []string{"id", "name", "email", "address", "siret", "vat_number", "vat_regime",
+		"rc_pro_deductible_cents", "active"}
+	repairerOptional = []struct{ name, typ string }{
+		{"postcode", "VARCHAR(10)"}, {"city", "VARCHAR(80)"}, {"country_code", "CHAR(2)"},
+		{"legal_form", "VARCHAR(200)"}, {"iban", "VARCHAR(34)"}, {"bic", "VARCHAR(11)"}, {"vat_on_debits", "INT"},
+	}
+)
+
+// addRepairerOptional adds the optional columns to the repairers table when the job created it
+// (migration 1): a base table with exactly the contract's columns. An operator's view, or a
+// table of their own with other columns, is left alone: the close reads whichever optional
+// columns it has (Tx.repairerColumns).
+func (d *DB) addRepairerOptional(ctx context.Context, tx *sql.Tx) error {
+	kind, err := tableKind(ctx, tx, d.dialect, "repairers")
+	if err != nil || kind != "table" {
+		return err
+	}
+	cols, err := columnsOf(ctx, tx, "repairers")
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(cols, repairerContract) {
+		return nil
+	}
+	for _, c := range repairerOptional {
+		if _, err := tx.ExecContext(ctx, "ALTER TABLE repairers ADD COLUMN "+c.name+" "+c.typ); err != nil {
+			return fmt.Errorf("add repairers.%s: %w", c.name, err)
+		}
+	}
+	return nil
+}
+
+// columnsOf lists the columns of a table or view, in lower case and in order, on either engine.
+func columnsOf(ctx context.Context, q querier, name string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT * FROM "+name+" WHERE 1 = 0")
+	if err != nil {
+		return nil, fmt.Errorf("columns of %s: %w", name, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, fmt.Errorf("columns of %s: %w", name, err)
+	}
+	for i := range cols {
+		cols[i] = strings.ToLower(cols[i])
+	}
+	return cols, rows.Close()
 }

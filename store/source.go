@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"savbilling"
 )
@@ -20,16 +21,34 @@ func (d *DB) InsertSource(ctx context.Context, src savbilling.Source) error {
 	defer tx.Rollback()
 
 	rs := src.Repairers
-	err = insertRows(ctx, tx, "repairers",
-		[]string{"id", "name", "email", "address", "siret", "vat_number", "vat_regime", "rc_pro_deductible_cents", "active"},
+	// the optional columns when the table has them (all or none: migration 21)
+	have, err := columnsOf(ctx, tx, "repairers")
+	if err != nil {
+		return err
+	}
+	optional := slices.Contains(have, "vat_on_debits")
+	cols := []string{"id", "name", "email", "address", "siret", "vat_number", "vat_regime", "rc_pro_deductible_cents", "active"}
+	if optional {
+		cols = append(cols, "postcode", "city", "country_code", "legal_form", "iban", "bic", "vat_on_debits")
+	}
+	err = insertRows(ctx, tx, "repairers", cols,
 		len(rs), func(i int) []any {
 			r := rs[i]
 			var ded any
 			if r.DeductibleCents != nil {
 				ded = *r.DeductibleCents
 			}
-			return []any{r.ID, r.Name, nullStr(r.Email), nullStr(r.Address), nullStr(r.SIRET), nullStr(r.VATNumber),
+			row := []any{r.ID, r.Name, nullStr(r.Email), nullStr(r.Address), nullStr(r.SIRET), nullStr(r.VATNumber),
 				r.VATRegime, ded, boolInt(r.Active)}
+			if optional {
+				var debits any
+				if r.VATOnDebits {
+					debits = 1
+				}
+				row = append(row, nullStr(r.Postcode), nullStr(r.City), nullStr(r.CountryCode), nullStr(r.LegalForm),
+					nullStr(r.IBAN), nullStr(r.BIC), debits)
+			}
+			return row
 		})
 	if err != nil {
 		return err

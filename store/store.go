@@ -51,10 +51,11 @@ var ErrAlreadyBooked = errors.New("already booked")
 // DB is an open savbilling database: a connection pool and its dialect.
 type DB struct {
 	db       *sql.DB
-	dialect  string // dialectSQLite or dialectMySQL
-	redacted string // the database's name as errors may print it
-	database string // MySQL: the database's name, part of the lock names
-	mariadb  bool   // the MySQL server is MariaDB (SET STATEMENT)
+	dialect  string       // dialectSQLite or dialectMySQL
+	redacted string       // the database's name as errors may print it
+	database string       // MySQL: the database's name, part of the lock names
+	limits   *mysqlLimits // MySQL: the server and its timeouts, for errors (Explain)
+	mariadb  bool         // the MySQL server is MariaDB (SET STATEMENT)
 }
 
 // Open opens the database named db: "sqlite:PATH" (the file is created when missing) or
@@ -71,6 +72,7 @@ func Open(ctx context.Context, db string) (*DB, error) {
 		dialect  string
 		secret   string
 		database string
+		limits   *mysqlLimits
 	)
 	switch prefix {
 	case "sqlite":
@@ -79,7 +81,7 @@ func Open(ctx context.Context, db string) (*DB, error) {
 	case "mysql":
 		dialect = dialectMySQL
 		secret = mysqlPassword(rest)
-		pool, database, err = openMySQL(rest)
+		pool, database, limits, err = openMySQL(rest)
 	default:
 		return nil, fmt.Errorf("database %q: want sqlite:PATH or mysql:DSN (go-sql-driver form, e.g. mysql:user:password@tcp(host:3306)/dbname)", name)
 	}
@@ -88,9 +90,12 @@ func Open(ctx context.Context, db string) (*DB, error) {
 	}
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
+		if errors.Is(err, ErrNoAnswer) { // a failed run (exit 1), not a bad configuration
+			return nil, fmt.Errorf("open %s: %w", name, scrubbed{scrub(err.Error(), secret), ErrNoAnswer})
+		}
 		return nil, fmt.Errorf("open %s: %s", name, scrub(err.Error(), secret))
 	}
-	d := &DB{db: pool, dialect: dialect, redacted: name, database: database}
+	d := &DB{db: pool, dialect: dialect, redacted: name, database: database, limits: limits}
 	if dialect == dialectMySQL {
 		var version string
 		if err := pool.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {

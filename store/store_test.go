@@ -146,3 +146,66 @@ func TestOpenSQLiteOddPath(t *testing.T) {
 		t.Errorf("the database is not at %s: %v", path, err)
 	}
 }
+
+// The optional repairer columns: migrate adds them to the repairers table it created, never to
+// an operator's view; the close reads the ones the view has and NULL (blank) for the others.
+func TestOptionalRepairerColumns(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			// the table the job created gets them, and they are read back
+			db := dbtest.Open(t, e)
+			src := source()
+			r := &src.Repairers[0]
+			r.Postcode, r.City, r.CountryCode, r.LegalForm = "75011", "Paris", "FR", "EI"
+			r.IBAN, r.BIC, r.VATOnDebits = "FR7630006000011234567890189", "AGRIFRPP", true
+			mustInsert(t, db, src)
+			got := loadInput(t, db, oct).Repairers[r.ID]
+			if got.Postcode != "75011" || got.City != "Paris" || got.CountryCode != "FR" || got.LegalForm != "EI" ||
+				got.IBAN != r.IBAN || got.BIC != "AGRIFRPP" || !got.VATOnDebits {
+				t.Errorf("optional columns of the job's table read back as %+v", got)
+			}
+			if other := loadInput(t, db, oct).Repairers[src.Repairers[1].ID]; other.LegalForm != "" || other.VATOnDebits {
+				t.Errorf("NULL optional columns read as %+v", other)
+			}
+		})
+	}
+	// an operator's view with two of them, and an operator's own table with none: left alone by
+	// migrate (altering a view would fail it), read as they are
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name+"/view", func(t *testing.T) {
+			ctx := context.Background()
+			db, err := store.Open(ctx, e.DB)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			for _, q := range []string{
+				`CREATE TABLE mk_shops (shop_id BIGINT PRIMARY KEY, label VARCHAR(200) NOT NULL, regime VARCHAR(16) NOT NULL,
+					forme VARCHAR(200), debits INT)`,
+				`CREATE VIEW repairers AS SELECT shop_id AS id, label AS name, NULL AS email, NULL AS address, NULL AS siret,
+					NULL AS vat_number, regime AS vat_regime, NULL AS rc_pro_deductible_cents, 1 AS active,
+					forme AS legal_form, debits AS vat_on_debits FROM mk_shops`,
+				`INSERT INTO mk_shops VALUES (7, 'Vélos du Port', 'standard', 'SAS au capital de 1 000 €', 1)`,
+				`INSERT INTO mk_shops VALUES (8, 'Roue Libre', 'franchise', NULL, NULL)`,
+			} {
+				if err := db.Exec(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for range 2 {
+				if err := db.Migrate(ctx); err != nil {
+					t.Fatalf("migrate over the view: %v", err)
+				}
+			}
+			rs := loadInput(t, db, oct).Repairers
+			want := map[int64]savbilling.Repairer{
+				7: {ID: 7, Name: "Vélos du Port", VATRegime: savbilling.VATStandard, Active: true,
+					LegalForm: "SAS au capital de 1 000 €", VATOnDebits: true},
+				8: {ID: 8, Name: "Roue Libre", VATRegime: savbilling.VATFranchise, Active: true},
+			}
+			if diff := cmp.Diff(want, rs); diff != "" {
+				t.Errorf("repairers through the view (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -24,10 +24,13 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
 	"savbilling"
+	"savbilling/frfmt"
 	"savbilling/internal/glyphs"
 )
 
@@ -90,7 +93,7 @@ type Common struct {
 	Continued   string `toml:"continued" ph:"heading"` // a section's heading on the next page
 	NotProvided string `toml:"not_provided"`           // an identity field left empty
 	None        string `toml:"none"`                   // a cell with nothing to show
-	Late        string `toml:"late"`                   // marks a late commission
+	Late        string `toml:"late"`                   // marks a late commission, explained under the table
 	Ellipsis    string `toml:"ellipsis"`               // ends a truncated text
 }
 
@@ -136,7 +139,11 @@ type StatementTexts struct {
 	ColCharged     string `toml:"col_charged"`
 	SAVTotal       string `toml:"sav_total"`
 	DamageNote     string `toml:"damage_note" ph:"sav,damage"`
+	DecisionNote   string `toml:"decision_note" ph:"sav,note"` // the support's note on a SAV's decision
 	NoSAV          string `toml:"no_sav"`
+	// LateNote explains a commission line marked Common.Late: an intervention closed in a period
+	// already closed when it arrived.
+	LateNote string `toml:"late_note" ph:"intervention,date" opt:"period_of"`
 
 	InstallmentsHeading string `toml:"installments_heading"`
 	ColPlan             string `toml:"col_plan"`
@@ -173,6 +180,12 @@ type StatementTexts struct {
 	NoPayment         string `toml:"no_payment"`
 	OverflowNote      string `toml:"overflow_note" ph:"amount"`
 	InvoiceDraft      string `toml:"invoice_draft"` // names a draft's invoice, which has no number
+
+	// The mentions of a B2B invoice, printed under the totals.
+	Category    string `toml:"category"`
+	LatePayment string `toml:"late_payment" ph:"penalty,indemnity"` // with [invoice] penalty and indemnity
+	NoDiscount  string `toml:"no_discount"`
+	VATOnDebits string `toml:"vat_on_debits"` // when the repairer opted to pay VAT on debits
 }
 
 // InvoiceTexts are the texts of the network's overflow invoice.
@@ -464,7 +477,9 @@ func checkPlaceholders(text, required, optional string) error {
 
 // Fill replaces the placeholders of text: Fill("N° {number}", "number", "REL-1-2026-0001").
 // args are name, value pairs; a placeholder without a value is left as written. Load has
-// checked that each text uses only its own placeholders.
+// checked that each text uses only its own placeholders. The word « de » (or « De ») right
+// before a placeholder is elided when the value asks it (frfmt.Elides): « pour le compte de
+// {repairer} » prints « pour le compte d'Éloïse Martin ».
 func Fill(text string, args ...string) string {
 	if strings.IndexByte(text, '{') < 0 {
 		return text
@@ -489,7 +504,15 @@ func Fill(text string, args ...string) string {
 				break
 			}
 		}
-		b.WriteString(rest[:i])
+		before := rest[:i]
+		if ok && elidedDe(before) && frfmt.Elides(val) {
+			// « de {repairer} » with Éloïse: « d'Éloïse »
+			b.WriteString(before[:len(before)-3])
+			b.WriteString(before[len(before)-3 : len(before)-2])
+			b.WriteString("'")
+		} else {
+			b.WriteString(before)
+		}
 		if ok {
 			b.WriteString(val)
 		} else {
@@ -499,6 +522,18 @@ func Fill(text string, args ...string) string {
 	}
 	b.WriteString(rest)
 	return b.String()
+}
+
+// elidedDe reports whether text ends with the word « de » and a space.
+func elidedDe(text string) bool {
+	if !strings.HasSuffix(text, "de ") && !strings.HasSuffix(text, "De ") {
+		return false
+	}
+	if len(text) == 3 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:len(text)-3])
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
 // Embedded returns the embedded template files, e.g. to copy them into an override folder as a

@@ -170,6 +170,14 @@ func TestFill(t *testing.T) {
 		{"{unknown} stays", []string{"a", "x"}, "{unknown} stays"},
 		{"unclosed {a", []string{"a", "x"}, "unclosed {a"},
 		{"é {a} €", []string{"a", "ü"}, "é ü €"},
+		// « de » before a placeholder is elided before a vowel or a mute h
+		{"pour le compte de {repairer}", []string{"repairer", "Éloïse Martin"}, "pour le compte d'Éloïse Martin"},
+		{"pour le compte de {repairer}", []string{"repairer", "Hélène"}, "pour le compte d'Hélène"},
+		{"pour le compte de {repairer}", []string{"repairer", "Marc"}, "pour le compte de Marc"},
+		{"De {repairer}", []string{"repairer", "Anne"}, "D'Anne"},
+		{"préjudice de {damage}", []string{"damage", "40,00 €"}, "préjudice de 40,00 €"},
+		{"monde {a}", []string{"a", "Anne"}, "monde Anne"},
+		{"de {missing}", []string{"a", "Anne"}, "de {missing}"},
 	}
 	for _, tt := range tests {
 		if got := Fill(tt.text, tt.args...); got != tt.want {

@@ -19,6 +19,9 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err != nil {
 		return err
 	}
+	if _, err := newLogger(c.logFormat, stderr); err != nil { // the MySQL driver's lines
+		return err
+	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err

@@ -8,7 +8,8 @@
 //	savbilling demo     [--db DB] [--out DIR]
 //
 // Exit codes: 0 done, 1 failed (nothing half-written), 2 bad usage or configuration, 3 another
-// run holds the lock, 4 the period cannot be closed yet.
+// run holds the lock, 4 the period cannot be closed yet, 5 booked and committed but the outputs
+// are incomplete (disk full, folder removed…): run `savbilling render --period YYYY-MM`.
 package main
 
 import (
@@ -33,6 +34,9 @@ const (
 	exitUsage    = 2
 	exitLocked   = 3
 	exitNotReady = 4
+	// exitIncomplete: the period is booked and committed, but its outputs are incomplete; the
+	// message says to run `savbilling render --period YYYY-MM` (schedule retries it hourly).
+	exitIncomplete = 5
 )
 
 // usageError is bad usage or configuration: exit 2.
@@ -92,6 +96,8 @@ func exitCode(err error) int {
 		return exitLocked
 	case errors.Is(err, job.ErrNotReady):
 		return exitNotReady
+	case errors.Is(err, job.ErrIncomplete):
+		return exitIncomplete
 	}
 	return exitFailed
 }
@@ -138,9 +144,16 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 	switch format {
 	case "text", "":
-		return slog.New(slog.NewTextHandler(w, nil)), nil
+		return driverLogs(slog.New(slog.NewTextHandler(w, nil))), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, nil)), nil
+		return driverLogs(slog.New(slog.NewJSONHandler(w, nil))), nil
 	}
 	return nil, usagef("--log-format: want text or json, got %q", format)
+}
+
+// driverLogs makes l the logger of the MySQL driver's own lines too (they would otherwise be
+// raw lines on stderr, breaking JSON logs), and returns l.
+func driverLogs(l *slog.Logger) *slog.Logger {
+	store.SetDriverLogger(l)
+	return l
 }

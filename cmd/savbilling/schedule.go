@@ -48,7 +48,8 @@ func cmdSchedule(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	}
 	defer j.DB.Close()
 	log := j.Log
-	s := &scheduler.Scheduler{Job: j, Spec: cfg.Schedule.Cron, Loc: loc, Start: start, Now: now, Log: log, Metrics: cfg.Schedule.Metrics}
+	s := &scheduler.Scheduler{Job: j, Spec: cfg.Schedule.Cron, Loc: loc, Start: start, Now: now, Log: log, Metrics: cfg.Schedule.Metrics,
+		RenderRetry: cfg.Schedule.RenderRetry.Duration}
 
 	// ctx is cancelled by the first signal; a second one cancels work.
 	work, abort := context.WithCancel(context.Background())

@@ -32,6 +32,9 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if *repairers < 2 || *interventions < 0 || *months < 1 {
 		return usagef("seed: want --repairers ≥ 2, --interventions ≥ 0, --months ≥ 1")
 	}
+	if _, err := newLogger(c.logFormat, stderr); err != nil { // the MySQL driver's lines
+		return err
+	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -80,6 +81,9 @@ func (c *common) parse(args []string, getenv func(string) string) (config.Config
 // openDB opens and migrates the configured database.
 func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DB)
+	if errors.Is(err, store.ErrNoAnswer) {
+		return nil, err // a server that does not answer fails the run (exit 1)
+	}
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -96,12 +100,22 @@ func newJob(cfg config.Config, db *store.DB, log *slog.Logger) (*job.Job, error)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	return &job.Job{
+	j := &job.Job{
 		DB: db, Out: cfg.Out, Issuer: cfg.Issuer(set.Network), Rules: cfg.RulesValue(), LockWait: cfg.LockWait.Duration,
-		Renderers: []job.Renderer{job.PDF(invoices.New(set)), job.Workbook()},
-		Log:       log,
-	}, nil
+		Renderers:    []job.Renderer{job.PDF(invoices.New(set)), job.Workbook()},
+		Log:          log,
+		Space:        job.OutputSpace{Factor: cfg.OutSpaceFactor, PerStatement: cfg.OutSpacePerStatementKB << 10},
+		CloseTimeout: cfg.CloseTimeout.Duration,
+	}
+	if wrapRenderers != nil {
+		j.Renderers = wrapRenderers(j.Renderers)
+	}
+	return j, nil
 }
+
+// wrapRenderers is nil in the binary; a binary built with -tags faultinject sets it to inject
+// render faults (faultinject.go).
+var wrapRenderers func([]job.Renderer) []job.Renderer
 
 // start builds what a command that closes or renders needs: its logger, the migrated database
 // and the job. The caller closes j.DB.
