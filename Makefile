@@ -86,14 +86,15 @@ soak:
 	fi
 
 ## fuzz: every go test -fuzz target for FUZZTIME each (default 20s): money's arithmetic, the
-## rules (reconcile FuzzClose) and the source-row validation through the store (faults
-## FuzzLoadCloseInput, SQLite). Findings land in the package's testdata/fuzz/. A target may carry
+## rules (reconcile FuzzClose), the source-row validation through the store (faults
+## FuzzLoadCloseInput, SQLite), the renderers with any text in every field (invoices
+## FuzzRenderDocuments) and the fonts' fallback chain (internal/glyphs FuzzRuns). Findings land in the package's testdata/fuzz/. A target may carry
 ## its own budget, pkg:Fuzz:BUDGET. With Go 1.26 a duration budget can end with a spurious
 ## "context deadline exceeded" and no failing input (golang/go#75804, fixed in Go 1.27): CI
 ## gives execution counts (-fuzztime 1000x), which have no deadline.
 FUZZTIME ?= 20s
 FUZZ_TARGETS = money:FuzzAdd money:FuzzSum money:FuzzShare money:FuzzSplit money:FuzzCeilDivAbs \
-	reconcile:FuzzClose faults:FuzzLoadCloseInput
+	reconcile:FuzzClose faults:FuzzLoadCloseInput invoices:FuzzRenderDocuments internal/glyphs:FuzzRuns
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t#*:}; budget=$(FUZZTIME); \

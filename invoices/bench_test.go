@@ -13,6 +13,12 @@ import (
 // benchBook is a month of n repairers, each with lines commissions and two SAV lines; every
 // tenth repairer has a spread plan. With lines = 25 a statement is one page.
 func benchBook(n, lines int, unicode bool) *savbilling.Book {
+	return benchBookNamed(n, lines, unicode, false)
+}
+
+// benchBookNamed is benchBook, with scripts the names in Arabic, Hebrew and Chinese (the
+// fallback font, shaping and right to left, issue 17).
+func benchBookNamed(n, lines int, unicode, scripts bool) *savbilling.Book {
 	b := book()
 	for i := range n {
 		s := stR1()
@@ -21,6 +27,9 @@ func benchBook(n, lines int, unicode bool) *savbilling.Book {
 		s.Repairer.Name = fmt.Sprintf("Atelier Vélo n° %d — Frédéric Lœwy", i)
 		if unicode {
 			s.Repairer.Name = fmt.Sprintf("Łukasz Wróbel n° %d", i)
+		}
+		if scripts {
+			s.Repairer.Name = fmt.Sprintf("ورشة الدراجات %d 北京自行车 אופניים", i)
 		}
 		s.Commissions = nil
 		var g int64
@@ -59,20 +68,21 @@ func pageCount(tb testing.TB, r *Renderer, b *savbilling.Book) int {
 }
 
 // BenchmarkRenderStatements renders N statements one after the other on one goroutine, core
-// font (and the UTF-8 font for 1page-utf8; 2pages is workload L's statement of ~50 commission
-// lines), and reports pages per second, milliseconds per page (wall), CPU milliseconds per page
+// font (and the UTF-8 font for 1page-utf8, with the fallback font, Arabic and Hebrew for
+// 1page-scripts; 2pages is workload L's statement of ~50 commission lines), and reports pages per second, milliseconds per page (wall), CPU milliseconds per page
 // (user + system time of the process, the garbage collector's included: steadier than the wall
 // time on a shared machine) and bytes per file.
 func BenchmarkRenderStatements(b *testing.B) {
 	for _, c := range []struct {
-		name    string
-		lines   int
-		unicode bool
-	}{{"1page", 12, false}, {"2pages", 50, false}, {"3pages", 90, false}, {"1page-utf8", 12, true}} {
+		name             string
+		lines            int
+		unicode, scripts bool
+	}{{"1page", 12, false, false}, {"2pages", 50, false, false}, {"3pages", 90, false, false}, {"1page-utf8", 12, true, false},
+		{"1page-scripts", 12, true, true}} {
 		b.Run(c.name, func(b *testing.B) {
 			const n = 50
 			r := New(nil)
-			bk := benchBook(n, c.lines, c.unicode)
+			bk := benchBookNamed(n, c.lines, c.unicode, c.scripts)
 			pagesPer := pageCount(b, r, bk)
 			var size int64
 			var buf bytes.Buffer

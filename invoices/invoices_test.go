@@ -559,7 +559,7 @@ func TestLongTexts(t *testing.T) {
 	}
 }
 
-var coreMeasure = newPDFDoc(closed, false, nil, nil)
+var coreMeasure = newPDFDoc(closed, false, nil, nil, false)
 
 func coreWidth(t *testing.T, s string, st style) float64 { return coreMeasure.width(s, st) }
 
@@ -567,7 +567,7 @@ func coreWidth(t *testing.T, s string, st style) float64 { return coreMeasure.wi
 func layoutFor(t *testing.T, b *savbilling.Book, i int) *doc {
 	t.Helper()
 	r := New(nil)
-	p := newPDFDoc(closed, false, nil, nil)
+	p := newPDFDoc(closed, false, nil, nil, false)
 	return r.layoutStatement(p, b, &b.Statements[i])
 }
 
@@ -678,7 +678,7 @@ func TestCoreWidth(t *testing.T) {
 		"Łukasz", "ctrl\x01é", "\xff\xfe", "WWWWWWWWWWiiiiii"}
 	for _, st := range []style{stTitle, stHeading, stBody, stBodyB, stSmall, stCell, stCellB, stFooter, stMark} {
 		for _, s := range texts {
-			d := newPDFDoc(time.Time{}, false, nil, nil)
+			d := newPDFDoc(time.Time{}, false, nil, nil, false)
 			b := 0
 			if st.bold {
 				b = 1

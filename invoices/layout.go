@@ -370,8 +370,11 @@ func singleSpaced(s string) bool {
 // wider than w.
 func fitPrefix(m measurer, s string, st style, w float64) int {
 	n := 0
-	for i, r := range s {
-		end := i + utf8.RuneLen(r)
+	for n < len(s) {
+		// the rune's bytes in s: an invalid byte is one (utf8.RuneLen of the U+FFFD that range
+		// gives for it is three, which cut past the end: found by FuzzRenderDocuments)
+		_, size := utf8.DecodeRuneInString(s[n:])
+		end := n + size
 		if n > 0 && m.width(s[:end], st) > w {
 			break
 		}

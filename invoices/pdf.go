@@ -9,19 +9,24 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/text/unicode/norm"
+
+	"savbilling/internal/glyphs"
+	"savbilling/templates"
 )
 
-// The font families: the PDF core font, printed through cp1252, and the embedded UTF-8 font
-// for documents with text outside cp1252.
+// The font families: the PDF core font, printed through cp1252, the embedded UTF-8 font for
+// documents with text outside cp1252, and the fallback font for the runes it lacks (CJK).
 const (
-	familyCore = "Helvetica"
-	familyUTF8 = "DejaVu"
+	familyCore     = "Helvetica"
+	familyUTF8     = "DejaVu"
+	familyFallback = "DroidFallback" // loaded only in a document that prints a rune DejaVu lacks (CJK)
 )
 
 // The families as gofpdf keys them, in lower case: given so, SetFont does not lower-case a copy.
 var (
-	keyCore = strings.ToLower(familyCore)
-	keyUTF8 = strings.ToLower(familyUTF8)
+	keyCore     = strings.ToLower(familyCore)
+	keyUTF8     = strings.ToLower(familyUTF8)
+	keyFallback = strings.ToLower(familyFallback)
 )
 
 // utf8Scale shrinks the UTF-8 font, wider than Helvetica by about 12 %, so that a document
@@ -160,6 +165,13 @@ type pdfDoc struct {
 	// SetFont, and measuring used to select every style it measured.
 	measured    style
 	hasMeasured bool
+	// chain says which font draws each rune of a text that is not simple (glyphs.Chain.Simple:
+	// right to left, Arabic, CJK, or a rune no font has), in the UTF-8 family only.
+	chain *glyphs.Chain
+	// fallback is set when the document embeds the fallback font (familyFallback).
+	fallback bool
+	// curFont is the font of the chain selected by the last setFont (with cur).
+	curFont glyphs.Font
 }
 
 // coreWidths are the glyph widths of Helvetica (0) and Helvetica-Bold (1) by cp1252 byte, in
@@ -180,8 +192,9 @@ var coreWidths = sync.OnceValue(func() *[2][256]int {
 })
 
 // newPDFDoc starts a PDF with fixed dates and sorted catalogs, so that the same layout always
-// gives the same bytes. With utf8 it embeds the given DejaVu fonts, else it uses Helvetica.
-func newPDFDoc(created time.Time, utf8 bool, regular, bold []byte) *pdfDoc {
+// gives the same bytes. With utf8 it embeds the given DejaVu fonts, else it uses Helvetica; with
+// fallback too, it embeds the fallback font of fonts as well.
+func newPDFDoc(created time.Time, utf8 bool, fonts *templates.Fonts, chain *glyphs.Chain, fallback bool) *pdfDoc {
 	pdf := gofpdf.NewCustom(&gofpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
 	pdf.SetMargins(marginL, marginTop, marginR)
 	pdf.SetAutoPageBreak(false, 0)
@@ -196,8 +209,14 @@ func newPDFDoc(created time.Time, utf8 bool, regular, bold []byte) *pdfDoc {
 		// gofpdf (v1.16.2) padded font tables in place when it checksummed them, so each document
 		// needed its own copy of the fonts; third_party/gofpdf pads a copy, and caches what it
 		// parses of the fonts by their bytes: every document shares the same font files
-		pdf.AddUTF8FontFromBytes(familyUTF8, "", regular)
-		pdf.AddUTF8FontFromBytes(familyUTF8, "B", bold)
+		pdf.AddUTF8FontFromBytes(familyUTF8, "", fonts.Regular)
+		pdf.AddUTF8FontFromBytes(familyUTF8, "B", fonts.Bold)
+		if fallback {
+			// one style: Droid Sans Fallback has no bold, a bold CJK text prints regular
+			pdf.AddUTF8FontFromBytes(familyFallback, "", fonts.Fallback)
+			d.fallback = true
+		}
+		d.chain = chain
 		d.family = keyUTF8
 		d.core = false
 		d.scale = utf8Scale
@@ -208,15 +227,57 @@ func newPDFDoc(created time.Time, utf8 bool, regular, bold []byte) *pdfDoc {
 
 // setStyle selects the font of st, skipping gofpdf's work when it is already selected.
 func (d *pdfDoc) setStyle(st style) {
-	if d.curSet && d.cur.size == st.size && d.cur.bold == st.bold {
+	font := glyphs.Regular
+	if st.bold {
+		font = glyphs.Bold
+	}
+	d.setFont(font, st)
+}
+
+// setFont selects a font of the chain in the size of st, skipping gofpdf's work when it is
+// already selected. Without the fallback font embedded, the fallback prints with DejaVu Sans
+// (only while a document is measured to find out whether it needs it).
+func (d *pdfDoc) setFont(font glyphs.Font, st style) {
+	if d.curSet && d.cur.size == st.size && d.curFont == font && (font == glyphs.Fallback || d.cur.bold == st.bold) {
 		return
 	}
-	s := ""
-	if st.bold {
+	family, s := d.family, ""
+	switch {
+	case font == glyphs.Fallback && d.fallback:
+		family = keyFallback
+	case font == glyphs.Bold, font == glyphs.Fallback && st.bold:
 		s = "B"
 	}
-	d.pdf.SetFont(d.family, s, st.size*d.scale)
-	d.cur, d.curSet = st, true
+	d.pdf.SetFont(family, s, st.size*d.scale)
+	d.cur, d.curSet, d.curFont = st, true, font
+}
+
+// runs returns how text s prints in style st with the UTF-8 fonts, or nil when it is simple:
+// printed as it is in the style's DejaVu Sans.
+func (d *pdfDoc) runs(s string, st style) []glyphs.Run {
+	if d.chain == nil || d.chain.Simple(s, st.bold) {
+		return nil
+	}
+	return d.chain.Runs(s, st.bold)
+}
+
+// runsWidth is the width in millimetres of runs printed in style st.
+func (d *pdfDoc) runsWidth(runs []glyphs.Run, st style) float64 {
+	w := 0.0
+	for _, r := range runs {
+		d.setFont(r.Font, st)
+		w += d.pdf.GetStringWidth(r.Text)
+	}
+	return w
+}
+
+// drawRuns draws runs with the baseline of the first at (x, y) in style st, each in its font.
+func (d *pdfDoc) drawRuns(x, y float64, runs []glyphs.Run, st style) {
+	for _, r := range runs {
+		d.setFont(r.Font, st)
+		d.pdf.Text(x, y, r.Text)
+		x += d.pdf.GetStringWidth(r.Text)
+	}
 }
 
 // width measures s in style st, in millimetres.
@@ -226,6 +287,10 @@ func (d *pdfDoc) width(s string, st style) float64 {
 		b = 1
 	}
 	if !d.core || !d.loaded[b] {
+		if runs := d.runs(s, st); runs != nil {
+			d.hasMeasured = false
+			return d.runsWidth(runs, st)
+		}
 		// the first measure in a font loads it in gofpdf, as drawing would: fonts are numbered
 		// in the order they are loaded
 		d.setStyle(st)
@@ -307,6 +372,12 @@ func (d *pdfDoc) draw(w io.Writer, m *doc) error {
 			g := int(o.st.gray)
 			switch o.kind {
 			case opText:
+				if runs := d.runs(o.text, o.st); runs != nil {
+					d.setFont(runs[0].Font, o.st)
+					setFill(g)
+					d.drawRuns(o.x, o.y, runs, o.st)
+					break
+				}
 				d.setStyle(o.st)
 				setFill(g)
 				pdf.Text(o.x, o.y, d.enc(o.text))

@@ -5,7 +5,10 @@
 //
 // Every text comes from package templates. Documents print with the PDF core font Helvetica,
 // through cp1252, which covers French; a document with a text outside cp1252 (« Łukasz »,
-// « Nguyễn ») is printed whole with the embedded DejaVu Sans instead.
+// « Nguyễn ») is printed whole with the embedded DejaVu Sans instead, and a rune DejaVu lacks
+// with the next font of the fallback chain (Droid Sans Fallback for CJK, embedded only then);
+// Arabic and Hebrew print right to left, what no font draws as U+FFFD (internal/glyphs,
+// docs/fonts.md). Any text renders: no text makes a render fail or panic.
 //
 // Rendering has two stages: a layout model (pages of positioned texts, rules and fills, built
 // with the fonts' metrics) and the drawing of that model with gofpdf. Knowing every page before
@@ -25,6 +28,7 @@ import (
 
 	"savbilling"
 	"savbilling/frfmt"
+	"savbilling/internal/glyphs"
 	"savbilling/money"
 	"savbilling/templates"
 )
@@ -94,8 +98,18 @@ func (r *Renderer) invoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invo
 }
 
 // render lays a document out with the core font and, when it prints a text outside cp1252,
-// again with the UTF-8 font; then draws it.
-func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer) *doc) error {
+// again with the UTF-8 fonts; then draws it. It is total: a panic while laying out or drawing
+// (a bug: no text should cause one) is returned as an error, and w may then hold part of a
+// document, which the caller discards.
+func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer) *doc) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("rendering failed (a bug, please report it): panic: %v", v)
+		}
+	}()
+	if renderFault != nil {
+		renderFault()
+	}
 	p, model, err := r.build(b, layout)
 	if err != nil {
 		return err
@@ -105,20 +119,52 @@ func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer)
 	return err
 }
 
-// build lays the document out, choosing its font family, and returns the PDF to draw it on.
+// renderFault, set by tests only, runs before every document is rendered: a fault injected
+// into the renderer.
+var renderFault func()
+
+// build lays the document out, choosing its fonts, and returns the PDF to draw it on: the core
+// font when every text is in cp1252, else DejaVu Sans, with Droid Sans Fallback too when a text
+// prints a rune DejaVu lacks (CJK), so that a document embeds the fallback font only when it
+// prints with it.
 func (r *Renderer) build(b *savbilling.Book, layout func(measurer) *doc) (*pdfDoc, *doc, error) {
 	created := creationDate(b.ClosedAt, b.Period.End(savbilling.Paris))
-	p := newPDFDoc(created, false, nil, nil)
+	p := newPDFDoc(created, false, nil, nil, false)
 	model := layout(p)
 	if !allCP1252(model) {
-		model.recycle()
-		p = newPDFDoc(created, true, r.set.Fonts.Regular, r.set.Fonts.Bold)
-		model = layout(p)
+		chain := r.set.Glyphs
+		fallback := needsFallback(model, chain)
+		for range 2 { // the layout with the UTF-8 fonts may wrap otherwise: check again once
+			model.recycle()
+			p = newPDFDoc(created, true, &r.set.Fonts, chain, fallback)
+			model = layout(p)
+			if needsFallback(model, chain) == fallback {
+				break
+			}
+			fallback = !fallback
+		}
 	}
 	if err := p.pdf.Error(); err != nil {
 		return nil, nil, err
 	}
 	return p, model, nil
+}
+
+// needsFallback reports whether a text of d prints a rune with the fallback font.
+func needsFallback(d *doc, chain *glyphs.Chain) bool {
+	for _, p := range d.pages {
+		for _, o := range p.ops {
+			if (o.kind != opText && o.kind != opWatermark) || chain.Simple(o.text, o.st.bold) {
+				continue
+			}
+			for _, run := range chain.Runs(o.text, o.st.bold) {
+				if run.Font == glyphs.Fallback {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func allCP1252(d *doc) bool {

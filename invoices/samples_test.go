@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"savbilling"
+	"strings"
 	"testing"
+
+	"savbilling"
 )
 
 // TestWriteSamples writes the fixtures' PDFs to $INVOICES_SAMPLES, to look at them.
@@ -23,6 +25,10 @@ func TestWriteSamples(t *testing.T) {
 		{"installment", installmentExample}, {"planbalance", planBalanceExample},
 		{"long", func() *savbilling.Book { return longStatement(100) }}, {"unicode", unicodeExample},
 		{"draft", func() *savbilling.Book { return draft(invoiceExample()) }},
+		// every script: the fallback font, Arabic forms, right to left and substitutes (issue
+		// 17), through upstream's gofpdf too in verify.sh (without runes outside the BMP, which
+		// upstream wrote garbled into the PDF's metadata)
+		{"scripts", scriptsSample},
 	} {
 		files, err := r.WriteAll(context.Background(), filepath.Join(out, c.name), c.b())
 		if err != nil {
@@ -32,4 +38,34 @@ func TestWriteSamples(t *testing.T) {
 			t.Logf("%s/%s %d bytes", c.name, f.Path, f.Bytes)
 		}
 	}
+}
+
+// scriptsSample is hostileBook with its runes outside the Basic Multilingual Plane removed.
+func scriptsSample() *savbilling.Book {
+	b := hostileBook()
+	bmp := func(p *string) {
+		*p = strings.Map(func(r rune) rune {
+			if r > 0xFFFF {
+				return -1
+			}
+			return r
+		}, *p)
+	}
+	parties := []*savbilling.Party{&b.Invoices[0].Repairer}
+	for i := range b.Statements {
+		parties = append(parties, &b.Statements[i].Repairer)
+		for j := range b.Statements[i].Commissions {
+			bmp(&b.Statements[i].Commissions[j].City)
+		}
+	}
+	for _, p := range parties {
+		for _, f := range []*string{&p.Name, &p.Address, &p.SIRET, &p.VATNumber, &p.Email} {
+			bmp(f)
+		}
+	}
+	is := &b.Issuer
+	for _, f := range []*string{&is.Name, &is.LegalForm, &is.Address, &is.SIRET, &is.VATNumber, &is.RCS, &is.Email, &is.IBAN, &is.BIC} {
+		bmp(f)
+	}
+	return b
 }

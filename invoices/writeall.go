@@ -162,7 +162,7 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 				}
 				buf := buffers.Get().(*bytes.Buffer)
 				buf.Reset()
-				if err := j.write(buf); err != nil {
+				if err := writeTotal(j, buf); err != nil {
 					buffers.Put(buf)
 					fail(fmt.Errorf("invoices: %s: %w", j.what, err))
 					continue
@@ -242,6 +242,18 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 	}
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
+}
+
+// writeTotal renders j into buf; a panic (a bug) is an error, so that one document's failure
+// stops the run with an error naming it instead of crashing the process, which would leave the
+// temporary file of the document being written behind.
+func writeTotal(j job, buf *bytes.Buffer) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("rendering failed (a bug, please report it): panic: %v", v)
+		}
+	}()
+	return j.write(buf)
 }
 
 // fileWriters is the number of goroutines writing the rendered documents to files: one. The

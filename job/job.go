@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -27,6 +28,21 @@ import (
 // ErrNotReady is returned for a period that cannot be closed yet: it has not ended, or the
 // period before it is still open.
 var ErrNotReady = errors.New("period cannot be closed yet")
+
+// ErrFirstPeriod is returned when the first close of a database is of a period more than
+// FirstPeriodMaxAge months before the current month and Job.FirstPeriod does not confirm it: a
+// mistyped period (0001-01) would otherwise make every month since then due, one by one, with no
+// way back. It is bad usage (exit 2).
+var ErrFirstPeriod = errors.New("first period not confirmed")
+
+// FirstPeriodMaxAge is how many months before the current month a first close may be without
+// confirmation (--first-period, schedule.start_period).
+const FirstPeriodMaxAge = 24
+
+// ErrOtherLedger is returned when a period's folder holds outputs (a manifest.json) that were not
+// rendered from this database's ledger of the period: its ledger fingerprint differs, the period
+// is not closed in this database, or the manifest cannot be read. Nothing is booked or written.
+var ErrOtherLedger = errors.New("the period's outputs come from another ledger")
 
 // A Renderer writes some of a period's documents under dir (the period's folder) and returns
 // the files it wrote, with paths relative to dir. prev is the previous closed period's totals,
@@ -105,6 +121,9 @@ type Job struct {
 	// CloseTimeout bounds a whole close, booking and rendering (configuration key
 	// close_timeout); zero: no bound.
 	CloseTimeout time.Duration
+	// FirstPeriod is the period the operator confirmed as the database's first close
+	// (--first-period, schedule.start_period): it may be more than FirstPeriodMaxAge months old.
+	FirstPeriod sb.Period
 
 	beforeCommit func() error // tests: fail a close after booking, before its commit
 }
@@ -191,6 +210,11 @@ func (j *Job) close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 			res.AlreadyClosed = true
 			return nil
 		}
+		if !dryRun {
+			if err := j.noOutputs(p); err != nil {
+				return err
+			}
+		}
 		last, ok, err := tx.LastClosed(ctx)
 		if err != nil {
 			return err
@@ -203,6 +227,8 @@ func (j *Job) close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 				return fmt.Errorf("%w: the previous period %s is still open (last closed: %s); close it first", ErrNotReady, p.Prev(), last)
 			}
 			in.LastClosed = last
+		} else if err := j.checkFirst(p, now); err != nil {
+			return err
 		}
 		// The output folder must take the outputs before anything is booked (issue 17).
 		dir := periodDir(j.Out, p)
@@ -268,13 +294,17 @@ func (j *Job) close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 		}
 		// A run killed after its commit left the period without its manifest (written last):
 		// complete the outputs from the ledger, the same bytes as a full run.
-		if _, err := ReadManifest(res.Dir); errors.Is(err, os.ErrNotExist) {
+		m, err := ReadManifest(res.Dir)
+		if errors.Is(err, os.ErrNotExist) {
 			j.log().Warn("period closed but its outputs are incomplete: rendering them", "period", p.String())
 			res, err := j.renderPeriod(ctx, p, true)
 			if err != nil {
 				return nil, incomplete(p, err)
 			}
 			return res, nil
+		}
+		if err := j.sameLedger(ctx, p, res.Dir, m, err, "", nil); err != nil {
+			return nil, fmt.Errorf("close %s: %w", p, err)
 		}
 		return res, nil
 	}
@@ -400,6 +430,17 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 			return nil
 		}
 	}
+	var fp string
+	if l.db != nil { // a booked period: its outputs are never replaced by another ledger's
+		if fp, err = j.DB.LedgerFingerprint(ctx, res.Period); err != nil {
+			return err
+		}
+		if old, err := ReadManifest(res.Dir); !errors.Is(err, os.ErrNotExist) {
+			if err := j.sameLedger(ctx, res.Period, res.Dir, old, err, fp, l); err != nil {
+				return err
+			}
+		}
+	}
 	if err := atomicfile.RemoveTemps(res.Dir); err != nil { // left by a killed run
 		return err
 	}
@@ -444,6 +485,7 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 	tm := time.Now()
 	res.Missing = missing(j.Renderers, l.Totals)
 	m := NewManifest(l.Book, l.Totals, files)
+	m.LedgerSHA256 = fp
 	if err := m.Write(res.Dir); err != nil {
 		return err
 	}
@@ -485,3 +527,76 @@ const (
 )
 
 func periodDir(out string, p sb.Period) string { return out + "/" + p.String() }
+
+// checkFirst refuses the first close of a database when p is more than FirstPeriodMaxAge months
+// before the month of now, unless the operator confirmed p (Job.FirstPeriod).
+func (j *Job) checkFirst(p sb.Period, now time.Time) error {
+	cur := sb.PeriodOf(now, sb.Paris)
+	if !p.Before(cur.AddMonths(-FirstPeriodMaxAge)) || p == j.FirstPeriod {
+		return nil
+	}
+	return fmt.Errorf("%w: %s would be the first period this database closes, %d months before the current month %s, "+
+		"and every month after it would then have to be closed one by one, with no way back: "+
+		"if %s is really the first, pass --first-period (or set schedule.start_period = %q); otherwise check --period",
+		ErrFirstPeriod, p, cur.MonthsSince(p), cur, p, p.String())
+}
+
+// noOutputs refuses to book p, not closed in this database, when its folder already holds a
+// manifest: those outputs were rendered from another ledger (another database, or this one
+// before a restore), and booking p here would end in replacing them.
+func (j *Job) noOutputs(p sb.Period) error {
+	dir := periodDir(j.Out, p)
+	m, err := ReadManifest(dir)
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil // no manifest; a path that is no folder is refused by usableFolder
+	}
+	what := "unreadable"
+	if err == nil {
+		what = "closed at " + m.ClosedAt
+	}
+	return fmt.Errorf("%w: %s holds the outputs of a close of %s (manifest.json, %s) that %s has not booked: "+
+		"the wrong --db or --out, or a database restored from before that close? Nothing was booked or written; "+
+		"to close %s with this database, move %s away first", ErrOtherLedger, dir, p, what, j.DB, p, dir)
+}
+
+// sameLedger checks that old, the manifest in dir (readErr: the error reading it), was rendered
+// from this database's ledger of p, whose fingerprint is fp ("": computed here). A manifest
+// written before manifests recorded the fingerprint is compared on what it records: the instant
+// of the close, the counts and the totals (l, the ledger, is read when nil).
+func (j *Job) sameLedger(ctx context.Context, p sb.Period, dir string, old *Manifest, readErr error, fp string, l *Ledger) error {
+	if readErr != nil {
+		return fmt.Errorf("%w: %s/%s cannot be read (%v): which ledger its outputs come from is unknown, so nothing was written; "+
+			"move %s away to render %s again", ErrOtherLedger, dir, ManifestFile, readErr, dir, p)
+	}
+	if old.LedgerSHA256 != "" {
+		if fp == "" {
+			var err error
+			if fp, err = j.DB.LedgerFingerprint(ctx, p); err != nil {
+				return err
+			}
+		}
+		if old.LedgerSHA256 == fp {
+			return nil
+		}
+		return fmt.Errorf("%w: %s/%s records the ledger %.12s… (closed at %s), but the ledger of %s in %s is %.12s…: "+
+			"these outputs come from another database, or from this one before a restore; nothing was written. "+
+			"Check --db and --out", ErrOtherLedger, dir, ManifestFile, old.LedgerSHA256, old.ClosedAt, p, j.DB, fp)
+	}
+	if l == nil {
+		var err error
+		if l, err = j.ledger(ctx, p); err != nil {
+			return err
+		}
+	}
+	want := NewManifest(l.Book, l.Totals, nil)
+	o, w := old.Totals, want.Totals
+	if old.Period == want.Period && old.ClosedAt == want.ClosedAt && old.Statements == want.Statements &&
+		old.Invoices == want.Invoices && old.Exceptions == want.Exceptions && old.Pending == want.Pending &&
+		o.GrossCents == w.GrossCents && o.DeductionsCents == w.DeductionsCents && o.InstallmentsCents == w.InstallmentsCents &&
+		o.NetCents == w.NetCents && o.VATCents == w.VATCents && o.SpreadCents == w.SpreadCents && o.InvoicedCents == w.InvoicedCents {
+		return nil
+	}
+	return fmt.Errorf("%w: %s/%s (closed at %s, %d statements, net %d cents) does not describe the ledger of %s in %s "+
+		"(closed at %s, %d statements, net %d cents): these outputs come from another database; nothing was written. Check --db and --out",
+		ErrOtherLedger, dir, ManifestFile, old.ClosedAt, old.Statements, o.NetCents, p, j.DB, want.ClosedAt, want.Statements, w.NetCents)
+}

@@ -27,6 +27,10 @@ type Manifest struct {
 	Pending    int            `json:"pending"`
 	Totals     ManifestTotals `json:"totals"`
 	Files      []File         `json:"files"`
+	// LedgerSHA256 is the fingerprint of the booked ledger the outputs were rendered from
+	// (store.DB.LedgerFingerprint); none for a dry run. Added by issue 17: a run whose ledger's
+	// fingerprint differs never replaces the outputs.
+	LedgerSHA256 string `json:"ledger_sha256,omitempty"`
 }
 
 // ManifestTotals are the period's totals in cents.

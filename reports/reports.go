@@ -133,6 +133,13 @@ func Write(path string, b *savbilling.Book, prev *savbilling.Totals) error {
 // WriteFrom is Write for a book read from src: the same bytes as Write of the same book.
 func WriteFrom(ctx context.Context, path string, src Source, prev *savbilling.Totals) (err error) {
 	b := src.Head()
+	// A panic (a bug) is an error naming the workbook, not a crashed close; writeFile's
+	// temporary file is removed as it unwinds.
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("reports: workbook of %s: rendering failed (a bug, please report it): panic: %v", b.Period, v)
+		}
+	}()
 	z := newDetZip(zipTime(b.ClosedAt))
 	defer z.cleanup()
 	f, err := build(ctx, src, prev, z)

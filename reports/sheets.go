@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"savbilling"
+	"savbilling/internal/glyphs"
 )
 
 // The workbook's sheets, in their contract order.
@@ -49,6 +50,10 @@ type index struct {
 	paidNow map[string]int64 // plan id → installments paid this period
 	charts  *chartData
 	vat     map[vatKey]*vatSum // the statements' VAT by regime and rate (the Synthèse's VAT summary)
+	// glyphs is the fonts' fallback chain; warnings are the texts the documents print with a
+	// substitute, gathered as the statements are read (textwarn.go)
+	glyphs   *glyphs.Chain
+	warnings []textWarning
 }
 
 func newIndex(src Source) *index {
@@ -67,11 +72,17 @@ func newIndex(src Source) *index {
 	for _, p := range b.Pending {
 		x.need[p.SAVRepairerID] = true
 	}
+	x.glyphs, _ = glyphChain() // the embedded templates load: tested in package templates
+	x.checkIssuer(b.Issuer)
+	for _, inv := range b.Invoices {
+		x.checkParty(inv.Repairer)
+	}
 	return x
 }
 
 // statementRead gathers what the later sheets need of statement s (once per statement).
 func (x *index) statementRead(s *savbilling.Statement) {
+	x.checkParty(s.Repairer)
 	if x.need[s.Repairer.ID] {
 		x.names[s.Repairer.ID] = s.Repairer.Name
 	}
@@ -299,14 +310,28 @@ func (x *index) anomaliesTable() *table {
 			{"ID réparateur", kID, false},
 			{"Réparateur", kText, false},
 		},
-		rows: indexed(len(b.Anomalies), func(i int, r []any) {
-			a := b.Anomalies[i]
-			grav := "avertissement"
-			if a.Blocking {
-				grav = "bloquant"
+		rows: func(ctx context.Context, r []any, emit func() error) error {
+			err := indexed(len(b.Anomalies), func(i int, r []any) {
+				a := b.Anomalies[i]
+				grav := "avertissement"
+				if a.Blocking {
+					grav = "bloquant"
+				}
+				r[0], r[1], r[2], r[3], r[4], r[5] = a.Item, a.Reason, a.Fix, grav, a.RepairerID, x.names[a.RepairerID]
+			})(ctx, r, emit)
+			if err != nil {
+				return err
 			}
-			r[0], r[1], r[2], r[3], r[4], r[5] = a.Item, a.Reason, a.Fix, grav, a.RepairerID, x.names[a.RepairerID]
-		}),
+			// then the texts printed with a substitute, gathered as the statements were read
+			for _, w := range x.sortedWarnings() {
+				clear(r)
+				w.row(r)
+				if err := emit(); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 		wrap: []int{1, 2},
 	}
 }

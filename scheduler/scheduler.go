@@ -52,9 +52,13 @@ type Scheduler struct {
 // context of the closes themselves, aborts a running close at once when cancelled, and Run then
 // returns an error.
 func (s *Scheduler) Run(stop, work context.Context) error {
-	sched, err := cron.ParseStandard(s.Spec)
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	sched, err := ParseSpec(s.Spec, now(), s.Loc)
 	if err != nil {
-		return fmt.Errorf("cron spec %q: %w", s.Spec, err)
+		return err
 	}
 	logger := cronLogger{s.Log}
 	c := cron.New(cron.WithLocation(s.Loc), cron.WithLogger(logger),
@@ -231,4 +235,21 @@ func (c cronLogger) Info(msg string, kv ...any) {
 
 func (c cronLogger) Error(err error, msg string, kv ...any) {
 	c.l.Error("cron: "+msg, append(kv, "error", err.Error())...)
+}
+
+// ParseSpec parses a cron spec (5 fields, or @every/@monthly…) and checks that it fires: a spec
+// such as "0 6 31 2 *" (31 February) parses but never fires, and robfig/cron's Next returns the
+// zero time when it finds no instant within five years after now.
+func ParseSpec(spec string, now time.Time, loc *time.Location) (cron.Schedule, error) {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return nil, fmt.Errorf("cron spec %q: %w", spec, err)
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	if sched.Next(now.In(loc)).IsZero() {
+		return nil, fmt.Errorf("cron spec %q never fires (no instant within five years): a close would never run", spec)
+	}
+	return sched, nil
 }

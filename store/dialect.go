@@ -51,18 +51,33 @@ func lockName(prefix, database string) string {
 // sqliteDSN builds the modernc.org/sqlite DSN of the database file at path: WAL journal, foreign
 // keys, a 5 s busy timeout, and BEGIN IMMEDIATE for read-write transactions (so that the close's
 // transaction takes the write lock when it begins).
-func sqliteDSN(path string) string {
+// Without create, mode=rw: SQLite opens the file only if it exists, never creating it.
+func sqliteDSN(path string, create bool) string {
 	// The file: URI form lets SQLite decode %XX; escape the characters that would end the path.
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	return "file:" + esc + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate", sqliteBusyMillis)
+	mode := ""
+	if !create {
+		mode = "mode=rw&"
+	}
+	return "file:" + esc + "?" + mode + fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate", sqliteBusyMillis)
 }
 
-// openSQLite opens the pool of the SQLite file at path.
-func openSQLite(path string) (*sql.DB, error) {
-	if path == "" {
-		return nil, errors.New("empty SQLite path")
+// openSQLite opens the pool of the SQLite file at path (see sqlitePath for what it accepts);
+// create creates the missing file, with mode 0600, and allows sqlite::memory:.
+func openSQLite(path string, create bool) (*sql.DB, error) {
+	path, err := sqlitePath(path)
+	if err != nil {
+		return nil, err
 	}
-	return sql.Open("sqlite", sqliteDSN(path))
+	if create {
+		err = createSQLiteFile(path)
+	} else {
+		err = existingSQLiteFile(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return sql.Open("sqlite", sqliteDSN(path, create))
 }
 
 // mysqlConfig parses a go-sql-driver DSN and adds what the job needs: parseTime and loc=UTC

@@ -51,9 +51,21 @@ type sourceIndex struct{ name, table, cols string }
 // Migrate brings the schema up to date: the source tables when missing, their indexes, and the
 // ledger tables. It is idempotent and safe to run at every start.
 func (d *DB) Migrate(ctx context.Context) error {
+	p, err := d.provider()
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", d.redacted, err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", d.redacted, err)
+	}
+	return nil
+}
+
+// provider is the goose provider of d's migrations (it touches the database only when run).
+func (d *DB) provider() (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, "migrations/"+d.dialect)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	indexes := goose.NewGoMigration(2,
 		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return d.createSourceIndexes(ctx, tx, sourceIndexes) }},
@@ -72,14 +84,7 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if d.dialect == dialectMySQL {
 		opts = append(opts, goose.WithSessionLocker(mysqlMigrateLocker{database: d.database}))
 	}
-	p, err := goose.NewProvider(d.gooseDialect(), d.db, fsys, opts...)
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", d.redacted, err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate %s: %w", d.redacted, err)
-	}
-	return nil
+	return goose.NewProvider(d.gooseDialect(), d.db, fsys, opts...)
 }
 
 // createSourceIndexes creates the missing indexes of the list on the source tables that are

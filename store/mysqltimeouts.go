@@ -136,12 +136,3 @@ type driverLogger struct{ l *slog.Logger }
 func (d driverLogger) Print(v ...any) {
 	d.l.Warn("mysql driver", "detail", strings.TrimSpace(fmt.Sprint(v...)))
 }
-
-// scrubbed is an error whose text had its secret removed, still matching its kind.
-type scrubbed struct {
-	msg  string
-	kind error
-}
-
-func (e scrubbed) Error() string { return e.msg }
-func (e scrubbed) Unwrap() error { return e.kind }

@@ -59,12 +59,17 @@ type DB struct {
 	mariadb  bool         // the MySQL server is MariaDB (SET STATEMENT)
 }
 
-// Open opens the database named db: "sqlite:PATH" (the file is created when missing) or
-// "mysql:DSN" with DSN in go-sql-driver/mysql form, e.g. "mysql:sav:pw@tcp(127.0.0.1:3306)/sav".
+// Open opens the database named db: "sqlite:PATH" (the file is created when missing, mode 0600)
+// or "mysql:DSN" with DSN in go-sql-driver/mysql form, e.g. "mysql:sav:pw@tcp(127.0.0.1:3306)/sav".
 // For MySQL it forces parseTime=true and loc=UTC, and adds charset=utf8mb4 (collation
 // utf8mb4_unicode_ci) and sql_mode='TRADITIONAL' when the DSN does not set them. It checks the
-// connection. Errors never contain the password (see Redact).
-func Open(ctx context.Context, db string) (*DB, error) {
+// connection. Errors never contain the password (see Redact); those of a name that cannot be
+// used wrap ErrBadDatabase. Only the commands that create a database (migrate, demo) and tests
+// use Open; the others use OpenExisting.
+func Open(ctx context.Context, db string) (*DB, error) { return open(ctx, db, true) }
+
+// open opens db; create lets it create a missing SQLite file.
+func open(ctx context.Context, db string, create bool) (*DB, error) {
 	name := Redact(db)
 	prefix, rest, _ := strings.Cut(db, ":")
 	var (
@@ -78,23 +83,23 @@ func Open(ctx context.Context, db string) (*DB, error) {
 	switch prefix {
 	case "sqlite":
 		dialect = dialectSQLite
-		pool, err = openSQLite(rest)
+		pool, err = openSQLite(rest, create)
 	case "mysql":
 		dialect = dialectMySQL
 		secret = mysqlPassword(rest)
 		pool, database, limits, err = openMySQL(rest)
+		if err != nil {
+			err = classed(ErrBadDatabase, errors.New(scrub(err.Error(), secret)))
+		}
 	default:
-		return nil, fmt.Errorf("database %q: want sqlite:PATH or mysql:DSN (go-sql-driver form, e.g. mysql:user:password@tcp(host:3306)/dbname)", name)
+		return nil, classed(ErrBadDatabase, fmt.Errorf("database %q: want sqlite:PATH or mysql:DSN (go-sql-driver form, e.g. mysql:user:password@tcp(host:3306)/dbname)", name))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %s", name, scrub(err.Error(), secret))
+		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
-		if errors.Is(err, ErrNoAnswer) { // a failed run (exit 1), not a bad configuration
-			return nil, fmt.Errorf("open %s: %w", name, scrubbed{scrub(err.Error(), secret), ErrNoAnswer})
-		}
-		return nil, fmt.Errorf("open %s: %s", name, scrub(err.Error(), secret))
+		return nil, fmt.Errorf("open %s: %w", name, classifyOpenError(scrubbed{err, secret}))
 	}
 	d := &DB{db: pool, dialect: dialect, redacted: name, database: database, limits: limits}
 	if dialect == dialectMySQL {

@@ -1,6 +1,7 @@
 // Package templates holds what the PDF documents print that is not data: every French label and
 // legal mention (texts.toml), the network's default identity (network.toml) and the UTF-8 fonts
-// used for names that the PDF core fonts cannot print (fonts/, DejaVu Sans with its licence).
+// used for names that the PDF core fonts cannot print (fonts/: DejaVu Sans, and Droid Sans
+// Fallback for CJK, each with its licence; see docs/fonts.md).
 //
 // The files are embedded in the binary. A folder given in the configuration overrides them file
 // by file: a texts.toml there replaces the embedded one in full, a fonts/DejaVuSans.ttf there
@@ -30,9 +31,11 @@ import (
 
 	"savbilling"
 	"savbilling/frfmt"
+	"savbilling/internal/glyphs"
 )
 
 //go:embed texts.toml network.toml fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf fonts/LICENSE
+//go:embed fonts/DroidSansFallbackFull.ttf fonts/LICENSE-DroidSansFallback
 var embedded embed.FS
 
 // The names of the template files, relative to the embedded root or to an override folder.
@@ -42,6 +45,10 @@ const (
 	FontRegularFile = "fonts/DejaVuSans.ttf"
 	FontBoldFile    = "fonts/DejaVuSans-Bold.ttf"
 	FontLicenseFile = "fonts/LICENSE"
+	// FontFallbackFile is Droid Sans Fallback (Apache-2.0, Debian's fonts-droid-fallback): the
+	// CJK glyphs DejaVu Sans lacks (docs/fonts.md).
+	FontFallbackFile        = "fonts/DroidSansFallbackFull.ttf"
+	FontFallbackLicenseFile = "fonts/LICENSE-DroidSansFallback"
 )
 
 // Set is one loaded, checked set of templates. It is read-only after Load and safe for
@@ -54,14 +61,17 @@ type Set struct {
 	Network savbilling.Issuer
 	// Fonts are the UTF-8 fonts for documents whose text falls outside cp1252.
 	Fonts Fonts
+	// Glyphs is the fallback chain of Fonts: which font draws each rune (package glyphs).
+	Glyphs *glyphs.Chain
 	// Overridden lists the files taken from the override folder, in file-name order.
 	Overridden []string
 }
 
 // Fonts holds TrueType font files.
 type Fonts struct {
-	Regular []byte // DejaVu Sans
-	Bold    []byte // DejaVu Sans Bold
+	Regular  []byte // DejaVu Sans
+	Bold     []byte // DejaVu Sans Bold
+	Fallback []byte // Droid Sans Fallback: for the runes DejaVu Sans lacks (CJK)
 }
 
 // Texts are the contents of texts.toml. Every field is required.
@@ -343,7 +353,7 @@ func load(base, over fs.FS, overName string) (*Set, error) {
 	for _, f := range []struct {
 		name string
 		dst  *[]byte
-	}{{FontRegularFile, &s.Fonts.Regular}, {FontBoldFile, &s.Fonts.Bold}} {
+	}{{FontRegularFile, &s.Fonts.Regular}, {FontBoldFile, &s.Fonts.Bold}, {FontFallbackFile, &s.Fonts.Fallback}} {
 		if data, where, err = read(f.name); err != nil {
 			return nil, err
 		}
@@ -351,6 +361,9 @@ func load(base, over fs.FS, overName string) (*Set, error) {
 			return nil, fmt.Errorf("templates: %s: not a TrueType font (.ttf with glyf outlines)", where)
 		}
 		*f.dst = data
+	}
+	if s.Glyphs, err = glyphs.NewChain(s.Fonts.Regular, s.Fonts.Bold, s.Fonts.Fallback); err != nil {
+		return nil, fmt.Errorf("templates: fonts: %w", err)
 	}
 	slices.Sort(s.Overridden)
 	return s, nil

@@ -62,6 +62,22 @@ func TestLoadEmbedded(t *testing.T) {
 		t.Fatal(err)
 	}
 	lic.Close()
+	// the CJK fallback font ships with its licence, and the chain knows what each font draws
+	if len(s.Fonts.Fallback) < 1000000 {
+		t.Error("fallback font not embedded")
+	}
+	apache, err := embedded.ReadFile(FontFallbackLicenseFile)
+	if err != nil || !strings.Contains(string(apache), "Apache License") || !strings.Contains(string(apache), "Google") {
+		t.Errorf("the fallback font's licence: %v", err)
+	}
+	for _, r := range []rune{'é', 'Ł', 'ش', '\uFEFB', 'ש', '\uFFFD', '北', 'あ'} {
+		if !s.Glyphs.Drawable(r) {
+			t.Errorf("no embedded font draws %q", r)
+		}
+	}
+	if s.Glyphs.Drawable('🚲') {
+		t.Error("a rune outside the BMP cannot be drawn by gofpdf")
+	}
 }
 
 func embeddedText(t *testing.T) string {
@@ -101,7 +117,7 @@ func TestOverride(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	base := fstest.MapFS{}
-	for _, name := range []string{TextsFile, NetworkFile, FontRegularFile, FontBoldFile} {
+	for _, name := range []string{TextsFile, NetworkFile, FontRegularFile, FontBoldFile, FontFallbackFile} {
 		b, err := embedded.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -127,6 +143,9 @@ func TestLoadErrors(t *testing.T) {
 		{"network field", NetworkFile, strings.Replace(string(base[NetworkFile].Data), "iban =", "ibn =", 1),
 			"unknown key network.ibn"},
 		{"not a font", FontBoldFile, "<html>not a font</html>", "fonts/DejaVuSans-Bold.ttf: not a TrueType font"},
+		{"fallback not a font", FontFallbackFile, "<html>not a font</html>", "fonts/DroidSansFallbackFull.ttf: not a TrueType font"},
+		{"a font without a Unicode cmap", FontRegularFile, "\x00\x01\x00\x00\x00\x00 no tables at all",
+			"templates: fonts: regular font: glyphs: no readable Unicode cmap"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

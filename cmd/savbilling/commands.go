@@ -22,7 +22,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if _, err := newLogger(c.logFormat, stderr); err != nil { // the MySQL driver's lines
 		return err
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := createDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -51,6 +51,7 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	period := periodFlag(c)
 	dry := c.fs.Bool("dry-run", false, "compute and write drafts under DIR/YYYY-MM/draft/, book nothing")
 	stages := c.fs.Bool("stages", false, "print how long each stage took (read, compute, book, pdf, workbook, manifest)")
+	first := c.fs.Bool("first-period", false, "confirm that --period is the database's first close, even more than 24 months ago (no effect once a period is closed)")
 	cfg, err := c.parse(args, getenv)
 	if err != nil {
 		return err
@@ -64,6 +65,9 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	defer j.DB.Close()
+	if *first {
+		j.FirstPeriod = p
+	}
 	res, err := j.Close(ctx, p, now(), *dry)
 	if err != nil {
 		return err

@@ -2,15 +2,17 @@
 // the repairers' commissions, writes their PDF statements and the finance workbook.
 //
 //	savbilling migrate  [--db DB]
-//	savbilling close    --period YYYY-MM [--db DB] [--out DIR] [--dry-run] [--lock-wait 30s] [--stages]
+//	savbilling close    --period YYYY-MM [--db DB] [--out DIR] [--dry-run] [--lock-wait 30s] [--first-period] [--stages]
 //	savbilling render   --period YYYY-MM [--db DB] [--out DIR] [--stages]
 //	savbilling schedule [--cron "0 6 1 * *"] [--tz Europe/Paris] [--db DB] [--out DIR]
 //	savbilling demo     [--db DB] [--out DIR]
 //	savbilling send     --period YYYY-MM [--db DB] [--out DIR] [--smtp URL] [--dry-run]
 //
-// Exit codes: 0 done, 1 failed (nothing half-written), 2 bad usage or configuration, 3 another
-// run holds the lock, 4 the period cannot be closed yet, 5 booked and committed but the outputs
-// are incomplete (disk full, folder removed…): run `savbilling render --period YYYY-MM`.
+// Exit codes: 0 done (or --help), 1 failed (nothing half-written; a database that is down), 2 bad
+// usage or configuration (a database without the job's schema too), 3 another run holds the
+// lock, 4 the period cannot be closed yet, 5 booked and committed but the outputs are incomplete
+// (disk full, folder removed…): run `savbilling render --period YYYY-MM`. Only migrate, demo and
+// seed create a database.
 package main
 
 import (
@@ -82,6 +84,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err == nil {
 		return exitOK
 	}
+	var help helpRequested
+	if errors.As(err, &help) {
+		fmt.Fprint(stdout, help.text)
+		return exitOK
+	}
 	fmt.Fprintf(stderr, "savbilling: %v\n", err)
 	return exitCode(err)
 }
@@ -91,7 +98,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, store.ErrBadDatabase), errors.Is(err, store.ErrNoSchema), errors.Is(err, job.ErrFirstPeriod):
 		return exitUsage
 	case errors.Is(err, store.ErrLocked):
 		return exitLocked
@@ -105,7 +112,7 @@ func exitCode(err error) int {
 
 const usage = `usage:
   savbilling migrate  [--db DB]
-  savbilling close    --period YYYY-MM [--db DB] [--out DIR] [--dry-run] [--lock-wait DURATION] [--stages]
+  savbilling close    --period YYYY-MM [--db DB] [--out DIR] [--dry-run] [--lock-wait DURATION] [--first-period] [--stages]
   savbilling render   --period YYYY-MM [--db DB] [--out DIR] [--stages]
   savbilling schedule [--cron "0 6 1 * *"] [--tz Europe/Paris] [--db DB] [--out DIR]
   savbilling demo     [--db DB] [--out DIR]
@@ -115,7 +122,9 @@ const usage = `usage:
 Every command also takes --config FILE (default savbilling.toml when present), --templates DIR
 and --log-format text|json. DB is sqlite:PATH (default sqlite:savbilling.db) or mysql:DSN;
 SAVBILLING_DB, SAVBILLING_OUT and SAVBILLING_CONFIG set them from the environment;
-SAVBILLING_NOW (RFC 3339) fixes the clock, for tests and rehearsals.`
+SAVBILLING_NOW (RFC 3339) fixes the clock, for tests and rehearsals. Only migrate and demo
+create a database: the other commands refuse one without the job's schema (exit 2).
+savbilling COMMAND --help describes a command.`
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, now func() time.Time) error {
 	if len(args) == 0 {

@@ -321,6 +321,9 @@ func TestFixedClock(t *testing.T) {
 		t.Errorf("a bad SAVBILLING_NOW must be refused")
 	}
 	out := t.TempDir()
+	if b, err := exec.Command(bin, "migrate", "--db", "sqlite:"+filepath.Join(out, "x.db")).CombinedOutput(); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, b)
+	}
 	cmd := exec.Command(bin, "close", "--period", "2026-09", "--db", "sqlite:"+filepath.Join(out, "x.db"), "--out", out)
 	cmd.Env = append(os.Environ(), "SAVBILLING_NOW=2026-10-01T06:00:00Z")
 	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "closed 2026-09") {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"net"
@@ -16,7 +14,6 @@ import (
 	"time"
 
 	"savbilling/internal/dbtest"
-	"savbilling/store"
 )
 
 // oct2 is a run on 2 November 2026: September and October of the worked example have ended.
@@ -44,46 +41,22 @@ func faultBinary(t *testing.T) string {
 	return faultBin
 }
 
-// runBin runs binary with args at instant now and extra environment env, within a generous
-// deadline (a hang fails the test instead of blocking it), and returns its exit code and output.
-func runBin(t *testing.T, binary string, now time.Time, env []string, args ...string) (int, string, string) {
+// runIn runs binary (the test's, or the fault-injecting one) in a fresh folder (runBinary) and
+// returns its exit code and output.
+func runIn(t *testing.T, binary string, now time.Time, env []string, args ...string) (int, string, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, args...)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "SAVBILLING_NOW="+now.UTC().Format(time.RFC3339))
-	cmd.Env = append(cmd.Env, env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("savbilling %s: still running after 90 s (killed)\nstdout: %s\nstderr: %s", strings.Join(args, " "), out.String(), errb.String())
-	}
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Fatalf("savbilling %s: %v", strings.Join(args, " "), err)
-	}
-	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+	r := runBinary(t, binary, t.TempDir(), now, env, args...)
+	return r.code, r.stdout, r.stderr
 }
 
-// closedPeriods lists the periods booked in the engine's database.
-func closedPeriods(t *testing.T, e dbtest.Engine) []string {
+// closedNames lists the periods booked in the engine's database, by name (closedPeriods).
+func closedNames(t *testing.T, e dbtest.Engine) string {
 	t.Helper()
-	db, err := store.Open(context.Background(), e.DB)
-	if err != nil {
-		t.Fatal(err)
+	var names []string
+	for _, p := range closedPeriods(t, e.DB) {
+		names = append(names, p.String())
 	}
-	defer db.Close()
-	ps, err := db.ClosedPeriods(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, p := range ps {
-		out = append(out, p.String())
-	}
-	return out
+	return strings.Join(names, ",")
 }
 
 // writeConfig writes a configuration file and returns its path.
@@ -106,20 +79,20 @@ func TestCloseRefusesAnUnusableOutputFolder(t *testing.T) {
 			if err := os.WriteFile(file, nil, 0o640); err != nil {
 				t.Fatal(err)
 			}
-			code, stdout, stderr := runBin(t, bin, oct2, nil, "close", "--period", "2026-09", "--db", e.DB, "--out", file)
+			code, stdout, stderr := runIn(t, bin, oct2, nil, "close", "--period", "2026-09", "--db", e.DB, "--out", file)
 			if code != exitFailed || !strings.Contains(stderr, "is a file, not a folder") || !strings.Contains(stderr, "nothing was booked") {
 				t.Errorf("--out naming a file: exit %d, want 1 and the file named\n%s%s", code, stdout, stderr)
 			}
-			if got := closedPeriods(t, e); len(got) != 0 {
+			if got := closedNames(t, e); got != "" {
 				t.Fatalf("the refused close booked %v", got)
 			}
 			// 1 TiB per statement: no disk of this machine has it.
 			cfg := writeConfig(t, "out_space_per_statement_kb = 1073741824\n")
-			code, stdout, stderr = runBin(t, bin, oct2, nil, "close", "--period", "2026-09", "--db", e.DB, "--out", t.TempDir(), "--config", cfg)
+			code, stdout, stderr = runIn(t, bin, oct2, nil, "close", "--period", "2026-09", "--db", e.DB, "--out", t.TempDir(), "--config", cfg)
 			if code != exitFailed || !strings.Contains(stderr, "bytes free, the outputs need about 1099511627776") {
 				t.Errorf("too little free space: exit %d, want 1 naming the space\n%s%s", code, stdout, stderr)
 			}
-			if got := closedPeriods(t, e); len(got) != 0 {
+			if got := closedNames(t, e); got != "" {
 				t.Fatalf("the refused close booked %v", got)
 			}
 		})
@@ -134,17 +107,17 @@ func TestCloseExits5WhenTheOutputsAreIncomplete(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			worked(t, e)
 			out := t.TempDir()
-			code, stdout, stderr := runBin(t, fb, oct2, []string{"SAVBILLING_FAULT_RENDER=1"}, "close", "--period", "2026-09", "--db", e.DB, "--out", out)
+			code, stdout, stderr := runIn(t, fb, oct2, []string{"SAVBILLING_FAULT_RENDER=1"}, "close", "--period", "2026-09", "--db", e.DB, "--out", out)
 			if code != exitIncomplete || !strings.Contains(stderr, "booked; outputs incomplete: run `savbilling render --period 2026-09`") {
 				t.Fatalf("close whose render fails: exit %d, want 5\n%s%s", code, stdout, stderr)
 			}
-			if got := closedPeriods(t, e); strings.Join(got, ",") != "2026-09" {
+			if got := closedNames(t, e); got != "2026-09" {
 				t.Fatalf("booked %v, want 2026-09", got)
 			}
 			if _, err := os.Stat(filepath.Join(out, "2026-09", "manifest.json")); !errors.Is(err, os.ErrNotExist) {
 				t.Fatalf("a manifest was written for incomplete outputs: %v", err)
 			}
-			code, stdout, stderr = runBin(t, bin, oct2, nil, "render", "--period", "2026-09", "--db", e.DB, "--out", out)
+			code, stdout, stderr = runIn(t, bin, oct2, nil, "render", "--period", "2026-09", "--db", e.DB, "--out", out)
 			if code != exitOK || !strings.Contains(stdout, "rendered 2026-09: 1 statements") {
 				t.Fatalf("render after exit 5: exit %d\n%s%s", code, stdout, stderr)
 			}
@@ -153,7 +126,7 @@ func TestCloseExits5WhenTheOutputsAreIncomplete(t *testing.T) {
 					t.Errorf("after render: %v", err)
 				}
 			}
-			code, stdout, stderr = runBin(t, bin, oct2, nil, "close", "--period", "2026-10", "--db", e.DB, "--out", out)
+			code, stdout, stderr = runIn(t, bin, oct2, nil, "close", "--period", "2026-10", "--db", e.DB, "--out", out)
 			if code != exitOK {
 				t.Errorf("the next month after the render: exit %d\n%s%s", code, stdout, stderr)
 			}
@@ -198,7 +171,7 @@ func TestScheduleRetriesAnIncompleteRender(t *testing.T) {
 					t.Errorf("logs lack %s:\n%s", want, logs.String())
 				}
 			}
-			if got := closedPeriods(t, e); strings.Join(got, ",") != "2026-09,2026-10" {
+			if got := closedNames(t, e); got != "2026-09,2026-10" {
 				t.Errorf("closed %v", got)
 			}
 		})
@@ -240,7 +213,7 @@ func silentServer(t *testing.T) string {
 // connect timeout, with an error naming the server and the timeout, instead of hanging it.
 func TestCloseGivesUpOnASilentMySQLServer(t *testing.T) {
 	addr := silentServer(t)
-	code, stdout, stderr := runBin(t, bin, oct2, nil, "close", "--period", "2026-09",
+	code, stdout, stderr := runIn(t, bin, oct2, nil, "close", "--period", "2026-09",
 		"--db", "mysql:sav:pw@tcp("+addr+")/sav?timeout=1s", "--out", t.TempDir())
 	if code != exitFailed || !strings.Contains(stderr, "the MySQL server "+addr+" did not complete the connection (connect timeout 1s") {
 		t.Errorf("close on a silent server: exit %d, want 1 naming %s and the timeout\n%s%s", code, addr, stdout, stderr)
@@ -251,7 +224,7 @@ func TestCloseGivesUpOnASilentMySQLServer(t *testing.T) {
 // with --log-format json, every line on stderr but the final error is a JSON object.
 func TestMySQLDriverLogsAreJSON(t *testing.T) {
 	addr := silentServer(t)
-	code, stdout, stderr := runBin(t, bin, oct2, nil, "close", "--period", "2026-09", "--log-format", "json",
+	code, stdout, stderr := runIn(t, bin, oct2, nil, "close", "--period", "2026-09", "--log-format", "json",
 		"--db", "mysql:sav:pw@tcp("+addr+")/sav?timeout=60s&readTimeout=1s", "--out", t.TempDir())
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
 	if code != exitFailed || len(lines) < 2 || !strings.HasPrefix(lines[len(lines)-1], "savbilling: ") {
@@ -279,11 +252,11 @@ func TestCloseTimeoutFailsTheClose(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			worked(t, e)
 			cfg := writeConfig(t, "close_timeout = \"1ns\"\n")
-			code, stdout, stderr := runBin(t, bin, oct2, nil, "close", "--period", "2026-09", "--db", e.DB, "--out", t.TempDir(), "--config", cfg)
+			code, stdout, stderr := runIn(t, bin, oct2, nil, "close", "--period", "2026-09", "--db", e.DB, "--out", t.TempDir(), "--config", cfg)
 			if code != exitFailed || !strings.Contains(stderr, "stopped by close_timeout = 1ns") {
 				t.Errorf("exit %d, want 1 naming close_timeout\n%s%s", code, stdout, stderr)
 			}
-			if got := closedPeriods(t, e); len(got) != 0 {
+			if got := closedNames(t, e); got != "" {
 				t.Errorf("booked %v past the deadline", got)
 			}
 		})

@@ -24,8 +24,9 @@ func cmdSchedule(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if err != nil {
 		return err
 	}
+	cronKey := "schedule.cron"
 	if *spec != "" {
-		cfg.Schedule.Cron = *spec
+		cfg.Schedule.Cron, cronKey = *spec, "--cron"
 	}
 	if *tz != "" {
 		cfg.Schedule.TZ = *tz
@@ -37,6 +38,9 @@ func cmdSchedule(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if err != nil {
 		return usagef("--tz: %v", err)
 	}
+	if _, err := scheduler.ParseSpec(cfg.Schedule.Cron, now(), loc); err != nil {
+		return usagef("%s: %v", cronKey, err)
+	}
 	var start sb.Period
 	if cfg.Schedule.StartPeriod != "" {
 		start = sb.MustPeriod(cfg.Schedule.StartPeriod) // validated with the configuration
@@ -47,6 +51,7 @@ func cmdSchedule(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return err
 	}
 	defer j.DB.Close()
+	j.FirstPeriod = start // schedule.start_period names the first period: explicit too
 	log := j.Log
 	s := &scheduler.Scheduler{Job: j, Spec: cfg.Schedule.Cron, Loc: loc, Start: start, Now: now, Log: log, Metrics: cfg.Schedule.Metrics,
 		RenderRetry: cfg.Schedule.RenderRetry.Duration}

@@ -11,7 +11,8 @@ import (
 )
 
 // cmdSeed writes a deterministic synthetic network (package sample) into the source tables,
-// one transaction per month, for benchmarks and rehearsals.
+// one transaction per month, for benchmarks and rehearsals. Like demo (and unlike the commands
+// of the monthly job) it creates and migrates its database when missing.
 func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	c := newFlags("seed", stderr)
 	repairers := c.fs.Int("repairers", 2000, "number of repairers")
@@ -35,7 +36,7 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if _, err := newLogger(c.logFormat, stderr); err != nil { // the MySQL driver's lines
 		return err
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := createDB(ctx, cfg) // a generator of synthetic data, like demo: it may create its database
 	if err != nil {
 		return err
 	}

@@ -984,8 +984,9 @@ func (f *Fpdf) GetStringSymbolWidth(s string) int {
 	if f.isCurrentUTF8 {
 		unicode := []rune(s)
 		for _, char := range unicode {
-			intChar := int(char)
-			if len(f.currentFont.Cw) >= intChar && f.currentFont.Cw[intChar] > 0 {
+			intChar := int(bmpRune(char)) // savbilling patch: a rune outside the BMP is U+FFFD
+			// savbilling patch: < (upstream's >= read past the widths for the rune len(Cw))
+			if intChar < len(f.currentFont.Cw) && f.currentFont.Cw[intChar] > 0 {
 				if f.currentFont.Cw[intChar] != 65535 {
 					w += f.currentFont.Cw[intChar]
 				}
@@ -2320,6 +2321,7 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 		}
 		txt2 = f.escape(utf8toutf16(txtStr, false))
 		for _, uni := range txtStr { // savbilling patch: no []rune copy (the same runes)
+			uni = bmpRune(uni) // savbilling patch: as utf8toutf16 draws it
 			f.currentFont.usedRunes[int(uni)] = int(uni)
 		}
 	} else {
@@ -2549,6 +2551,7 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			}
 			wmax := int(math.Ceil((w - 2*f.cMargin) * 1000 / f.fontSize))
 			for _, uni := range []rune(txtStr) {
+				uni = bmpRune(uni) // savbilling patch: as utf8toutf16 draws it
 				f.currentFont.usedRunes[int(uni)] = int(uni)
 			}
 			space := f.escape(utf8toutf16(" ", false))
@@ -2574,6 +2577,7 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 				}
 				txt2 = f.escape(utf8toutf16(txtStr, false))
 				for _, uni := range []rune(txtStr) {
+					uni = bmpRune(uni) // savbilling patch: as utf8toutf16 draws it
 					f.currentFont.usedRunes[int(uni)] = int(uni)
 				}
 			} else {
@@ -2832,6 +2836,9 @@ func (f *Fpdf) MultiCell(w, h float64, txtStr, borderStr, alignStr string, fill 
 			sep = i
 			ls = l
 			ns++
+		}
+		if f.isCurrentUTF8 {
+			c = bmpRune(c) // savbilling patch: measured as drawn (was an error for c ≥ len(cw))
 		}
 		if int(c) >= len(cw) {
 			f.err = fmt.Errorf("character outside the supported range: %s", string(c))
@@ -4465,6 +4472,9 @@ func (f *Fpdf) utf8SubsetOf(font *fontDefType, usedRunes map[int]int) *utf8Subse
 	s.widths = f.generateCIDFontMap(font, font.utf8File.LastRune)
 	cidToGidMap := make([]byte, 256*256*2)
 	for cc, glyph := range CodeSignDictionary {
+		if cc < 0 || cc > 0xFFFF { // savbilling patch: a CID is 16 bits
+			continue
+		}
 		cidToGidMap[cc*2] = byte(glyph >> 8)
 		cidToGidMap[cc*2+1] = byte(glyph & 0xFF)
 	}
@@ -4505,6 +4515,9 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) string {
 
 	// for each character
 	for cid := startCid; cid < cwLen; cid++ {
+		if cid >= len(font.Cw) { // savbilling patch: a used rune past the widths (never the BMP's)
+			break
+		}
 		if font.Cw[cid] == 0x00 {
 			continue
 		}

@@ -631,6 +631,9 @@ func (utf *utf8FontFile) parseSymbols(usedRunes map[int]int) (map[int]int, map[i
 	symbolCollection := map[int]int{0: 0}
 	charSymbolPairCollection := make(map[int]int)
 	for _, char := range usedRunes {
+		if char < 0 || char > 0xFFFF { // savbilling patch: a CID is 16 bits (Text draws such a rune as U+FFFD)
+			continue
+		}
 		if _, OK := utf.charSymbolDictionary[char]; OK {
 			symbolCollection[utf.charSymbolDictionary[char]] = char
 			charSymbolPairCollection[char] = utf.charSymbolDictionary[char]

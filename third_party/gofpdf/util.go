@@ -189,6 +189,13 @@ func sliceUncompress(data []byte) (outData []byte, err error) {
 }
 
 // utf8toutf16 converts UTF-8 to UTF-16BE; from http://www.fpdf.org/
+//
+// savbilling patch: it decodes with unicode/utf8 (upstream read a 4-byte sequence as a 3-byte
+// one, and read past the end of a truncated one: index out of range). A text string (withBOM,
+// the default: metadata, bookmarks) encodes a rune outside the Basic Multilingual Plane as its
+// UTF-16 surrogate pair; text drawn with a UTF-8 font (withBOM false) is a sequence of 16-bit
+// CIDs, one per rune, and the CIDToGIDMap covers the BMP only: such a rune is drawn as U+FFFD
+// (see bmpRune), and so is an invalid byte in both. Valid BMP text gives upstream's bytes.
 func utf8toutf16(s string, withBOM ...bool) string {
 	bom := true
 	if len(withBOM) > 0 {
@@ -198,32 +205,30 @@ func utf8toutf16(s string, withBOM ...bool) string {
 	if bom {
 		res = append(res, 0xFE, 0xFF)
 	}
-	nb := len(s)
-	i := 0
-	for i < nb {
-		c1 := byte(s[i])
-		i++
-		switch {
-		case c1 >= 224:
-			// 3-byte character
-			c2 := byte(s[i])
-			i++
-			c3 := byte(s[i])
-			i++
-			res = append(res, ((c1&0x0F)<<4)+((c2&0x3C)>>2),
-				((c2&0x03)<<6)+(c3&0x3F))
-		case c1 >= 192:
-			// 2-byte character
-			c2 := byte(s[i])
-			i++
-			res = append(res, ((c1 & 0x1C) >> 2),
-				((c1&0x03)<<6)+(c2&0x3F))
-		default:
-			// Single-byte character
-			res = append(res, 0, c1)
+	for _, r := range s { // an invalid byte is utf8.RuneError, U+FFFD
+		if r > 0xFFFF {
+			if !bom {
+				r = bmpRune(r)
+			} else {
+				r -= 0x10000
+				hi, lo := 0xD800+(r>>10), 0xDC00+(r&0x3FF)
+				res = append(res, byte(hi>>8), byte(hi), byte(lo>>8), byte(lo))
+				continue
+			}
 		}
+		res = append(res, byte(r>>8), byte(r))
 	}
 	return string(res)
+}
+
+// bmpRune is the rune a UTF-8 font draws for r (savbilling patch): r itself in the Basic
+// Multilingual Plane, else U+FFFD (the replacement character), since the font's CIDs are the
+// 16-bit code points of the BMP. Upstream indexed its 65 536 widths with the rune and panicked.
+func bmpRune(r rune) rune {
+	if r < 0 || r > 0xFFFF {
+		return 0xFFFD
+	}
+	return r
 }
 
 // intIf returns a if cnd is true, otherwise b

@@ -2,11 +2,13 @@
 # Checks that this patched copy of gofpdf writes the same documents as upstream v1.16.2 (the same
 # bytes once their compressed streams are inflated: pdfnorm): renders the
 # invoices package's sample documents (core font and UTF-8 font, in parallel) with each and
-# compares the files. Needs upstream in the module cache or through the module proxy.
+# compares the files. Needs upstream in the module cache or through the module proxy. KEEP=1 keeps
+# the rendered documents in the temporary folder (printed) to compare them by hand.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+[ -z "${KEEP:-}" ] || echo "documents kept in $tmp"
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 cd "$root"
 INVOICES_SAMPLES="$tmp/patched" go test -count=1 -run '^TestWriteSamples$' ./invoices/ >/dev/null
 # the same module without the replace directive, through -modfile: the working tree is untouched
