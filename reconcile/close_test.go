@@ -56,12 +56,12 @@ func TestWorkedExample(t *testing.T) {
 			decision: sb.Decision{Outcome: sb.OutcomeConfirmed, DamageCents: 30000},
 			// domain.md: the invoice is unchanged (80,00 / 16,00 / 96,00); the deductible
 			// 200,00 is set off after VAT: Om = 104,00, spread 34,67 / 34,67 / 34,66.
-			r1:       figures{Gross: 12500, Deductions: 24500, Overflow: 10400, NetHT: 8000, VAT: 1600, NetTTC: 9600, Spread: 10400},
-			r2:       figures{Gross: 6500, NetHT: 6500, NetTTC: 6500},
-			claim:    10000,
-			plan:     []int64{3467, 3467, 3466},
-			m:        20000,
-			om:       10400,
+			r1:    figures{Gross: 12500, Deductions: 24500, Overflow: 10400, NetHT: 8000, VAT: 1600, NetTTC: 9600, Spread: 10400},
+			r2:    figures{Gross: 6500, NetHT: 6500, NetTTC: 6500},
+			claim: 10000,
+			plan:  []int64{3467, 3467, 3466},
+			m:     20000,
+			om:    10400,
 		},
 	}
 	for _, tt := range tests {

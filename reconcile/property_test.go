@@ -20,18 +20,18 @@ type world struct {
 	credits       []sb.Credit
 	overrides     []sb.Override
 
-	booked    map[int64]sb.Period // intervention -> period booked
-	states    map[int64]sb.SAVState
-	savBooked map[int64]map[int64]int64
+	booked     map[int64]sb.Period // intervention -> period booked
+	states     map[int64]sb.SAVState
+	savBooked  map[int64]map[int64]int64
 	savBookedM map[int64]map[int64]int64 // the indemnity part of savBooked
-	claims    map[int64]int64
-	reported  map[int64]bool
-	plans     map[string]sb.Plan
-	stmtSeq   map[int]map[int64]int
-	invSeq    map[int]int
-	noteSeq   map[int]int
-	last      sb.Period
-	nextID    int64
+	claims     map[int64]int64
+	reported   map[int64]bool
+	plans      map[string]sb.Plan
+	stmtSeq    map[int]map[int64]int
+	invSeq     map[int]int
+	noteSeq    map[int]int
+	last       sb.Period
+	nextID     int64
 }
 
 func newWorld() *world {
