@@ -297,6 +297,7 @@ func draft(b *sb.Book) {
 	b.Draft = true
 	for i := range b.Statements {
 		b.Statements[i].Number, b.Statements[i].Seq, b.Statements[i].InvoiceNumber = "", 0, ""
+		b.Statements[i].DebitNoteNumber = ""
 	}
 	for i := range b.Invoices {
 		b.Invoices[i].Number, b.Invoices[i].Seq = "", 0

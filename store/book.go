@@ -1023,10 +1023,11 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 		})
 	}
 
-	err = attach(ctx, q, "installment", `SELECT plan_id, repairer_id, number, of_n, due_cents, paid_cents
-		FROM sb_installments WHERE period = ?`+inRange+` ORDER BY repairer_id, plan_id`, args,
+	err = attach(ctx, q, "installment", `SELECT plan_id, repairer_id, number, of_n, due_cents, paid_cents,
+		due_indemnity_cents, paid_indemnity_cents FROM sb_installments WHERE period = ?`+inRange+` ORDER BY repairer_id, plan_id`, args,
 		func(rows *sql.Rows) (l savbilling.InstallmentLine, err error) {
-			err = rows.Scan(&l.PlanID, &l.RepairerID, &l.Number, &l.Of, &l.DueCents, &l.PaidCents)
+			err = rows.Scan(&l.PlanID, &l.RepairerID, &l.Number, &l.Of, &l.DueCents, &l.PaidCents, &l.DueIndemnityCents,
+				&l.PaidIndemnityCents)
 			return l, err
 		}, statementOf,
 		func(l savbilling.InstallmentLine) int64 { return l.RepairerID },

@@ -294,11 +294,14 @@ func bookNov() *savbilling.Book {
 			IssuedOn: issued, PaymentOn: savbilling.Date(2026, 12, 16),
 			Commissions: []savbilling.CommissionLine{{InterventionID: 103, RepairerID: 1, Kind: savbilling.KindStandard,
 				City: "Paris", ClosedAt: iv103.ClosedAt, Operations: 1, AmountCents: 3000}},
+			Installments: []savbilling.InstallmentLine{{PlanID: "ECH-1-2026-10", RepairerID: 1, Number: 1, Of: 2,
+				DueCents: 3900, PaidCents: 3600, DueIndemnityCents: 3900, PaidIndemnityCents: 3600}},
 			GrossCents: 3000, AvailableCents: 3000, NetHTCents: 3000, VATRateBP: 2000, VATCents: 600, NetTTCCents: 3600,
-			PayableCents: 3600}},
+			InstallmentsCents: 3600, InstallmentsIndemnityCents: 3600}},
 		Plans: []savbilling.Plan{
 			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000, RulesVersion: savbilling.RulesV1},
-			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 7800, IndemnityCents: 7800, RulesVersion: savbilling.RulesV2},
+			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 7800, IndemnityCents: 7800,
+				PaidCents: 3600, PaidIndemnityCents: 3600, RulesVersion: savbilling.RulesV2},
 		},
 	}
 }
