@@ -113,6 +113,9 @@ type Result struct {
 	Manifest      *Manifest
 	Missing       []string // documents no renderer produced
 	Stages        Stages
+	// Restore, for a render of a period that has its manifest, says what was left, restored,
+	// refused or not issued (Job.Render).
+	Restore *Restore
 }
 
 // Stages are the durations of a close's steps.
@@ -276,6 +279,18 @@ func (j *Job) renderPeriod(ctx context.Context, p sb.Period, completing bool) (*
 		return nil, fmt.Errorf("render %s: %w", p, err)
 	}
 	res := &Result{Period: p, Book: l.Book, Dir: periodDir(j.Out, p), AlreadyClosed: completing, Completed: completing}
+	if !completing {
+		// A period that issued its documents (its manifest says which) gets only what is missing
+		// or damaged, and only with the bytes it issued.
+		if m, err := ReadManifest(res.Dir); err == nil {
+			if err := j.renderIssued(ctx, res, l, m); err != nil {
+				return res, fmt.Errorf("render %s: %w", p, err)
+			}
+			return res, nil
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("render %s: %w", p, err)
+		}
+	}
 	if err := j.render(ctx, res, l); err != nil {
 		return nil, fmt.Errorf("render %s: %w", p, err)
 	}

@@ -38,7 +38,7 @@ func (ledgerText) Render(ctx context.Context, dir string, l *Ledger, prev *sb.To
 	if err := os.WriteFile(filepath.Join(dir, "ledger.txt"), []byte(out.String()), 0o640); err != nil {
 		return nil, err
 	}
-	return []File{{Path: "ledger.txt", Bytes: int64(out.Len())}}, nil
+	return []File{{Path: "ledger.txt", Bytes: int64(out.Len()), SHA256: sha([]byte(out.String()))}}, nil
 }
 
 var (

@@ -90,6 +90,9 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	defer j.DB.Close()
 	res, err := j.Render(ctx, p)
+	if res != nil && res.Restore != nil {
+		reportRestore(stdout, res)
+	}
 	if err != nil {
 		return err
 	}
@@ -98,6 +101,22 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		fmt.Fprintf(stdout, "stages: %s\n", res.Stages)
 	}
 	return nil
+}
+
+// reportRestore prints what a render of a period that issued its documents did to them.
+func reportRestore(w io.Writer, res *job.Result) {
+	r := res.Restore
+	fmt.Fprintf(w, "%s: %d issued files intact, %d restored with the bytes issued, %d not reproduced (left as they are)\n",
+		res.Period, len(r.Intact), len(r.Restored), len(r.Refused))
+	for _, p := range r.Restored {
+		fmt.Fprintf(w, "  restored %s\n", p)
+	}
+	for _, p := range r.Refused {
+		fmt.Fprintf(w, "  NOT reproduced: %s\n", p)
+	}
+	for _, p := range r.Skipped {
+		fmt.Fprintf(w, "  not written (not issued for this period): %s\n", p)
+	}
 }
 
 // report prints what a close or render did, for the operator.
