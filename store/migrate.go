@@ -16,6 +16,7 @@ import (
 //	00002 (Go)         their indexes, created only on base tables (not on an operator's views)
 //	00003_ledger.sql   the job's ledger tables, prefixed sb_
 //	00004 (Go)         the covering index of the operations that the close sums, on base tables
+//	00009_rules_v2.sql the rules of 2026-12: rules version per period, indemnities, debit notes
 //
 //go:embed migrations/sqlite/*.sql migrations/mysql/*.sql
 var migrations embed.FS
@@ -44,7 +45,10 @@ type sourceIndex struct{ name, table, cols string }
 
 // Migrate brings the schema up to date: the source tables when missing, their indexes, and the
 // ledger tables. It is idempotent and safe to run at every start.
-func (d *DB) Migrate(ctx context.Context) error {
+func (d *DB) Migrate(ctx context.Context) error { return d.migrateTo(ctx, 0) }
+
+// migrateTo applies the migrations up to version (0: all of them).
+func (d *DB) migrateTo(ctx context.Context, version int64) error {
 	fsys, err := fs.Sub(migrations, "migrations/"+d.dialect)
 	if err != nil {
 		return err
@@ -67,7 +71,12 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", d.redacted, err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	if version > 0 {
+		_, err = p.UpTo(ctx, version)
+	} else {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("migrate %s: %w", d.redacted, err)
 	}
 	return nil

@@ -92,3 +92,70 @@ func TestDecisionRevisedAfterTheSwitchOnAV1Charge(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationReadsEarlierPeriodsAsRulesV1: migration 9 on a ledger booked before it (here a
+// close of October with the worked example's damage netted before VAT, O = 120,00 € spread)
+// marks the period as closed under the rules v1, reads its statements back with every charge a
+// reduction (R = D, M = 0) and Payable = Net TTC, its plan without an indemnity part, and keeps the
+// decision v1 booked for each SAV.
+func TestMigrationReadsEarlierPeriodsAsRulesV1(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := store.Open(ctx, e.DB)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := db.MigrateTo(ctx, 7); err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range []string{
+				`INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json)
+					VALUES ('2026-10', '2026-09-30 22:00:00', '2026-10-31 23:00:00', '2026-11-02 05:00:00', '2026-11-02', '{}')`,
+				`INSERT INTO sb_plans (id, repairer_id, created_period, months, total_cents, invoiced_cents, closed_period)
+					VALUES ('ECH-1-2026-10', 1, '2026-10', 3, 12000, 0, NULL)`,
+				`INSERT INTO sb_statements (number, repairer_id, period, year, seq, issued_on, payment_on, name, email, address,
+					siret, vat_number, vat_regime, gross_cents, deductions_cents, overflow_cents, available_cents,
+					installments_cents, net_ht_cents, vat_rate_bp, vat_cents, net_ttc_cents, spread_cents, invoiced_cents,
+					invoice_number, commission_lines)
+					VALUES ('REL-1-2026-0001', 1, '2026-10', 2026, 1, '2026-11-02', '2026-11-17', 'R1', '', '', '', '', 'standard',
+					12500, 24500, 12000, 0, 0, 0, 2000, 0, 0, 12000, 0, '', 0)`,
+				`INSERT INTO sb_statements (number, repairer_id, period, year, seq, issued_on, payment_on, name, email, address,
+					siret, vat_number, vat_regime, gross_cents, deductions_cents, overflow_cents, available_cents,
+					installments_cents, net_ht_cents, vat_rate_bp, vat_cents, net_ttc_cents, spread_cents, invoiced_cents,
+					invoice_number, commission_lines)
+					VALUES ('REL-2-2026-0001', 2, '2026-10', 2026, 1, '2026-11-02', '2026-11-17', 'R2', '', '', '', '', 'franchise',
+					6500, 0, 0, 6500, 0, 6500, 0, 0, 6500, 0, 0, '', 0)`,
+				`INSERT INTO sb_sav_state (sav_id, outcome, charge_bp, faulty_repairer_id, damage_cents, decided_at,
+					corrective_cents, related_price_cents, first_period, last_period)
+					VALUES (201, 'confirmed', 0, 0, 30000, '2026-10-12 16:00:00', 4500, 6500, '2026-10', '2026-10')`,
+			} {
+				if err := db.Exec(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			b, err := db.LoadBook(ctx, oct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r1, r2 := b.StatementOf(1), b.StatementOf(2)
+			if b.RulesVersion != savbilling.RulesV1 || r1.ReductionsCents != 24500 || r1.IndemnitiesCents != 0 ||
+				r1.ReductionOverflowCents != 12000 || r1.IndemnityOverflowCents != 0 || r1.PayableCents != 0 || r2.PayableCents != 6500 {
+				t.Errorf("v1 period read back as rules v%d: R1 %+v, R2 payable %d", b.RulesVersion, r1, r2.PayableCents)
+			}
+			if p := b.Plans[0]; p.RulesVersion != savbilling.RulesV1 || p.IndemnityCents != 0 || p.ReductionBalanceCents() != 12000 {
+				t.Errorf("v1 plan: %+v", p)
+			}
+			var outcome string
+			var corrective int64
+			scanRow(t, db, "SELECT v1_outcome, v1_corrective_cents FROM sb_sav_state WHERE sav_id = 201", &outcome, &corrective)
+			if outcome != savbilling.OutcomeConfirmed || corrective != 4500 {
+				t.Errorf("the decision v1 booked: %q, %d", outcome, corrective)
+			}
+		})
+	}
+}
