@@ -998,16 +998,16 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 
 	err = attach(ctx, q, "SAV line", "SELECT "+savLineCols("")+` FROM sb_sav_lines WHERE period = ?`+inRange+`
 		ORDER BY repairer_id, sav_id`, args, func(rows *sql.Rows) (l savbilling.SAVLine, err error) {
-			if l, err = scanSAVLine(rows); err == nil && l.AmountCents == 0 {
-				if _, ok := byRepairer[l.RepairerID]; !ok {
-					if unlisted != nil {
-						*unlisted = append(*unlisted, l)
-					}
-					l.RepairerID = unattached
+		if l, err = scanSAVLine(rows); err == nil && l.AmountCents == 0 {
+			if _, ok := byRepairer[l.RepairerID]; !ok {
+				if unlisted != nil {
+					*unlisted = append(*unlisted, l)
 				}
+				l.RepairerID = unattached
 			}
-			return l, err
-		}, statementOf,
+		}
+		return l, err
+	}, statementOf,
 		func(l savbilling.SAVLine) int64 { return l.RepairerID },
 		func(s *savbilling.Statement, l savbilling.SAVLine) { s.SAV = append(s.SAV, l) })
 	if err != nil {
