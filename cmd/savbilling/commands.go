@@ -140,6 +140,8 @@ func report(w io.Writer, res *job.Result) {
 	fmt.Fprintf(w, "  commissions %s, SAV deductions %s, installments %s, net HT %s, VAT %s, spread %s, invoiced %s\n",
 		frfmt.FormatEUR(t.GrossCents), frfmt.FormatEUR(t.DeductionsCents), frfmt.FormatEUR(t.InstallmentsCents),
 		frfmt.FormatEUR(t.NetCents), frfmt.FormatEUR(t.VATCents), frfmt.FormatEUR(t.SpreadCents), frfmt.FormatEUR(t.InvoicedCents))
+	fmt.Fprintf(w, "  indemnities (outside VAT) %s, net à payer %s, debit notes %s\n",
+		frfmt.FormatEUR(t.IndemnitiesCents), frfmt.FormatEUR(t.PayableCents), frfmt.FormatEUR(t.DebitNotesCents))
 	fmt.Fprintf(w, "  %d files in %s (manifest.json)\n", len(m.Files), res.Dir)
 	if len(res.Missing) > 0 {
 		fmt.Fprintf(w, "  NOT produced: %s\n", strings.Join(res.Missing, "; "))
