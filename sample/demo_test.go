@@ -574,9 +574,9 @@ func TestDemoStory(t *testing.T) {
 	w := index(t, Demo(demoFirst))
 	l := book(w)
 	want := []map[int64]int64{
-		{3: 9000, 30: 2500}, // R3 spread (≤ 1 500 €, 2 × 45,00), R30 inactive: invoiced
+		{3: 9000, 30: 2500},               // R3 spread (≤ 1 500 €, 2 × 45,00), R30 inactive: invoiced
 		{12: 163100, 21: 6400, 30: 11500}, // R12 above 1 500 €: invoiced; R21 spread in two parts; R30 inactive
-		{21: 3500},          // R21: override invoice
+		{21: 3500},                        // R21: override invoice
 	}
 	if got := l.overflows(); !cmp.Equal(got, want) {
 		t.Errorf("overflows %v, want %v", got, want)
