@@ -73,6 +73,22 @@ func TestWorkbookOfTheRulesV2(t *testing.T) {
 	if want := []string{"201 charge", "201 franchise", "205 non imputé"}; !cmp.Equal(want, types) {
 		t.Errorf("SAV types %q, want %q", types, want)
 	}
+	sum, err := f.GetRows(SheetSummary, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range sum {
+		if len(r) > 1 {
+			got[r[0]] = r[1]
+		}
+	}
+	for label, want := range map[string]string{"Aucun centime perdu": "OK", "Aucun centime perdu (indemnités)": "OK",
+		"Indemnités hors TVA (M)": "200", "Net à payer": "65", "Notes de débit (hors TVA)": "104", "Notes de débit": "1"} {
+		if got[label] != want {
+			t.Errorf("Synthèse « %s » = %q, want %q", label, got[label], want)
+		}
+	}
 }
 
 // TestWorkbookOfARulesV1PeriodKeepsItsColumns: a period closed before the switch is rendered

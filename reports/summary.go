@@ -103,6 +103,14 @@ func summaryRows(b *savbilling.Book, t savbilling.Totals, prev *savbilling.Total
 	if b.RulesVersion < savbilling.RulesV2 {
 		return rows // a period of the rules v1 keeps the summary it was issued with
 	}
+	// No cent lost, for the indemnities alone (the reductions' follows from both totals).
+	mLeft := t.IndemnitiesCents + t.PlanIndemnityBalancesBeforeCents
+	mRight := t.IndemnitiesCents - t.IndemnityOverflowCents + t.InstallmentsIndemnityCents + t.DebitNotesCents +
+		t.PlanIndemnityBalancesAfterCents
+	mCheck := "OK"
+	if mLeft != mRight {
+		mCheck = "ÉCART " + euroText(mLeft-mRight)
+	}
 	return append(rows,
 		summaryRow{label: "Règles", kind: kText, cur: "2026-12 (indemnités hors TVA)"},
 		money("Réductions SAV (R)", t.ReductionsCents, p.ReductionsCents),
@@ -112,6 +120,9 @@ func summaryRows(b *savbilling.Book, t savbilling.Totals, prev *savbilling.Total
 		money("Net à payer", t.PayableCents, p.PayableCents),
 		count("Notes de débit", t.DebitNotes, p.DebitNotes),
 		money("Notes de débit (hors TVA)", t.DebitNotesCents, p.DebitNotesCents),
+		money("Soldes d'indemnités des échéanciers avant clôture", t.PlanIndemnityBalancesBeforeCents, p.PlanIndemnityBalancesBeforeCents),
+		money("Soldes d'indemnités des échéanciers après clôture", t.PlanIndemnityBalancesAfterCents, p.PlanIndemnityBalancesAfterCents),
+		summaryRow{label: "Aucun centime perdu (indemnités)", kind: kText, cur: mCheck, style: -1},
 	)
 }
 
