@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"savbilling/einvoice/einvoicetest"
 )
 
 // cases are the documents every validator must accept.
@@ -42,7 +44,7 @@ func writeCases(t *testing.T, dir string) map[string][]byte {
 // off, a refund line and a network invoice; and a broken XML in the same folder fails, so the
 // check can fail.
 func TestEveryCasePassesTheThirdPartyValidators(t *testing.T) {
-	needValidators(t)
+	einvoicetest.NeedValidators(t)
 	dir := t.TempDir()
 	xmls := writeCases(t, dir)
 	// a deliberately broken copy: the amount due no longer equals total − prepaid (BR-CO-16)
@@ -55,17 +57,11 @@ func TestEveryCasePassesTheThirdPartyValidators(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "zz-broken.xml"), broken, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, ok := validate(t, dir)
+	out, ok := einvoicetest.Validate(t, dir)
 	if ok {
 		t.Fatalf("the validators accepted a broken e-invoice:\n%s", out)
 	}
-	var failures []string
-	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "FAIL") {
-			failures = append(failures, l)
-		}
-	}
-	for _, f := range failures {
+	for _, f := range einvoicetest.Failures(out) {
 		if !strings.Contains(f, "zz-broken.xml") {
 			t.Errorf("a valid case fails: %s", f)
 		}

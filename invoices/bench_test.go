@@ -49,7 +49,7 @@ func benchBook(n, lines int, unicode bool) *savbilling.Book {
 func pageCount(tb testing.TB, r *Renderer, b *savbilling.Book) int {
 	n := 0
 	for i := range b.Statements {
-		_, m, err := r.build(b, func(m measurer) *doc { return r.layoutStatement(m, b, &b.Statements[i]) })
+		_, m, err := r.build(b, func(m measurer) *doc { return r.layoutStatement(m, b, &b.Statements[i]) }, false)
 		if err != nil {
 			tb.Fatal(err)
 		}

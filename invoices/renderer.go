@@ -89,9 +89,17 @@ func (r *Renderer) invoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invo
 // render lays a document out with the core font and, when it prints a text outside cp1252,
 // again with the UTF-8 font; then draws it.
 func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer) *doc) error {
-	p, model, err := r.build(b, layout)
+	return r.renderAs(w, b, layout, nil)
+}
+
+// renderAs renders the document, as a Factur-X PDF/A-3 embedding facturX when it is not nil.
+func (r *Renderer) renderAs(w io.Writer, b *savbilling.Book, layout func(measurer) *doc, facturX []byte) error {
+	p, model, err := r.build(b, layout, facturX != nil)
 	if err != nil {
 		return err
+	}
+	if facturX != nil {
+		p.setFacturX(model, facturX)
 	}
 	err = p.draw(w, model)
 	model.recycle()
@@ -99,8 +107,18 @@ func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer)
 }
 
 // build lays the document out, choosing its font family, and returns the PDF to draw it on.
-func (r *Renderer) build(b *savbilling.Book, layout func(measurer) *doc) (*pdfDoc, *doc, error) {
+// embedFonts (a PDF/A document, which forbids the core fonts) takes the embedded UTF-8 font
+// whatever the text.
+func (r *Renderer) build(b *savbilling.Book, layout func(measurer) *doc, embedFonts bool) (*pdfDoc, *doc, error) {
 	created := creationDate(b.ClosedAt, b.Period.End(savbilling.Paris))
+	if embedFonts {
+		p := newPDFDoc(created, true, r.set.Fonts.Regular, r.set.Fonts.Bold)
+		model := layout(p)
+		if err := p.pdf.Error(); err != nil {
+			return nil, nil, err
+		}
+		return p, model, nil
+	}
 	p := newPDFDoc(created, false, nil, nil)
 	model := layout(p)
 	if !allCP1252(model) {
