@@ -30,7 +30,7 @@ func pdfaDoc(t *testing.T, pdfa bool) string {
 func TestPDFA3PartsOnlyWhenAskedFor(t *testing.T) {
 	parts := []string{"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "<< /Type /Metadata /Subtype /XML /Length 12 >>\nstream\n<x:xmpmeta/>",
 		"/Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1)",
-		"/Type /EmbeddedFile /Subtype /text#2Fxml", "/Params << /ModDate (D:20261101050000Z) /Size 6 /CheckSum <",
+		"/Type /EmbeddedFile /Subtype /text#2Fxml", "/Params << /ModDate (D:20261101050000Z) /Size 6 >>",
 		"/Type /Filespec /F (factur-x.xml) /UF (factur-x.xml)", "/AFRelationship /Data",
 		"/EmbeddedFiles << /Names [ (factur-x.xml) ", "/Metadata ", "/OutputIntents [", "/AF [",
 		"/CreationDate (D:20261101050000Z)", "/ID [<"}
