@@ -20,6 +20,8 @@ var cases = []struct {
 	{"setoff", setOffStatement},
 	{"refund", refundStatement},
 	{"invoice", networkInvoice},
+	{"zero", reducedToZero},
+	{"fullsetoff", fullySetOff},
 }
 
 // writeCases writes each case's XML to dir and returns them by name.
@@ -41,8 +43,8 @@ func writeCases(t *testing.T, dir string) map[string][]byte {
 
 // TestEveryCasePassesTheThirdPartyValidators: XSD, EN 16931 (Factur-X) and BR-FR Schematron
 // with zero fatal or error, for a standard statement, a franchise one, one with indemnities set
-// off, a refund line and a network invoice; and a broken XML in the same folder fails, so the
-// check can fail.
+// off, one fully set off (BT-115 = 0), one reduced to zero, a refund line and a network invoice;
+// and a broken XML in the same folder fails, so the check can fail.
 func TestEveryCasePassesTheThirdPartyValidators(t *testing.T) {
 	einvoicetest.NeedValidators(t)
 	dir := t.TempDir()

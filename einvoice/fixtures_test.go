@@ -126,3 +126,22 @@ func networkInvoice() *Document {
 		Expect:       &Expected{NetHTCents: 12345, VATCents: 2469, NetTTCCents: 14814, DueCents: 14814},
 	}
 }
+
+// reducedToZero: the reductions take the whole of the lines: Net HT 0, nothing due.
+func reducedToZero() *Document {
+	d := standardStatement()
+	d.Number = "REL-46-2026-0004"
+	d.Allowances = []Allowance{{Reason: "Réductions SAV de la période", AmountCents: 10000},
+		{Reason: "Échéance de plan, part réductions", AmountCents: 3000}}
+	d.Expect = &Expected{}
+	return d
+}
+
+// fullySetOff: indemnities above the Net TTC: everything settled by compensation, BT-115 = 0.
+func fullySetOff() *Document {
+	d := setOffStatement()
+	d.Number = "REL-47-2026-0001"
+	d.PrepaidCents = 13200
+	d.Expect = &Expected{NetHTCents: 11000, VATCents: 2200, NetTTCCents: 13200, DueCents: 0}
+	return d
+}
