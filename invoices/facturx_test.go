@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -47,8 +48,9 @@ func eStatement(t testing.TB, b *savbilling.Book, s *savbilling.Statement) []byt
 		d.VAT = einvoice.Franchise
 	}
 	var lines int64
-	for i, c := range s.Commissions {
-		d.Lines = append(d.Lines, einvoice.Line{ID: string(rune('1' + i)), Name: "Commission intervention", AmountCents: c.AmountCents})
+	for _, c := range s.Commissions {
+		id := strconv.FormatInt(c.InterventionID, 10)
+		d.Lines = append(d.Lines, einvoice.Line{ID: id, Name: "Commission intervention " + id, AmountCents: c.AmountCents})
 		lines += c.AmountCents
 	}
 	if red := lines - s.NetHTCents; red > 0 {
@@ -80,8 +82,9 @@ func eInvoice(t testing.TB, b *savbilling.Book, inv *savbilling.Invoice) []byte 
 }
 
 // TestFacturXDocumentsPassTheContainerCheckAndTheValidators: a standard statement, a franchise
-// statement (both in cp1252: printed with the embedded DejaVu all the same) and a network
-// invoice as Factur-X PDFs pass pdfa3_check.py (PDF/A-3 XMP, Factur-X extension, sRGB output
+// statement (both in cp1252: printed with the embedded DejaVu all the same), a statement of 4
+// pages, a statement and an invoice with names outside cp1252 and a network invoice as Factur-X
+// PDFs pass pdfa3_check.py (PDF/A-3 XMP, Factur-X extension, sRGB output
 // intent, /AF with /AFRelationship /Data, fonts embedded, /ID) and the XSD, EN 16931 and BR-FR
 // checks of the XML the validators extract; pdftotext still reads them; the extracted XML is
 // the one given. A plain statement fails the container check (so the check can fail).
@@ -90,6 +93,8 @@ func TestFacturXDocumentsPassTheContainerCheckAndTheValidators(t *testing.T) {
 	r := New(nil)
 	b := workedExample()
 	ib := invoiceExample()
+	long := longStatement(100)
+	uni := unicodeExample()
 	dir := t.TempDir()
 	type out struct {
 		name string
@@ -112,6 +117,24 @@ func TestFacturXDocumentsPassTheContainerCheckAndTheValidators(t *testing.T) {
 		t.Fatal(err)
 	}
 	outs = append(outs, out{ib.Invoices[0].Number, buf.Bytes(), x})
+	for _, c := range []struct {
+		name string
+		b    *savbilling.Book
+	}{{"long", long}, {"unicode", uni}} {
+		s := &c.b.Statements[0]
+		x := eStatement(t, c.b, s)
+		var buf bytes.Buffer
+		if err := r.FacturXStatement(&buf, c.b, s, x); err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, out{c.name + "-" + s.Number, buf.Bytes(), x})
+	}
+	x = eInvoice(t, uni, &uni.Invoices[0])
+	var ubuf bytes.Buffer
+	if err := r.FacturXInvoice(&ubuf, uni, &uni.Invoices[0], x); err != nil {
+		t.Fatal(err)
+	}
+	outs = append(outs, out{"unicode-" + uni.Invoices[0].Number, ubuf.Bytes(), x})
 	for _, o := range outs {
 		p := filepath.Join(dir, o.name+".pdf")
 		if err := os.WriteFile(p, o.pdf, 0o644); err != nil {
@@ -131,7 +154,12 @@ func TestFacturXDocumentsPassTheContainerCheckAndTheValidators(t *testing.T) {
 	contains(t, "Factur-X invoice", text, "FAC-2026-000001", "144,00 €")
 
 	res, ok := einvoicetest.Validate(t, dir)
-	if !ok || !strings.Contains(res, "OK: 3 e-invoice(s)") {
+	if n := len(pages(pdfText(t, outs[3].pdf, 0))); n < 3 {
+		t.Errorf("the long statement has %d pages, want several", n)
+	}
+	contains(t, "Factur-X unicode statement", flat(pdfText(t, outs[4].pdf, 0)), "Łukasz Wróbel")
+	contains(t, "Factur-X unicode invoice", flat(pdfText(t, outs[5].pdf, 0)), "Nguyễn Văn Đức")
+	if !ok || !strings.Contains(res, "OK: 6 e-invoice(s)") {
 		t.Errorf("the validators refuse the Factur-X documents:\n%s", res)
 	}
 
