@@ -14,6 +14,7 @@ type Problem struct {
 	Warning bool   // true: print it, issue the invoice anyway
 }
 
+// String is the problem in French, prefixed « avertissement » when it is a warning.
 func (p Problem) String() string {
 	if p.Warning {
 		return "avertissement : " + p.Field + " : " + p.Message
