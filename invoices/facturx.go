@@ -1,6 +1,7 @@
 package invoices
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/xml"
 	"errors"
@@ -35,7 +36,7 @@ func (r *Renderer) FacturXStatement(w io.Writer, b *savbilling.Book, s *savbilli
 	if b == nil || s == nil {
 		return errors.New("invoices: nil book or statement")
 	}
-	if err := checkFacturX(b, facturX); err != nil {
+	if err := checkFacturX(b, s.Number, facturX); err != nil {
 		return fmt.Errorf("invoices: statement %s: %w", docName(b, s.Number, s.Repairer.ID), err)
 	}
 	if err := checkStatement(b, s); err != nil {
@@ -52,7 +53,7 @@ func (r *Renderer) FacturXInvoice(w io.Writer, b *savbilling.Book, inv *savbilli
 	if b == nil || inv == nil {
 		return errors.New("invoices: nil book or invoice")
 	}
-	if err := checkFacturX(b, facturX); err != nil {
+	if err := checkFacturX(b, inv.Number, facturX); err != nil {
 		return fmt.Errorf("invoices: invoice %s: %w", docName(b, inv.Number, inv.Repairer.ID), err)
 	}
 	if err := checkInvoice(b, inv); err != nil {
@@ -64,12 +65,18 @@ func (r *Renderer) FacturXInvoice(w io.Writer, b *savbilling.Book, inv *savbilli
 	return nil
 }
 
-func checkFacturX(b *savbilling.Book, facturX []byte) error {
+// checkFacturX refuses a draft, an empty XML, and an XML whose invoice number (BT-1) is not the
+// document's: a PDF never carries another document's e-invoice.
+func checkFacturX(b *savbilling.Book, number string, facturX []byte) error {
 	if b.Draft {
 		return errors.New("a draft carries no e-invoice: render it with Statement or Invoice")
 	}
 	if len(facturX) == 0 {
 		return errors.New("no Factur-X XML to embed")
+	}
+	if !bytes.Contains(facturX, []byte("<rsm:ExchangedDocument>")) ||
+		!bytes.Contains(facturX, []byte("<ram:ID>"+number+"</ram:ID>")) {
+		return fmt.Errorf("the Factur-X XML is not the e-invoice %s (no <ram:ID>%s</ram:ID>)", number, number)
 	}
 	return nil
 }

@@ -173,13 +173,18 @@ func TestFacturXDocumentsPassTheContainerCheckAndTheValidators(t *testing.T) {
 	}
 }
 
-// TestFacturXRefusesADraftOrAMissingXML: drafts carry no e-invoice.
-func TestFacturXRefusesADraftOrAMissingXML(t *testing.T) {
+// TestFacturXRefusesADraftOrAMissingOrAnotherDocumentsXML: drafts carry no e-invoice; a PDF
+// never embeds another document's.
+func TestFacturXRefusesADraftOrAMissingOrAnotherDocumentsXML(t *testing.T) {
 	r := New(nil)
 	b := workedExample()
 	var buf bytes.Buffer
 	if err := r.FacturXStatement(&buf, b, &b.Statements[0], nil); err == nil || !strings.Contains(err.Error(), "no Factur-X XML") {
 		t.Errorf("no XML: %v", err)
+	}
+	other := eStatement(t, b, &b.Statements[1])
+	if err := r.FacturXStatement(&buf, b, &b.Statements[0], other); err == nil || !strings.Contains(err.Error(), "not the e-invoice REL-1-2026-0010") {
+		t.Errorf("another statement's XML: %v", err)
 	}
 	d := draft(workedExample())
 	if err := r.FacturXStatement(&buf, d, &d.Statements[0], []byte("<x/>")); err == nil || !strings.Contains(err.Error(), "draft") {
