@@ -98,10 +98,15 @@ func (r *Renderer) invoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invo
 }
 
 // render lays a document out with the core font and, when it prints a text outside cp1252,
-// again with the UTF-8 fonts; then draws it. It is total: a panic while laying out or drawing
-// (a bug: no text should cause one) is returned as an error, and w may then hold part of a
-// document, which the caller discards.
-func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer) *doc) (err error) {
+// again with the UTF-8 fonts; then draws it.
+func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer) *doc) error {
+	return r.renderAs(w, b, layout, nil)
+}
+
+// renderAs renders the document, as a Factur-X PDF/A-3 embedding facturX when it is not nil. It
+// is total: a panic while laying out or drawing (a bug: no text should cause one) is returned as
+// an error, and w may then hold part of a document, which the caller discards.
+func (r *Renderer) renderAs(w io.Writer, b *savbilling.Book, layout func(measurer) *doc, facturX []byte) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("rendering failed (a bug, please report it): panic: %v", v)
@@ -110,9 +115,12 @@ func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer)
 	if renderFault != nil {
 		renderFault()
 	}
-	p, model, err := r.build(b, layout)
+	p, model, err := r.build(b, layout, facturX != nil)
 	if err != nil {
 		return err
+	}
+	if facturX != nil {
+		p.setFacturX(model, facturX)
 	}
 	err = p.draw(w, model)
 	model.recycle()
@@ -126,12 +134,13 @@ var renderFault func()
 // build lays the document out, choosing its fonts, and returns the PDF to draw it on: the core
 // font when every text is in cp1252, else DejaVu Sans, with Droid Sans Fallback too when a text
 // prints a rune DejaVu lacks (CJK), so that a document embeds the fallback font only when it
-// prints with it.
-func (r *Renderer) build(b *savbilling.Book, layout func(measurer) *doc) (*pdfDoc, *doc, error) {
+// prints with it. embedFonts (a PDF/A document, which forbids the core fonts) takes the embedded
+// fonts whatever the text.
+func (r *Renderer) build(b *savbilling.Book, layout func(measurer) *doc, embedFonts bool) (*pdfDoc, *doc, error) {
 	created := creationDate(b.ClosedAt, b.Period.End(savbilling.Paris))
-	p := newPDFDoc(created, false, nil, nil, false)
+	p := newPDFDoc(created, embedFonts, &r.set.Fonts, r.set.Glyphs, false)
 	model := layout(p)
-	if !allCP1252(model) {
+	if (embedFonts && needsFallback(model, r.set.Glyphs)) || (!embedFonts && !allCP1252(model)) {
 		chain := r.set.Glyphs
 		fallback := needsFallback(model, chain)
 		for range 2 { // the layout with the UTF-8 fonts may wrap otherwise: check again once

@@ -91,7 +91,7 @@ func TestGoldenLayoutRulesV2(t *testing.T) {
 					return r.layoutInvoice(m, c.b, &c.b.Invoices[0])
 				}
 				return r.layoutStatement(m, c.b, &c.b.Statements[0])
-			})
+			}, false)
 			if err != nil {
 				t.Fatal(err)
 			}
