@@ -68,10 +68,16 @@ type SAVCase struct {
 	Decision *Decision     // nil: no decision taken before the period's end
 	Original *Intervention // nil: the original intervention does not exist; no operations
 	// For a SAV charged in an earlier period (CloseInput.Changed):
-	Booked            *SAVState       // the decision the ledger last booked
-	BookedByRepairer  map[int64]int64 // SAV line amounts booked so far, per repairer
-	BookedClaimCents  int64           // insurance claims recorded so far
-	BookedClaimPolicy string          // the policy of those claims
+	Booked           *SAVState       // the decision the ledger last booked
+	BookedByRepairer map[int64]int64 // SAV line amounts booked so far, per repairer, every kind and rules
+	// BookedIndemnityByRepairer is the part of BookedByRepairer booked under the rules v2 as
+	// indemnities (SAVLineType.Indemnity), per repairer.
+	BookedIndemnityByRepairer map[int64]int64
+	// BookedV1ByRepairer is the part of BookedByRepairer booked by closes under the rules v1, per
+	// repairer: Close splits it by kind from Booked.V1, never from the lines' types.
+	BookedV1ByRepairer map[int64]int64
+	BookedClaimCents   int64  // insurance claims recorded so far
+	BookedClaimPolicy  string // the policy of those claims
 }
 
 // LateBefore is the instant before which an intervention booked by this close is a late
@@ -136,6 +142,8 @@ type CloseInput struct {
 	LastStatementSeq map[int64]int
 	// LastInvoiceSeq is the last invoice sequence used in Period.Year.
 	LastInvoiceSeq int
+	// LastDebitNoteSeq is the last debit note sequence used in Period.Year.
+	LastDebitNoteSeq int
 	// LastClosed is the last period closed before this one: an intervention closed before Start is
 	// a late arrival. Zero for the first close.
 	LastClosed Period

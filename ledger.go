@@ -56,6 +56,30 @@ const (
 	LineAdjustment SAVLineType = "ajustement"        // a decision changed after its charge
 	LineSettlement SAVLineType = "règlement amiable" // damage within the deductible
 	LineDeductible SAVLineType = "franchise"         // the deductible, damage above it claimed
+	// LineIndemnityAdjustment books the change of a decision's damage (rules v2): an indemnity.
+	LineIndemnityAdjustment SAVLineType = "ajustement indemnité"
+	// LineNotCharged lists a decision that charges nothing (unconfirmed, rejected) at 0,00 € (rules v2;
+	// the rules v1 booked it as a « charge » of 0,00 €).
+	LineNotCharged SAVLineType = "non imputé"
+)
+
+// Indemnity reports whether a line of type t is an indemnity (damage charged to the repairer,
+// outside the scope of VAT, set off after VAT: « règlement amiable », « franchise », « ajustement
+// indemnité ») rather than a reduction of the repairer's price (« charge », « ajustement »,
+// « non imputé »), under the rules v2. Under the rules v1 every line was a reduction.
+func (t SAVLineType) Indemnity() bool {
+	return t == LineSettlement || t == LineDeductible || t == LineIndemnityAdjustment
+}
+
+// The versions of the rules a period is closed under (sb_periods.rules_version).
+const (
+	// RulesV1: damage netted with the SAV charges before VAT (every close before 2026-12).
+	RulesV1 = 1
+	// RulesV2: damage is an indemnity outside VAT, set off after it; two-part plans; debit notes;
+	// statements of account (domain.md, changed 2026-12). Every close of this version.
+	RulesV2 = 2
+	// RulesVersion is the version this build closes under.
+	RulesVersion = RulesV2
 )
 
 // CommissionLine books the commission of one intervention (the sum of its operations') to its
@@ -93,20 +117,49 @@ type InstallmentLine struct {
 	RepairerID int64
 	Number     int   // 1-based index of the installment in the plan's schedule
 	Of         int   // the plan's number of installments
-	DueCents   int64 // scheduled so far and not yet paid
-	PaidCents  int64 // taken from this period's available amount
+	DueCents   int64 // scheduled so far and not yet paid, both parts
+	PaidCents  int64 // paid this period, both parts
+	// The indemnity part of DueCents and PaidCents (the rest is the reduction part): asked and
+	// paid after VAT, from the Net TTC left once the period's indemnities are set off.
+	DueIndemnityCents  int64
+	PaidIndemnityCents int64
 }
 
-// Plan is an installment plan (échéancier) spreading one month's overflow.
+// PaidReductionCents is the reduction part paid: it reduced Net HT.
+func (l InstallmentLine) PaidReductionCents() int64 { return l.PaidCents - l.PaidIndemnityCents }
+
+// Plan is an installment plan (échéancier) spreading one month's overflow. It has two parts
+// (rules v2): the reduction part (the reduction overflow, paid before VAT, its balance closed on
+// an invoice) and the indemnity part (the indemnity overflow, paid after VAT, its balance closed
+// on a debit note). A plan of the rules v1 has no indemnity part: it keeps the rules it was
+// created under until it ends (its installments reduce Net HT, its balance is invoiced).
 type Plan struct {
 	ID            string // ECH-<repairer id>-YYYY-MM: the period that created it
 	RepairerID    int64
 	CreatedIn     Period
 	Months        int   // number of installments, the first due in CreatedIn.Next()
-	TotalCents    int64 // the overflow spread
-	PaidCents     int64 // installments paid so far
-	InvoicedCents int64 // balance invoiced when the plan was closed early
+	TotalCents    int64 // the overflow spread, both parts
+	PaidCents     int64 // installments paid so far, both parts
+	InvoicedCents int64 // reduction balance invoiced when the plan was closed early
 	ClosedIn      Period
+	RulesVersion  int // the rules it was created under (RulesV1, RulesV2)
+
+	IndemnityCents     int64 // the indemnity part of TotalCents
+	PaidIndemnityCents int64 // the indemnity part of PaidCents
+	DebitNotedCents    int64 // indemnity balance put on a debit note when the plan was closed early
+}
+
+// ReductionCents is the reduction part of the plan's total.
+func (p Plan) ReductionCents() int64 { return p.TotalCents - p.IndemnityCents }
+
+// ReductionBalanceCents is what the plan still holds of its reduction part.
+func (p Plan) ReductionBalanceCents() int64 {
+	return p.ReductionCents() - (p.PaidCents - p.PaidIndemnityCents) - p.InvoicedCents
+}
+
+// IndemnityBalanceCents is what the plan still holds of its indemnity part.
+func (p Plan) IndemnityBalanceCents() int64 {
+	return p.IndemnityCents - p.PaidIndemnityCents - p.DebitNotedCents
 }
 
 // PlanID names the plan created for repairer in period p.
@@ -115,15 +168,21 @@ func PlanID(repairer int64, p Period) string {
 }
 
 // BalanceCents is what the plan still holds.
-func (p Plan) BalanceCents() int64 { return p.TotalCents - p.PaidCents - p.InvoicedCents }
+func (p Plan) BalanceCents() int64 {
+	return p.TotalCents - p.PaidCents - p.InvoicedCents - p.DebitNotedCents
+}
 
 // Open reports whether the plan still holds a balance and has not been closed.
 func (p Plan) Open() bool { return p.ClosedIn.IsZero() && p.BalanceCents() > 0 }
 
-// Statement is the monthly self-billed invoice of one repairer (relevé), with its lines and totals.
+// Statement is the monthly statement of one repairer (relevé), with its lines and totals: their
+// self-billed invoice when the period bills a service of theirs, else a statement of account.
 type Statement struct {
-	Number    string // REL-<repairer id>-YYYY-NNNN; empty in a draft
-	Seq       int
+	Number string // REL-<repairer id>-YYYY-NNNN, or RDC-<repairer id>-YYYY-MM when Account; empty in a draft
+	Seq    int    // 0 for a statement of account
+	// Account: a statement of account (« Relevé de compte — ne vaut pas facture »), outside the
+	// invoice series: the period bills no service (G = 0 and R ≥ 0, rules v2).
+	Account   bool
 	Repairer  Party
 	Period    Period
 	IssuedOn  time.Time
@@ -138,17 +197,37 @@ type Statement struct {
 	UnlistedLines int
 
 	GrossCents        int64 // G
-	DeductionsCents   int64 // D
-	OverflowCents     int64 // O = max(0, D − G)
-	AvailableCents    int64 // A = max(0, G − D)
-	InstallmentsCents int64 // paid = min(I, A)
-	NetHTCents        int64 // A − paid
+	DeductionsCents   int64 // D = R + M: every SAV charge of the period
+	OverflowCents     int64 // O = Or + Om
+	AvailableCents    int64 // B = max(0, G − R)
+	InstallmentsCents int64 // installments paid, both parts: paid_r + paid_m
+	NetHTCents        int64 // B − paid_r
 	VATRateBP         int   // 2000 for standard, 0 for franchise
 	VATCents          int64
 	NetTTCCents       int64
-	SpreadCents       int64  // overflow put on a new plan this period
-	InvoicedCents     int64  // everything invoiced to that repairer this period
-	InvoiceNumber     string // the invoice of InvoicedCents, if any
+	SpreadCents       int64  // overflow put on a new plan this period, both parts
+	InvoicedCents     int64  // everything invoiced or debit-noted to that repairer this period (HT)
+	InvoiceNumber     string // the invoice of the reduction part of InvoicedCents, if any
+
+	// The rules v2 (for a period closed under v1: R = D, M = 0, Payable = Net TTC).
+	ReductionsCents            int64  // R: reductions of the period (may be < 0: refunds)
+	IndemnitiesCents           int64  // M: indemnities of the period (may be < 0: refunds)
+	ReductionOverflowCents     int64  // Or = max(0, R − G)
+	IndemnityOverflowCents     int64  // Om = max(0, M − Net TTC)
+	InstallmentsIndemnityCents int64  // paid_m: the indemnity part of InstallmentsCents
+	PayableCents               int64  // the « Net à payer »: Net TTC − M − paid_m, at least 0
+	DebitNotedCents            int64  // the part of InvoicedCents on a debit note
+	DebitNoteNumber            string // that debit note, if any
+}
+
+// InstallmentsReductionCents is paid_r, the reduction part of the installments paid.
+func (s *Statement) InstallmentsReductionCents() int64 {
+	return s.InstallmentsCents - s.InstallmentsIndemnityCents
+}
+
+// AccountNumber names the statement of account of repairer in period p.
+func AccountNumber(repairer int64, p Period) string {
+	return "RDC-" + strconv.FormatInt(repairer, 10) + "-" + p.String()
 }
 
 // CommissionCount is the number of commission lines booked on the statement, listed or not.
@@ -178,9 +257,17 @@ const (
 	InvoicePlanBalance = "plan-balance" // the balance of a plan closed early
 )
 
-// Invoice is an invoice from the network to a repairer for what statements cannot absorb.
+// The kinds of document an Invoice is.
+const (
+	DocInvoice   = "facture"       // FAC-: the reduction part, VAT 20 %
+	DocDebitNote = "note de débit" // NDD-: the indemnity part, outside the scope of VAT
+)
+
+// Invoice is a document from the network to a repairer for what statements cannot absorb: an
+// invoice (FAC-, the reduction part, with VAT) or a debit note (NDD-, the indemnity part, no VAT).
 type Invoice struct {
-	Number    string // FAC-YYYY-NNNNNN; empty in a draft
+	Number    string // FAC-YYYY-NNNNNN or NDD-YYYY-NNNNNN; empty in a draft
+	Kind      string // DocInvoice or DocDebitNote ("" reads as DocInvoice)
 	Seq       int
 	Repairer  Party
 	Period    Period
@@ -200,12 +287,28 @@ type Invoice struct {
 
 // InvoicedStatement is what an invoice carries of the statement its overflow comes from.
 type InvoicedStatement struct {
-	Number          string // REL-…; empty in a draft
-	GrossCents      int64  // G
-	DeductionsCents int64  // D
-	OverflowCents   int64  // O
-	SAV             []SAVLine
+	Number                 string // REL-… or RDC-…; empty in a draft
+	GrossCents             int64  // G
+	DeductionsCents        int64  // D: every SAV charge, reductions and indemnities
+	OverflowCents          int64  // O = Or + Om
+	ReductionsCents        int64  // R (rules v2)
+	IndemnitiesCents       int64  // M (rules v2)
+	NetTTCCents            int64  // the self-billed invoice's total
+	ReductionOverflowCents int64  // Or (rules v2)
+	IndemnityOverflowCents int64  // Om (rules v2)
+	SAV                    []SAVLine
 }
+
+// Billed is what an overflow document of the statement's period bills of it (Invoice.Statement).
+func (s *Statement) Billed() *InvoicedStatement {
+	return &InvoicedStatement{Number: s.Number, GrossCents: s.GrossCents, DeductionsCents: s.DeductionsCents,
+		OverflowCents: s.OverflowCents, ReductionsCents: s.ReductionsCents, IndemnitiesCents: s.IndemnitiesCents,
+		NetTTCCents: s.NetTTCCents, ReductionOverflowCents: s.ReductionOverflowCents,
+		IndemnityOverflowCents: s.IndemnityOverflowCents, SAV: s.SAV}
+}
+
+// DebitNote reports whether the document is a debit note.
+func (v *Invoice) DebitNote() bool { return v.Kind == DocDebitNote }
 
 // Claim is an insurance claim for damage above the deductible, recorded for finance.
 type Claim struct {
@@ -268,6 +371,19 @@ type SAVState struct {
 	RelatedPriceCents int64 // customer price of the corrective operations, for credit checks
 	FirstPeriod       Period
 	LastPeriod        Period
+	// V1 is the decision as the last close under the rules v1 booked it (outcome, share, faulty
+	// repairer, corrective commission), kept when later closes update the state: nil when the SAV
+	// was never booked under v1. A revision under v2 splits what v1 booked by kind from it.
+	V1 *SAVDecisionV1
+}
+
+// SAVDecisionV1 is what the rules v1 last booked for a SAV: enough to recompute its corrective
+// charge (the reduction part of what was booked; the rest was damage, an indemnity).
+type SAVDecisionV1 struct {
+	Outcome          string
+	ChargeBP         int
+	FaultyRepairerID int64 // as in the decision: 0 when NULL
+	CorrectiveCents  int64
 }
 
 // Book is one period's booking: what a close computes, what the store writes, and what the
@@ -278,15 +394,21 @@ type Book struct {
 	IssuedOn time.Time // the documents' date: the Paris day of ClosedAt
 	Draft    bool
 	Issuer   Issuer
+	// RulesVersion is the version of the rules the period was closed under (RulesV1, RulesV2).
+	RulesVersion int
 
 	Statements []Statement // ascending repairer id
-	Invoices   []Invoice   // ascending number (so ascending repairer id)
+	Invoices   []Invoice   // invoices then debit notes, each by ascending number (so ascending repairer id)
 	Plans      []Plan      // every plan open before the close or created by it, as it is after it
 	Claims     []Claim
 	Goodwill   []Goodwill
 	Anomalies  []Anomaly
 	Pending    []PendingSAV
 	SAVStates  []SAVState // written by this close
+	// Unlisted are the SAV lines that charge nothing (0,00 €) of repairers without a statement in
+	// the period: a line that charges nothing makes no statement by itself (rules v2). They are
+	// booked and listed in the workbook.
+	Unlisted []SAVLine
 	// Summed, when not nil, are commission lines the close books without listing them in the
 	// statements (see SummedLines). A book read back from the ledger has none.
 	Summed *SummedLines

@@ -3,13 +3,14 @@ package savbilling
 // Totals sums a Book: the figures of the manifest and of the workbook's summary.
 type Totals struct {
 	Statements int
-	Invoices   int
+	Invoices   int // invoices and debit notes
+	DebitNotes int // of which debit notes
 	Anomalies  int // blocking and warnings
 	Blocking   int
 	Pending    int
 
 	GrossCents        int64 // commissions booked
-	DeductionsCents   int64 // D: charges + settlements + deductibles + adjustments
+	DeductionsCents   int64 // D = R + M: charges + settlements + deductibles + adjustments
 	ChargesCents      int64
 	SettlementsCents  int64
 	DeductiblesCents  int64
@@ -19,7 +20,7 @@ type Totals struct {
 	VATCents          int64
 	NetTTCCents       int64
 	SpreadCents       int64 // overflow put on new plans
-	InvoicedCents     int64 // everything invoiced (HT)
+	InvoicedCents     int64 // everything invoiced or debit-noted (HT)
 	OverflowCents     int64
 	OffsetCents       int64 // charges offset against the month's commissions: D − O
 	GoodwillCents     int64 // customer credits borne by the network
@@ -27,6 +28,19 @@ type Totals struct {
 
 	PlanBalancesBeforeCents int64
 	PlanBalancesAfterCents  int64
+
+	// Per kind (rules v2; a period closed under v1 has every charge a reduction).
+	ReductionsCents            int64 // R: charges and adjustments
+	IndemnitiesCents           int64 // M: settlements, deductibles and indemnity adjustments
+	IndemnityAdjustmentsCents  int64 // « ajustement indemnité » lines
+	InstallmentsIndemnityCents int64 // the indemnity part of InstallmentsCents
+	IndemnityOverflowCents     int64 // Om: the indemnity part of OverflowCents
+	SpreadIndemnityCents       int64 // the indemnity part of SpreadCents
+	PayableCents               int64 // « Net à payer »
+	DebitNotesCents            int64 // the part of InvoicedCents on debit notes
+
+	PlanIndemnityBalancesBeforeCents int64
+	PlanIndemnityBalancesAfterCents  int64
 }
 
 // Totals sums the book. Plan balances are those of the plans the book holds, which are all the
@@ -38,6 +52,11 @@ func (b *Book) Totals() Totals {
 		t.Statements++
 		t.GrossCents += s.GrossCents
 		t.DeductionsCents += s.DeductionsCents
+		t.ReductionsCents += s.ReductionsCents
+		t.IndemnitiesCents += s.IndemnitiesCents
+		t.InstallmentsIndemnityCents += s.InstallmentsIndemnityCents
+		t.IndemnityOverflowCents += s.IndemnityOverflowCents
+		t.PayableCents += s.PayableCents
 		for _, l := range s.SAV {
 			t.AddSAV(l.Type, l.AmountCents)
 		}
@@ -64,6 +83,8 @@ func (t *Totals) AddSAV(tp SAVLineType, cents int64) {
 		t.DeductiblesCents += cents
 	case LineAdjustment:
 		t.AdjustmentsCents += cents
+	case LineIndemnityAdjustment:
+		t.IndemnityAdjustmentsCents += cents
 	}
 }
 
@@ -73,6 +94,12 @@ func (t *Totals) AddSAV(tp SAVLineType, cents int64) {
 // called once.
 func (t *Totals) AddRest(b *Book) {
 	t.Invoices = len(b.Invoices)
+	for i := range b.Invoices {
+		if b.Invoices[i].DebitNote() {
+			t.DebitNotes++
+			t.DebitNotesCents += b.Invoices[i].HTCents
+		}
+	}
 	t.Pending = len(b.Pending)
 	t.Anomalies = len(b.Anomalies)
 	for _, a := range b.Anomalies {
@@ -84,15 +111,22 @@ func (t *Totals) AddRest(b *Book) {
 	for _, inv := range b.Invoices {
 		t.InvoicedCents += inv.HTCents
 	}
-	var invoicedPlans int64
+	var invoicedPlans, debitNotedPlans int64
 	for _, p := range b.Plans {
 		t.PlanBalancesAfterCents += p.BalanceCents()
+		t.PlanIndemnityBalancesAfterCents += p.IndemnityBalanceCents()
 		if p.ClosedIn == b.Period {
 			invoicedPlans += p.InvoicedCents
+			debitNotedPlans += p.DebitNotedCents
+		}
+		if p.CreatedIn == b.Period {
+			t.SpreadIndemnityCents += p.IndemnityCents
 		}
 	}
-	// balances after = before + spread − paid − invoiced plan balances
-	t.PlanBalancesBeforeCents = t.PlanBalancesAfterCents - t.SpreadCents + t.InstallmentsCents + invoicedPlans
+	// balances after = before + spread − paid − invoiced (or debit-noted) plan balances
+	t.PlanBalancesBeforeCents = t.PlanBalancesAfterCents - t.SpreadCents + t.InstallmentsCents + invoicedPlans + debitNotedPlans
+	t.PlanIndemnityBalancesBeforeCents = t.PlanIndemnityBalancesAfterCents - t.SpreadIndemnityCents +
+		t.InstallmentsIndemnityCents + debitNotedPlans
 	for _, g := range b.Goodwill {
 		if g.BorneByNetwork {
 			t.GoodwillCents += g.AmountCents

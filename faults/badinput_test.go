@@ -623,7 +623,7 @@ func TestDeletedRepairerWithOpenPlan(t *testing.T) {
 }
 
 // noCentLost checks the rule on the ledger of closed period p: charges incurred + plan balances
-// before = charges offset + installments paid + amounts invoiced + plan balances after.
+// before = charges offset + installments paid + amounts invoiced or debit-noted + plan balances after.
 func noCentLost(t *testing.T, raw *sql.DB, p sb.Period) {
 	t.Helper()
 	var d, o, paid, invoiced int64
@@ -631,7 +631,9 @@ func noCentLost(t *testing.T, raw *sql.DB, p sb.Period) {
 		COALESCE(SUM(installments_cents), 0) FROM sb_statements WHERE period = ?`, p.String()).Scan(&d, &o, &paid); err != nil {
 		t.Fatal(err)
 	}
-	if err := raw.QueryRowContext(bg, "SELECT COALESCE(SUM(ht_cents), 0) FROM sb_invoices WHERE period = ?", p.String()).Scan(&invoiced); err != nil {
+	// invoiced or debit-noted (rules v2: the indemnity part goes on a debit note)
+	if err := raw.QueryRowContext(bg, `SELECT COALESCE(SUM(ht_cents), 0) FROM (SELECT ht_cents FROM sb_invoices WHERE period = ?
+		UNION ALL SELECT ht_cents FROM sb_debit_notes WHERE period = ?) d`, p.String(), p.String()).Scan(&invoiced); err != nil {
 		t.Fatal(err)
 	}
 	before, after := planBalances(t, raw, p.Prev().String()), planBalances(t, raw, p.String())

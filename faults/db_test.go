@@ -310,8 +310,9 @@ func count(t testing.TB, db *sql.DB, query string, args ...any) int {
 	return n
 }
 
-// checkGapless checks the ledger's numbering: statement sequences 1..n per repairer and year,
-// invoice sequences 1..n per year, and numbers that spell their sequence.
+// checkGapless checks the ledger's numbering: statement sequences 1..n per repairer and year
+// (a statement of account, outside the series, stores minus its month), invoice and debit note
+// sequences 1..n per year, and numbers that spell their sequence.
 func checkGapless(t testing.TB, db *sql.DB) {
 	t.Helper()
 	type key struct {
@@ -330,6 +331,12 @@ func checkGapless(t testing.TB, db *sql.DB) {
 		if err := rows.Scan(&k.repairer, &k.year, &seq, &number); err != nil {
 			t.Fatal(err)
 		}
+		if seq < 0 {
+			if want := fmt.Sprintf("RDC-%d-%04d-%02d", k.repairer, k.year, -seq); number != want {
+				t.Errorf("statement of account %s has seq %d: want number %s", number, seq, want)
+			}
+			continue
+		}
 		if want := fmt.Sprintf("REL-%d-%04d-%04d", k.repairer, k.year, seq); number != want {
 			t.Errorf("statement %s has seq %d: want number %s", number, seq, want)
 		}
@@ -345,29 +352,31 @@ func checkGapless(t testing.TB, db *sql.DB) {
 			}
 		}
 	}
-	inv := map[int][]int{}
-	rows, err = db.QueryContext(bg, "SELECT year, seq, number FROM sb_invoices")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var year, seq int
-		var number string
-		if err := rows.Scan(&year, &seq, &number); err != nil {
+	for _, doc := range []struct{ table, prefix string }{{"sb_invoices", "FAC"}, {"sb_debit_notes", "NDD"}} {
+		inv := map[int][]int{}
+		rows, err = db.QueryContext(bg, "SELECT year, seq, number FROM "+doc.table)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if want := fmt.Sprintf("FAC-%04d-%06d", year, seq); number != want {
-			t.Errorf("invoice %s has seq %d: want number %s", number, seq, want)
+		for rows.Next() {
+			var year, seq int
+			var number string
+			if err := rows.Scan(&year, &seq, &number); err != nil {
+				t.Fatal(err)
+			}
+			if want := fmt.Sprintf("%s-%04d-%06d", doc.prefix, year, seq); number != want {
+				t.Errorf("document %s has seq %d: want number %s", number, seq, want)
+			}
+			inv[year] = append(inv[year], seq)
 		}
-		inv[year] = append(inv[year], seq)
-	}
-	rows.Close()
-	for y, s := range inv {
-		slices.Sort(s)
-		for i, v := range s {
-			if v != i+1 {
-				t.Errorf("invoices of %d: sequence %v is not 1..%d", y, s, len(s))
-				break
+		rows.Close()
+		for y, s := range inv {
+			slices.Sort(s)
+			for i, v := range s {
+				if v != i+1 {
+					t.Errorf("%s of %d: sequence %v is not 1..%d", doc.table, y, s, len(s))
+					break
+				}
 			}
 		}
 	}

@@ -52,7 +52,7 @@ func repairerIdentities(t testing.TB, raw *sql.DB) map[int64]identity {
 }
 
 var (
-	relName  = regexp.MustCompile(`^REL-(\d+)-\d{4}-\d{4}\.pdf$`)
+	relName  = regexp.MustCompile(`^(?:REL-(\d+)-\d{4}-\d{4}|RDC-(\d+)-\d{4}-\d{2})\.pdf$`) // self-billed invoice or statement of account
 	digits14 = regexp.MustCompile(`\b\d{14}\b`)
 	vatRE    = regexp.MustCompile(`\bFR[0-9A-Z]{2}\d{9}\b`)
 )
@@ -87,7 +87,7 @@ func checkDocumentsPrivate(t *testing.T, db, out string, sample int) int {
 		}
 	}
 	invoiceOwner := map[string]int64{}
-	for _, l := range queryRows(t, raw, "SELECT number, repairer_id FROM sb_invoices") {
+	for _, l := range queryRows(t, raw, "SELECT number, repairer_id FROM sb_invoices UNION ALL SELECT number, repairer_id FROM sb_debit_notes") {
 		number, id, _ := strings.Cut(l, "|")
 		invoiceOwner[number+".pdf"], _ = strconv.ParseInt(id, 10, 64)
 	}
@@ -124,7 +124,7 @@ func checkDocumentsPrivate(t *testing.T, db, out string, sample int) int {
 			base := filepath.Base(path)
 			var id int64
 			if m := relName.FindStringSubmatch(base); m != nil {
-				id, _ = strconv.ParseInt(m[1], 10, 64)
+				id, _ = strconv.ParseInt(m[1]+m[2], 10, 64)
 			} else if id = invoiceOwner[base]; id == 0 {
 				t.Errorf("%s: no repairer owns this document", path)
 				continue

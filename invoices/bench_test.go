@@ -55,10 +55,10 @@ func benchBookNamed(n, lines int, unicode, scripts bool) *savbilling.Book {
 }
 
 // pageCount is the number of pages of every statement of b.
-func pageCount(tb testing.TB, r *Renderer, b *savbilling.Book) int {
+func pageCount(tb testing.TB, r *Renderer, b *savbilling.Book, embedFonts bool) int {
 	n := 0
 	for i := range b.Statements {
-		_, m, err := r.build(b, func(m measurer) *doc { return r.layoutStatement(m, b, &b.Statements[i]) })
+		_, m, err := r.build(b, func(m measurer) *doc { return r.layoutStatement(m, b, &b.Statements[i]) }, embedFonts)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -69,7 +69,9 @@ func pageCount(tb testing.TB, r *Renderer, b *savbilling.Book) int {
 
 // BenchmarkRenderStatements renders N statements one after the other on one goroutine, core
 // font (and the UTF-8 font for 1page-utf8, with the fallback font, Arabic and Hebrew for
-// 1page-scripts; 2pages is workload L's statement of ~50 commission lines), and reports pages per second, milliseconds per page (wall), CPU milliseconds per page
+// 1page-scripts; 2pages is workload L's statement of ~50 commission lines; -facturx: the same
+// statement as a Factur-X PDF/A-3 with its CII XML, printed with the embedded DejaVu Sans), and
+// reports pages per second, milliseconds per page (wall), CPU milliseconds per page
 // (user + system time of the process, the garbage collector's included: steadier than the wall
 // time on a shared machine) and bytes per file.
 func BenchmarkRenderStatements(b *testing.B) {
@@ -77,13 +79,21 @@ func BenchmarkRenderStatements(b *testing.B) {
 		name             string
 		lines            int
 		unicode, scripts bool
-	}{{"1page", 12, false, false}, {"2pages", 50, false, false}, {"3pages", 90, false, false}, {"1page-utf8", 12, true, false},
-		{"1page-scripts", 12, true, true}} {
+		facturX          bool
+	}{{"1page", 12, false, false, false}, {"2pages", 50, false, false, false}, {"3pages", 90, false, false, false},
+		{"1page-utf8", 12, true, false, false}, {"1page-scripts", 12, true, true, false},
+		{"1page-facturx", 12, false, false, true}, {"2pages-facturx", 50, false, false, true}} {
 		b.Run(c.name, func(b *testing.B) {
 			const n = 50
 			r := New(nil)
 			bk := benchBookNamed(n, c.lines, c.unicode, c.scripts)
-			pagesPer := pageCount(b, r, bk)
+			pagesPer := pageCount(b, r, bk, c.facturX)
+			var xmls [][]byte
+			if c.facturX {
+				for i := range bk.Statements {
+					xmls = append(xmls, eStatement(b, bk, &bk.Statements[i]))
+				}
+			}
 			var size int64
 			var buf bytes.Buffer
 			b.ResetTimer()
@@ -92,7 +102,13 @@ func BenchmarkRenderStatements(b *testing.B) {
 				size = 0
 				for i := range bk.Statements {
 					buf.Reset()
-					if err := r.Statement(&buf, bk, &bk.Statements[i]); err != nil {
+					var err error
+					if c.facturX {
+						err = r.FacturXStatement(&buf, bk, &bk.Statements[i], xmls[i])
+					} else {
+						err = r.Statement(&buf, bk, &bk.Statements[i])
+					}
+					if err != nil {
 						b.Fatal(err)
 					}
 					size += int64(buf.Len())
@@ -117,7 +133,7 @@ func BenchmarkWriteAll(b *testing.B) {
 	const n = 200
 	r := New(nil)
 	bk := benchBook(n, 12, false)
-	pagesPer := pageCount(b, r, bk)
+	pagesPer := pageCount(b, r, bk, false)
 	dir := b.TempDir()
 	var files []File
 	cpu0 := cpuTime()

@@ -210,8 +210,7 @@ func unicodeExample() *savbilling.Book {
 func invoiced(b *savbilling.Book) *savbilling.Book {
 	for i := range b.Invoices {
 		if st := b.StatementOf(b.Invoices[i].Repairer.ID); st != nil {
-			b.Invoices[i].Statement = &savbilling.InvoicedStatement{Number: st.Number, GrossCents: st.GrossCents,
-				DeductionsCents: st.DeductionsCents, OverflowCents: st.OverflowCents, SAV: st.SAV}
+			b.Invoices[i].Statement = st.Billed()
 		}
 	}
 	return b

@@ -14,7 +14,7 @@ func TestGoldenLayout(t *testing.T) {
 	r := New(nil)
 	stmt := func(b *savbilling.Book, i int) func() *doc {
 		return func() *doc {
-			p, m, err := r.build(b, func(m measurer) *doc { return r.layoutStatement(m, b, &b.Statements[i]) })
+			p, m, err := r.build(b, func(m measurer) *doc { return r.layoutStatement(m, b, &b.Statements[i]) }, false)
 			if err != nil || p == nil {
 				t.Fatal(err)
 			}
@@ -23,7 +23,7 @@ func TestGoldenLayout(t *testing.T) {
 	}
 	inv := func(b *savbilling.Book, i int) func() *doc {
 		return func() *doc {
-			_, m, err := r.build(b, func(m measurer) *doc { return r.layoutInvoice(m, b, &b.Invoices[i]) })
+			_, m, err := r.build(b, func(m measurer) *doc { return r.layoutInvoice(m, b, &b.Invoices[i]) }, false)
 			if err != nil {
 				t.Fatal(err)
 			}

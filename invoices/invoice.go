@@ -19,9 +19,16 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 	st := inv.Statement // what the ledger booked with the invoice: never looked up in b.Statements
 
 	f := newFlow(m, tx.Common.Ellipsis)
-	r.running(f, fill(ti.RunningHeader, "number", number, "repairer", repName))
+	debit := inv.DebitNote() // a debit note: the indemnity part, outside the scope of VAT
+	titleT, headerT, footerT, natureT := ti.Title, ti.RunningHeader, ti.Footer, ti.Nature
+	lineOverflow, linePlan := ti.LineOverflow, ti.LinePlanBalance
+	if debit {
+		titleT, headerT, footerT, natureT = ti.DebitTitle, ti.DebitRunningHeader, ti.DebitFooter, ti.DebitNature
+		lineOverflow, linePlan = ti.DebitLineOverflow, ti.DebitLinePlanBalance
+	}
+	r.running(f, fill(headerT, "number", number, "repairer", repName))
 
-	title := fill(ti.Title, "number", number)
+	title := fill(titleT, "number", number)
 	hb := &block{}
 	hb.text(marginL, 0, truncate(m, title, stTitle, contentW, f.ell), stTitle)
 	hb.h = lineH(stTitle) + 3
@@ -39,7 +46,7 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 	nb := &block{}
 	nb.text(marginL, 0, ti.NatureLabel, stLabel)
 	nb.h = lineH(stLabel) + 0.5
-	for _, l := range wrap(m, fill(ti.Nature, "period", period, "period_of", periodOf(inv.Period)), stBody, contentW, 3, f.ell) {
+	for _, l := range wrap(m, fill(natureT, "period", period, "period_of", periodOf(inv.Period)), stBody, contentW, 3, f.ell) {
 		nb.text(marginL, nb.h, l, stBody)
 		nb.h += lineH(stBody)
 	}
@@ -51,7 +58,11 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 	if st != nil && st.Number != "" {
 		stmtName = st.Number
 	}
-	t := table{continued: continued, cols: cols(colsInvLines, []string{ti.ColDesignation, ti.ColAmountHT}, 1)}
+	colAmount := ti.ColAmountHT
+	if debit {
+		colAmount = ti.DebitColAmount
+	}
+	t := table{continued: continued, cols: cols(colsInvLines, []string{ti.ColDesignation, colAmount}, 1)}
 	var overflow bool
 	var planLines []savbilling.InvoiceLine
 	for _, l := range inv.Lines {
@@ -59,34 +70,63 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 		switch l.Kind {
 		case savbilling.InvoiceOverflow:
 			overflow = true
-			label = fill(ti.LineOverflow, "statement", stmtName)
-			if st != nil {
+			label = fill(lineOverflow, "statement", stmtName)
+			switch {
+			case st == nil:
+			case debit:
+				label += "\n" + fill(ti.DebitOverflowDetail, "indemnities", eur(st.IndemnitiesCents),
+					"ttc", eur(st.NetTTCCents), "overflow", eur(st.IndemnityOverflowCents))
+			case v2(b):
+				label += "\n" + fill(ti.ReductionOverflowDetail, "reductions", eur(st.ReductionsCents),
+					"gross", eur(st.GrossCents), "overflow", eur(st.ReductionOverflowCents))
+			default:
 				label += "\n" + fill(ti.OverflowDetail, "deductions", eur(st.DeductionsCents),
 					"gross", eur(st.GrossCents), "overflow", eur(st.OverflowCents))
 			}
 		case savbilling.InvoicePlanBalance:
 			planLines = append(planLines, l)
-			label = fill(ti.LinePlanBalance, "plan", l.PlanID)
+			label = fill(linePlan, "plan", l.PlanID)
 		default:
 			label = l.Kind
 		}
 		t.rows = append(t.rows, row{cells: []string{label, eur(l.AmountCents)}})
 	}
-	t.rows = append(t.rows, row{total: true, cells: []string{ti.TotalHT, eur(inv.HTCents)}})
+	totalHT := ti.TotalHT
+	if debit {
+		totalHT = ti.DebitTotal
+	}
+	t.rows = append(t.rows, row{total: true, cells: []string{totalHT, eur(inv.HTCents)}})
 	f.table(t)
 
-	// the SAV items the invoice covers
-	if overflow && st != nil && len(st.SAV) > 0 {
+	// the SAV items the invoice covers: under the rules v2, those of its kind
+	covered := []savbilling.SAVLine(nil)
+	var coveredSum int64
+	if st != nil {
+		for _, l := range st.SAV {
+			if !v2(b) || l.Type.Indemnity() == debit {
+				covered = append(covered, l)
+				coveredSum += l.AmountCents
+			}
+		}
+		if !v2(b) {
+			coveredSum = st.DeductionsCents
+		}
+	}
+	chargedCol := ti.ColCharged
+	if debit {
+		chargedCol = tx.Statement.ColCharged // outside VAT: no « HT »
+	}
+	if overflow && len(covered) > 0 {
 		f.gap(5)
 		ct := table{heading: fill(ti.CoveredHeading, "statement", stmtName), continued: continued,
 			cols: cols(colsCovered, []string{ti.ColSAV, ti.ColOriginal, ti.ColSAVRepairer, ti.ColDecision, ti.ColType,
-				ti.ColCharged}, 0, 1, 2, 5)}
-		for _, l := range st.SAV {
+				chargedCol}, 0, 1, 2, 5)}
+		for _, l := range covered {
 			ct.rows = append(ct.rows, row{cells: []string{strconv.FormatInt(l.SAVID, 10), strconv.FormatInt(l.OriginalID, 10),
 				strconv.FormatInt(l.SAVRepairerID, 10), tx.Outcomes.Label(l.Outcome), tx.LineTypes.Label(l.Type),
 				eur(l.AmountCents)}})
 		}
-		ct.rows = append(ct.rows, row{total: true, cells: []string{tx.Statement.SAVTotal, eur(st.DeductionsCents)}})
+		ct.rows = append(ct.rows, row{total: true, cells: []string{tx.Statement.SAVTotal, eur(coveredSum)}})
 		f.table(ct)
 	}
 	if len(planLines) > 0 {
@@ -114,6 +154,13 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 		{label: ti.TotalTTC, amount: eur(inv.TTCCents), rule: true},
 		{label: ti.NetDue, amount: eur(inv.TTCCents), strong: true},
 	}
+	if debit {
+		rows = []totalsRow{
+			{label: ti.DebitTotal, amount: eur(inv.HTCents)},
+			{label: ti.DebitNoVAT},
+			{label: ti.NetDue, amount: eur(inv.TTCCents), rule: true, strong: true},
+		}
+	}
 	days := ""
 	if !inv.IssuedOn.IsZero() && !inv.DueOn.IsZero() {
 		days = strconv.Itoa(int(savbilling.DayIn(inv.DueOn, savbilling.Paris).Sub(savbilling.DayIn(inv.IssuedOn, savbilling.Paris)).Hours() / 24))
@@ -126,9 +173,9 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 	}
 	f.place(r.totalsBox(m, ti.TotalsHeading, rows, notes))
 
-	d := &doc{title: fill(ti.RunningHeader, "number", number, "repairer", repName), subject: ti.Nature, author: netName}
-	d.subject = fill(ti.Nature, "period", period, "period_of", periodOf(inv.Period))
-	d.pages = f.finish(func(n, of int) string { return fill(ti.Footer, "number", number, "network", netName) },
+	d := &doc{title: fill(headerT, "number", number, "repairer", repName), author: netName}
+	d.subject = fill(natureT, "period", period, "period_of", periodOf(inv.Period))
+	d.pages = f.finish(func(n, of int) string { return fill(footerT, "number", number, "network", netName) },
 		func(n, of int) string {
 			return fill(tx.Common.Page, "page", strconv.Itoa(n), "pages", strconv.Itoa(of))
 		}, r.watermark(b))

@@ -172,6 +172,7 @@ type pdfDoc struct {
 	fallback bool
 	// curFont is the font of the chain selected by the last setFont (with cur).
 	curFont glyphs.Font
+	created time.Time // the document's fixed date, also its XMP dates
 }
 
 // coreWidths are the glyph widths of Helvetica (0) and Helvetica-Bold (1) by cp1252 byte, in
@@ -202,9 +203,9 @@ func newPDFDoc(created time.Time, utf8 bool, fonts *templates.Fonts, chain *glyp
 	pdf.SetCatalogSort(true)
 	pdf.SetCreationDate(created)
 	pdf.SetModificationDate(created)
-	pdf.SetCreator("savbilling", false)
-	pdf.SetProducer("savbilling (gofpdf)", false)
-	d := &pdfDoc{pdf: pdf, family: keyCore, core: true, scale: 1, enc: toCP1252}
+	pdf.SetCreator(pdfCreator, false)
+	pdf.SetProducer(pdfProducer, false)
+	d := &pdfDoc{pdf: pdf, family: keyCore, core: true, scale: 1, enc: toCP1252, created: created}
 	if utf8 {
 		// gofpdf (v1.16.2) padded font tables in place when it checksummed them, so each document
 		// needed its own copy of the fonts; third_party/gofpdf pads a copy, and caches what it

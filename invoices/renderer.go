@@ -98,10 +98,15 @@ func (r *Renderer) invoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invo
 }
 
 // render lays a document out with the core font and, when it prints a text outside cp1252,
-// again with the UTF-8 fonts; then draws it. It is total: a panic while laying out or drawing
-// (a bug: no text should cause one) is returned as an error, and w may then hold part of a
-// document, which the caller discards.
-func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer) *doc) (err error) {
+// again with the UTF-8 fonts; then draws it.
+func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer) *doc) error {
+	return r.renderAs(w, b, layout, nil)
+}
+
+// renderAs renders the document, as a Factur-X PDF/A-3 embedding facturX when it is not nil. It
+// is total: a panic while laying out or drawing (a bug: no text should cause one) is returned as
+// an error, and w may then hold part of a document, which the caller discards.
+func (r *Renderer) renderAs(w io.Writer, b *savbilling.Book, layout func(measurer) *doc, facturX []byte) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("rendering failed (a bug, please report it): panic: %v", v)
@@ -110,9 +115,12 @@ func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer)
 	if renderFault != nil {
 		renderFault()
 	}
-	p, model, err := r.build(b, layout)
+	p, model, err := r.build(b, layout, facturX != nil)
 	if err != nil {
 		return err
+	}
+	if facturX != nil {
+		p.setFacturX(model, facturX)
 	}
 	err = p.draw(w, model)
 	model.recycle()
@@ -126,12 +134,13 @@ var renderFault func()
 // build lays the document out, choosing its fonts, and returns the PDF to draw it on: the core
 // font when every text is in cp1252, else DejaVu Sans, with Droid Sans Fallback too when a text
 // prints a rune DejaVu lacks (CJK), so that a document embeds the fallback font only when it
-// prints with it.
-func (r *Renderer) build(b *savbilling.Book, layout func(measurer) *doc) (*pdfDoc, *doc, error) {
+// prints with it. embedFonts (a PDF/A document, which forbids the core fonts) takes the embedded
+// fonts whatever the text.
+func (r *Renderer) build(b *savbilling.Book, layout func(measurer) *doc, embedFonts bool) (*pdfDoc, *doc, error) {
 	created := creationDate(b.ClosedAt, b.Period.End(savbilling.Paris))
-	p := newPDFDoc(created, false, nil, nil, false)
+	p := newPDFDoc(created, embedFonts, &r.set.Fonts, r.set.Glyphs, false)
 	model := layout(p)
-	if !allCP1252(model) {
+	if (embedFonts && needsFallback(model, r.set.Glyphs)) || (!embedFonts && !allCP1252(model)) {
 		chain := r.set.Glyphs
 		fallback := needsFallback(model, chain)
 		for range 2 { // the layout with the UTF-8 fonts may wrap otherwise: check again once
@@ -181,6 +190,9 @@ func allCP1252(d *doc) bool {
 // checkStatement checks that the statement's totals agree with its lines and the rulebook's
 // formula.
 func checkStatement(b *savbilling.Book, s *savbilling.Statement) error {
+	if v2(b) {
+		return checkStatementV2(b, s)
+	}
 	// Every sum is checked: a total that wrapped around int64 is never printed.
 	var g, d, paid int64
 	var errs []error
@@ -251,6 +263,9 @@ func checkInvoice(b *savbilling.Book, inv *savbilling.Invoice) error {
 	vat, err := money.Share(inv.HTCents, inv.VATRateBP)
 	if err != nil {
 		return err
+	}
+	if inv.DebitNote() && (inv.VATRateBP != 0 || inv.VATCents != 0) {
+		return fmt.Errorf("the ledger does not add up: debit note %s carries VAT", inv.Number)
 	}
 	if vat != inv.VATCents {
 		return fmt.Errorf("the ledger does not add up: TVA is %d, HT × rate gives %d", inv.VATCents, vat)
@@ -599,13 +614,19 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 	continued := r.continued
 
 	f := newFlow(m, tx.Common.Ellipsis)
-	r.running(f, fill(ts.RunningHeader, "number", number, "repairer", repName, "period", period))
+	title, header, footer := ts.Title, ts.RunningHeader, ts.Footer
+	mention := fill(ts.SelfBilling, "network", netName, "repairer", repName)
+	if s.Account { // a statement of account (rules v2): not an invoice
+		title, header, footer = ts.AccountTitle, ts.AccountRunningHeader, ts.AccountFooter
+		mention = fill(ts.AccountMention, "repairer", repName)
+	}
+	r.running(f, fill(header, "number", number, "repairer", repName, "period", period))
 
 	// title and self-billing mention
 	hb := &block{}
-	hb.text(marginL, 0, truncate(m, ts.Title, stTitle, contentW, f.ell), stTitle)
+	hb.text(marginL, 0, truncate(m, title, stTitle, contentW, f.ell), stTitle)
 	y := lineH(stTitle) + 0.5
-	for _, l := range wrap(m, fill(ts.SelfBilling, "network", netName, "repairer", repName), stMeta, contentW, 5, f.ell) {
+	for _, l := range wrap(m, mention, stMeta, contentW, 5, f.ell) {
 		hb.text(marginL, y, l, stMeta)
 		y += lineH(stMeta)
 	}
@@ -667,12 +688,12 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 		for _, l := range s.SAV {
 			share, corrective := tx.Common.None, tx.Common.None
 			switch l.Type {
-			case savbilling.LineCharge, savbilling.LineAdjustment:
+			case savbilling.LineCharge, savbilling.LineAdjustment, savbilling.LineNotCharged:
 				if l.ChargeBP > 0 {
 					share = frfmt.FormatBP(l.ChargeBP)
 				}
 				corrective = eur(l.CorrectiveCents)
-			case savbilling.LineSettlement, savbilling.LineDeductible:
+			case savbilling.LineSettlement, savbilling.LineDeductible, savbilling.LineIndemnityAdjustment:
 				if l.DamageCents != 0 && !noted[l.SAVID] {
 					noted[l.SAVID] = true
 					notes = append(notes, fill(ts.DamageNote, "sav", strconv.FormatInt(l.SAVID, 10), "damage", eur(l.DamageCents)))
@@ -697,7 +718,10 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 	}
 
 	// installments taken this period
-	if len(s.Installments) > 0 {
+	if len(s.Installments) > 0 && v2(b) {
+		f.gap(5)
+		f.table(r.installmentsV2(s))
+	} else if len(s.Installments) > 0 {
 		f.gap(5)
 		t := table{heading: ts.InstallmentsHeading, continued: continued,
 			cols: cols(colsInstall, []string{ts.ColPlan, ts.ColInstallment, ts.ColDue, ts.ColPaid}, 1, 2, 3)}
@@ -724,6 +748,29 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 
 	// totals, mentions and payment, kept together on the last page
 	f.gap(6)
+	if v2(b) {
+		r.statementTotalsV2(f, b, s)
+	} else {
+		r.statementTotalsV1(f, s)
+	}
+
+	d := &doc{
+		title:   fill(header, "number", number, "repairer", repName, "period", period),
+		subject: title,
+		author:  netName,
+	}
+	d.pages = f.finish(func(n, of int) string { return fill(footer, "number", number, "network", netName) },
+		func(n, of int) string {
+			return fill(tx.Common.Page, "page", strconv.Itoa(n), "pages", strconv.Itoa(of))
+		}, r.watermark(b))
+	return d
+}
+
+// statementTotalsV1 lays out the totals of a statement of a period closed under the rules v1, as
+// that version printed them (its documents are reproduced to the byte).
+func (r *Renderer) statementTotalsV1(f *flow, s *savbilling.Statement) {
+	ts := &r.tx.Statement
+	m := f.m
 	rows := []totalsRow{
 		{label: ts.TotalGross, amount: eur(s.GrossCents)},
 		{label: ts.TotalDeductions, amount: eur(s.DeductionsCents)},
@@ -760,17 +807,6 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 	}
 	notes = append([]string{pay}, notes...)
 	r.placeWithMentions(f, m, r.totalsBox(m, ts.TotalsHeading, rows, notes), s.Repairer)
-
-	d := &doc{
-		title:   fill(ts.RunningHeader, "number", number, "repairer", repName, "period", period),
-		subject: ts.Title,
-		author:  netName,
-	}
-	d.pages = f.finish(func(n, of int) string { return fill(ts.Footer, "number", number, "network", netName) },
-		func(n, of int) string {
-			return fill(tx.Common.Page, "page", strconv.Itoa(n), "pages", strconv.Itoa(of))
-		}, r.watermark(b))
-	return d
 }
 
 // placeWithMentions places the totals and, under them on the same page, the mentions a B2B
@@ -835,11 +871,14 @@ func (r *Renderer) planSchedule(f *flow, b *savbilling.Book, p savbilling.Plan) 
 		f.place(f.textBlock(title, stBodyB, 2))
 	}
 	lines := []string{fill(ts.PlanPaid, "amount", eur(p.PaidCents))}
+	if p.IndemnityCents != 0 {
+		lines = append([]string{fill(ts.PlanParts, "reduction", eur(p.ReductionCents()), "indemnity", eur(p.IndemnityCents))}, lines...)
+	}
 	if p.InvoicedCents > 0 {
 		inv := ""
 		for _, in := range b.Invoices {
 			for _, l := range in.Lines {
-				if l.Kind == savbilling.InvoicePlanBalance && l.PlanID == p.ID {
+				if l.Kind == savbilling.InvoicePlanBalance && l.PlanID == p.ID && !in.DebitNote() {
 					inv = r.number(in.Number)
 				}
 			}
@@ -848,6 +887,17 @@ func (r *Renderer) planSchedule(f *flow, b *savbilling.Book, p savbilling.Plan) 
 			inv = tx.Common.None
 		}
 		lines = append(lines, fill(ts.PlanInvoiced, "amount", eur(p.InvoicedCents), "invoice", inv))
+	}
+	if p.DebitNotedCents > 0 {
+		note := tx.Common.None
+		for _, in := range b.Invoices {
+			for _, l := range in.Lines {
+				if l.Kind == savbilling.InvoicePlanBalance && l.PlanID == p.ID && in.DebitNote() {
+					note = r.number(in.Number)
+				}
+			}
+		}
+		lines = append(lines, fill(ts.PlanDebitNoted, "amount", eur(p.DebitNotedCents), "note", note))
 	}
 	lines = append(lines, fill(ts.PlanBalance, "amount", eur(p.BalanceCents())))
 	if !p.ClosedIn.IsZero() {

@@ -55,8 +55,11 @@ func StatementPath(b *savbilling.Book, s *savbilling.Statement) string {
 	return StatementsDir + "/" + s.Number + ".pdf"
 }
 
-// InvoicePath is the path of an invoice's PDF relative to the period's folder.
+// InvoicePath is the path of an invoice's or a debit note's PDF relative to the period's folder.
 func InvoicePath(b *savbilling.Book, inv *savbilling.Invoice) string {
+	if b.Draft && inv.DebitNote() { // a repairer may have an invoice and a debit note
+		return InvoicesDir + "/" + DraftPrefix + "NDD-" + strconv.FormatInt(inv.Repairer.ID, 10) + ".pdf"
+	}
 	if b.Draft {
 		return InvoicesDir + "/" + DraftPrefix + strconv.FormatInt(inv.Repairer.ID, 10) + ".pdf"
 	}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +39,7 @@ func pdftotext(t testing.TB) string {
 
 var (
 	docNumbers  = regexp.MustCompile(`(FAC|NDD)-\d{4}-\d{6}|(REL|RDC)-\d+-\d{4}-\d{2,4}`)
-	draftMarks  = regexp.MustCompile(`BROUILLON — non numéroté|facture de dépassement \(brouillon\)|de la période \(brouillon\)`)
+	draftMarks  = regexp.MustCompile(`BROUILLON — non numéroté|facture de dépassement \(brouillon\)|note de débit \(brouillon\)|de la période \(brouillon\)`)
 	whiteSpaces = regexp.MustCompile(`\s+`)
 	watermark   = regexp.MustCompile(`B\s*R\s*O\s*U\s*I\s*L\s*L\s*O\s*N`)
 )
@@ -98,15 +97,20 @@ func TestClosedDocumentsReadAsTheirDrafts(t *testing.T) {
 				b := booked(t, db, st.Period)
 				// the draft of each closed document, by the repairer id in its file name
 				draftOf := map[string]string{}
+				draftBook := &sb.Book{Draft: true}
 				for _, s := range b.Statements {
-					draftOf[invoices.StatementsDir+"/"+s.Number+".pdf"] = invoices.StatementsDir + "/" + invoices.DraftPrefix + strconv.FormatInt(s.Repairer.ID, 10) + ".pdf"
+					draftOf[invoices.StatementPath(b, &s)] = invoices.StatementPath(draftBook, &s)
 				}
 				for _, v := range b.Invoices {
-					draftOf[invoices.InvoicesDir+"/"+v.Number+".pdf"] = invoices.InvoicesDir + "/" + invoices.DraftPrefix + strconv.FormatInt(v.Repairer.ID, 10) + ".pdf"
+					draftOf[invoices.InvoicePath(b, &v)] = invoices.InvoicePath(draftBook, &v)
 					invoicesSeen++
 					// the issued invoice names its statement by its number
 					text := comparableText(t, bin, filepath.Join(res.Dir, invoices.InvoicesDir, v.Number+".pdf"), false)
-					if st := b.StatementOf(v.Repairer.ID); st == nil || !strings.Contains(text, "Dépassement du relevé "+st.Number) ||
+					names := "Dépassement du relevé "
+					if v.DebitNote() {
+						names = "Indemnités non compensées du relevé "
+					}
+					if st := b.StatementOf(v.Repairer.ID); st == nil || !strings.Contains(text, names+st.Number) ||
 						!strings.Contains(text, "Interventions SAV couvertes — relevé "+st.Number) {
 						t.Errorf("%s: %s does not name its statement and the SAV items it bills: %s", b.Period, v.Number, text)
 					}
@@ -214,7 +218,13 @@ func demoOctoberWording(t *testing.T, bin, dir string, b *sb.Book) {
 	}
 	// R12 (a legal form, VAT on debits) and its overflow invoice; R3 (neither)
 	r12, r3 := b.StatementOf(12), b.StatementOf(3)
-	if r12 == nil || r3 == nil || len(b.Invoices) != 1 || b.Invoices[0].Repairer.ID != 12 {
+	var inv12 *sb.Invoice
+	for i := range b.Invoices {
+		if v := &b.Invoices[i]; v.Repairer.ID == 12 && !v.DebitNote() {
+			inv12 = v
+		}
+	}
+	if r12 == nil || r3 == nil || inv12 == nil {
 		t.Fatalf("October: R12's statement and invoice, R3's statement expected")
 	}
 	const legal = "SAS au capital de 20 000 €, RCS Bordeaux 842 154 445"
@@ -224,8 +234,8 @@ func demoOctoberWording(t *testing.T, bin, dir string, b *sb.Book) {
 			t.Errorf("October %s lacks « %s »: %s", r12.Number, want, st12)
 		}
 	}
-	if it := text(invoices.InvoicesDir + "/" + b.Invoices[0].Number + ".pdf"); !strings.Contains(it, "Cargo Vélo Bordelais "+legal) {
-		t.Errorf("October %s: the buyer's legal form is missing: %s", b.Invoices[0].Number, it)
+	if it := text(invoices.InvoicesDir + "/" + inv12.Number + ".pdf"); !strings.Contains(it, "Cargo Vélo Bordelais "+legal) {
+		t.Errorf("October %s: the buyer's legal form is missing: %s", inv12.Number, it)
 	}
 	if st3 := text(invoices.StatementsDir + "/" + r3.Number + ".pdf"); strings.Contains(st3, "taxe d'après les débits") {
 		t.Errorf("October %s: R3 did not opt for VAT on debits: %s", r3.Number, st3)

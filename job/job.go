@@ -139,6 +139,9 @@ type Result struct {
 	Manifest      *Manifest
 	Missing       []string // documents no renderer produced
 	Stages        Stages
+	// Restore, for a render of a period that has its manifest, says what was left, restored,
+	// refused or not issued (Job.Render).
+	Restore *Restore
 }
 
 // Stages are the durations of a close's steps.
@@ -374,6 +377,20 @@ func (j *Job) renderPeriod(ctx context.Context, p sb.Period, completing bool) (*
 		return nil, fmt.Errorf("render %s: %w", p, err)
 	}
 	res := &Result{Period: p, Book: l.Book, Dir: periodDir(j.Out, p), AlreadyClosed: completing, Completed: completing}
+	if !completing {
+		// A period that issued its documents (its manifest says which) gets only what is missing
+		// or damaged, and only with the bytes it issued.
+		// Those outputs must come from this ledger: another database's never get restored here.
+		if m, err := ReadManifest(res.Dir); !errors.Is(err, os.ErrNotExist) {
+			if err := j.sameLedger(ctx, p, res.Dir, m, err, "", l); err != nil {
+				return nil, fmt.Errorf("render %s: %w", p, err)
+			}
+			if err := j.renderIssued(ctx, res, l, m); err != nil {
+				return res, fmt.Errorf("render %s: %w", p, err)
+			}
+			return res, nil
+		}
+	}
 	if err := j.render(ctx, res, l); err != nil {
 		return nil, fmt.Errorf("render %s: %w", p, err)
 	}
@@ -395,6 +412,7 @@ func draft(b *sb.Book) {
 	b.Draft = true
 	for i := range b.Statements {
 		b.Statements[i].Number, b.Statements[i].Seq, b.Statements[i].InvoiceNumber = "", 0, ""
+		b.Statements[i].DebitNoteNumber = ""
 	}
 	for i := range b.Invoices {
 		b.Invoices[i].Number, b.Invoices[i].Seq = "", 0

@@ -38,7 +38,7 @@ func (ledgerText) Render(ctx context.Context, dir string, l *Ledger, prev *sb.To
 	if err := os.WriteFile(filepath.Join(dir, "ledger.txt"), []byte(out.String()), 0o640); err != nil {
 		return nil, err
 	}
-	return []File{{Path: "ledger.txt", Bytes: int64(out.Len())}}, nil
+	return []File{{Path: "ledger.txt", Bytes: int64(out.Len()), SHA256: sha([]byte(out.String()))}}, nil
 }
 
 var (
@@ -111,7 +111,7 @@ func TestCloseWorkedExample(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantM := ManifestTotals{GrossCents: 19000, DeductionsCents: 4500, NetCents: 14500, VATCents: 1600}
+			wantM := ManifestTotals{GrossCents: 19000, DeductionsCents: 4500, NetCents: 14500, VATCents: 1600, PayableCents: 16100}
 			if diff := cmp.Diff(wantM, m.Totals); diff != "" {
 				t.Errorf("manifest totals (-want +got):\n%s", diff)
 			}
@@ -120,6 +120,71 @@ func TestCloseWorkedExample(t *testing.T) {
 			}
 			if len(res.Missing) != 2 {
 				t.Errorf("the job must say which documents it did not produce: %q", res.Missing)
+			}
+		})
+	}
+}
+
+// TestCloseWorkedExampleWithDamage closes the rulebook's worked example with its damage variant
+// (300,00 € of damage on the umbrella policy) through the store, on each engine: the self-billed
+// invoice is unchanged (80,00 / 16,00 / 96,00), the deductible 200,00 is set off after VAT, the
+// indemnity overflow of 104,00 goes on a plan of 34,67 / 34,67 / 34,66, the claim is 100,00; in
+// November, R1 earns nothing: a statement of account asks the first installment.
+func TestCloseWorkedExampleWithDamage(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			j, db := setup(t, e)
+			ctx := context.Background()
+			d := sample.WorkedExample().Decisions[0]
+			d.DamageCents = 30000
+			if err := db.UpdateDecision(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+			mustClose(t, j, sep)
+			res := mustClose(t, j, oct)
+			b := booked(t, db, oct)
+			if b.RulesVersion != sb.RulesV2 {
+				t.Errorf("October closed under the rules v%d", b.RulesVersion)
+			}
+			r1 := b.StatementOf(1)
+			got := []int64{r1.GrossCents, r1.ReductionsCents, r1.NetHTCents, r1.VATCents, r1.NetTTCCents, r1.IndemnitiesCents,
+				r1.IndemnityOverflowCents, r1.PayableCents, r1.SpreadCents}
+			if want := []int64{12500, 4500, 8000, 1600, 9600, 20000, 10400, 0, 10400}; !cmp.Equal(want, got) {
+				t.Errorf("R1 G R NetHT VAT NetTTC M Om Payable spread = %v, want %v", got, want)
+			}
+			if len(r1.SAV) != 2 || r1.SAV[1].Type != sb.LineDeductible || r1.SAV[1].AmountCents != 20000 {
+				t.Errorf("R1's SAV lines: %+v", r1.SAV)
+			}
+			if len(b.Claims) != 1 || b.Claims[0].ClaimCents != 10000 || b.Claims[0].Policy != sb.PolicyUmbrella {
+				t.Errorf("claims: %+v", b.Claims)
+			}
+			var plan *sb.Plan
+			for i := range b.Plans {
+				if b.Plans[i].RepairerID == 1 {
+					plan = &b.Plans[i]
+				}
+			}
+			if plan == nil || plan.TotalCents != 10400 || plan.IndemnityCents != 10400 || plan.Months != 3 || plan.RulesVersion != sb.RulesV2 {
+				t.Fatalf("plan: %+v", plan)
+			}
+			m, err := ReadManifest(res.Dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantM := ManifestTotals{GrossCents: 19000, DeductionsCents: 24500, NetCents: 14500, VATCents: 1600, SpreadCents: 10400,
+				IndemnitiesCents: 20000, PayableCents: 6500}
+			if diff := cmp.Diff(wantM, m.Totals); diff != "" {
+				t.Errorf("manifest totals (-want +got):\n%s", diff)
+			}
+
+			mustClose(t, j, nov)
+			nb := booked(t, db, nov)
+			s := nb.StatementOf(1)
+			if s == nil || s.Number != "RDC-1-2026-11" || !s.Account || len(s.Installments) != 1 {
+				t.Fatalf("R1 in November: %+v", s)
+			}
+			if l := s.Installments[0]; l.DueCents != 3467 || l.DueIndemnityCents != 3467 || l.PaidCents != 0 {
+				t.Errorf("November's installment: %+v", l)
 			}
 		})
 	}

@@ -41,7 +41,11 @@ type ManifestTotals struct {
 	NetCents          int64 `json:"net_cents"`
 	VATCents          int64 `json:"vat_cents"`
 	SpreadCents       int64 `json:"spread_cents"`
-	InvoicedCents     int64 `json:"invoiced_cents"`
+	InvoicedCents     int64 `json:"invoiced_cents"` // invoices and debit notes
+	// Added 2026-12 (the rules v2): M, the indemnities set off; the Net à payer; the debit notes.
+	IndemnitiesCents int64 `json:"indemnities_cents"`
+	PayableCents     int64 `json:"payable_cents"`
+	DebitNotesCents  int64 `json:"debit_notes_cents"`
 }
 
 // Add adds o to t.
@@ -53,6 +57,9 @@ func (t *ManifestTotals) Add(o ManifestTotals) {
 	t.VATCents += o.VATCents
 	t.SpreadCents += o.SpreadCents
 	t.InvoicedCents += o.InvoicedCents
+	t.IndemnitiesCents += o.IndemnitiesCents
+	t.PayableCents += o.PayableCents
+	t.DebitNotesCents += o.DebitNotesCents
 }
 
 // NewManifest describes book b and the files written for it.
@@ -67,7 +74,8 @@ func NewManifest(b *sb.Book, t sb.Totals, files []File) *Manifest {
 		Statements: t.Statements, Invoices: t.Invoices, Exceptions: t.Anomalies, Pending: t.Pending,
 		Totals: ManifestTotals{GrossCents: t.GrossCents, DeductionsCents: t.DeductionsCents,
 			InstallmentsCents: t.InstallmentsCents, NetCents: t.NetCents, VATCents: t.VATCents,
-			SpreadCents: t.SpreadCents, InvoicedCents: t.InvoicedCents},
+			SpreadCents: t.SpreadCents, InvoicedCents: t.InvoicedCents, IndemnitiesCents: t.IndemnitiesCents,
+			PayableCents: t.PayableCents, DebitNotesCents: t.DebitNotesCents},
 		Files: files,
 	}
 }

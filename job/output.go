@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	sb "savbilling"
+	"savbilling/internal/scratchfile"
 )
 
 // ErrIncomplete is returned when a period was booked and committed but its outputs could not
@@ -61,13 +62,13 @@ func usableFolder(dir string) (string, error) {
 		}
 		p = parent
 	}
-	// Permissions alone do not tell (root, read-only mounts, ACLs): create and remove a file.
-	f, err := os.CreateTemp(p, ".savbilling-probe.tmp*")
+	// Permissions alone do not tell (root, read-only mounts, ACLs): create a file. It has no name
+	// (scratchfile), so a close killed meanwhile leaves nothing in the folder.
+	f, err := scratchfile.CreateIn(p, ".savbilling-probe-*")
 	if err != nil {
 		return "", fmt.Errorf("output folder %s: cannot write in %s: %w", dir, p, err)
 	}
-	f.Close()
-	if err := os.Remove(f.Name()); err != nil {
+	if err := f.Close(); err != nil {
 		return "", fmt.Errorf("output folder %s: %w", dir, err)
 	}
 	return p, nil

@@ -28,7 +28,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 	facts := *given
 	in := &facts
 	issued := sb.DayIn(in.ClosedAt, sb.Paris)
-	b := &sb.Book{Period: in.Period, ClosedAt: in.ClosedAt, IssuedOn: issued, Issuer: in.Issuer}
+	b := &sb.Book{Period: in.Period, ClosedAt: in.ClosedAt, IssuedOn: issued, Issuer: in.Issuer, RulesVersion: sb.RulesVersion}
 	var anoms anomalies
 	acc := map[int64]*account{}
 	get := func(id int64) *account {
@@ -171,11 +171,12 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 	}
 	slices.Sort(ids)
 	b.Statements = slices.Grow(b.Statements, len(ids))
-	invoiceSeq := in.LastInvoiceSeq
+	invoiceSeq, noteSeq := in.LastInvoiceSeq, in.LastDebitNoteSeq
+	var notes []sb.Invoice
 	for _, id := range ids {
 		a := acc[id]
 		delete(acc, id) // its lines move to its statement
-		st, has, inv, plans, err := a.settle(in, overrides[id])
+		st, has, inv, note, plans, err := a.settle(in, overrides[id])
 		if err != nil {
 			return nil, fmt.Errorf("close %s: repairer %d: %w", in.Period, id, err)
 		}
@@ -190,22 +191,43 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 		if has || inv != nil {
 			identityWarnings(in.Repairers[id], &anoms)
 		}
-		if has {
-			st.IssuedOn = issued
-			st.PaymentOn = issued.AddDate(0, 0, in.Rules.StatementPaymentDays)
+		if note != nil {
+			noteSeq++
+			note.Seq = noteSeq
+			note.Number = fmt.Sprintf("NDD-%04d-%06d", in.Period.Year, note.Seq)
+			note.IssuedOn = issued
+			note.DueOn = issued.AddDate(0, 0, in.Rules.InvoiceDueDays)
+			notes = append(notes, *note)
+		}
+		if !has {
+			b.Unlisted = append(b.Unlisted, st.SAV...) // lines that charge nothing
+			continue
+		}
+		st.IssuedOn = issued
+		st.PaymentOn = issued.AddDate(0, 0, in.Rules.StatementPaymentDays)
+		if st.Account {
+			st.Number = sb.AccountNumber(id, in.Period)
+		} else {
 			st.Seq = in.LastStatementSeq[id] + 1
 			st.Number = fmt.Sprintf("REL-%d-%04d-%04d", id, in.Period.Year, st.Seq)
+		}
+		if inv != nil || note != nil {
+			// what the overflow documents bill of the statement, booked with them (the render of a
+			// closed period streams its statements and never looks one up)
+			billed := st.Billed()
 			if inv != nil {
 				st.InvoiceNumber = inv.Number
-				inv.Statement = &sb.InvoicedStatement{Number: st.Number, GrossCents: st.GrossCents,
-					DeductionsCents: st.DeductionsCents, OverflowCents: st.OverflowCents, SAV: st.SAV}
+				inv.Statement = billed
+				b.Invoices = append(b.Invoices, *inv)
 			}
-			b.Statements = append(b.Statements, st)
+			if note != nil {
+				st.DebitNoteNumber = note.Number
+				notes[len(notes)-1].Statement = billed
+			}
 		}
-		if inv != nil {
-			b.Invoices = append(b.Invoices, *inv)
-		}
+		b.Statements = append(b.Statements, st)
 	}
+	b.Invoices = append(b.Invoices, notes...)
 	slices.SortFunc(b.Plans, func(x, y sb.Plan) int {
 		return cmp.Or(x.CreatedIn.Index()-y.CreatedIn.Index(), cmp.Compare(x.RepairerID, y.RepairerID))
 	})
@@ -255,64 +277,135 @@ type account struct {
 	plans       []sb.Plan // open plans, oldest first
 }
 
-var lineOrder = map[sb.SAVLineType]int{sb.LineCharge: 0, sb.LineSettlement: 1, sb.LineDeductible: 2, sb.LineAdjustment: 3}
+var lineOrder = map[sb.SAVLineType]int{sb.LineCharge: 0, sb.LineNotCharged: 0, sb.LineSettlement: 1, sb.LineDeductible: 2,
+	sb.LineAdjustment: 3, sb.LineIndemnityAdjustment: 4}
 
-// settle computes the repairer's statement: G, D, overflow and where it goes, installments
-// oldest plan first, net and VAT; the invoice of what the month cannot absorb; and the plans as
-// they are after the close. The statement is nil when the repairer has nothing booked.
-func (a *account) settle(in *sb.CloseInput, override *sb.Override) (sb.Statement, bool, *sb.Invoice, []sb.Plan, error) {
+// settle computes the repairer's statement under the rules v2 (docs/rules.md, the statement):
+// G − R − the installments' reduction parts = Net HT → VAT → Net TTC; Net TTC − M − the
+// installments' indemnity parts = Payable; the overflow of each side (Or, Om), decided on their
+// sum; the invoice (reduction part, with VAT) and the debit note (indemnity part, no VAT) of what
+// the month cannot absorb; and the plans as they are after the close. has is false when the
+// repairer has nothing to state (no commission, no SAV line that charges or refunds something,
+// no installment asked, nothing invoiced): their SAV lines, if any, charge nothing.
+func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statement, has bool, invoice, note *sb.Invoice, plans []sb.Plan, err error) {
 	r := in.Rules
 	rep := in.Repairers[a.id]
 	slices.SortFunc(a.commissions, func(x, y sb.CommissionLine) int { return cmp.Compare(x.InterventionID, y.InterventionID) })
 	slices.SortFunc(a.sav, func(x, y sb.SAVLine) int {
 		return cmp.Or(cmp.Compare(x.SAVID, y.SAVID), lineOrder[x.Type]-lineOrder[y.Type])
 	})
-	st := sb.Statement{Repairer: rep.Identity(), Period: in.Period, Commissions: a.commissions, SAV: a.sav,
+	st = sb.Statement{Repairer: rep.Identity(), Period: in.Period, Commissions: a.commissions, SAV: a.sav,
 		UnlistedLines: a.summedLines, GrossCents: a.summedCents}
 	s := &st // on the stack: the caller copies the statement into the book
-	var err error
+	fail := func(what string, e error) (sb.Statement, bool, *sb.Invoice, *sb.Invoice, []sb.Plan, error) {
+		return st, false, nil, nil, nil, fmt.Errorf("%s: %w", what, e)
+	}
 	for _, c := range a.commissions {
 		if s.GrossCents, err = money.Add(s.GrossCents, c.AmountCents); err != nil {
-			return st, false, nil, nil, fmt.Errorf("commissions: %w", err)
+			return fail("commissions", err)
 		}
 	}
+	charges := false // a SAV line charges or refunds something
 	for _, l := range a.sav {
 		if s.DeductionsCents, err = money.Add(s.DeductionsCents, l.AmountCents); err != nil {
-			return st, false, nil, nil, fmt.Errorf("deductions: %w", err)
+			return fail("deductions", err)
 		}
+		if l.Type.Indemnity() {
+			s.IndemnitiesCents, err = money.Add(s.IndemnitiesCents, l.AmountCents)
+		} else {
+			s.ReductionsCents, err = money.Add(s.ReductionsCents, l.AmountCents)
+		}
+		if err != nil {
+			return fail("deductions", err)
+		}
+		charges = charges || l.AmountCents != 0
 	}
-	avail, err := money.Add(s.GrossCents, -s.DeductionsCents)
+	avail, err := money.Add(s.GrossCents, -s.ReductionsCents)
 	if err != nil {
-		return st, false, nil, nil, fmt.Errorf("available: %w", err)
+		return fail("available", err)
 	}
 	if avail < 0 {
-		s.OverflowCents, avail = -avail, 0
+		s.ReductionOverflowCents, avail = -avail, 0
 	}
 	s.AvailableCents = avail
 
-	// Installments of earlier plans, oldest first; a plan paid less keeps the rest.
-	var inv sb.Invoice
-	var plans []sb.Plan
-	for _, p := range a.plans {
-		due := dueNow(p, in.Period, rep.Active)
-		if due > 0 {
-			paid := min(due, avail)
+	// Installments of earlier plans, oldest first: their reduction parts before VAT.
+	asked := false
+	dues := make([]due, len(a.plans))
+	for i, p := range a.plans {
+		dues[i] = dueNow(p, in.Period, rep.Active)
+		if dues[i].r > 0 {
+			paid := min(dues[i].r, avail)
 			avail -= paid
-			p.PaidCents += paid
+			a.plans[i].PaidCents += paid
+			dues[i].paidR = paid
 			s.InstallmentsCents += paid
-			s.Installments = append(s.Installments, sb.InstallmentLine{PlanID: p.ID, RepairerID: p.RepairerID,
-				Number: min(in.Period.MonthsSince(p.CreatedIn), p.Months), Of: p.Months, DueCents: due, PaidCents: paid})
 		}
-		expired := in.Period.MonthsSince(p.CreatedIn) >= r.PlanLifetimeFactor*p.Months
-		if bal := p.BalanceCents(); bal > 0 && (!rep.Active || expired) {
-			p.InvoicedCents, p.ClosedIn = bal, in.Period
-			inv.Lines = append(inv.Lines, sb.InvoiceLine{Kind: sb.InvoicePlanBalance, PlanID: p.ID, AmountCents: bal})
-		}
-		plans = append(plans, p)
 	}
 	s.NetHTCents = avail
 
-	// The month's own overflow: finance's override, inactive → invoice, small → spread, else invoice.
+	s.VATRateBP = 0
+	if rep.VATRegime == sb.VATStandard {
+		s.VATRateBP = r.VATRateBP
+	}
+	if s.VATCents, err = money.Share(s.NetHTCents, s.VATRateBP); err != nil {
+		return fail("VAT", err)
+	}
+	if s.NetTTCCents, err = money.Add(s.NetHTCents, s.VATCents); err != nil {
+		return fail("net TTC", err)
+	}
+
+	// The settlement: indemnities set off after VAT, then the installments' indemnity parts.
+	pay, err := money.Add(s.NetTTCCents, -s.IndemnitiesCents)
+	if err != nil {
+		return fail("payable", err)
+	}
+	if pay < 0 {
+		s.IndemnityOverflowCents, pay = -pay, 0
+	}
+	var fac, ndd sb.Invoice
+	for i := range a.plans {
+		p := &a.plans[i]
+		d := &dues[i]
+		if d.m > 0 {
+			paid := min(d.m, pay)
+			pay -= paid
+			p.PaidCents += paid
+			p.PaidIndemnityCents += paid
+			d.paidM = paid
+			s.InstallmentsCents += paid
+			s.InstallmentsIndemnityCents += paid
+		}
+		if d.r > 0 || d.m > 0 {
+			asked = true
+			s.Installments = append(s.Installments, sb.InstallmentLine{PlanID: p.ID, RepairerID: p.RepairerID,
+				Number: min(in.Period.MonthsSince(p.CreatedIn), p.Months), Of: p.Months, DueCents: d.r + d.m,
+				PaidCents: d.paidR + d.paidM, DueIndemnityCents: d.m, PaidIndemnityCents: d.paidM})
+		}
+		expired := in.Period.MonthsSince(p.CreatedIn) >= r.PlanLifetimeFactor*p.Months
+		if !rep.Active || expired {
+			if bal := p.ReductionBalanceCents(); bal > 0 {
+				p.InvoicedCents = bal
+				fac.Lines = append(fac.Lines, sb.InvoiceLine{Kind: sb.InvoicePlanBalance, PlanID: p.ID, AmountCents: bal})
+			}
+			if bal := p.IndemnityBalanceCents(); bal > 0 {
+				p.DebitNotedCents = bal
+				ndd.Lines = append(ndd.Lines, sb.InvoiceLine{Kind: sb.InvoicePlanBalance, PlanID: p.ID, AmountCents: bal})
+			}
+			if p.InvoicedCents > 0 || p.DebitNotedCents > 0 {
+				p.ClosedIn = in.Period
+			}
+		}
+		plans = append(plans, *p)
+	}
+	s.PayableCents = pay
+
+	// The month's own overflow, decided on O = Or + Om: finance's override, inactive → invoice
+	// and debit note, small → spread, else invoice and debit note.
+	s.OverflowCents, err = money.Add(s.ReductionOverflowCents, s.IndemnityOverflowCents)
+	if err != nil {
+		return fail("overflow", err)
+	}
 	if o := s.OverflowCents; o > 0 {
 		spread, months := false, 0
 		switch {
@@ -325,61 +418,79 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (sb.Statement
 		if spread {
 			s.SpreadCents = o
 			plans = append(plans, sb.Plan{ID: sb.PlanID(rep.ID, in.Period), RepairerID: rep.ID,
-				CreatedIn: in.Period, Months: months, TotalCents: o})
+				CreatedIn: in.Period, Months: months, TotalCents: o, IndemnityCents: s.IndemnityOverflowCents,
+				RulesVersion: sb.RulesVersion})
 		} else {
-			inv.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: o}}, inv.Lines...)
+			if or := s.ReductionOverflowCents; or > 0 {
+				fac.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: or}}, fac.Lines...)
+			}
+			if om := s.IndemnityOverflowCents; om > 0 {
+				ndd.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: om}}, ndd.Lines...)
+			}
 		}
 	}
 
-	s.VATRateBP = 0
-	if rep.VATRegime == sb.VATStandard {
-		s.VATRateBP = r.VATRateBP
-	}
-	if s.VATCents, err = money.Share(s.NetHTCents, s.VATRateBP); err != nil {
-		return st, false, nil, nil, fmt.Errorf("VAT: %w", err)
-	}
-	if s.NetTTCCents, err = money.Add(s.NetHTCents, s.VATCents); err != nil {
-		return st, false, nil, nil, fmt.Errorf("net TTC: %w", err)
-	}
-
-	var invoice *sb.Invoice
-	if len(inv.Lines) > 0 {
-		inv.Repairer, inv.Period, inv.VATRateBP = s.Repairer, in.Period, r.VATRateBP
-		for _, l := range inv.Lines {
-			inv.HTCents += l.AmountCents
+	if len(fac.Lines) > 0 {
+		fac.Kind, fac.Repairer, fac.Period, fac.VATRateBP = sb.DocInvoice, s.Repairer, in.Period, r.VATRateBP
+		for _, l := range fac.Lines {
+			fac.HTCents += l.AmountCents
 		}
-		if inv.VATCents, err = money.Share(inv.HTCents, inv.VATRateBP); err != nil {
-			return st, false, nil, nil, fmt.Errorf("invoice VAT: %w", err)
+		if fac.VATCents, err = money.Share(fac.HTCents, fac.VATRateBP); err != nil {
+			return fail("invoice VAT", err)
 		}
-		if inv.TTCCents, err = money.Add(inv.HTCents, inv.VATCents); err != nil {
-			return st, false, nil, nil, fmt.Errorf("invoice TTC: %w", err)
+		if fac.TTCCents, err = money.Add(fac.HTCents, fac.VATCents); err != nil {
+			return fail("invoice TTC", err)
 		}
-		s.InvoicedCents = inv.HTCents
 		invoice = new(sb.Invoice) // only then on the heap: most repairers have no invoice
-		*invoice = inv
+		*invoice = fac
 	}
-	if s.CommissionCount() == 0 && len(s.SAV) == 0 && len(s.Installments) == 0 {
-		return st, false, invoice, plans, nil
+	if len(ndd.Lines) > 0 {
+		ndd.Kind, ndd.Repairer, ndd.Period = sb.DocDebitNote, s.Repairer, in.Period
+		for _, l := range ndd.Lines {
+			ndd.HTCents += l.AmountCents
+		}
+		ndd.TTCCents = ndd.HTCents // outside the scope of VAT
+		s.DebitNotedCents = ndd.HTCents
+		note = new(sb.Invoice)
+		*note = ndd
 	}
-	return st, true, invoice, plans, nil
+	if s.InvoicedCents, err = money.Add(fac.HTCents, ndd.HTCents); err != nil {
+		return fail("invoiced", err)
+	}
+	s.Account = s.GrossCents <= 0 && s.ReductionsCents >= 0
+	has = s.CommissionCount() > 0 || charges || asked || invoice != nil || note != nil
+	return st, has, invoice, note, plans, nil
 }
 
-// dueNow is what an open plan asks of period p: what its schedule called for up to p and has
-// not been paid (so a shortfall is asked again), all of its balance once the schedule is over
-// or when the repairer is inactive.
-func dueNow(pl sb.Plan, p sb.Period, active bool) int64 {
+// due is what an open plan asks of a period, per part, and what it got.
+type due struct {
+	r, m         int64 // asked: reduction part, indemnity part
+	paidR, paidM int64
+}
+
+// dueNow is what an open plan asks of period p, per part: what its schedule called for up to p
+// and has not been paid (so a shortfall is asked again), all of the part's balance once the
+// schedule is over or when the repairer is inactive. Each part's schedule splits that part as in
+// Money (installment k is the sum of the parts' k-th shares).
+func dueNow(pl sb.Plan, p sb.Period, active bool) due {
 	k := p.MonthsSince(pl.CreatedIn) // installments scheduled up to p
 	if k <= 0 {
-		return 0
+		return due{}
 	}
 	if !active || k >= pl.Months {
-		return pl.BalanceCents()
+		return due{r: max(0, pl.ReductionBalanceCents()), m: max(0, pl.IndemnityBalanceCents())}
 	}
-	var scheduled int64
-	for _, amt := range money.Split(pl.TotalCents, pl.Months)[:k] {
-		scheduled += amt
+	part := func(total, paid, balance int64) int64 {
+		var scheduled int64
+		for _, amt := range money.Split(total, pl.Months)[:k] {
+			scheduled += amt
+		}
+		return max(0, min(balance, scheduled-paid))
 	}
-	return max(0, min(pl.BalanceCents(), scheduled-pl.PaidCents))
+	return due{
+		r: part(pl.ReductionCents(), pl.PaidCents-pl.PaidIndemnityCents, pl.ReductionBalanceCents()),
+		m: part(pl.IndemnityCents, pl.PaidIndemnityCents, pl.IndemnityBalanceCents()),
+	}
 }
 
 // identityWarnings lists, as warnings of the repairer, the identity fields that a platform

@@ -37,6 +37,7 @@ func TestWorkedExample(t *testing.T) {
 		r2       figures
 		claim    int64
 		plan     []int64
+		m, om    int64 // R1's indemnities and indemnity overflow (its Payable is Net TTC − M, at least 0)
 	}{
 		{
 			name:     "confirmed",
@@ -53,10 +54,14 @@ func TestWorkedExample(t *testing.T) {
 		{
 			name:     "confirmed with 300.00 damage on the umbrella policy",
 			decision: sb.Decision{Outcome: sb.OutcomeConfirmed, DamageCents: 30000},
-			r1:       figures{Gross: 12500, Deductions: 24500, Overflow: 12000, Spread: 12000},
-			r2:       figures{Gross: 6500, NetHT: 6500, NetTTC: 6500},
-			claim:    10000,
-			plan:     []int64{4000, 4000, 4000},
+			// domain.md: the invoice is unchanged (80,00 / 16,00 / 96,00); the deductible
+			// 200,00 is set off after VAT: Om = 104,00, spread 34,67 / 34,67 / 34,66.
+			r1:    figures{Gross: 12500, Deductions: 24500, Overflow: 10400, NetHT: 8000, VAT: 1600, NetTTC: 9600, Spread: 10400},
+			r2:    figures{Gross: 6500, NetHT: 6500, NetTTC: 6500},
+			claim: 10000,
+			plan:  []int64{3467, 3467, 3466},
+			m:     20000,
+			om:    10400,
 		},
 	}
 	for _, tt := range tests {
@@ -68,6 +73,15 @@ func TestWorkedExample(t *testing.T) {
 			if diff := cmp.Diff(tt.r2, figuresOf(b.StatementOf(2))); diff != "" {
 				t.Errorf("R2 (-want +got):\n%s", diff)
 			}
+			r1 := b.StatementOf(1)
+			if r1.IndemnitiesCents != tt.m || r1.IndemnityOverflowCents != tt.om || r1.ReductionsCents != r1.DeductionsCents-tt.m ||
+				r1.PayableCents != max(0, r1.NetTTCCents-tt.m) || r1.Account || r1.Number != "REL-1-2026-0001" {
+				t.Errorf("R1: %s R %d M %d Om %d payable %d", r1.Number, r1.ReductionsCents, r1.IndemnitiesCents,
+					r1.IndemnityOverflowCents, r1.PayableCents)
+			}
+			if r2 := b.StatementOf(2); r2.PayableCents != r2.NetTTCCents {
+				t.Errorf("R2: payable %d, Net TTC %d", r2.PayableCents, r2.NetTTCCents)
+			}
 			var claims int64
 			for _, c := range b.Claims {
 				claims += c.ClaimCents
@@ -78,6 +92,9 @@ func TestWorkedExample(t *testing.T) {
 			var plan []int64
 			if len(b.Plans) == 1 {
 				plan = splitOf(b.Plans[0])
+				if p := b.Plans[0]; p.IndemnityCents != tt.om || p.RulesVersion != sb.RulesV2 {
+					t.Errorf("plan %s: indemnity part %d, rules v%d; want %d, v2", p.ID, p.IndemnityCents, p.RulesVersion, tt.om)
+				}
 			}
 			if diff := cmp.Diff(tt.plan, plan); diff != "" {
 				t.Errorf("plan schedule (-want +got):\n%s", diff)

@@ -219,6 +219,42 @@ func fuzzInput(data []byte) *sb.CloseInput {
 		}
 	}
 	in.LastInvoiceSeq = d.Intn(50)
+	// Drawn last, so that the corpus written before the rules v2 reads as it did: the debit
+	// notes' sequence, the plans' indemnity parts, and what changed SAVs booked as indemnities or
+	// under the rules v1.
+	in.LastDebitNoteSeq = d.Intn(50)
+	for i := range in.Plans {
+		pl := &in.Plans[i]
+		if d.Bool() {
+			pl.RulesVersion = sb.RulesV2
+			pl.IndemnityCents = int64(d.Byte()) * pl.TotalCents / 255
+			pl.PaidIndemnityCents = min(pl.PaidCents, int64(d.Byte())*pl.IndemnityCents/512)
+			if pl.ReductionBalanceCents() < 0 { // paid more of the reduction part than it held
+				pl.PaidIndemnityCents = min(pl.IndemnityCents, pl.PaidCents)
+				pl.PaidCents = min(pl.PaidCents, pl.TotalCents)
+			}
+		}
+	}
+	for i := range in.Changed {
+		c := &in.Changed[i]
+		for _, id := range slices.Sorted(maps.Keys(c.BookedByRepairer)) {
+			switch d.Intn(3) {
+			case 1: // part of it booked as an indemnity under v2
+				if c.BookedIndemnityByRepairer == nil {
+					c.BookedIndemnityByRepairer = map[int64]int64{}
+				}
+				c.BookedIndemnityByRepairer[id] = int64(d.Byte()) * c.BookedByRepairer[id] / 255
+			case 2: // booked under v1
+				if c.BookedV1ByRepairer == nil {
+					c.BookedV1ByRepairer = map[int64]int64{}
+				}
+				c.BookedV1ByRepairer[id] = c.BookedByRepairer[id]
+				st := *c.Booked
+				st.V1 = &sb.SAVDecisionV1{Outcome: st.Outcome, ChargeBP: st.ChargeBP, CorrectiveCents: st.CorrectiveCents}
+				c.Booked = &st
+			}
+		}
+	}
 	return in
 }
 
@@ -310,8 +346,9 @@ func checkBook(t *testing.T, in *sb.CloseInput, b *sb.Book) {
 			fail("changed SAV %d: state written %d times, held %v", c.SAV.ID, states[c.SAV.ID], held)
 		}
 	}
-	// statements: exact totals, Net HT ≥ 0, gapless numbers
-	var sumD, sumO, sumPaid, sumInvoiced, before, after big.Int
+	// statements: exact totals, Net HT ≥ 0, Payable ≥ 0, gapless numbers; no cent lost per kind
+	type kind struct{ charged, overflow, paid, invoiced, before, after big.Int }
+	var red, ind kind
 	lastRepairer := int64(math.MinInt64)
 	for _, s := range b.Statements {
 		id := s.Repairer.ID
@@ -319,10 +356,14 @@ func checkBook(t *testing.T, in *sb.CloseInput, b *sb.Book) {
 			fail("statements not in ascending repairer order")
 		}
 		lastRepairer = id
-		if s.Seq != in.LastStatementSeq[id]+1 || s.Number != fmt.Sprintf("REL-%d-2026-%04d", id, s.Seq) {
+		if s.Account {
+			if s.Seq != 0 || s.Number != sb.AccountNumber(id, in.Period) {
+				fail("%s: statement of account with seq %d", s.Number, s.Seq)
+			}
+		} else if s.Seq != in.LastStatementSeq[id]+1 || s.Number != fmt.Sprintf("REL-%d-2026-%04d", id, s.Seq) {
 			fail("%s: seq %d after %d", s.Number, s.Seq, in.LastStatementSeq[id])
 		}
-		var g, dd, paid big.Int
+		var g, r, m, paid, paidM big.Int
 		for _, c := range s.Commissions {
 			g.Add(&g, bigOf(c.AmountCents))
 			if c.AmountCents < 0 {
@@ -330,32 +371,46 @@ func checkBook(t *testing.T, in *sb.CloseInput, b *sb.Book) {
 			}
 		}
 		for _, l := range s.SAV {
-			dd.Add(&dd, bigOf(l.AmountCents))
-			if l.Type != sb.LineAdjustment && l.AmountCents < 0 {
+			if l.Type.Indemnity() {
+				m.Add(&m, bigOf(l.AmountCents))
+			} else {
+				r.Add(&r, bigOf(l.AmountCents))
+			}
+			if l.Type != sb.LineAdjustment && l.Type != sb.LineIndemnityAdjustment && l.AmountCents < 0 {
 				if ded := in.Repairers[l.RepairerID].DeductibleCents; l.Type == sb.LineDeductible && ded != nil && *ded < 0 {
 					t.Fatalf("SAV %d: a negative own deductible (%d) books a negative « franchise » line", l.SAVID, *ded)
 				}
 				fail("%s: SAV line %+v is negative: only an adjustment may refund", s.Number, l)
 			}
+			nothing := l.Outcome == sb.OutcomeUnconfirmed || l.Outcome == sb.OutcomeRejected
+			if (l.Type == sb.LineNotCharged && (l.AmountCents != 0 || !nothing)) || (l.Type == sb.LineCharge && nothing) {
+				fail("%s: SAV line %+v: « non imputé » is the line of a decision that charges nothing", s.Number, l)
+			}
 		}
 		for _, l := range s.Installments {
 			paid.Add(&paid, bigOf(l.PaidCents))
-			if l.PaidCents < 0 || l.PaidCents > l.DueCents {
+			paidM.Add(&paidM, bigOf(l.PaidIndemnityCents))
+			if l.PaidCents < 0 || l.PaidCents > l.DueCents || l.PaidIndemnityCents < 0 || l.PaidIndemnityCents > l.DueIndemnityCents ||
+				l.PaidReductionCents() > l.DueCents-l.DueIndemnityCents {
 				fail("%s: installment %+v", s.Number, l)
 			}
 		}
-		if g.Cmp(bigOf(s.GrossCents)) != 0 || dd.Cmp(bigOf(s.DeductionsCents)) != 0 || paid.Cmp(bigOf(s.InstallmentsCents)) != 0 {
-			fail("%s: G %d D %d paid %d, lines give %s %s %s", s.Number, s.GrossCents, s.DeductionsCents, s.InstallmentsCents, &g, &dd, &paid)
+		dd := new(big.Int).Add(&r, &m)
+		if g.Cmp(bigOf(s.GrossCents)) != 0 || dd.Cmp(bigOf(s.DeductionsCents)) != 0 || r.Cmp(bigOf(s.ReductionsCents)) != 0 ||
+			m.Cmp(bigOf(s.IndemnitiesCents)) != 0 || paid.Cmp(bigOf(s.InstallmentsCents)) != 0 || paidM.Cmp(bigOf(s.InstallmentsIndemnityCents)) != 0 {
+			fail("%s: G %d R %d M %d paid %d (m %d), lines give %s %s %s %s (%s)", s.Number, s.GrossCents, s.ReductionsCents,
+				s.IndemnitiesCents, s.InstallmentsCents, s.InstallmentsIndemnityCents, &g, &r, &m, &paid, &paidM)
 		}
-		avail := new(big.Int).Sub(&g, &dd)
+		paidR := new(big.Int).Sub(&paid, &paidM)
+		avail := new(big.Int).Sub(&g, &r)
 		over := new(big.Int)
 		if avail.Sign() < 0 {
 			over.Neg(avail)
 			avail.SetInt64(0)
 		}
-		net := new(big.Int).Sub(avail, &paid)
-		if over.Cmp(bigOf(s.OverflowCents)) != 0 || avail.Cmp(bigOf(s.AvailableCents)) != 0 || net.Cmp(bigOf(s.NetHTCents)) != 0 || s.NetHTCents < 0 {
-			fail("%s: O %d A %d net %d; want %s %s %s", s.Number, s.OverflowCents, s.AvailableCents, s.NetHTCents, over, avail, net)
+		net := new(big.Int).Sub(avail, paidR)
+		if over.Cmp(bigOf(s.ReductionOverflowCents)) != 0 || avail.Cmp(bigOf(s.AvailableCents)) != 0 || net.Cmp(bigOf(s.NetHTCents)) != 0 || s.NetHTCents < 0 {
+			fail("%s: Or %d B %d net %d; want %s %s %s", s.Number, s.ReductionOverflowCents, s.AvailableCents, s.NetHTCents, over, avail, net)
 		}
 		ttc := new(big.Int).Add(bigOf(s.NetHTCents), bigOf(s.VATCents))
 		if !ttc.IsInt64() {
@@ -364,13 +419,50 @@ func checkBook(t *testing.T, in *sb.CloseInput, b *sb.Book) {
 		if ttc.Int64() != s.NetTTCCents || s.VATCents < 0 || (s.Repairer.VATRegime != sb.VATStandard && s.VATCents != 0) {
 			fail("%s: net HT %d VAT %d TTC %d", s.Number, s.NetHTCents, s.VATCents, s.NetTTCCents)
 		}
-		sumD.Add(&sumD, &dd)
-		sumO.Add(&sumO, over)
-		sumPaid.Add(&sumPaid, &paid)
+		pay := new(big.Int).Sub(ttc, &m)
+		overM := new(big.Int)
+		if pay.Sign() < 0 {
+			overM.Neg(pay)
+			pay.SetInt64(0)
+		}
+		pay.Sub(pay, &paidM)
+		if overM.Cmp(bigOf(s.IndemnityOverflowCents)) != 0 || pay.Cmp(bigOf(s.PayableCents)) != 0 || s.PayableCents < 0 ||
+			new(big.Int).Add(over, overM).Cmp(bigOf(s.OverflowCents)) != 0 {
+			fail("%s: Om %d payable %d O %d; want %s %s", s.Number, s.IndemnityOverflowCents, s.PayableCents, s.OverflowCents, overM, pay)
+		}
+		if s.Account != (g.Sign() <= 0 && r.Sign() >= 0) {
+			fail("%s: statement of account %v with G %s R %s", s.Number, s.Account, &g, &r)
+		}
+		red.charged.Add(&red.charged, &r)
+		red.overflow.Add(&red.overflow, over)
+		red.paid.Add(&red.paid, paidR)
+		ind.charged.Add(&ind.charged, &m)
+		ind.overflow.Add(&ind.overflow, overM)
+		ind.paid.Add(&ind.paid, &paidM)
 	}
-	for i, inv := range b.Invoices {
-		if inv.Seq != in.LastInvoiceSeq+i+1 || inv.Number != fmt.Sprintf("FAC-2026-%06d", inv.Seq) {
-			fail("invoice %s: seq %d, want %d", inv.Number, inv.Seq, in.LastInvoiceSeq+i+1)
+	for _, l := range b.Unlisted {
+		if l.AmountCents != 0 || b.StatementOf(l.RepairerID) != nil {
+			fail("SAV line %+v booked without a statement", l)
+		}
+	}
+	var facs, notes int
+	for _, inv := range b.Invoices {
+		want := fmt.Sprintf("FAC-2026-%06d", in.LastInvoiceSeq+facs+1)
+		k := &red
+		if inv.DebitNote() {
+			notes++
+			want, k = fmt.Sprintf("NDD-2026-%06d", in.LastDebitNoteSeq+notes), &ind
+			if inv.VATCents != 0 || inv.VATRateBP != 0 {
+				fail("%s: a debit note with VAT", inv.Number)
+			}
+		} else {
+			facs++
+			if notes > 0 {
+				fail("%s after a debit note: invoices come first", inv.Number)
+			}
+		}
+		if inv.Number != want {
+			fail("document %s, want %s", inv.Number, want)
 		}
 		var ht big.Int
 		for _, l := range inv.Lines {
@@ -386,30 +478,37 @@ func checkBook(t *testing.T, in *sb.CloseInput, b *sb.Book) {
 		if ht.Int64() != inv.HTCents || ttc.Int64() != inv.TTCCents {
 			fail("%s: HT %d TTC %d, lines give %s", inv.Number, inv.HTCents, inv.TTCCents, &ht)
 		}
-		sumInvoiced.Add(&sumInvoiced, &ht)
+		k.invoiced.Add(&k.invoiced, &ht)
 	}
 	// plans: every open plan of the input comes out, once; balances ≥ 0
 	out := map[string]int{}
 	for _, p := range b.Plans {
 		out[p.ID]++
-		if p.BalanceCents() < 0 || p.PaidCents < 0 {
+		if p.ReductionBalanceCents() < 0 || p.IndemnityBalanceCents() < 0 || p.PaidCents < 0 || p.PaidIndemnityCents < 0 {
 			fail("plan %+v: negative balance or payment", p)
 		}
-		after.Add(&after, bigOf(p.BalanceCents()))
+		red.after.Add(&red.after, bigOf(p.ReductionBalanceCents()))
+		ind.after.Add(&ind.after, bigOf(p.IndemnityBalanceCents()))
 	}
 	for _, p := range in.Plans {
-		before.Add(&before, bigOf(p.BalanceCents()))
+		red.before.Add(&red.before, bigOf(p.ReductionBalanceCents()))
+		ind.before.Add(&ind.before, bigOf(p.IndemnityBalanceCents()))
 		if out[p.ID] != 1 {
 			fail("plan %s comes out %d times", p.ID, out[p.ID])
 		}
 	}
-	// no cent lost: Σ D + balances before = Σ (D − O) + paid + invoiced + balances after
-	lhs := new(big.Int).Add(&sumD, &before)
-	rhs := new(big.Int).Sub(&sumD, &sumO)
-	rhs.Add(rhs, &sumPaid).Add(rhs, &sumInvoiced).Add(rhs, &after)
-	if lhs.Cmp(rhs) != 0 {
-		fail("cents lost: D %s + before %s = %s, but offset %s + paid %s + invoiced %s + after %s = %s",
-			&sumD, &before, lhs, new(big.Int).Sub(&sumD, &sumO), &sumPaid, &sumInvoiced, &after, rhs)
+	// no cent lost, per kind: charged + balances before = (charged − overflow) + paid + invoiced + balances after
+	for _, k := range []struct {
+		what string
+		k    *kind
+	}{{"reductions", &red}, {"indemnities", &ind}} {
+		lhs := new(big.Int).Add(&k.k.charged, &k.k.before)
+		rhs := new(big.Int).Sub(&k.k.charged, &k.k.overflow)
+		rhs.Add(rhs, &k.k.paid).Add(rhs, &k.k.invoiced).Add(rhs, &k.k.after)
+		if lhs.Cmp(rhs) != 0 {
+			fail("%s: cents lost: charged %s + before %s = %s, but offset %s + paid %s + invoiced %s + after %s = %s", k.what,
+				&k.k.charged, &k.k.before, lhs, new(big.Int).Sub(&k.k.charged, &k.k.overflow), &k.k.paid, &k.k.invoiced, &k.k.after, rhs)
+		}
 	}
 	// a claim is never more than the damage it comes from
 	for _, c := range b.Claims {

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"testing"
@@ -19,23 +20,25 @@ type world struct {
 	credits       []sb.Credit
 	overrides     []sb.Override
 
-	booked    map[int64]sb.Period // intervention -> period booked
-	states    map[int64]sb.SAVState
-	savBooked map[int64]map[int64]int64
-	claims    map[int64]int64
-	reported  map[int64]bool
-	plans     map[string]sb.Plan
-	stmtSeq   map[int]map[int64]int
-	invSeq    map[int]int
-	last      sb.Period
-	nextID    int64
+	booked     map[int64]sb.Period // intervention -> period booked
+	states     map[int64]sb.SAVState
+	savBooked  map[int64]map[int64]int64
+	savBookedM map[int64]map[int64]int64 // the indemnity part of savBooked
+	claims     map[int64]int64
+	reported   map[int64]bool
+	plans      map[string]sb.Plan
+	stmtSeq    map[int]map[int64]int
+	invSeq     map[int]int
+	noteSeq    map[int]int
+	last       sb.Period
+	nextID     int64
 }
 
 func newWorld() *world {
 	return &world{repairers: map[int64]sb.Repairer{}, interventions: map[int64]sb.Intervention{}, decisions: map[int64]sb.Decision{},
-		booked: map[int64]sb.Period{}, states: map[int64]sb.SAVState{}, savBooked: map[int64]map[int64]int64{},
+		booked: map[int64]sb.Period{}, states: map[int64]sb.SAVState{}, savBooked: map[int64]map[int64]int64{}, savBookedM: map[int64]map[int64]int64{},
 		claims: map[int64]int64{}, reported: map[int64]bool{}, plans: map[string]sb.Plan{},
-		stmtSeq: map[int]map[int64]int{}, invSeq: map[int]int{}, nextID: 1000}
+		stmtSeq: map[int]map[int64]int{}, invSeq: map[int]int{}, noteSeq: map[int]int{}, nextID: 1000}
 }
 
 // month adds a random month of facts to the world.
@@ -145,6 +148,7 @@ func (w *world) input(p sb.Period) *sb.CloseInput {
 		in.LastStatementSeq = map[int64]int{}
 	}
 	in.LastInvoiceSeq = w.invSeq[p.Year]
+	in.LastDebitNoteSeq = w.noteSeq[p.Year]
 	caseOf := func(iv sb.Intervention) sb.SAVCase {
 		c := sb.SAVCase{SAV: iv}
 		if d, ok := w.decisions[iv.ID]; ok && d.DecidedAt.Before(in.End) {
@@ -174,6 +178,7 @@ func (w *world) input(p sb.Period) *sb.CloseInput {
 		} else if d := c.Decision; d != nil && (d.Outcome != st.Outcome || d.ChargeBP != st.ChargeBP || d.FaultyRepairerID != st.FaultyRepairerID || d.DamageCents != st.DamageCents) {
 			c.Booked = &st
 			c.BookedByRepairer = maps.Clone(w.savBooked[id])
+			c.BookedIndemnityByRepairer = maps.Clone(w.savBookedM[id])
 			c.BookedClaimCents = w.claims[id]
 			in.Changed = append(in.Changed, c)
 		}
@@ -214,28 +219,39 @@ func (w *world) book(t *rapid.T, b *sb.Book) {
 	}
 	for _, s := range b.Statements {
 		id := s.Repairer.ID
-		if s.Seq != w.stmtSeq[year][id]+1 {
-			t.Fatalf("%s: statement seq %d after %d: not gapless", s.Number, s.Seq, w.stmtSeq[year][id])
+		if s.Account {
+			if s.Seq != 0 || s.Number != sb.AccountNumber(id, b.Period) {
+				t.Fatalf("%s: a statement of account with seq %d", s.Number, s.Seq)
+			}
+		} else {
+			if s.Seq != w.stmtSeq[year][id]+1 || s.Number != fmt.Sprintf("REL-%d-%d-%04d", id, year, s.Seq) {
+				t.Fatalf("%s: statement seq %d after %d: not gapless", s.Number, s.Seq, w.stmtSeq[year][id])
+			}
+			w.stmtSeq[year][id] = s.Seq
 		}
-		w.stmtSeq[year][id] = s.Seq
 		for _, c := range s.Commissions {
 			if p, ok := w.booked[c.InterventionID]; ok {
 				t.Fatalf("intervention %d booked in %s and again in %s", c.InterventionID, p, b.Period)
 			}
 			w.booked[c.InterventionID] = b.Period
 		}
-		for _, l := range s.SAV {
-			if w.savBooked[l.SAVID] == nil {
-				w.savBooked[l.SAVID] = map[int64]int64{}
-			}
-			w.savBooked[l.SAVID][l.RepairerID] += l.AmountCents
+		w.bookSAV(s.SAV)
+	}
+	for _, l := range b.Unlisted {
+		if l.AmountCents != 0 {
+			t.Fatalf("SAV %d: a line of %d cents without a statement", l.SAVID, l.AmountCents)
 		}
 	}
+	w.bookSAV(b.Unlisted)
 	for _, inv := range b.Invoices {
-		if inv.Seq != w.invSeq[year]+1 {
-			t.Fatalf("%s after %d: invoice numbers not gapless", inv.Number, w.invSeq[year])
+		seq, prefix := w.invSeq, "FAC"
+		if inv.DebitNote() {
+			seq, prefix = w.noteSeq, "NDD"
 		}
-		w.invSeq[year] = inv.Seq
+		if inv.Seq != seq[year]+1 || inv.Number != fmt.Sprintf("%s-%d-%06d", prefix, year, inv.Seq) {
+			t.Fatalf("%s after %d: invoice numbers not gapless", inv.Number, seq[year])
+		}
+		seq[year] = inv.Seq
 	}
 	for _, st := range b.SAVStates {
 		if _, ok := w.states[st.SAVID]; ok && st.FirstPeriod == b.Period {
@@ -258,6 +274,31 @@ func (w *world) book(t *rapid.T, b *sb.Book) {
 	w.last = b.Period
 }
 
+// bookSAV remembers what SAV lines booked, in all and as indemnities.
+func (w *world) bookSAV(lines []sb.SAVLine) {
+	for _, l := range lines {
+		if w.savBooked[l.SAVID] == nil {
+			w.savBooked[l.SAVID], w.savBookedM[l.SAVID] = map[int64]int64{}, map[int64]int64{}
+		}
+		w.savBooked[l.SAVID][l.RepairerID] += l.AmountCents
+		if l.Type.Indemnity() {
+			w.savBookedM[l.SAVID][l.RepairerID] += l.AmountCents
+		}
+	}
+}
+
+// kindSums are the no-cent-lost sums of one kind of charge (reductions or indemnities).
+type kindSums struct{ charged, overflow, paid, invoiced, before, after int64 }
+
+// check fails unless charges incurred + plan balances before = charges offset + installments
+// paid + amounts invoiced (or debit-noted) + plan balances after.
+func (k kindSums) check(t interface{ Fatalf(string, ...any) }, what string, p sb.Period) {
+	if lhs, rhs := k.charged+k.before, (k.charged-k.overflow)+k.paid+k.invoiced+k.after; lhs != rhs {
+		t.Fatalf("%s: %s: cents lost: charged %d + before %d = %d, but offset %d + paid %d + invoiced %d + after %d = %d",
+			p, what, k.charged, k.before, lhs, k.charged-k.overflow, k.paid, k.invoiced, k.after, rhs)
+	}
+}
+
 // TestPropertyNoCentLost closes random months in a row and checks the invariants of the
 // rulebook at every close: no cent lost, net never negative, each fact booked once, numbers
 // gapless, overflow and installments as the formula says.
@@ -275,42 +316,61 @@ func TestPropertyNoCentLost(t *testing.T) {
 		for range rapid.IntRange(1, 8).Draw(t, "months") {
 			w.month(t, p)
 			in := w.input(p)
-			var before int64
+			var red, ind kindSums
 			for _, pl := range in.Plans {
-				before += pl.BalanceCents()
+				red.before += pl.ReductionBalanceCents()
+				ind.before += pl.IndemnityBalanceCents()
 			}
 			b, err := Close(in)
 			if err != nil {
 				t.Fatalf("close %s: %v", p, err)
 			}
-			var d, o, paid, invoiced, after int64
 			for _, s := range b.Statements {
-				var g, dd, pd int64
+				var g, r, m, pd, pdm int64
 				for _, c := range s.Commissions {
 					g += c.AmountCents
 				}
 				for _, l := range s.SAV {
-					dd += l.AmountCents
+					if l.Type.Indemnity() {
+						m += l.AmountCents
+					} else {
+						r += l.AmountCents
+					}
 				}
 				for _, l := range s.Installments {
 					pd += l.PaidCents
-					if l.PaidCents > l.DueCents || l.PaidCents < 0 {
+					pdm += l.PaidIndemnityCents
+					if l.PaidCents > l.DueCents || l.PaidCents < 0 || l.PaidIndemnityCents < 0 ||
+						l.PaidIndemnityCents > l.DueIndemnityCents || l.PaidReductionCents() > l.DueCents-l.DueIndemnityCents {
 						t.Fatalf("%s: installment %+v", s.Number, l)
 					}
 				}
-				if g != s.GrossCents || dd != s.DeductionsCents || pd != s.InstallmentsCents {
+				if g != s.GrossCents || r+m != s.DeductionsCents || r != s.ReductionsCents || m != s.IndemnitiesCents ||
+					pd != s.InstallmentsCents || pdm != s.InstallmentsIndemnityCents {
 					t.Fatalf("%s: totals do not add up to the lines", s.Number)
 				}
-				if s.OverflowCents != max(0, dd-g) || s.NetHTCents != max(0, g-dd)-pd || s.NetHTCents < 0 {
-					t.Fatalf("%s: G %d D %d paid %d but O %d net %d", s.Number, g, dd, pd, s.OverflowCents, s.NetHTCents)
+				if s.ReductionOverflowCents != max(0, r-g) || s.NetHTCents != max(0, g-r)-(pd-pdm) || s.NetHTCents < 0 {
+					t.Fatalf("%s: G %d R %d paid_r %d but Or %d net %d", s.Number, g, r, pd-pdm, s.ReductionOverflowCents, s.NetHTCents)
 				}
 				if s.NetTTCCents != s.NetHTCents+s.VATCents || (s.Repairer.VATRegime == sb.VATFranchise && s.VATCents != 0) {
 					t.Fatalf("%s: VAT", s.Number)
 				}
-				d += dd
-				o += s.OverflowCents
-				paid += pd
+				if s.IndemnityOverflowCents != max(0, m-s.NetTTCCents) || s.PayableCents != max(0, s.NetTTCCents-m)-pdm ||
+					s.PayableCents < 0 || s.OverflowCents != s.ReductionOverflowCents+s.IndemnityOverflowCents {
+					t.Fatalf("%s: Net TTC %d M %d paid_m %d but Om %d payable %d", s.Number, s.NetTTCCents, m, pdm,
+						s.IndemnityOverflowCents, s.PayableCents)
+				}
+				if s.Account != (g <= 0 && r >= 0) {
+					t.Fatalf("%s: statement of account %v with G %d R %d", s.Number, s.Account, g, r)
+				}
+				red.charged += r
+				red.overflow += s.ReductionOverflowCents
+				red.paid += pd - pdm
+				ind.charged += m
+				ind.overflow += s.IndemnityOverflowCents
+				ind.paid += pdm
 			}
+			var invoiced int64
 			for _, inv := range b.Invoices {
 				var ht int64
 				for _, l := range inv.Lines {
@@ -319,24 +379,29 @@ func TestPropertyNoCentLost(t *testing.T) {
 						t.Fatalf("%s: line %+v", inv.Number, l)
 					}
 				}
-				if ht != inv.HTCents {
-					t.Fatalf("%s: lines %d, HT %d", inv.Number, ht, inv.HTCents)
+				if ht != inv.HTCents || (inv.DebitNote() && (inv.VATCents != 0 || inv.TTCCents != ht)) {
+					t.Fatalf("%s: lines %d, HT %d VAT %d", inv.Number, ht, inv.HTCents, inv.VATCents)
+				}
+				if inv.DebitNote() {
+					ind.invoiced += ht
+				} else {
+					red.invoiced += ht
 				}
 				invoiced += ht
 			}
 			for _, pl := range b.Plans {
-				if pl.BalanceCents() < 0 {
-					t.Fatalf("plan %s balance %d", pl.ID, pl.BalanceCents())
+				if pl.ReductionBalanceCents() < 0 || pl.IndemnityBalanceCents() < 0 {
+					t.Fatalf("plan %s balances %d %d", pl.ID, pl.ReductionBalanceCents(), pl.IndemnityBalanceCents())
 				}
-				after += pl.BalanceCents()
+				red.after += pl.ReductionBalanceCents()
+				ind.after += pl.IndemnityBalanceCents()
 			}
-			// charges incurred + balances before = offset + installments paid + invoiced + balances after
-			if lhs, rhs := d+before, (d-o)+paid+invoiced+after; lhs != rhs {
-				t.Fatalf("%s: cents lost: D %d + before %d = %d, but offset %d + paid %d + invoiced %d + after %d = %d",
-					p, d, before, lhs, d-o, paid, invoiced, after, rhs)
-			}
+			red.check(t, "reductions", p)
+			ind.check(t, "indemnities", p)
 			tot := b.Totals()
-			if tot.PlanBalancesBeforeCents != before || tot.InvoicedCents != invoiced || tot.DeductionsCents != d {
+			if tot.PlanBalancesBeforeCents != red.before+ind.before || tot.InvoicedCents != invoiced ||
+				tot.DeductionsCents != red.charged+ind.charged || tot.IndemnitiesCents != ind.charged ||
+				tot.PlanIndemnityBalancesBeforeCents != ind.before || tot.DebitNotesCents != ind.invoiced {
 				t.Fatalf("%s: Totals disagree with the lines: %+v", p, tot)
 			}
 			w.book(t, b)

@@ -105,6 +105,8 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 	line := sb.SAVLine{SAVID: sav.ID, OriginalID: sav.OriginalID, SAVRepairerID: sav.RepairerID, City: sav.City,
 		RepairerID: faulty, Type: sb.LineCharge, Outcome: d.Outcome, CorrectiveCents: corrective, Note: d.Note}
 	switch d.Outcome {
+	case sb.OutcomeUnconfirmed, sb.OutcomeRejected:
+		line.Type = sb.LineNotCharged
 	case sb.OutcomeConfirmed:
 		line.ChargeBP = 10000
 		line.AmountCents = corrective
@@ -175,33 +177,50 @@ func checkOriginal(sav sb.Intervention, orig *sb.Intervention) *problem {
 }
 
 // adjust compares what a changed decision now implies with what the ledger booked for that SAV
-// and returns the adjustment lines (per repairer, ascending id) and claim difference.
+// and returns the adjustment lines (per repairer, ascending id; for each, the reduction's
+// « ajustement » then the indemnity's « ajustement indemnité ») and claim difference. What was
+// booked is taken per kind (bookedByKind).
 func adjust(in *sb.CloseInput, c sb.SAVCase, a assessment) ([]sb.SAVLine, *sb.Claim, *problem) {
-	implied := a.byRepairer()
-	ids := make([]int64, 0, len(implied)+len(c.BookedByRepairer))
-	for id := range implied {
-		ids = append(ids, id)
+	impliedR, impliedM := map[int64]int64{}, map[int64]int64{}
+	for _, l := range a.lines {
+		if l.Type.Indemnity() {
+			impliedM[l.RepairerID] += l.AmountCents
+		} else {
+			impliedR[l.RepairerID] += l.AmountCents
+		}
 	}
-	for id := range c.BookedByRepairer {
-		if _, ok := implied[id]; !ok {
-			ids = append(ids, id)
+	bookedR, bookedM := bookedByKind(c)
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, m := range []map[int64]int64{impliedR, impliedM, bookedR, bookedM} {
+		for id := range m {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
 		}
 	}
 	slices.Sort(ids)
 	charge := a.lines[0]
 	var lines []sb.SAVLine
 	for _, id := range ids {
-		diff := implied[id] - c.BookedByRepairer[id]
-		if diff == 0 {
-			continue
+		for _, k := range []struct {
+			tp           sb.SAVLineType
+			diff, damage int64
+		}{
+			{sb.LineAdjustment, impliedR[id] - bookedR[id], c.Decision.DamageCents},
+			{sb.LineIndemnityAdjustment, impliedM[id] - bookedM[id], c.Decision.DamageCents},
+		} {
+			if k.diff == 0 {
+				continue
+			}
+			if p := checkRepairer(in.Repairers, id, "réparateur à ajuster"); p != nil {
+				return nil, nil, p
+			}
+			l := charge
+			l.RepairerID, l.Type, l.AmountCents, l.DamageCents = id, k.tp, k.diff, k.damage
+			lines = append(lines, l)
 		}
-		if p := checkRepairer(in.Repairers, id, "réparateur à ajuster"); p != nil {
-			return nil, nil, p
-		}
-		l := charge
-		l.RepairerID, l.Type, l.AmountCents = id, sb.LineAdjustment, diff
-		l.DamageCents = c.Decision.DamageCents
-		lines = append(lines, l)
 	}
 	var claim *sb.Claim
 	var now int64
@@ -217,4 +236,50 @@ func adjust(in *sb.CloseInput, c sb.SAVCase, a assessment) ([]sb.SAVLine, *sb.Cl
 		}
 	}
 	return lines, claim, nil
+}
+
+// bookedByKind splits what the ledger booked for a changed SAV, per repairer, into reductions and
+// indemnities. Lines booked under the rules v2 count by their type. What closes under the rules
+// v1 booked (every line then a reduction) is split by recomputing what the decision they last
+// booked implied (domain.md, rule 4), never from the lines' types: its corrective charge, to its
+// faulty repairer, is the reduction part; the rest of what v1 booked to that repairer is the
+// damage's settlement or deductible, an indemnity. What v1 booked to another repairer (its
+// decision implied nothing for them, so nothing remains unless a booking was held) stays a
+// reduction.
+func bookedByKind(c sb.SAVCase) (reductions, indemnities map[int64]int64) {
+	reductions, indemnities = map[int64]int64{}, map[int64]int64{}
+	for id, amt := range c.BookedByRepairer {
+		m := c.BookedIndemnityByRepairer[id]
+		v1 := c.BookedV1ByRepairer[id]
+		reductions[id] += amt - m - v1
+		indemnities[id] += m
+	}
+	if len(c.BookedV1ByRepairer) == 0 {
+		return reductions, indemnities
+	}
+	var v1Charge int64
+	v1Faulty := int64(0)
+	if c.Booked != nil && c.Booked.V1 != nil {
+		d := c.Booked.V1
+		v1Faulty = d.FaultyRepairerID
+		if v1Faulty == 0 && c.Original != nil {
+			v1Faulty = c.Original.RepairerID
+		}
+		switch d.Outcome {
+		case sb.OutcomeConfirmed:
+			v1Charge = d.CorrectiveCents
+		case sb.OutcomePartial:
+			v1Charge, _ = money.Share(d.CorrectiveCents, d.ChargeBP) // fitted in v1
+		}
+	}
+	for id, v1 := range c.BookedV1ByRepairer {
+		if id == v1Faulty && v1Faulty != 0 {
+			red := min(v1Charge, v1)
+			reductions[id] += red
+			indemnities[id] += v1 - red
+			continue
+		}
+		reductions[id] += v1
+	}
+	return reductions, indemnities
 }

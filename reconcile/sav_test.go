@@ -57,9 +57,9 @@ func TestSAVRules(t *testing.T) {
 		},
 			want: map[int64]map[sb.SAVLineType]int64{1: {sb.LineCharge: 4500}}}, // 4499.55 -> 4500
 		{name: "unconfirmed charges nothing", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.Outcome = sb.OutcomeUnconfirmed },
-			want: map[int64]map[sb.SAVLineType]int64{1: {sb.LineCharge: 0}}},
+			want: map[int64]map[sb.SAVLineType]int64{1: {sb.LineNotCharged: 0}}},
 		{name: "rejected charges nothing", edit: func(_ *sb.CloseInput, c *sb.SAVCase) { c.Decision.Outcome = sb.OutcomeRejected },
-			want: map[int64]map[sb.SAVLineType]int64{1: {sb.LineCharge: 0}}},
+			want: map[int64]map[sb.SAVLineType]int64{1: {sb.LineNotCharged: 0}}},
 		{name: "faulty repairer set by support", edit: func(in *sb.CloseInput, c *sb.SAVCase) {
 			in.Repairers[3] = third
 			c.Decision.FaultyRepairerID = 3

@@ -74,6 +74,9 @@ func TestOverflow(t *testing.T) {
 			if diff := cmp.Diff(tt.want, figuresOf(b.StatementOf(1))); diff != "" {
 				t.Errorf("R1 (-want +got):\n%s", diff)
 			}
+			if s := b.StatementOf(1); s.PayableCents != s.NetTTCCents || s.IndemnitiesCents != 0 {
+				t.Errorf("R1 has no indemnity: payable %d, Net TTC %d", s.PayableCents, s.NetTTCCents)
+			}
 			var schedule []int64
 			for _, p := range b.Plans {
 				if p.CreatedIn == oct && p.RepairerID == 1 {
@@ -195,35 +198,50 @@ func TestInstallments(t *testing.T) {
 	}
 }
 
+// adj is the adjustments expected per repairer and type.
+type adj = map[int64]map[sb.SAVLineType]int64
+
 func TestAdjustments(t *testing.T) {
 	third := repairer(3, sb.VATStandard)
 	tests := []struct {
-		name   string
-		booked map[int64]int64
-		claim  int64
-		edit   func(in *sb.CloseInput, d *sb.Decision)
-		want   map[int64]int64 // adjustment per repairer
-		claimD int64
-		r1Net  int64
+		name    string
+		booked  map[int64]int64 // booked so far under the rules v2, every kind…
+		bookedM map[int64]int64 // …of which indemnities
+		claim   int64
+		edit    func(in *sb.CloseInput, d *sb.Decision)
+		want    adj
+		claimD  int64
+		r1Net   int64
+		r1Pay   int64 // R1's Net à payer
 	}{
 		{name: "confirmed then partial 50 %: refund", booked: map[int64]int64{1: 4500},
 			edit: func(_ *sb.CloseInput, d *sb.Decision) { d.Outcome, d.ChargeBP = sb.OutcomePartial, 5000 },
-			want: map[int64]int64{1: -2250}, r1Net: 12500 + 2250},
+			want: adj{1: {sb.LineAdjustment: -2250}}, r1Net: 12500 + 2250, r1Pay: (12500 + 2250) * 12 / 10},
 		{name: "confirmed then rejected: full refund", booked: map[int64]int64{1: 4500},
 			edit: func(_ *sb.CloseInput, d *sb.Decision) { d.Outcome = sb.OutcomeRejected },
-			want: map[int64]int64{1: -4500}, r1Net: 12500 + 4500},
+			want: adj{1: {sb.LineAdjustment: -4500}}, r1Net: 12500 + 4500, r1Pay: (12500 + 4500) * 12 / 10},
 		{name: "unconfirmed then confirmed: further charge", booked: map[int64]int64{1: 0},
 			edit: func(_ *sb.CloseInput, d *sb.Decision) {},
-			want: map[int64]int64{1: 4500}, r1Net: 12500 - 4500},
+			want: adj{1: {sb.LineAdjustment: 4500}}, r1Net: 12500 - 4500, r1Pay: 9600},
 		{name: "faulty repairer changed", booked: map[int64]int64{1: 4500},
 			edit: func(in *sb.CloseInput, d *sb.Decision) { in.Repairers[3] = third; d.FaultyRepairerID = 3 },
-			want: map[int64]int64{1: -4500, 3: 4500}, r1Net: 12500 + 4500},
+			want: adj{1: {sb.LineAdjustment: -4500}, 3: {sb.LineAdjustment: 4500}}, r1Net: 12500 + 4500, r1Pay: 17000 * 12 / 10},
+		// The damage's difference is an indemnity: set off after VAT, the invoice unchanged.
 		{name: "damage added above the deductible", booked: map[int64]int64{1: 4500},
 			edit: func(_ *sb.CloseInput, d *sb.Decision) { d.DamageCents = 30000 },
-			want: map[int64]int64{1: 20000}, claimD: 10000, r1Net: 0},
-		{name: "damage lowered below the deductible", booked: map[int64]int64{1: 24500}, claim: 10000,
+			want: adj{1: {sb.LineIndemnityAdjustment: 20000}}, claimD: 10000, r1Net: 12500, r1Pay: 0},
+		{name: "damage lowered below the deductible", booked: map[int64]int64{1: 24500}, bookedM: map[int64]int64{1: 20000}, claim: 10000,
 			edit: func(_ *sb.CloseInput, d *sb.Decision) { d.DamageCents = 5000 },
-			want: map[int64]int64{1: 5000 - 20000}, claimD: -10000, r1Net: 12500 + 15000},
+			want: adj{1: {sb.LineIndemnityAdjustment: 5000 - 20000}}, claimD: -10000, r1Net: 12500, r1Pay: 15000 + 15000},
+		{name: "revised damage: settlement becomes deductible and claim", booked: map[int64]int64{1: 4500 + 5000}, bookedM: map[int64]int64{1: 5000},
+			edit: func(_ *sb.CloseInput, d *sb.Decision) { d.DamageCents = 30000 },
+			want: adj{1: {sb.LineIndemnityAdjustment: 15000}}, claimD: 10000, r1Net: 12500, r1Pay: 0},
+		{name: "refund of an indemnity", booked: map[int64]int64{1: 4500 + 5000}, bookedM: map[int64]int64{1: 5000},
+			edit: func(_ *sb.CloseInput, d *sb.Decision) { d.DamageCents = 0 },
+			want: adj{1: {sb.LineIndemnityAdjustment: -5000}}, r1Net: 12500, r1Pay: 15000 + 5000},
+		{name: "both kinds change: rejected after a settlement", booked: map[int64]int64{1: 4500 + 5000}, bookedM: map[int64]int64{1: 5000},
+			edit: func(_ *sb.CloseInput, d *sb.Decision) { d.Outcome = sb.OutcomeRejected },
+			want: adj{1: {sb.LineAdjustment: -4500, sb.LineIndemnityAdjustment: -5000}}, r1Net: 17000, r1Pay: 17000*12/10 + 5000},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,6 +251,7 @@ func TestAdjustments(t *testing.T) {
 			in.Interventions = in.Interventions[:3] // the SAV visit was paid when it was charged
 			c.Booked = &sb.SAVState{SAVID: 201, Outcome: "whatever", FirstPeriod: oct.Prev()}
 			c.BookedByRepairer = tt.booked
+			c.BookedIndemnityByRepairer = tt.bookedM
 			c.BookedClaimCents = tt.claim
 			if tt.claim != 0 {
 				c.BookedClaimPolicy = sb.PolicyUmbrella
@@ -240,13 +259,16 @@ func TestAdjustments(t *testing.T) {
 			tt.edit(in, c.Decision)
 			in.Changed = []sb.SAVCase{c}
 			b := mustClose(t, in)
-			got := map[int64]int64{}
+			got := adj{}
 			for _, s := range b.Statements {
 				for _, l := range s.SAV {
-					if l.Type != sb.LineAdjustment {
+					if l.Type != sb.LineAdjustment && l.Type != sb.LineIndemnityAdjustment {
 						t.Errorf("only adjustments expected, got %+v", l)
 					}
-					got[l.RepairerID] += l.AmountCents
+					if got[l.RepairerID] == nil {
+						got[l.RepairerID] = map[sb.SAVLineType]int64{}
+					}
+					got[l.RepairerID][l.Type] += l.AmountCents
 				}
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
@@ -262,8 +284,8 @@ func TestAdjustments(t *testing.T) {
 			if claimD != tt.claimD {
 				t.Errorf("claim difference = %d, want %d", claimD, tt.claimD)
 			}
-			if s := b.StatementOf(1); s.NetHTCents != tt.r1Net {
-				t.Errorf("R1 net HT = %d, want %d", s.NetHTCents, tt.r1Net)
+			if s := b.StatementOf(1); s.NetHTCents != tt.r1Net || s.PayableCents != tt.r1Pay {
+				t.Errorf("R1 net HT = %d, payable %d; want %d, %d", s.NetHTCents, s.PayableCents, tt.r1Net, tt.r1Pay)
 			}
 			if len(b.SAVStates) != 1 || b.SAVStates[0].FirstPeriod != oct.Prev() || b.SAVStates[0].LastPeriod != oct {
 				t.Errorf("state = %+v", b.SAVStates)

@@ -52,8 +52,14 @@ func invoiceLinesText(inv savbilling.Invoice) string {
 		switch l.Kind {
 		case savbilling.InvoiceOverflow:
 			what = "Dépassement SAV " + inv.Period.String()
+			if inv.DebitNote() {
+				what = "Indemnités non compensées " + inv.Period.String()
+			}
 		case savbilling.InvoicePlanBalance:
 			what = "Solde de l'échéancier " + l.PlanID
+			if inv.DebitNote() {
+				what = "Solde d'indemnités de l'échéancier " + l.PlanID
+			}
 		default:
 			what = l.Kind
 		}

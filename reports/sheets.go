@@ -110,28 +110,43 @@ func (x *index) statementsDone() {
 
 func (x *index) statementsTable() *table {
 	var cur *savbilling.Statement
+	cols := []column{
+		{"ID réparateur", kID, false},
+		{"Réparateur", kText, false},
+		{"N° relevé", kText, false},
+		{"Commissions HT", kMoney, true},
+		{"Déductions SAV", kMoney, true},
+		{"Échéances prélevées", kMoney, true},
+		{"Net HT", kMoney, true},
+		{"TVA", kMoney, true},
+		{"Net TTC", kMoney, true},
+		{"Mis en échéancier", kMoney, true},
+		{"Facturé", kMoney, true},
+	}
+	v2 := rulesV2(x.b)
+	if v2 { // contract, added 2026-12: after the contract columns
+		cols = append(cols,
+			column{"Indemnités (hors TVA)", kMoney, true},
+			column{"Indemnités prélevées", kMoney, true},
+			column{"Net à payer", kMoney, true})
+	}
+	cols = append(cols,
+		column{"Régime TVA", kText, false},
+		column{"Dépassement", kMoney, true},
+		column{"N° facture", kText, false},
+		column{"Émis le", kDate, false},
+		column{"Payable le", kDate, false},
+		column{"Interventions", kInt, false},
+		column{"Lignes SAV", kInt, false})
+	if v2 {
+		cols = append(cols,
+			column{"Réductions SAV", kMoney, true},
+			column{"N° note de débit", kText, false},
+			column{"Type de relevé", kText, false})
+	}
 	return &table{
 		sheet: SheetStatements,
-		cols: []column{
-			{"ID réparateur", kID, false},
-			{"Réparateur", kText, false},
-			{"N° relevé", kText, false},
-			{"Commissions HT", kMoney, true},
-			{"Déductions SAV", kMoney, true},
-			{"Échéances prélevées", kMoney, true},
-			{"Net HT", kMoney, true},
-			{"TVA", kMoney, true},
-			{"Net TTC", kMoney, true},
-			{"Mis en échéancier", kMoney, true},
-			{"Facturé", kMoney, true},
-			{"Régime TVA", kText, false},
-			{"Dépassement", kMoney, true},
-			{"N° facture", kText, false},
-			{"Émis le", kDate, false},
-			{"Payable le", kDate, false},
-			{"Interventions", kInt, false},
-			{"Lignes SAV", kInt, false},
-		},
+		cols:  cols,
 		rows: func(ctx context.Context, r []any, emit func() error) error {
 			return x.src.EachStatement(ctx, func(s *savbilling.Statement) error {
 				cur = s
@@ -140,15 +155,35 @@ func (x *index) statementsTable() *table {
 				r[3], r[4], r[5] = s.GrossCents, s.DeductionsCents, s.InstallmentsCents
 				r[6], r[7], r[8] = s.NetHTCents, s.VATCents, s.NetTTCCents
 				r[9], r[10] = s.SpreadCents, s.InvoicedCents
-				r[11], r[12], r[13] = s.Repairer.VATRegime, s.OverflowCents, s.InvoiceNumber
-				r[14], r[15] = s.IssuedOn, s.PaymentOn
-				r[16], r[17] = s.CommissionCount(), len(s.SAV)
+				k := 11
+				if v2 {
+					r[11], r[12], r[13] = s.IndemnitiesCents, s.InstallmentsIndemnityCents, s.PayableCents
+					k = 14
+				}
+				r[k], r[k+1], r[k+2] = s.Repairer.VATRegime, s.OverflowCents, s.InvoiceNumber
+				r[k+3], r[k+4] = s.IssuedOn, s.PaymentOn
+				r[k+5], r[k+6] = s.CommissionCount(), len(s.SAV)
+				if v2 {
+					r[k+7], r[k+8], r[k+9] = s.ReductionsCents, s.DebitNoteNumber, statementKind(s)
+				}
 				return emit()
 			})
 		},
 		tally: func() { x.statementRead(cur) },
 		done:  x.statementsDone,
 	}
+}
+
+// rulesV2 reports whether the book was closed under the rules of 2026-12. The workbook of a
+// period closed under the rules v1 keeps the columns it was issued with.
+func rulesV2(b *savbilling.Book) bool { return b.RulesVersion >= savbilling.RulesV2 }
+
+// statementKind names the kind of a statement in the workbook.
+func statementKind(s *savbilling.Statement) string {
+	if s.Account {
+		return "relevé de compte"
+	}
+	return "autofacturation"
 }
 
 func (x *index) savTable() *table {
@@ -191,23 +226,32 @@ func (x *index) savTable() *table {
 func (x *index) plansTable() *table {
 	b := x.b
 	next := b.Period.Next()
+	cols := []column{
+		{"ID échéancier", kText, false},
+		{"ID réparateur", kID, false},
+		{"Réparateur", kText, false},
+		{"Créé en", kPeriod, false},
+		{"Échéances", kInt, false},
+		{"Total", kMoney, true},
+		{"Payé", kMoney, true},
+		{"Solde", kMoney, true},
+		{"Prochaine échéance", kPeriod, false},
+		{"Statut", kText, false},
+		{"Prélevé ce mois", kMoney, true},
+		{"Facturé", kMoney, true},
+		{"Clos en", kPeriod, false},
+	}
+	v2 := rulesV2(b)
+	if v2 {
+		cols = append(cols,
+			column{"Dont indemnités", kMoney, true},
+			column{"Solde indemnités", kMoney, true},
+			column{"Note de débit", kMoney, true},
+			column{"Règles", kInt, false})
+	}
 	return &table{
 		sheet: SheetPlans,
-		cols: []column{
-			{"ID échéancier", kText, false},
-			{"ID réparateur", kID, false},
-			{"Réparateur", kText, false},
-			{"Créé en", kPeriod, false},
-			{"Échéances", kInt, false},
-			{"Total", kMoney, true},
-			{"Payé", kMoney, true},
-			{"Solde", kMoney, true},
-			{"Prochaine échéance", kPeriod, false},
-			{"Statut", kText, false},
-			{"Prélevé ce mois", kMoney, true},
-			{"Facturé", kMoney, true},
-			{"Clos en", kPeriod, false},
-		},
+		cols:  cols,
 		rows: indexed(len(b.Plans), func(i int, r []any) {
 			p := b.Plans[i]
 			r[0], r[1], r[2], r[3] = p.ID, p.RepairerID, x.names[p.RepairerID], p.CreatedIn
@@ -216,6 +260,9 @@ func (x *index) plansTable() *table {
 				r[8] = next
 			}
 			r[9], r[10], r[11], r[12] = planStatus(p), x.paidNow[p.ID], p.InvoicedCents, p.ClosedIn
+			if v2 {
+				r[13], r[14], r[15], r[16] = p.IndemnityCents, p.IndemnityBalanceCents(), p.DebitNotedCents, max(p.RulesVersion, savbilling.RulesV1)
+			}
 		}),
 	}
 }
@@ -224,7 +271,7 @@ func (x *index) invoicesTable() *table {
 	b := x.b
 	return &table{
 		sheet: SheetInvoices,
-		cols: []column{
+		cols: append([]column{
 			{"N° facture", kText, false},
 			{"ID réparateur", kID, false},
 			{"Réparateur", kText, false},
@@ -236,15 +283,34 @@ func (x *index) invoicesTable() *table {
 			{"Détail", kText, false},
 			{"Taux TVA (%)", kPct, false},
 			{"Période", kPeriod, false},
-		},
+		}, invoiceKindCol(b)...),
 		count: 1, // the number is blank in a draft
 		rows: indexed(len(b.Invoices), func(i int, r []any) {
 			inv := &b.Invoices[i]
 			r[0], r[1], r[2], r[3], r[4] = inv.Number, inv.Repairer.ID, inv.Repairer.Name, inv.IssuedOn, inv.DueOn
 			r[5], r[6], r[7], r[8] = inv.HTCents, inv.VATCents, inv.TTCCents, invoiceLinesText(*inv)
 			r[9], r[10] = inv.VATRateBP, inv.Period
+			if rulesV2(b) {
+				r[11] = documentKind(inv)
+			}
 		}),
 	}
+}
+
+// invoiceKindCol is the column of the documents' kind (facture, note de débit), under the rules v2.
+func invoiceKindCol(b *savbilling.Book) []column {
+	if !rulesV2(b) {
+		return nil
+	}
+	return []column{{"Type de document", kText, false}}
+}
+
+// documentKind names the kind of an invoice or debit note.
+func documentKind(inv *savbilling.Invoice) string {
+	if inv.DebitNote() {
+		return savbilling.DocDebitNote
+	}
+	return savbilling.DocInvoice
 }
 
 func (x *index) insuranceTable() *table {

@@ -22,11 +22,13 @@ func (s bookSource) EachStatement(_ context.Context, fn func(*savbilling.Stateme
 	return nil
 }
 
-// EachSAVLine gives the statements' SAV lines by SAV id, each SAV's lines in the statements'
-// order (ascending repairer id, then type). The city of a line is its SAV's: the city the lines
-// of that SAV carry, else that of the SAV's own commission line when the book lists it.
+// EachSAVLine gives the statements' SAV lines, and the lines that charge nothing of repairers
+// without a statement (Book.Unlisted, with no name nor statement number), by SAV id, each SAV's
+// lines by ascending repairer id, then type. The city of a line is its
+// SAV's: the city the lines of that SAV carry, else that of the SAV's own commission line when
+// the book lists it.
 func (s bookSource) EachSAVLine(_ context.Context, fn func(l *savbilling.SAVLine, name, statement string) error) error {
-	type ref struct{ s, l int32 }
+	type ref struct{ s, l int32 } // s = -1: b.Unlisted[l]
 	var refs []ref
 	city := map[int64]string{}
 	for i := range s.b.Statements {
@@ -35,6 +37,10 @@ func (s bookSource) EachSAVLine(_ context.Context, fn func(l *savbilling.SAVLine
 			city[l.SAVID] = l.City
 		}
 	}
+	for j, l := range s.b.Unlisted {
+		refs = append(refs, ref{-1, int32(j)})
+		city[l.SAVID] = l.City
+	}
 	for i := range s.b.Statements {
 		for _, c := range s.b.Statements[i].Commissions {
 			if v, ok := city[c.InterventionID]; ok && v == "" {
@@ -42,13 +48,28 @@ func (s bookSource) EachSAVLine(_ context.Context, fn func(l *savbilling.SAVLine
 			}
 		}
 	}
-	line := func(r ref) *savbilling.SAVLine { return &s.b.Statements[r.s].SAV[r.l] }
-	sort.SliceStable(refs, func(i, j int) bool { return line(refs[i]).SAVID < line(refs[j]).SAVID })
+	line := func(r ref) *savbilling.SAVLine {
+		if r.s < 0 {
+			return &s.b.Unlisted[r.l]
+		}
+		return &s.b.Statements[r.s].SAV[r.l]
+	}
+	sort.SliceStable(refs, func(i, j int) bool {
+		x, y := line(refs[i]), line(refs[j])
+		if x.SAVID != y.SAVID {
+			return x.SAVID < y.SAVID
+		}
+		return x.RepairerID < y.RepairerID // as the ledger orders them (store.DB.EachSAVLine)
+	})
 	for _, r := range refs {
-		st := &s.b.Statements[r.s]
 		l := *line(r)
 		l.City = city[l.SAVID]
-		if err := fn(&l, st.Repairer.Name, st.Number); err != nil {
+		name, number := "", ""
+		if r.s >= 0 {
+			st := &s.b.Statements[r.s]
+			name, number = st.Repairer.Name, st.Number
+		}
+		if err := fn(&l, name, number); err != nil {
 			return err
 		}
 	}

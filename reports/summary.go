@@ -70,7 +70,7 @@ func summaryRows(b *savbilling.Book, t savbilling.Totals, prev *savbilling.Total
 	count := func(label string, cur, prevVal int) summaryRow {
 		return summaryRow{label: label, kind: kInt, cur: cur, prev: pv(prevVal)}
 	}
-	return []summaryRow{
+	rows := []summaryRow{
 		{label: "Période", kind: kText, cur: b.Period.String(), prev: prevPeriod},
 		{label: "Statut", kind: kText, cur: status},
 		{label: closedLabel, kind: kDateTime, cur: b.ClosedAt},
@@ -101,6 +101,30 @@ func summaryRows(b *savbilling.Book, t savbilling.Totals, prev *savbilling.Total
 		money("Contrôle : imputé + prélevé + facturé + soldes après", right, pRight),
 		{label: "Aucun centime perdu", kind: kText, cur: check, style: -1},
 	}
+	if b.RulesVersion < savbilling.RulesV2 {
+		return rows // a period of the rules v1 keeps the summary it was issued with
+	}
+	// No cent lost, for the indemnities alone (the reductions' follows from both totals).
+	mLeft := t.IndemnitiesCents + t.PlanIndemnityBalancesBeforeCents
+	mRight := t.IndemnitiesCents - t.IndemnityOverflowCents + t.InstallmentsIndemnityCents + t.DebitNotesCents +
+		t.PlanIndemnityBalancesAfterCents
+	mCheck := "OK"
+	if mLeft != mRight {
+		mCheck = "ÉCART " + euroText(mLeft-mRight)
+	}
+	return append(rows,
+		summaryRow{label: "Règles", kind: kText, cur: "2026-12 (indemnités hors TVA)"},
+		money("Réductions SAV (R)", t.ReductionsCents, p.ReductionsCents),
+		money("Indemnités hors TVA (M)", t.IndemnitiesCents, p.IndemnitiesCents),
+		money("dont ajustements d'indemnité", t.IndemnityAdjustmentsCents, p.IndemnityAdjustmentsCents),
+		money("Indemnités prélevées (échéances)", t.InstallmentsIndemnityCents, p.InstallmentsIndemnityCents),
+		money("Net à payer", t.PayableCents, p.PayableCents),
+		count("Notes de débit", t.DebitNotes, p.DebitNotes),
+		money("Notes de débit (hors TVA)", t.DebitNotesCents, p.DebitNotesCents),
+		money("Soldes d'indemnités des échéanciers avant clôture", t.PlanIndemnityBalancesBeforeCents, p.PlanIndemnityBalancesBeforeCents),
+		money("Soldes d'indemnités des échéanciers après clôture", t.PlanIndemnityBalancesAfterCents, p.PlanIndemnityBalancesAfterCents),
+		summaryRow{label: "Aucun centime perdu (indemnités)", kind: kText, cur: mCheck, style: -1},
+	)
 }
 
 // writeSummary writes the Synthèse sheet: the block of totals (with the previous period and the

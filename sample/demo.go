@@ -46,11 +46,15 @@ const DemoMissingOriginal = 987654
 //	        faulty repairer R9 set by support; 2013 self-SAV of R10; 2014 rejected with the
 //	        travel fee credited; 2015 damage 500,00 € on the umbrella policy (claim 300,00 €);
 //	        2016 partial share 12000 bp out of range; 2020 and 2021 overflow of R12 above
-//	        1 500,00 € invoiced; R3 pays its first installment only in part.
+//	        1 500,00 € invoiced (reductions on an invoice, the damage on a debit note); R3 pays its
+//	        first installment only in part; 2022 charged to the inactive R30 without commissions
+//	        (statement of account, invoice and debit note); 2023 gives R21 a two-part plan.
 //	step 3  2010 changed to partial 5000 bp (refund); 2016 corrected to 7500 bp (charged
 //	        now); 3010 overflow of R21 invoiced by an override; 3011 damage 800,00 € above R6's
 //	        own 150,00 € deductible; 3012 unconfirmed with a 2,00 € credit (does not fit);
-//	        3013 pending; R3 pays the rest of its plan.
+//	        3013 pending; R3 pays the rest of its plan; R21's installment gets nothing; 3014
+//	        unconfirmed on R12, who has nothing else: no statement; 1013's damage removed (a
+//	        refund of an indemnity).
 func Demo(first savbilling.Period) []Step {
 	d := &demo{ivs: map[int64]savbilling.Intervention{}}
 	for i := range d.steps {
@@ -360,12 +364,12 @@ func (d *demo) month1() {
 
 	iv = d.sav(s, 1013, 15, 1007, d.at(s, 17, 11, 0), fix("Remplacement jeu de direction", 6500, 4500), fix(travelLabel, 2000, 1400))
 	d.decide(s, decision(1013, savbilling.OutcomeConfirmed, 0, 0, 12000, d.at(s, 17, 10, 45), "Jeu de direction desserré : fourche rayée, garde-boue cassé."))
-	d.story(s, "Dommage sous la franchise : SAV 1013 sur 1007 de %s, dommage 120,00 € ≤ franchise RC Pro chapeau 200,00 € : règlement amiable ; %s + 120,00 € imputés à R14.",
+	d.story(s, "Dommage sous la franchise : SAV 1013 sur 1007 de %s, dommage 120,00 € ≤ franchise RC Pro chapeau 200,00 € : règlement amiable ; %s imputés à R14 avant TVA (réduction de sa facture) et 120,00 € d'indemnité, hors TVA, compensés après la TVA (révisé à l'étape 3).",
 		who(14), eur(corrective(iv)))
 
 	iv = d.sav(s, 1020, 5, 1003, d.at(s, 20, 14, 0), fix("Remplacement boîtier de pédalier", 7000, 5000), fix(travelLabel, 1500, 1000))
 	d.decide(s, decision(1020, savbilling.OutcomeConfirmed, 0, 0, 9000, d.at(s, 20, 13, 30), "Boîtier mal serré : manivelle et pédale abîmées."))
-	d.story(s, "Dépassement étalé : %s gagne 60,00 € (1003, 1004) ; SAV 1020 lui impute %s + 90,00 € de dommage (règlement amiable) : dépassement 90,00 € étalé en 2 échéances de 45,00 € (mois 2 et 3).",
+	d.story(s, "Dépassement étalé : %s (franchise en base) gagne 60,00 € (1003, 1004) ; SAV 1020 lui impute %s de réduction, qui les absorbe (Net TTC 0,00 €), et 90,00 € de dommage (règlement amiable, indemnité hors TVA) que rien ne compense : dépassement 90,00 € étalé en 2 échéances de 45,00 € (part indemnités, mois 2 et 3).",
 		who(3), eur(corrective(iv)))
 
 	iv = d.sav(s, 1021, 29, 1005, d.at(s, 21, 10, 0), fix("Reprise du réglage de la transmission", 6500, 4700), fix(travelLabel, 2500, 1800))
@@ -412,7 +416,7 @@ func (d *demo) month2() {
 		who(16), d.ivs[1050].ClosedAt.Format("02/01/2006"))
 
 	d.job(s, 2001, 3, d.at(s, 10, 10, 0), op("Réparation crevaison", 1800, 1200), op("Réglage des freins", 1900, 1300))
-	d.story(s, "Échéance payée en partie : %s ne gagne que 25,00 € (2001) ; la 1re échéance de 45,00 € du plan du mois 1 n'est payée qu'à hauteur de 25,00 €, le reste reste dû.", who(3))
+	d.story(s, "Échéance payée en partie : %s ne gagne que 25,00 € (2001, Net TTC 25,00 €) ; la 1re échéance de 45,00 € (indemnités) du plan du mois 1 est prélevée après la TVA à hauteur de 25,00 € seulement, le reste reste dû.", who(3))
 	d.job(s, 2002, 21, d.at(s, 8, 11, 0), op("Remplacement cassette", 5500, 4000), op("Changement de chaîne", 3600, 2600))
 	d.job(s, 2003, 12, d.at(s, 7, 9, 0), op("Révision complète", 6500, 4500))
 	d.job(s, 2004, 12, d.at(s, 15, 14, 0), op("Remplacement pneu", 5000, 3500))
@@ -426,7 +430,7 @@ func (d *demo) month2() {
 
 	upd := decision(1010, savbilling.OutcomeConfirmed, 0, 0, 6000, d.at(s, 3, 11, 0), "Plaquettes mal montées ; jante rayée constatée ensuite.")
 	d.steps[s].Update = append(d.steps[s].Update, upd)
-	d.story(s, "Décision modifiée : dommage de 60,00 € ajouté à la décision du SAV 1010 (déjà imputé au mois 1) : ajustement de 60,00 € (dommage sous la franchise, règlement amiable) sur %s.", who(1))
+	d.story(s, "Décision modifiée : dommage de 60,00 € ajouté à la décision du SAV 1010 (déjà imputé au mois 1) : « ajustement indemnité » de 60,00 € (dommage sous la franchise, règlement amiable) sur %s, compensé après la TVA ; sa facture n'en est pas diminuée.", who(1))
 
 	iv := d.sav(s, 2010, 1, 1033, d.at(s, 9, 10, 0), fix("Remplacement cassette", 5800, 4100),
 		fix("Changement de chaîne", 3600, 2500), fix(travelLabel, 2000, 1400))
@@ -459,7 +463,7 @@ func (d *demo) month2() {
 	iv = d.sav(s, 2015, 26, 1038, d.at(s, 17, 11, 0), fix("Serrage potence et cintre", 3000, 2100),
 		fix("Remplacement cintre", 5500, 3900), fix(travelLabel, 2000, 1400))
 	d.decide(s, decision(2015, savbilling.OutcomeConfirmed, 0, 0, 50000, d.at(s, 17, 10, 30), "Potence desserrée : chute, blessure légère et équipement."))
-	d.story(s, "Dommage au-delà de la franchise : SAV 2015 sur 1038 de %s, dommage 500,00 € sur la RC Pro chapeau : franchise 200,00 € imputée (+ %s), déclaration d'assurance de 300,00 €.",
+	d.story(s, "Dommage au-delà de la franchise : SAV 2015 sur 1038 de %s, dommage 500,00 € sur la RC Pro chapeau : %s imputés avant TVA, franchise 200,00 € compensée après (indemnité hors TVA), déclaration d'assurance de 300,00 €.",
 		who(25), eur(corrective(iv)))
 
 	d.sav(s, 2016, 28, 1039, d.at(s, 18, 15, 0), fix("Réglage des freins", 2500, 1700),
@@ -474,9 +478,19 @@ func (d *demo) month2() {
 	c2 := d.sav(s, 2021, 13, 1031, d.at(s, 21, 14, 0), fix("Remplacement roue arrière", 9500, 6500),
 		fix("Remplacement rayons", 4500, 3000), fix(travelLabel, 2500, 1800))
 	d.decide(s, decision(2021, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 21, 13, 30), "Rayons mal tendus, roue à remplacer."))
-	g, dd := int64(8000), corrective(c1)+18000+corrective(c2)
-	d.story(s, "Dépassement facturé : %s gagne %s (2003, 2004) ; SAV 2020 (%s + 180,00 € de dommage) et 2021 (%s) lui imputent %s : dépassement %s > 1 500,00 €, facturé.",
-		who(12), eur(g), eur(corrective(c1)), eur(corrective(c2)), eur(dd), eur(dd-g))
+	g, r := int64(8000), corrective(c1)+corrective(c2)
+	d.story(s, "Dépassement facturé : %s gagne %s (2003, 2004) ; SAV 2020 (%s + 180,00 € de dommage) et 2021 (%s) : réductions %s, indemnité 180,00 € ; dépassement %s > 1 500,00 € : les réductions non imputées (%s) sur une facture FAC- (TVA 20 %%), l'indemnité (180,00 €) sur une note de débit NDD- (hors TVA).",
+		who(12), eur(g), eur(corrective(c1)), eur(corrective(c2)), eur(r), eur(r-g+18000), eur(r-g))
+
+	iv = d.sav(s, 2022, 29, 1005, d.at(s, 20, 10, 0), fix("Reprise du réglage des freins", 3000, 2100), fix(travelLabel, 2000, 1400))
+	d.decide(s, decision(2022, savbilling.OutcomeConfirmed, 0, 0, 8000, d.at(s, 20, 9, 30), "Freins mal réglés à la révision : garde-boue et éclairage cassés."))
+	d.story(s, "Relevé de compte, facture et note de débit : %s (inactif) n'a aucune commission ; SAV 2022 sur 1005 lui impute %s (réduction) et 80,00 € de dommage (règlement amiable) : aucune prestation facturée, son relevé est un relevé de compte RDC- (hors série) ; %s facturés (FAC-, + TVA) et 80,00 € sur une note de débit NDD-.",
+		who(30), eur(corrective(iv)), eur(corrective(iv)))
+
+	iv = d.sav(s, 2023, 22, 2002, d.at(s, 20, 15, 0), fix("Remplacement cassette", 8000, 6000), fix(travelLabel, 2800, 2000))
+	d.decide(s, decision(2023, savbilling.OutcomeConfirmed, 0, 0, 5000, d.at(s, 20, 14, 30), "Cassette mal montée : dérailleur arrière abîmé."))
+	d.story(s, "Échéancier en deux parts : %s (franchise en base) gagne 66,00 € (2002) ; SAV 2023 lui impute %s (réduction) et 50,00 € de dommage : réductions non imputées 14,00 €, indemnité non compensée 50,00 € ; 64,00 € étalés en 2 échéances de 32,00 € (7,00 € de réduction prélevés avant TVA + 25,00 € d'indemnité après).",
+		who(21), eur(corrective(iv)))
 }
 
 func (d *demo) month3() {
@@ -492,13 +506,18 @@ func (d *demo) month3() {
 	d.decide(s, decision(3010, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 12, 9, 40), "Cassette mal serrée."))
 	d.steps[s].Insert.Overrides = append(d.steps[s].Insert.Overrides, savbilling.Override{
 		RepairerID: 21, Period: d.steps[s].Period.String(), Mode: savbilling.OverrideInvoice})
-	d.story(s, "Décision de la finance : %s gagne 50,00 € (3004), SAV 3010 lui impute %s : dépassement 35,00 € qui serait étalé, mais overflow_overrides (21, %s, invoice) le fait facturer.",
+	d.story(s, "Décision de la finance : %s gagne 50,00 € (3004), SAV 3010 lui impute %s : dépassement 35,00 € qui serait étalé, mais overflow_overrides (21, %s, invoice) le fait facturer. Son échéance de 32,00 € (plan du mois 2) ne reçoit rien : chaque part garde son reste (14,00 € de réductions, 50,00 € d'indemnités).",
 		who(21), eur(corrective(iv)), d.steps[s].Period)
 
 	iv = d.sav(s, 3011, 7, 2030, d.at(s, 13, 11, 0), fix("Remplacement jeu de direction", 6500, 4600), fix(travelLabel, 2000, 1400))
 	d.decide(s, decision(3011, savbilling.OutcomeConfirmed, 0, 0, 80000, d.at(s, 13, 10, 30), "Fourche fissurée : chute du client, vélo et équipement."))
-	d.story(s, "Dommage au-delà d'une franchise individuelle : SAV 3011 sur 2030 de %s (RC Pro propre, franchise 150,00 €), dommage 800,00 € : %s + 150,00 € imputés, déclaration de 650,00 € sur sa police.",
+	d.story(s, "Dommage au-delà d'une franchise individuelle : SAV 3011 sur 2030 de %s (RC Pro propre, franchise 150,00 €), dommage 800,00 € : %s imputés avant TVA, franchise 150,00 € compensée après (indemnité hors TVA), déclaration de 650,00 € sur sa police, à déclarer à son assureur.",
 		who(6), eur(corrective(iv)))
+
+	d.sav(s, 3014, 1, 2003, d.at(s, 16, 10, 0), fix("Contrôle du moteur (diagnostic SAV)", 2000, 1400), fix(travelLabel, 2000, 1400))
+	d.decide(s, decision(3014, savbilling.OutcomeUnconfirmed, 0, 0, 0, d.at(s, 16, 9, 30), "Moteur conforme : batterie déchargée."))
+	d.story(s, "Pas de relevé pour rien : SAV 3014 (%s) sur 2003 de %s, non confirmé ; R12 n'a rien d'autre ce mois-ci : la ligne « non imputé » ne lui crée aucun relevé (aucun numéro pris), elle figure au classeur.",
+		who(1), who(12))
 
 	d.sav(s, 3012, 24, 2031, d.at(s, 15, 14, 0), fix(travelLabel, 2000, 1400), op("Réglage du dérailleur", 2600, 1800))
 	dec := decision(3012, savbilling.OutcomeUnconfirmed, 0, 0, 0, d.at(s, 15, 13, 30), "Dérailleur simplement déréglé par l'usage.")
@@ -512,7 +531,9 @@ func (d *demo) month3() {
 
 	d.steps[s].Update = append(d.steps[s].Update,
 		decision(2010, savbilling.OutcomePartial, 5000, 0, 0, d.at(s, 5, 10, 0), "Révision : la cassette était déjà usée, prise en charge à 50 %."),
-		decision(2016, savbilling.OutcomePartial, 7500, 0, 0, d.at(s, 4, 9, 0), "Prise en charge à 75 % (part corrigée)."))
+		decision(2016, savbilling.OutcomePartial, 7500, 0, 0, d.at(s, 4, 9, 0), "Prise en charge à 75 % (part corrigée)."),
+		decision(1013, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 6, 11, 0), "Révision : la fourche et le garde-boue étaient déjà abîmés avant l'intervention."))
+	d.story(s, "Indemnité remboursée : le dommage du SAV 1013 est retiré (120,00 € → 0,00 €) : « ajustement indemnité » de -120,00 € à %s, rendu après la TVA (sa facture est inchangée).", who(14))
 	d.story(s, "Décision révisée : SAV 2010 passe de confirmé à partiel 50 %% : remboursement (ajustement) de %s à %s.",
 		eur(corrective(d.ivs[2010])-share(corrective(d.ivs[2010]), 5000)), who(29))
 	d.story(s, "Anomalie corrigée : la part du SAV 2016 est corrigée à 7500 pb : %s × 75 %% = %s imputés à %s ce mois-ci.",

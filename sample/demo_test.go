@@ -574,9 +574,9 @@ func TestDemoStory(t *testing.T) {
 	w := index(t, Demo(demoFirst))
 	l := book(w)
 	want := []map[int64]int64{
-		{3: 9000, 30: 2500}, // R3 spread (≤ 1 500 €, 2 × 45,00), R30 inactive: invoiced
-		{12: 163100},        // R12 above 1 500 €: invoiced
-		{21: 3500},          // R21: override invoice
+		{3: 9000, 30: 2500},               // R3 spread (≤ 1 500 €, 2 × 45,00), R30 inactive: invoiced
+		{12: 163100, 21: 6400, 30: 11500}, // R12 above 1 500 €: invoiced; R21 spread in two parts; R30 inactive
+		{21: 3500},                        // R21: override invoice
 	}
 	if got := l.overflows(); !cmp.Equal(got, want) {
 		t.Errorf("overflows %v, want %v", got, want)
@@ -614,6 +614,11 @@ func TestDemoStory(t *testing.T) {
 		{"R27 D month 2 (2016 share out of range)", 1, 27, false, 0},
 		{"R27 D month 3 (2016 fixed at 75 %)", 2, 27, false, 4200},
 		{"R6 D month 3 (3011 + own deductible 150,00 €)", 2, 6, false, 6000 + 15000},
+		{"R30 D month 2 (2022 + 80,00 € settlement)", 1, 30, false, 3500 + 8000},
+		{"R21 D month 2 (2023 + 50,00 € settlement)", 1, 21, false, 8000 + 5000},
+		{"R21 G month 2", 1, 21, true, 6600},
+		{"R12 D month 3 (3014 unconfirmed)", 2, 12, false, 0},
+		{"R14 D month 3 (1013's damage removed)", 2, 14, false, -12000},
 		{"R23 D month 3 (3012 unconfirmed)", 2, 23, false, 0},
 		{"R1 D month 3 (3013 pending)", 2, 1, false, 0},
 	}

@@ -105,11 +105,15 @@ func TestWorkedExample(t *testing.T) {
 	if got := share(c, 3333); got != 1500 {
 		t.Errorf("partial 3333: %d, want 1500", got)
 	}
-	// With a 300,00 € damage on the umbrella policy: D = 45,00 + 200,00, claim 100,00, O = 120,00.
+	// With a 300,00 € damage on the umbrella policy (rules v2): the invoice is unchanged (80,00 /
+	// 16,00 / 96,00); M = the deductible 200,00, set off after VAT; claim 100,00; Om = 104,00,
+	// spread over min(3, ceil(104/50)) = 3 months: 34,67, 34,67, 34,66.
 	damage, umbrella := int64(30000), savbilling.DefaultRules().UmbrellaDeductibleCents
-	dd := c + min(damage, umbrella)
-	if o := dd - g[1]; dd != 24500 || damage-umbrella != 10000 || o != 12000 || (o+4999)/5000 < 3 {
-		t.Errorf("damage case: D %d, overflow %d", dd, o)
+	m := min(damage, umbrella)
+	om := m - (net1 + vat1)
+	if m != 20000 || damage-umbrella != 10000 || om != 10400 || (om+4999)/5000 != 3 ||
+		om/3+1 != 3467 || om-2*(om/3+1) != 3466 {
+		t.Errorf("damage case: M %d, claim %d, Om %d", m, damage-umbrella, om)
 	}
 }
 

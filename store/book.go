@@ -51,6 +51,11 @@ func checkBook(b *savbilling.Book) error {
 			}
 		}
 	}
+	for _, l := range b.Unlisted {
+		if l.AmountCents != 0 {
+			return fmt.Errorf("SAV line %d %s of %d cents for repairer %d without a statement", l.SAVID, l.Type, l.AmountCents, l.RepairerID)
+		}
+	}
 	for _, inv := range b.Invoices {
 		if inv.Period != b.Period {
 			return fmt.Errorf("invoice %s is of period %s", inv.Number, inv.Period)
@@ -104,8 +109,8 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	tx.summed = nil
 	if staged {
 		// LoadSummedCloseInput inserted the period's row with the lines it booked: complete it.
-		res, err := q.ExecContext(ctx, `UPDATE sb_periods SET closed_at = ?, issued_on = ?, issuer_json = ? WHERE period = ?`,
-			sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), p)
+		res, err := q.ExecContext(ctx, `UPDATE sb_periods SET closed_at = ?, issued_on = ?, issuer_json = ?, rules_version = ?
+			WHERE period = ?`, sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), rulesOf(b), p)
 		if err != nil {
 			return booked(b.Period, fmt.Errorf("update sb_periods: %w", err))
 		}
@@ -113,9 +118,9 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 			return fmt.Errorf("book %s: update sb_periods: %d rows (%v)", p, n, err)
 		}
 	} else {
-		_, err = q.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json)
-			VALUES (?, ?, ?, ?, ?, ?)`, p, sqlTime(b.Period.Start(savbilling.Paris)), sqlTime(b.Period.End(savbilling.Paris)),
-			sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer))
+		_, err = q.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json,
+			rules_version) VALUES (?, ?, ?, ?, ?, ?, ?)`, p, sqlTime(b.Period.Start(savbilling.Paris)),
+			sqlTime(b.Period.End(savbilling.Paris)), sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), rulesOf(b))
 		if err != nil {
 			return booked(b.Period, fmt.Errorf("insert into sb_periods: %w", err))
 		}
@@ -129,10 +134,12 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		}
 	}
 	err = tx.insertMany(ctx, "sb_plans",
-		[]string{"id", "repairer_id", "created_period", "months", "total_cents", "invoiced_cents", "closed_period"},
+		[]string{"id", "repairer_id", "created_period", "months", "total_cents", "invoiced_cents", "closed_period",
+			"rules_version", "indemnity_cents", "debit_noted_cents"},
 		len(created), func(i int) []any {
 			pl := created[i]
-			return []any{pl.ID, pl.RepairerID, p, pl.Months, pl.TotalCents, pl.InvoicedCents, nullPeriod(pl.ClosedIn)}
+			return []any{pl.ID, pl.RepairerID, p, pl.Months, pl.TotalCents, pl.InvoicedCents, nullPeriod(pl.ClosedIn),
+				max(pl.RulesVersion, savbilling.RulesV1), pl.IndemnityCents, pl.DebitNotedCents}
 		})
 	if err != nil {
 		return booked(b.Period, err)
@@ -141,8 +148,8 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		if pl.ClosedIn != b.Period || pl.CreatedIn == b.Period {
 			continue
 		}
-		res, err := q.ExecContext(ctx, `UPDATE sb_plans SET closed_period = ?, invoiced_cents = ?
-			WHERE id = ? AND closed_period IS NULL`, p, pl.InvoicedCents, pl.ID)
+		res, err := q.ExecContext(ctx, `UPDATE sb_plans SET closed_period = ?, invoiced_cents = ?, debit_noted_cents = ?
+			WHERE id = ? AND closed_period IS NULL`, p, pl.InvoicedCents, pl.DebitNotedCents, pl.ID)
 		if err != nil {
 			return booked(b.Period, fmt.Errorf("close plan %s: %w", pl.ID, err))
 		}
@@ -156,15 +163,19 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		"payment_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "gross_cents", "deductions_cents",
 		"overflow_cents", "available_cents", "installments_cents", "net_ht_cents", "vat_rate_bp", "vat_cents",
 		"net_ttc_cents", "spread_cents", "invoiced_cents", "invoice_number", "commission_lines", "legal_form",
-		"postcode", "city", "country_code", "iban", "bic", "vat_on_debits"},
+		"postcode", "city", "country_code", "iban", "bic", "vat_on_debits",
+		"reductions_cents", "indemnities_cents", "reduction_overflow_cents", "indemnity_overflow_cents",
+		"installments_indemnity_cents", "payable_cents", "debit_noted_cents", "debit_note_number"},
 		len(sts), func(i int) []any {
 			s := sts[i]
 			r := s.Repairer
-			return []any{s.Number, r.ID, p, s.Period.Year, s.Seq, sqlDate(s.IssuedOn), sqlDate(s.PaymentOn),
+			return []any{s.Number, r.ID, p, s.Period.Year, seqColumn(&s), sqlDate(s.IssuedOn), sqlDate(s.PaymentOn),
 				r.Name, r.Email, r.Address, r.SIRET, r.VATNumber, r.VATRegime, s.GrossCents, s.DeductionsCents,
 				s.OverflowCents, s.AvailableCents, s.InstallmentsCents, s.NetHTCents, s.VATRateBP, s.VATCents,
 				s.NetTTCCents, s.SpreadCents, s.InvoicedCents, s.InvoiceNumber, s.CommissionCount(), r.LegalForm,
-				r.Postcode, r.City, r.CountryCode, r.IBAN, r.BIC, boolInt(r.VATOnDebits)}
+				r.Postcode, r.City, r.CountryCode, r.IBAN, r.BIC, boolInt(r.VATOnDebits),
+				s.ReductionsCents, s.IndemnitiesCents, s.ReductionOverflowCents, s.IndemnityOverflowCents,
+				s.InstallmentsIndemnityCents, s.PayableCents, s.DebitNotedCents, s.DebitNoteNumber}
 		})
 	if err != nil {
 		return booked(b.Period, err)
@@ -180,6 +191,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		savs = append(savs, s.SAV...)
 		insts = append(insts, s.Installments...)
 	}
+	savs = append(savs, b.Unlisted...)
 	err = tx.insertMany(ctx, "sb_commissions", []string{"intervention_id", "period", "repairer_id", "kind", "city",
 		"closed_at", "operations", "amount_cents", "late"},
 		len(comms), func(i int) []any {
@@ -201,16 +213,23 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		return booked(b.Period, err)
 	}
 	err = tx.insertMany(ctx, "sb_installments", []string{"plan_id", "period", "repairer_id", "number", "of_n",
-		"due_cents", "paid_cents"},
+		"due_cents", "paid_cents", "due_indemnity_cents", "paid_indemnity_cents"},
 		len(insts), func(i int) []any {
 			l := insts[i]
-			return []any{l.PlanID, p, l.RepairerID, l.Number, l.Of, l.DueCents, l.PaidCents}
+			return []any{l.PlanID, p, l.RepairerID, l.Number, l.Of, l.DueCents, l.PaidCents, l.DueIndemnityCents, l.PaidIndemnityCents}
 		})
 	if err != nil {
 		return booked(b.Period, err)
 	}
 
-	invs := b.Invoices
+	var invs, notes []savbilling.Invoice
+	for _, v := range b.Invoices {
+		if v.DebitNote() {
+			notes = append(notes, v)
+		} else {
+			invs = append(invs, v)
+		}
+	}
 	err = tx.insertMany(ctx, "sb_invoices", []string{"number", "year", "seq", "repairer_id", "period", "issued_on",
 		"due_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "ht_cents", "vat_rate_bp",
 		"vat_cents", "ttc_cents", "legal_form", "postcode", "city", "country_code", "iban", "bic", "vat_on_debits"},
@@ -224,24 +243,42 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	if err != nil {
 		return booked(b.Period, err)
 	}
+	err = tx.insertMany(ctx, "sb_debit_notes", []string{"number", "year", "seq", "repairer_id", "period", "issued_on",
+		"due_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "ht_cents", "legal_form",
+		"postcode", "city", "country_code", "iban", "bic", "vat_on_debits"},
+		len(notes), func(i int) []any {
+			v := notes[i]
+			r := v.Repairer
+			return []any{v.Number, v.Period.Year, v.Seq, r.ID, p, sqlDate(v.IssuedOn), sqlDate(v.DueOn), r.Name,
+				r.Email, r.Address, r.SIRET, r.VATNumber, r.VATRegime, v.HTCents, r.LegalForm, r.Postcode, r.City,
+				r.CountryCode, r.IBAN, r.BIC, boolInt(r.VATOnDebits)}
+		})
+	if err != nil {
+		return booked(b.Period, err)
+	}
 	type invLine struct {
 		number string
 		no     int
 		savbilling.InvoiceLine
 	}
-	var lines []invLine
-	for _, v := range invs {
-		for i, l := range v.Lines {
-			lines = append(lines, invLine{v.Number, i + 1, l})
+	for _, t := range []struct {
+		table, key string
+		docs       []savbilling.Invoice
+	}{{"sb_invoice_lines", "invoice_number", invs}, {"sb_debit_note_lines", "note_number", notes}} {
+		var lines []invLine
+		for _, v := range t.docs {
+			for i, l := range v.Lines {
+				lines = append(lines, invLine{v.Number, i + 1, l})
+			}
 		}
-	}
-	err = tx.insertMany(ctx, "sb_invoice_lines", []string{"invoice_number", "line_no", "kind", "plan_id", "amount_cents"},
-		len(lines), func(i int) []any {
-			l := lines[i]
-			return []any{l.number, l.no, l.Kind, nullStr(l.PlanID), l.AmountCents}
-		})
-	if err != nil {
-		return booked(b.Period, err)
+		err = tx.insertMany(ctx, t.table, []string{t.key, "line_no", "kind", "plan_id", "amount_cents"},
+			len(lines), func(i int) []any {
+				l := lines[i]
+				return []any{l.number, l.no, l.Kind, nullStr(l.PlanID), l.AmountCents}
+			})
+		if err != nil {
+			return booked(b.Period, err)
+		}
 	}
 
 	cl := b.Claims
@@ -291,10 +328,13 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 			fresh = append(fresh, st)
 			continue
 		}
+		v1 := v1Of(b, st)
 		res, err := q.ExecContext(ctx, `UPDATE sb_sav_state SET outcome = ?, charge_bp = ?, faulty_repairer_id = ?,
-			damage_cents = ?, decided_at = ?, corrective_cents = ?, related_price_cents = ?, last_period = ?
+			damage_cents = ?, decided_at = ?, corrective_cents = ?, related_price_cents = ?, last_period = ?,
+			v1_outcome = COALESCE(?, v1_outcome), v1_charge_bp = COALESCE(?, v1_charge_bp),
+			v1_faulty_repairer_id = COALESCE(?, v1_faulty_repairer_id), v1_corrective_cents = COALESCE(?, v1_corrective_cents)
 			WHERE sav_id = ?`, st.Outcome, st.ChargeBP, st.FaultyRepairerID, st.DamageCents, sqlTime(st.DecidedAt),
-			st.CorrectiveCents, st.RelatedPriceCents, p, st.SAVID)
+			st.CorrectiveCents, st.RelatedPriceCents, p, v1[0], v1[1], v1[2], v1[3], st.SAVID)
 		if err != nil {
 			return booked(b.Period, fmt.Errorf("update SAV state %d: %w", st.SAVID, err))
 		}
@@ -306,16 +346,41 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		}
 	}
 	err = tx.insertMany(ctx, "sb_sav_state", []string{"sav_id", "outcome", "charge_bp", "faulty_repairer_id",
-		"damage_cents", "decided_at", "corrective_cents", "related_price_cents", "first_period", "last_period"},
+		"damage_cents", "decided_at", "corrective_cents", "related_price_cents", "first_period", "last_period",
+		"v1_outcome", "v1_charge_bp", "v1_faulty_repairer_id", "v1_corrective_cents"},
 		len(fresh), func(i int) []any {
 			st := fresh[i]
+			v1 := v1Of(b, st)
 			return []any{st.SAVID, st.Outcome, st.ChargeBP, st.FaultyRepairerID, st.DamageCents, sqlTime(st.DecidedAt),
-				st.CorrectiveCents, st.RelatedPriceCents, p, p}
+				st.CorrectiveCents, st.RelatedPriceCents, p, p, v1[0], v1[1], v1[2], v1[3]}
 		})
 	if err != nil {
 		return booked(b.Period, err)
 	}
 	return nil
+}
+
+// v1Of is what the v1_ columns of sb_sav_state get from a state booked by b: the decision itself
+// when b is booked under the rules v1 (what v1 last booked), else NULLs, which leave the columns
+// as they were (a later close keeps what v1 booked).
+func v1Of(b *savbilling.Book, st savbilling.SAVState) [4]any {
+	if rulesOf(b) != savbilling.RulesV1 {
+		return [4]any{nil, nil, nil, nil}
+	}
+	return [4]any{st.Outcome, st.ChargeBP, st.FaultyRepairerID, st.CorrectiveCents}
+}
+
+// rulesOf is the rules version a book is booked under: RulesV1 for a book that names none.
+func rulesOf(b *savbilling.Book) int { return max(b.RulesVersion, savbilling.RulesV1) }
+
+// seqColumn is the sb_statements.seq of a statement: its number in the repairer's series, or for a
+// statement of account (outside the series) minus its month, so that the key (repairer_id, year,
+// seq) still holds one statement of account a month and MAX(seq) over positive values the series.
+func seqColumn(s *savbilling.Statement) int {
+	if s.Account {
+		return -int(s.Period.Month)
+	}
+	return s.Seq
 }
 
 // LoadBook rebuilds the book of closed period p from the ledger tables alone (never the source
@@ -348,7 +413,8 @@ func (tx *Tx) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Bo
 
 // lineRank orders the SAV lines of one SAV.
 var lineRank = map[savbilling.SAVLineType]int{
-	savbilling.LineCharge: 0, savbilling.LineSettlement: 1, savbilling.LineDeductible: 2, savbilling.LineAdjustment: 3,
+	savbilling.LineCharge: 0, savbilling.LineNotCharged: 0, savbilling.LineSettlement: 1, savbilling.LineDeductible: 2,
+	savbilling.LineAdjustment: 3, savbilling.LineIndemnityAdjustment: 4,
 }
 
 func rankOf(t savbilling.SAVLineType) int {
@@ -400,9 +466,12 @@ func (tx *Tx) sumStatements(ctx context.Context, p savbilling.Period, t *savbill
 	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(gross_cents), 0),
 		COALESCE(SUM(deductions_cents), 0), COALESCE(SUM(installments_cents), 0), COALESCE(SUM(net_ht_cents), 0),
 		COALESCE(SUM(vat_cents), 0), COALESCE(SUM(net_ttc_cents), 0), COALESCE(SUM(spread_cents), 0),
-		COALESCE(SUM(overflow_cents), 0) FROM sb_statements WHERE period = ?`, p.String()).
+		COALESCE(SUM(overflow_cents), 0), COALESCE(SUM(reductions_cents), 0), COALESCE(SUM(indemnities_cents), 0),
+		COALESCE(SUM(installments_indemnity_cents), 0), COALESCE(SUM(indemnity_overflow_cents), 0),
+		COALESCE(SUM(payable_cents), 0) FROM sb_statements WHERE period = ?`, p.String()).
 		Scan(&t.Statements, &t.GrossCents, &t.DeductionsCents, &t.InstallmentsCents, &t.NetCents, &t.VATCents,
-			&t.NetTTCCents, &t.SpreadCents, &t.OverflowCents)
+			&t.NetTTCCents, &t.SpreadCents, &t.OverflowCents, &t.ReductionsCents, &t.IndemnitiesCents,
+			&t.InstallmentsIndemnityCents, &t.IndemnityOverflowCents, &t.PayableCents)
 	if err != nil {
 		return fmt.Errorf("sum sb_statements: %w", err)
 	}
@@ -547,7 +616,7 @@ func (tx *Tx) statementBatches(ctx context.Context, p savbilling.Period, lines L
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		batch, err := tx.statementsIn(ctx, p, " AND repairer_id BETWEEN ? AND ?", []any{ids[0], ids[len(ids)-1]}, lines)
+		batch, err := tx.statementsIn(ctx, p, " AND repairer_id BETWEEN ? AND ?", []any{ids[0], ids[len(ids)-1]}, lines, nil)
 		if err != nil {
 			return err
 		}
@@ -579,8 +648,9 @@ var savLineOrder = func() string {
 }()
 
 // EachSAVLine calls fn with every SAV line of closed period p, by ascending SAV id, then
-// repairer id, then type (charge, settlement, deductible, adjustment), with the name of the
-// charged repairer and the number of their statement, in one streaming query. It stops at fn's
+// repairer id, then type (charge or non imputé, settlement, deductible, adjustment, indemnity
+// adjustment), with the name of the charged repairer and the number of their statement ("" and ""
+// for a line that charges nothing of a repairer without a statement), in one streaming query. It stops at fn's
 // first error.
 func (d *DB) EachSAVLine(ctx context.Context, p savbilling.Period, fn func(l *savbilling.SAVLine, name, statement string) error) error {
 	return d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
@@ -593,10 +663,10 @@ func (d *DB) EachSAVLine(ctx context.Context, p savbilling.Period, fn func(l *sa
 				if err != nil {
 					return err
 				}
-				if !number.Valid {
+				if !number.Valid && l.AmountCents != 0 {
 					return fmt.Errorf("SAV line of repairer %d has no statement", l.RepairerID)
 				}
-				return fn(&l, name.String, number.String)
+				return fn(&l, name.String, number.String) // a line that charges nothing may have none
 			})
 		if err != nil {
 			return fmt.Errorf("read the SAV lines of %s: %w", p, err)
@@ -668,8 +738,8 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 		closedAt, issuedOn nullTime
 		issuer             string
 	)
-	err := q.QueryRowContext(ctx, "SELECT closed_at, issued_on, issuer_json FROM sb_periods WHERE period = ?", p).
-		Scan(&closedAt, &issuedOn, &issuer)
+	err := q.QueryRowContext(ctx, "SELECT closed_at, issued_on, issuer_json, rules_version FROM sb_periods WHERE period = ?", p).
+		Scan(&closedAt, &issuedOn, &issuer, &b.RulesVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotClosed
 	}
@@ -682,56 +752,62 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 	}
 
 	if lines != statementsNone {
-		if b.Statements, err = tx.statementsIn(ctx, period, "", nil, lines); err != nil {
+		if b.Statements, err = tx.statementsIn(ctx, period, "", nil, lines, &b.Unlisted); err != nil {
 			return nil, err
 		}
 	}
 
-	byNumber := map[string]int{}
-	err = each(ctx, q, "invoices", `SELECT number, seq, repairer_id, issued_on, due_on, name, email, address, siret,
-		vat_number, vat_regime, ht_cents, vat_rate_bp, vat_cents, ttc_cents, `+partyExtraCols+` FROM sb_invoices
-		WHERE period = ? ORDER BY number`, []any{p},
-		func(rows *sql.Rows) error {
-			v := savbilling.Invoice{Period: period}
-			var issued, due nullTime
-			r := &v.Repairer
-			var debits int
-			if err := rows.Scan(&v.Number, &v.Seq, &r.ID, &issued, &due, &r.Name, &r.Email, &r.Address, &r.SIRET,
-				&r.VATNumber, &r.VATRegime, &v.HTCents, &v.VATRateBP, &v.VATCents, &v.TTCCents, &r.LegalForm,
-				&r.Postcode, &r.City, &r.CountryCode, &r.IBAN, &r.BIC, &debits); err != nil {
-				return err
-			}
-			r.VATOnDebits = debits != 0
-			v.IssuedOn, v.DueOn = issued.Time, due.Time
-			byNumber[v.Number] = len(b.Invoices)
-			b.Invoices = append(b.Invoices, v)
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	err = each(ctx, q, "invoice lines", `SELECT l.invoice_number, l.kind, l.plan_id, l.amount_cents
-		FROM sb_invoice_lines l JOIN sb_invoices v ON v.number = l.invoice_number WHERE v.period = ?
-		ORDER BY l.invoice_number, l.line_no`, []any{p},
-		func(rows *sql.Rows) error {
-			var (
-				number string
-				l      savbilling.InvoiceLine
-				plan   sql.NullString
-			)
-			if err := rows.Scan(&number, &l.Kind, &plan, &l.AmountCents); err != nil {
-				return err
-			}
-			l.PlanID = strOf(plan)
-			i, ok := byNumber[number]
-			if !ok {
-				return fmt.Errorf("line of unknown invoice %s", number)
-			}
-			b.Invoices[i].Lines = append(b.Invoices[i].Lines, l)
-			return nil
-		})
-	if err != nil {
-		return nil, err
+	for _, d := range []struct {
+		kind, table, lines, key, vat string
+	}{
+		{savbilling.DocInvoice, "sb_invoices", "sb_invoice_lines", "invoice_number", "vat_rate_bp, vat_cents, ttc_cents"},
+		{savbilling.DocDebitNote, "sb_debit_notes", "sb_debit_note_lines", "note_number", "0, 0, ht_cents"},
+	} {
+		byNumber := map[string]int{}
+		err = each(ctx, q, d.table, `SELECT number, seq, repairer_id, issued_on, due_on, name, email, address, siret,
+			vat_number, vat_regime, ht_cents, `+d.vat+`, `+partyExtraCols+` FROM `+d.table+` WHERE period = ? ORDER BY number`, []any{p},
+			func(rows *sql.Rows) error {
+				v := savbilling.Invoice{Period: period, Kind: d.kind}
+				var issued, due nullTime
+				r := &v.Repairer
+				var debits int
+				if err := rows.Scan(&v.Number, &v.Seq, &r.ID, &issued, &due, &r.Name, &r.Email, &r.Address, &r.SIRET,
+					&r.VATNumber, &r.VATRegime, &v.HTCents, &v.VATRateBP, &v.VATCents, &v.TTCCents, &r.LegalForm,
+					&r.Postcode, &r.City, &r.CountryCode, &r.IBAN, &r.BIC, &debits); err != nil {
+					return err
+				}
+				r.VATOnDebits = debits != 0
+				v.IssuedOn, v.DueOn = issued.Time, due.Time
+				byNumber[v.Number] = len(b.Invoices)
+				b.Invoices = append(b.Invoices, v)
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		err = each(ctx, q, d.lines, `SELECT l.`+d.key+`, l.kind, l.plan_id, l.amount_cents
+			FROM `+d.lines+` l JOIN `+d.table+` v ON v.number = l.`+d.key+` WHERE v.period = ?
+			ORDER BY l.`+d.key+`, l.line_no`, []any{p},
+			func(rows *sql.Rows) error {
+				var (
+					number string
+					l      savbilling.InvoiceLine
+					plan   sql.NullString
+				)
+				if err := rows.Scan(&number, &l.Kind, &plan, &l.AmountCents); err != nil {
+					return err
+				}
+				l.PlanID = strOf(plan)
+				i, ok := byNumber[number]
+				if !ok {
+					return fmt.Errorf("line of unknown %s %s", d.kind, number)
+				}
+				b.Invoices[i].Lines = append(b.Invoices[i].Lines, l)
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
 	}
 
 	if err := tx.invoicedStatements(ctx, p, b.Invoices); err != nil {
@@ -739,21 +815,22 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 	}
 
 	err = each(ctx, q, "plans", `SELECT p.id, p.repairer_id, p.created_period, p.months, p.total_cents,
-		p.invoiced_cents, p.closed_period,
+		p.invoiced_cents, p.closed_period, p.rules_version, p.indemnity_cents, p.debit_noted_cents,
 		COALESCE((SELECT SUM(x.paid_cents) FROM sb_installments x WHERE x.plan_id = p.id AND x.period < ?), 0),
-		COALESCE((SELECT SUM(x.paid_cents) FROM sb_installments x WHERE x.plan_id = p.id AND x.period <= ?), 0)
+		COALESCE((SELECT SUM(x.paid_cents) FROM sb_installments x WHERE x.plan_id = p.id AND x.period <= ?), 0),
+		COALESCE((SELECT SUM(x.paid_indemnity_cents) FROM sb_installments x WHERE x.plan_id = p.id AND x.period <= ?), 0)
 		FROM sb_plans p WHERE p.created_period <= ? AND (p.closed_period IS NULL OR p.closed_period >= ?)
-		ORDER BY p.created_period, p.repairer_id`, []any{p, p, p, p},
+		ORDER BY p.created_period, p.repairer_id`, []any{p, p, p, p, p},
 		func(rows *sql.Rows) error {
 			var (
 				pl                 savbilling.Plan
 				created            string
 				closed             sql.NullString
-				invoiced           int64
+				invoiced, noted    int64
 				paidBefore, paidBy int64
 			)
 			if err := rows.Scan(&pl.ID, &pl.RepairerID, &created, &pl.Months, &pl.TotalCents, &invoiced, &closed,
-				&paidBefore, &paidBy); err != nil {
+				&pl.RulesVersion, &pl.IndemnityCents, &noted, &paidBefore, &paidBy, &pl.PaidIndemnityCents); err != nil {
 				return err
 			}
 			var err error
@@ -768,7 +845,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 				if pl.ClosedIn, err = savbilling.ParsePeriod(closed.String); err != nil {
 					return fmt.Errorf("plan %s: %w", pl.ID, err)
 				}
-				pl.InvoicedCents = invoiced
+				pl.InvoicedCents, pl.DebitNotedCents = invoiced, noted
 			}
 			b.Plans = append(b.Plans, pl)
 			return nil
@@ -855,7 +932,10 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 // for all, else " AND repairer_id BETWEEN ? AND ?" with rangeArgs), ascending repairer id, with
 // their SAV lines (ascending SAV id, then type), their installments, and their commission lines
 // as lines says.
-func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRange string, rangeArgs []any, lines Lines) ([]savbilling.Statement, error) {
+//
+// A SAV line that charges nothing of a repairer without a statement (Book.Unlisted) is added to
+// *unlisted, or skipped when unlisted is nil.
+func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRange string, rangeArgs []any, lines Lines, unlisted *[]savbilling.SAVLine) ([]savbilling.Statement, error) {
 	q := tx.tx
 	p := period.String()
 	args := append([]any{p}, rangeArgs...)
@@ -864,8 +944,9 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 	err := each(ctx, q, "statements", `SELECT number, repairer_id, seq, issued_on, payment_on, name, email, address,
 		siret, vat_number, vat_regime, gross_cents, deductions_cents, overflow_cents, available_cents,
 		installments_cents, net_ht_cents, vat_rate_bp, vat_cents, net_ttc_cents, spread_cents, invoiced_cents,
-		invoice_number, commission_lines, `+partyExtraCols+` FROM sb_statements WHERE period = ?`+inRange+`
-		ORDER BY repairer_id`, args,
+		invoice_number, commission_lines, `+partyExtraCols+`, reductions_cents, indemnities_cents,
+		reduction_overflow_cents, indemnity_overflow_cents, installments_indemnity_cents, payable_cents,
+		debit_noted_cents, debit_note_number FROM sb_statements WHERE period = ?`+inRange+` ORDER BY repairer_id`, args,
 		func(rows *sql.Rows) error {
 			s := savbilling.Statement{Period: period}
 			var issued, payment nullTime
@@ -875,10 +956,15 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 				&r.SIRET, &r.VATNumber, &r.VATRegime, &s.GrossCents, &s.DeductionsCents, &s.OverflowCents,
 				&s.AvailableCents, &s.InstallmentsCents, &s.NetHTCents, &s.VATRateBP, &s.VATCents, &s.NetTTCCents,
 				&s.SpreadCents, &s.InvoicedCents, &s.InvoiceNumber, &s.UnlistedLines, &r.LegalForm, &r.Postcode,
-				&r.City, &r.CountryCode, &r.IBAN, &r.BIC, &debits); err != nil {
+				&r.City, &r.CountryCode, &r.IBAN, &r.BIC, &debits, &s.ReductionsCents,
+				&s.IndemnitiesCents, &s.ReductionOverflowCents, &s.IndemnityOverflowCents, &s.InstallmentsIndemnityCents,
+				&s.PayableCents, &s.DebitNotedCents, &s.DebitNoteNumber); err != nil {
 				return err
 			}
 			r.VATOnDebits = debits != 0
+			if s.Seq < 0 { // a statement of account: outside the series (seqColumn)
+				s.Seq, s.Account = 0, true
+			}
 			s.IssuedOn, s.PaymentOn = issued.Time, payment.Time
 			byRepairer[r.ID] = len(out)
 			out = append(out, s)
@@ -930,7 +1016,17 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 	}
 
 	err = attach(ctx, q, "SAV line", "SELECT "+savLineCols("")+` FROM sb_sav_lines WHERE period = ?`+inRange+`
-		ORDER BY repairer_id, sav_id`, args, func(rows *sql.Rows) (savbilling.SAVLine, error) { return scanSAVLine(rows) }, statementOf,
+		ORDER BY repairer_id, sav_id`, args, func(rows *sql.Rows) (l savbilling.SAVLine, err error) {
+		if l, err = scanSAVLine(rows); err == nil && l.AmountCents == 0 {
+			if _, ok := byRepairer[l.RepairerID]; !ok {
+				if unlisted != nil {
+					*unlisted = append(*unlisted, l)
+				}
+				l.RepairerID = unattached
+			}
+		}
+		return l, err
+	}, statementOf,
 		func(l savbilling.SAVLine) int64 { return l.RepairerID },
 		func(s *savbilling.Statement, l savbilling.SAVLine) { s.SAV = append(s.SAV, l) })
 	if err != nil {
@@ -946,10 +1042,11 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 		})
 	}
 
-	err = attach(ctx, q, "installment", `SELECT plan_id, repairer_id, number, of_n, due_cents, paid_cents
-		FROM sb_installments WHERE period = ?`+inRange+` ORDER BY repairer_id, plan_id`, args,
+	err = attach(ctx, q, "installment", `SELECT plan_id, repairer_id, number, of_n, due_cents, paid_cents,
+		due_indemnity_cents, paid_indemnity_cents FROM sb_installments WHERE period = ?`+inRange+` ORDER BY repairer_id, plan_id`, args,
 		func(rows *sql.Rows) (l savbilling.InstallmentLine, err error) {
-			err = rows.Scan(&l.PlanID, &l.RepairerID, &l.Number, &l.Of, &l.DueCents, &l.PaidCents)
+			err = rows.Scan(&l.PlanID, &l.RepairerID, &l.Number, &l.Of, &l.DueCents, &l.PaidCents, &l.DueIndemnityCents,
+				&l.PaidIndemnityCents)
 			return l, err
 		}, statementOf,
 		func(l savbilling.InstallmentLine) int64 { return l.RepairerID },
@@ -972,6 +1069,9 @@ func attach[L any](ctx context.Context, q querier, what, query string, args []an
 		if err != nil {
 			return err
 		}
+		if repairer(l) == unattached {
+			return nil // scan kept it elsewhere
+		}
 		s, err := statementOf(repairer(l), what)
 		if err != nil {
 			return err
@@ -981,23 +1081,26 @@ func attach[L any](ctx context.Context, q querier, what, query string, args []an
 	})
 }
 
-// invoicedStatements reads, for each invoice of period p (ordered by number), the statement its
-// overflow comes from (Invoice.Statement): its number, G, D, O and SAV lines, in the order
-// EachStatement reads them. An invoice without a statement keeps nil.
+// invoicedStatements reads, for each invoice and debit note of period p, the statement its
+// overflow comes from (Invoice.Statement): its number, totals and SAV lines, in the order
+// EachStatement reads them. A document without a statement keeps nil.
 func (tx *Tx) invoicedStatements(ctx context.Context, p string, invoices []savbilling.Invoice) error {
 	if len(invoices) == 0 {
 		return nil
 	}
 	byRepairer := make(map[int64]*savbilling.InvoicedStatement, len(invoices))
 	err := each(ctx, tx.tx, "statements of the invoices", `SELECT s.repairer_id, s.number, s.gross_cents,
-		s.deductions_cents, s.overflow_cents FROM sb_statements s
-		WHERE s.period = ? AND s.repairer_id IN (SELECT v.repairer_id FROM sb_invoices v WHERE v.period = ?)`,
-		[]any{p, p}, func(rows *sql.Rows) error {
+		s.deductions_cents, s.overflow_cents, s.reductions_cents, s.indemnities_cents, s.net_ttc_cents,
+		s.reduction_overflow_cents, s.indemnity_overflow_cents FROM sb_statements s
+		WHERE s.period = ? AND s.repairer_id IN (`+invoicedRepairers+`)`,
+		[]any{p, p, p}, func(rows *sql.Rows) error {
 			var (
 				id int64
 				st savbilling.InvoicedStatement
 			)
-			if err := rows.Scan(&id, &st.Number, &st.GrossCents, &st.DeductionsCents, &st.OverflowCents); err != nil {
+			if err := rows.Scan(&id, &st.Number, &st.GrossCents, &st.DeductionsCents, &st.OverflowCents,
+				&st.ReductionsCents, &st.IndemnitiesCents, &st.NetTTCCents, &st.ReductionOverflowCents,
+				&st.IndemnityOverflowCents); err != nil {
 				return err
 			}
 			byRepairer[id] = &st
@@ -1007,8 +1110,8 @@ func (tx *Tx) invoicedStatements(ctx context.Context, p string, invoices []savbi
 		return err
 	}
 	err = each(ctx, tx.tx, "SAV lines of the invoices", `SELECT `+savLineCols("l.")+` FROM sb_sav_lines l
-		WHERE l.period = ? AND l.repairer_id IN (SELECT v.repairer_id FROM sb_invoices v WHERE v.period = ?)
-		ORDER BY l.repairer_id, `+savLineOrder, []any{p, p}, func(rows *sql.Rows) error {
+		WHERE l.period = ? AND l.repairer_id IN (`+invoicedRepairers+`)
+		ORDER BY l.repairer_id, `+savLineOrder, []any{p, p, p}, func(rows *sql.Rows) error {
 		l, err := scanSAVLine(rows)
 		if err != nil {
 			return err
@@ -1026,3 +1129,11 @@ func (tx *Tx) invoicedStatements(ctx context.Context, p string, invoices []savbi
 	}
 	return nil
 }
+
+// invoicedRepairers selects the repairers with an invoice or a debit note in a period (two
+// parameters: the period twice).
+const invoicedRepairers = `SELECT v.repairer_id FROM sb_invoices v WHERE v.period = ?
+		UNION SELECT n.repairer_id FROM sb_debit_notes n WHERE n.period = ?`
+
+// unattached is the repairer id scan gives a line that belongs to no statement, for attach to skip.
+const unattached = math.MinInt64

@@ -18,33 +18,36 @@ var issuer = savbilling.Issuer{Name: "Réseau Vélo Réparation", LegalForm: "SA
 
 func party(r savbilling.Repairer) savbilling.Party { return r.Identity() }
 
-// bookSep is the close of 2026-09: two overflows spread on new plans.
+// bookSep is the close of 2026-09, under the rules v1 (before the switch): two overflows spread
+// on new plans; every charge a reduction (R = D, M = 0, Payable = Net TTC).
 func bookSep() *savbilling.Book {
 	issued := savbilling.Date(2026, 10, 1)
 	return &savbilling.Book{
-		Period: sep, ClosedAt: utc(2026, 10, 1, 4, 0, 0), IssuedOn: issued, Issuer: issuer,
+		Period: sep, ClosedAt: utc(2026, 10, 1, 4, 0, 0), IssuedOn: issued, Issuer: issuer, RulesVersion: savbilling.RulesV1,
 		Statements: []savbilling.Statement{
 			{Number: "REL-1-2026-0001", Seq: 1, Repairer: party(r1), Period: sep, IssuedOn: issued,
 				PaymentOn: savbilling.Date(2026, 10, 16),
 				Commissions: []savbilling.CommissionLine{{InterventionID: 90, RepairerID: 1, Kind: savbilling.KindStandard,
 					City: "Paris", ClosedAt: iv90.ClosedAt, Operations: 1, AmountCents: 3000}},
-				GrossCents: 3000, AvailableCents: 3000, NetHTCents: 3000, VATRateBP: 2000, VATCents: 600, NetTTCCents: 3600},
+				GrossCents: 3000, AvailableCents: 3000, NetHTCents: 3000, VATRateBP: 2000, VATCents: 600, NetTTCCents: 3600,
+				PayableCents: 3600},
 			{Number: "REL-2-2026-0001", Seq: 1, Repairer: party(r2), Period: sep, IssuedOn: issued,
 				PaymentOn: savbilling.Date(2026, 10, 16),
 				SAV: []savbilling.SAVLine{{SAVID: 160, OriginalID: 60, SAVRepairerID: 3, RepairerID: 2, Type: savbilling.LineCharge,
 					Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 20000, AmountCents: 20000}},
-				DeductionsCents: 20000, OverflowCents: 20000, SpreadCents: 20000},
+				DeductionsCents: 20000, OverflowCents: 20000, SpreadCents: 20000, ReductionsCents: 20000, ReductionOverflowCents: 20000},
 			{Number: "REL-3-2026-0001", Seq: 1, Repairer: party(r3), Period: sep, IssuedOn: issued,
 				PaymentOn: savbilling.Date(2026, 10, 16),
 				Commissions: []savbilling.CommissionLine{{InterventionID: 151, RepairerID: 3, Kind: savbilling.KindStandard,
 					City: "Lyon", ClosedAt: utc(2026, 8, 30, 10, 0, 0), Operations: 2, AmountCents: 3000, Late: true}},
 				SAV: []savbilling.SAVLine{{SAVID: 150, OriginalID: 50, SAVRepairerID: 1, RepairerID: 3, Type: savbilling.LineCharge,
 					Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 12000, AmountCents: 12000}},
-				GrossCents: 3000, DeductionsCents: 12000, OverflowCents: 9000, VATRateBP: 2000, SpreadCents: 9000},
+				GrossCents: 3000, DeductionsCents: 12000, OverflowCents: 9000, VATRateBP: 2000, SpreadCents: 9000,
+				ReductionsCents: 12000, ReductionOverflowCents: 9000},
 		},
 		Plans: []savbilling.Plan{
-			{ID: "ECH-2-2026-09", RepairerID: 2, CreatedIn: sep, Months: 3, TotalCents: 20000},
-			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000},
+			{ID: "ECH-2-2026-09", RepairerID: 2, CreatedIn: sep, Months: 3, TotalCents: 20000, RulesVersion: savbilling.RulesV1},
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, RulesVersion: savbilling.RulesV1},
 		},
 		Anomalies: []savbilling.Anomaly{{Item: "intervention 77", RepairerID: 9, Reason: "réparateur inconnu",
 			Fix: "créer le réparateur 9", Blocking: true}},
@@ -57,7 +60,9 @@ func bookSep() *savbilling.Book {
 	}
 }
 
-// bookOct is the close of 2026-10: every kind of line, an invoice closing a plan, a new plan.
+// bookOct is the close of 2026-10, under the rules v2: every kind of line, an invoice closing a
+// (v1) plan, a new plan with an indemnity part, a statement of account with a debit note, a SAV
+// line that charges nothing of a repairer without a statement.
 func bookOct() *savbilling.Book {
 	b := bookOctLines()
 	// the optional identity (migration 20) frozen on a statement and an invoice; a decision's note
@@ -66,7 +71,19 @@ func bookOct() *savbilling.Book {
 	r1.IBAN, r1.BIC, r1.VATOnDebits = "FR7630006000011234567890189", "AGRIFRPP", true
 	b.Invoices[0].Repairer.LegalForm, b.Invoices[0].Repairer.VATOnDebits = "EI", true
 	b.Statements[0].SAV[0].Note = "Réglage refait, client satisfait"
+	billed(b)
 	return b
+}
+
+// billed gives each invoice and debit note of b what it bills of its repairer's statement, as
+// the rules do (Invoice.Statement).
+func billed(b *savbilling.Book) {
+	for i := range b.Invoices {
+		v := &b.Invoices[i]
+		if st := b.StatementOf(v.Repairer.ID); st != nil {
+			v.Statement = st.Billed()
+		}
+	}
 }
 
 // bookOctLines is bookOct without its optional identity fields and notes.
@@ -74,7 +91,7 @@ func bookOctLines() *savbilling.Book {
 	issued := savbilling.Date(2026, 11, 1)
 	pay := savbilling.Date(2026, 11, 16)
 	return &savbilling.Book{
-		Period: oct, ClosedAt: utc(2026, 11, 1, 5, 30, 0), IssuedOn: issued, Issuer: issuer,
+		Period: oct, ClosedAt: utc(2026, 11, 1, 5, 30, 0), IssuedOn: issued, Issuer: issuer, RulesVersion: savbilling.RulesV2,
 		Statements: []savbilling.Statement{
 			{Number: "REL-1-2026-0002", Seq: 2, Repairer: party(r1), Period: oct, IssuedOn: issued, PaymentOn: pay,
 				Commissions: []savbilling.CommissionLine{
@@ -87,7 +104,9 @@ func bookOctLines() *savbilling.Book {
 					{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, RepairerID: 1, Type: savbilling.LineSettlement,
 						Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 4500, DamageCents: 15000, AmountCents: 15000},
 				},
-				GrossCents: 10500, DeductionsCents: 19500, OverflowCents: 9000, VATRateBP: 2000, SpreadCents: 9000},
+				GrossCents: 10500, DeductionsCents: 19500, ReductionsCents: 4500, IndemnitiesCents: 15000, AvailableCents: 6000,
+				NetHTCents: 6000, VATRateBP: 2000, VATCents: 1200, NetTTCCents: 7200, IndemnityOverflowCents: 7800,
+				OverflowCents: 7800, SpreadCents: 7800},
 			{Number: "REL-2-2026-0002", Seq: 2, Repairer: party(r2), Period: oct, IssuedOn: issued, PaymentOn: pay,
 				Commissions: []savbilling.CommissionLine{
 					{InterventionID: 201, RepairerID: 2, Kind: savbilling.KindSAV, City: "Paris", ClosedAt: iv201.ClosedAt, Operations: 3, AmountCents: 6500},
@@ -95,7 +114,7 @@ func bookOctLines() *savbilling.Book {
 				},
 				Installments: []savbilling.InstallmentLine{{PlanID: "ECH-2-2026-09", RepairerID: 2, Number: 1, Of: 3, DueCents: 6667, PaidCents: 6667}},
 				GrossCents:   11000, AvailableCents: 11000, InstallmentsCents: 6667, NetHTCents: 4333, NetTTCCents: 4333,
-				InvoicedCents: 13333, InvoiceNumber: "FAC-2026-000001"},
+				InvoicedCents: 13333, InvoiceNumber: "FAC-2026-000001", PayableCents: 4333},
 			{Number: "REL-3-2026-0002", Seq: 2, Repairer: party(r3), Period: oct, IssuedOn: issued, PaymentOn: pay,
 				Commissions: []savbilling.CommissionLine{
 					{InterventionID: 106, RepairerID: 3, Kind: savbilling.KindStandard, ClosedAt: iv106.ClosedAt, AmountCents: 0},
@@ -114,21 +133,32 @@ func bookOctLines() *savbilling.Book {
 				},
 				Installments: []savbilling.InstallmentLine{{PlanID: "ECH-3-2026-09", RepairerID: 3, Number: 1, Of: 3, DueCents: 3000, PaidCents: 3000}},
 				GrossCents:   2000, DeductionsCents: -4500, AvailableCents: 6500, InstallmentsCents: 3000, NetHTCents: 3500,
-				VATRateBP: 2000, VATCents: 700, NetTTCCents: 4200},
+				VATRateBP: 2000, VATCents: 700, NetTTCCents: 4200, ReductionsCents: -4500, PayableCents: 4200},
+			{Number: "RDC-4-2026-10", Account: true, Repairer: savbilling.Party{ID: 4, Name: "Vélo Quatre", VATRegime: savbilling.VATStandard}, Period: oct, IssuedOn: issued, PaymentOn: pay,
+				SAV: []savbilling.SAVLine{{SAVID: 204, OriginalID: 90, SAVRepairerID: 2, RepairerID: 4, Type: savbilling.LineSettlement,
+					Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 0, DamageCents: 2500, AmountCents: 2500}},
+				DeductionsCents: 2500, IndemnitiesCents: 2500, IndemnityOverflowCents: 2500, OverflowCents: 2500,
+				InvoicedCents: 2500, DebitNotedCents: 2500, DebitNoteNumber: "NDD-2026-000001"},
 		},
-		Invoices: []savbilling.Invoice{{Number: "FAC-2026-000001", Seq: 1, Repairer: party(r2), Period: oct,
+		Unlisted: []savbilling.SAVLine{{SAVID: 205, OriginalID: 90, SAVRepairerID: 2, RepairerID: 5, Type: savbilling.LineNotCharged,
+			Outcome: savbilling.OutcomeRejected, CorrectiveCents: 1000}},
+		Invoices: []savbilling.Invoice{{Number: "FAC-2026-000001", Kind: savbilling.DocInvoice, Seq: 1, Repairer: party(r2), Period: oct,
 			IssuedOn: issued, DueOn: savbilling.Date(2026, 12, 1),
 			Lines: []savbilling.InvoiceLine{
 				{Kind: savbilling.InvoicePlanBalance, PlanID: "ECH-2-2026-09", AmountCents: 13333},
 				{Kind: savbilling.InvoiceOverflow, AmountCents: 0},
 			},
-			HTCents: 13333, VATRateBP: 2000, VATCents: 2667, TTCCents: 16000,
-			Statement: &savbilling.InvoicedStatement{Number: "REL-2-2026-0002", GrossCents: 11000}}},
+			HTCents: 13333, VATRateBP: 2000, VATCents: 2667, TTCCents: 16000},
+			{Number: "NDD-2026-000001", Kind: savbilling.DocDebitNote, Seq: 1, Repairer: savbilling.Party{ID: 4, Name: "Vélo Quatre", VATRegime: savbilling.VATStandard}, Period: oct,
+				IssuedOn: issued, DueOn: savbilling.Date(2026, 12, 1),
+				Lines:   []savbilling.InvoiceLine{{Kind: savbilling.InvoiceOverflow, AmountCents: 2500}},
+				HTCents: 2500, TTCCents: 2500}},
 		Plans: []savbilling.Plan{
 			{ID: "ECH-2-2026-09", RepairerID: 2, CreatedIn: sep, Months: 3, TotalCents: 20000, PaidCents: 6667,
-				InvoicedCents: 13333, ClosedIn: oct},
-			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000},
-			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 9000},
+				InvoicedCents: 13333, ClosedIn: oct, RulesVersion: savbilling.RulesV1},
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000, RulesVersion: savbilling.RulesV1},
+			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 7800, IndemnityCents: 7800,
+				RulesVersion: savbilling.RulesV2},
 		},
 		Claims: []savbilling.Claim{
 			{SAVID: 150, RepairerID: 3, Policy: savbilling.PolicyUmbrella, DamageCents: 30000, DeductibleCents: 20000,
@@ -222,12 +252,13 @@ func TestBookRoundTrip(t *testing.T) {
 		want.Credits = []savbilling.Credit{c503}
 		want.Processed = map[int64]savbilling.SAVState{202: bookOct().SAVStates[2]}
 		want.Plans = []savbilling.Plan{
-			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000},
-			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 9000},
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000, RulesVersion: savbilling.RulesV1},
+			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 7800, IndemnityCents: 7800, RulesVersion: savbilling.RulesV2},
 		}
 		want.Overrides = []savbilling.Override{{RepairerID: 1, Period: "2026-11", Mode: savbilling.OverrideInvoice}}
 		want.LastStatementSeq = map[int64]int{1: 2, 2: 2, 3: 2}
 		want.LastInvoiceSeq = 1
+		want.LastDebitNoteSeq = 1
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("LoadCloseInput(2026-11) (-want +got):\n%s", diff)
 		}
@@ -252,8 +283,10 @@ func TestBookRoundTrip(t *testing.T) {
 		want.SAVs = []savbilling.SAVCase{{SAV: iv203, Original: bare(iv101)}}
 		want.Changed = []savbilling.SAVCase{
 			{SAV: iv201, Decision: &n201, Original: bare(iv90), Booked: &st[1],
-				BookedByRepairer: map[int64]int64{1: 19500}},
+				BookedByRepairer: map[int64]int64{1: 19500}, BookedIndemnityByRepairer: map[int64]int64{1: 15000},
+				BookedV1ByRepairer: map[int64]int64{}},
 			{SAV: iv202, Decision: &n202, Booked: &st[2], BookedByRepairer: map[int64]int64{3: 2000},
+				BookedIndemnityByRepairer: map[int64]int64{3: 0}, BookedV1ByRepairer: map[int64]int64{},
 				BookedClaimCents: 50000, BookedClaimPolicy: savbilling.PolicyOwn},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -280,15 +313,19 @@ func nothingBooked(t *testing.T, db *store.DB) {
 // bookNov is a valid close of November on top of bookSep and bookOct.
 func bookNov() *savbilling.Book {
 	issued := savbilling.Date(2026, 12, 1)
-	return &savbilling.Book{Period: nov, ClosedAt: utc(2026, 12, 1, 5, 0, 0), IssuedOn: issued, Issuer: issuer,
+	return &savbilling.Book{Period: nov, ClosedAt: utc(2026, 12, 1, 5, 0, 0), IssuedOn: issued, Issuer: issuer, RulesVersion: savbilling.RulesV2,
 		Statements: []savbilling.Statement{{Number: "REL-1-2026-0003", Seq: 3, Repairer: party(r1), Period: nov,
 			IssuedOn: issued, PaymentOn: savbilling.Date(2026, 12, 16),
 			Commissions: []savbilling.CommissionLine{{InterventionID: 103, RepairerID: 1, Kind: savbilling.KindStandard,
 				City: "Paris", ClosedAt: iv103.ClosedAt, Operations: 1, AmountCents: 3000}},
-			GrossCents: 3000, AvailableCents: 3000, NetHTCents: 3000, VATRateBP: 2000, VATCents: 600, NetTTCCents: 3600}},
+			Installments: []savbilling.InstallmentLine{{PlanID: "ECH-1-2026-10", RepairerID: 1, Number: 1, Of: 2,
+				DueCents: 3900, PaidCents: 3600, DueIndemnityCents: 3900, PaidIndemnityCents: 3600}},
+			GrossCents: 3000, AvailableCents: 3000, NetHTCents: 3000, VATRateBP: 2000, VATCents: 600, NetTTCCents: 3600,
+			InstallmentsCents: 3600, InstallmentsIndemnityCents: 3600}},
 		Plans: []savbilling.Plan{
-			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000},
-			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 9000},
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000, RulesVersion: savbilling.RulesV1},
+			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 7800, IndemnityCents: 7800,
+				PaidCents: 3600, PaidIndemnityCents: 3600, RulesVersion: savbilling.RulesV2},
 		},
 	}
 }

@@ -98,3 +98,6 @@ func (tx *Tx) CountIn(ctx context.Context, query string) (int, error) {
 	err := tx.tx.QueryRowContext(ctx, query).Scan(&n)
 	return n, err
 }
+
+// MigrateTo applies the migrations up to version, for the tests of a later migration.
+func (d *DB) MigrateTo(ctx context.Context, version int64) error { return d.migrateTo(ctx, version) }

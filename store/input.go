@@ -88,17 +88,23 @@ func scanDecision(rows *sql.Rows) (savbilling.Decision, srcTime, error) {
 		Note: strOf(note), Defect: at.defect("sav_decisions.decided_at")}, at, nil
 }
 
-const stateCols = "s.sav_id, s.outcome, s.charge_bp, s.faulty_repairer_id, s.damage_cents, s.decided_at, s.corrective_cents, s.related_price_cents, s.first_period, s.last_period"
+const stateCols = "s.sav_id, s.outcome, s.charge_bp, s.faulty_repairer_id, s.damage_cents, s.decided_at, s.corrective_cents, s.related_price_cents, s.first_period, s.last_period, s.v1_outcome, s.v1_charge_bp, s.v1_faulty_repairer_id, s.v1_corrective_cents"
 
 func scanState(rows *sql.Rows) (savbilling.SAVState, error) {
 	var (
-		st          savbilling.SAVState
-		at          nullTime
-		first, last string
+		st                     savbilling.SAVState
+		at                     nullTime
+		first, last            string
+		v1Outcome              sql.NullString
+		v1BP, v1Faulty, v1Corr sql.NullInt64
 	)
 	if err := rows.Scan(&st.SAVID, &st.Outcome, &st.ChargeBP, &st.FaultyRepairerID, &st.DamageCents, &at,
-		&st.CorrectiveCents, &st.RelatedPriceCents, &first, &last); err != nil {
+		&st.CorrectiveCents, &st.RelatedPriceCents, &first, &last, &v1Outcome, &v1BP, &v1Faulty, &v1Corr); err != nil {
 		return st, err
+	}
+	if v1Outcome.Valid { // booked under the rules v1 (migration 9 kept that decision)
+		st.V1 = &savbilling.SAVDecisionV1{Outcome: v1Outcome.String, ChargeBP: int(v1BP.Int64),
+			FaultyRepairerID: v1Faulty.Int64, CorrectiveCents: v1Corr.Int64}
 	}
 	st.DecidedAt = at.Time
 	var err error
@@ -325,14 +331,17 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 	// Open plans with what they were paid so far.
 	in.Plans = nil
 	err = each(ctx, q, "plans", `SELECT p.id, p.repairer_id, p.created_period, p.months, p.total_cents, p.invoiced_cents,
-		COALESCE((SELECT SUM(x.paid_cents) FROM sb_installments x WHERE x.plan_id = p.id), 0)
+		p.rules_version, p.indemnity_cents, p.debit_noted_cents,
+		COALESCE((SELECT SUM(x.paid_cents) FROM sb_installments x WHERE x.plan_id = p.id), 0),
+		COALESCE((SELECT SUM(x.paid_indemnity_cents) FROM sb_installments x WHERE x.plan_id = p.id), 0)
 		FROM sb_plans p WHERE p.closed_period IS NULL ORDER BY p.created_period, p.repairer_id`, nil,
 		func(rows *sql.Rows) error {
 			var (
 				pl      savbilling.Plan
 				created string
 			)
-			if err := rows.Scan(&pl.ID, &pl.RepairerID, &created, &pl.Months, &pl.TotalCents, &pl.InvoicedCents, &pl.PaidCents); err != nil {
+			if err := rows.Scan(&pl.ID, &pl.RepairerID, &created, &pl.Months, &pl.TotalCents, &pl.InvoicedCents,
+				&pl.RulesVersion, &pl.IndemnityCents, &pl.DebitNotedCents, &pl.PaidCents, &pl.PaidIndemnityCents); err != nil {
 				return err
 			}
 			var err error
@@ -369,7 +378,8 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 
 	// Document sequences used so far in the period's year.
 	in.LastStatementSeq = map[int64]int{}
-	err = each(ctx, q, "statement numbers", `SELECT repairer_id, MAX(seq) FROM sb_statements WHERE year = ?
+	// A statement of account takes no number of the series (its seq is stored as minus its month).
+	err = each(ctx, q, "statement numbers", `SELECT repairer_id, MAX(seq) FROM sb_statements WHERE year = ? AND seq > 0
 		GROUP BY repairer_id`, []any{in.Period.Year}, func(rows *sql.Rows) error {
 		var rid int64
 		var seq int
@@ -385,6 +395,10 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 	if err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM sb_invoices WHERE year = ?",
 		in.Period.Year).Scan(&in.LastInvoiceSeq); err != nil {
 		return fmt.Errorf("read invoice numbers: %w", err)
+	}
+	if err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM sb_debit_notes WHERE year = ?",
+		in.Period.Year).Scan(&in.LastDebitNoteSeq); err != nil {
+		return fmt.Errorf("read debit note numbers: %w", err)
 	}
 	return nil
 }
@@ -601,6 +615,8 @@ func (tx *Tx) changedCases(ctx context.Context, w window) ([]savbilling.SAVCase,
 	for i := range cases {
 		index[cases[i].SAV.ID] = i
 		cases[i].BookedByRepairer = map[int64]int64{}
+		cases[i].BookedIndemnityByRepairer = map[int64]int64{}
+		cases[i].BookedV1ByRepairer = map[int64]int64{}
 	}
 	err = each(ctx, tx.tx, "changed SAVs: booked state", "SELECT "+stateCols+
 		" FROM sb_sav_state s JOIN interventions i ON i.id = s.sav_id WHERE "+where, args,
@@ -617,15 +633,28 @@ func (tx *Tx) changedCases(ctx context.Context, w window) ([]savbilling.SAVCase,
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, tx.tx, "changed SAVs: booked lines", `SELECT l.sav_id, l.repairer_id, l.amount_cents
-		FROM sb_sav_lines l WHERE l.sav_id IN (SELECT i.id FROM interventions i WHERE `+where+")", args,
+	// Per kind: under the rules v2 by the line's type; under v1 apart, split by the rules from
+	// the decision v1 last booked (SAVState.V1).
+	err = each(ctx, tx.tx, "changed SAVs: booked lines", `SELECT l.sav_id, l.repairer_id, l.type, l.amount_cents, p.rules_version
+		FROM sb_sav_lines l JOIN sb_periods p ON p.period = l.period
+		WHERE l.sav_id IN (SELECT i.id FROM interventions i WHERE `+where+")", args,
 		func(rows *sql.Rows) error {
-			var sav, rid, amount int64
-			if err := rows.Scan(&sav, &rid, &amount); err != nil {
+			var (
+				sav, rid, amount int64
+				tp               string
+				rules            int
+			)
+			if err := rows.Scan(&sav, &rid, &tp, &amount, &rules); err != nil {
 				return err
 			}
 			if k, ok := index[sav]; ok {
 				cases[k].BookedByRepairer[rid] += amount
+				switch {
+				case rules < savbilling.RulesV2:
+					cases[k].BookedV1ByRepairer[rid] += amount
+				case savbilling.SAVLineType(tp).Indemnity():
+					cases[k].BookedIndemnityByRepairer[rid] += amount
+				}
 			}
 			return nil
 		})

@@ -18,10 +18,12 @@ import (
 //	00002 (Go)         their indexes, created only on base tables (not on an operator's views)
 //	00003_ledger.sql   the job's ledger tables, prefixed sb_
 //	00004 (Go)         the covering index of the operations that the close sums, on base tables
+//	00009_rules_v2.sql the rules of 2026-12: rules version per period, indemnities, debit notes
 //	00020_identity_and_notes.sql  the repairers' optional identity columns on sb_statements and
 //	                   sb_invoices, the decision's note on sb_sav_lines
 //	00021 (Go)         the optional columns of repairers (docs/contract.md), added to the
 //	                   repairers table that migration 1 created (see repairerOptional)
+//	00022_debit_note_identity.sql  the same optional identity columns on sb_debit_notes
 //
 //go:embed migrations/sqlite/*.sql migrations/mysql/*.sql
 var migrations embed.FS
@@ -50,12 +52,20 @@ type sourceIndex struct{ name, table, cols string }
 
 // Migrate brings the schema up to date: the source tables when missing, their indexes, and the
 // ledger tables. It is idempotent and safe to run at every start.
-func (d *DB) Migrate(ctx context.Context) error {
+func (d *DB) Migrate(ctx context.Context) error { return d.migrateTo(ctx, 0) }
+
+// migrateTo applies the migrations up to version (0: all of them).
+func (d *DB) migrateTo(ctx context.Context, version int64) error {
 	p, err := d.provider()
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", d.redacted, err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	if version > 0 {
+		_, err = p.UpTo(ctx, version)
+	} else {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("migrate %s: %w", d.redacted, err)
 	}
 	return nil

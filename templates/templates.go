@@ -186,6 +186,32 @@ type StatementTexts struct {
 	LatePayment string `toml:"late_payment" ph:"penalty,indemnity"` // with [invoice] penalty and indemnity
 	NoDiscount  string `toml:"no_discount"`
 	VATOnDebits string `toml:"vat_on_debits"` // when the repairer opted to pay VAT on debits
+
+	// The rules of 2026-12 (periods closed under the rules v2).
+	AccountTitle               string `toml:"account_title"`
+	AccountMention             string `toml:"account_mention" opt:"repairer"`
+	AccountRunningHeader       string `toml:"account_running_header" opt:"number,repairer,period"`
+	AccountFooter              string `toml:"account_footer" opt:"number,network"`
+	ColPaidReduction           string `toml:"col_paid_reduction"`
+	ColPaidIndemnity           string `toml:"col_paid_indemnity"`
+	PlanParts                  string `toml:"plan_parts" ph:"reduction,indemnity"`
+	PlanDebitNoted             string `toml:"plan_debit_noted" ph:"amount" opt:"note"`
+	InvoiceHeading             string `toml:"invoice_heading"`
+	AccountHeading             string `toml:"account_heading"`
+	TotalReductions            string `toml:"total_reductions"`
+	TotalReductionOverflow     string `toml:"total_reduction_overflow"`
+	ReductionOverflowNote      string `toml:"reduction_overflow_note" ph:"amount"`
+	TotalInstallmentsReduction string `toml:"total_installments_reduction"`
+	SettlementHeading          string `toml:"settlement_heading"`
+	TotalIndemnities           string `toml:"total_indemnities"`
+	TotalIndemnityOverflow     string `toml:"total_indemnity_overflow"`
+	IndemnityOverflowNote      string `toml:"indemnity_overflow_note" ph:"amount"`
+	TotalInstallmentsIndemnity string `toml:"total_installments_indemnity"`
+	TotalDebitNoted            string `toml:"total_debit_noted" ph:"note"`
+	TotalPayable               string `toml:"total_payable"`
+	IndemnityNote              string `toml:"indemnity_note"`
+	PayablePayment             string `toml:"payable_payment" ph:"date"`
+	NoteDraft                  string `toml:"note_draft"` // names a draft's debit note
 }
 
 // InvoiceTexts are the texts of the network's overflow invoice.
@@ -229,6 +255,19 @@ type InvoiceTexts struct {
 	LatePayment string `toml:"late_payment" ph:"penalty,indemnity"`
 	NoDiscount  string `toml:"no_discount"`
 	Payment     string `toml:"payment" ph:"iban" opt:"bic,number"`
+
+	// The debit note (NDD-): the indemnity part of an overflow, outside the scope of VAT.
+	DebitTitle              string `toml:"debit_title" ph:"number"`
+	DebitNature             string `toml:"debit_nature" opt:"period,period_of"`
+	DebitRunningHeader      string `toml:"debit_running_header" opt:"number,repairer"`
+	DebitFooter             string `toml:"debit_footer" opt:"number,network"`
+	DebitLineOverflow       string `toml:"debit_line_overflow" ph:"statement"`
+	DebitLinePlanBalance    string `toml:"debit_line_plan_balance" ph:"plan"`
+	DebitOverflowDetail     string `toml:"debit_overflow_detail" ph:"indemnities,ttc,overflow"`
+	ReductionOverflowDetail string `toml:"reduction_overflow_detail" ph:"reductions,gross,overflow"`
+	DebitTotal              string `toml:"debit_total"`
+	DebitColAmount          string `toml:"debit_col_amount"`
+	DebitNoVAT              string `toml:"debit_no_vat"`
 }
 
 // Outcomes label support's decisions.
@@ -261,6 +300,9 @@ type LineTypes struct {
 	Adjustment string `toml:"adjustment"`
 	Settlement string `toml:"settlement"`
 	Deductible string `toml:"deductible"`
+	// The rules of 2026-12.
+	IndemnityAdjustment string `toml:"indemnity_adjustment"`
+	NotCharged          string `toml:"not_charged"`
 }
 
 // Label returns the label of a SAV line type, or the type itself when it is unknown.
@@ -274,6 +316,10 @@ func (l LineTypes) Label(t savbilling.SAVLineType) string {
 		return l.Settlement
 	case savbilling.LineDeductible:
 		return l.Deductible
+	case savbilling.LineIndemnityAdjustment:
+		return l.IndemnityAdjustment
+	case savbilling.LineNotCharged:
+		return l.NotCharged
 	}
 	return string(t)
 }

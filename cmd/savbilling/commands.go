@@ -97,6 +97,9 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	defer j.DB.Close()
 	res, err := j.Render(ctx, p)
+	if res != nil && res.Restore != nil {
+		reportRestore(stdout, res)
+	}
 	if err != nil {
 		return err
 	}
@@ -105,6 +108,22 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		fmt.Fprintf(stdout, "stages: %s\n", res.Stages)
 	}
 	return nil
+}
+
+// reportRestore prints what a render of a period that issued its documents did to them.
+func reportRestore(w io.Writer, res *job.Result) {
+	r := res.Restore
+	fmt.Fprintf(w, "%s: %d issued files intact, %d restored with the bytes issued, %d not reproduced (left as they are)\n",
+		res.Period, len(r.Intact), len(r.Restored), len(r.Refused))
+	for _, p := range r.Restored {
+		fmt.Fprintf(w, "  restored %s\n", p)
+	}
+	for _, p := range r.Refused {
+		fmt.Fprintf(w, "  NOT reproduced: %s\n", p)
+	}
+	for _, p := range r.Skipped {
+		fmt.Fprintf(w, "  not written (not issued for this period): %s\n", p)
+	}
 }
 
 // report prints what a close or render did, for the operator.
@@ -128,6 +147,8 @@ func report(w io.Writer, res *job.Result) {
 	fmt.Fprintf(w, "  commissions %s, SAV deductions %s, installments %s, net HT %s, VAT %s, spread %s, invoiced %s\n",
 		frfmt.FormatEUR(t.GrossCents), frfmt.FormatEUR(t.DeductionsCents), frfmt.FormatEUR(t.InstallmentsCents),
 		frfmt.FormatEUR(t.NetCents), frfmt.FormatEUR(t.VATCents), frfmt.FormatEUR(t.SpreadCents), frfmt.FormatEUR(t.InvoicedCents))
+	fmt.Fprintf(w, "  indemnities (outside VAT) %s, net à payer %s, debit notes %s\n",
+		frfmt.FormatEUR(t.IndemnitiesCents), frfmt.FormatEUR(t.PayableCents), frfmt.FormatEUR(t.DebitNotesCents))
 	fmt.Fprintf(w, "  %d files in %s (manifest.json)\n", len(m.Files), res.Dir)
 	if len(res.Missing) > 0 {
 		fmt.Fprintf(w, "  NOT produced: %s\n", strings.Join(res.Missing, "; "))

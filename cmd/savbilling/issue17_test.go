@@ -263,6 +263,7 @@ func TestCloseRefusesOutputsOfAnotherLedger(t *testing.T) {
 			// a manifest written before issue 17 (no fingerprint) is compared on what it records
 			delete(m, "ledger_sha256")
 			writeManifest(t, filepath.Join(out, "2026-10"), m)
+			before = treeSums(t, out) // issued outputs are immutable: the old manifest stays as it is
 			args = []string{"render", "--period", "2026-10", "--db", b.DB, "--out", out}
 			want(t, runBin(t, dir, dec2, nil, args...), exitFailed, args, "does not describe the ledger")
 			args = []string{"render", "--period", "2026-10", "--db", a.DB, "--out", out}

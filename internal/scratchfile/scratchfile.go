@@ -36,16 +36,23 @@ var unnamed = createUnnamed
 // in error messages and, where the system cannot create a file without a name, in the folder
 // for as long as one system call.
 func Create(pattern string) (*File, error) {
-	dir := os.TempDir()
+	return create(os.TempDir(), pattern, " (set TMPDIR to a writable folder)")
+}
+
+// CreateIn is Create in folder dir: a probe of whether a folder takes files leaves nothing in
+// it, even when the process is killed.
+func CreateIn(dir, pattern string) (*File, error) { return create(dir, pattern, "") }
+
+func create(dir, pattern, hint string) (*File, error) {
 	if f, ok, err := unnamed(dir, pattern); ok {
 		if err != nil {
-			return nil, fmt.Errorf("create a scratch file in %s (set TMPDIR to a writable folder): %w", dir, err)
+			return nil, fmt.Errorf("create a scratch file in %s%s: %w", dir, hint, err)
 		}
 		return &File{File: f}, nil
 	}
 	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
-		return nil, fmt.Errorf("create a scratch file in %s (set TMPDIR to a writable folder): %w", dir, err)
+		return nil, fmt.Errorf("create a scratch file in %s%s: %w", dir, hint, err)
 	}
 	return &File{File: f, named: os.Remove(f.Name()) != nil}, nil
 }

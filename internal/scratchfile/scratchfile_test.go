@@ -85,3 +85,32 @@ func TestCreateMissingFolder(t *testing.T) {
 		}
 	}
 }
+
+// A probe of an output folder (CreateIn) is a scratch file of that folder: nothing of it shows
+// in the folder while it is open, whatever TMPDIR is.
+func TestCreateInTheGivenFolder(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", t.TempDir())
+	f, err := CreateIn(dir, ".savbilling-probe-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("the folder shows %d files while the probe is open", len(left))
+	}
+	if runtime.GOOS == "linux" {
+		link, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", f.Fd()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if filepath.Dir(strings.TrimSuffix(link, " (deleted)")) != dir || strings.Contains(link, "probe") {
+			t.Errorf("the probe is %s, want a file without a name in %s", link, dir)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CreateIn(filepath.Join(dir, "missing"), "x-*"); err == nil || strings.Contains(err.Error(), "TMPDIR") {
+		t.Errorf("a missing folder: %v, want an error that does not blame TMPDIR", err)
+	}
+}

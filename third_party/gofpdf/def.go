@@ -592,6 +592,7 @@ type Fpdf struct {
 	transformNest    int                        // Number of active transformation contexts
 	err              error                      // Set if error occurs during life cycle of instance
 	protect          protectType                // document protection structure
+	pdfa             *pdfaState                 // savbilling patch: the PDF/A-3 parts (pdfa.go), nil for upstream's documents
 	layer            layerRecType               // manages optional layers in document
 	catalogSort      bool                       // sort resource catalogs in document
 	nJs              int                        // JavaScript object number

@@ -4960,8 +4960,13 @@ func (f *Fpdf) putinfo() {
 		f.outf("/Creator %s", f.textstring(f.creator))
 	}
 	creation := timeOrNow(f.creationDate)
-	f.outf("/CreationDate %s", f.textstring("D:"+creation.Format("20060102150405")))
 	mod := timeOrNow(f.modDate)
+	if f.pdfa != nil { // savbilling patch: PDF/A dates in UTC with their zone, as in the XMP
+		f.outf("/CreationDate %s", f.textstring(pdfaDate(creation)))
+		f.outf("/ModDate %s", f.textstring(pdfaDate(mod)))
+		return
+	}
+	f.outf("/CreationDate %s", f.textstring("D:"+creation.Format("20060102150405")))
 	f.outf("/ModDate %s", f.textstring("D:"+mod.Format("20060102150405")))
 }
 
@@ -5009,15 +5014,24 @@ func (f *Fpdf) putcatalog() {
 		f.outf("/JavaScript %d 0 R", f.nJs)
 	}
 	// Embedded files
-	f.outf("/EmbeddedFiles %s", f.getEmbeddedFiles())
+	if f.pdfa != nil { // savbilling patch: the PDF/A-3 associated files by name
+		f.outf("/EmbeddedFiles %s", f.pdfaEmbeddedFiles())
+	} else {
+		f.outf("/EmbeddedFiles %s", f.getEmbeddedFiles())
+	}
 	f.out(">>")
+	f.pdfaCatalog() // savbilling patch: /Metadata, /OutputIntents, /AF of a PDF/A document
 }
 
 func (f *Fpdf) putheader() {
 	if len(f.blendMap) > 0 && f.pdfVersion < "1.4" {
 		f.pdfVersion = "1.4"
 	}
+	if f.pdfa != nil { // savbilling patch: PDF/A-3 is PDF 1.7
+		f.pdfVersion = "1.7"
+	}
 	f.outf("%%PDF-%s", f.pdfVersion)
+	f.pdfaHeader() // savbilling patch: the binary comment line of a PDF/A document
 }
 
 func (f *Fpdf) puttrailer() {
@@ -5028,6 +5042,7 @@ func (f *Fpdf) puttrailer() {
 		f.outf("/Encrypt %d 0 R", f.protect.objNum)
 		f.out("/ID [()()]")
 	}
+	f.pdfaTrailer() // savbilling patch: the /ID of a PDF/A document
 }
 
 func (f *Fpdf) putxmp() {
@@ -5121,6 +5136,10 @@ func (f *Fpdf) enddoc() {
 	f.putbookmarks()
 	// Metadata
 	f.putxmp()
+	f.putPDFA() // savbilling patch: XMP, output intent and associated files of a PDF/A document
+	if f.err != nil {
+		return
+	}
 	// 	Info
 	f.newobj()
 	f.out("<<")
