@@ -144,7 +144,7 @@ func Send(ctx context.Context, db Ledger, o Options) (*Result, error) {
 		}
 		return nil, fmt.Errorf("send %s: %w: %v", p, ErrIncomplete, err)
 	}
-	files, err := attachments(dir, p.String(), m, rs)
+	files, err := attachments(dir, m, rs)
 	if err == nil {
 		err = verify(dir, files)
 	}
@@ -167,14 +167,9 @@ func Send(ctx context.Context, db Ledger, o Options) (*Result, error) {
 			o.Log.Warn("repairer not sent: "+why, "period", p.String(), "repairer_id", r.RepairerID)
 			continue
 		}
-		nums := make([]string, 0, len(r.Documents)+1)
-		for _, d := range r.Documents {
-			nums = append(nums, d.Number)
-		}
-		for _, a := range files[r.RepairerID] { // a statement of account has no number in the ledger
-			if n := strings.TrimSuffix(a.Name, ".pdf"); !contains(nums, n) {
-				nums = append(nums, n)
-			}
+		nums := make([]string, len(r.Documents))
+		for j, d := range r.Documents {
+			nums[j] = d.Number
 		}
 		letters[i] = &letter{r: r, files: files[r.RepairerID], e: store.SendEntry{Period: p, RepairerID: r.RepairerID,
 			Address: addr, Documents: strings.Join(nums, " "), MessageID: MessageID(p, nums, domain)}}
@@ -224,15 +219,6 @@ func joinNumbers(ds []store.SendDocument) string {
 		ns[i] = d.Number
 	}
 	return strings.Join(ns, " ")
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // preview writes each message as DIR/YYYY-MM/mail-preview/<repairer id>.eml and sends nothing.

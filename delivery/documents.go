@@ -8,8 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"savbilling/job"
@@ -29,16 +27,12 @@ type Attachment struct {
 	Bytes  int64
 }
 
-// accountStatementRE matches a statement of account, statements/RDC-<repairer id>-YYYY-MM.pdf
-// (docs/contract.md): its owner is in its name.
-var accountStatementRE = regexp.MustCompile(`^RDC-([0-9]+)-([0-9]{4}-[0-9]{2})$`)
-
 // attachments assigns the PDF files of the manifest to the repairers of the ledger: a file
 // belongs to a repairer when its name (without .pdf) is the number of a document the ledger
-// addresses to them, or when it is their statement of account of the period. Every document of
-// the ledger must have its file; every file assigned must have the manifest's size and
-// SHA-256. It returns the attachments by repairer id, in the manifest's order.
-func attachments(dir, period string, m *job.Manifest, rs []store.SendRecipient) (map[int64][]Attachment, error) {
+// addresses to them (statement REL- or statement of account RDC-, invoice FAC-, debit note
+// NDD-). Every document of the ledger must have its file. It returns the attachments by
+// repairer id, in the manifest's order.
+func attachments(dir string, m *job.Manifest, rs []store.SendRecipient) (map[int64][]Attachment, error) {
 	owner := map[string]int64{}
 	for _, r := range rs {
 		for _, d := range r.Documents {
@@ -54,13 +48,10 @@ func attachments(dir, period string, m *job.Manifest, rs []store.SendRecipient) 
 			continue // the workbook, the XML twins of Factur-X PDFs (already inside them), …
 		}
 		id, ok := owner[base]
-		if ok {
-			found[base] = true
-		} else if sm := accountStatementRE.FindStringSubmatch(base); sm != nil && sm[2] == period {
-			id, _ = strconv.ParseInt(sm[1], 10, 64)
-		} else {
+		if !ok {
 			continue
 		}
+		found[base] = true
 		out[id] = append(out[id], Attachment{Path: f.Path, Name: name, SHA256: f.SHA256, Bytes: f.Bytes})
 	}
 	var missing []string

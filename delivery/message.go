@@ -72,8 +72,8 @@ func compose(t *templates.Mail, network string, p sb.Period, r store.SendRecipie
 	if st := r.Statement; st != nil {
 		line("")
 		line(templates.Fill(t.Statement, "number", st.Number))
-		if st.NetTTCCents > 0 {
-			line(templates.Fill(t.Payment, "amount", frfmt.FormatEUR(st.NetTTCCents), "date", frfmt.FormatDate(st.PaymentOn)))
+		if st.PayableCents > 0 {
+			line(templates.Fill(t.Payment, "amount", frfmt.FormatEUR(st.PayableCents), "date", frfmt.FormatDate(st.PaymentOn)))
 		} else {
 			line(t.NoPayment)
 		}
@@ -85,7 +85,10 @@ func compose(t *templates.Mail, network string, p sb.Period, r store.SendRecipie
 		}
 	}
 	for _, inv := range r.Invoices {
-		line(templates.Fill(t.Invoice, "number", inv.Number, "amount", frfmt.FormatEUR(inv.TTCCents), "date", frfmt.FormatDate(inv.DueOn)))
+		line(templates.Fill(t.Invoice, "number", inv.Number, "amount", frfmt.FormatEUR(inv.AmountCents), "date", frfmt.FormatDate(inv.DueOn)))
+	}
+	for _, n := range r.DebitNotes {
+		line(templates.Fill(t.DebitNote, "number", n.Number, "amount", frfmt.FormatEUR(n.AmountCents), "date", frfmt.FormatDate(n.DueOn)))
 	}
 	line("")
 	line(t.Attachments)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"net/mail"
 	"os"
 	"path"
 	"path/filepath"
@@ -96,13 +97,21 @@ func checkReceived(t *testing.T, mp *mailpit.Server, p sb.Period, want map[int64
 			if !strings.Contains(m.Subject, st.Number) || !strings.Contains(m.Subject, month) {
 				t.Errorf("repairer %d: subject %q lacks %s or %s", w.r.RepairerID, m.Subject, st.Number, month)
 			}
-			if st.NetTTCCents > 0 && !strings.Contains(m.Text, "Nous vous versons "+frfmt.FormatEUR(st.NetTTCCents)+" le "+frfmt.FormatDate(st.PaymentOn)) {
-				t.Errorf("repairer %d: body lacks the payment of %s:\n%s", w.r.RepairerID, frfmt.FormatEUR(st.NetTTCCents), m.Text)
+			if st.PayableCents > 0 && !strings.Contains(m.Text, "Nous vous versons "+frfmt.FormatEUR(st.PayableCents)+" le "+frfmt.FormatDate(st.PaymentOn)) {
+				t.Errorf("repairer %d: body lacks the payment of %s:\n%s", w.r.RepairerID, frfmt.FormatEUR(st.PayableCents), m.Text)
+			}
+			if st.PayableCents == 0 && !strings.Contains(m.Text, "Aucun versement ce mois-ci.") {
+				t.Errorf("repairer %d: body does not say nothing is paid:\n%s", w.r.RepairerID, m.Text)
 			}
 		}
 		for _, inv := range w.r.Invoices {
-			if !strings.Contains(m.Text, "Facture n° "+inv.Number+" : "+frfmt.FormatEUR(inv.TTCCents)+" TTC à régler au plus tard le "+frfmt.FormatDate(inv.DueOn)) {
+			if !strings.Contains(m.Text, "Facture n° "+inv.Number+" : "+frfmt.FormatEUR(inv.AmountCents)+" TTC à régler au plus tard le "+frfmt.FormatDate(inv.DueOn)) {
 				t.Errorf("repairer %d: body lacks invoice %s:\n%s", w.r.RepairerID, inv.Number, m.Text)
+			}
+		}
+		for _, n := range w.r.DebitNotes {
+			if !strings.Contains(m.Text, "Note de débit n° "+n.Number+" : "+frfmt.FormatEUR(n.AmountCents)+" (indemnité hors champ de la TVA) à régler au plus tard le "+frfmt.FormatDate(n.DueOn)) {
+				t.Errorf("repairer %d: body lacks debit note %s:\n%s", w.r.RepairerID, n.Number, m.Text)
 			}
 		}
 		names := map[string]bool{}
@@ -437,8 +446,12 @@ func TestSendDryRunWritesMessagesOnly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Contains(data, []byte("Message-ID: <"+w.messageID+">")) {
-			t.Errorf("repairer %d: preview lacks Message-ID <%s>", id, w.messageID)
+		msg, err := mail.ReadMessage(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(msg.Header.Get("Message-ID")); got != "<"+w.messageID+">" {
+			t.Errorf("repairer %d: preview's Message-ID %s, want <%s>", id, got, w.messageID)
 		}
 		for name := range w.files {
 			if !bytes.Contains(data, []byte(`filename="`+name+`"`)) {

@@ -146,10 +146,11 @@ func TestComposeTellsWhatIsPaidAndWhatIsOwed(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := store.SendRecipient{RepairerID: 12, Name: "Atelier « Ça Roule »", Email: "contact@caroule.fr",
-		Statement: &store.SendStatement{Number: "REL-12-2026-0003", NetTTCCents: 123456, PaymentOn: sb.Date(2026, 11, 16),
+		Statement: &store.SendStatement{Number: "REL-12-2026-0003", PayableCents: 123456, PaymentOn: sb.Date(2026, 11, 16),
 			OverflowCents: 90000, SpreadCents: 60000, PlanID: "ECH-12-2026-10", PlanMonths: 3},
-		Invoices: []store.SendInvoice{{Number: "FAC-2026-000004", TTCCents: 36000, DueOn: sb.Date(2026, 12, 1)}}}
-	files := []Attachment{{Name: "REL-12-2026-0003.pdf"}, {Name: "FAC-2026-000004.pdf"}}
+		Invoices:   []store.SendInvoice{{Number: "FAC-2026-000004", AmountCents: 36000, DueOn: sb.Date(2026, 12, 1)}},
+		DebitNotes: []store.SendInvoice{{Number: "NDD-2026-000002", AmountCents: 8000, DueOn: sb.Date(2026, 12, 1)}}}
+	files := []Attachment{{Name: "REL-12-2026-0003.pdf"}, {Name: "FAC-2026-000004.pdf"}, {Name: "NDD-2026-000002.pdf"}}
 	subject, body := compose(texts, "Réseau Vélo Services", sb.MustPeriod("2026-10"), r, files)
 	if subject != "Réseau Vélo Services — vos documents pour octobre 2026 (relevé REL-12-2026-0003)" {
 		t.Errorf("subject = %q", subject)
@@ -163,10 +164,12 @@ Nous vous versons 1 234,56 € le 16/11/2026.
 Les déductions SAV de la période dépassent vos commissions de 900,00 € HT.
 600,00 € HT sont étalés en 3 échéance(s) prélevée(s) sur vos prochains relevés (échéancier ECH-12-2026-10).
 Facture n° FAC-2026-000004 : 360,00 € TTC à régler au plus tard le 01/12/2026.
+Note de débit n° NDD-2026-000002 : 80,00 € (indemnité hors champ de la TVA) à régler au plus tard le 01/12/2026.
 
 Pièces jointes :
   · REL-12-2026-0003.pdf
   · FAC-2026-000004.pdf
+  · NDD-2026-000002.pdf
 
 Pour toute question sur ces documents, répondez simplement à ce message.
 
@@ -179,23 +182,25 @@ Réseau Vélo Services
 }
 
 // A repairer's attachments are the PDFs of the manifest named after their documents in the
-// ledger, and their statement of account of the period; never an XML twin, another repairer's
-// file or another period's.
+// ledger (statements REL- and RDC-, invoices FAC-, debit notes NDD-); never an XML twin, another
+// repairer's file or a file no document of the ledger names.
 func TestAttachmentsBelongToTheirRepairerOnly(t *testing.T) {
 	m := &job.Manifest{Files: []job.File{
 		{Path: "einvoices/REL-1-2026-0010.xml", SHA256: "x1"},
 		{Path: "finance-2026-10.xlsx", SHA256: "x2"},
 		{Path: "invoices/FAC-2026-000004.pdf", SHA256: "f4"},
-		{Path: "statements/RDC-2-2026-09.pdf", SHA256: "old"},
-		{Path: "statements/RDC-2-2026-10.pdf", SHA256: "rdc2"},
+		{Path: "invoices/NDD-2026-000002.pdf", SHA256: "n2"},
+		{Path: "statements/RDC-3-2026-10.pdf", SHA256: "rdc3"},
 		{Path: "statements/REL-1-2026-0010.pdf", SHA256: "r1"},
 		{Path: "statements/REL-2-2026-0010.pdf", SHA256: "r2"},
+		{Path: "statements/REL-9-2026-0010.pdf", SHA256: "r9"},
 	}}
 	rs := []store.SendRecipient{
 		{RepairerID: 1, Documents: []store.SendDocument{{Kind: "statement", Number: "REL-1-2026-0010"}}},
 		{RepairerID: 2, Documents: []store.SendDocument{{Kind: "statement", Number: "REL-2-2026-0010"}, {Kind: "invoice", Number: "FAC-2026-000004"}}},
+		{RepairerID: 3, Documents: []store.SendDocument{{Kind: "statement", Number: "RDC-3-2026-10"}, {Kind: "debit-note", Number: "NDD-2026-000002"}}},
 	}
-	got, err := attachments("out/2026-10", "2026-10", m, rs)
+	got, err := attachments("out/2026-10", m, rs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,14 +211,17 @@ func TestAttachmentsBelongToTheirRepairerOnly(t *testing.T) {
 		}
 		return strings.Join(s, " ")
 	}
-	if g := names(got[1]); g != "REL-1-2026-0010.pdf=r1" {
-		t.Errorf("repairer 1: %s", g)
+	for id, want := range map[int64]string{1: "REL-1-2026-0010.pdf=r1", 2: "FAC-2026-000004.pdf=f4 REL-2-2026-0010.pdf=r2",
+		3: "NDD-2026-000002.pdf=n2 RDC-3-2026-10.pdf=rdc3"} {
+		if g := names(got[id]); g != want {
+			t.Errorf("repairer %d: %s, want %s", id, g, want)
+		}
 	}
-	if g := names(got[2]); g != "FAC-2026-000004.pdf=f4 RDC-2-2026-10.pdf=rdc2 REL-2-2026-0010.pdf=r2" {
-		t.Errorf("repairer 2: %s", g)
+	if len(got) != 3 {
+		t.Errorf("attachments for %d repairers, want 3: %v", len(got), got)
 	}
 	rs[0].Documents = append(rs[0].Documents, store.SendDocument{Kind: "invoice", Number: "FAC-2026-000009"})
-	if _, err := attachments("out/2026-10", "2026-10", m, rs); !errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), "FAC-2026-000009") {
+	if _, err := attachments("out/2026-10", m, rs); !errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), "FAC-2026-000009") {
 		t.Errorf("a document without its file: %v", err)
 	}
 }

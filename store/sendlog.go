@@ -33,7 +33,7 @@ var ErrSendLocked = fmt.Errorf("another run is sending this period: %w", ErrLock
 // SendDocument is one document of a period that the ledger addresses to a repairer: its number
 // is the base name of its file (REL-12-2026-0003 → statements/REL-12-2026-0003.pdf).
 type SendDocument struct {
-	Kind   string // "statement", "invoice"
+	Kind   string // "statement" (REL- or RDC-), "invoice", "debit-note"
 	Number string
 }
 
@@ -41,14 +41,15 @@ type SendDocument struct {
 // with the columns number, repairer_id and period. A new kind of document (debit notes…) is
 // one more line here.
 var sendDocumentTables = []struct{ kind, table string }{
-	{"statement", "sb_statements"},
+	{"statement", "sb_statements"}, // self-billed statements (REL-) and statements of account (RDC-)
 	{"invoice", "sb_invoices"},
+	{"debit-note", "sb_debit_notes"},
 }
 
 // SendStatement is what a message says of a repairer's statement.
 type SendStatement struct {
 	Number        string
-	NetTTCCents   int64     // what the network pays the repairer
+	PayableCents  int64     // what the network pays the repairer: the « Net à payer »
 	PaymentOn     time.Time // when
 	OverflowCents int64     // SAV charges above the commissions
 	SpreadCents   int64     // …put on an installment plan
@@ -57,11 +58,11 @@ type SendStatement struct {
 	InvoicedCents int64     // …invoiced (HT)
 }
 
-// SendInvoice is what a message says of an invoice or debit note to the repairer.
+// SendInvoice is what a message says of an invoice or a debit note to the repairer.
 type SendInvoice struct {
-	Number   string
-	TTCCents int64 // owed by the repairer
-	DueOn    time.Time
+	Number      string
+	AmountCents int64 // owed by the repairer: an invoice's TTC, a debit note's indemnity (outside VAT)
+	DueOn       time.Time
 }
 
 // SendRecipient is a repairer with documents in a closed period: who they are, the address to
@@ -71,10 +72,11 @@ type SendRecipient struct {
 	Name       string
 	// Email is the repairer's current address (the repairers table), or the one frozen in the
 	// ledger at close when the repairer is no longer in the source table. "" when none.
-	Email     string
-	Statement *SendStatement // nil when the repairer has no statement this period
-	Invoices  []SendInvoice
-	Documents []SendDocument // in number order
+	Email      string
+	Statement  *SendStatement // nil when the repairer has no statement this period
+	Invoices   []SendInvoice
+	DebitNotes []SendInvoice
+	Documents  []SendDocument // in number order
 }
 
 // SendEntry is one row of the send log: the message of one repairer for one period.
@@ -187,7 +189,7 @@ func (tx *Tx) sendRecipients(ctx context.Context, p savbilling.Period) ([]SendRe
 	}
 	frozen := map[int64]string{}
 	// The statements: identity frozen at close, and what the message tells of them.
-	rows, err := tx.tx.QueryContext(ctx, `SELECT s.repairer_id, s.number, s.name, s.email, s.net_ttc_cents, s.payment_on,
+	rows, err := tx.tx.QueryContext(ctx, `SELECT s.repairer_id, s.number, s.name, s.email, s.payable_cents, s.payment_on,
 		s.overflow_cents, s.spread_cents, s.invoiced_cents, COALESCE(pl.id, ''), COALESCE(pl.months, 0)
 		FROM sb_statements s LEFT JOIN sb_plans pl ON pl.repairer_id = s.repairer_id AND pl.created_period = s.period
 		WHERE s.period = ?`, period)
@@ -199,7 +201,7 @@ func (tx *Tx) sendRecipients(ctx context.Context, p savbilling.Period) ([]SendRe
 		var id int64
 		var name, email string
 		var pay nullTime
-		if err := rows.Scan(&id, &st.Number, &name, &email, &st.NetTTCCents, &pay, &st.OverflowCents, &st.SpreadCents,
+		if err := rows.Scan(&id, &st.Number, &name, &email, &st.PayableCents, &pay, &st.OverflowCents, &st.SpreadCents,
 			&st.InvoicedCents, &st.PlanID, &st.PlanMonths); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read sb_statements: %w", err)
@@ -211,32 +213,40 @@ func (tx *Tx) sendRecipients(ctx context.Context, p savbilling.Period) ([]SendRe
 	if err := closeRows(rows, "sb_statements"); err != nil {
 		return nil, err
 	}
-	rows, err = tx.tx.QueryContext(ctx, `SELECT repairer_id, number, name, email, ttc_cents, due_on FROM sb_invoices
-		WHERE period = ? ORDER BY number`, period)
-	if err != nil {
-		return nil, fmt.Errorf("read sb_invoices: %w", err)
-	}
-	for rows.Next() {
-		var inv SendInvoice
-		var id int64
-		var name, email string
-		var due nullTime
-		if err := rows.Scan(&id, &inv.Number, &name, &email, &inv.TTCCents, &due); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read sb_invoices: %w", err)
+	for _, t := range []struct {
+		table, amount string
+		list          func(*SendRecipient) *[]SendInvoice
+	}{
+		{"sb_invoices", "ttc_cents", func(r *SendRecipient) *[]SendInvoice { return &r.Invoices }},
+		{"sb_debit_notes", "ht_cents", func(r *SendRecipient) *[]SendInvoice { return &r.DebitNotes }},
+	} {
+		rows, err = tx.tx.QueryContext(ctx, "SELECT repairer_id, number, name, email, "+t.amount+", due_on FROM "+t.table+
+			" WHERE period = ? ORDER BY number", period)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", t.table, err)
 		}
-		inv.DueOn = due.Time
-		r := get(id)
-		r.Invoices = append(r.Invoices, inv)
-		if r.Name == "" {
-			r.Name = name
+		for rows.Next() {
+			var inv SendInvoice
+			var id int64
+			var name, email string
+			var due nullTime
+			if err := rows.Scan(&id, &inv.Number, &name, &email, &inv.AmountCents, &due); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read %s: %w", t.table, err)
+			}
+			inv.DueOn = due.Time
+			r := get(id)
+			*t.list(r) = append(*t.list(r), inv)
+			if r.Name == "" {
+				r.Name = name
+			}
+			if _, ok := frozen[id]; !ok {
+				frozen[id] = email
+			}
 		}
-		if _, ok := frozen[id]; !ok {
-			frozen[id] = email
+		if err := closeRows(rows, t.table); err != nil {
+			return nil, err
 		}
-	}
-	if err := closeRows(rows, "sb_invoices"); err != nil {
-		return nil, err
 	}
 
 	ids := make([]int64, 0, len(byID))

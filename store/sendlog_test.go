@@ -33,18 +33,24 @@ func TestSendRecipientsGiveEachRepairerTheirOwnDocuments(t *testing.T) {
 			t.Fatal(err)
 		}
 		pay := savbilling.Date(2026, 11, 16)
+		due := savbilling.Date(2026, 12, 1)
 		want := []store.SendRecipient{
-			{RepairerID: 1, Name: r1.Name, Email: "nouvelle@example.org",
-				Statement: &store.SendStatement{Number: "REL-1-2026-0002", PaymentOn: pay, OverflowCents: 9000, SpreadCents: 9000,
+			{RepairerID: 1, Name: r1.Name, Email: "nouvelle@example.org", // indemnities take it all: nothing paid
+				Statement: &store.SendStatement{Number: "REL-1-2026-0002", PaymentOn: pay, OverflowCents: 7800, SpreadCents: 7800,
 					PlanID: "ECH-1-2026-10", PlanMonths: 2},
 				Documents: []store.SendDocument{{Kind: "statement", Number: "REL-1-2026-0002"}}},
 			{RepairerID: 2, Name: r2.Name, Email: "",
-				Statement: &store.SendStatement{Number: "REL-2-2026-0002", NetTTCCents: 4333, PaymentOn: pay, InvoicedCents: 13333},
-				Invoices:  []store.SendInvoice{{Number: "FAC-2026-000001", TTCCents: 16000, DueOn: savbilling.Date(2026, 12, 1)}},
+				Statement: &store.SendStatement{Number: "REL-2-2026-0002", PayableCents: 4333, PaymentOn: pay, InvoicedCents: 13333},
+				Invoices:  []store.SendInvoice{{Number: "FAC-2026-000001", AmountCents: 16000, DueOn: due}},
 				Documents: []store.SendDocument{{Kind: "statement", Number: "REL-2-2026-0002"}, {Kind: "invoice", Number: "FAC-2026-000001"}}},
 			{RepairerID: 3, Name: r3.Name, Email: "contact@caroule.fr", // frozen: no longer in the source table
-				Statement: &store.SendStatement{Number: "REL-3-2026-0002", NetTTCCents: 4200, PaymentOn: pay},
+				Statement: &store.SendStatement{Number: "REL-3-2026-0002", PayableCents: 4200, PaymentOn: pay},
 				Documents: []store.SendDocument{{Kind: "statement", Number: "REL-3-2026-0002"}}},
+			{RepairerID: 4, Name: "Vélo Quatre", // a statement of account and a debit note
+				Statement:  &store.SendStatement{Number: "RDC-4-2026-10", PaymentOn: pay, OverflowCents: 2500, InvoicedCents: 2500},
+				DebitNotes: []store.SendInvoice{{Number: "NDD-2026-000001", AmountCents: 2500, DueOn: due}},
+				Documents: []store.SendDocument{{Kind: "statement", Number: "RDC-4-2026-10"},
+					{Kind: "debit-note", Number: "NDD-2026-000001"}}},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("SendRecipients(%s) (-want +got):\n%s", oct, diff)

@@ -30,6 +30,7 @@ type Mail struct {
 	Overflow                string `toml:"overflow" ph:"amount"`
 	Spread                  string `toml:"spread" ph:"amount" opt:"months,plan"`
 	Invoice                 string `toml:"invoice" ph:"number,amount" opt:"date"`
+	DebitNote               string `toml:"debit_note" ph:"number,amount" opt:"date"`
 	Attachments             string `toml:"attachments"`
 	Attachment              string `toml:"attachment" ph:"file"`
 	Closing                 string `toml:"closing" opt:"network"`
