@@ -46,6 +46,7 @@ for n in "${SIZES[@]}"; do
 		"$BIN" seed --repairers "$n" --interventions $((n * 20)) --months 1 --last $PERIOD --db "$db" >/dev/null
 		"$BIN" close --period $PERIOD --db "$db" --out "$dir/out" >/dev/null 2>&1
 	fi
+	"$BIN" migrate --db "$db" >/dev/null # a database cached by an older binary
 	cat >"$dir/send.toml" <<TOML
 [smtp]
 rate = 0

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"savbilling"
 )
 
 // MailFile is the template file of the e-mails of `savbilling send`, relative to the embedded
@@ -60,4 +62,32 @@ func LoadMail(overrideDir string) (*Mail, error) {
 		return nil, err
 	}
 	return &m.Mail, nil
+}
+
+// LoadNetwork reads network.toml alone (the embedded file, or its namesake in overrideDir) and
+// returns the network's default identity, checked as Load checks it. It is for the commands
+// that print no document (send): Load also reads and checks the fonts, megabytes that such a
+// command would only carry.
+func LoadNetwork(overrideDir string) (savbilling.Issuer, error) {
+	data, err := fs.ReadFile(embedded, NetworkFile)
+	if err != nil {
+		return savbilling.Issuer{}, fmt.Errorf("templates: embedded %s: %w", NetworkFile, err)
+	}
+	where := NetworkFile + " (embedded)"
+	if overrideDir != "" {
+		b, err := fs.ReadFile(os.DirFS(overrideDir), NetworkFile)
+		switch {
+		case err == nil:
+			data, where = b, filepath.Join(overrideDir, NetworkFile)
+		case !errors.Is(err, fs.ErrNotExist):
+			return savbilling.Issuer{}, fmt.Errorf("templates: %w", err)
+		}
+	}
+	var n network
+	if err := decodeStrict(data, where, &n, ""); err != nil {
+		return savbilling.Issuer{}, err
+	}
+	return savbilling.Issuer{Name: n.Network.Name, LegalForm: n.Network.LegalForm,
+		Address: n.Network.Address, SIRET: n.Network.SIRET, VATNumber: n.Network.VATNumber,
+		RCS: n.Network.RCS, Email: n.Network.Email, IBAN: n.Network.IBAN, BIC: n.Network.BIC}, nil
 }

@@ -54,3 +54,25 @@ func TestLoadMailOverride(t *testing.T) {
 		}
 	}
 }
+
+// LoadNetwork gives the identity Load gives, from the embedded file or an override.
+func TestLoadNetworkIsLoadsIdentity(t *testing.T) {
+	set, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := LoadNetwork("")
+	if err != nil || n != set.Network {
+		t.Errorf("LoadNetwork = %+v, %v; want %+v", n, err, set.Network)
+	}
+	dir := t.TempDir()
+	data, _ := os.ReadFile(NetworkFile)
+	os.WriteFile(filepath.Join(dir, NetworkFile), []byte(strings.Replace(string(data), "Réseau Vélo Services", "Cyclofix", 1)), 0o644)
+	if n, err := LoadNetwork(dir); err != nil || n.Name != "Cyclofix" {
+		t.Errorf("override: %+v, %v", n, err)
+	}
+	os.WriteFile(filepath.Join(dir, NetworkFile), []byte("[network]\nname = 'x'\nbogus = 1\n"), 0o644)
+	if _, err := LoadNetwork(dir); err == nil || !strings.Contains(err.Error(), "bogus") {
+		t.Errorf("bad override: %v", err)
+	}
+}

@@ -62,7 +62,7 @@ func cmdSend(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 // sendOptions builds the settings of a send from the configuration; a bad setting is a usage
 // error (exit 2). The SMTP server is needed only when something is sent.
 func sendOptions(cfg config.Config, p sb.Period, getenv func(string) string, now func() time.Time, log *slog.Logger, dry bool) (delivery.Options, error) {
-	set, err := templates.Load(cfg.Templates)
+	network, err := templates.LoadNetwork(cfg.Templates) // not Load: a send prints no document, needs no font
 	if err != nil {
 		return delivery.Options{}, usageError{err}
 	}
@@ -70,7 +70,7 @@ func sendOptions(cfg config.Config, p sb.Period, getenv func(string) string, now
 	if err != nil {
 		return delivery.Options{}, usageError{err}
 	}
-	issuer := cfg.Issuer(set.Network)
+	issuer := cfg.Issuer(network)
 	fromAddr := cfg.SMTP.From
 	if fromAddr == "" {
 		fromAddr = issuer.Email
