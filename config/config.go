@@ -34,7 +34,8 @@ type Config struct {
 	Network                Network  `toml:"network"` // the network's identity; empty keys keep the template's
 	Rules                  Rules    `toml:"rules"`
 	Schedule               Schedule `toml:"schedule"`
-	Source                 string   `toml:"-"` // the file read, "" when none
+	SMTP                   SMTP     `toml:"smtp"` // `savbilling send`
+	Source                 string   `toml:"-"`    // the file read, "" when none
 }
 
 // Network is the [network] table: the network's identity printed on every document.
@@ -72,6 +73,18 @@ type Schedule struct {
 	Metrics     string `toml:"metrics"`      // a Prometheus textfile to write after each run; "" = none
 	// RenderRetry is how often a closed period whose outputs are incomplete is rendered again.
 	RenderRetry Duration `toml:"render_retry"`
+	// Send e-mails each period's documents after its close (savbilling send).
+	Send bool `toml:"send"`
+}
+
+// SMTP is the [smtp] table of `savbilling send` (docs/delivery.md). The password is never in
+// the file: it comes from SAVBILLING_SMTP_PASSWORD only.
+type SMTP struct {
+	URL         string   `toml:"url"`          // smtp://[USER@]HOST[:PORT][?tls=none|starttls|tls]
+	From        string   `toml:"from"`         // the sender; "" = the network's e-mail
+	Rate        float64  `toml:"rate"`         // messages per second at most; 0 = no limit
+	MaxAttempts int      `toml:"max_attempts"` // SMTP transactions per message and run (4xx, connection errors)
+	Backoff     Duration `toml:"backoff"`      // the wait before the first retry, doubled at each one
 }
 
 // Duration is a time.Duration written "30s", "5m" in TOML.
@@ -101,6 +114,7 @@ func Default() Config {
 			r.PlanLifetimeFactor, r.VATRateBP, r.StatementPaymentDays, r.InvoiceDueDays, r.ClaimWindowDays,
 			r.UnconfirmedMinCreditCents},
 		Schedule: Schedule{Cron: "0 6 1 * *", TZ: "Europe/Paris", RenderRetry: Duration{time.Hour}},
+		SMTP:     SMTP{Rate: 10, MaxAttempts: 4, Backoff: Duration{2 * time.Second}},
 	}
 }
 
@@ -133,10 +147,11 @@ func Load(path string) (Config, error) {
 	return c, c.Validate()
 }
 
-// ApplyEnv overrides the configuration with SAVBILLING_DB, SAVBILLING_OUT and
-// SAVBILLING_TEMPLATES when they are set.
+// ApplyEnv overrides the configuration with SAVBILLING_DB, SAVBILLING_OUT,
+// SAVBILLING_TEMPLATES and SAVBILLING_SMTP (smtp.url) when they are set.
 func (c *Config) ApplyEnv(getenv func(string) string) {
-	for key, dst := range map[string]*string{"SAVBILLING_DB": &c.DB, "SAVBILLING_OUT": &c.Out, "SAVBILLING_TEMPLATES": &c.Templates} {
+	for key, dst := range map[string]*string{"SAVBILLING_DB": &c.DB, "SAVBILLING_OUT": &c.Out, "SAVBILLING_TEMPLATES": &c.Templates,
+		"SAVBILLING_SMTP": &c.SMTP.URL} {
 		if v := getenv(key); v != "" {
 			*dst = v
 		}
@@ -173,6 +188,12 @@ func (c Config) Validate() error {
 		return errors.New("network.siret: want 14 digits")
 	case c.Network.VATNumber != "" && !vatRE.MatchString(strings.ReplaceAll(c.Network.VATNumber, " ", "")):
 		return errors.New("network.vat_number: want a French VAT number such as FR52901234567")
+	case c.SMTP.Rate < 0:
+		return errors.New("smtp.rate: negative (0 means no limit)")
+	case c.SMTP.MaxAttempts < 1:
+		return errors.New("smtp.max_attempts: want at least 1")
+	case c.SMTP.Backoff.Duration < 0:
+		return errors.New("smtp.backoff: negative")
 	case c.Schedule.StartPeriod != "":
 		if _, err := sb.ParsePeriod(c.Schedule.StartPeriod); err != nil {
 			return fmt.Errorf("schedule.start_period: %w", err)

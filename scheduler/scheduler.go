@@ -37,6 +37,9 @@ type Scheduler struct {
 	Now     func() time.Time
 	Log     *slog.Logger
 	Metrics string // Prometheus textfile written after each run; "" for none
+	// AfterClose, when set, runs after each period this scheduler closes (schedule.send: e-mail
+	// its documents). Its error is logged; it does not stop the closes.
+	AfterClose func(ctx context.Context, p sb.Period) error
 	// RenderRetry is how often the outputs of closed periods are checked and rendered again
 	// when incomplete; zero: an hour.
 	RenderRetry time.Duration
@@ -159,6 +162,11 @@ func (s *Scheduler) RunOnce(ctx context.Context, trigger string) []sb.Period {
 		}
 		done = append(done, p)
 		sum.Add(m.Totals)
+		if s.AfterClose != nil {
+			if err := s.AfterClose(ctx, p); err != nil {
+				log.Error("after the close", "period", p.String(), "error", err.Error())
+			}
+		}
 	}
 	log.Info("run done", "closed", len(done), "duration_ms", time.Since(t0).Milliseconds(),
 		"gross_cents", sum.GrossCents, "deductions_cents", sum.DeductionsCents, "installments_cents", sum.InstallmentsCents,

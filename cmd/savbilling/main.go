@@ -6,6 +6,7 @@
 //	savbilling render   --period YYYY-MM [--db DB] [--out DIR] [--stages]
 //	savbilling schedule [--cron "0 6 1 * *"] [--tz Europe/Paris] [--db DB] [--out DIR]
 //	savbilling demo     [--db DB] [--out DIR]
+//	savbilling send     --period YYYY-MM [--db DB] [--out DIR] [--smtp URL] [--dry-run]
 //
 // Exit codes: 0 done (or --help), 1 failed (nothing half-written; a database that is down), 2 bad
 // usage or configuration (a database without the job's schema too), 3 another run holds the
@@ -115,6 +116,7 @@ const usage = `usage:
   savbilling render   --period YYYY-MM [--db DB] [--out DIR] [--stages]
   savbilling schedule [--cron "0 6 1 * *"] [--tz Europe/Paris] [--db DB] [--out DIR]
   savbilling demo     [--db DB] [--out DIR]
+  savbilling send     --period YYYY-MM [--db DB] [--out DIR] [--smtp URL] [--dry-run]
   savbilling seed     --repairers N --interventions M --months K [--seed S] [--db DB]
 
 Every command also takes --config FILE (default savbilling.toml when present), --templates DIR
@@ -140,6 +142,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return cmdSchedule(ctx, rest, stdout, stderr, getenv, now)
 	case "demo":
 		return cmdDemo(ctx, rest, stdout, stderr, getenv, now)
+	case "send":
+		return cmdSend(ctx, rest, stdout, stderr, getenv, now)
 	case "seed":
 		return cmdSeed(ctx, rest, stdout, stderr, getenv)
 	case "help", "-h", "--help":

@@ -55,6 +55,11 @@ func cmdSchedule(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	log := j.Log
 	s := &scheduler.Scheduler{Job: j, Spec: cfg.Schedule.Cron, Loc: loc, Start: start, Now: now, Log: log, Metrics: cfg.Schedule.Metrics,
 		RenderRetry: cfg.Schedule.RenderRetry.Duration}
+	if cfg.Schedule.Send {
+		if s.AfterClose, err = scheduledSend(cfg, getenv, now, j.DB, log); err != nil {
+			return err
+		}
+	}
 
 	// ctx is cancelled by the first signal; a second one cancels work.
 	work, abort := context.WithCancel(context.Background())

@@ -56,6 +56,15 @@ running close finish and exits 0.`,
 Writes a sample network of 30 repairers into a database of its own and closes its last three
 months. The database is sqlite:DIR/savbilling-demo.db (DIR: out/demo) unless --db names an
 empty one; SAVBILLING_DB, SAVBILLING_OUT and the configuration's db and out are ignored.`,
+	"send": `savbilling send --period YYYY-MM [--db DB] [--out DIR] [--smtp URL] [--dry-run]
+
+E-mails each repairer with an address the closed period's documents addressed to them, one
+message per repairer, once: a rerun sends only what the server has not accepted yet. SMTP:
+--smtp, SAVBILLING_SMTP or smtp.url, smtp://[USER@]HOST[:PORT][?tls=none|starttls|tls]; the
+password from SAVBILLING_SMTP_PASSWORD only. --dry-run writes .eml files under
+DIR/YYYY-MM/mail-preview/. Report: DIR/YYYY-MM/envois-YYYY-MM.csv. Exit 1 when some messages
+could not be sent or the outputs must be rendered first, 3 when another run is sending the
+period, 4 when it is not closed (docs/delivery.md).`,
 	"seed": `savbilling seed --repairers N --interventions M --months K [--seed S] [--last YYYY-MM] [--db DB]
 
 Writes a synthetic network into the source tables (benchmarks, rehearsals), creating and
