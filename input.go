@@ -108,6 +108,10 @@ type CloseInput struct {
 	// When the store sums interventions in the database (Summed), only those it could not
 	// prove valid are here.
 	Interventions []Intervention
+	// BookedOperations are the operations of Interventions that the ledger booked already, with
+	// the intervention they were paid with (another one: they were moved since), keyed by
+	// operation id. The rules hold an intervention holding one. Nil when there is none.
+	BookedOperations map[int64]OperationBooking
 	// Summed are, per repairer (ascending id), the interventions closed before End and not yet
 	// booked that the store summed in the database instead of listing them in Interventions:
 	// only interventions that the rules are bound to book whole (a known repairer with a valid

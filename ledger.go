@@ -266,4 +266,21 @@ type Book struct {
 	// Summed, when not nil, are commission lines the close books without listing them in the
 	// statements (see SummedLines). A book read back from the ledger has none.
 	Summed *SummedLines
+	// Operations are the operations of the commission lines listed in Statements, in the order
+	// of CloseInput.Interventions: the store keys each one in the ledger, so that no
+	// operation is ever paid twice. A book read back from the ledger has none.
+	Operations []BookedOperation
+}
+
+// BookedOperation is an operation paid with the commission line of its intervention.
+type BookedOperation struct {
+	OperationID    int64
+	InterventionID int64
+}
+
+// OperationBooking is where the ledger booked an operation: the intervention it was paid with,
+// in which period.
+type OperationBooking struct {
+	InterventionID int64
+	Period         Period
 }

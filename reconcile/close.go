@@ -55,6 +55,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 		}
 		a := get(iv.RepairerID)
 		a.commissions = append(a.commissions, line)
+		bookOperations(b, iv)
 	}
 	in.Interventions = nil
 	// Interventions the store summed: bound to be booked whole (see CloseInput.Summed).

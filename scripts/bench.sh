@@ -276,6 +276,7 @@ undo_mysql() {
 		DELETE FROM sb_installments WHERE period = '$p';
 		DELETE FROM sb_statements WHERE period = '$p';
 		DELETE FROM sb_commissions WHERE period = '$p';
+		DELETE FROM sb_operations WHERE period = '$p';
 		DELETE FROM sb_sav_lines WHERE period = '$p';
 		DELETE FROM sb_claims WHERE period = '$p';
 		DELETE FROM sb_goodwill WHERE period = '$p';

@@ -228,6 +228,9 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 			return err
 		}
 	}
+	if in.BookedOperations, err = tx.bookedOperations(ctx, in.Interventions); err != nil {
+		return err
+	}
 
 	// SAVs closed before End and not yet charged. The engine's own comparison of kind and status
 	// (a superset of the exact one under a case-insensitive or PAD SPACE collation) lets it use

@@ -1,0 +1,28 @@
+-- Each operation is paid once (issue 17, point 5). sb_commissions books an intervention once,
+-- whole; an operation moved from a paid intervention to an unpaid one was paid again with it.
+-- sb_operations keys every operation booked by its id: a close holds an intervention holding an
+-- operation already booked with another (docs/rules.md). It is written with the commission lines,
+-- by the same pass (store.Tx.SaveBook, and the summed lines' INSERT … SELECT).
+--
+-- period is that of the commission line; it is no foreign key (an index of it, for three million
+-- rows a month at L, would only slow the booking). The operations of the interventions booked
+-- before this migration are taken from the source as it is now: an operation moved since its
+-- intervention was booked counts as booked where it is now. A repeated operation id (a view) is
+-- kept once.
+--
+-- See docs/schema.md.
+
+-- +goose Up
+CREATE TABLE sb_operations (
+    operation_id    BIGINT NOT NULL PRIMARY KEY,
+    intervention_id BIGINT NOT NULL,
+    period          CHAR(7) COLLATE utf8mb4_bin NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+INSERT IGNORE INTO sb_operations (operation_id, intervention_id, period)
+    SELECT o.id, o.intervention_id, c.period
+    FROM sb_commissions c JOIN intervention_operations o ON o.intervention_id = c.intervention_id
+    WHERE o.id IS NOT NULL
+    ORDER BY o.id;
+
+-- +goose Down
+DROP TABLE sb_operations;
