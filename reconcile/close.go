@@ -58,6 +58,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 		bookOperations(b, iv)
 	}
 	in.Interventions = nil
+	addedOperations(in, &anoms)
 	// Interventions the store summed: bound to be booked whole (see CloseInput.Summed).
 	if len(in.Summed) > 0 {
 		b.Summed = &sb.SummedLines{End: in.End, LateBefore: in.LateBefore()}

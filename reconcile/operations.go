@@ -33,3 +33,16 @@ func bookOperations(b *sb.Book, iv sb.Intervention) {
 		b.Operations = append(b.Operations, sb.BookedOperation{OperationID: op.ID, InterventionID: iv.ID})
 	}
 }
+
+// addedOperations reports the operations added to an intervention after it was paid
+// (CloseInput.AddedOperations): an intervention is booked once, whole, so they are not paid; the
+// work is paid once it is recorded on an intervention not booked yet.
+func addedOperations(in *sb.CloseInput, anoms *anomalies) {
+	for _, op := range in.AddedOperations {
+		anoms.block(fmt.Sprintf("opération %d", op.OperationID), op.RepairerID,
+			fmt.Sprintf("opération ajoutée à l'intervention %d après son paiement (période %s) : non payée (commission %d centimes) ; "+
+				"une intervention est payée une fois, entière", op.InterventionID, op.Period, op.CommissionCents),
+			fmt.Sprintf("enregistrer ce travail sur une nouvelle intervention, ou remettre l'opération sur l'intervention non payée "+
+				"d'où elle vient (intervention_operations.intervention_id) : elle y sera payée ; l'intervention %d ne l'est pas deux fois", op.InterventionID))
+	}
+}

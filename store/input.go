@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -201,6 +202,11 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+
+	// Operations added to interventions booked before (read before this close books any line).
+	if err := tx.loadAddedOperations(ctx, in, cmp.Or(bk, tx)); err != nil {
 		return err
 	}
 

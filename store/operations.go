@@ -146,3 +146,111 @@ func appendIDList(dst []int64, list []byte) ([]int64, bool) {
 	}
 	return dst, true
 }
+
+// operationMark is the highest operation id a close saw in the source, stored with its period in
+// sb_operation_marks: the next close looks for added operations above it.
+type operationMark struct {
+	period savbilling.Period
+	mark   int64
+}
+
+// previousMark returns the mark below which the operations were seen by a close already: the
+// last close's, or for a ledger closed before marks were kept, the highest operation booked; false
+// when nothing is booked (no intervention can have been paid before its operations).
+func (tx *Tx) previousMark(ctx context.Context) (int64, bool, error) {
+	var mark sql.NullInt64
+	err := tx.tx.QueryRowContext(ctx, "SELECT MAX(operation_mark) FROM sb_operation_marks").Scan(&mark)
+	if err != nil {
+		return 0, false, fmt.Errorf("read the operation mark: %w", err)
+	}
+	if mark.Valid {
+		return mark.Int64, true, nil
+	}
+	return tx.operationMark(ctx)
+}
+
+// loadAddedOperations reads into in.AddedOperations the operations created since the previous
+// close (above its mark) whose intervention was booked before, without them, and keeps in mark,
+// the close's transaction, the mark of this close for SaveBook. It reads the source's operations
+// above the mark only (a range of its key: the operations created since, about a month's), and
+// looks up their intervention in sb_commissions' key and themselves in sb_operations'; it runs
+// before the close books anything.
+func (tx *Tx) loadAddedOperations(ctx context.Context, in *savbilling.CloseInput, mark *Tx) error {
+	in.AddedOperations = nil
+	prev, ok, err := tx.previousMark(ctx)
+	if err != nil {
+		return err
+	}
+	var (
+		top    sql.NullInt64 // the highest operation id of the source, above prev
+		bookIv sql.NullInt64 // the highest intervention id booked
+	)
+	q := "SELECT MAX(o.id) FROM intervention_operations o"
+	args := []any{}
+	if ok {
+		q, args = q+" WHERE o.id > ?", []any{prev}
+	}
+	if err := tx.tx.QueryRowContext(ctx, q, args...).Scan(&top); err != nil {
+		return fmt.Errorf("read the highest operation id: %w", err)
+	}
+	cur := prev
+	if top.Valid && (!ok || top.Int64 > prev) {
+		cur = top.Int64
+	}
+	if top.Valid || ok {
+		mark.opMark = &operationMark{period: in.Period, mark: cur}
+	}
+	if !ok || !top.Valid {
+		return nil
+	}
+	if err := tx.tx.QueryRowContext(ctx, "SELECT MAX(intervention_id) FROM sb_commissions").Scan(&bookIv); err != nil {
+		return fmt.Errorf("read the booked interventions: %w", err)
+	}
+	if !bookIv.Valid {
+		return nil
+	}
+	// The operations drive the join (SQLite: CROSS JOIN; MySQL: STRAIGHT_JOIN), a range of their
+	// key; an intervention id above every booked one is not looked up.
+	join, straight := "CROSS JOIN", ""
+	if tx.d.dialect == dialectMySQL {
+		join, straight = "JOIN", "STRAIGHT_JOIN "
+	}
+	return each(ctx, tx.tx, "operations added after their intervention was paid", `SELECT `+straight+`o.id, o.intervention_id,
+		o.commission_cents, c.repairer_id, c.period FROM intervention_operations o `+join+` sb_commissions c
+		ON c.intervention_id = o.intervention_id
+		WHERE o.id > ? AND o.id <= ? AND o.intervention_id <= ?
+		AND NOT EXISTS (SELECT 1 FROM sb_operations b WHERE b.operation_id = o.id) ORDER BY o.id`,
+		[]any{prev, cur, bookIv.Int64}, func(rows *sql.Rows) error {
+			var (
+				op   savbilling.AddedOperation
+				comm sql.NullInt64
+				p    string
+			)
+			if err := rows.Scan(&op.OperationID, &op.InterventionID, &comm, &op.RepairerID, &p); err != nil {
+				return err
+			}
+			var err error
+			if op.Period, err = savbilling.ParsePeriod(p); err != nil {
+				return fmt.Errorf("sb_commissions of intervention %d: %w", op.InterventionID, err)
+			}
+			op.CommissionCents = comm.Int64
+			if n := len(in.AddedOperations); n > 0 && in.AddedOperations[n-1].OperationID == op.OperationID {
+				return nil // a view repeating the row
+			}
+			in.AddedOperations = append(in.AddedOperations, op)
+			return nil
+		})
+}
+
+// saveOperationMark stores the operation mark of the close read in this transaction (SaveBook).
+func (tx *Tx) saveOperationMark(ctx context.Context, p savbilling.Period) error {
+	m := tx.opMark
+	if m == nil || m.period != p {
+		return nil
+	}
+	tx.opMark = nil
+	if _, err := tx.tx.ExecContext(ctx, "INSERT INTO sb_operation_marks (period, operation_mark) VALUES (?, ?)", p.String(), m.mark); err != nil {
+		return booked(p, fmt.Errorf("insert into sb_operation_marks: %w", err))
+	}
+	return nil
+}

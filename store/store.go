@@ -242,6 +242,9 @@ type Tx struct {
 
 	// insert is how insertMany stores rows on MySQL: LOAD DATA until the server refuses it.
 	insert *bulk
+
+	// opMark is the operation mark of the close read in this transaction, for SaveBook.
+	opMark *operationMark
 }
 
 // Dialect returns the dialect of the transaction's database.

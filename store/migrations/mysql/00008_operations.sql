@@ -24,5 +24,15 @@ INSERT IGNORE INTO sb_operations (operation_id, intervention_id, period)
     WHERE o.id IS NOT NULL
     ORDER BY o.id;
 
+-- The operations added to an intervention after it was paid are found among those created since
+-- the previous close: operation_mark is the highest operation id a close saw in the source; the
+-- next close reads only the operations above it (docs/rules.md).
+CREATE TABLE sb_operation_marks (
+    period         CHAR(7) COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+    operation_mark BIGINT NOT NULL,
+    CONSTRAINT sb_operation_marks_period_fk FOREIGN KEY (period) REFERENCES sb_periods (period)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 -- +goose Down
+DROP TABLE sb_operation_marks;
 DROP TABLE sb_operations;
