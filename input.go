@@ -134,6 +134,9 @@ type CloseInput struct {
 	// Credits are customer credits granted before End on SAV interventions, not yet reported,
 	// ascending id.
 	Credits []Credit
+	// StrayCredits are customer credits granted before End on an intervention that is not a SAV
+	// (its kind is exactly standard) or that does not exist, not yet reported, ascending id.
+	StrayCredits []StrayCredit
 	// Processed is the booked state of the SAVs charged in earlier periods that Credits refer to.
 	Processed map[int64]SAVState
 	// Plans are the open plans, oldest first (created period, then repairer id).
@@ -157,4 +160,12 @@ type AddedOperation struct {
 	RepairerID      int64  // the intervention's, as booked
 	Period          Period // the period that booked the intervention
 	CommissionCents int64  // the operation's commission as read (0 when NULL)
+}
+
+// StrayCredit is a customer credit granted on an intervention that is not a SAV: a cost borne by
+// the network all the same, reported with a warning.
+type StrayCredit struct {
+	Credit
+	Missing    bool  // the intervention does not exist
+	RepairerID int64 // the intervention's repairer; 0 when unknown
 }

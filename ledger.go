@@ -200,14 +200,15 @@ const (
 	PolicyOwn      = "individuelle" // the repairer's own RC Pro
 )
 
-// Goodwill is a customer credit granted on a SAV visit and borne by the network.
+// Goodwill is a customer credit granted on a SAV visit and borne by the network, or granted on an
+// intervention that is no SAV (Outcome "": borne by the network, reported with a warning).
 type Goodwill struct {
 	CreditID       int64
-	SAVID          int64
+	SAVID          int64 // the intervention the credit is granted on
 	AmountCents    int64
 	GrantedAt      time.Time
 	Reason         string
-	Outcome        string
+	Outcome        string // the SAV's decision; "" for a credit on an intervention that is no SAV
 	BorneByNetwork bool   // unconfirmed and rejected: the network pays; otherwise recharged
 	Fits           bool   // the credit fits the outcome
 	Note           string // why it does not fit

@@ -144,6 +144,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 
 	// Customer credits on SAV visits: goodwill borne by the network, or recharged.
 	b.Goodwill = goodwill(in, processed, &anoms)
+	b.Goodwill = withStrayCredits(b.Goodwill, in, &anoms)
 	in.Credits, in.Processed = nil, nil
 
 	// 5. Statements: deductions, overflow, installments, VAT; invoices.

@@ -310,6 +310,9 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 	if err != nil {
 		return err
 	}
+	if err := tx.strayCredits(ctx, in); err != nil {
+		return err
+	}
 	in.Processed = map[int64]savbilling.SAVState{}
 	slices.Sort(creditSAVs)
 	err = tx.eachIn(ctx, "booked SAV states", slices.Compact(creditSAVs), func(in string) string {
