@@ -29,7 +29,7 @@ func TestCreditsOffSAV(t *testing.T) {
 			credits: []sb.StrayCredit{{Credit: credit(8, 999, 700), Missing: true}}, goodwill: []int64{8}, cost: 700,
 			warnings: []string{"crédit 8 (intervention 999)|inexistante"}},
 		{name: "an unreadable credit is not reported",
-			credits: []sb.StrayCredit{{Credit: sb.Credit{ID: 9, InterventionID: 101, Defect: &sb.Defect{Reason: "montant NULL", Fix: "client_credits.amount_cents"}}}},
+			credits:  []sb.StrayCredit{{Credit: sb.Credit{ID: 9, InterventionID: 101, Defect: &sb.Defect{Reason: "montant NULL", Fix: "client_credits.amount_cents"}}}},
 			warnings: []string{"crédit 9 (intervention 101)|non reporté"}},
 		{name: "a row twice, reported once",
 			credits:  []sb.StrayCredit{{Credit: credit(5, 101, 100)}, {Credit: credit(5, 101, 100)}},
