@@ -25,7 +25,7 @@ import (
 )
 
 // operationCols are the columns of sb_operations, in the order of their LOAD DATA text.
-var operationCols = []string{"operation_id", "intervention_id", "period"}
+var operationCols = []string{"operation_id", "intervention_id"}
 
 // operationMark returns the highest operation id booked, and false when none is.
 func (tx *Tx) operationMark(ctx context.Context) (int64, bool, error) {
@@ -57,7 +57,7 @@ func (tx *Tx) bookedOperations(ctx context.Context, ivs []savbilling.Interventio
 	slices.Sort(ids)
 	var out map[int64]savbilling.OperationBooking
 	err = tx.eachIn(ctx, "booked operations", slices.Compact(ids), func(in string) string {
-		return "SELECT operation_id, intervention_id, period FROM sb_operations WHERE operation_id " + in
+		return "SELECT b.operation_id, b.intervention_id, c.period FROM sb_operations b JOIN sb_commissions c ON c.intervention_id = b.intervention_id WHERE b.operation_id " + in
 	}, nil, func(rows *sql.Rows) error {
 		var (
 			id int64
@@ -94,9 +94,9 @@ func (tx *Tx) notBookedCheck(ctx context.Context) (string, error) {
 // insertSummedOperations keys, on SQLite, the operations of the lines summed into closeLines
 // (summed = 1), in the close's transaction, right after their lines.
 func (tx *Tx) insertSummedOperations(ctx context.Context, p savbilling.Period) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sb_operations (operation_id, intervention_id, period)
-		SELECT o.id, o.intervention_id, ? FROM `+closeLines+` s JOIN intervention_operations o ON o.intervention_id = s.intervention_id
-		WHERE s.summed = 1`, p.String())
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sb_operations (operation_id, intervention_id)
+		SELECT o.id, o.intervention_id FROM `+closeLines+` s JOIN intervention_operations o ON o.intervention_id = s.intervention_id
+		WHERE s.summed = 1`)
 	if err != nil {
 		return booked(p, fmt.Errorf("insert into sb_operations: %w", err))
 	}
@@ -105,9 +105,9 @@ func (tx *Tx) insertSummedOperations(ctx context.Context, p savbilling.Period) e
 
 // saveOperations keys the operations of the commission lines the book lists (SaveBook).
 func (tx *Tx) saveOperations(ctx context.Context, b *savbilling.Book) error {
-	ops, p := b.Operations, b.Period.String()
+	ops := b.Operations
 	err := tx.insertMany(ctx, "sb_operations", operationCols, len(ops), func(i int) []any {
-		return []any{ops[i].OperationID, ops[i].InterventionID, p}
+		return []any{ops[i].OperationID, ops[i].InterventionID}
 	})
 	if err != nil {
 		return booked(b.Period, err)

@@ -492,7 +492,6 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput,
 		for _, op := range ops {
 			opText.int(op.OperationID)
 			opText.int(op.InterventionID)
-			opText.str(p)
 			opText.end()
 		}
 		if seg, err = sp.add(opText.buf, opText.lines); err != nil {

@@ -4,22 +4,21 @@
 -- operation already booked with another (docs/rules.md). It is written with the commission lines,
 -- by the same pass (store.Tx.SaveBook, and the summed lines' INSERT … SELECT).
 --
--- period is that of the commission line; it is no foreign key (an index of it, for three million
--- rows a month at L, would only slow the booking). The operations of the interventions booked
--- before this migration are taken from the source as it is now: an operation moved since its
--- intervention was booked counts as booked where it is now. A repeated operation id (a view) is
--- kept once.
+-- Two integers a row, for three million rows a month at L: the period of an operation is its
+-- intervention's, in sb_commissions (no column, no foreign key, no index to write). The
+-- operations of the interventions booked before this migration are taken from the source as it
+-- is now: an operation moved since its intervention was booked counts as booked where it is now.
+-- A repeated operation id (a view) is kept once.
 --
 -- See docs/schema.md.
 
 -- +goose Up
 CREATE TABLE sb_operations (
     operation_id    INTEGER PRIMARY KEY,
-    intervention_id BIGINT NOT NULL,
-    period          CHAR(7) NOT NULL
+    intervention_id BIGINT NOT NULL
 );
-INSERT OR IGNORE INTO sb_operations (operation_id, intervention_id, period)
-    SELECT o.id, o.intervention_id, c.period
+INSERT OR IGNORE INTO sb_operations (operation_id, intervention_id)
+    SELECT o.id, o.intervention_id
     FROM sb_commissions c JOIN intervention_operations o ON o.intervention_id = c.intervention_id
     WHERE o.id IS NOT NULL
     ORDER BY o.id;
