@@ -57,7 +57,8 @@ func (tx *Tx) bookedOperations(ctx context.Context, ivs []savbilling.Interventio
 	slices.Sort(ids)
 	var out map[int64]savbilling.OperationBooking
 	err = tx.eachIn(ctx, "booked operations", slices.Compact(ids), func(in string) string {
-		return "SELECT b.operation_id, b.intervention_id, c.period FROM sb_operations b JOIN sb_commissions c ON c.intervention_id = b.intervention_id WHERE b.operation_id " + in
+		return "SELECT b.operation_id, b.intervention_id, COALESCE(c.period, '') FROM sb_operations b " +
+			"LEFT JOIN sb_commissions c ON c.intervention_id = b.intervention_id WHERE b.operation_id " + in
 	}, nil, func(rows *sql.Rows) error {
 		var (
 			id int64
@@ -67,9 +68,11 @@ func (tx *Tx) bookedOperations(ctx context.Context, ivs []savbilling.Interventio
 		if err := rows.Scan(&id, &b.InterventionID, &p); err != nil {
 			return err
 		}
-		var err error
-		if b.Period, err = savbilling.ParsePeriod(p); err != nil {
-			return fmt.Errorf("sb_operations %d: %w", id, err)
+		if p != "" { // the intervention's line (always there, unless the ledger was edited by hand)
+			var err error
+			if b.Period, err = savbilling.ParsePeriod(p); err != nil {
+				return fmt.Errorf("sb_operations %d: %w", id, err)
+			}
 		}
 		if out == nil {
 			out = map[int64]savbilling.OperationBooking{}
