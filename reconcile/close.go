@@ -55,7 +55,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 		}
 		a := get(iv.RepairerID)
 		a.commissions = append(a.commissions, line)
-		bookOperations(b, iv)
+		bookOperations(b, in, iv)
 	}
 	in.Interventions = nil
 	addedOperations(in, &anoms)

@@ -27,8 +27,17 @@ func bookedElsewhere(in *sb.CloseInput, iv sb.Intervention) *problem {
 	return nil
 }
 
-// bookOperations adds the operations of a commission line booked from iv to b.Operations.
-func bookOperations(b *sb.Book, iv sb.Intervention) {
+// bookOperations adds the operations of a commission line booked from iv, one of
+// in.Interventions, to b.Operations; the first sizes it for every operation of in.Interventions,
+// so that a close reading a month in full does not grow it by copies.
+func bookOperations(b *sb.Book, in *sb.CloseInput, iv sb.Intervention) {
+	if b.Operations == nil && len(iv.Operations) > 0 {
+		n := 0
+		for i := range in.Interventions {
+			n += len(in.Interventions[i].Operations)
+		}
+		b.Operations = make([]sb.BookedOperation, 0, n)
+	}
 	for _, op := range iv.Operations {
 		b.Operations = append(b.Operations, sb.BookedOperation{OperationID: op.ID, InterventionID: iv.ID})
 	}
