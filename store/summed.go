@@ -218,7 +218,7 @@ const distinctOperations = "COUNT(o.id) = COUNT(*) AND COUNT(DISTINCT o.id) = CO
 // scanPlan is what both dialects' summing pass needs to know of the source tables: the index
 // hint of the scan (interventionsHint) and the checks of a group: boundsOK, with distinct (the
 // form of the dialect's query) unless the interventions and their operations are tables keyed
-// by id.
+// by id, and that none of its operations is booked already (notBookedCheck).
 func (tx *Tx) scanPlan(ctx context.Context, distinct string) (hint, checks string, err error) {
 	if hint, err = tx.interventionsHint(ctx); err != nil {
 		return "", "", err
