@@ -114,6 +114,14 @@ type CloseInput struct {
 	// When the store sums interventions in the database (Summed), only those it could not
 	// prove valid are here.
 	Interventions []Intervention
+	// BookedOperations are the operations of Interventions that the ledger booked already, with
+	// the intervention they were paid with (another one: they were moved since), keyed by
+	// operation id. The rules hold an intervention holding one. Nil when there is none.
+	BookedOperations map[int64]OperationBooking
+	// AddedOperations are the operations created since the previous close (CloseInput's store
+	// reads them above the highest operation id that close saw) whose intervention the ledger
+	// booked before they were there: never paid, reported, ascending operation id.
+	AddedOperations []AddedOperation
 	// Summed are, per repairer (ascending id), the interventions closed before End and not yet
 	// booked that the store summed in the database instead of listing them in Interventions:
 	// only interventions that the rules are bound to book whole (a known repairer with a valid
@@ -132,6 +140,9 @@ type CloseInput struct {
 	// Credits are customer credits granted before End on SAV interventions, not yet reported,
 	// ascending id.
 	Credits []Credit
+	// StrayCredits are customer credits granted before End on an intervention that is not a SAV
+	// (its kind is exactly standard) or that does not exist, not yet reported, ascending id.
+	StrayCredits []StrayCredit
 	// Processed is the booked state of the SAVs charged in earlier periods that Credits refer to.
 	Processed map[int64]SAVState
 	// Plans are the open plans, oldest first (created period, then repairer id).
@@ -147,4 +158,22 @@ type CloseInput struct {
 	// LastClosed is the last period closed before this one: an intervention closed before Start is
 	// a late arrival. Zero for the first close.
 	LastClosed Period
+}
+
+// AddedOperation is an operation found on an intervention that the ledger had booked before the
+// operation was on it (created, or moved there, after the intervention was paid).
+type AddedOperation struct {
+	OperationID     int64
+	InterventionID  int64
+	RepairerID      int64  // the intervention's, as booked
+	Period          Period // the period that booked the intervention
+	CommissionCents int64  // the operation's commission as read (0 when NULL)
+}
+
+// StrayCredit is a customer credit granted on an intervention that is not a SAV: a cost borne by
+// the network all the same, reported with a warning.
+type StrayCredit struct {
+	Credit
+	Missing    bool  // the intervention does not exist
+	RepairerID int64 // the intervention's repairer; 0 when unknown
 }

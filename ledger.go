@@ -327,14 +327,15 @@ const (
 	PolicyOwn      = "individuelle" // the repairer's own RC Pro
 )
 
-// Goodwill is a customer credit granted on a SAV visit and borne by the network.
+// Goodwill is a customer credit granted on a SAV visit and borne by the network, or granted on an
+// intervention that is no SAV (Outcome "": borne by the network, reported with a warning).
 type Goodwill struct {
 	CreditID       int64
-	SAVID          int64
+	SAVID          int64 // the intervention the credit is granted on
 	AmountCents    int64
 	GrantedAt      time.Time
 	Reason         string
-	Outcome        string
+	Outcome        string // the SAV's decision; "" for a credit on an intervention that is no SAV
 	BorneByNetwork bool   // unconfirmed and rejected: the network pays; otherwise recharged
 	Fits           bool   // the credit fits the outcome
 	Note           string // why it does not fit
@@ -412,4 +413,21 @@ type Book struct {
 	// Summed, when not nil, are commission lines the close books without listing them in the
 	// statements (see SummedLines). A book read back from the ledger has none.
 	Summed *SummedLines
+	// Operations are the operations of the commission lines listed in Statements, in the order
+	// of CloseInput.Interventions: the store keys each one in the ledger, so that no
+	// operation is ever paid twice. A book read back from the ledger has none.
+	Operations []BookedOperation
+}
+
+// BookedOperation is an operation paid with the commission line of its intervention.
+type BookedOperation struct {
+	OperationID    int64
+	InterventionID int64
+}
+
+// OperationBooking is where the ledger booked an operation: the intervention it was paid with,
+// in which period.
+type OperationBooking struct {
+	InterventionID int64
+	Period         Period
 }

@@ -121,7 +121,7 @@ func engineOf(db string) string {
 var sourceTables = []string{"repairers", "interventions", "intervention_operations", "sav_decisions", "client_credits", "overflow_overrides"}
 
 // ledgerTables are the job's own tables, in an order that respects their references.
-var ledgerTables = []string{"sb_periods", "sb_plans", "sb_statements", "sb_commissions", "sb_sav_lines", "sb_sav_state",
+var ledgerTables = []string{"sb_periods", "sb_plans", "sb_statements", "sb_commissions", "sb_operations", "sb_operation_marks", "sb_sav_lines", "sb_sav_state",
 	"sb_claims", "sb_goodwill", "sb_installments", "sb_invoices", "sb_invoice_lines", "sb_anomalies", "sb_pending"}
 
 // cloneDB copies database from (source tables and ledger) into a fresh database of the same

@@ -410,6 +410,7 @@ func (j *Job) ledger(ctx context.Context, p sb.Period) (*Ledger, error) {
 // draft clears the numbers of a dry run's book: a dry run assigns none.
 func draft(b *sb.Book) {
 	b.Draft = true
+	b.Operations = nil // keyed by a close only: a dry run does not hold them while it renders
 	for i := range b.Statements {
 		b.Statements[i].Number, b.Statements[i].Seq, b.Statements[i].InvoiceNumber = "", 0, ""
 		b.Statements[i].DebitNoteNumber = ""

@@ -59,8 +59,10 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 		}
 		a := get(iv.RepairerID)
 		a.commissions = append(a.commissions, line)
+		bookOperations(b, in, iv)
 	}
 	in.Interventions = nil
+	addedOperations(in, &anoms)
 	// Interventions the store summed: bound to be booked whole (see CloseInput.Summed).
 	if len(in.Summed) > 0 {
 		b.Summed = &sb.SummedLines{End: in.End, LateBefore: in.LateBefore()}
@@ -146,6 +148,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 
 	// Customer credits on SAV visits: goodwill borne by the network, or recharged.
 	b.Goodwill = goodwill(in, processed, &anoms)
+	b.Goodwill = withStrayCredits(b.Goodwill, in, &anoms)
 	in.Credits, in.Processed = nil, nil
 
 	// 5. Statements: deductions, overflow, installments, VAT; invoices.

@@ -56,6 +56,9 @@ func commission(in *sb.CloseInput, iv sb.Intervention) (sb.CommissionLine, *prob
 				"opération %d : la somme des commissions dépasse la capacité (%s)", op.ID, eur(op.CommissionCents))
 		}
 	}
+	if p := bookedElsewhere(in, iv); p != nil {
+		return sb.CommissionLine{}, p
+	}
 	return sb.CommissionLine{
 		InterventionID: iv.ID,
 		RepairerID:     iv.RepairerID,

@@ -21,6 +21,8 @@ type world struct {
 	overrides     []sb.Override
 
 	booked     map[int64]sb.Period // intervention -> period booked
+	opsBooked  map[int64]sb.OperationBooking
+	moved      map[int64]int64 // operation moved off the intervention it was paid with -> that intervention
 	states     map[int64]sb.SAVState
 	savBooked  map[int64]map[int64]int64
 	savBookedM map[int64]map[int64]int64 // the indemnity part of savBooked
@@ -36,7 +38,8 @@ type world struct {
 
 func newWorld() *world {
 	return &world{repairers: map[int64]sb.Repairer{}, interventions: map[int64]sb.Intervention{}, decisions: map[int64]sb.Decision{},
-		booked: map[int64]sb.Period{}, states: map[int64]sb.SAVState{}, savBooked: map[int64]map[int64]int64{}, savBookedM: map[int64]map[int64]int64{},
+		booked: map[int64]sb.Period{}, opsBooked: map[int64]sb.OperationBooking{}, moved: map[int64]int64{}, states: map[int64]sb.SAVState{},
+		savBooked: map[int64]map[int64]int64{}, savBookedM: map[int64]map[int64]int64{},
 		claims: map[int64]int64{}, reported: map[int64]bool{}, plans: map[string]sb.Plan{},
 		stmtSeq: map[int]map[int64]int{}, invSeq: map[int]int{}, noteSeq: map[int]int{}, nextID: 1000}
 }
@@ -109,6 +112,7 @@ func (w *world) month(t *rapid.T, p sb.Period) {
 		}
 		w.interventions[id] = iv
 	}
+	w.moveOperations(t)
 	for _, r := range rids {
 		if rapid.IntRange(0, 9).Draw(t, "override") == 0 {
 			mode := rapid.SampledFrom([]string{sb.OverrideSpread, sb.OverrideInvoice, "bogus"}).Draw(t, "mode")
@@ -120,6 +124,61 @@ func (w *world) month(t *rapid.T, p sb.Period) {
 			w.repairers[r] = rep
 		}
 	}
+}
+
+// moveOperations has support move an operation of a paid standard intervention onto an unpaid
+// one, or put a moved one back where it was paid.
+func (w *world) moveOperations(t *rapid.T) {
+	move := func(opID, from, to int64) {
+		src, dst := w.interventions[from], w.interventions[to]
+		var op sb.Operation
+		src.Operations = slices.DeleteFunc(slices.Clone(src.Operations), func(o sb.Operation) bool {
+			if o.ID == opID {
+				op = o
+				return true
+			}
+			return false
+		})
+		op.InterventionID = to
+		dst.Operations = append(slices.Clone(dst.Operations), op)
+		w.interventions[from], w.interventions[to] = src, dst
+	}
+	if len(w.moved) > 0 && rapid.Bool().Draw(t, "put back") {
+		op := rapid.SampledFrom(slices.Sorted(maps.Keys(w.moved))).Draw(t, "moved op")
+		for id, iv := range w.interventions {
+			if slices.ContainsFunc(iv.Operations, func(o sb.Operation) bool { return o.ID == op }) {
+				move(op, id, w.moved[op])
+				break
+			}
+		}
+		delete(w.moved, op)
+		return
+	}
+	if rapid.IntRange(0, 2).Draw(t, "move") != 0 {
+		return
+	}
+	var from, to []int64
+	for _, id := range slices.Sorted(maps.Keys(w.interventions)) {
+		iv := w.interventions[id]
+		if iv.Kind != sb.KindStandard {
+			continue
+		}
+		if _, paid := w.booked[id]; paid && len(iv.Operations) > 0 {
+			from = append(from, id)
+		} else if !paid {
+			to = append(to, id)
+		}
+	}
+	if len(from) == 0 || len(to) == 0 {
+		return
+	}
+	a, b := rapid.SampledFrom(from).Draw(t, "from"), rapid.SampledFrom(to).Draw(t, "to")
+	op := rapid.SampledFrom(w.interventions[a].Operations).Draw(t, "op").ID
+	if _, ok := w.opsBooked[op]; !ok {
+		return
+	}
+	move(op, a, b)
+	w.moved[op] = a
 }
 
 func (w *world) decide(t *rapid.T, sav int64, at time.Time) {
@@ -167,6 +226,14 @@ func (w *world) input(p sb.Period) *sb.CloseInput {
 		}
 		if _, ok := w.booked[id]; !ok {
 			in.Interventions = append(in.Interventions, iv)
+			for _, op := range iv.Operations {
+				if bk, ok := w.opsBooked[op.ID]; ok {
+					if in.BookedOperations == nil {
+						in.BookedOperations = map[int64]sb.OperationBooking{}
+					}
+					in.BookedOperations[op.ID] = bk
+				}
+			}
 		}
 		if iv.Kind != sb.KindSAV {
 			continue
@@ -243,6 +310,15 @@ func (w *world) book(t *rapid.T, b *sb.Book) {
 		}
 	}
 	w.bookSAV(b.Unlisted)
+	for _, op := range b.Operations {
+		if bk, ok := w.opsBooked[op.OperationID]; ok {
+			t.Fatalf("operation %d paid with intervention %d in %s, and again with %d in %s", op.OperationID, bk.InterventionID, bk.Period, op.InterventionID, b.Period)
+		}
+		if _, ok := w.booked[op.InterventionID]; !ok || w.booked[op.InterventionID] != b.Period {
+			t.Fatalf("operation %d keyed with intervention %d, not booked in %s", op.OperationID, op.InterventionID, b.Period)
+		}
+		w.opsBooked[op.OperationID] = sb.OperationBooking{InterventionID: op.InterventionID, Period: b.Period}
+	}
 	for _, inv := range b.Invoices {
 		seq, prefix := w.invSeq, "FAC"
 		if inv.DebitNote() {
@@ -418,6 +494,9 @@ func TestPropertyNoCentLost(t *testing.T) {
 			valid := true
 			for _, op := range iv.Operations {
 				valid = valid && op.CommissionCents >= 0
+				if bk, ok := w.opsBooked[op.ID]; ok && bk.InterventionID != id {
+					valid = false // paid with another intervention, moved here: held
+				}
 			}
 			if _, ok := w.booked[id]; ok != valid {
 				t.Fatalf("intervention %d valid=%v booked=%v", id, valid, ok)

@@ -60,6 +60,12 @@ func listedOnly(in *sb.CloseInput, b *sb.Book, moved map[int64]bool) *sb.Book {
 		}
 		s.Commissions = kept
 	}
+	out.Operations = nil // the store keys the operations of the lines it sums itself
+	for _, op := range b.Operations {
+		if !moved[op.InterventionID] {
+			out.Operations = append(out.Operations, op)
+		}
+	}
 	if sum.Lines > 0 {
 		sum.End = in.End
 		if !in.LastClosed.IsZero() {

@@ -358,7 +358,7 @@ func (x *index) goodwillTable() *table {
 				cost = g.AmountCents
 			}
 			r[0], r[1], r[2], r[3] = g.CreditID, g.SAVID, parisDay(g.GrantedAt), g.Reason
-			r[4], r[5], r[6], r[7] = g.AmountCents, decisionLabel(g.Outcome), yesNo(g.BorneByNetwork), cost
+			r[4], r[5], r[6], r[7] = g.AmountCents, goodwillDecision(g.Outcome), yesNo(g.BorneByNetwork), cost
 			r[8], r[9] = yesNo(g.Fits), g.Note
 		}),
 	}

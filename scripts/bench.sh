@@ -275,6 +275,8 @@ undo_mysql() {
 		DELETE FROM sb_invoices WHERE period = '$p';
 		DELETE FROM sb_installments WHERE period = '$p';
 		DELETE FROM sb_statements WHERE period = '$p';
+		DELETE FROM sb_operations WHERE intervention_id IN (SELECT intervention_id FROM sb_commissions WHERE period = '$p');
+		DELETE FROM sb_operation_marks WHERE period = '$p';
 		DELETE FROM sb_commissions WHERE period = '$p';
 		DELETE FROM sb_sav_lines WHERE period = '$p';
 		DELETE FROM sb_claims WHERE period = '$p';

@@ -202,6 +202,12 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	if err != nil {
 		return booked(b.Period, err)
 	}
+	if err := tx.saveOperations(ctx, b); err != nil {
+		return err
+	}
+	if err := tx.saveOperationMark(ctx, b.Period); err != nil {
+		return err
+	}
 	err = tx.insertMany(ctx, "sb_sav_lines", []string{"sav_id", "period", "repairer_id", "type", "original_id",
 		"sav_repairer_id", "city", "outcome", "charge_bp", "corrective_cents", "damage_cents", "amount_cents", "note"},
 		len(savs), func(i int) []any {

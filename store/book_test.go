@@ -250,6 +250,8 @@ func TestBookRoundTrip(t *testing.T) {
 		want.SAVs = []savbilling.SAVCase{{SAV: iv203, Decision: &d203, Original: bare(iv101)}}
 		want.StrayDecisions = []savbilling.Decision{d102, d105, d777}
 		want.Credits = []savbilling.Credit{c503}
+		// 502, granted in October on a standard intervention, is not in October's book as saved
+		want.StrayCredits = []savbilling.StrayCredit{{Credit: c502, RepairerID: 1}}
 		want.Processed = map[int64]savbilling.SAVState{202: bookOct().SAVStates[2]}
 		want.Plans = []savbilling.Plan{
 			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000, RulesVersion: savbilling.RulesV1},

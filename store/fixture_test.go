@@ -56,11 +56,11 @@ func input(p savbilling.Period) *savbilling.CloseInput {
 // The source rows of the tests.
 var (
 	r1 = savbilling.Repairer{ID: 1, Name: "Łukasz Wróbel", Email: "lukasz@example.org", Address: "3 rue de la Paix, 75002 Paris",
-		SIRET: "12345678900011", VATNumber: "FR12123456789", VATRegime: savbilling.VATStandard, Active: true}
+		SIRET: "12345678900007", VATNumber: "FR12123456789", VATRegime: savbilling.VATStandard, Active: true}
 	r2 = savbilling.Repairer{ID: 2, Name: "Nguyễn Thị Hoa 🚲", VATRegime: savbilling.VATFranchise,
 		DeductibleCents: ptr(int64(50000)), Active: false}
 	r3 = savbilling.Repairer{ID: 3, Name: "Atelier « Ça Roule »", Email: "contact@caroule.fr", Address: "Lyon",
-		SIRET: "98765432100022", VATNumber: "FR45987654321", VATRegime: savbilling.VATStandard, DeductibleCents: ptr(int64(0)), Active: true}
+		SIRET: "98765432100007", VATNumber: "FR45987654321", VATRegime: savbilling.VATStandard, DeductibleCents: ptr(int64(0)), Active: true}
 
 	iv90 = savbilling.Intervention{ID: 90, RepairerID: 1, CustomerID: 9090, City: "Paris", Kind: savbilling.KindStandard,
 		Status: savbilling.StatusClosed, ClosedAt: utc(2026, 9, 20, 8, 0, 0),

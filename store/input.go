@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -218,6 +219,11 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 		return err
 	}
 
+	// Operations added to interventions booked before (read before this close books any line).
+	if err := tx.loadAddedOperations(ctx, in, cmp.Or(bk, tx)); err != nil {
+		return err
+	}
+
 	// Interventions that may be booked now, with all their operations (those the store may sum:
 	// summed and booked instead).
 	if bk != nil {
@@ -241,6 +247,9 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 		if err != nil {
 			return err
 		}
+	}
+	if in.BookedOperations, err = tx.bookedOperations(ctx, in.Interventions); err != nil {
+		return err
 	}
 
 	// SAVs closed before End and not yet charged. The engine's own comparison of kind and status
@@ -313,6 +322,9 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 			return nil
 		})
 	if err != nil {
+		return err
+	}
+	if err := tx.strayCredits(ctx, in); err != nil {
 		return err
 	}
 	in.Processed = map[int64]savbilling.SAVState{}

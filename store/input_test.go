@@ -30,6 +30,8 @@ func TestLoadCloseInput(t *testing.T) {
 		}
 		want.StrayDecisions = []savbilling.Decision{d102, d777}
 		want.Credits = []savbilling.Credit{c501}
+		// 502 is granted on a standard intervention: read all the same (issue 17), not dropped
+		want.StrayCredits = []savbilling.StrayCredit{{Credit: c502, RepairerID: 1}}
 		want.Processed = map[int64]savbilling.SAVState{}
 		want.Overrides = []savbilling.Override{
 			{RepairerID: 2, Period: "2026-10", Mode: savbilling.OverrideSpread, Months: 2},

@@ -19,8 +19,9 @@ type spool struct {
 
 // segment is a part of a spool: size bytes from off, holding lines lines.
 type segment struct {
-	off, size int64
-	lines     int
+	off, size  int64
+	lines      int
+	operations bool // lines of sb_operations, not of sb_commissions
 }
 
 // newSpool creates an empty spool in the system's temporary folder.

@@ -6,6 +6,8 @@
 //
 //	sb_periods        one row per closed period: bounds, instant of the close, issue date, issuer
 //	sb_commissions    one row per booked intervention (its primary key: booked once, ever)
+//	sb_operations     one row per operation paid, with its intervention (paid once, ever)
+//	sb_operation_marks per close, the highest operation id it saw (added operations are above)
 //	sb_sav_lines      SAV charges, settlements, deductibles and adjustments, per repairer
 //	sb_sav_state      the decision last booked for each SAV (to detect later changes)
 //	sb_claims         insurance claims recorded for finance
@@ -253,6 +255,9 @@ type Tx struct {
 
 	// insert is how insertMany stores rows on MySQL: LOAD DATA until the server refuses it.
 	insert *bulk
+
+	// opMark is the operation mark of the close read in this transaction, for SaveBook.
+	opMark *operationMark
 }
 
 // Dialect returns the dialect of the transaction's database.

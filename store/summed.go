@@ -218,7 +218,7 @@ const distinctOperations = "COUNT(o.id) = COUNT(*) AND COUNT(DISTINCT o.id) = CO
 // scanPlan is what both dialects' summing pass needs to know of the source tables: the index
 // hint of the scan (interventionsHint) and the checks of a group: boundsOK, with distinct (the
 // form of the dialect's query) unless the interventions and their operations are tables keyed
-// by id.
+// by id, and that none of its operations is booked already (notBookedCheck).
 func (tx *Tx) scanPlan(ctx context.Context, distinct string) (hint, checks string, err error) {
 	if hint, err = tx.interventionsHint(ctx); err != nil {
 		return "", "", err
@@ -230,10 +230,14 @@ func (tx *Tx) scanPlan(ctx context.Context, distinct string) (hint, checks strin
 	if err != nil {
 		return "", "", fmt.Errorf("read the keys of the source tables: %w", err)
 	}
-	if ok {
-		return hint, boundsOK, nil
+	notBooked, err := tx.notBookedCheck(ctx)
+	if err != nil {
+		return "", "", err
 	}
-	return hint, boundsOK + " AND " + distinct, nil
+	if ok {
+		return hint, boundsOK + " AND " + notBooked, nil
+	}
+	return hint, boundsOK + " AND " + distinct + " AND " + notBooked, nil
 }
 
 // uniqueIDs reports whether table is a base table whose primary key is its column id alone: no
@@ -356,6 +360,9 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, w wind
 		ORDER BY s.repairer_id, s.intervention_id`, args...); err != nil {
 		return nil, booked(in.Period, fmt.Errorf("insert into sb_commissions: %w", err))
 	}
+	if err := tx.insertSummedOperations(ctx, in.Period); err != nil {
+		return nil, err
+	}
 	*spent += time.Since(t0)
 	others, err := tx.ids(ctx, nil, "interventions not summed", "SELECT intervention_id FROM "+closeLines+" WHERE summed = 0 ORDER BY intervention_id")
 	if err != nil {
@@ -386,12 +393,14 @@ type summedLine struct {
 	closed       time.Time
 	ops          int
 	cents        int64
+	from, to     int // its operations' ids, in sumsChunk.opIDs
 }
 
 // sumsChunk is what the summing pass read of one range of interventions on MySQL: the lines the
-// store books, and the ids of the other eligible interventions.
+// store books, the ids of their operations, and the ids of the other eligible interventions.
 type sumsChunk struct {
 	lines  []summedLine
+	opIDs  []int64
 	others []int64
 }
 
@@ -428,6 +437,8 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput,
 	var (
 		others []int64
 		text   tsv
+		opText tsv
+		ops    []savbilling.BookedOperation
 	)
 	err = tx.readSums(rctx, in, w, hint, checks, func(c *sumsChunk) error {
 		others = append(others, c.others...)
@@ -462,6 +473,31 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput,
 		if err != nil {
 			return err
 		}
+		if err := ld.send(rctx, seg); err != nil {
+			return err
+		}
+		// The lines' operations, keyed in sb_operations by the same loading (ascending id: the
+		// order of its key).
+		ops = ops[:0]
+		for i := range c.lines {
+			for _, op := range c.opIDs[c.lines[i].from:c.lines[i].to] {
+				ops = append(ops, savbilling.BookedOperation{OperationID: op, InterventionID: c.lines[i].id})
+			}
+		}
+		if len(ops) == 0 {
+			return nil
+		}
+		slices.SortFunc(ops, func(a, b savbilling.BookedOperation) int { return cmp.Compare(a.OperationID, b.OperationID) })
+		opText.reset()
+		for _, op := range ops {
+			opText.int(op.OperationID)
+			opText.int(op.InterventionID)
+			opText.end()
+		}
+		if seg, err = sp.add(opText.buf, opText.lines); err != nil {
+			return err
+		}
+		seg.operations = true
 		return ld.send(rctx, seg)
 	})
 	if err != nil {
@@ -510,12 +546,16 @@ func (bk *Tx) startLoading(ctx context.Context, sp *spool, p savbilling.Period, 
 			default:
 			}
 			data, err := sp.read(seg, buf)
+			table, cols := "sb_commissions", summedCols
+			if seg.operations {
+				table, cols = "sb_operations", operationCols
+			}
 			if err == nil {
 				buf = data
-				err = out.load(ctx, bk.tx, "sb_commissions", summedCols, summedInsertRows, data, seg.lines)
+				err = out.load(ctx, bk.tx, table, cols, summedInsertRows, data, seg.lines)
 			}
 			if err != nil {
-				l.err = booked(p, fmt.Errorf("book the summed commission lines: %w", err))
+				l.err = booked(p, fmt.Errorf("book the summed commission lines (%s): %w", table, err))
 				failed()
 				break
 			}
@@ -579,13 +619,15 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 			WHERE i.id >= ? AND i.id <= ? AND ` + only + tx.unsettled() + ` ORDER BY i.id`
 	}
 	operations := func(only string) string {
-		return `SELECT o.intervention_id, COUNT(*), COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END
+		return `SELECT o.intervention_id, COUNT(*), COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END,
+			GROUP_CONCAT(o.id)
 			FROM intervention_operations o WHERE ` + only + ` GROUP BY o.intervention_id ORDER BY o.intervention_id`
 	}
 	var (
 		booked, unsettled, unbooked []int64
 		cands                       []candidate
 		sums                        []opsSum
+		opIDs                       []int64 // the operations of sums
 		ids                         []int64
 		chunk                       sumsChunk
 		repairers                   = summableRepairers(in)
@@ -647,9 +689,10 @@ func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window,
 				}
 				only, args = "o.intervention_id IN ("+int64List(ids)+")", nil
 			}
-			if sums, err = tx.operationSums(ctx, sums[:0], operations(only), args); err != nil {
+			if sums, opIDs, err = tx.operationSums(ctx, sums[:0], opIDs[:0], operations(only), args); err != nil {
 				return err
 			}
+			chunk.opIDs = opIDs
 			mergeSums(&chunk, repairers, w, cands, sums)
 			if err := emit(&chunk); err != nil {
 				return err
@@ -702,10 +745,11 @@ type candidate struct {
 
 // opsSum is the count, sum and checks of the operations of one intervention.
 type opsSum struct {
-	id    int64
-	ops   int
-	cents int64 // their commissions, when ok
-	ok    bool  // the checks hold and the sum fits in int64
+	id       int64
+	ops      int
+	cents    int64 // their commissions, when ok
+	ok       bool  // the checks hold, the sum fits in int64 and every id was read
+	from, to int   // their ids, in the chunk's list of operation ids (sumsChunk.opIDs)
 }
 
 // readCandidates appends to dst the interventions query returns (in id order, ascending or
@@ -728,25 +772,34 @@ func (tx *Tx) readCandidates(ctx context.Context, dst []candidate, query string,
 	return dst, n, err
 }
 
-// operationSums appends to dst the rows of the grouped query over the operations, ascending.
-func (tx *Tx) operationSums(ctx context.Context, dst []opsSum, query string, args []any) ([]opsSum, error) {
+// operationSums appends to dst the rows of the grouped query over the operations, ascending, and
+// to opIDs the ids of their operations.
+func (tx *Tx) operationSums(ctx context.Context, dst []opsSum, opIDs []int64, query string, args []any) ([]opsSum, []int64, error) {
 	err := each(ctx, tx.tx, "summed commissions", query, args, func(rows *sql.Rows) error {
 		var (
-			s   opsSum
-			sum sql.RawBytes // DECIMAL, possibly beyond int64 when the checks fail
-			ok  int
+			s        opsSum
+			sum, ids sql.RawBytes // DECIMAL, possibly beyond int64 when the checks fail; GROUP_CONCAT
+			ok       int
 		)
-		if err := rows.Scan(&s.id, &s.ops, &sum, &ok); err != nil {
+		if err := rows.Scan(&s.id, &s.ops, &sum, &ok, &ids); err != nil {
 			return err
 		}
 		if ok == 1 {
 			cents, err := strconv.ParseInt(string(sum), 10, 64)
 			s.cents, s.ok = cents, err == nil // not int64: the rules read it in full and say why
 		}
+		if s.ok {
+			// Every id, or the rules read the intervention in full (a list cut by the server's
+			// group_concat_max_len).
+			s.from = len(opIDs)
+			opIDs, s.ok = appendIDList(opIDs, ids)
+			s.to = len(opIDs)
+			s.ok = s.ok && s.to-s.from == s.ops
+		}
 		dst = append(dst, s)
 		return nil
 	})
-	return dst, err
+	return dst, opIDs, err
 }
 
 // mergeSums joins the candidates of a range to the sums of their operations (both ascending,
@@ -760,9 +813,9 @@ func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candida
 		for j < len(sums) && sums[j].id < k.id {
 			j++
 		}
-		ops, ok, cents := 0, true, int64(0) // no operations
+		ops, ok, cents, from, to := 0, true, int64(0), 0, 0 // no operations
 		if j < len(sums) && sums[j].id == k.id {
-			ops, ok, cents = sums[j].ops, sums[j].ok, sums[j].cents
+			ops, ok, cents, from, to = sums[j].ops, sums[j].ok, sums[j].cents, sums[j].from, sums[j].to
 		}
 		if !ok || k.repeated || !summable(repairers, k.repairer, k.kind) || k.status.String != savbilling.StatusClosed ||
 			!k.closed.before(w.end) || k.closed.Time.Before(savbilling.EarliestDate) {
@@ -770,7 +823,7 @@ func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candida
 			continue
 		}
 		c.lines = append(c.lines, summedLine{id: k.id, repairer: k.repairer.Int64, kind: k.kind.String,
-			city: k.city.String, closed: k.closed.Time, ops: ops, cents: cents})
+			city: k.city.String, closed: k.closed.Time, ops: ops, cents: cents, from: from, to: to})
 	}
 }
 
