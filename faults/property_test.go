@@ -330,13 +330,14 @@ func checkClose(t *testing.T, w *world, s *store.DB, p sb.Period, res *job.Resul
 }
 
 // planBalances is the sum of the plans' balances as they stood after the close of period asOf,
-// from the ledger: each plan created by then, less what it was paid and invoiced by then.
+// from the ledger: each plan created by then, less what it was paid, invoiced and debit-noted by
+// then (rules v2: a plan's indemnity balance closes into a debit note).
 func planBalances(t *testing.T, raw *sql.DB, asOf string) int64 {
 	t.Helper()
 	var v int64
 	err := raw.QueryRowContext(bg, `SELECT COALESCE(SUM(p.total_cents
 		- COALESCE((SELECT SUM(x.paid_cents) FROM sb_installments x WHERE x.plan_id = p.id AND x.period <= ?), 0)
-		- CASE WHEN p.closed_period IS NOT NULL AND p.closed_period <= ? THEN p.invoiced_cents ELSE 0 END), 0)
+		- CASE WHEN p.closed_period IS NOT NULL AND p.closed_period <= ? THEN p.invoiced_cents + p.debit_noted_cents ELSE 0 END), 0)
 		FROM sb_plans p WHERE p.created_period <= ?`, asOf, asOf, asOf).Scan(&v)
 	if err != nil {
 		t.Fatal(err)
