@@ -122,6 +122,11 @@ type SAVLine struct {
 	BeforeDamageCents int64
 	BeforeBookedCents int64
 	EarlierStatement  string
+	// For damage (settlement, deductible, indemnity adjustment): the policy whose deductible
+	// applies (PolicyUmbrella, PolicyOwn) and that deductible; the claim is DamageCents minus it
+	// when positive.
+	Policy          string
+	DeductibleCents int64
 }
 
 // Adjustment reports whether the line books the revision of a decision already booked.

@@ -131,7 +131,7 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 			deductible, policy = *own, sb.PolicyOwn
 		}
 		dl := line
-		dl.DamageCents = d.DamageCents
+		dl.DamageCents, dl.Policy, dl.DeductibleCents = d.DamageCents, policy, deductible
 		if d.DamageCents <= deductible {
 			dl.Type, dl.AmountCents = sb.LineSettlement, d.DamageCents
 		} else {
@@ -241,6 +241,9 @@ func adjust(in *sb.CloseInput, c sb.SAVCase, a assessment) ([]sb.SAVLine, *sb.Cl
 				}
 			}
 			l.EarlierStatement = c.BookedStatement[sb.BookedKind{RepairerID: id, Indemnity: ind}]
+			if ind && len(a.lines) > 1 { // the damage's policy and deductible as the decision now implies them
+				l.Policy, l.DeductibleCents = a.lines[1].Policy, a.lines[1].DeductibleCents
+			}
 			lines = append(lines, l)
 		}
 	}

@@ -413,15 +413,17 @@ func TestAnAdjustmentCarriesWhatItRevises(t *testing.T) {
 		BP                     int
 		Damage, Booked, Amount int64
 		Earlier, Day, OrigDay  string
+		Policy                 string
+		Deductible             int64
 	}
 	var lines []got
 	for _, l := range b.StatementOf(1).SAV {
 		lines = append(lines, got{l.Type, l.BeforeOutcome, l.BeforeChargeBP, l.BeforeDamageCents, l.BeforeBookedCents,
-			l.AmountCents, l.EarlierStatement, l.SAVDay, l.OriginalDay})
+			l.AmountCents, l.EarlierStatement, l.SAVDay, l.OriginalDay, l.Policy, l.DeductibleCents})
 	}
 	want := []got{
-		{sb.LineAdjustment, sb.OutcomePartial, 2500, 0, 1125, 4500 - 1125, "REL-1-2026-0007", "2026-10-12", "2026-09-20"},
-		{sb.LineIndemnityAdjustment, sb.OutcomePartial, 2500, 0, 0, 6000, "", "2026-10-12", "2026-09-20"},
+		{sb.LineAdjustment, sb.OutcomePartial, 2500, 0, 1125, 4500 - 1125, "REL-1-2026-0007", "2026-10-12", "2026-09-20", "", 0},
+		{sb.LineIndemnityAdjustment, sb.OutcomePartial, 2500, 0, 0, 6000, "", "2026-10-12", "2026-09-20", sb.PolicyUmbrella, 20000},
 	}
 	if diff := cmp.Diff(want, lines); diff != "" {
 		t.Errorf("adjustment lines (-want +got):\n%s", diff)

@@ -129,7 +129,8 @@ func bookOctLines() *savbilling.Book {
 					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineCharge,
 						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, AmountCents: 1500},
 					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineDeductible,
-						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, DamageCents: 50000, AmountCents: 0},
+						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, DamageCents: 50000, AmountCents: 0,
+						Policy: savbilling.PolicyOwn},
 					// not a realistic line, but "ajustement" sorts before "charge" as bytes
 					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineAdjustment,
 						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, AmountCents: 500},

@@ -2,7 +2,8 @@
 -- explains »), frozen at close so that documents render from the ledger alone: the Paris days
 -- of the SAV and of its original intervention and the original's city; for an adjustment, the
 -- decision the ledger booked before (outcome, share, damage), what had been booked of the line's
--- kind for that SAV to that repairer, and the number of the latest statement it was booked on.
+-- kind for that SAV to that repairer, and the number of the latest statement it was booked on;
+-- for damage, the policy whose deductible applies and that deductible.
 -- Rows booked before get blanks (their documents print as they did). See docs/schema.md.
 
 -- +goose Up
@@ -14,8 +15,12 @@ ALTER TABLE sb_sav_lines ADD COLUMN before_charge_bp INT NOT NULL DEFAULT 0;
 ALTER TABLE sb_sav_lines ADD COLUMN before_damage_cents BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE sb_sav_lines ADD COLUMN before_booked_cents BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE sb_sav_lines ADD COLUMN earlier_statement VARCHAR(64) NOT NULL DEFAULT '';
+ALTER TABLE sb_sav_lines ADD COLUMN policy VARCHAR(16) NOT NULL DEFAULT '';
+ALTER TABLE sb_sav_lines ADD COLUMN deductible_cents BIGINT NOT NULL DEFAULT 0;
 
 -- +goose Down
+ALTER TABLE sb_sav_lines DROP COLUMN deductible_cents;
+ALTER TABLE sb_sav_lines DROP COLUMN policy;
 ALTER TABLE sb_sav_lines DROP COLUMN earlier_statement;
 ALTER TABLE sb_sav_lines DROP COLUMN before_booked_cents;
 ALTER TABLE sb_sav_lines DROP COLUMN before_damage_cents;
