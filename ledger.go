@@ -116,7 +116,8 @@ type SAVLine struct {
 	OriginalCity string // the original intervention's city
 	// For an adjustment (« ajustement », « ajustement indemnité »): the decision the ledger had
 	// booked before (outcome, share, damage), what had been booked of the line's kind for that
-	// SAV to that repairer, and the number of the latest statement it was booked on ("" when none).
+	// SAV to that repairer, and the number of the latest statement it was booked on (of the
+	// other kind when none of its own; "" when none).
 	BeforeOutcome     string
 	BeforeChargeBP    int
 	BeforeDamageCents int64

@@ -241,6 +241,9 @@ func adjust(in *sb.CloseInput, c sb.SAVCase, a assessment) ([]sb.SAVLine, *sb.Cl
 				}
 			}
 			l.EarlierStatement = c.BookedStatement[sb.BookedKind{RepairerID: id, Indemnity: ind}]
+			if l.EarlierStatement == "" { // nothing of this kind booked: where the SAV was
+				l.EarlierStatement = c.BookedStatement[sb.BookedKind{RepairerID: id, Indemnity: !ind}]
+			}
 			if ind && len(a.lines) > 1 { // the damage's policy and deductible as the decision now implies them
 				l.Policy, l.DeductibleCents = a.lines[1].Policy, a.lines[1].DeductibleCents
 			}

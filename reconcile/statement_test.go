@@ -423,7 +423,7 @@ func TestAnAdjustmentCarriesWhatItRevises(t *testing.T) {
 	}
 	want := []got{
 		{sb.LineAdjustment, sb.OutcomePartial, 2500, 0, 1125, 4500 - 1125, "REL-1-2026-0007", "2026-10-12", "2026-09-20", "", 0},
-		{sb.LineIndemnityAdjustment, sb.OutcomePartial, 2500, 0, 0, 6000, "", "2026-10-12", "2026-09-20", sb.PolicyUmbrella, 20000},
+		{sb.LineIndemnityAdjustment, sb.OutcomePartial, 2500, 0, 0, 6000, "REL-1-2026-0007", "2026-10-12", "2026-09-20", sb.PolicyUmbrella, 20000},
 	}
 	if diff := cmp.Diff(want, lines); diff != "" {
 		t.Errorf("adjustment lines (-want +got):\n%s", diff)
