@@ -194,10 +194,13 @@ func (r *Renderer) day(s string) (string, bool) {
 }
 
 // lowerFirst lowers the first letter of a label used inside a sentence (« Pas de SAV » → « pas
-// de SAV »).
+// de SAV »), never an acronym's (« SAV non confirmé »).
 func lowerFirst(s string) string {
 	c, n := utf8.DecodeRuneInString(s)
 	if c == utf8.RuneError || !unicode.IsUpper(c) {
+		return s
+	}
+	if next, _ := utf8.DecodeRuneInString(s[n:]); unicode.IsUpper(next) { // an acronym: « SAV non confirmé »
 		return s
 	}
 	return string(unicode.ToLower(c)) + s[n:]
@@ -245,10 +248,14 @@ func (r *Renderer) owed(b *savbilling.Book, s *savbilling.Statement) []string {
 			if err != nil {
 				break
 			}
+			reds := fill(ts.PlanReductions, "reduction", eur(red))
+			if vat != 0 {
+				reds = fill(ts.PlanReductionsVAT, "reduction", eur(red), "ttc", eur(red+vat))
+			}
 			if p.IndemnityCents != 0 {
-				out = append(out, fill(ts.OwedPlanParts, "reduction", eur(red), "ttc", eur(red+vat), "indemnity", eur(p.IndemnityCents)))
+				out = append(out, fill(ts.OwedPlanParts, "reductions", reds, "indemnity", eur(p.IndemnityCents)))
 			} else {
-				out = append(out, fill(ts.OwedPlanReduction, "reduction", eur(red), "ttc", eur(red+vat)))
+				out = append(out, fill(ts.OwedPlanReduction, "reductions", reds))
 			}
 		}
 	}

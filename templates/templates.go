@@ -244,8 +244,10 @@ type StatementTexts struct {
 	OwedInvoice       string `toml:"owed_invoice" ph:"invoice,ht,ttc,date"`
 	OwedDebitNote     string `toml:"owed_debit_note" ph:"note,amount,date"`
 	OwedPlan          string `toml:"owed_plan" ph:"plan,amount,n,first,last"`
-	OwedPlanParts     string `toml:"owed_plan_parts" ph:"reduction,ttc,indemnity"`
-	OwedPlanReduction string `toml:"owed_plan_reduction" ph:"reduction,ttc"`
+	OwedPlanParts     string `toml:"owed_plan_parts" ph:"reductions,indemnity"`
+	OwedPlanReduction string `toml:"owed_plan_reduction" ph:"reductions"`
+	PlanReductionsVAT string `toml:"plan_reductions_vat" ph:"reduction,ttc"`
+	PlanReductions    string `toml:"plan_reductions" ph:"reduction"`
 }
 
 // InvoiceTexts are the texts of the network's overflow invoice.
