@@ -16,15 +16,17 @@ import (
 // days and cities, the decision and its share), then one sentence per line (the corrective
 // charge, nothing charged and why, the damage with its policy, deductible and claim, an
 // adjustment with the decision before and after, what was already charged and where, and the
-// difference booked now), then the support's note. Everything comes from the booked lines.
-func (r *Renderer) explainSAV(lines []savbilling.SAVLine) []string {
+// difference booked now), then the support's note: one group of sentences per SAV. Everything
+// comes from the booked lines.
+func (r *Renderer) explainSAV(lines []savbilling.SAVLine) [][]string {
 	ts := &r.tx.Statement
+	var groups [][]string
 	var out []string
 	for i := range lines {
 		l := &lines[i]
 		first := i == 0 || lines[i-1].SAVID != l.SAVID
 		if first {
-			out = append(out, r.savStory(l))
+			out = []string{r.savStory(l)}
 		}
 		switch l.Type {
 		case savbilling.LineCharge:
@@ -46,9 +48,10 @@ func (r *Renderer) explainSAV(lines []savbilling.SAVLine) []string {
 					break
 				}
 			}
+			groups = append(groups, out)
 		}
 	}
-	return out
+	return groups
 }
 
 // savStory is the first sentence about a SAV: what happened, where and when, and the decision.

@@ -54,7 +54,11 @@ func TestEachSAVLineIsExplainedInWords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := strings.Join(r.explainSAV([]savbilling.SAVLine{tt.line}), "\n")
+			groups := r.explainSAV([]savbilling.SAVLine{tt.line})
+			if len(groups) != 1 {
+				t.Fatalf("%d groups for one SAV: %q", len(groups), groups)
+			}
+			got := strings.Join(groups[0], "\n")
 			for i, want := range tt.want {
 				if i == 0 && tt.name == "booked before the explanation was kept" {
 					if strings.Contains(got, want) { // no day: the story leaves it out
@@ -67,5 +71,21 @@ func TestEachSAVLineIsExplainedInWords(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The sentences of a statement's SAV lines are grouped by SAV, each group ending with the
+// support's note of that SAV, once.
+func TestSAVExplanationsAreGroupedBySAV(t *testing.T) {
+	r := New(nil)
+	charge := savbilling.SAVLine{SAVID: 7, OriginalID: 3, Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000,
+		CorrectiveCents: 4500, AmountCents: 4500, Type: savbilling.LineCharge, Note: "Note 7"}
+	settle := charge
+	settle.Type, settle.DamageCents, settle.AmountCents, settle.Policy, settle.DeductibleCents = savbilling.LineSettlement, 6000, 6000, savbilling.PolicyOwn, 15000
+	other := savbilling.SAVLine{SAVID: 9, OriginalID: 4, Outcome: savbilling.OutcomeRejected, Type: savbilling.LineNotCharged}
+	groups := r.explainSAV([]savbilling.SAVLine{charge, settle, other})
+	if len(groups) != 2 || len(groups[0]) != 4 || len(groups[1]) != 2 ||
+		groups[0][3] != "SAV 7 — note du support : « Note 7 »" || !strings.HasPrefix(groups[1][0], "SAV 9, sur l'intervention 4 : pas de SAV.") {
+		t.Errorf("groups = %q", groups)
 	}
 }

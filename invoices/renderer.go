@@ -709,10 +709,17 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 		}
 		t.rows = append(t.rows, row{total: true, cells: []string{ts.SAVTotal, eur(s.DeductionsCents)}})
 		f.table(t)
-		if v2(b) { // the rules v2 explain every line in words; v1's documents print as they did
-			notes = r.explainSAV(s.SAV)
-		}
-		if len(notes) > 0 {
+		if v2(b) { // the rules v2 explain every line in words, a small gap between SAVs; v1's documents print as they did
+			f.gap(1.5)
+			for i, group := range r.explainSAV(s.SAV) {
+				if i > 0 {
+					f.gap(1)
+				}
+				for _, n := range group {
+					f.para(marginL, contentW, n, stSmall)
+				}
+			}
+		} else if len(notes) > 0 {
 			f.gap(1.5)
 			for _, n := range notes {
 				f.para(marginL, contentW, n, stSmall)
