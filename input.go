@@ -76,8 +76,17 @@ type SAVCase struct {
 	// BookedV1ByRepairer is the part of BookedByRepairer booked by closes under the rules v1, per
 	// repairer: Close splits it by kind from Booked.V1, never from the lines' types.
 	BookedV1ByRepairer map[int64]int64
-	BookedClaimCents   int64  // insurance claims recorded so far
-	BookedClaimPolicy  string // the policy of those claims
+	BookedClaimCents   int64 // insurance claims recorded so far
+	// BookedStatement is, per repairer and kind, the number of the latest statement a line of
+	// that SAV was booked on ("" when it was on none): an adjustment names it.
+	BookedStatement   map[BookedKind]string
+	BookedClaimPolicy string // the policy of those claims
+}
+
+// BookedKind keys what was booked for a SAV by repairer and kind (reductions or indemnities).
+type BookedKind struct {
+	RepairerID int64
+	Indemnity  bool
 }
 
 // LateBefore is the instant before which an intervention booked by this close is a late

@@ -109,6 +109,30 @@ type SAVLine struct {
 	DamageCents     int64  // the decision's damage (settlement and deductible lines)
 	AmountCents     int64  // charged (negative: refunded)
 	Note            string // the support's note on the decision, printed on the line
+	// What the line needs to explain itself in words (domain.md « What a document explains »),
+	// frozen at close; blank on lines booked before they were kept.
+	SAVDay       string // the Paris day the SAV intervention was closed, YYYY-MM-DD
+	OriginalDay  string // the Paris day the original intervention was closed, YYYY-MM-DD
+	OriginalCity string // the original intervention's city
+	// For an adjustment (« ajustement », « ajustement indemnité »): the decision the ledger had
+	// booked before (outcome, share, damage), what had been booked of the line's kind for that
+	// SAV to that repairer, and the number of the latest statement it was booked on (of the
+	// other kind when none of its own; "" when none).
+	BeforeOutcome     string
+	BeforeChargeBP    int
+	BeforeDamageCents int64
+	BeforeBookedCents int64
+	EarlierStatement  string
+	// For damage (settlement, deductible, indemnity adjustment): the policy whose deductible
+	// applies (PolicyUmbrella, PolicyOwn) and that deductible; the claim is DamageCents minus it
+	// when positive.
+	Policy          string
+	DeductibleCents int64
+}
+
+// Adjustment reports whether the line books the revision of a decision already booked.
+func (l *SAVLine) Adjustment() bool {
+	return l.Type == LineAdjustment || l.Type == LineIndemnityAdjustment
 }
 
 // InstallmentLine is what one plan asked of one statement and what it got.

@@ -694,12 +694,12 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 				}
 				corrective = eur(l.CorrectiveCents)
 			case savbilling.LineSettlement, savbilling.LineDeductible, savbilling.LineIndemnityAdjustment:
-				if l.DamageCents != 0 && !noted[l.SAVID] {
+				if l.DamageCents != 0 && !noted[l.SAVID] && !v2(b) {
 					noted[l.SAVID] = true
 					notes = append(notes, fill(ts.DamageNote, "sav", strconv.FormatInt(l.SAVID, 10), "damage", eur(l.DamageCents)))
 				}
 			}
-			if note := clean(l.Note, false); note != "" && !noteSeen[l.SAVID] {
+			if note := clean(l.Note, false); note != "" && !noteSeen[l.SAVID] && !v2(b) {
 				noteSeen[l.SAVID] = true
 				notes = append(notes, fill(ts.DecisionNote, "sav", strconv.FormatInt(l.SAVID, 10), "note", note))
 			}
@@ -709,7 +709,17 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 		}
 		t.rows = append(t.rows, row{total: true, cells: []string{ts.SAVTotal, eur(s.DeductionsCents)}})
 		f.table(t)
-		if len(notes) > 0 {
+		if v2(b) { // the rules v2 explain every line in words, a small gap between SAVs; v1's documents print as they did
+			f.gap(1.5)
+			for i, group := range r.explainSAV(s.SAV) {
+				if i > 0 {
+					f.gap(1)
+				}
+				for _, n := range group {
+					f.para(marginL, contentW, n, stSmall)
+				}
+			}
+		} else if len(notes) > 0 {
 			f.gap(1.5)
 			for _, n := range notes {
 				f.para(marginL, contentW, n, stSmall)
@@ -813,7 +823,7 @@ func (r *Renderer) statementTotalsV1(f *flow, s *savbilling.Statement) {
 // invoice carries (self-billed invoices too): category of the operation, late-payment penalties
 // and the 40 € recovery indemnity (art. L441-10 of the Code de commerce), no discount, and the
 // repairer's option for VAT on debits when they opted.
-func (r *Renderer) placeWithMentions(f *flow, m measurer, totals *block, p savbilling.Party) {
+func (r *Renderer) placeWithMentions(f *flow, m measurer, totals *block, p savbilling.Party, before ...string) {
 	ts, ti := &r.tx.Statement, &r.tx.Invoice
 	lines := []string{ts.Category, fill(ts.LatePayment, "penalty", ti.Penalty, "indemnity", ti.Indemnity), ts.NoDiscount}
 	if p.VATOnDebits {
@@ -836,6 +846,16 @@ func (r *Renderer) placeWithMentions(f *flow, m measurer, totals *block, p savbi
 		}
 	}
 	mb := &block{h: 2}
+	// what the caller prints first, over the full width (where an overflow went)
+	for _, b := range before {
+		for _, w := range wrap(m, b, stBody, contentW, 0, f.ell) {
+			mb.text(marginL, mb.h, w, stBody)
+			mb.h += lineH(stBody)
+		}
+	}
+	if len(before) > 0 {
+		mb.h += 1.5
+	}
 	for _, w := range wrapped {
 		mb.text(marginL, mb.h, w, stSmall)
 		mb.h += lineH(stSmall)

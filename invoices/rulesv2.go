@@ -184,5 +184,5 @@ func (r *Renderer) statementTotalsV2(f *flow, b *savbilling.Book, s *savbilling.
 	if s.IndemnitiesCents != 0 || s.InstallmentsIndemnityCents != 0 || s.IndemnityOverflowCents != 0 {
 		notes = append(notes, ts.IndemnityNote)
 	}
-	r.placeWithMentions(f, m, r.totalsBox(m, ts.SettlementHeading, rows, notes), s.Repairer)
+	r.placeWithMentions(f, m, r.totalsBox(m, ts.SettlementHeading, rows, notes), s.Repairer, r.owed(b, s)...)
 }

@@ -146,6 +146,7 @@ func TestClosedDocumentsReadAsTheirDrafts(t *testing.T) {
 				if st.Period == oct {
 					demoOctoberWording(t, bin, res.Dir, b)
 				}
+				demoExplained(t, bin, res.Dir, b) // issue 19: every euro explained (explain_test.go)
 			}
 			if invoicesSeen == 0 {
 				t.Fatal("the demo issued no invoice: the test would not check one")

@@ -351,7 +351,11 @@ func TestFixesAndChangesAreBookedLater(t *testing.T) {
 			}
 			want := []sb.SAVLine{{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, City: "Paris", RepairerID: 1, Type: sb.LineAdjustment,
 				Outcome: sb.OutcomePartial, ChargeBP: 5000, CorrectiveCents: 4500, AmountCents: -2250,
-				Note: "Dérailleur mal réglé lors de l'intervention 90."}}
+				Note: "Dérailleur mal réglé lors de l'intervention 90.",
+				// what explains it (issue 19): days, the decision before, what October charged and where
+				SAVDay: "2026-10-12", OriginalDay: "2026-09-20", OriginalCity: "Paris",
+				BeforeOutcome: sb.OutcomeConfirmed, BeforeChargeBP: 10000, BeforeBookedCents: 4500,
+				EarlierStatement: octBook.StatementOf(1).Number}}
 			if diff := cmp.Diff(want, s.SAV); diff != "" {
 				t.Errorf("November adjustment (-want +got):\n%s", diff)
 			}

@@ -110,7 +110,8 @@ func TestWorkedExampleLines(t *testing.T) {
 	b := mustClose(t, workedExample(sb.Decision{Outcome: sb.OutcomeConfirmed}))
 	r1 := b.StatementOf(1)
 	want := []sb.SAVLine{{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, City: "Lyon", RepairerID: 1, Type: sb.LineCharge,
-		Outcome: sb.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 4500, AmountCents: 4500}}
+		Outcome: sb.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 4500, AmountCents: 4500,
+		SAVDay: "2026-10-12", OriginalDay: "2026-09-20", OriginalCity: "Paris"}}
 	if diff := cmp.Diff(want, r1.SAV); diff != "" {
 		t.Errorf("R1 SAV lines (-want +got):\n%s", diff)
 	}

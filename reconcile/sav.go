@@ -103,7 +103,8 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 		RelatedPriceCents: relatedPrice, FirstPeriod: in.Period, LastPeriod: in.Period,
 	}}
 	line := sb.SAVLine{SAVID: sav.ID, OriginalID: sav.OriginalID, SAVRepairerID: sav.RepairerID, City: sav.City,
-		RepairerID: faulty, Type: sb.LineCharge, Outcome: d.Outcome, CorrectiveCents: corrective, Note: d.Note}
+		RepairerID: faulty, Type: sb.LineCharge, Outcome: d.Outcome, CorrectiveCents: corrective, Note: d.Note,
+		SAVDay: parisDay(sav.ClosedAt), OriginalDay: parisDay(c.Original.ClosedAt), OriginalCity: c.Original.City}
 	switch d.Outcome {
 	case sb.OutcomeUnconfirmed, sb.OutcomeRejected:
 		line.Type = sb.LineNotCharged
@@ -130,7 +131,7 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 			deductible, policy = *own, sb.PolicyOwn
 		}
 		dl := line
-		dl.DamageCents = d.DamageCents
+		dl.DamageCents, dl.Policy, dl.DeductibleCents = d.DamageCents, policy, deductible
 		if d.DamageCents <= deductible {
 			dl.Type, dl.AmountCents = sb.LineSettlement, d.DamageCents
 		} else {
@@ -149,6 +150,14 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 		})
 	}
 	return a, nil
+}
+
+// parisDay is the Paris day of t, YYYY-MM-DD ("" for the zero time).
+func parisDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(sb.Paris).Format(time.DateOnly)
 }
 
 // checkOriginal says why the SAV's original intervention cannot carry a charge.
@@ -219,6 +228,25 @@ func adjust(in *sb.CloseInput, c sb.SAVCase, a assessment) ([]sb.SAVLine, *sb.Cl
 			}
 			l := charge
 			l.RepairerID, l.Type, l.AmountCents, l.DamageCents = id, k.tp, k.diff, k.damage
+			// what it revises, so that the line explains itself
+			ind := k.tp == sb.LineIndemnityAdjustment
+			l.BeforeBookedCents = bookedR[id]
+			if ind {
+				l.BeforeBookedCents = bookedM[id]
+			}
+			if b := c.Booked; b != nil {
+				l.BeforeOutcome, l.BeforeChargeBP, l.BeforeDamageCents = b.Outcome, b.ChargeBP, b.DamageCents
+				if b.Outcome == sb.OutcomeConfirmed {
+					l.BeforeChargeBP = 10000
+				}
+			}
+			l.EarlierStatement = c.BookedStatement[sb.BookedKind{RepairerID: id, Indemnity: ind}]
+			if l.EarlierStatement == "" { // nothing of this kind booked: where the SAV was
+				l.EarlierStatement = c.BookedStatement[sb.BookedKind{RepairerID: id, Indemnity: !ind}]
+			}
+			if ind && len(a.lines) > 1 { // the damage's policy and deductible as the decision now implies them
+				l.Policy, l.DeductibleCents = a.lines[1].Policy, a.lines[1].DeductibleCents
+			}
 			lines = append(lines, l)
 		}
 	}

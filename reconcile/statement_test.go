@@ -392,3 +392,40 @@ func TestSameCreditRowTwice(t *testing.T) {
 		t.Errorf("anomalies = %+v", b.Anomalies)
 	}
 }
+
+// TestAnAdjustmentCarriesWhatItRevises: an adjustment line carries the decision booked before,
+// what was booked of its kind for that SAV to that repairer, and the earlier statement's number,
+// so that the statement can explain it (domain.md « What a document explains »).
+func TestAnAdjustmentCarriesWhatItRevises(t *testing.T) {
+	in := workedExample(sb.Decision{Outcome: sb.OutcomeConfirmed, DamageCents: 6000})
+	c := in.SAVs[0]
+	in.SAVs = nil
+	in.Interventions = in.Interventions[:3]
+	c.Booked = &sb.SAVState{SAVID: 201, Outcome: sb.OutcomePartial, ChargeBP: 2500, FirstPeriod: oct.Prev()}
+	c.BookedByRepairer = map[int64]int64{1: 1125}
+	c.BookedIndemnityByRepairer = map[int64]int64{}
+	c.BookedStatement = map[sb.BookedKind]string{{RepairerID: 1}: "REL-1-2026-0007"}
+	in.Changed = []sb.SAVCase{c}
+	b := mustClose(t, in)
+	type got struct {
+		Type                   sb.SAVLineType
+		Before                 string
+		BP                     int
+		Damage, Booked, Amount int64
+		Earlier, Day, OrigDay  string
+		Policy                 string
+		Deductible             int64
+	}
+	var lines []got
+	for _, l := range b.StatementOf(1).SAV {
+		lines = append(lines, got{l.Type, l.BeforeOutcome, l.BeforeChargeBP, l.BeforeDamageCents, l.BeforeBookedCents,
+			l.AmountCents, l.EarlierStatement, l.SAVDay, l.OriginalDay, l.Policy, l.DeductibleCents})
+	}
+	want := []got{
+		{sb.LineAdjustment, sb.OutcomePartial, 2500, 0, 1125, 4500 - 1125, "REL-1-2026-0007", "2026-10-12", "2026-09-20", "", 0},
+		{sb.LineIndemnityAdjustment, sb.OutcomePartial, 2500, 0, 0, 6000, "REL-1-2026-0007", "2026-10-12", "2026-09-20", sb.PolicyUmbrella, 20000},
+	}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("adjustment lines (-want +got):\n%s", diff)
+	}
+}

@@ -54,7 +54,8 @@ const DemoMissingOriginal = 987654
 //	        own 150,00 € deductible; 3012 unconfirmed with a 2,00 € credit (does not fit);
 //	        3013 pending; R3 pays the rest of its plan; R21's installment gets nothing; 3014
 //	        unconfirmed on R12, who has nothing else: no statement; 1013's damage removed (a
-//	        refund of an indemnity).
+//	        refund of an indemnity); 2011 revised from partial 3333 bp to confirmed (a further
+//	        charge, explained with the October statement it was first charged on).
 func Demo(first savbilling.Period) []Step {
 	d := &demo{ivs: map[int64]savbilling.Intervention{}}
 	for i := range d.steps {
@@ -532,7 +533,10 @@ func (d *demo) month3() {
 	d.steps[s].Update = append(d.steps[s].Update,
 		decision(2010, savbilling.OutcomePartial, 5000, 0, 0, d.at(s, 5, 10, 0), "Révision : la cassette était déjà usée, prise en charge à 50 %."),
 		decision(2016, savbilling.OutcomePartial, 7500, 0, 0, d.at(s, 4, 9, 0), "Prise en charge à 75 % (part corrigée)."),
-		decision(1013, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 6, 11, 0), "Révision : la fourche et le garde-boue étaient déjà abîmés avant l'intervention."))
+		decision(1013, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 6, 11, 0), "Révision : la fourche et le garde-boue étaient déjà abîmés avant l'intervention."),
+		decision(2011, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 7, 14, 0), "Révision : les rayons avaient tous été mal tendus, prise en charge totale."))
+	d.story(s, "Décision révisée : SAV 2011 passe de partiel 33,33 %% à confirmé : %s déjà imputés sur le relevé d'octobre, %s de plus (ajustement) à %s.",
+		eur(share(corrective(d.ivs[2011]), 3333)), eur(corrective(d.ivs[2011])-share(corrective(d.ivs[2011]), 3333)), who(11))
 	d.story(s, "Indemnité remboursée : le dommage du SAV 1013 est retiré (120,00 € → 0,00 €) : « ajustement indemnité » de -120,00 € à %s, rendu après la TVA (sa facture est inchangée).", who(14))
 	d.story(s, "Décision révisée : SAV 2010 passe de confirmé à partiel 50 %% : remboursement (ajustement) de %s à %s.",
 		eur(corrective(d.ivs[2010])-share(corrective(d.ivs[2010]), 5000)), who(29))

@@ -209,11 +209,15 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		return err
 	}
 	err = tx.insertMany(ctx, "sb_sav_lines", []string{"sav_id", "period", "repairer_id", "type", "original_id",
-		"sav_repairer_id", "city", "outcome", "charge_bp", "corrective_cents", "damage_cents", "amount_cents", "note"},
+		"sav_repairer_id", "city", "outcome", "charge_bp", "corrective_cents", "damage_cents", "amount_cents", "note",
+		"sav_day", "original_day", "original_city", "before_outcome", "before_charge_bp", "before_damage_cents",
+		"before_booked_cents", "earlier_statement", "policy", "deductible_cents"},
 		len(savs), func(i int) []any {
 			l := savs[i]
 			return []any{l.SAVID, p, l.RepairerID, string(l.Type), l.OriginalID, l.SAVRepairerID, l.City, l.Outcome,
-				l.ChargeBP, l.CorrectiveCents, l.DamageCents, l.AmountCents, l.Note}
+				l.ChargeBP, l.CorrectiveCents, l.DamageCents, l.AmountCents, l.Note, l.SAVDay, l.OriginalDay,
+				l.OriginalCity, l.BeforeOutcome, l.BeforeChargeBP, l.BeforeDamageCents, l.BeforeBookedCents,
+				l.EarlierStatement, l.Policy, l.DeductibleCents}
 		})
 	if err != nil {
 		return booked(b.Period, err)
@@ -684,7 +688,9 @@ func (d *DB) EachSAVLine(ctx context.Context, p savbilling.Period, fn func(l *sa
 // savLineCols are the columns of sb_sav_lines that scanSAVLine reads, each name after prefix.
 func savLineCols(prefix string) string {
 	cols := []string{"sav_id", "repairer_id", "type", "original_id", "sav_repairer_id", "city", "outcome",
-		"charge_bp", "corrective_cents", "damage_cents", "amount_cents", "note"}
+		"charge_bp", "corrective_cents", "damage_cents", "amount_cents", "note", "sav_day", "original_day",
+		"original_city", "before_outcome", "before_charge_bp", "before_damage_cents", "before_booked_cents",
+		"earlier_statement", "policy", "deductible_cents"}
 	return prefix + strings.Join(cols, ", "+prefix)
 }
 
@@ -695,7 +701,9 @@ func scanSAVLine(rows *sql.Rows, more ...any) (savbilling.SAVLine, error) {
 		tp string
 	)
 	dest := append([]any{&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.City, &l.Outcome,
-		&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents, &l.Note}, more...)
+		&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents, &l.Note, &l.SAVDay, &l.OriginalDay,
+		&l.OriginalCity, &l.BeforeOutcome, &l.BeforeChargeBP, &l.BeforeDamageCents, &l.BeforeBookedCents,
+		&l.EarlierStatement, &l.Policy, &l.DeductibleCents}, more...)
 	if err := rows.Scan(dest...); err != nil {
 		return l, err
 	}

@@ -122,11 +122,15 @@ func bookOctLines() *savbilling.Book {
 				},
 				SAV: []savbilling.SAVLine{
 					{SAVID: 150, OriginalID: 50, SAVRepairerID: 1, RepairerID: 3, Type: savbilling.LineAdjustment,
-						Outcome: savbilling.OutcomePartial, ChargeBP: 5000, CorrectiveCents: 12000, AmountCents: -6000},
+						Outcome: savbilling.OutcomePartial, ChargeBP: 5000, CorrectiveCents: 12000, AmountCents: -6000,
+						SAVDay: "2026-10-03", OriginalDay: "2026-08-28", OriginalCity: "Saint-Étienne",
+						BeforeOutcome: savbilling.OutcomeConfirmed, BeforeChargeBP: 10000, BeforeDamageCents: 30000,
+						BeforeBookedCents: 12000, EarlierStatement: "REL-3-2026-0001"},
 					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineCharge,
 						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, AmountCents: 1500},
 					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineDeductible,
-						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, DamageCents: 50000, AmountCents: 0},
+						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, DamageCents: 50000, AmountCents: 0,
+						Policy: savbilling.PolicyOwn},
 					// not a realistic line, but "ajustement" sorts before "charge" as bytes
 					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineAdjustment,
 						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, AmountCents: 500},
@@ -286,10 +290,14 @@ func TestBookRoundTrip(t *testing.T) {
 		want.Changed = []savbilling.SAVCase{
 			{SAV: iv201, Decision: &n201, Original: bare(iv90), Booked: &st[1],
 				BookedByRepairer: map[int64]int64{1: 19500}, BookedIndemnityByRepairer: map[int64]int64{1: 15000},
-				BookedV1ByRepairer: map[int64]int64{}},
+				BookedV1ByRepairer: map[int64]int64{},
+				BookedStatement: map[savbilling.BookedKind]string{{RepairerID: 1}: "REL-1-2026-0002",
+					{RepairerID: 1, Indemnity: true}: "REL-1-2026-0002"}},
 			{SAV: iv202, Decision: &n202, Booked: &st[2], BookedByRepairer: map[int64]int64{3: 2000},
 				BookedIndemnityByRepairer: map[int64]int64{3: 0}, BookedV1ByRepairer: map[int64]int64{},
-				BookedClaimCents: 50000, BookedClaimPolicy: savbilling.PolicyOwn},
+				BookedClaimCents: 50000, BookedClaimPolicy: savbilling.PolicyOwn,
+				BookedStatement: map[savbilling.BookedKind]string{{RepairerID: 3}: "REL-3-2026-0002",
+					{RepairerID: 3, Indemnity: true}: "REL-3-2026-0002"}},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("LoadCloseInput(2026-11) after decisions changed (-want +got):\n%s", diff)

@@ -629,7 +629,9 @@ func (tx *Tx) changedCases(ctx context.Context, w window) ([]savbilling.SAVCase,
 		cases[i].BookedByRepairer = map[int64]int64{}
 		cases[i].BookedIndemnityByRepairer = map[int64]int64{}
 		cases[i].BookedV1ByRepairer = map[int64]int64{}
+		cases[i].BookedStatement = map[savbilling.BookedKind]string{}
 	}
+	latest := map[int64]map[savbilling.BookedKind]string{} // the period of BookedStatement's number
 	err = each(ctx, tx.tx, "changed SAVs: booked state", "SELECT "+stateCols+
 		" FROM sb_sav_state s JOIN interventions i ON i.id = s.sav_id WHERE "+where, args,
 		func(rows *sql.Rows) error {
@@ -647,19 +649,36 @@ func (tx *Tx) changedCases(ctx context.Context, w window) ([]savbilling.SAVCase,
 	}
 	// Per kind: under the rules v2 by the line's type; under v1 apart, split by the rules from
 	// the decision v1 last booked (SAVState.V1).
-	err = each(ctx, tx.tx, "changed SAVs: booked lines", `SELECT l.sav_id, l.repairer_id, l.type, l.amount_cents, p.rules_version
+	err = each(ctx, tx.tx, "changed SAVs: booked lines", `SELECT l.sav_id, l.repairer_id, l.type, l.amount_cents, p.rules_version,
+		l.period, COALESCE(st.number, '')
 		FROM sb_sav_lines l JOIN sb_periods p ON p.period = l.period
+		LEFT JOIN sb_statements st ON st.period = l.period AND st.repairer_id = l.repairer_id
 		WHERE l.sav_id IN (SELECT i.id FROM interventions i WHERE `+where+")", args,
 		func(rows *sql.Rows) error {
 			var (
 				sav, rid, amount int64
 				tp               string
 				rules            int
+				period, number   string
 			)
-			if err := rows.Scan(&sav, &rid, &tp, &amount, &rules); err != nil {
+			if err := rows.Scan(&sav, &rid, &tp, &amount, &rules, &period, &number); err != nil {
 				return err
 			}
 			if k, ok := index[sav]; ok {
+				// the latest statement per kind (under v1 every line counted for both kinds)
+				for _, ind := range []bool{false, true} {
+					if rules >= savbilling.RulesV2 && savbilling.SAVLineType(tp).Indemnity() != ind {
+						continue
+					}
+					key := savbilling.BookedKind{RepairerID: rid, Indemnity: ind}
+					if latest[sav] == nil {
+						latest[sav] = map[savbilling.BookedKind]string{}
+					}
+					if period >= latest[sav][key] && number != "" {
+						latest[sav][key] = period
+						cases[k].BookedStatement[key] = number
+					}
+				}
 				cases[k].BookedByRepairer[rid] += amount
 				switch {
 				case rules < savbilling.RulesV2:

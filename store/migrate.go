@@ -24,6 +24,8 @@ import (
 //	00021 (Go)         the optional columns of repairers (docs/contract.md), added to the
 //	                   repairers table that migration 1 created (see repairerOptional)
 //	00022_debit_note_identity.sql  the same optional identity columns on sb_debit_notes
+//	00060_sav_line_explained.sql   what a SAV line needs to explain itself (days, original's
+//	                   city, the decision before an adjustment, the earlier statement)
 //
 //go:embed migrations/sqlite/*.sql migrations/mysql/*.sql
 var migrations embed.FS

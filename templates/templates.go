@@ -212,6 +212,42 @@ type StatementTexts struct {
 	IndemnityNote              string `toml:"indemnity_note"`
 	PayablePayment             string `toml:"payable_payment" ph:"date"`
 	NoteDraft                  string `toml:"note_draft"` // names a draft's debit note
+
+	// What a SAV line says in words (issue 19, domain.md « What a document explains »), under the
+	// SAV table of a statement of the rules v2: one story per SAV, then one sentence per line.
+	SAVStory         string `toml:"sav_story" ph:"sav,original,decision" opt:"sav_when,original_when"`
+	WhenWhere        string `toml:"when_where" ph:"day,city"` // « du 12/10/2026 à Lyon »
+	When             string `toml:"when" ph:"day"`
+	Where            string `toml:"where" ph:"city"`
+	DecisionShare    string `toml:"decision_share" ph:"decision,share"`
+	ExplainCharge    string `toml:"explain_charge" ph:"corrective,share,amount"`
+	ExplainNone      string `toml:"explain_none" ph:"outcome"` // « non imputé : SAV non confirmé »
+	ExplainSettle    string `toml:"explain_settle" ph:"damage,deductible,policy,amount"`
+	ExplainDeduct    string `toml:"explain_deduct" ph:"damage,deductible,policy,amount,claim"`
+	ExplainOwnClaim  string `toml:"explain_own_claim" ph:"claim"` // a claim on the repairer's own policy
+	PolicyUmbrella   string `toml:"policy_umbrella"`
+	PolicyOwn        string `toml:"policy_own"`
+	ExplainAdjust    string `toml:"explain_adjust" ph:"change,booked,before,now,diff" opt:"earlier"`
+	BookedReduction  string `toml:"booked_reduction"`
+	BookedIndemnity  string `toml:"booked_indemnity"`
+	ExplainEarlier   string `toml:"explain_earlier" ph:"statement"`
+	AdjustDecision   string `toml:"adjust_decision" ph:"before,after"`
+	AdjustDamage     string `toml:"adjust_damage" ph:"before,after"`
+	AdjustRevised    string `toml:"adjust_revised"` // neither outcome, share nor damage changed: the faulty repairer did
+	DiffCharged      string `toml:"diff_charged" ph:"amount"`
+	DiffRefunded     string `toml:"diff_refunded" ph:"amount"`
+	ShortConfirmed   string `toml:"short_confirmed"`
+	ShortPartial     string `toml:"short_partial" ph:"share"`
+	ShortUnconfirmed string `toml:"short_unconfirmed"`
+	ShortRejected    string `toml:"short_rejected"`
+	// Where an overflow went and what is owed, in euros TTC (under the settlement's totals).
+	OwedInvoice       string `toml:"owed_invoice" ph:"invoice,ht,ttc,date"`
+	OwedDebitNote     string `toml:"owed_debit_note" ph:"note,amount,date"`
+	OwedPlan          string `toml:"owed_plan" ph:"plan,amount,n,first,last"`
+	OwedPlanParts     string `toml:"owed_plan_parts" ph:"reductions,indemnity"`
+	OwedPlanReduction string `toml:"owed_plan_reduction" ph:"reductions"`
+	PlanReductionsVAT string `toml:"plan_reductions_vat" ph:"reduction,ttc"`
+	PlanReductions    string `toml:"plan_reductions" ph:"reduction"`
 }
 
 // InvoiceTexts are the texts of the network's overflow invoice.
