@@ -34,6 +34,9 @@ type Config struct {
 	Network                Network  `toml:"network"` // the network's identity; empty keys keep the template's
 	Rules                  Rules    `toml:"rules"`
 	Schedule               Schedule `toml:"schedule"`
+	// Accounting is the [accounting] table: the accounts and journals of the accounting file
+	// (issue 23), blank keys keeping accounting.DefaultConfig().
+	Accounting Accounting `toml:"accounting"`
 	Source                 string   `toml:"-"` // the file read, "" when none
 }
 
@@ -48,6 +51,11 @@ type Network struct {
 	Email     string `toml:"email"`
 	IBAN      string `toml:"iban"`
 	BIC       string `toml:"bic"`
+	// The structured address the bank file gives the network as debtor (issue 23); blank: read
+	// from address (last line « postcode town ») and country FR.
+	Postcode    string `toml:"postcode"`
+	City        string `toml:"city"`
+	CountryCode string `toml:"country_code"`
 }
 
 // Rules is the [rules] table: the thresholds of the rulebook (see savbilling.Rules).
@@ -181,6 +189,9 @@ func (c Config) Validate() error {
 	if _, err := time.LoadLocation(c.Schedule.TZ); err != nil || c.Schedule.TZ == "" {
 		return fmt.Errorf("schedule.tz: unknown time zone %q", c.Schedule.TZ)
 	}
+	if _, err := c.AccountingValue(); err != nil {
+		return err
+	}
 	return c.RulesValue().Validate()
 }
 
@@ -201,7 +212,8 @@ func (c Config) Issuer(def sb.Issuer) sb.Issuer {
 		v   string
 		dst *string
 	}{{n.Name, &def.Name}, {n.LegalForm, &def.LegalForm}, {n.Address, &def.Address}, {n.SIRET, &def.SIRET},
-		{n.VATNumber, &def.VATNumber}, {n.RCS, &def.RCS}, {n.Email, &def.Email}, {n.IBAN, &def.IBAN}, {n.BIC, &def.BIC}} {
+		{n.VATNumber, &def.VATNumber}, {n.RCS, &def.RCS}, {n.Email, &def.Email}, {n.IBAN, &def.IBAN}, {n.BIC, &def.BIC},
+		{n.Postcode, &def.Postcode}, {n.City, &def.City}, {n.CountryCode, &def.CountryCode}} {
 		if f.v != "" {
 			*f.dst = f.v
 		}
