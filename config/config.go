@@ -37,7 +37,7 @@ type Config struct {
 	// Accounting is the [accounting] table: the accounts and journals of the accounting file
 	// (issue 23), blank keys keeping accounting.DefaultConfig().
 	Accounting Accounting `toml:"accounting"`
-	Source                 string   `toml:"-"` // the file read, "" when none
+	Source     string     `toml:"-"` // the file read, "" when none
 }
 
 // Network is the [network] table: the network's identity printed on every document.
