@@ -160,7 +160,7 @@ func (w withPayments) Payments(ctx context.Context) ([]reports.Payment, bool, er
 // Accounting is the Renderer of the period's accounting file, accounting/<SIREN>FEC<AAAAMMJJ>.txt
 // (docs/accounting.md), numbered as the close recorded in the ledger. Before writing, it checks
 // the file with fectest and reconciles it to the workbook's figures: a finding is a bug, and the
-// render fails rather than issue books that do not match the workbook. A draft and a period closed
+// render fails rather than issue books that do not match the workbook. A draft, a month without any entry and a period closed
 // before the file existed write none.
 func Accounting(cfg accounting.Config) Renderer { return accountingRenderer{cfg} }
 
@@ -202,6 +202,9 @@ func (a accountingRenderer) Render(ctx context.Context, dir string, l *Ledger, _
 				"(the accounting configuration's journals changed since the close, or a bug): nothing was written",
 				p, code, last[code], nums.Last[code])
 		}
+	}
+	if len(numbered) == 0 {
+		return nil, nil // a month without any entry (no statement, no document) writes no file
 	}
 	data, err := accounting.Render(numbered, cfg, ap.Validated)
 	if err != nil {
