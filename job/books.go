@@ -168,8 +168,10 @@ type accountingRenderer struct{ cfg accounting.Config }
 
 func (accountingRenderer) Name() string { return RendererAccounting }
 
-// corruptFEC lets tests break the file between writing and checking it (nil: untouched).
-var corruptFEC func([]byte) []byte
+// FaultFEC, when set, changes the accounting file between its writing and its check: set only by
+// tests and by the binary built with -tags faultinject (SAVBILLING_FAULT_FEC), to show that a
+// file the checker refuses fails the run. nil in production.
+var FaultFEC func([]byte) []byte
 
 func (a accountingRenderer) Render(ctx context.Context, dir string, l *Ledger, _ *sb.Totals) ([]File, error) {
 	if l.Book.Draft || l.db == nil {
@@ -210,8 +212,8 @@ func (a accountingRenderer) Render(ctx context.Context, dir string, l *Ledger, _
 	if err != nil {
 		return nil, err
 	}
-	if corruptFEC != nil {
-		data = corruptFEC(data)
+	if FaultFEC != nil {
+		data = FaultFEC(data)
 	}
 	if err := verifyFEC(data, cfg, ap.LastDay, nums.Prev, figs); err != nil {
 		return nil, fmt.Errorf("accounting file of %s: %w", p, err)

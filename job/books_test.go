@@ -351,8 +351,8 @@ func TestBrokenAccountingFileFailsTheRun(t *testing.T) {
 			ctx := context.Background()
 			db := dbtest.Open(t, dbtest.Engines(t)[0])
 			j := payJob(t, db, accounting.Config{})
-			corruptFEC = br.corrupt
-			defer func() { corruptFEC = nil }()
+			FaultFEC = br.corrupt
+			defer func() { FaultFEC = nil }()
 			st := sample.Demo(sep)[0]
 			insertDemo(t, db, st)
 			_, err := j.Close(ctx, sep, now, false)
@@ -366,7 +366,7 @@ func TestBrokenAccountingFileFailsTheRun(t *testing.T) {
 			if _, err := os.Stat(fecPath(filepath.Join(j.Out, sep.String()), sep)); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("a broken accounting file was written (%v)", err)
 			}
-			corruptFEC = nil
+			FaultFEC = nil
 			if _, err := j.Render(ctx, sep); err != nil {
 				t.Fatalf("render once fixed: %v", err)
 			}
