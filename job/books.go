@@ -68,32 +68,33 @@ func BankMessage(b *sb.Book, paid []bank.Transfer) bank.Message {
 }
 
 // Debtor is the network as the transfer file's debtor: its name, IBAN and BIC, and its structured
-// address from the keys network.postcode, city, country_code, or else from its address whose last
-// line is « postcode town » (country FR).
+// address (structured).
 func Debtor(is sb.Issuer) bank.Party {
-	street, postcode, town, _ := bank.SplitFrenchAddress(is.Address)
-	if is.City != "" {
-		street, town = strings.Join(strings.Fields(strings.ReplaceAll(is.Address, "\n", ", ")), " "), is.City
-		if is.Postcode != "" {
-			postcode = is.Postcode
-		}
-	}
+	street, postcode, town := structured(is.Address, is.Postcode, is.City)
 	return bank.Party{Name: is.Name, Street: street, Postcode: postcode, Town: town, Country: is.CountryCode,
 		IBAN: is.IBAN, BIC: is.BIC}
 }
 
-// Creditor is a repairer as a transfer's creditor: their frozen identity; without the optional
-// postcode and city columns, the address is read as a French one (last line « postcode town »).
+// Creditor is a repairer as a transfer's creditor, from their frozen identity (structured).
 func Creditor(r sb.Party) bank.Party {
-	street, postcode, town := r.Address, r.Postcode, r.City
-	if town == "" {
-		if s, pc, t, ok := bank.SplitFrenchAddress(r.Address); ok {
-			street, postcode, town = s, pc, t
-		}
-	}
-	street = strings.Join(strings.Fields(strings.ReplaceAll(street, "\n", ", ")), " ")
+	street, postcode, town := structured(r.Address, r.Postcode, r.City)
 	return bank.Party{Name: r.Name, Street: street, Postcode: postcode, Town: town, Country: r.CountryCode,
 		IBAN: r.IBAN, BIC: r.BIC}
+}
+
+// structured is the structured form of an address: when its last line is « postcode town »
+// (bank.SplitFrenchAddress), the street is the lines before it; the postcode and town are the
+// given ones (the optional columns, the network's keys), else that last line's. An address that
+// does not end so is the street whole, its line breaks written « , ».
+func structured(address, postcode, town string) (string, string, string) {
+	street, pc, t, ok := bank.SplitFrenchAddress(address)
+	if !ok {
+		street = strings.Join(strings.Fields(strings.ReplaceAll(address, "\n", ", ")), " ")
+	}
+	if postcode == "" && town == "" {
+		postcode, town = pc, t
+	}
+	return street, postcode, town
 }
 
 // Transfer is the transfer of one statement: its Net à payer to its repairer on its payment date,

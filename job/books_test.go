@@ -557,3 +557,26 @@ func TestFECNumberingRestartsWithTheFiscalYear(t *testing.T) {
 		t.Fatal("September booked no purchase: the test would not check the continuation")
 	}
 }
+
+// TestTransferAddressesAreStructured: the street, postcode and town the bank file writes, from the
+// optional columns when the repairer has them, else from an address ending « postcode town ».
+func TestTransferAddressesAreStructured(t *testing.T) {
+	for _, c := range []struct {
+		p                      sb.Party
+		street, postcode, town string
+	}{
+		{sb.Party{Address: "12 rue de la Roquette, 75011 Paris", Postcode: "75011", City: "Paris"}, "12 rue de la Roquette", "75011", "Paris"},
+		{sb.Party{Address: "Bâtiment B\n7 rue Mercière\n69002 Lyon"}, "Bâtiment B, 7 rue Mercière", "69002", "Lyon"},
+		{sb.Party{Address: "6 rue de Sébastopol", Postcode: "98800", City: "Nouméa"}, "6 rue de Sébastopol", "98800", "Nouméa"},
+		{sb.Party{Address: "Hauptstraße 5\nBerlin"}, "Hauptstraße 5, Berlin", "", ""},
+	} {
+		got := Creditor(c.p)
+		if got.Street != c.street || got.Postcode != c.postcode || got.Town != c.town {
+			t.Errorf("%q: %q %q %q, want %q %q %q", c.p.Address, got.Street, got.Postcode, got.Town, c.street, c.postcode, c.town)
+		}
+	}
+	d := Debtor(sb.Issuer{Name: "Réseau", Address: "12 rue de l'Exemple\n75011 Paris"})
+	if d.Street != "12 rue de l'Exemple" || d.Postcode != "75011" || d.Town != "Paris" {
+		t.Errorf("debtor %+v", d)
+	}
+}
