@@ -103,6 +103,11 @@ func Transfer(s *sb.Statement) bank.Transfer {
 	return bank.Transfer{Ref: s.Number, AmountCents: s.PayableCents, Creditor: Creditor(s.Repairer), ExecutionDate: s.PaymentOn}
 }
 
+// NetworkCannotPay is the reason the Paiements sheet gives when the network's own account (its
+// IBAN, BIC, name or address in its identity) cannot pay any transfer: the period then has no
+// transfer file.
+const NetworkCannotPay = "compte du réseau inutilisable"
+
 // Payments decides, statement by statement, whether the period's transfer file pays it
 // (bank.Split): paid are the file's transfers, rows the Paiements sheet's, one per statement in
 // order. The bank file and the sheet both come from here, so they cannot disagree.
@@ -111,21 +116,32 @@ func Payments(ctx context.Context, l *Ledger) (paid []bank.Transfer, rows []repo
 	if !l.Book.Draft {
 		file = BankFileName(l.Book.Period)
 	}
+	// The network's own account must be able to pay: else no statement is paid by the file, and
+	// each row says why (never an invalid file).
+	var network []string
+	for _, p := range bank.Check(Debtor(l.Book.Issuer), 1) {
+		network = append(network, "compte du réseau : "+p.Detail+" (corriger l'identité du réseau : network.iban, network.bic, network.address)")
+	}
 	err = l.EachStatement(ctx, store.RowsOnly, func(s *sb.Statement) error {
 		ok, unpaid := bank.Split([]bank.Transfer{Transfer(s)})
 		row := reports.Payment{RepairerID: s.Repairer.ID, Name: s.Repairer.Name, Statement: s.Number, PaymentOn: s.PaymentOn,
 			PayableCents: s.PayableCents, IBAN: s.Repairer.IBAN, BIC: s.Repairer.BIC}
-		if len(ok) == 1 {
-			paid = append(paid, ok[0])
-			row.Paid, row.File = true, file
-		} else {
-			row.Reasons = unpaid[0].Labels()
-			var details []string
+		var reasons, details []string
+		if len(ok) == 0 {
+			reasons = append(reasons, unpaid[0].Labels())
 			for _, p := range unpaid[0].Problems {
 				details = append(details, p.Detail)
 			}
-			row.Detail = strings.Join(details, " ; ")
 		}
+		if len(network) > 0 {
+			reasons = append(reasons, NetworkCannotPay)
+			details = append(details, network...)
+		}
+		if len(reasons) == 0 {
+			paid = append(paid, ok[0])
+			row.Paid, row.File = true, file
+		}
+		row.Reasons, row.Detail = strings.Join(reasons, " ; "), strings.Join(details, " ; ")
 		rows = append(rows, row)
 		return nil
 	})

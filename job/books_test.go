@@ -580,3 +580,37 @@ func TestTransferAddressesAreStructured(t *testing.T) {
 		t.Errorf("debtor %+v", d)
 	}
 }
+
+// TestANetworkAccountThatCannotPayWritesNoBankFile: with the network's own IBAN invalid, no
+// transfer file is written (never an invalid one), the close succeeds, and every row of the
+// Paiements sheet says why, naming the key to fix.
+func TestANetworkAccountThatCannotPayWritesNoBankFile(t *testing.T) {
+	db := dbtest.Open(t, dbtest.Engines(t)[0])
+	j := payJob(t, db, accounting.Config{})
+	j.Issuer.IBAN = "FR76 3000 6000 0112 3456 7890 188" // one digit off
+	insertDemo(t, db, sample.Demo(sep)[0])
+	res := mustClose(t, j, sep)
+	if _, err := os.Stat(filepath.Join(res.Dir, "bank")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a bank file was written for a network that cannot pay (%v)", err)
+	}
+	for _, f := range res.Manifest.Files {
+		if strings.HasPrefix(f.Path, "bank/") {
+			t.Errorf("the manifest lists %s", f.Path)
+		}
+	}
+	f, err := excelize.OpenFile(filepath.Join(res.Dir, reports.FileName(sep)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(reports.SheetPayments)
+	if err != nil || len(rows) < 3 {
+		t.Fatalf("Paiements: %d rows, %v", len(rows), err)
+	}
+	for _, r := range rows[1 : len(booked(t, db, sep).Statements)+1] {
+		r = append(r, make([]string, 11)...)
+		if r[7] != "non" || !strings.Contains(r[8], NetworkCannotPay) || !strings.Contains(r[9], "network.iban") {
+			t.Errorf("row %v: want « non », « %s » and the key to fix", r[:10], NetworkCannotPay)
+		}
+	}
+}
