@@ -37,6 +37,11 @@ type Issuer struct {
 	Email     string
 	IBAN      string
 	BIC       string
+	// The structured address of the bank file's debtor (issue 23, keys network.postcode, city,
+	// country_code): blank, the bank file reads them from Address (« …\n75011 Paris ») and FR.
+	Postcode    string `json:",omitempty"`
+	City        string `json:",omitempty"`
+	CountryCode string `json:",omitempty"`
 }
 
 // SIREN is the first nine digits of a SIRET, or "" when the SIRET is not 14 digits.

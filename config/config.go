@@ -35,7 +35,10 @@ type Config struct {
 	Rules                  Rules    `toml:"rules"`
 	Schedule               Schedule `toml:"schedule"`
 	SMTP                   SMTP     `toml:"smtp"` // `savbilling send`
-	Source                 string   `toml:"-"`    // the file read, "" when none
+	// Accounting is the [accounting] table: the accounts and journals of the accounting file
+	// (issue 23), blank keys keeping accounting.DefaultConfig().
+	Accounting Accounting `toml:"accounting"`
+	Source     string     `toml:"-"` // the file read, "" when none
 }
 
 // Network is the [network] table: the network's identity printed on every document.
@@ -49,6 +52,11 @@ type Network struct {
 	Email     string `toml:"email"`
 	IBAN      string `toml:"iban"`
 	BIC       string `toml:"bic"`
+	// The structured address the bank file gives the network as debtor (issue 23); blank: read
+	// from address (last line « postcode town ») and country FR.
+	Postcode    string `toml:"postcode"`
+	City        string `toml:"city"`
+	CountryCode string `toml:"country_code"`
 }
 
 // Rules is the [rules] table: the thresholds of the rulebook (see savbilling.Rules).
@@ -202,6 +210,9 @@ func (c Config) Validate() error {
 	if _, err := time.LoadLocation(c.Schedule.TZ); err != nil || c.Schedule.TZ == "" {
 		return fmt.Errorf("schedule.tz: unknown time zone %q", c.Schedule.TZ)
 	}
+	if _, err := c.AccountingValue(); err != nil {
+		return err
+	}
 	return c.RulesValue().Validate()
 }
 
@@ -222,7 +233,8 @@ func (c Config) Issuer(def sb.Issuer) sb.Issuer {
 		v   string
 		dst *string
 	}{{n.Name, &def.Name}, {n.LegalForm, &def.LegalForm}, {n.Address, &def.Address}, {n.SIRET, &def.SIRET},
-		{n.VATNumber, &def.VATNumber}, {n.RCS, &def.RCS}, {n.Email, &def.Email}, {n.IBAN, &def.IBAN}, {n.BIC, &def.BIC}} {
+		{n.VATNumber, &def.VATNumber}, {n.RCS, &def.RCS}, {n.Email, &def.Email}, {n.IBAN, &def.IBAN}, {n.BIC, &def.BIC},
+		{n.Postcode, &def.Postcode}, {n.City, &def.City}, {n.CountryCode, &def.CountryCode}} {
 		if f.v != "" {
 			*f.dst = f.v
 		}

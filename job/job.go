@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	sb "savbilling"
+	"savbilling/accounting"
 	"savbilling/internal/atomicfile"
 	"savbilling/reconcile"
 	"savbilling/store"
@@ -124,6 +125,9 @@ type Job struct {
 	// FirstPeriod is the period the operator confirmed as the database's first close
 	// (--first-period, schedule.start_period): it may be more than FirstPeriodMaxAge months old.
 	FirstPeriod sb.Period
+	// Accounting is the chart of the accounting file (issue 23); zero: accounting.DefaultConfig().
+	// The close numbers the period's entries with it (see bookAccounting).
+	Accounting accounting.Config
 
 	beforeCommit func() error // tests: fail a close after booking, before its commit
 }
@@ -270,6 +274,9 @@ func (j *Job) close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 			return nil
 		}
 		if err := tx.SaveBook(ctx, b); err != nil {
+			return fmt.Errorf("book %s: %w", p, err)
+		}
+		if err := j.bookAccounting(ctx, tx, b); err != nil {
 			return fmt.Errorf("book %s: %w", p, err)
 		}
 		if j.beforeCommit != nil {

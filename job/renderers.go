@@ -48,9 +48,9 @@ func (workbookRenderer) Render(ctx context.Context, dir string, l *Ledger, prev 
 	path := filepath.Join(dir, name)
 	var err error
 	if l.db == nil {
-		err = reports.Write(path, l.Book, prev)
+		err = reports.WriteFrom(ctx, path, withPayments{reports.BookSource(l.Book), l}, prev)
 	} else {
-		err = reports.WriteFrom(ctx, path, workbookSource{l}, prev)
+		err = reports.WriteFrom(ctx, path, withPayments{workbookSource{l}, l}, prev)
 	}
 	if err != nil {
 		return nil, err

@@ -186,9 +186,25 @@ func build(ctx context.Context, src Source, prev *savbilling.Totals, z *detZip) 
 	if err := writeSummary(f, st, x, prev); err != nil {
 		return nil, fmt.Errorf("sheet %s: %w", SheetSummary, err)
 	}
-	for k, t := range x.tables() {
+	tables := x.tables()
+	for k, t := range tables {
 		if err := t.write(ctx, f, st, z, rowsMarker(k), b.Draft); err != nil {
 			return nil, fmt.Errorf("sheet %s: %w", t.sheet, err)
+		}
+	}
+	// issue 23: the Paiements sheet, after the contract's sheets, when the source has it
+	if ps, ok := src.(PaymentsSource); ok {
+		rows, ok, err := ps.Payments(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", SheetPayments, err)
+		}
+		if ok {
+			if _, err := f.NewSheet(SheetPayments); err != nil {
+				return nil, err
+			}
+			if err := paymentsTable(rows).write(ctx, f, st, z, rowsMarker(len(tables)), b.Draft); err != nil {
+				return nil, fmt.Errorf("sheet %s: %w", SheetPayments, err)
+			}
 		}
 	}
 	// The charts show sums of the SAV lines, gathered as their sheet was written.

@@ -110,10 +110,18 @@ var demoNetwork = []demoRepairer{
 	{25, "Céline Arnaud", "Rennes", "9 rue Saint-Malo, 35000 Rennes", savbilling.VATFranchise, 0, false},
 	{26, "Yannick Le Bihan", "Rennes", "72 boulevard de la Liberté, 35000 Rennes", savbilling.VATStandard, 0, false},
 	{27, "Aurélie Pons", "Montpellier", "14 rue de l'Aiguillerie, 34000 Montpellier", savbilling.VATFranchise, 0, false},
-	{28, "Sébastien Roussel", "Montpellier", "6 avenue de Toulouse, 34070 Montpellier", savbilling.VATStandard, 0, false},
+	{28, "Sébastien Roussel", "Montpellier", "6 rue de Sébastopol, 98800 Nouméa", savbilling.VATStandard, 0, false},
 	{29, "Mélanie Colin", "Paris", "87 rue des Pyrénées, 75020 Paris", savbilling.VATStandard, 0, false},
 	{30, "Rémi Chevalier", "Paris", "21 rue Oberkampf, 75011 Paris", savbilling.VATStandard, 0, true},
 }
+
+// The demo's repairers the transfer file does not pay (issue 23): one without an IBAN, one whose
+// IBAN fails its check digits, one in New Caledonia, outside the SEPA area.
+const (
+	demoNoIBAN  = 9
+	demoBadIBAN = 14
+	demoAbroad  = 28
+)
 
 // demoQuiet are the repairers whose month the story controls to the cent: they get no
 // background work.
@@ -179,6 +187,17 @@ func (d *demo) repairers() {
 		rep.CountryCode = "FR"
 		rep.IBAN = ibanFR(30006, 1, 42000000000+r.id)
 		rep.BIC = "AGRIFRPPXXX"
+		// issue 23: the transfer file's cases, each listed in the workbook's Paiements sheet
+		switch r.id {
+		case demoNoIBAN:
+			rep.IBAN, rep.BIC = "", ""
+		case demoBadIBAN: // two digits of the account number swapped: the check digits disagree
+			b := []byte(rep.IBAN)
+			b[23], b[24] = b[24], b[23]
+			rep.IBAN = string(b)
+		case demoAbroad: // New Caledonia (franc CFP): outside the SEPA area
+			rep.CountryCode = "NC"
+		}
 		rep.LegalForm, rep.VATOnDebits = demoLegal[r.id].form, demoLegal[r.id].debits
 		if r.deductible > 0 {
 			ded := r.deductible

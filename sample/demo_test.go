@@ -654,7 +654,21 @@ func TestDemoStory(t *testing.T) {
 func TestDemoOptionalColumns(t *testing.T) {
 	legal, debits := 0, 0
 	for _, r := range Demo(savbilling.MustPeriod("2026-09"))[0].Insert.Repairers {
-		if len(r.IBAN) != 27 || !savbilling.IBANValid(r.IBAN) || !savbilling.CountryCodeValid(r.CountryCode) {
+		// issue 23: every case of the transfer file; the others have a valid French IBAN
+		switch valid := savbilling.IBANValid(r.IBAN); {
+		case r.ID == demoNoIBAN:
+			if r.IBAN != "" {
+				t.Errorf("repairer %d: IBAN %q, want none", r.ID, r.IBAN)
+			}
+		case r.ID == demoBadIBAN:
+			if len(r.IBAN) != 27 || valid {
+				t.Errorf("repairer %d: IBAN %q, want a bad checksum", r.ID, r.IBAN)
+			}
+		case r.ID == demoAbroad:
+			if r.CountryCode != "NC" || !valid {
+				t.Errorf("repairer %d: country %q IBAN %q, want New Caledonia with a valid IBAN", r.ID, r.CountryCode, r.IBAN)
+			}
+		case len(r.IBAN) != 27 || !valid || r.CountryCode != "FR":
 			t.Errorf("repairer %d: IBAN %q, country %q", r.ID, r.IBAN, r.CountryCode)
 		}
 		if len(r.Postcode) != 5 || r.City == "" || !strings.HasSuffix(r.Address, r.Postcode+" "+r.City) {

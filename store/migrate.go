@@ -24,6 +24,7 @@ import (
 //	00021 (Go)         the optional columns of repairers (docs/contract.md), added to the
 //	                   repairers table that migration 1 created (see repairerOptional)
 //	00022_debit_note_identity.sql  the same optional identity columns on sb_debit_notes
+//	00050_fec_numbers.sql  the accounting file's numbering per period and journal (issue 23)
 //	00060_sav_line_explained.sql   what a SAV line needs to explain itself (days, original's
 //	                   city, the decision before an adjustment, the earlier statement)
 //

@@ -68,15 +68,13 @@ func TestOpenExistingRefusesADatabaseWithoutSchema(t *testing.T) {
 			d.Close()
 			var v int64
 			scanRow(t, db, "SELECT MAX(version_id) FROM sb_schema_version", &v)
-			var prev int64 // migrations are numbered with gaps (00022, 00060)
-			scanRow(t, db, fmt.Sprintf("SELECT MAX(version_id) FROM sb_schema_version WHERE version_id < %d", v), &prev)
 			if err := db.Exec(ctx, "DELETE FROM sb_schema_version WHERE version_id = ?", v); err != nil {
 				t.Fatal(err)
 			}
-			var prev int64 // versions need not be consecutive (the send log is migration 30)
-			scanRow(t, db, "SELECT MAX(version_id) FROM sb_schema_version", &prev)
+			var older int64 // the migrations' versions need not be consecutive
+			scanRow(t, db, "SELECT MAX(version_id) FROM sb_schema_version", &older)
 			_, err = store.OpenExisting(ctx, e.DB)
-			if !errors.Is(err, store.ErrNoSchema) || !strings.Contains(err.Error(), fmt.Sprintf("at version %d, this savbilling needs version %d", prev, v)) {
+			if !errors.Is(err, store.ErrNoSchema) || !strings.Contains(err.Error(), fmt.Sprintf("at version %d, this savbilling needs version %d", older, v)) {
 				t.Errorf("older schema: %v", err)
 			}
 			for _, version := range []int64{v, v + 1} { // back to v, then one this binary does not know

@@ -18,6 +18,7 @@
 //	sb_anomalies      what a close left out or warned about, in order
 //	sb_pending        SAVs closed without a decision, as listed at close
 //	sb_send_log       what `savbilling send` did with each repairer's message (sendlog.go)
+//	sb_fec_periods    the accounting file's fiscal year per period, with sb_fec_numbers its numbers
 //
 // Two engines are supported with the same logical schema: SQLite (modernc.org/sqlite, no cgo)
 // and MySQL 8 / MariaDB 10.6+ (github.com/go-sql-driver/mysql). The migrations are embedded, one

@@ -372,6 +372,10 @@ type network struct {
 		Email     string `toml:"email" optional:"true"`
 		IBAN      string `toml:"iban"`
 		BIC       string `toml:"bic"`
+		// the bank file's structured address of the network (issue 23); blank: read from address
+		Postcode    string `toml:"postcode" optional:"true"`
+		City        string `toml:"city" optional:"true"`
+		CountryCode string `toml:"country_code" optional:"true"`
 	} `toml:"network"`
 }
 
@@ -430,7 +434,8 @@ func load(base, over fs.FS, overName string) (*Set, error) {
 	}
 	s.Network = savbilling.Issuer{Name: n.Network.Name, LegalForm: n.Network.LegalForm,
 		Address: n.Network.Address, SIRET: n.Network.SIRET, VATNumber: n.Network.VATNumber,
-		RCS: n.Network.RCS, Email: n.Network.Email, IBAN: n.Network.IBAN, BIC: n.Network.BIC}
+		RCS: n.Network.RCS, Email: n.Network.Email, IBAN: n.Network.IBAN, BIC: n.Network.BIC,
+		Postcode: n.Network.Postcode, City: n.Network.City, CountryCode: n.Network.CountryCode}
 
 	for _, f := range []struct {
 		name string

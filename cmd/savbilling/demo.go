@@ -84,7 +84,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		}
 		report(stdout, res)
 	}
-	fmt.Fprintf(stdout, "\nOutputs: %s/<YYYY-MM>/ (statements/*.pdf, invoices/*.pdf, %s, manifest.json)\n", cfg.Out, "finance-YYYY-MM.xlsx")
+	fmt.Fprintf(stdout, "\nOutputs: %s/<YYYY-MM>/ (statements/*.pdf, invoices/*.pdf, %s, bank/virements-YYYY-MM.xml, accounting/*FEC*.txt, manifest.json)\n", cfg.Out, "finance-YYYY-MM.xlsx")
 	name := store.Redact(cfg.DB)
 	fmt.Fprintf(stdout, "Database: %s — try `savbilling close --period %s --db %s` (already closed: exits 0).\n", name, last, name)
 	return nil

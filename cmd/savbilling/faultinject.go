@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	sb "savbilling"
@@ -17,6 +18,14 @@ import (
 // first N renders of the process fail as a full disk would, after the renderers have written
 // part of the outputs; later renders work.
 func init() {
+	// SAVBILLING_FAULT_FEC=1 drops the accounting file's last line before the job checks it: an
+	// unbalanced entry, which the check must catch.
+	if os.Getenv("SAVBILLING_FAULT_FEC") == "1" {
+		job.FaultFEC = func(b []byte) []byte {
+			s := strings.TrimSuffix(string(b), "\n")
+			return []byte(s[:strings.LastIndex(s, "\n")+1])
+		}
+	}
 	n, err := strconv.Atoi(os.Getenv("SAVBILLING_FAULT_RENDER"))
 	if err != nil || n <= 0 {
 		return

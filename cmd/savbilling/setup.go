@@ -178,9 +178,15 @@ func newJob(cfg config.Config, db *store.DB, log *slog.Logger) (*job.Job, error)
 	if err != nil {
 		return nil, usageError{err}
 	}
+	chart, err := cfg.AccountingValue()
+	if err != nil {
+		return nil, usageError{err}
+	}
 	j := &job.Job{
 		DB: db, Out: cfg.Out, Issuer: cfg.Issuer(set.Network), Rules: cfg.RulesValue(), LockWait: cfg.LockWait.Duration,
-		Renderers:    []job.Renderer{job.PDF(invoices.New(set)), job.Workbook()},
+		Renderers: []job.Renderer{job.PDF(invoices.New(set)), job.Workbook(),
+			job.Bank(), job.Accounting(chart)}, // issue 23: the transfer file and the accounting file
+		Accounting:   chart,
 		Log:          log,
 		Space:        job.OutputSpace{Factor: cfg.OutSpaceFactor, PerStatement: cfg.OutSpacePerStatementKB << 10},
 		CloseTimeout: cfg.CloseTimeout.Duration,

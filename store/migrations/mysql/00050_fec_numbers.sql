@@ -1,0 +1,25 @@
+-- The accounting file's numbering (issue 23): for each period closed with an accounting file, the
+-- fiscal year of its entries and whether it is the first file (opening with the à-nouveaux); for
+-- each journal, the last EcritureNum before the period in that fiscal year and the last after it.
+-- Written in the close's transaction, so that `render` numbers the entries the same way.
+
+-- +goose Up
+CREATE TABLE sb_fec_periods (
+    period      CHAR(7) COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+    fiscal_year CHAR(7) COLLATE utf8mb4_bin NOT NULL,
+    opening     INT NOT NULL,
+    CONSTRAINT sb_fec_periods_period_fk FOREIGN KEY (period) REFERENCES sb_periods (period)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE sb_fec_numbers (
+    period   CHAR(7) COLLATE utf8mb4_bin NOT NULL,
+    journal  VARCHAR(20) COLLATE utf8mb4_bin NOT NULL,
+    prev_num INT NOT NULL,
+    last_num INT NOT NULL,
+    PRIMARY KEY (period, journal),
+    CONSTRAINT sb_fec_numbers_period_fk FOREIGN KEY (period) REFERENCES sb_fec_periods (period)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- +goose Down
+DROP TABLE sb_fec_numbers;
+DROP TABLE sb_fec_periods;
