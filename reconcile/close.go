@@ -28,7 +28,8 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 	facts := *given
 	in := &facts
 	issued := sb.DayIn(in.ClosedAt, sb.Paris)
-	b := &sb.Book{Period: in.Period, ClosedAt: in.ClosedAt, IssuedOn: issued, Issuer: in.Issuer, RulesVersion: sb.RulesVersion}
+	b := &sb.Book{Period: in.Period, ClosedAt: in.ClosedAt, IssuedOn: issued, Issuer: in.Issuer, RulesVersion: sb.RulesVersion,
+		EInvoiceVersion: sb.EInvoiceVersion}
 	var anoms anomalies
 	acc := map[int64]*account{}
 	get := func(id int64) *account {
