@@ -37,24 +37,11 @@ func InvoiceIsEInvoice(b *savbilling.Book, inv *savbilling.Invoice) bool {
 	return b.EInvoices() && !inv.DebitNote()
 }
 
-// RepairerParty is the e-invoice party of a repairer's frozen identity; a repairer without a VAT
-// number (franchise en base) has their SIREN as tax registration (BT-32), so that BR-E-02 holds.
-func RepairerParty(p savbilling.Party) einvoice.Party {
-	e := einvoice.NewParty(p.Name, p.SIRET, p.VATNumber, p.Address, p.Postcode, p.City, p.CountryCode)
-	if e.VATID == "" {
-		e.TaxRegistration = einvoice.SIREN(e.SIRET)
-	}
-	return e
-}
+// RepairerParty is the e-invoice party of a repairer's frozen identity (Party.EInvoiceParty).
+func RepairerParty(p savbilling.Party) einvoice.Party { return p.EInvoiceParty() }
 
-// IssuerParty is the e-invoice party of the network (its address parsed, country FR).
-func IssuerParty(is savbilling.Issuer) einvoice.Party {
-	e := einvoice.NewParty(is.Name, is.SIRET, is.VATNumber, is.Address, "", "", "")
-	if e.VATID == "" {
-		e.TaxRegistration = einvoice.SIREN(e.SIRET)
-	}
-	return e
-}
+// IssuerParty is the e-invoice party of the network (Issuer.EInvoiceParty).
+func IssuerParty(is savbilling.Issuer) einvoice.Party { return is.EInvoiceParty() }
 
 // legalNotes are the notes every e-invoice carries (BR-FR-05): B2B, the recovery indemnity, the
 // late-payment penalties, no discount; with the texts the PDF prints.

@@ -209,3 +209,57 @@ func TestEveryEInvoiceOfAClosePassesTheValidators(t *testing.T) {
 		})
 	}
 }
+
+// A repairer whose identity cannot make an e-invoice (here: no SIRET) is held at each close that
+// would issue them a REL-: nothing of theirs booked (their interventions, the SAV charging them),
+// no number taken; once the SIRET is filled in, the next close books all of it, late lines
+// included, under their first number. Through the store on both engines (the close sums the
+// interventions in the database: a held repairer's must stay out of the sums).
+func TestHeldIdentityIsBookedAtTheNextCloseAfterTheFix(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			j, db := setup(t, e)
+			ctx := context.Background()
+			siret := sample.WorkedExample().Repairers[0].SIRET
+			if len(siret) != 14 {
+				t.Fatalf("SIRET of repairer 1: %q", siret)
+			}
+			if err := db.Exec(ctx, "UPDATE repairers SET siret = '' WHERE id = 1"); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []sb.Period{sep, oct} {
+				mustClose(t, j, p)
+				b := booked(t, db, p)
+				if s := b.StatementOf(1); s != nil {
+					t.Fatalf("%s: repairer 1 booked without SIRET: %s", p, s.Number)
+				}
+				held := false
+				for _, a := range b.Anomalies {
+					held = held || (a.Item == "réparateur 1" && a.Blocking && strings.Contains(a.Reason, "SIRET absent") &&
+						strings.Contains(a.Fix, "repairers.siret"))
+				}
+				if !held {
+					t.Errorf("%s: no hold of repairer 1 among %+v", p, b.Anomalies)
+				}
+			}
+			if s := booked(t, db, oct).StatementOf(2); s == nil || s.GrossCents != 6500 || len(s.SAV) != 0 {
+				t.Errorf("October: repairer 2 is paid for the SAV visit, nothing charged: %+v", s)
+			}
+			if err := db.Exec(ctx, "UPDATE repairers SET siret = ? WHERE id = 1", siret); err != nil {
+				t.Fatal(err)
+			}
+			mustClose(t, j, nov)
+			nov := booked(t, db, nov)
+			s := nov.StatementOf(1)
+			if s == nil || s.Number != "REL-1-2026-0001" || s.GrossCents != 5000+4000+5500+3000 || len(s.SAV) != 1 ||
+				s.SAV[0].SAVID != 201 || s.SAV[0].AmountCents != 4500 {
+				t.Fatalf("November: repairer 1's statement %+v", s)
+			}
+			for _, a := range nov.Anomalies {
+				if a.Blocking {
+					t.Errorf("November: %+v", a)
+				}
+			}
+		})
+	}
+}
