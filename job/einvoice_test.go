@@ -263,3 +263,87 @@ func TestHeldIdentityIsBookedAtTheNextCloseAfterTheFix(t *testing.T) {
 		})
 	}
 }
+
+// A period closed before e-invoices (sb_periods.einvoice_version 0) never gets them: render
+// writes its REL- as the plain PDF it issued, and no einvoices/. Were its marker wrong, the
+// manifest still rules: a missing statement is not rewritten with Factur-X bytes (refused), the
+// XML the period never issued is not written, the manifest is left as it is.
+func TestPeriodClosedBeforeEInvoicesNeverGetsThem(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			j, db := setup(t, e)
+			j.Renderers = []Renderer{PDF(invoices.New(nil))}
+			ctx := context.Background()
+			mustClose(t, j, sep)
+			res := mustClose(t, j, oct)
+			rel := filepath.Join(res.Dir, invoices.StatementsDir, "REL-1-2026-0002.pdf")
+			if _, err := os.Stat(filepath.Join(res.Dir, invoices.EInvoiceDir, "REL-1-2026-0002.xml")); err != nil {
+				t.Fatalf("October closed by this version has no e-invoice: %v", err)
+			}
+
+			// October as an older version closed it: no marker, its documents plain.
+			if err := db.Exec(ctx, "UPDATE sb_periods SET einvoice_version = 0 WHERE period = '2026-10'"); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.RemoveAll(res.Dir); err != nil {
+				t.Fatal(err)
+			}
+			r, err := j.Render(ctx, oct)
+			if err != nil {
+				t.Fatalf("render: %v", err)
+			}
+			for _, f := range r.Manifest.Files {
+				if strings.HasPrefix(f.Path, invoices.EInvoiceDir+"/") {
+					t.Errorf("a period closed before e-invoices got %s", f.Path)
+				}
+			}
+			plain, err := os.ReadFile(rel)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(plain, []byte("factur-x.xml")) || bytes.Contains(plain, []byte("pdfaid")) {
+				t.Errorf("%s is a Factur-X PDF", rel)
+			}
+			manifest, err := os.ReadFile(filepath.Join(res.Dir, ManifestFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			// A wrong marker: the manifest records what was issued.
+			if err := db.Exec(ctx, "UPDATE sb_periods SET einvoice_version = 1 WHERE period = '2026-10'"); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(rel); err != nil {
+				t.Fatal(err)
+			}
+			r, err = j.Render(ctx, oct)
+			if !errors.Is(err, ErrNotReproduced) || r == nil || len(r.Restore.Refused) != 1 ||
+				!strings.HasPrefix(r.Restore.Refused[0], "statements/REL-1-2026-0002.pdf") {
+				t.Fatalf("render with Factur-X bytes for a plain statement: %v, %+v", err, r)
+			}
+			if _, err := os.Stat(rel); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the missing statement was written with other bytes (%v)", err)
+			}
+			if _, err := os.Stat(filepath.Join(res.Dir, invoices.EInvoiceDir)); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("einvoices/ written for a period that issued none (%v)", err)
+			}
+			if !slices.Contains(r.Restore.Skipped, "einvoices/REL-1-2026-0002.xml") {
+				t.Errorf("skipped %q", r.Restore.Skipped)
+			}
+			if got, _ := os.ReadFile(filepath.Join(res.Dir, ManifestFile)); !bytes.Equal(got, manifest) {
+				t.Errorf("the manifest was rewritten")
+			}
+
+			// The marker right again: the statement comes back with the bytes it was issued with.
+			if err := db.Exec(ctx, "UPDATE sb_periods SET einvoice_version = 0 WHERE period = '2026-10'"); err != nil {
+				t.Fatal(err)
+			}
+			if r, err = j.Render(ctx, oct); err != nil || !slices.Contains(r.Restore.Restored, "statements/REL-1-2026-0002.pdf") {
+				t.Fatalf("render: %v, %+v", err, r)
+			}
+			if got, _ := os.ReadFile(rel); !bytes.Equal(got, plain) {
+				t.Errorf("restored with other bytes")
+			}
+		})
+	}
+}
