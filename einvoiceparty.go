@@ -1,6 +1,10 @@
 package savbilling
 
-import "savbilling/einvoice"
+import (
+	"strings"
+
+	"savbilling/einvoice"
+)
 
 // EInvoiceParty is the e-invoice party of a repairer's identity (docs/einvoice.md): name,
 // SIRET, VAT number, the address structured from the optional columns postcode, city,
@@ -23,4 +27,16 @@ func (is Issuer) EInvoiceParty() einvoice.Party {
 		e.TaxRegistration = einvoice.SIREN(e.SIRET)
 	}
 	return e
+}
+
+// CheckEInvoice is einvoice.CheckParty of p.EInvoiceParty(), without structuring the address,
+// which the check does not read (only its country, FR when blank): the close runs it for every
+// repairer it would issue a REL- or a FAC-, the store for every repairer.
+func (p Party) CheckEInvoice() (problems []einvoice.Problem, ok bool) {
+	c := strings.TrimSpace(p.CountryCode)
+	if c == "" {
+		c = "FR"
+	}
+	return einvoice.CheckParty(einvoice.Party{Name: strings.TrimSpace(p.Name), SIRET: strings.TrimSpace(p.SIRET),
+		VATID: strings.TrimSpace(p.VATNumber), Address: einvoice.Address{Country: c}})
 }

@@ -55,7 +55,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 // unbillable returns the problems of a repairer's identity that stop it from making a valid
 // e-invoice (none: nil), its warnings aside.
 func unbillable(r sb.Repairer) []einvoice.Problem {
-	problems, ok := einvoice.CheckParty(r.Identity().EInvoiceParty())
+	problems, ok := r.Identity().CheckEInvoice()
 	if ok {
 		return nil
 	}

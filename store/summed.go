@@ -32,7 +32,6 @@ import (
 	"time"
 
 	"savbilling"
-	"savbilling/einvoice"
 	"savbilling/money"
 )
 
@@ -188,7 +187,7 @@ func summableRepairers(in *savbilling.CloseInput) map[int64]bool {
 	ok := make(map[int64]bool, len(in.Repairers))
 	for id, r := range in.Repairers {
 		if r.Defect == nil && (r.VATRegime == savbilling.VATStandard || r.VATRegime == savbilling.VATFranchise) {
-			if _, billable := einvoice.CheckParty(r.Identity().EInvoiceParty()); billable {
+			if _, billable := r.Identity().CheckEInvoice(); billable {
 				ok[id] = true
 			}
 		}
