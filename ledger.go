@@ -87,6 +87,19 @@ const (
 	RulesVersion = RulesV2
 )
 
+// The e-invoice versions a period is closed under (sb_periods.einvoice_version).
+const (
+	// EInvoiceV1: every REL- statement and FAC- invoice is a Factur-X EN 16931 e-invoice, its CII
+	// XML embedded in a PDF/A-3 and written alone as einvoices/<number>.xml (issue 21).
+	EInvoiceV1 = 1
+	// EInvoiceVersion is the version this build closes under.
+	EInvoiceVersion = EInvoiceV1
+)
+
+// EInvoices reports whether the book's REL- statements and FAC- invoices are e-invoices: a
+// period closed (not a draft) under an e-invoice version.
+func (b *Book) EInvoices() bool { return !b.Draft && b.EInvoiceVersion >= EInvoiceV1 }
+
 // CommissionLine books the commission of one intervention (the sum of its operations') to its
 // repairer. Each intervention is booked once, ever.
 type CommissionLine struct {
@@ -426,6 +439,10 @@ type Book struct {
 	Issuer   Issuer
 	// RulesVersion is the version of the rules the period was closed under (RulesV1, RulesV2).
 	RulesVersion int
+	// EInvoiceVersion is the e-invoice version the period was closed under
+	// (sb_periods.einvoice_version): 0 before e-invoices, EInvoiceV1 when its REL- statements
+	// and FAC- invoices are Factur-X e-invoices (docs/einvoice.md).
+	EInvoiceVersion int
 
 	Statements []Statement // ascending repairer id
 	Invoices   []Invoice   // invoices then debit notes, each by ascending number (so ascending repairer id)

@@ -160,3 +160,16 @@ func ParseAddress(text, country string) (a Address, ok bool) {
 	a.Lines = lines
 	return a, ok
 }
+
+// NewParty is the party of an identity as the ledger keeps it: name, SIRET and VAT number as
+// given (trimmed), the address structured from the optional columns postcode, city and
+// country when set, else parsed from the free-text address (ParseAddress); the country is FR
+// when none is given. It is what CheckParty is run on before a close numbers a document and
+// what the e-invoice of the document carries, so that both see the same party.
+func NewParty(name, siret, vatID, address, postcode, city, country string) Party {
+	a, _ := ParseAddress(address, strings.TrimSpace(country))
+	if pc, c := strings.TrimSpace(postcode), strings.TrimSpace(city); pc != "" || c != "" {
+		a.Postcode, a.City = pc, c
+	}
+	return Party{Name: strings.TrimSpace(name), SIRET: strings.TrimSpace(siret), VATID: strings.TrimSpace(vatID), Address: a}
+}

@@ -33,7 +33,8 @@ func TestACloseWithAnyTextInEveryField(t *testing.T) {
 			raw := rawOpen(t, db)
 			hostile := func(r srow, name string) srow {
 				return r.set("name", name).set("address", "Rue "+hostileText+"\n75013 Paris 🚲\n北京市").
-					set("email", "a🚲@example.fr").set("vat_number", "FR11 مرحبا 🚲")
+					// a VAT number of another form would hold the statement (the identity hold, docs/rules.md)
+					set("email", "a🚲@example.fr").set("vat_number", "FR11300000030")
 			}
 			all := base()
 			all = append(all, hostile(rep(30, "", "standard"), long), hostile(rep(31, "", "franchise"), "Garage "+hostileText),
@@ -113,9 +114,9 @@ func TestACloseWithAnyTextInEveryField(t *testing.T) {
 			}
 			want := []string{"réseau (identité) / Nom", "réseau (identité) / Forme juridique", "réseau (identité) / Adresse",
 				"réseau (identité) / RCS", "réseau (identité) / E-mail", "réseau (identité) / IBAN",
-				"réparateur 30 / Nom", "réparateur 30 / Adresse", "réparateur 30 / N° TVA",
-				"réparateur 31 / Nom", "réparateur 31 / Adresse", "réparateur 31 / N° TVA",
-				"réparateur 32 / Adresse", "réparateur 32 / N° TVA"}
+				"réparateur 30 / Nom", "réparateur 30 / Adresse",
+				"réparateur 31 / Nom", "réparateur 31 / Adresse",
+				"réparateur 32 / Adresse"}
 			if strings.Join(warnings, "\n") != strings.Join(want, "\n") {
 				t.Errorf("warnings:\n%s\nwant\n%s", strings.Join(warnings, "\n"), strings.Join(want, "\n"))
 			}

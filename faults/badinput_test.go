@@ -422,7 +422,8 @@ func badGroups() []badGroup {
 				want: want{charged: []int64{8000}}}}},
 		{name: "long text: SIRET and VAT number", lenient: true,
 			cases: []badCase{{name: "SIRET of 100 characters", rows: rows([]srow{rep(27, "Karim Long", "standard").set("siret", strings.Repeat("1", 100)).set("vat_number", strings.Repeat("FR", 50))}, work(8100, 27, d1, 2500)),
-				want: want{booked: []int64{8100}}}}},
+				// neither can make an e-invoice: the identity hold (docs/rules.md)
+				want: want{item: "réparateur 27", reason: "identité non facturable", fix: "repairers.siret", held: []int64{8100}}}}},
 		{name: "duplicates: credit row", lenient: true,
 			cases: []badCase{{name: "credit row twice", rows: rows(sav(8200, 2, int64(50), d1, 3000), []srow{confirmed(8200), credit(8201, 8200, 1000, d2, "geste"), credit(8201, 8200, 1000, d2, "geste")}),
 				want: want{item: "SAV 8200", fix: "client_credits", warn: true, charged: []int64{8200}}}}},

@@ -93,7 +93,33 @@ func (d *pdfDoc) setFacturX(m *doc, facturX []byte) {
 	pw.SetPDFA3(facturXMP(m.title, m.subject, m.author, d.created.UTC().Format("2006-01-02T15:04:05Z")),
 		srgbICC, "sRGB IEC61966-2.1")
 	pw.AddAssociatedFile(FacturXFileName, "Factur-X invoice", "text/xml", "Data", facturX, d.created)
+	// Every Factur-X document embeds DejaVu with at least the runes of cp1252 (and the spaces
+	// frfmt prints): most documents, in French, then use the very same subset, computed and
+	// compressed once and cached by the gofpdf copy, instead of a subset per set of runes (per
+	// repairer's name, address and cities). See docs/einvoice.md, "Speed of the close".
+	if u, ok := any(d.pdf).(runeUser); ok && !d.core {
+		u.UseRunes(familyUTF8, "", facturXRunes)
+		u.UseRunes(familyUTF8, "B", facturXRunes)
+	}
 }
+
+// runeUser is the gofpdf copy's UseRunes (third_party/gofpdf/pdfa.go).
+type runeUser interface {
+	UseRunes(familyStr, styleStr, runes string)
+}
+
+// facturXRunes are the printable runes of cp1252 and the no-break spaces.
+var facturXRunes = func() string {
+	var b strings.Builder
+	for r := rune(0x20); r < 0x7F; r++ {
+		b.WriteRune(r)
+	}
+	b.WriteString("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ\u202F\u2009")
+	for r := rune(0xA0); r <= 0xFF; r++ {
+		b.WriteRune(r)
+	}
+	return b.String()
+}()
 
 // pdfa3Writer is the PDF/A-3 part of savbilling's gofpdf copy (third_party/gofpdf/pdfa.go),
 // reached through an interface so that the package still builds with upstream gofpdf, with

@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"savbilling"
+	"savbilling/einvoice"
 	"savbilling/internal/atomicfile"
 )
 
@@ -45,6 +46,47 @@ type job struct {
 	path  string // relative, slash-separated
 	what  string // names the document in errors
 	write func(w io.Writer) error
+	// An e-invoice (facturX not nil): facturX makes its CII XML, written alone to xmlPath and
+	// embedded in the PDF by writeX instead of write.
+	facturX func() ([]byte, error)
+	xmlPath string
+	writeX  func(w io.Writer, xml []byte) error
+}
+
+// statementJob is the job of statement s: a Factur-X PDF and its XML when it is an e-invoice.
+func (r *Renderer) statementJob(b *savbilling.Book, s *savbilling.Statement) job {
+	j := job{path: StatementPath(b, s), what: "statement " + docName(b, s.Number, s.Repairer.ID),
+		write: func(w io.Writer) error { return r.statement(w, b, s) }}
+	if StatementIsEInvoice(b, s) {
+		j.xmlPath = EInvoicePath(s.Number)
+		j.facturX = func() ([]byte, error) {
+			d, err := r.StatementEInvoice(b, s)
+			if err != nil {
+				return nil, err
+			}
+			return einvoice.Marshal(d)
+		}
+		j.writeX = func(w io.Writer, x []byte) error { return r.FacturXStatement(w, b, s, x) }
+	}
+	return j
+}
+
+// invoiceJob is the job of invoice inv: a Factur-X PDF and its XML when it is an e-invoice.
+func (r *Renderer) invoiceJob(b *savbilling.Book, inv *savbilling.Invoice) job {
+	j := job{path: InvoicePath(b, inv), what: "invoice " + docName(b, inv.Number, inv.Repairer.ID),
+		write: func(w io.Writer) error { return r.invoice(w, b, inv) }}
+	if InvoiceIsEInvoice(b, inv) {
+		j.xmlPath = EInvoicePath(inv.Number)
+		j.facturX = func() ([]byte, error) {
+			d, err := r.InvoiceEInvoice(b, inv)
+			if err != nil {
+				return nil, err
+			}
+			return einvoice.Marshal(d)
+		}
+		j.writeX = func(w io.Writer, x []byte) error { return r.FacturXInvoice(w, b, inv, x) }
+	}
+	return j
 }
 
 // StatementPath is the path of a statement's PDF relative to the period's folder.
@@ -67,7 +109,9 @@ func InvoicePath(b *savbilling.Book, inv *savbilling.Invoice) string {
 }
 
 // WriteAll writes every statement and invoice of b under dir (the period's folder, or its
-// draft/ folder for a dry run): dir/statements/*.pdf and dir/invoices/*.pdf. Documents render
+// draft/ folder for a dry run): dir/statements/*.pdf and dir/invoices/*.pdf; for a period closed
+// under an e-invoice version (Book.EInvoices), each REL- statement and FAC- invoice is a
+// Factur-X PDF/A-3 with its CII XML, also written alone to dir/einvoices/<number>.xml. Documents render
 // on runtime.GOMAXPROCS(0) workers, each written to a temporary file in its folder and renamed
 // once complete, so that no half-written PDF is ever seen under its name; once all are written
 // they are made durable with one sync (atomicfile.Batch). Folders are created 0750 and files
@@ -99,6 +143,7 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 	}
 	// Every path is known before rendering: check them all before writing anything.
 	seen := map[string]bool{}
+	xmlPaths := map[string]bool{} // the e-invoices' XML, checked against seen once all are known
 	err := each(ctx, false, func(s *savbilling.Statement) error {
 		if !b.Draft && !validNumber(s.Number) {
 			return fmt.Errorf("invoices: statement of repairer %d: invalid number %q", s.Repairer.ID, s.Number)
@@ -108,6 +153,9 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 			return fmt.Errorf("invoices: two documents would be written to %s", path)
 		}
 		seen[path] = true
+		if StatementIsEInvoice(b, s) {
+			xmlPaths[EInvoicePath(s.Number)] = true
+		}
 		return nil
 	})
 	if err != nil {
@@ -124,8 +172,18 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 			return nil, fmt.Errorf("invoices: two documents would be written to %s", path)
 		}
 		seen[path] = true
+		if InvoiceIsEInvoice(b, inv) {
+			if xmlPaths[EInvoicePath(inv.Number)] {
+				return nil, fmt.Errorf("invoices: two documents would be written to %s", EInvoicePath(inv.Number))
+			}
+			xmlPaths[EInvoicePath(inv.Number)] = true
+		}
 	}
-	for _, sub := range []string{StatementsDir, InvoicesDir} {
+	subs := []string{StatementsDir, InvoicesDir}
+	if len(xmlPaths) > 0 {
+		subs = append(subs, EInvoiceDir)
+	}
+	for _, sub := range subs {
 		if err := os.MkdirAll(filepath.Join(dir, sub), DirMode); err != nil {
 			return nil, fmt.Errorf("invoices: %w", err)
 		}
@@ -137,7 +195,7 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 	workers := max(1, runtime.GOMAXPROCS(0))
 	var (
 		mu       sync.Mutex
-		files    = make([]File, 0, len(seen))
+		files    = make([]File, 0, len(seen)+len(xmlPaths))
 		once     sync.Once
 		firstErr error
 		wg       sync.WaitGroup
@@ -162,6 +220,18 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 			for j := range next {
 				if ctx.Err() != nil {
 					continue
+				}
+				if j.facturX != nil {
+					x, err := makeXML(j)
+					if err != nil {
+						fail(fmt.Errorf("invoices: %s: e-invoice: %w", j.what, err))
+						continue
+					}
+					xb := buffers.Get().(*bytes.Buffer)
+					xb.Reset()
+					xb.Write(x)
+					done <- rendered{job{path: j.xmlPath, what: j.what + " (XML)"}, xb}
+					j.write = func(w io.Writer) error { return j.writeX(w, x) }
 				}
 				buf := buffers.Get().(*bytes.Buffer)
 				buf.Reset()
@@ -213,8 +283,7 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 			return fmt.Errorf("invoices: statement %d of %d (repairer %d) was not checked before", n+1, statements, s.Repairer.ID)
 		}
 		n++
-		return send(job{path: path, what: "statement " + docName(b, s.Number, s.Repairer.ID),
-			write: func(w io.Writer) error { return r.statement(w, b, s) }})
+		return send(r.statementJob(b, s))
 	})
 	if err == nil && n != statements {
 		err = fmt.Errorf("invoices: %d statements given to render, %d checked", n, statements)
@@ -223,9 +292,7 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 		if err != nil {
 			break
 		}
-		inv := &b.Invoices[i]
-		err = send(job{path: InvoicePath(b, inv), what: "invoice " + docName(b, inv.Number, inv.Repairer.ID),
-			write: func(w io.Writer) error { return r.invoice(w, b, inv) }})
+		err = send(r.invoiceJob(b, &b.Invoices[i]))
 	}
 	close(next)
 	rwg.Wait()
@@ -257,6 +324,16 @@ func writeTotal(j job, buf *bytes.Buffer) (err error) {
 		}
 	}()
 	return j.write(buf)
+}
+
+// makeXML makes j's e-invoice XML; a panic (a bug) is an error, as in writeTotal.
+func makeXML(j job) (x []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("rendering failed (a bug, please report it): panic: %v", v)
+		}
+	}()
+	return j.facturX()
 }
 
 // fileWriters is the number of goroutines writing the rendered documents to files: one. The

@@ -50,7 +50,7 @@ var (
 )
 
 func newJob(t *testing.T, db *store.DB) *Job {
-	return &Job{DB: db, Out: t.TempDir(), Rules: sb.DefaultRules(), Issuer: sb.Issuer{Name: "Réseau"}, Renderers: []Renderer{ledgerText{}}}
+	return &Job{DB: db, Out: t.TempDir(), Rules: sb.DefaultRules(), Issuer: testIssuer, Renderers: []Renderer{ledgerText{}}}
 }
 
 func setup(t *testing.T, e dbtest.Engine) (*Job, *store.DB) {
@@ -428,3 +428,7 @@ func TestCloseCompletesCutOutputs(t *testing.T) {
 		t.Errorf("a complete period is not rendered again")
 	}
 }
+
+// testIssuer is the network of the tests: an identity that can make an e-invoice.
+var testIssuer = sb.Issuer{Name: "Réseau", Address: "12 rue de l'Exemple\n75011 Paris", SIRET: "90123456700017",
+	VATNumber: "FR52901234567", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPPXXX"}

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	sb "savbilling"
+	"savbilling/einvoice"
 	"savbilling/frfmt"
 	"savbilling/money"
 )
@@ -24,11 +26,96 @@ func eur(cents int64) string { return frfmt.FormatEUR(cents) }
 // interventions after the commissions, the SAVs after their charges, the credits after the
 // goodwill): when the caller keeps no other reference to them, a big month's facts are reclaimed
 // while its statements are built, instead of being held beside them. *given is left whole.
+//
+// A repairer whose identity cannot make a valid e-invoice (einvoice.CheckParty: no SIRET, not 14
+// digits, a country code outside ISO 3166-1…) is held whenever the period would issue them a
+// REL- statement or a FAC- invoice (domain.md, "Documents"; docs/rules.md, the identity hold):
+// Close then computes the period again without anything of theirs (their interventions, the
+// SAVs charging them, their plans as they were), so that nothing of theirs is booked, no number
+// is taken, and all of it stays eligible for the next close; one blocking anomaly says why and
+// how to fix it. Holding one repairer may change another's statement: Close repeats until no
+// new repairer is held (at most once per held repairer; a close without a hold computes once).
 func Close(given *sb.CloseInput) (*sb.Book, error) {
+	held := map[int64][]einvoice.Problem{}
+	for {
+		b, more, err := closeHolding(given, held)
+		if err != nil {
+			return nil, err
+		}
+		if len(more) == 0 {
+			holdAnomalies(b, held)
+			return b, nil
+		}
+		for id, p := range more {
+			held[id] = p
+		}
+	}
+}
+
+// unbillable returns the problems of a repairer's identity that stop it from making a valid
+// e-invoice (none: nil), its warnings aside.
+func unbillable(r sb.Repairer) []einvoice.Problem {
+	problems, ok := r.Identity().CheckEInvoice()
+	if ok {
+		return nil
+	}
+	var out []einvoice.Problem
+	for _, p := range problems {
+		if !p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// holdFix is the fix of each identity field CheckParty can refuse.
+var holdFix = map[string]string{
+	"name":         "renseigner repairers.name",
+	"siret":        "renseigner repairers.siret (les 14 chiffres du SIRET, répertoire SIRENE)",
+	"country_code": "corriger repairers.country_code (code ISO 3166-1 alpha-2 en majuscules : FR, BE…)",
+	"vat_number":   "corriger repairers.vat_number (FR puis 11 chiffres, sans espace)",
+}
+
+// holdAnomalies adds one blocking anomaly per held repairer, in ascending id.
+func holdAnomalies(b *sb.Book, held map[int64][]einvoice.Problem) {
+	ids := make([]int64, 0, len(held))
+	for id := range held {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		var why, fix []string
+		for _, p := range held[id] {
+			why = append(why, p.Message)
+			if f, ok := holdFix[p.Field]; ok && !slices.Contains(fix, f) {
+				fix = append(fix, f)
+			}
+		}
+		b.Anomalies = append(b.Anomalies, sb.Anomaly{Item: fmt.Sprintf("réparateur %d", id), RepairerID: id, Blocking: true,
+			Reason: "relevé retenu, identité non facturable (facture électronique impossible) : " + strings.Join(why, " ; "),
+			Fix:    strings.Join(fix, " ; ") + " : tout est repris à la clôture suivante"})
+	}
+}
+
+// touchesHeld reports whether one of lines charges a held repairer.
+func touchesHeld(lines []sb.SAVLine, held map[int64][]einvoice.Problem) bool {
+	for _, l := range lines {
+		if _, ok := held[l.RepairerID]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// closeHolding is Close with the repairers of held left out; more are the repairers, not yet
+// held, whose identity cannot make the REL- or FAC- the period would issue them.
+func closeHolding(given *sb.CloseInput, held map[int64][]einvoice.Problem) (*sb.Book, map[int64][]einvoice.Problem, error) {
+	isHeld := func(id int64) bool { _, ok := held[id]; return ok }
 	facts := *given
 	in := &facts
 	issued := sb.DayIn(in.ClosedAt, sb.Paris)
-	b := &sb.Book{Period: in.Period, ClosedAt: in.ClosedAt, IssuedOn: issued, Issuer: in.Issuer, RulesVersion: sb.RulesVersion}
+	b := &sb.Book{Period: in.Period, ClosedAt: in.ClosedAt, IssuedOn: issued, Issuer: in.Issuer, RulesVersion: sb.RulesVersion,
+		EInvoiceVersion: sb.EInvoiceVersion}
 	var anoms anomalies
 	acc := map[int64]*account{}
 	get := func(id int64) *account {
@@ -57,6 +144,9 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 			anoms.block(interventionItem(iv.ID), iv.RepairerID, p.reason, p.fix)
 			continue
 		}
+		if isHeld(iv.RepairerID) { // eligible again at the next close
+			continue
+		}
 		a := get(iv.RepairerID)
 		a.commissions = append(a.commissions, line)
 		bookOperations(b, in, iv)
@@ -68,16 +158,16 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 		b.Summed = &sb.SummedLines{End: in.End, LateBefore: in.LateBefore()}
 	}
 	for _, sum := range in.Summed {
-		if p := checkRepairer(in.Repairers, sum.RepairerID, "réparateur"); p != nil || sum.Lines < 1 || sum.AmountCents < 0 {
-			return nil, fmt.Errorf("close %s: the store summed %d interventions (%d cents) of repairer %d, which the rules would not book whole", in.Period, sum.Lines, sum.AmountCents, sum.RepairerID)
+		if p := checkRepairer(in.Repairers, sum.RepairerID, "réparateur"); p != nil || sum.Lines < 1 || sum.AmountCents < 0 || isHeld(sum.RepairerID) {
+			return nil, nil, fmt.Errorf("close %s: the store summed %d interventions (%d cents) of repairer %d, which the rules would not book whole", in.Period, sum.Lines, sum.AmountCents, sum.RepairerID)
 		}
 		a := get(sum.RepairerID)
 		var err error
 		if a.summedCents, err = money.Add(a.summedCents, sum.AmountCents); err != nil {
-			return nil, fmt.Errorf("close %s: repairer %d: commissions: %w", in.Period, sum.RepairerID, err)
+			return nil, nil, fmt.Errorf("close %s: repairer %d: commissions: %w", in.Period, sum.RepairerID, err)
 		}
 		if b.Summed.AmountCents, err = money.Add(b.Summed.AmountCents, sum.AmountCents); err != nil {
-			return nil, fmt.Errorf("close %s: summed commissions: %w", in.Period, err)
+			return nil, nil, fmt.Errorf("close %s: summed commissions: %w", in.Period, err)
 		}
 		a.summedLines += sum.Lines
 		b.Summed.Lines += sum.Lines
@@ -99,6 +189,11 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 			anoms.block(savItem(c.SAV.ID), c.SAV.RepairerID, "imputation suspendue : "+p.reason, p.fix)
 			continue
 		}
+		if touchesHeld(as.lines, held) {
+			anoms.block(savItem(c.SAV.ID), as.faulty, fmt.Sprintf("imputation suspendue : relevé du réparateur %d retenu (identité non facturable)", as.faulty),
+				fmt.Sprintf("corriger l'identité du réparateur %d (voir son anomalie)", as.faulty))
+			continue
+		}
 		for _, w := range as.warnings {
 			anoms.warn(savItem(c.SAV.ID), as.faulty, w.reason, w.fix)
 		}
@@ -118,6 +213,10 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 		var claim *sb.Claim
 		if p == nil {
 			lines, claim, p = adjust(in, c, as)
+		}
+		if p == nil && touchesHeld(lines, held) {
+			p = newProblem("corriger l'identité du réparateur retenu (voir son anomalie)",
+				"relevé d'un réparateur imputé retenu (identité non facturable)")
 		}
 		if p != nil {
 			anoms.block(savItem(c.SAV.ID)+" (décision modifiée)", c.SAV.RepairerID, "ajustement suspendu : "+p.reason, p.fix)
@@ -160,6 +259,10 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 			b.Plans = append(b.Plans, p)
 			continue
 		}
+		if isHeld(p.RepairerID) { // as it was: nothing of the repairer's is booked
+			b.Plans = append(b.Plans, p)
+			continue
+		}
 		if pr := checkRepairer(in.Repairers, p.RepairerID, "réparateur"); pr != nil {
 			anoms.block("échéancier "+p.ID, p.RepairerID, "échéance non prélevée : "+pr.reason, pr.fix)
 			b.Plans = append(b.Plans, p)
@@ -176,12 +279,23 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 	b.Statements = slices.Grow(b.Statements, len(ids))
 	invoiceSeq, noteSeq := in.LastInvoiceSeq, in.LastDebitNoteSeq
 	var notes []sb.Invoice
+	var more map[int64][]einvoice.Problem
 	for _, id := range ids {
 		a := acc[id]
 		delete(acc, id) // its lines move to its statement
 		st, has, inv, note, plans, err := a.settle(in, overrides[id])
 		if err != nil {
-			return nil, fmt.Errorf("close %s: repairer %d: %w", in.Period, id, err)
+			return nil, nil, fmt.Errorf("close %s: repairer %d: %w", in.Period, id, err)
+		}
+		// The identity hold: a REL- or a FAC- needs an identity that makes a valid e-invoice.
+		if (has && !st.Account) || inv != nil {
+			if why := unbillable(in.Repairers[id]); why != nil {
+				if more == nil {
+					more = map[int64][]einvoice.Problem{}
+				}
+				more[id] = why
+				continue // this book is computed again without them
+			}
 		}
 		b.Plans = append(b.Plans, plans...)
 		if inv != nil {
@@ -236,7 +350,7 @@ func Close(given *sb.CloseInput) (*sb.Book, error) {
 	})
 	slices.SortFunc(b.Claims, func(x, y sb.Claim) int { return cmp.Compare(x.SAVID, y.SAVID) })
 	b.Anomalies = anoms
-	return b, nil
+	return b, more, nil
 }
 
 // pending lists a SAV closed without a decision.

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"fmt"
 	"time"
 
 	sb "savbilling"
@@ -29,8 +30,20 @@ func input(p sb.Period, repairers ...sb.Repairer) *sb.CloseInput {
 	return in
 }
 
+// repairer is an active repairer whose identity makes a valid e-invoice (a SIRET passing Luhn).
 func repairer(id int64, regime string) sb.Repairer {
-	return sb.Repairer{ID: id, Name: "Réparateur " + itoa(int(id)), VATRegime: regime, Active: true}
+	return sb.Repairer{ID: id, Name: "Réparateur " + itoa(int(id)), VATRegime: regime, Active: true, SIRET: testSIRET(id)}
+}
+
+// testSIRET is a 14-digit SIRET passing Luhn, distinct for each id below 10^8.
+func testSIRET(id int64) string {
+	head := fmt.Sprintf("9%08d0001", id%100000000)
+	for d := byte('0'); d <= '9'; d++ {
+		if s := head + string(d); sb.SIRETChecksumOK(s) {
+			return s
+		}
+	}
+	panic("unreachable")
 }
 
 // job is a closed standard intervention with one operation of the given commission.

@@ -109,8 +109,9 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	tx.summed = nil
 	if staged {
 		// LoadSummedCloseInput inserted the period's row with the lines it booked: complete it.
-		res, err := q.ExecContext(ctx, `UPDATE sb_periods SET closed_at = ?, issued_on = ?, issuer_json = ?, rules_version = ?
-			WHERE period = ?`, sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), rulesOf(b), p)
+		res, err := q.ExecContext(ctx, `UPDATE sb_periods SET closed_at = ?, issued_on = ?, issuer_json = ?, rules_version = ?,
+			einvoice_version = ? WHERE period = ?`, sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), rulesOf(b),
+			b.EInvoiceVersion, p)
 		if err != nil {
 			return booked(b.Period, fmt.Errorf("update sb_periods: %w", err))
 		}
@@ -119,8 +120,9 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		}
 	} else {
 		_, err = q.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json,
-			rules_version) VALUES (?, ?, ?, ?, ?, ?, ?)`, p, sqlTime(b.Period.Start(savbilling.Paris)),
-			sqlTime(b.Period.End(savbilling.Paris)), sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), rulesOf(b))
+			rules_version, einvoice_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p, sqlTime(b.Period.Start(savbilling.Paris)),
+			sqlTime(b.Period.End(savbilling.Paris)), sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), rulesOf(b),
+			b.EInvoiceVersion)
 		if err != nil {
 			return booked(b.Period, fmt.Errorf("insert into sb_periods: %w", err))
 		}
@@ -752,8 +754,8 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 		closedAt, issuedOn nullTime
 		issuer             string
 	)
-	err := q.QueryRowContext(ctx, "SELECT closed_at, issued_on, issuer_json, rules_version FROM sb_periods WHERE period = ?", p).
-		Scan(&closedAt, &issuedOn, &issuer, &b.RulesVersion)
+	err := q.QueryRowContext(ctx, "SELECT closed_at, issued_on, issuer_json, rules_version, einvoice_version FROM sb_periods WHERE period = ?", p).
+		Scan(&closedAt, &issuedOn, &issuer, &b.RulesVersion, &b.EInvoiceVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotClosed
 	}

@@ -57,7 +57,7 @@ func input(p savbilling.Period) *savbilling.CloseInput {
 var (
 	r1 = savbilling.Repairer{ID: 1, Name: "Łukasz Wróbel", Email: "lukasz@example.org", Address: "3 rue de la Paix, 75002 Paris",
 		SIRET: "12345678900007", VATNumber: "FR12123456789", VATRegime: savbilling.VATStandard, Active: true}
-	r2 = savbilling.Repairer{ID: 2, Name: "Nguyễn Thị Hoa 🚲", VATRegime: savbilling.VATFranchise,
+	r2 = savbilling.Repairer{ID: 2, Name: "Nguyễn Thị Hoa 🚲", SIRET: "44281204500015", VATRegime: savbilling.VATFranchise,
 		DeductibleCents: ptr(int64(50000)), Active: false}
 	r3 = savbilling.Repairer{ID: 3, Name: "Atelier « Ça Roule »", Email: "contact@caroule.fr", Address: "Lyon",
 		SIRET: "98765432100007", VATNumber: "FR45987654321", VATRegime: savbilling.VATStandard, DeductibleCents: ptr(int64(0)), Active: true}

@@ -24,6 +24,8 @@ import (
 //	00021 (Go)         the optional columns of repairers (docs/contract.md), added to the
 //	                   repairers table that migration 1 created (see repairerOptional)
 //	00022_debit_note_identity.sql  the same optional identity columns on sb_debit_notes
+//	00040_einvoice_version.sql  sb_periods.einvoice_version: 1 when the period's REL- and FAC-
+//	                   are Factur-X e-invoices (issue 21), 0 for the periods closed before
 //	00050_fec_numbers.sql  the accounting file's numbering per period and journal (issue 23)
 //	00060_sav_line_explained.sql   what a SAV line needs to explain itself (days, original's
 //	                   city, the decision before an adjustment, the earlier statement)

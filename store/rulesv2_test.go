@@ -48,7 +48,7 @@ func TestDecisionRevisedAfterTheSwitchOnAV1Charge(t *testing.T) {
 				t.Fatal(err)
 			}
 			in := loadInput(t, db, p)
-			in.Repairers[1] = savbilling.Repairer{ID: 1, Name: "R1", VATRegime: savbilling.VATStandard, Active: true}
+			in.Repairers[1] = savbilling.Repairer{ID: 1, Name: "R1", SIRET: "53122000100014", VATRegime: savbilling.VATStandard, Active: true}
 			in.LastClosed = p.Prev()
 			if len(in.Changed) != 1 {
 				t.Fatalf("%s: changed %+v", p, in.Changed)

@@ -181,12 +181,15 @@ func sortSums(s []savbilling.CommissionSum) {
 }
 
 // summableRepairers are the repairers whose interventions the store may sum: known, without
-// defect, with a standard or franchise VAT regime.
+// defect, with a standard or franchise VAT regime, and an identity that makes a valid e-invoice
+// (reconcile holds the others' statements, leaving their interventions unbooked).
 func summableRepairers(in *savbilling.CloseInput) map[int64]bool {
 	ok := make(map[int64]bool, len(in.Repairers))
 	for id, r := range in.Repairers {
 		if r.Defect == nil && (r.VATRegime == savbilling.VATStandard || r.VATRegime == savbilling.VATFranchise) {
-			ok[id] = true
+			if _, billable := r.Identity().CheckEInvoice(); billable {
+				ok[id] = true
+			}
 		}
 	}
 	return ok

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"savbilling/config"
+	"savbilling/einvoice"
 	"savbilling/invoices"
 	"savbilling/job"
 	"savbilling/store"
@@ -182,8 +184,20 @@ func newJob(cfg config.Config, db *store.DB, log *slog.Logger) (*job.Job, error)
 	if err != nil {
 		return nil, usageError{err}
 	}
+	issuer := cfg.Issuer(set.Network)
+	// Every REL- and FAC- is an e-invoice whose buyer or seller is the network (issue 21): a
+	// network identity that cannot make one is a configuration error, found before any close.
+	if problems, ok := einvoice.CheckParty(invoices.IssuerParty(issuer)); !ok {
+		var why []string
+		for _, p := range problems {
+			if !p.Warning {
+				why = append(why, p.String())
+			}
+		}
+		return nil, usageError{fmt.Errorf("the network's identity ([network] of the configuration, or templates/network.toml) cannot make an e-invoice: %s", strings.Join(why, "; "))}
+	}
 	j := &job.Job{
-		DB: db, Out: cfg.Out, Issuer: cfg.Issuer(set.Network), Rules: cfg.RulesValue(), LockWait: cfg.LockWait.Duration,
+		DB: db, Out: cfg.Out, Issuer: issuer, Rules: cfg.RulesValue(), LockWait: cfg.LockWait.Duration,
 		Renderers: []job.Renderer{job.PDF(invoices.New(set)), job.Workbook(),
 			job.Bank(), job.Accounting(chart)}, // issue 23: the transfer file and the accounting file
 		Accounting:   chart,

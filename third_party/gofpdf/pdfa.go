@@ -223,3 +223,19 @@ func (f *Fpdf) pdfaTrailer() {
 	id := hex.EncodeToString(f.pdfa.id)
 	f.out("/ID [<" + id + "> <" + id + ">]")
 }
+
+// UseRunes marks runes as printed with the UTF-8 font familyStr/styleStr added with
+// AddUTF8Font*, as if the document had printed them (savbilling patch): its embedded subset
+// then holds them too. A caller that marks the same common set in every document makes most
+// documents use the same subset, which the font's subset cache then computes once instead of
+// once per set of runes. Unknown fonts and core fonts are ignored.
+func (f *Fpdf) UseRunes(familyStr, styleStr, runes string) {
+	font, ok := f.fonts[getFontKey(familyStr, styleStr)]
+	if !ok || font.usedRunes == nil {
+		return
+	}
+	for _, r := range runes {
+		r = bmpRune(r)
+		font.usedRunes[int(r)] = int(r)
+	}
+}
