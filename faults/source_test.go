@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // srow is one source row to insert: its contract table, columns and values (nil is NULL).
@@ -42,7 +42,7 @@ func siret(id int64) string {
 	base := fmt.Sprintf("%013d", 3000000000000+id)
 	for d := range 10 {
 		s := base + strconv.Itoa(d)
-		if savbilling.SIRETChecksumOK(s) {
+		if sb.SIRETChecksumOK(s) {
 			return s
 		}
 	}

@@ -7,18 +7,18 @@ import (
 	"runtime"
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // benchBook is a month of n repairers, each with lines commissions and two SAV lines; every
 // tenth repairer has a spread plan. With lines = 25 a statement is one page.
-func benchBook(n, lines int, unicode bool) *savbilling.Book {
+func benchBook(n, lines int, unicode bool) *sb.Book {
 	return benchBookNamed(n, lines, unicode, false)
 }
 
 // benchBookNamed is benchBook, with scripts the names in Arabic, Hebrew and Chinese (the
 // fallback font, shaping and right to left, issue 17).
-func benchBookNamed(n, lines int, unicode, scripts bool) *savbilling.Book {
+func benchBookNamed(n, lines int, unicode, scripts bool) *sb.Book {
 	b := book()
 	for i := range n {
 		s := stR1()
@@ -39,7 +39,7 @@ func benchBookNamed(n, lines int, unicode, scripts bool) *savbilling.Book {
 			g += c.AmountCents
 		}
 		s.SAV = damageLines()
-		s.SAV[1].Type, s.SAV[1].DamageCents, s.SAV[1].AmountCents = savbilling.LineSettlement, 8000, 8000
+		s.SAV[1].Type, s.SAV[1].DamageCents, s.SAV[1].AmountCents = sb.LineSettlement, 8000, 8000
 		s.GrossCents, s.DeductionsCents = g, 12500
 		s.AvailableCents = g - 12500
 		s.NetHTCents = s.AvailableCents
@@ -47,15 +47,15 @@ func benchBookNamed(n, lines int, unicode, scripts bool) *savbilling.Book {
 		s.NetTTCCents = s.NetHTCents + s.VATCents
 		b.Statements = append(b.Statements, s)
 		if i%10 == 0 {
-			b.Plans = append(b.Plans, savbilling.Plan{ID: savbilling.PlanID(s.Repairer.ID, savbilling.MustPeriod("2026-08")),
-				RepairerID: s.Repairer.ID, CreatedIn: savbilling.MustPeriod("2026-08"), Months: 3, TotalCents: 9000, PaidCents: 6000})
+			b.Plans = append(b.Plans, sb.Plan{ID: sb.PlanID(s.Repairer.ID, sb.MustPeriod("2026-08")),
+				RepairerID: s.Repairer.ID, CreatedIn: sb.MustPeriod("2026-08"), Months: 3, TotalCents: 9000, PaidCents: 6000})
 		}
 	}
 	return b
 }
 
 // pageCount is the number of pages of every statement of b.
-func pageCount(tb testing.TB, r *Renderer, b *savbilling.Book, embedFonts bool) int {
+func pageCount(tb testing.TB, r *Renderer, b *sb.Book, embedFonts bool) int {
 	n := 0
 	for i := range b.Statements {
 		_, m, err := r.build(b, func(m measurer) *doc { return r.layoutStatement(m, b, &b.Statements[i]) }, embedFonts)

@@ -4,16 +4,16 @@ import (
 	"bytes"
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // benchBookV2 is benchBook closed under the rules v2: each statement's corrective charge a
 // reduction, its settlement an indemnity set off after VAT. explain fills what the lines need
 // to explain themselves (days, original's city, policy and deductible, and an adjustment's
 // decision before and earlier statement on one line in three).
-func benchBookV2(n, lines int, explain bool) *savbilling.Book {
+func benchBookV2(n, lines int, explain bool) *sb.Book {
 	b := benchBook(n, lines, false)
-	b.RulesVersion = savbilling.RulesV2
+	b.RulesVersion = sb.RulesV2
 	for i := range b.Statements {
 		s := &b.Statements[i]
 		s.ReductionsCents, s.IndemnitiesCents = 4500, 8000

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/einvoice"
 	"savbilling/frfmt"
 )
@@ -27,21 +27,21 @@ func EInvoicePath(number string) string { return EInvoiceDir + "/" + number + ".
 // StatementIsEInvoice reports whether statement s of b is an e-invoice: a self-billed
 // statement (REL-, not a statement of account) of a period closed under an e-invoice version.
 // It reads the number alone (a statement read with store.NumbersOnly knows nothing else).
-func StatementIsEInvoice(b *savbilling.Book, s *savbilling.Statement) bool {
+func StatementIsEInvoice(b *sb.Book, s *sb.Statement) bool {
 	return b.EInvoices() && !s.Account && strings.HasPrefix(s.Number, "REL-")
 }
 
 // InvoiceIsEInvoice reports whether inv of b is an e-invoice: an invoice FAC- (not a debit
 // note) of a period closed under an e-invoice version.
-func InvoiceIsEInvoice(b *savbilling.Book, inv *savbilling.Invoice) bool {
+func InvoiceIsEInvoice(b *sb.Book, inv *sb.Invoice) bool {
 	return b.EInvoices() && !inv.DebitNote()
 }
 
 // RepairerParty is the e-invoice party of a repairer's frozen identity (Party.EInvoiceParty).
-func RepairerParty(p savbilling.Party) einvoice.Party { return p.EInvoiceParty() }
+func RepairerParty(p sb.Party) einvoice.Party { return p.EInvoiceParty() }
 
 // IssuerParty is the e-invoice party of the network (Issuer.EInvoiceParty).
-func IssuerParty(is savbilling.Issuer) einvoice.Party { return is.EInvoiceParty() }
+func IssuerParty(is sb.Issuer) einvoice.Party { return is.EInvoiceParty() }
 
 // legalNotes are the notes every e-invoice carries (BR-FR-05): B2B, the recovery indemnity, the
 // late-payment penalties, no discount; with the texts the PDF prints.
@@ -66,8 +66,8 @@ func upperFirst(s string) string {
 }
 
 // periodDays are the first and last days of the period (BG-14), as calendar dates.
-func periodDays(p savbilling.Period) (time.Time, time.Time) {
-	return savbilling.Date(p.Year, p.Month, 1), savbilling.Date(p.Year, p.Month+1, 0)
+func periodDays(p sb.Period) (time.Time, time.Time) {
+	return sb.Date(p.Year, p.Month, 1), sb.Date(p.Year, p.Month+1, 0)
 }
 
 // vatOf is the VAT category of a rate: S at that rate, or E (franchise en base) at 0.
@@ -84,7 +84,7 @@ func vatOf(rateBP int) einvoice.VAT {
 // indemnities set off as the amount already settled (BT-113), so that the amount due (BT-115)
 // is the Net à payer. It refuses a statement that is not an e-invoice or whose lines are not
 // listed.
-func (r *Renderer) StatementEInvoice(b *savbilling.Book, s *savbilling.Statement) (*einvoice.Document, error) {
+func (r *Renderer) StatementEInvoice(b *sb.Book, s *sb.Statement) (*einvoice.Document, error) {
 	if !StatementIsEInvoice(b, s) {
 		return nil, fmt.Errorf("statement %s is not an e-invoice (a draft, a statement of account, or a period closed before e-invoices)", s.Number)
 	}
@@ -111,7 +111,7 @@ func (r *Renderer) StatementEInvoice(b *savbilling.Book, s *savbilling.Statement
 			return nil, fmt.Errorf("statement %s: intervention %d: negative commission %d cents", s.Number, c.InterventionID, c.AmountCents)
 		}
 		id := strconv.FormatInt(c.InterventionID, 10)
-		desc := savbilling.DayIn(c.ClosedAt, savbilling.Paris).Format(time.DateOnly)
+		desc := sb.DayIn(c.ClosedAt, sb.Paris).Format(time.DateOnly)
 		if city := clean(c.City, false); city != "" {
 			desc += ", " + city
 		}
@@ -146,7 +146,7 @@ func (r *Renderer) StatementEInvoice(b *savbilling.Book, s *savbilling.Statement
 	if due > 0 {
 		d.PaymentTerms = fill(ts.PayablePayment, "date", r.dateOf(s.PaymentOn))
 	}
-	if savbilling.IBANValid(s.Repairer.IBAN) {
+	if sb.IBANValid(s.Repairer.IBAN) {
 		d.PayeeIBAN = compactIBAN(s.Repairer.IBAN)
 	}
 	d.Expect = &einvoice.Expected{NetHTCents: s.NetHTCents, VATCents: s.VATCents, NetTTCCents: s.NetTTCCents, DueCents: due}
@@ -155,7 +155,7 @@ func (r *Renderer) StatementEInvoice(b *savbilling.Book, s *savbilling.Statement
 
 // InvoiceEInvoice is the e-invoice of a network invoice FAC- (type 380): the network sells, the
 // repairer buys; one line per invoice line, VAT at the invoice's rate, the whole total due.
-func (r *Renderer) InvoiceEInvoice(b *savbilling.Book, inv *savbilling.Invoice) (*einvoice.Document, error) {
+func (r *Renderer) InvoiceEInvoice(b *sb.Book, inv *sb.Invoice) (*einvoice.Document, error) {
 	if !InvoiceIsEInvoice(b, inv) {
 		return nil, fmt.Errorf("invoice %s is not an e-invoice (a draft, a debit note, or a period closed before e-invoices)", inv.Number)
 	}
@@ -175,7 +175,7 @@ func (r *Renderer) InvoiceEInvoice(b *savbilling.Book, inv *savbilling.Invoice) 
 	}
 	for i, l := range inv.Lines {
 		name := fill(ti.LineOverflow, "statement", statement)
-		if l.Kind == savbilling.InvoicePlanBalance {
+		if l.Kind == sb.InvoicePlanBalance {
 			name = fill(ti.LinePlanBalance, "plan", l.PlanID)
 		}
 		if l.AmountCents <= 0 {
@@ -185,10 +185,10 @@ func (r *Renderer) InvoiceEInvoice(b *savbilling.Book, inv *savbilling.Invoice) 
 	}
 	days := ""
 	if !inv.IssuedOn.IsZero() && !inv.DueOn.IsZero() {
-		days = strconv.Itoa(int(savbilling.DayIn(inv.DueOn, savbilling.Paris).Sub(savbilling.DayIn(inv.IssuedOn, savbilling.Paris)).Hours() / 24))
+		days = strconv.Itoa(int(sb.DayIn(inv.DueOn, sb.Paris).Sub(sb.DayIn(inv.IssuedOn, sb.Paris)).Hours() / 24))
 	}
 	d.PaymentTerms = fill(ti.DueTerms, "days", days, "date", r.dateOf(inv.DueOn))
-	if savbilling.IBANValid(b.Issuer.IBAN) {
+	if sb.IBANValid(b.Issuer.IBAN) {
 		d.PayeeIBAN = compactIBAN(b.Issuer.IBAN)
 	}
 	d.Expect = &einvoice.Expected{NetHTCents: inv.HTCents, VATCents: inv.VATCents, NetTTCCents: inv.TTCCents, DueCents: inv.TTCCents}

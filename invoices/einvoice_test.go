@@ -6,14 +6,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/einvoice"
 )
 
 // closedV1 is b as a period closed with e-invoices: its REL- and FAC- are e-invoices.
-func closedV1(b *savbilling.Book) *savbilling.Book {
-	b.EInvoiceVersion = savbilling.EInvoiceV1
-	b.RulesVersion = savbilling.RulesV2
+func closedV1(b *sb.Book) *sb.Book {
+	b.EInvoiceVersion = sb.EInvoiceV1
+	b.RulesVersion = sb.RulesV2
 	for i := range b.Statements {
 		st := &b.Statements[i] // the fixtures of the rules v1: R = D − M, Payable = Net TTC
 		if st.PayableCents == 0 {
@@ -55,7 +55,7 @@ func TestStatementEInvoiceMapsTheLedger(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		st   func() savbilling.Statement
+		st   func() sb.Statement
 		want want
 	}{
 		{"standard: the SAV charge as an allowance", stR1, want{seller: seller1, lines: lines1,
@@ -70,7 +70,7 @@ func TestStatementEInvoiceMapsTheLedger(t *testing.T) {
 			vat:    einvoice.Franchise,
 			expect: einvoice.Expected{NetHTCents: 6500, NetTTCCents: 6500, DueCents: 6500},
 			note:   "TXD:TVA non applicable, art. 293 B du CGI"}},
-		{"indemnities set off: BT-113, the amount due is the Net à payer", func() savbilling.Statement {
+		{"indemnities set off: BT-113, the amount due is the Net à payer", func() sb.Statement {
 			s := stR1()
 			s.IndemnitiesCents, s.DeductionsCents, s.PayableCents = 2000, 6500, 7600
 			return s
@@ -79,7 +79,7 @@ func TestStatementEInvoiceMapsTheLedger(t *testing.T) {
 			vat:        einvoice.VAT{Category: "S", RateBP: 2000}, prepaid: 2000,
 			expect: einvoice.Expected{NetHTCents: 8000, VATCents: 1600, NetTTCCents: 9600, DueCents: 7600},
 			note:   "AAI:Montant déjà réglé par compensation : 20,00 € d'indemnités SAV (hors TVA) ; net à payer 76,00 €."}},
-		{"indemnities refunded: nothing prepaid, the refund paid beside", func() savbilling.Statement {
+		{"indemnities refunded: nothing prepaid, the refund paid beside", func() sb.Statement {
 			s := stR1()
 			s.IndemnitiesCents, s.DeductionsCents, s.PayableCents = -1000, 3500, 10600
 			return s
@@ -87,7 +87,7 @@ func TestStatementEInvoiceMapsTheLedger(t *testing.T) {
 			allowances: []einvoice.Allowance{{Reason: "Réductions SAV de la période", AmountCents: 4500}},
 			vat:        einvoice.VAT{Category: "S", RateBP: 2000},
 			expect:     einvoice.Expected{NetHTCents: 8000, VATCents: 1600, NetTTCCents: 9600, DueCents: 9600}}},
-		{"net refund of earlier reductions as a line", func() savbilling.Statement {
+		{"net refund of earlier reductions as a line", func() sb.Statement {
 			s := stR1()
 			s.SAV[0].AmountCents, s.ReductionsCents, s.DeductionsCents = -3000, -3000, -3000
 			s.AvailableCents, s.NetHTCents, s.VATCents, s.NetTTCCents, s.PayableCents = 15500, 15500, 3100, 18600, 18600
@@ -97,7 +97,7 @@ func TestStatementEInvoiceMapsTheLedger(t *testing.T) {
 				einvoice.Line{ID: "R", Name: "Remboursement net de réductions SAV antérieures", AmountCents: 3000}),
 			vat:    einvoice.VAT{Category: "S", RateBP: 2000},
 			expect: einvoice.Expected{NetHTCents: 15500, VATCents: 3100, NetTTCCents: 18600, DueCents: 18600}}},
-		{"installments: the reduction part as an allowance; optional address columns; payee IBAN", func() savbilling.Statement {
+		{"installments: the reduction part as an allowance; optional address columns; payee IBAN", func() sb.Statement {
 			s := installmentExample().Statements[0]
 			s.Repairer.Postcode, s.Repairer.City, s.Repairer.CountryCode = "69003", "Lyon 3e", "FR"
 			s.Repairer.IBAN = "fr76 3000 6000 0112 3456 7890 189"
@@ -188,9 +188,9 @@ func TestInvoiceEInvoiceMapsTheLedgerAndOnlyREL_FACAreEInvoices(t *testing.T) {
 	}
 
 	note := *inv
-	note.Kind, note.Number = savbilling.DocDebitNote, "NDD-2026-000001"
+	note.Kind, note.Number = sb.DocDebitNote, "NDD-2026-000001"
 	account := b.Statements[0]
-	account.Account, account.Number = true, savbilling.AccountNumber(1, oct)
+	account.Account, account.Number = true, sb.AccountNumber(1, oct)
 	before := *b
 	before.EInvoiceVersion = 0
 	draftBook := *b

@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/frfmt"
 	"savbilling/money"
 )
@@ -18,7 +18,7 @@ import (
 // adjustment with the decision before and after, what was already charged and where, and the
 // difference booked now), then the support's note: one group of sentences per SAV. Everything
 // comes from the booked lines.
-func (r *Renderer) explainSAV(lines []savbilling.SAVLine) [][]string {
+func (r *Renderer) explainSAV(lines []sb.SAVLine) [][]string {
 	ts := &r.tx.Statement
 	var groups [][]string
 	var out []string
@@ -29,14 +29,14 @@ func (r *Renderer) explainSAV(lines []savbilling.SAVLine) [][]string {
 			out = []string{r.savStory(l)}
 		}
 		switch l.Type {
-		case savbilling.LineCharge:
+		case sb.LineCharge:
 			out = append(out, fill(ts.ExplainCharge, "corrective", eur(l.CorrectiveCents),
 				"share", frfmt.FormatBP(l.ChargeBP), "amount", eur(l.AmountCents)))
-		case savbilling.LineNotCharged:
+		case sb.LineNotCharged:
 			out = append(out, fill(ts.ExplainNone, "outcome", lowerFirst(r.tx.Outcomes.Label(l.Outcome))))
-		case savbilling.LineSettlement, savbilling.LineDeductible:
+		case sb.LineSettlement, sb.LineDeductible:
 			out = append(out, r.explainDamage(l)...)
-		case savbilling.LineAdjustment, savbilling.LineIndemnityAdjustment:
+		case sb.LineAdjustment, sb.LineIndemnityAdjustment:
 			out = append(out, r.explainAdjustment(l)...)
 		}
 		last := i == len(lines)-1 || lines[i+1].SAVID != l.SAVID
@@ -55,10 +55,10 @@ func (r *Renderer) explainSAV(lines []savbilling.SAVLine) [][]string {
 }
 
 // savStory is the first sentence about a SAV: what happened, where and when, and the decision.
-func (r *Renderer) savStory(l *savbilling.SAVLine) string {
+func (r *Renderer) savStory(l *sb.SAVLine) string {
 	ts := &r.tx.Statement
 	decision := lowerFirst(r.tx.Outcomes.Label(l.Outcome))
-	if l.ChargeBP > 0 && (l.Outcome == savbilling.OutcomeConfirmed || l.Outcome == savbilling.OutcomePartial) {
+	if l.ChargeBP > 0 && (l.Outcome == sb.OutcomeConfirmed || l.Outcome == sb.OutcomePartial) {
 		decision = fill(ts.DecisionShare, "decision", decision, "share", frfmt.FormatBP(l.ChargeBP))
 	}
 	return fill(ts.SAVStory, "sav", strconv.FormatInt(l.SAVID, 10), "sav_when", r.whenWhere(l.SAVDay, l.City),
@@ -84,20 +84,20 @@ func (r *Renderer) whenWhere(day, city string) string {
 
 // explainDamage says which policy the damage falls under, its deductible, and the settlement or
 // the claim (and, on the repairer's own policy, that they must declare it).
-func (r *Renderer) explainDamage(l *savbilling.SAVLine) []string {
+func (r *Renderer) explainDamage(l *sb.SAVLine) []string {
 	ts := &r.tx.Statement
 	policy := r.policy(l.Policy)
 	if policy == "" { // booked before the policy was kept on the line
 		return []string{fill(ts.DamageNote, "sav", strconv.FormatInt(l.SAVID, 10), "damage", eur(l.DamageCents))}
 	}
-	if l.Type == savbilling.LineSettlement {
+	if l.Type == sb.LineSettlement {
 		return []string{fill(ts.ExplainSettle, "damage", eur(l.DamageCents), "deductible", eur(l.DeductibleCents),
 			"policy", policy, "amount", eur(l.AmountCents))}
 	}
 	claim := eur(l.DamageCents - l.DeductibleCents)
 	out := []string{fill(ts.ExplainDeduct, "damage", eur(l.DamageCents), "deductible", eur(l.DeductibleCents),
 		"policy", policy, "amount", eur(l.AmountCents), "claim", claim)}
-	if l.Policy == savbilling.PolicyOwn {
+	if l.Policy == sb.PolicyOwn {
 		out = append(out, fill(ts.ExplainOwnClaim, "claim", claim))
 	}
 	return out
@@ -105,10 +105,10 @@ func (r *Renderer) explainDamage(l *savbilling.SAVLine) []string {
 
 // explainAdjustment names the decision before and after, what was already charged and on which
 // statement, what the revised decision implies, and the difference booked now.
-func (r *Renderer) explainAdjustment(l *savbilling.SAVLine) []string {
+func (r *Renderer) explainAdjustment(l *sb.SAVLine) []string {
 	ts := &r.tx.Statement
 	if l.BeforeOutcome == "" { // booked before the decision before was kept on the line
-		if l.Type == savbilling.LineIndemnityAdjustment && l.DamageCents != 0 {
+		if l.Type == sb.LineIndemnityAdjustment && l.DamageCents != 0 {
 			return []string{fill(ts.DamageNote, "sav", strconv.FormatInt(l.SAVID, 10), "damage", eur(l.DamageCents))}
 		}
 		return nil
@@ -138,12 +138,12 @@ func (r *Renderer) explainAdjustment(l *savbilling.SAVLine) []string {
 		diff = fill(ts.DiffRefunded, "amount", eur(-l.AmountCents))
 	}
 	booked := ts.BookedReduction
-	if l.Type == savbilling.LineIndemnityAdjustment {
+	if l.Type == sb.LineIndemnityAdjustment {
 		booked = ts.BookedIndemnity
 	}
 	out := []string{fill(ts.ExplainAdjust, "change", change, "booked", booked, "before", eur(l.BeforeBookedCents), "earlier", earlier,
 		"now", eur(l.BeforeBookedCents+l.AmountCents), "diff", diff)}
-	if l.Type == savbilling.LineIndemnityAdjustment && l.Policy != "" && l.DamageCents > 0 {
+	if l.Type == sb.LineIndemnityAdjustment && l.Policy != "" && l.DamageCents > 0 {
 		policy := r.policy(l.Policy)
 		if l.DamageCents <= l.DeductibleCents {
 			out = append(out, fill(ts.ExplainSettle, "damage", eur(l.DamageCents), "deductible", eur(l.DeductibleCents),
@@ -152,7 +152,7 @@ func (r *Renderer) explainAdjustment(l *savbilling.SAVLine) []string {
 			claim := eur(l.DamageCents - l.DeductibleCents)
 			out = append(out, fill(ts.ExplainDeduct, "damage", eur(l.DamageCents), "deductible", eur(l.DeductibleCents),
 				"policy", policy, "amount", eur(l.DeductibleCents), "claim", claim))
-			if l.Policy == savbilling.PolicyOwn {
+			if l.Policy == sb.PolicyOwn {
 				out = append(out, fill(ts.ExplainOwnClaim, "claim", claim))
 			}
 		}
@@ -164,13 +164,13 @@ func (r *Renderer) explainAdjustment(l *savbilling.SAVLine) []string {
 func (r *Renderer) shortDecision(outcome string, bp int) string {
 	ts := &r.tx.Statement
 	switch outcome {
-	case savbilling.OutcomeConfirmed:
+	case sb.OutcomeConfirmed:
 		return ts.ShortConfirmed
-	case savbilling.OutcomePartial:
+	case sb.OutcomePartial:
 		return fill(ts.ShortPartial, "share", frfmt.FormatBP(bp))
-	case savbilling.OutcomeUnconfirmed:
+	case sb.OutcomeUnconfirmed:
 		return ts.ShortUnconfirmed
-	case savbilling.OutcomeRejected:
+	case sb.OutcomeRejected:
 		return ts.ShortRejected
 	}
 	return outcome
@@ -179,9 +179,9 @@ func (r *Renderer) shortDecision(outcome string, bp int) string {
 // policy names an insurance policy as the damage sentences print it ("" when unknown).
 func (r *Renderer) policy(p string) string {
 	switch p {
-	case savbilling.PolicyUmbrella:
+	case sb.PolicyUmbrella:
 		return r.tx.Statement.PolicyUmbrella
-	case savbilling.PolicyOwn:
+	case sb.PolicyOwn:
 		return r.tx.Statement.PolicyOwn
 	}
 	return ""
@@ -189,7 +189,7 @@ func (r *Renderer) policy(p string) string {
 
 // day prints a Paris day kept as YYYY-MM-DD; false when there is none.
 func (r *Renderer) day(s string) (string, bool) {
-	t, err := time.ParseInLocation(time.DateOnly, s, savbilling.Paris)
+	t, err := time.ParseInLocation(time.DateOnly, s, sb.Paris)
 	if err != nil {
 		return "", false
 	}
@@ -212,7 +212,7 @@ func lowerFirst(s string) string {
 // owed says, under the settlement's totals, what the statement's overflow left owed and where it
 // went, in euros TTC: each invoice (TTC, HT, due date) and debit note (amount, due date) of the
 // repairer in the period, and the plan created (its installments and their parts).
-func (r *Renderer) owed(b *savbilling.Book, s *savbilling.Statement) []string {
+func (r *Renderer) owed(b *sb.Book, s *sb.Statement) []string {
 	ts := &r.tx.Statement
 	var out []string
 	for i := range b.Invoices {
@@ -236,7 +236,7 @@ func (r *Renderer) owed(b *savbilling.Book, s *savbilling.Statement) []string {
 			"date", r.dateOf(inv.DueOn)))
 	}
 	if s.SpreadCents > 0 {
-		id := savbilling.PlanID(s.Repairer.ID, s.Period)
+		id := sb.PlanID(s.Repairer.ID, s.Period)
 		for _, p := range b.Plans {
 			if p.ID != id || p.Months < 1 {
 				continue

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // A Factur-X document is the PDF of a statement or an invoice made a PDF/A-3b document with its
@@ -32,7 +32,7 @@ const facturXConformance = "EN 16931"
 
 // FacturXStatement writes statement s of book b to w as a Factur-X PDF/A-3 with facturX (its
 // CII XML, package einvoice) embedded. A draft has no e-invoice: it is refused, as an empty XML.
-func (r *Renderer) FacturXStatement(w io.Writer, b *savbilling.Book, s *savbilling.Statement, facturX []byte) error {
+func (r *Renderer) FacturXStatement(w io.Writer, b *sb.Book, s *sb.Statement, facturX []byte) error {
 	if b == nil || s == nil {
 		return errors.New("invoices: nil book or statement")
 	}
@@ -49,7 +49,7 @@ func (r *Renderer) FacturXStatement(w io.Writer, b *savbilling.Book, s *savbilli
 }
 
 // FacturXInvoice writes invoice inv of book b to w as a Factur-X PDF/A-3 with facturX embedded.
-func (r *Renderer) FacturXInvoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invoice, facturX []byte) error {
+func (r *Renderer) FacturXInvoice(w io.Writer, b *sb.Book, inv *sb.Invoice, facturX []byte) error {
 	if b == nil || inv == nil {
 		return errors.New("invoices: nil book or invoice")
 	}
@@ -67,7 +67,7 @@ func (r *Renderer) FacturXInvoice(w io.Writer, b *savbilling.Book, inv *savbilli
 
 // checkFacturX refuses a draft, an empty XML, and an XML whose invoice number (BT-1) is not the
 // document's: a PDF never carries another document's e-invoice.
-func checkFacturX(b *savbilling.Book, number string, facturX []byte) error {
+func checkFacturX(b *sb.Book, number string, facturX []byte) error {
 	if b.Draft {
 		return errors.New("a draft carries no e-invoice: render it with Statement or Invoice")
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/einvoice"
 	"savbilling/einvoice/einvoicetest"
 )
@@ -32,11 +32,11 @@ var legalNotes = []einvoice.Note{
 
 // eStatement is the e-invoice of statement s of b (the test's own mapping, the one
 // docs/einvoice.md describes, without the fields of issues 18 and 19).
-func eStatement(t testing.TB, b *savbilling.Book, s *savbilling.Statement) []byte {
+func eStatement(t testing.TB, b *sb.Book, s *sb.Statement) []byte {
 	t.Helper()
 	d := &einvoice.Document{
 		Number: s.Number, Type: einvoice.SelfBilled, IssueDate: s.IssuedOn,
-		PeriodStart: s.Period.Start(savbilling.Paris), PeriodEnd: s.Period.End(savbilling.Paris).AddDate(0, 0, -1),
+		PeriodStart: s.Period.Start(sb.Paris), PeriodEnd: s.Period.End(sb.Paris).AddDate(0, 0, -1),
 		Seller: eParty(s.Repairer.Name, s.Repairer.Address, s.Repairer.SIRET, s.Repairer.VATNumber),
 		Buyer:  eParty(b.Issuer.Name, b.Issuer.Address, b.Issuer.SIRET, b.Issuer.VATNumber),
 		Notes: append(append([]einvoice.Note(nil), legalNotes...), einvoice.Note{Subject: einvoice.NoteREG,
@@ -44,7 +44,7 @@ func eStatement(t testing.TB, b *savbilling.Book, s *savbilling.Statement) []byt
 		VAT: einvoice.Standard20, DueDate: s.PaymentOn, PaymentTerms: "Virement à la date de paiement",
 		Expect: &einvoice.Expected{NetHTCents: s.NetHTCents, VATCents: s.VATCents, NetTTCCents: s.NetTTCCents, DueCents: s.NetTTCCents},
 	}
-	if s.Repairer.VATRegime == savbilling.VATFranchise {
+	if s.Repairer.VATRegime == sb.VATFranchise {
 		d.VAT = einvoice.Franchise
 	}
 	var lines int64
@@ -63,7 +63,7 @@ func eStatement(t testing.TB, b *savbilling.Book, s *savbilling.Statement) []byt
 	return x
 }
 
-func eInvoice(t testing.TB, b *savbilling.Book, inv *savbilling.Invoice) []byte {
+func eInvoice(t testing.TB, b *sb.Book, inv *sb.Invoice) []byte {
 	t.Helper()
 	d := &einvoice.Document{
 		Number: inv.Number, Type: einvoice.Commercial, IssueDate: inv.IssuedOn,
@@ -119,7 +119,7 @@ func TestFacturXDocumentsPassTheContainerCheckAndTheValidators(t *testing.T) {
 	outs = append(outs, out{ib.Invoices[0].Number, buf.Bytes(), x})
 	for _, c := range []struct {
 		name string
-		b    *savbilling.Book
+		b    *sb.Book
 	}{{"long", long}, {"unicode", uni}} {
 		s := &c.b.Statements[0]
 		x := eStatement(t, c.b, s)

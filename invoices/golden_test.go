@@ -3,7 +3,7 @@ package invoices
 import (
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/golden"
 )
 
@@ -12,7 +12,7 @@ import (
 // intended change, and look at the diff.
 func TestGoldenLayout(t *testing.T) {
 	r := New(nil)
-	stmt := func(b *savbilling.Book, i int) func() *doc {
+	stmt := func(b *sb.Book, i int) func() *doc {
 		return func() *doc {
 			p, m, err := r.build(b, func(m measurer) *doc { return r.layoutStatement(m, b, &b.Statements[i]) }, false)
 			if err != nil || p == nil {
@@ -21,7 +21,7 @@ func TestGoldenLayout(t *testing.T) {
 			return m
 		}
 	}
-	inv := func(b *savbilling.Book, i int) func() *doc {
+	inv := func(b *sb.Book, i int) func() *doc {
 		return func() *doc {
 			_, m, err := r.build(b, func(m measurer) *doc { return r.layoutInvoice(m, b, &b.Invoices[i]) }, false)
 			if err != nil {

@@ -3,12 +3,12 @@ package invoices
 import (
 	"strconv"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/frfmt"
 )
 
 // layoutInvoice builds the layout model of an overflow invoice from the network to a repairer.
-func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling.Invoice) *doc {
+func (r *Renderer) layoutInvoice(m measurer, b *sb.Book, inv *sb.Invoice) *doc {
 	tx := r.tx
 	ti := &tx.Invoice
 	number := r.number(inv.Number)
@@ -64,11 +64,11 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 	}
 	t := table{continued: continued, cols: cols(colsInvLines, []string{ti.ColDesignation, colAmount}, 1)}
 	var overflow bool
-	var planLines []savbilling.InvoiceLine
+	var planLines []sb.InvoiceLine
 	for _, l := range inv.Lines {
 		var label string
 		switch l.Kind {
-		case savbilling.InvoiceOverflow:
+		case sb.InvoiceOverflow:
 			overflow = true
 			label = fill(lineOverflow, "statement", stmtName)
 			switch {
@@ -83,7 +83,7 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 				label += "\n" + fill(ti.OverflowDetail, "deductions", eur(st.DeductionsCents),
 					"gross", eur(st.GrossCents), "overflow", eur(st.OverflowCents))
 			}
-		case savbilling.InvoicePlanBalance:
+		case sb.InvoicePlanBalance:
 			planLines = append(planLines, l)
 			label = fill(linePlan, "plan", l.PlanID)
 		default:
@@ -99,7 +99,7 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 	f.table(t)
 
 	// the SAV items the invoice covers: under the rules v2, those of its kind
-	covered := []savbilling.SAVLine(nil)
+	covered := []sb.SAVLine(nil)
 	var coveredSum int64
 	if st != nil {
 		for _, l := range st.SAV {
@@ -132,7 +132,7 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 	if len(planLines) > 0 {
 		f.gap(3)
 		for _, l := range planLines {
-			var created savbilling.Period
+			var created sb.Period
 			for _, p := range b.Plans {
 				if p.ID == l.PlanID {
 					created = p.CreatedIn
@@ -163,7 +163,7 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 	}
 	days := ""
 	if !inv.IssuedOn.IsZero() && !inv.DueOn.IsZero() {
-		days = strconv.Itoa(int(savbilling.DayIn(inv.DueOn, savbilling.Paris).Sub(savbilling.DayIn(inv.IssuedOn, savbilling.Paris)).Hours() / 24))
+		days = strconv.Itoa(int(sb.DayIn(inv.DueOn, sb.Paris).Sub(sb.DayIn(inv.IssuedOn, sb.Paris)).Hours() / 24))
 	}
 	notes := []string{
 		fill(ti.DueTerms, "days", days, "date", r.dateOf(inv.DueOn)),
@@ -184,6 +184,6 @@ func (r *Renderer) layoutInvoice(m measurer, b *savbilling.Book, inv *savbilling
 
 // buyerLines is the repairer's identity as an invoice's buyer: name, address, SIREN, VAT
 // number, and their id.
-func (r *Renderer) buyerLines(p savbilling.Party) []idLine {
+func (r *Renderer) buyerLines(p sb.Party) []idLine {
 	return r.repairerLines(p)
 }

@@ -18,7 +18,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/frfmt"
 	"savbilling/templates"
 )
@@ -254,7 +254,7 @@ func TestThreePages(t *testing.T) {
 	if !c.Late || !strings.Contains(all, " 1005 * ") {
 		t.Error("late commissions must be marked « * »")
 	}
-	contains(t, "late note", text, "* 1005 : intervention du "+frfmt.FormatDate(savbilling.DayIn(c.ClosedAt, savbilling.Paris))+
+	contains(t, "late note", text, "* 1005 : intervention du "+frfmt.FormatDate(sb.DayIn(c.ClosedAt, sb.Paris))+
 		", arrivée après la clôture "+frfmt.De(frfmt.FormatMonth(c.ClosedAt.Year(), c.ClosedAt.Month()))+".")
 	lacks(t, "late commissions", text, "retard)")
 }
@@ -316,14 +316,14 @@ func mustRead(t *testing.T, p string) []byte {
 // zone, and through WriteAll's concurrent workers.
 func TestDeterministic(t *testing.T) {
 	r := New(nil)
-	for name, b := range map[string]*savbilling.Book{"worked": workedExample(), "unicode": unicodeExample(),
+	for name, b := range map[string]*sb.Book{"worked": workedExample(), "unicode": unicodeExample(),
 		"long": longStatement(80), "draft": draft(invoiceExample())} {
 		a := renderStatement(t, r, b, 0)
 		if again := renderStatement(t, r, b, 0); !bytes.Equal(a, again) {
 			t.Errorf("%s: two renders differ", name)
 		}
 		moved := *b
-		moved.ClosedAt = b.ClosedAt.In(savbilling.Paris).Add(300 * time.Millisecond)
+		moved.ClosedAt = b.ClosedAt.In(sb.Paris).Add(300 * time.Millisecond)
 		if other := renderStatement(t, r, &moved, 0); !bytes.Equal(a, other) {
 			t.Errorf("%s: the close instant in another zone changes the bytes", name)
 		}
@@ -464,16 +464,16 @@ func TestWriteAllErrors(t *testing.T) {
 
 func TestInconsistentLedger(t *testing.T) {
 	r := New(nil)
-	cases := map[string]func(b *savbilling.Book){
-		"G":        func(b *savbilling.Book) { b.Statements[0].GrossCents++ },
-		"D":        func(b *savbilling.Book) { b.Statements[0].SAV[0].AmountCents++ },
-		"A":        func(b *savbilling.Book) { b.Statements[0].AvailableCents++ },
-		"net HT":   func(b *savbilling.Book) { b.Statements[0].NetHTCents++ },
-		"net TTC":  func(b *savbilling.Book) { b.Statements[0].VATCents++ },
-		"issuer":   func(b *savbilling.Book) { b.Issuer.Name = " " },
-		"invoice":  func(b *savbilling.Book) { b.Invoices[0].HTCents++ },
-		"TTC":      func(b *savbilling.Book) { b.Invoices[0].TTCCents++ },
-		"inv. num": func(b *savbilling.Book) { b.Invoices[0].Number = "" },
+	cases := map[string]func(b *sb.Book){
+		"G":        func(b *sb.Book) { b.Statements[0].GrossCents++ },
+		"D":        func(b *sb.Book) { b.Statements[0].SAV[0].AmountCents++ },
+		"A":        func(b *sb.Book) { b.Statements[0].AvailableCents++ },
+		"net HT":   func(b *sb.Book) { b.Statements[0].NetHTCents++ },
+		"net TTC":  func(b *sb.Book) { b.Statements[0].VATCents++ },
+		"issuer":   func(b *sb.Book) { b.Issuer.Name = " " },
+		"invoice":  func(b *sb.Book) { b.Invoices[0].HTCents++ },
+		"TTC":      func(b *sb.Book) { b.Invoices[0].TTCCents++ },
+		"inv. num": func(b *sb.Book) { b.Invoices[0].Number = "" },
 	}
 	for name, breakIt := range cases {
 		b := invoiceExample()
@@ -497,7 +497,7 @@ func TestWrappedTotalsRefused(t *testing.T) {
 	wrap := func(a, b int64) int64 { return a + b } // what unchecked code computes
 	b := invoiceExample()
 	s := &b.Statements[0]
-	s.Commissions = []savbilling.CommissionLine{{InterventionID: 1, RepairerID: s.Repairer.ID, AmountCents: math.MaxInt64}}
+	s.Commissions = []sb.CommissionLine{{InterventionID: 1, RepairerID: s.Repairer.ID, AmountCents: math.MaxInt64}}
 	s.SAV, s.Installments = nil, nil
 	s.GrossCents, s.DeductionsCents, s.OverflowCents, s.AvailableCents = math.MaxInt64, 0, 0, math.MaxInt64
 	s.InstallmentsCents, s.NetHTCents, s.VATRateBP = 0, math.MaxInt64, 2000
@@ -508,13 +508,13 @@ func TestWrappedTotalsRefused(t *testing.T) {
 		t.Errorf("statement with a wrapped net TTC: err = %v, want an overflow", err)
 	}
 	inv := &b.Invoices[0]
-	inv.Lines = []savbilling.InvoiceLine{{Kind: savbilling.InvoiceOverflow, AmountCents: 8e18}}
+	inv.Lines = []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 8e18}}
 	inv.HTCents, inv.VATRateBP, inv.VATCents = 8e18, 2000, 16e17
 	inv.TTCCents = wrap(inv.HTCents, inv.VATCents)
 	if err := r.Invoice(&bytes.Buffer{}, b, inv); err == nil || !strings.Contains(err.Error(), "overflow") {
 		t.Errorf("invoice with a wrapped TTC: err = %v, want an overflow", err)
 	}
-	inv.Lines = []savbilling.InvoiceLine{{Kind: savbilling.InvoiceOverflow, AmountCents: math.MaxInt64}, {Kind: savbilling.InvoiceOverflow, AmountCents: 2}}
+	inv.Lines = []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: math.MaxInt64}, {Kind: sb.InvoiceOverflow, AmountCents: 2}}
 	inv.HTCents = wrap(math.MaxInt64, 2)
 	if err := r.Invoice(&bytes.Buffer{}, b, inv); err == nil {
 		t.Errorf("invoice whose lines wrap: rendered")
@@ -564,7 +564,7 @@ var coreMeasure = newPDFDoc(closed, false, nil, nil, false)
 func coreWidth(t *testing.T, s string, st style) float64 { return coreMeasure.width(s, st) }
 
 // layoutFor builds the layout model of statement i with the core font.
-func layoutFor(t *testing.T, b *savbilling.Book, i int) *doc {
+func layoutFor(t *testing.T, b *sb.Book, i int) *doc {
 	t.Helper()
 	r := New(nil)
 	p := newPDFDoc(closed, false, nil, nil, false)
@@ -695,7 +695,7 @@ func TestCoreWidth(t *testing.T) {
 func TestPeriodOf(t *testing.T) {
 	for p, want := range map[string]string{"2026-10": "d'octobre 2026", "2026-08": "d'août 2026", "2026-04": "d'avril 2026",
 		"2026-11": "de novembre 2026", "2027-01": "de janvier 2027"} {
-		if got := periodOf(savbilling.MustPeriod(p)); got != want {
+		if got := periodOf(sb.MustPeriod(p)); got != want {
 			t.Errorf("periodOf(%s) = %q, want %q", p, got, want)
 		}
 	}

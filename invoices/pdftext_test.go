@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // needPdftotext returns the path of pdftotext. Without it, a test fails in CI (CI set) and is
@@ -91,7 +91,7 @@ func lacks(t testing.TB, what, text string, phrases ...string) {
 	}
 }
 
-func renderStatement(t testing.TB, r *Renderer, b *savbilling.Book, i int) []byte {
+func renderStatement(t testing.TB, r *Renderer, b *sb.Book, i int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := r.Statement(&buf, b, &b.Statements[i]); err != nil {
@@ -100,7 +100,7 @@ func renderStatement(t testing.TB, r *Renderer, b *savbilling.Book, i int) []byt
 	return buf.Bytes()
 }
 
-func renderInvoice(t testing.TB, r *Renderer, b *savbilling.Book, i int) []byte {
+func renderInvoice(t testing.TB, r *Renderer, b *sb.Book, i int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := r.Invoice(&buf, b, &b.Invoices[i]); err != nil {

@@ -26,7 +26,7 @@ import (
 	"sync"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/frfmt"
 	"savbilling/internal/glyphs"
 	"savbilling/money"
@@ -61,7 +61,7 @@ func New(set *templates.Set) *Renderer {
 
 // Statement writes the PDF of statement s of book b to w. It refuses a statement whose totals
 // do not agree with its lines (a ledger bug is never printed as an invoice).
-func (r *Renderer) Statement(w io.Writer, b *savbilling.Book, s *savbilling.Statement) error {
+func (r *Renderer) Statement(w io.Writer, b *sb.Book, s *sb.Statement) error {
 	if b == nil || s == nil {
 		return errors.New("invoices: nil book or statement")
 	}
@@ -71,7 +71,7 @@ func (r *Renderer) Statement(w io.Writer, b *savbilling.Book, s *savbilling.Stat
 	return nil
 }
 
-func (r *Renderer) statement(w io.Writer, b *savbilling.Book, s *savbilling.Statement) error {
+func (r *Renderer) statement(w io.Writer, b *sb.Book, s *sb.Statement) error {
 	if err := checkStatement(b, s); err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (r *Renderer) statement(w io.Writer, b *savbilling.Book, s *savbilling.Stat
 
 // Invoice writes the PDF of invoice inv of book b to w. It refuses an invoice whose totals do
 // not agree with its lines.
-func (r *Renderer) Invoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invoice) error {
+func (r *Renderer) Invoice(w io.Writer, b *sb.Book, inv *sb.Invoice) error {
 	if b == nil || inv == nil {
 		return errors.New("invoices: nil book or invoice")
 	}
@@ -90,7 +90,7 @@ func (r *Renderer) Invoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invo
 	return nil
 }
 
-func (r *Renderer) invoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invoice) error {
+func (r *Renderer) invoice(w io.Writer, b *sb.Book, inv *sb.Invoice) error {
 	if err := checkInvoice(b, inv); err != nil {
 		return err
 	}
@@ -99,14 +99,14 @@ func (r *Renderer) invoice(w io.Writer, b *savbilling.Book, inv *savbilling.Invo
 
 // render lays a document out with the core font and, when it prints a text outside cp1252,
 // again with the UTF-8 fonts; then draws it.
-func (r *Renderer) render(w io.Writer, b *savbilling.Book, layout func(measurer) *doc) error {
+func (r *Renderer) render(w io.Writer, b *sb.Book, layout func(measurer) *doc) error {
 	return r.renderAs(w, b, layout, nil)
 }
 
 // renderAs renders the document, as a Factur-X PDF/A-3 embedding facturX when it is not nil. It
 // is total: a panic while laying out or drawing (a bug: no text should cause one) is returned as
 // an error, and w may then hold part of a document, which the caller discards.
-func (r *Renderer) renderAs(w io.Writer, b *savbilling.Book, layout func(measurer) *doc, facturX []byte) (err error) {
+func (r *Renderer) renderAs(w io.Writer, b *sb.Book, layout func(measurer) *doc, facturX []byte) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("rendering failed (a bug, please report it): panic: %v", v)
@@ -136,8 +136,8 @@ var renderFault func()
 // prints a rune DejaVu lacks (CJK), so that a document embeds the fallback font only when it
 // prints with it. embedFonts (a PDF/A document, which forbids the core fonts) takes the embedded
 // fonts whatever the text.
-func (r *Renderer) build(b *savbilling.Book, layout func(measurer) *doc, embedFonts bool) (*pdfDoc, *doc, error) {
-	created := creationDate(b.ClosedAt, b.Period.End(savbilling.Paris))
+func (r *Renderer) build(b *sb.Book, layout func(measurer) *doc, embedFonts bool) (*pdfDoc, *doc, error) {
+	created := creationDate(b.ClosedAt, b.Period.End(sb.Paris))
 	p := newPDFDoc(created, embedFonts, &r.set.Fonts, r.set.Glyphs, false)
 	model := layout(p)
 	if (embedFonts && needsFallback(model, r.set.Glyphs)) || (!embedFonts && !allCP1252(model)) {
@@ -189,7 +189,7 @@ func allCP1252(d *doc) bool {
 
 // checkStatement checks that the statement's totals agree with its lines and the rulebook's
 // formula.
-func checkStatement(b *savbilling.Book, s *savbilling.Statement) error {
+func checkStatement(b *sb.Book, s *sb.Statement) error {
 	if v2(b) {
 		return checkStatementV2(b, s)
 	}
@@ -250,7 +250,7 @@ func checkStatement(b *savbilling.Book, s *savbilling.Statement) error {
 }
 
 // checkInvoice checks that the invoice's totals agree with its lines.
-func checkInvoice(b *savbilling.Book, inv *savbilling.Invoice) error {
+func checkInvoice(b *sb.Book, inv *sb.Invoice) error {
 	var ht int64
 	var errs []error
 	for _, l := range inv.Lines {
@@ -368,7 +368,7 @@ type idLine struct {
 }
 
 // repairerLines is the identity of a repairer as documents print it.
-func (r *Renderer) repairerLines(p savbilling.Party) []idLine {
+func (r *Renderer) repairerLines(p sb.Party) []idLine {
 	pl := &r.tx.Party
 	lines := []idLine{{clean(p.Name, false), stName, 4}}
 	if lf := clean(p.LegalForm, false); lf != "" {
@@ -377,21 +377,21 @@ func (r *Renderer) repairerLines(p savbilling.Party) []idLine {
 	return append(lines, []idLine{
 		{clean(p.Address, true), stBody, addressLines},
 		{fill(pl.SIRET, "siret", r.orMissing(p.SIRET)), stBody, 1},
-		{fill(pl.SIREN, "siren", r.orMissing(savbilling.SIREN(clean(p.SIRET, false)))), stBody, 1},
+		{fill(pl.SIREN, "siren", r.orMissing(sb.SIREN(clean(p.SIRET, false)))), stBody, 1},
 		{fill(pl.VATNumber, "vat", r.orMissing(p.VATNumber)), stBody, 1},
 		{fill(pl.RepairerID, "id", strconv.FormatInt(p.ID, 10)), stBody, 1},
 	}...)
 }
 
 // networkLines is the network's identity as documents print it.
-func (r *Renderer) networkLines(is savbilling.Issuer) []idLine {
+func (r *Renderer) networkLines(is sb.Issuer) []idLine {
 	pl := &r.tx.Party
 	lines := []idLine{
 		{clean(is.Name, false), stName, 4},
 		{clean(is.LegalForm, false), stBody, 2},
 		{clean(is.Address, true), stBody, addressLines},
 		{fill(pl.SIRET, "siret", r.orMissing(is.SIRET)), stBody, 1},
-		{fill(pl.SIREN, "siren", r.orMissing(savbilling.SIREN(clean(is.SIRET, false)))), stBody, 1},
+		{fill(pl.SIREN, "siren", r.orMissing(sb.SIREN(clean(is.SIRET, false)))), stBody, 1},
 		{fill(pl.VATNumber, "vat", r.orMissing(is.VATNumber)), stBody, 1},
 		{clean(is.RCS, false), stBody, 1},
 	}
@@ -541,10 +541,10 @@ func (r *Renderer) totalsBox(m measurer, heading string, rows []totalsRow, notes
 func eur(c int64) string { return frfmt.FormatEUR(c) }
 
 // periodName is « octobre 2026 ».
-func periodName(p savbilling.Period) string { return frfmt.FormatMonth(p.Year, p.Month) }
+func periodName(p sb.Period) string { return frfmt.FormatMonth(p.Year, p.Month) }
 
 // periodOf is « d'octobre 2026 », « de novembre 2026 »: the period after « de », elided.
-func periodOf(p savbilling.Period) string { return frfmt.De(periodName(p)) }
+func periodOf(p sb.Period) string { return frfmt.De(periodName(p)) }
 
 // dateOf formats the Paris calendar day of t (a ledger date, midnight UTC, keeps its day), or
 // the « — » mention for a zero time.
@@ -552,7 +552,7 @@ func (r *Renderer) dateOf(t time.Time) string {
 	if t.IsZero() {
 		return r.tx.Common.None
 	}
-	return frfmt.FormatDate(savbilling.DayIn(t, savbilling.Paris))
+	return frfmt.FormatDate(sb.DayIn(t, sb.Paris))
 }
 
 // orNone returns the cleaned text, or the « — » mention when it is blank.
@@ -565,7 +565,7 @@ func (r *Renderer) orNone(v string) string {
 }
 
 // watermark is the text marking every page of a dry run's documents, or "".
-func (r *Renderer) watermark(b *savbilling.Book) string {
+func (r *Renderer) watermark(b *sb.Book) string {
 	if b.Draft {
 		return r.tx.Common.Draft
 	}
@@ -604,7 +604,7 @@ func cols(widths []float64, titles []string, right ...int) []column {
 }
 
 // layoutStatement builds the layout model of a statement.
-func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling.Statement) *doc {
+func (r *Renderer) layoutStatement(m measurer, b *sb.Book, s *sb.Statement) *doc {
 	tx := r.tx
 	ts := &tx.Statement
 	number := r.number(s.Number)
@@ -657,7 +657,7 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 			id := strconv.FormatInt(c.InterventionID, 10)
 			if c.Late {
 				lateNotes = append(lateNotes, fill(ts.LateNote, "intervention", id, "date", r.dateOf(c.ClosedAt),
-					"period_of", periodOf(savbilling.PeriodOf(c.ClosedAt, savbilling.Paris))))
+					"period_of", periodOf(sb.PeriodOf(c.ClosedAt, sb.Paris))))
 				id += " " + tx.Common.Late
 			}
 			n := len(cells)
@@ -688,12 +688,12 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 		for _, l := range s.SAV {
 			share, corrective := tx.Common.None, tx.Common.None
 			switch l.Type {
-			case savbilling.LineCharge, savbilling.LineAdjustment, savbilling.LineNotCharged:
+			case sb.LineCharge, sb.LineAdjustment, sb.LineNotCharged:
 				if l.ChargeBP > 0 {
 					share = frfmt.FormatBP(l.ChargeBP)
 				}
 				corrective = eur(l.CorrectiveCents)
-			case savbilling.LineSettlement, savbilling.LineDeductible, savbilling.LineIndemnityAdjustment:
+			case sb.LineSettlement, sb.LineDeductible, sb.LineIndemnityAdjustment:
 				if l.DamageCents != 0 && !noted[l.SAVID] && !v2(b) {
 					noted[l.SAVID] = true
 					notes = append(notes, fill(ts.DamageNote, "sav", strconv.FormatInt(l.SAVID, 10), "damage", eur(l.DamageCents)))
@@ -778,7 +778,7 @@ func (r *Renderer) layoutStatement(m measurer, b *savbilling.Book, s *savbilling
 
 // statementTotalsV1 lays out the totals of a statement of a period closed under the rules v1, as
 // that version printed them (its documents are reproduced to the byte).
-func (r *Renderer) statementTotalsV1(f *flow, s *savbilling.Statement) {
+func (r *Renderer) statementTotalsV1(f *flow, s *sb.Statement) {
 	ts := &r.tx.Statement
 	m := f.m
 	rows := []totalsRow{
@@ -791,7 +791,7 @@ func (r *Renderer) statementTotalsV1(f *flow, s *savbilling.Statement) {
 		notes = append(notes, fill(ts.OverflowNote, "amount", eur(s.OverflowCents)))
 	}
 	if s.SpreadCents > 0 {
-		rows = append(rows, totalsRow{label: fill(ts.TotalSpread, "plan", savbilling.PlanID(s.Repairer.ID, s.Period)),
+		rows = append(rows, totalsRow{label: fill(ts.TotalSpread, "plan", sb.PlanID(s.Repairer.ID, s.Period)),
 			amount: eur(s.SpreadCents)})
 	}
 	if s.InvoicedCents > 0 {
@@ -805,7 +805,7 @@ func (r *Renderer) statementTotalsV1(f *flow, s *savbilling.Statement) {
 		rows = append(rows, totalsRow{label: ts.TotalInstallments, amount: eur(s.InstallmentsCents)})
 	}
 	rows = append(rows, totalsRow{label: ts.TotalNetHT, amount: eur(s.NetHTCents), rule: true, bold: true})
-	if s.Repairer.VATRegime == savbilling.VATFranchise && s.VATCents == 0 {
+	if s.Repairer.VATRegime == sb.VATFranchise && s.VATCents == 0 {
 		rows = append(rows, totalsRow{label: ts.VATFranchise})
 	} else {
 		rows = append(rows, totalsRow{label: fill(ts.TotalVAT, "rate", frfmt.FormatBP(s.VATRateBP)), amount: eur(s.VATCents)})
@@ -823,7 +823,7 @@ func (r *Renderer) statementTotalsV1(f *flow, s *savbilling.Statement) {
 // invoice carries (self-billed invoices too): category of the operation, late-payment penalties
 // and the 40 € recovery indemnity (art. L441-10 of the Code de commerce), no discount, and the
 // repairer's option for VAT on debits when they opted.
-func (r *Renderer) placeWithMentions(f *flow, m measurer, totals *block, p savbilling.Party, before ...string) {
+func (r *Renderer) placeWithMentions(f *flow, m measurer, totals *block, p sb.Party, before ...string) {
 	ts, ti := &r.tx.Statement, &r.tx.Invoice
 	lines := []string{ts.Category, fill(ts.LatePayment, "penalty", ti.Penalty, "indemnity", ti.Indemnity), ts.NoDiscount}
 	if p.VATOnDebits {
@@ -867,7 +867,7 @@ func (r *Renderer) placeWithMentions(f *flow, m measurer, totals *block, p savbi
 
 // planSchedule lays out one plan: its title, its installments with what was paid of each, and
 // what remains.
-func (r *Renderer) planSchedule(f *flow, b *savbilling.Book, p savbilling.Plan) {
+func (r *Renderer) planSchedule(f *flow, b *sb.Book, p sb.Plan) {
 	tx := r.tx
 	ts := &tx.Statement
 	title := fill(ts.PlanTitle, "plan", p.ID, "total", eur(p.TotalCents), "n", strconv.Itoa(p.Months),
@@ -898,7 +898,7 @@ func (r *Renderer) planSchedule(f *flow, b *savbilling.Book, p savbilling.Plan) 
 		inv := ""
 		for _, in := range b.Invoices {
 			for _, l := range in.Lines {
-				if l.Kind == savbilling.InvoicePlanBalance && l.PlanID == p.ID && !in.DebitNote() {
+				if l.Kind == sb.InvoicePlanBalance && l.PlanID == p.ID && !in.DebitNote() {
 					inv = r.number(in.Number)
 				}
 			}
@@ -912,7 +912,7 @@ func (r *Renderer) planSchedule(f *flow, b *savbilling.Book, p savbilling.Plan) 
 		note := tx.Common.None
 		for _, in := range b.Invoices {
 			for _, l := range in.Lines {
-				if l.Kind == savbilling.InvoicePlanBalance && l.PlanID == p.ID && in.DebitNote() {
+				if l.Kind == sb.InvoicePlanBalance && l.PlanID == p.ID && in.DebitNote() {
 					note = r.number(in.Number)
 				}
 			}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/frfmt"
 	"savbilling/money"
 )
@@ -12,14 +12,14 @@ import (
 // v2 reports whether the book was closed under the rules of 2026-12 (docs/rules.md): its
 // statements show the invoice part apart from the settlement part. A book of the rules v1 prints
 // as v1 printed it, so that its issued documents are reproduced to the byte.
-func v2(b *savbilling.Book) bool { return b.RulesVersion >= savbilling.RulesV2 }
+func v2(b *sb.Book) bool { return b.RulesVersion >= sb.RulesV2 }
 
 // colsInstallV2 are the widths of the installments table under the rules v2.
 var colsInstallV2 = []float64{50, 20, 36, 37, 37}
 
 // checkStatementV2 checks a statement of the rules v2 against its lines and the formula: G − R
 // − paid_r = Net HT → VAT → Net TTC; Net TTC − M − paid_m = Payable; each overflow per side.
-func checkStatementV2(b *savbilling.Book, s *savbilling.Statement) error {
+func checkStatementV2(b *sb.Book, s *sb.Statement) error {
 	var g, r, m, paid, paidM int64
 	var errs []error
 	for _, c := range s.Commissions {
@@ -96,7 +96,7 @@ func checkStatementV2(b *savbilling.Book, s *savbilling.Statement) error {
 
 // installmentsV2 is the table of the installments taken this period, each with its reduction part
 // (taken before VAT) and its indemnity part (taken after VAT).
-func (r *Renderer) installmentsV2(s *savbilling.Statement) table {
+func (r *Renderer) installmentsV2(s *sb.Statement) table {
 	ts := &r.tx.Statement
 	t := table{heading: ts.InstallmentsHeading, continued: r.continued,
 		cols: cols(colsInstallV2, []string{ts.ColPlan, ts.ColInstallment, ts.ColDue, ts.ColPaidReduction, ts.ColPaidIndemnity}, 1, 2, 3, 4)}
@@ -113,7 +113,7 @@ func (r *Renderer) installmentsV2(s *savbilling.Statement) table {
 // (commissions, reductions, Net HT, VAT, Net TTC: the self-billed invoice ends there; for a
 // statement of account, the account of the period), then below it the settlement (indemnities set
 // off after VAT, installments' indemnity parts, the Net à payer), and where each overflow went.
-func (r *Renderer) statementTotalsV2(f *flow, b *savbilling.Book, s *savbilling.Statement) {
+func (r *Renderer) statementTotalsV2(f *flow, b *sb.Book, s *sb.Statement) {
 	ts := &r.tx.Statement
 	m := f.m
 	heading := ts.InvoiceHeading
@@ -132,7 +132,7 @@ func (r *Renderer) statementTotalsV2(f *flow, b *savbilling.Book, s *savbilling.
 		rows = append(rows, totalsRow{label: ts.TotalInstallmentsReduction, amount: eur(s.InstallmentsReductionCents())})
 	}
 	rows = append(rows, totalsRow{label: ts.TotalNetHT, amount: eur(s.NetHTCents), rule: true, bold: true})
-	if s.Repairer.VATRegime == savbilling.VATFranchise && s.VATCents == 0 {
+	if s.Repairer.VATRegime == sb.VATFranchise && s.VATCents == 0 {
 		rows = append(rows, totalsRow{label: ts.VATFranchise})
 	} else {
 		rows = append(rows, totalsRow{label: fill(ts.TotalVAT, "rate", frfmt.FormatBP(s.VATRateBP)), amount: eur(s.VATCents)})
@@ -155,7 +155,7 @@ func (r *Renderer) statementTotalsV2(f *flow, b *savbilling.Book, s *savbilling.
 		rows = append(rows, totalsRow{label: ts.TotalInstallmentsIndemnity, amount: eur(s.InstallmentsIndemnityCents)})
 	}
 	if s.SpreadCents > 0 {
-		rows = append(rows, totalsRow{label: fill(ts.TotalSpread, "plan", savbilling.PlanID(s.Repairer.ID, s.Period)),
+		rows = append(rows, totalsRow{label: fill(ts.TotalSpread, "plan", sb.PlanID(s.Repairer.ID, s.Period)),
 			amount: eur(s.SpreadCents)})
 	}
 	if fac := s.InvoicedCents - s.DebitNotedCents; fac > 0 {

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/golden"
 )
 
@@ -16,7 +16,7 @@ import (
 // damageV2 is the worked example's damage variant under the rules v2 (domain.md): R1's invoice is
 // unchanged (G 125,00, R 45,00, Net HT 80,00, VAT 16,00, Net TTC 96,00); the deductible 200,00
 // is set off after VAT: Om = 104,00, spread over 3 (34,67 / 34,67 / 34,66), Net à payer 0,00.
-func damageV2() *savbilling.Book {
+func damageV2() *sb.Book {
 	s := stR1()
 	s.SAV = damageLines()
 	s.DeductionsCents, s.ReductionsCents, s.IndemnitiesCents = 24500, 4500, 20000
@@ -24,24 +24,24 @@ func damageV2() *savbilling.Book {
 	r2 := stR2()
 	r2.PayableCents = r2.NetTTCCents
 	b := book(s, r2)
-	b.RulesVersion = savbilling.RulesV2
-	b.Plans = []savbilling.Plan{{ID: savbilling.PlanID(1, oct), RepairerID: 1, CreatedIn: oct, Months: 3, TotalCents: 10400,
-		IndemnityCents: 10400, RulesVersion: savbilling.RulesV2}}
-	b.Claims = []savbilling.Claim{{SAVID: 201, RepairerID: 1, Policy: savbilling.PolicyUmbrella, DamageCents: 30000,
+	b.RulesVersion = sb.RulesV2
+	b.Plans = []sb.Plan{{ID: sb.PlanID(1, oct), RepairerID: 1, CreatedIn: oct, Months: 3, TotalCents: 10400,
+		IndemnityCents: 10400, RulesVersion: sb.RulesV2}}
+	b.Claims = []sb.Claim{{SAVID: 201, RepairerID: 1, Policy: sb.PolicyUmbrella, DamageCents: 30000,
 		DeductibleCents: 20000, ClaimCents: 10000}}
 	return b
 }
 
 // debitNoteV2 is damageV2 with finance's override « invoice »: the indemnity overflow of 104,00
 // goes on the debit note NDD-2026-000001, without VAT.
-func debitNoteV2() *savbilling.Book {
+func debitNoteV2() *sb.Book {
 	b := damageV2()
 	b.Plans = nil
 	s := &b.Statements[0]
 	s.SpreadCents, s.InvoicedCents, s.DebitNotedCents, s.DebitNoteNumber = 0, 10400, 10400, "NDD-2026-000001"
-	b.Invoices = []savbilling.Invoice{{Number: "NDD-2026-000001", Kind: savbilling.DocDebitNote, Seq: 1, Repairer: r1(),
+	b.Invoices = []sb.Invoice{{Number: "NDD-2026-000001", Kind: sb.DocDebitNote, Seq: 1, Repairer: r1(),
 		Period: oct, IssuedOn: issued, DueOn: issued.AddDate(0, 0, 30),
-		Lines:   []savbilling.InvoiceLine{{Kind: savbilling.InvoiceOverflow, AmountCents: 10400}},
+		Lines:   []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 10400}},
 		HTCents: 10400, TTCCents: 10400}}
 	return invoiced(b)
 }
@@ -49,24 +49,24 @@ func debitNoteV2() *savbilling.Book {
 // accountV2 is R1 in a month without commissions: an amicable settlement of 50,00 €, and the
 // first installment (34,67 €, all indemnity) of the plan above asked and not paid: a statement
 // of account, outside the series.
-func accountV2() *savbilling.Book {
+func accountV2() *sb.Book {
 	nov := oct.Next()
 	s := statement(r1(), 0)
-	s.Period, s.Number, s.Account = nov, savbilling.AccountNumber(1, nov), true
+	s.Period, s.Number, s.Account = nov, sb.AccountNumber(1, nov), true
 	set := sav201()
-	set.SAVID, set.Type, set.DamageCents, set.AmountCents = 301, savbilling.LineSettlement, 5000, 5000
-	s.SAV = []savbilling.SAVLine{set}
+	set.SAVID, set.Type, set.DamageCents, set.AmountCents = 301, sb.LineSettlement, 5000, 5000
+	s.SAV = []sb.SAVLine{set}
 	s.VATRateBP = 2000
-	s.Installments = []savbilling.InstallmentLine{{PlanID: savbilling.PlanID(1, oct), RepairerID: 1, Number: 1, Of: 3,
+	s.Installments = []sb.InstallmentLine{{PlanID: sb.PlanID(1, oct), RepairerID: 1, Number: 1, Of: 3,
 		DueCents: 3467, DueIndemnityCents: 3467}}
 	s.DeductionsCents, s.IndemnitiesCents, s.IndemnityOverflowCents, s.OverflowCents, s.SpreadCents = 5000, 5000, 5000, 5000, 5000
 	b := book(s)
-	b.Period, b.RulesVersion = nov, savbilling.RulesV2
-	b.Plans = []savbilling.Plan{
-		{ID: savbilling.PlanID(1, oct), RepairerID: 1, CreatedIn: oct, Months: 3, TotalCents: 10400, IndemnityCents: 10400,
-			RulesVersion: savbilling.RulesV2},
-		{ID: savbilling.PlanID(1, nov), RepairerID: 1, CreatedIn: nov, Months: 1, TotalCents: 5000, IndemnityCents: 5000,
-			RulesVersion: savbilling.RulesV2},
+	b.Period, b.RulesVersion = nov, sb.RulesV2
+	b.Plans = []sb.Plan{
+		{ID: sb.PlanID(1, oct), RepairerID: 1, CreatedIn: oct, Months: 3, TotalCents: 10400, IndemnityCents: 10400,
+			RulesVersion: sb.RulesV2},
+		{ID: sb.PlanID(1, nov), RepairerID: 1, CreatedIn: nov, Months: 1, TotalCents: 5000, IndemnityCents: 5000,
+			RulesVersion: sb.RulesV2},
 	}
 	return b
 }
@@ -76,7 +76,7 @@ func TestGoldenLayoutRulesV2(t *testing.T) {
 	r := New(nil)
 	cases := []struct {
 		name string
-		b    *savbilling.Book
+		b    *sb.Book
 		inv  bool
 	}{
 		{"v2-statement-damage", damageV2(), false},
@@ -168,7 +168,7 @@ func TestWriteSamplesRulesV2(t *testing.T) {
 		t.Skip("set INVOICES_SAMPLES=dir to write sample PDFs")
 	}
 	r := New(nil)
-	for name, b := range map[string]*savbilling.Book{"v2-damage": damageV2(), "v2-debit-note": debitNoteV2(), "v2-account": accountV2()} {
+	for name, b := range map[string]*sb.Book{"v2-damage": damageV2(), "v2-debit-note": debitNoteV2(), "v2-account": accountV2()} {
 		if _, err := r.WriteAll(context.Background(), filepath.Join(out, name), b); err != nil {
 			t.Fatal(err)
 		}

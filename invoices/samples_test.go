@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // TestWriteSamples writes the fixtures' PDFs to $INVOICES_SAMPLES, to look at them.
@@ -19,12 +19,12 @@ func TestWriteSamples(t *testing.T) {
 	r := New(nil)
 	for _, c := range []struct {
 		name string
-		b    func() *savbilling.Book
+		b    func() *sb.Book
 	}{
 		{"worked", workedExample}, {"spread", spreadExample}, {"invoice", invoiceExample},
 		{"installment", installmentExample}, {"planbalance", planBalanceExample},
-		{"long", func() *savbilling.Book { return longStatement(100) }}, {"unicode", unicodeExample},
-		{"draft", func() *savbilling.Book { return draft(invoiceExample()) }},
+		{"long", func() *sb.Book { return longStatement(100) }}, {"unicode", unicodeExample},
+		{"draft", func() *sb.Book { return draft(invoiceExample()) }},
 		// every script: the fallback font, Arabic forms, right to left and substitutes (issue
 		// 17), through upstream's gofpdf too in verify.sh (without runes outside the BMP, which
 		// upstream wrote garbled into the PDF's metadata)
@@ -41,7 +41,7 @@ func TestWriteSamples(t *testing.T) {
 }
 
 // scriptsSample is hostileBook with its runes outside the Basic Multilingual Plane removed.
-func scriptsSample() *savbilling.Book {
+func scriptsSample() *sb.Book {
 	b := hostileBook()
 	bmp := func(p *string) {
 		*p = strings.Map(func(r rune) rune {
@@ -51,7 +51,7 @@ func scriptsSample() *savbilling.Book {
 			return r
 		}, *p)
 	}
-	parties := []*savbilling.Party{&b.Invoices[0].Repairer}
+	parties := []*sb.Party{&b.Invoices[0].Repairer}
 	for i := range b.Statements {
 		parties = append(parties, &b.Statements[i].Repairer)
 		for j := range b.Statements[i].Commissions {

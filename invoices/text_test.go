@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // hostile is a text in every script and with what breaks fonts: emoji outside the BMP, a
@@ -17,11 +17,11 @@ const hostile = "Vélo 🚲 𝕍 北京自行车 مرحبا بكم שלום e\u0
 
 // hostileBook is the unicode example with every printable field of both parties and the network
 // holding hostile text, a 500-character name and a newline in a city.
-func hostileBook() *savbilling.Book {
+func hostileBook() *sb.Book {
 	b := unicodeExample()
 	long := "Atelier " + strings.Repeat("Ünïcödé 🚲 北 ", 40)
 	long = string([]rune(long)[:500])
-	party := func(p *savbilling.Party, name string) {
+	party := func(p *sb.Party, name string) {
 		p.Name = name
 		p.Address = "Rue " + hostile + "\n75013 Paris 🚲\n北京市 " + hostile
 		p.SIRET = "8333333330001🚲"

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"sync"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/einvoice"
 	"savbilling/internal/atomicfile"
 )
@@ -54,7 +54,7 @@ type job struct {
 }
 
 // statementJob is the job of statement s: a Factur-X PDF and its XML when it is an e-invoice.
-func (r *Renderer) statementJob(b *savbilling.Book, s *savbilling.Statement) job {
+func (r *Renderer) statementJob(b *sb.Book, s *sb.Statement) job {
 	j := job{path: StatementPath(b, s), what: "statement " + docName(b, s.Number, s.Repairer.ID),
 		write: func(w io.Writer) error { return r.statement(w, b, s) }}
 	if StatementIsEInvoice(b, s) {
@@ -72,7 +72,7 @@ func (r *Renderer) statementJob(b *savbilling.Book, s *savbilling.Statement) job
 }
 
 // invoiceJob is the job of invoice inv: a Factur-X PDF and its XML when it is an e-invoice.
-func (r *Renderer) invoiceJob(b *savbilling.Book, inv *savbilling.Invoice) job {
+func (r *Renderer) invoiceJob(b *sb.Book, inv *sb.Invoice) job {
 	j := job{path: InvoicePath(b, inv), what: "invoice " + docName(b, inv.Number, inv.Repairer.ID),
 		write: func(w io.Writer) error { return r.invoice(w, b, inv) }}
 	if InvoiceIsEInvoice(b, inv) {
@@ -90,7 +90,7 @@ func (r *Renderer) invoiceJob(b *savbilling.Book, inv *savbilling.Invoice) job {
 }
 
 // StatementPath is the path of a statement's PDF relative to the period's folder.
-func StatementPath(b *savbilling.Book, s *savbilling.Statement) string {
+func StatementPath(b *sb.Book, s *sb.Statement) string {
 	if b.Draft {
 		return StatementsDir + "/" + DraftPrefix + strconv.FormatInt(s.Repairer.ID, 10) + ".pdf"
 	}
@@ -98,7 +98,7 @@ func StatementPath(b *savbilling.Book, s *savbilling.Statement) string {
 }
 
 // InvoicePath is the path of an invoice's or a debit note's PDF relative to the period's folder.
-func InvoicePath(b *savbilling.Book, inv *savbilling.Invoice) string {
+func InvoicePath(b *sb.Book, inv *sb.Invoice) string {
 	if b.Draft && inv.DebitNote() { // a repairer may have an invoice and a debit note
 		return InvoicesDir + "/" + DraftPrefix + "NDD-" + strconv.FormatInt(inv.Repairer.ID, 10) + ".pdf"
 	}
@@ -117,11 +117,11 @@ func InvoicePath(b *savbilling.Book, inv *savbilling.Invoice) string {
 // they are made durable with one sync (atomicfile.Batch). Folders are created 0750 and files
 // 0640. It returns the files sorted by path; on error it stops early and returns the first
 // error, naming the document. Files finished before the error stay.
-func (r *Renderer) WriteAll(ctx context.Context, dir string, b *savbilling.Book) ([]File, error) {
+func (r *Renderer) WriteAll(ctx context.Context, dir string, b *sb.Book) ([]File, error) {
 	if b == nil {
 		return nil, errors.New("invoices: nil book")
 	}
-	return r.WriteEach(ctx, dir, b, func(_ context.Context, _ bool, fn func(*savbilling.Statement) error) error {
+	return r.WriteEach(ctx, dir, b, func(_ context.Context, _ bool, fn func(*sb.Statement) error) error {
 		for i := range b.Statements {
 			if err := fn(&b.Statements[i]); err != nil {
 				return err
@@ -136,15 +136,15 @@ func (r *Renderer) WriteAll(ctx context.Context, dir string, b *savbilling.Book)
 // commission lines when listed (else they need not be read). WriteEach goes through them
 // twice: without their lines to check every path before writing anything, then with them to
 // render; only the statements being rendered are in memory.
-func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book,
-	each func(ctx context.Context, listed bool, fn func(*savbilling.Statement) error) error) ([]File, error) {
+func (r *Renderer) WriteEach(ctx context.Context, dir string, b *sb.Book,
+	each func(ctx context.Context, listed bool, fn func(*sb.Statement) error) error) ([]File, error) {
 	if b == nil {
 		return nil, errors.New("invoices: nil book")
 	}
 	// Every path is known before rendering: check them all before writing anything.
 	seen := map[string]bool{}
 	xmlPaths := map[string]bool{} // the e-invoices' XML, checked against seen once all are known
-	err := each(ctx, false, func(s *savbilling.Statement) error {
+	err := each(ctx, false, func(s *sb.Statement) error {
 		if !b.Draft && !validNumber(s.Number) {
 			return fmt.Errorf("invoices: statement of repairer %d: invalid number %q", s.Repairer.ID, s.Number)
 		}
@@ -277,7 +277,7 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *savbilling.Book
 		}
 	}
 	n := 0
-	err = each(ctx, true, func(s *savbilling.Statement) error {
+	err = each(ctx, true, func(s *sb.Statement) error {
 		path := StatementPath(b, s)
 		if n >= statements || !seen[path] {
 			return fmt.Errorf("invoices: statement %d of %d (repairer %d) was not checked before", n+1, statements, s.Repairer.ID)
@@ -348,7 +348,7 @@ const fileWriters = 1
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // docName names a document in errors: its number, or the draft of its repairer.
-func docName(b *savbilling.Book, number string, repairer int64) string {
+func docName(b *sb.Book, number string, repairer int64) string {
 	if b.Draft || number == "" {
 		return "draft of repairer " + strconv.FormatInt(repairer, 10)
 	}

@@ -12,36 +12,36 @@ import (
 	"testing"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // bigBook is a book of nStatements statements with savPer SAV lines each: every SAV is visited
 // by the next repairer, whose statement books its commission (so its city is known for half).
-func bigBook(nStatements, savPer int) *savbilling.Book {
+func bigBook(nStatements, savPer int) *sb.Book {
 	cities := []string{"Paris", "Lyon", "Marseille", "Toulouse", "Nantes", "Lille", "Bordeaux",
 		"Rennes", "Strasbourg", "Montpellier", "Nice", "Grenoble", "Dijon", "Angers", "Brest", "Tours", "Metz"}
-	b := &savbilling.Book{Period: october, ClosedAt: closedAt, IssuedOn: issuedOn}
-	b.Statements = make([]savbilling.Statement, nStatements)
+	b := &sb.Book{Period: october, ClosedAt: closedAt, IssuedOn: issuedOn}
+	b.Statements = make([]sb.Statement, nStatements)
 	for i := range b.Statements {
 		id := int64(i + 1)
 		s := &b.Statements[i]
 		s.Number = "REL-" + strconv.FormatInt(id, 10) + "-2026-0010"
-		s.Repairer = party(id, "Atelier "+strconv.FormatInt(id, 10)+" & associés", savbilling.VATStandard)
-		s.Period, s.IssuedOn, s.PaymentOn = october, issuedOn, savbilling.Date(2026, 11, 17)
-		s.SAV = make([]savbilling.SAVLine, savPer)
+		s.Repairer = party(id, "Atelier "+strconv.FormatInt(id, 10)+" & associés", sb.VATStandard)
+		s.Period, s.IssuedOn, s.PaymentOn = october, issuedOn, sb.Date(2026, 11, 17)
+		s.SAV = make([]sb.SAVLine, savPer)
 		for k := range s.SAV {
 			savID := int64(1_000_000 + i*savPer + k)
 			amount := int64(1000 + (i*7+k*13)%9000)
-			s.SAV[k] = savbilling.SAVLine{
+			s.SAV[k] = sb.SAVLine{
 				SAVID: savID, OriginalID: savID - 900_000, SAVRepairerID: id%int64(nStatements) + 1,
-				RepairerID: id, Type: savbilling.LineCharge, Outcome: savbilling.OutcomeConfirmed,
+				RepairerID: id, Type: sb.LineCharge, Outcome: sb.OutcomeConfirmed,
 				ChargeBP: 10000, CorrectiveCents: amount, AmountCents: amount,
 			}
 			s.DeductionsCents += amount
 		}
 		for k := 0; k < 3; k++ {
-			s.Commissions = append(s.Commissions, savbilling.CommissionLine{
-				InterventionID: int64(5_000_000 + i*3 + k), RepairerID: id, Kind: savbilling.KindStandard,
+			s.Commissions = append(s.Commissions, sb.CommissionLine{
+				InterventionID: int64(5_000_000 + i*3 + k), RepairerID: id, Kind: sb.KindStandard,
 				City: cities[(i+k)%len(cities)], ClosedAt: at(2026, 10, 10, 10), Operations: 2, AmountCents: 40000,
 			})
 			s.GrossCents += 40000
@@ -49,8 +49,8 @@ func bigBook(nStatements, savPer int) *savbilling.Book {
 		// the commissions of the SAVs this repairer visited (those of the previous repairer), half of them
 		if i > 0 {
 			for k := 0; k < savPer; k += 2 {
-				s.Commissions = append(s.Commissions, savbilling.CommissionLine{
-					InterventionID: int64(1_000_000 + (i-1)*savPer + k), RepairerID: id, Kind: savbilling.KindSAV,
+				s.Commissions = append(s.Commissions, sb.CommissionLine{
+					InterventionID: int64(1_000_000 + (i-1)*savPer + k), RepairerID: id, Kind: sb.KindSAV,
 					City: cities[(i+k)%len(cities)], ClosedAt: at(2026, 10, 12, 10), Operations: 2, AmountCents: 3000,
 				})
 				s.GrossCents += 3000

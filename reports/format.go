@@ -3,7 +3,7 @@ package reports
 import (
 	"strings"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/frfmt"
 )
 
@@ -13,13 +13,13 @@ func euroText(cents int64) string { return frfmt.FormatEUR(cents) }
 // decisionLabel prints a decision's outcome in French, or the raw value when unknown.
 func decisionLabel(outcome string) string {
 	switch outcome {
-	case savbilling.OutcomeConfirmed:
+	case sb.OutcomeConfirmed:
 		return "Prise en charge totale"
-	case savbilling.OutcomePartial:
+	case sb.OutcomePartial:
 		return "Prise en charge partielle"
-	case savbilling.OutcomeUnconfirmed:
+	case sb.OutcomeUnconfirmed:
 		return "SAV non confirmé"
-	case savbilling.OutcomeRejected:
+	case sb.OutcomeRejected:
 		return "Pas de SAV"
 	}
 	return outcome
@@ -33,7 +33,7 @@ func yesNo(b bool) string {
 }
 
 // planStatus is ouvert, soldé or facturé.
-func planStatus(p savbilling.Plan) string {
+func planStatus(p sb.Plan) string {
 	switch {
 	case p.Open():
 		return "ouvert"
@@ -45,17 +45,17 @@ func planStatus(p savbilling.Plan) string {
 }
 
 // invoiceLinesText describes the items of an invoice on one line.
-func invoiceLinesText(inv savbilling.Invoice) string {
+func invoiceLinesText(inv sb.Invoice) string {
 	parts := make([]string, 0, len(inv.Lines))
 	for _, l := range inv.Lines {
 		var what string
 		switch l.Kind {
-		case savbilling.InvoiceOverflow:
+		case sb.InvoiceOverflow:
 			what = "Dépassement SAV " + inv.Period.String()
 			if inv.DebitNote() {
 				what = "Indemnités non compensées " + inv.Period.String()
 			}
-		case savbilling.InvoicePlanBalance:
+		case sb.InvoicePlanBalance:
 			what = "Solde de l'échéancier " + l.PlanID
 			if inv.DebitNote() {
 				what = "Solde d'indemnités de l'échéancier " + l.PlanID

@@ -7,7 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/golden"
 )
 
@@ -60,12 +60,12 @@ func dump(t *testing.T, f *excelize.File) string {
 func TestGolden(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		book *savbilling.Book
-		prev *savbilling.Totals
+		book *sb.Book
+		prev *sb.Totals
 	}{
 		{"worked-example", workedExample(), nil},
 		{"rich", richBook(), previousTotals()},
-		{"empty", &savbilling.Book{Period: october, ClosedAt: closedAt}, previousTotals()},
+		{"empty", &sb.Book{Period: october, ClosedAt: closedAt}, previousTotals()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _ := writeBook(t, tc.book, tc.prev)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // SheetPayments is the sheet of the statements' payment (issue 23), written after the contract's
@@ -35,7 +35,7 @@ type PaymentsSource interface {
 
 // BookSource is the Source of a book held whole in memory (what Write reads), for a caller that
 // adds the payments (PaymentsSource) to it: WriteFrom then gives Write's bytes and the sheet.
-func BookSource(b *savbilling.Book) Source { return bookSource{b} }
+func BookSource(b *sb.Book) Source { return bookSource{b} }
 
 func paymentsTable(rows []Payment) *table {
 	return &table{

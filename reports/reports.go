@@ -79,7 +79,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/atomicfile"
 )
 
@@ -90,11 +90,11 @@ const Creator = "savbilling"
 const FileMode = atomicfile.FileMode
 
 // FileName returns "finance-YYYY-MM.xlsx" for the period.
-func FileName(p savbilling.Period) string { return "finance-" + p.String() + ".xlsx" }
+func FileName(p sb.Period) string { return "finance-" + p.String() + ".xlsx" }
 
 // Path returns where the workbook of b goes under the output folder out:
 // out/YYYY-MM/finance-YYYY-MM.xlsx, or out/YYYY-MM/draft/finance-YYYY-MM.xlsx for a dry run.
-func Path(out string, b *savbilling.Book) string {
+func Path(out string, b *sb.Book) string {
 	dir := filepath.Join(out, b.Period.String())
 	if b.Draft {
 		dir = filepath.Join(dir, "draft")
@@ -107,23 +107,23 @@ func Path(out string, b *savbilling.Book) string {
 // its totals, and its statements and SAV lines read as often as the workbook asks.
 type Source interface {
 	// Head is the book; its Statements are not read.
-	Head() *savbilling.Book
+	Head() *sb.Book
 	// Totals are the book's (savbilling.Book.Totals).
-	Totals() savbilling.Totals
+	Totals() sb.Totals
 	// EachStatement calls fn with every statement, in order (ascending repairer id), with its SAV
 	// lines and installments, and its commission lines listed or only counted
 	// (Statement.CommissionCount). It stops at fn's first error.
-	EachStatement(ctx context.Context, fn func(*savbilling.Statement) error) error
+	EachStatement(ctx context.Context, fn func(*sb.Statement) error) error
 	// EachSAVLine calls fn with every SAV line of the statements by ascending SAV id, then
 	// repairer id, then type (charge, règlement amiable, franchise, ajustement), with the
 	// charged repairer's name and statement number. It stops at fn's first error.
-	EachSAVLine(ctx context.Context, fn func(l *savbilling.SAVLine, name, statement string) error) error
+	EachSAVLine(ctx context.Context, fn func(l *sb.SAVLine, name, statement string) error) error
 }
 
 // Write writes the workbook of b, held in memory, to path (temp file + rename). prev is the
 // previous closed period's totals, nil when none. The folder of path is created (0750) when
 // missing.
-func Write(path string, b *savbilling.Book, prev *savbilling.Totals) error {
+func Write(path string, b *sb.Book, prev *sb.Totals) error {
 	if b == nil {
 		return errors.New("reports: no book")
 	}
@@ -131,7 +131,7 @@ func Write(path string, b *savbilling.Book, prev *savbilling.Totals) error {
 }
 
 // WriteFrom is Write for a book read from src: the same bytes as Write of the same book.
-func WriteFrom(ctx context.Context, path string, src Source, prev *savbilling.Totals) (err error) {
+func WriteFrom(ctx context.Context, path string, src Source, prev *sb.Totals) (err error) {
 	b := src.Head()
 	// A panic (a bug) is an error naming the workbook, not a crashed close; writeFile's
 	// temporary file is removed as it unwinds.
@@ -158,7 +158,7 @@ func WriteFrom(ctx context.Context, path string, src Source, prev *savbilling.To
 }
 
 // build assembles the workbook in f, the table sheets' data rows in z's spool.
-func build(ctx context.Context, src Source, prev *savbilling.Totals, z *detZip) (_ *excelize.File, err error) {
+func build(ctx context.Context, src Source, prev *sb.Totals, z *detZip) (_ *excelize.File, err error) {
 	b := src.Head()
 	f := excelize.NewFile()
 	defer func() {

@@ -14,11 +14,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // writeBook writes b under a fresh temp folder and opens the result.
-func writeBook(t *testing.T, b *savbilling.Book, prev *savbilling.Totals) (*excelize.File, string) {
+func writeBook(t *testing.T, b *sb.Book, prev *sb.Totals) (*excelize.File, string) {
 	t.Helper()
 	path := Path(t.TempDir(), b)
 	if err := Write(path, b, prev); err != nil {
@@ -113,7 +113,7 @@ func columnOf(t *testing.T, f *excelize.File, sheet, h string) string {
 }
 
 func TestFileNameAndPath(t *testing.T) {
-	b := &savbilling.Book{Period: savbilling.MustPeriod("2026-03")}
+	b := &sb.Book{Period: sb.MustPeriod("2026-03")}
 	if got := FileName(b.Period); got != "finance-2026-03.xlsx" {
 		t.Errorf("FileName = %q", got)
 	}
@@ -157,15 +157,15 @@ func TestSheetsAndHeaders(t *testing.T) {
 	summaryTables := []string{"Ville", "Montant imputé HT", "", "Rang", "Réparateur", "Montant imputé HT", "ID réparateur"}
 	for _, tc := range []struct {
 		name        string
-		book        *savbilling.Book
-		prev        *savbilling.Totals
+		book        *sb.Book
+		prev        *sb.Totals
 		wantSummary []string
 	}{
 		{"worked example, first close", workedExample(), nil,
 			append([]string{"Libellé", "Valeur", "", "", ""}, summaryTables...)},
 		{"rich, with previous month", richBook(), previousTotals(),
 			append([]string{"Libellé", "Valeur", "Mois précédent", "Écart", ""}, summaryTables...)},
-		{"empty month", &savbilling.Book{Period: october, ClosedAt: closedAt}, nil,
+		{"empty month", &sb.Book{Period: october, ClosedAt: closedAt}, nil,
 			append([]string{"Libellé", "Valeur", "", "", ""}, summaryTables...)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -341,42 +341,42 @@ func TestDatesAreDateCells(t *testing.T) {
 type totalsCase struct {
 	sheet  string
 	header string
-	want   func(savbilling.Totals) int64
+	want   func(sb.Totals) int64
 }
 
 func TestTotalsRowsMatchLedger(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		book *savbilling.Book
+		book *sb.Book
 	}{
 		{"worked example", workedExample()},
 		{"rich", richBook()},
-		{"empty", &savbilling.Book{Period: october, ClosedAt: closedAt}},
+		{"empty", &sb.Book{Period: october, ClosedAt: closedAt}},
 		{"3000 SAV lines", bigBook(300, 10)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _ := writeBook(t, tc.book, nil)
 			tot := tc.book.Totals()
-			sumSAV := func(t savbilling.Totals) int64 {
+			sumSAV := func(t sb.Totals) int64 {
 				return t.ChargesCents + t.SettlementsCents + t.DeductiblesCents + t.AdjustmentsCents
 			}
 			cases := []totalsCase{
-				{SheetStatements, "Commissions HT", func(t savbilling.Totals) int64 { return t.GrossCents }},
-				{SheetStatements, "Déductions SAV", func(t savbilling.Totals) int64 { return t.DeductionsCents }},
-				{SheetStatements, "Échéances prélevées", func(t savbilling.Totals) int64 { return t.InstallmentsCents }},
-				{SheetStatements, "Net HT", func(t savbilling.Totals) int64 { return t.NetCents }},
-				{SheetStatements, "TVA", func(t savbilling.Totals) int64 { return t.VATCents }},
-				{SheetStatements, "Net TTC", func(t savbilling.Totals) int64 { return t.NetTTCCents }},
-				{SheetStatements, "Mis en échéancier", func(t savbilling.Totals) int64 { return t.SpreadCents }},
-				{SheetStatements, "Facturé", func(t savbilling.Totals) int64 { return t.InvoicedCents }},
-				{SheetStatements, "Dépassement", func(t savbilling.Totals) int64 { return t.OverflowCents }},
-				{SheetSAV, "Montant imputé HT", func(t savbilling.Totals) int64 { return t.DeductionsCents }},
+				{SheetStatements, "Commissions HT", func(t sb.Totals) int64 { return t.GrossCents }},
+				{SheetStatements, "Déductions SAV", func(t sb.Totals) int64 { return t.DeductionsCents }},
+				{SheetStatements, "Échéances prélevées", func(t sb.Totals) int64 { return t.InstallmentsCents }},
+				{SheetStatements, "Net HT", func(t sb.Totals) int64 { return t.NetCents }},
+				{SheetStatements, "TVA", func(t sb.Totals) int64 { return t.VATCents }},
+				{SheetStatements, "Net TTC", func(t sb.Totals) int64 { return t.NetTTCCents }},
+				{SheetStatements, "Mis en échéancier", func(t sb.Totals) int64 { return t.SpreadCents }},
+				{SheetStatements, "Facturé", func(t sb.Totals) int64 { return t.InvoicedCents }},
+				{SheetStatements, "Dépassement", func(t sb.Totals) int64 { return t.OverflowCents }},
+				{SheetSAV, "Montant imputé HT", func(t sb.Totals) int64 { return t.DeductionsCents }},
 				{SheetSAV, "Montant imputé HT", sumSAV},
-				{SheetPlans, "Solde", func(t savbilling.Totals) int64 { return t.PlanBalancesAfterCents }},
-				{SheetPlans, "Prélevé ce mois", func(t savbilling.Totals) int64 { return t.InstallmentsCents }},
-				{SheetInvoices, "Total HT", func(t savbilling.Totals) int64 { return t.InvoicedCents }},
-				{SheetInsurance, "Montant réclamé HT", func(t savbilling.Totals) int64 { return t.ClaimsCents }},
-				{SheetGoodwill, "Coût réseau HT", func(t savbilling.Totals) int64 { return t.GoodwillCents }},
+				{SheetPlans, "Solde", func(t sb.Totals) int64 { return t.PlanBalancesAfterCents }},
+				{SheetPlans, "Prélevé ce mois", func(t sb.Totals) int64 { return t.InstallmentsCents }},
+				{SheetInvoices, "Total HT", func(t sb.Totals) int64 { return t.InvoicedCents }},
+				{SheetInsurance, "Montant réclamé HT", func(t sb.Totals) int64 { return t.ClaimsCents }},
+				{SheetGoodwill, "Coût réseau HT", func(t sb.Totals) int64 { return t.GoodwillCents }},
 			}
 			for _, c := range cases {
 				n := countRows(tc.book, c.sheet)
@@ -417,7 +417,7 @@ func TestTotalsRowsMatchLedger(t *testing.T) {
 	}
 }
 
-func countRows(b *savbilling.Book, sheet string) int {
+func countRows(b *sb.Book, sheet string) int {
 	switch sheet {
 	case SheetStatements:
 		return len(b.Statements)
@@ -540,7 +540,7 @@ func TestChartsArePresent(t *testing.T) {
 		}
 	}
 	// no chart without SAV lines
-	_, path = writeBook(t, &savbilling.Book{Period: october, ClosedAt: closedAt}, nil)
+	_, path = writeBook(t, &sb.Book{Period: october, ClosedAt: closedAt}, nil)
 	if names := zipNames(t, path); names["xl/charts/chart1.xml"] {
 		t.Error("a chart without data")
 	}
@@ -641,7 +641,7 @@ func TestDeterministicBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer zr.Close()
-	want := closedAt.In(savbilling.Paris)
+	want := closedAt.In(sb.Paris)
 	for i, zf := range zr.File {
 		if !zf.Modified.Equal(want) {
 			t.Errorf("%s: modified %v, want the close %v", zf.Name, zf.Modified, want)
@@ -735,7 +735,7 @@ func TestControlCharactersInText(t *testing.T) {
 	b := richBook()
 	b.Statements[0].Repairer.Name = "Zoé\x00\x07\tDu\x1b[31mpont\r\nfin\x7f\u0085!"
 	b.Statements[1].Repairer.Name = "  Cycles  Łukasz  " // no control character: kept as is
-	b.Anomalies = append(b.Anomalies, savbilling.Anomaly{Item: "SAV 9", Reason: "décision \"\x01\" inconnue", Fix: "corriger\x1f"})
+	b.Anomalies = append(b.Anomalies, sb.Anomaly{Item: "SAV 9", Reason: "décision \"\x01\" inconnue", Fix: "corriger\x1f"})
 	path := filepath.Join(t.TempDir(), FileName(october))
 	if err := Write(path, b, nil); err != nil {
 		t.Fatal(err)

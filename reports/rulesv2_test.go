@@ -6,30 +6,30 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // damageV2 is the worked example's damage variant under the rules v2 (domain.md): R1's invoice
 // is unchanged (80,00 / 16,00 / 96,00); the deductible 200,00 is set off after VAT, the indemnity
 // overflow of 104,00 goes on a debit note (finance's override); R5, whose only SAV line charges
 // nothing, has no statement: the line is listed in the SAV sheet.
-func damageV2() *savbilling.Book {
+func damageV2() *sb.Book {
 	b := workedExample()
-	b.RulesVersion = savbilling.RulesV2
+	b.RulesVersion = sb.RulesV2
 	r1 := &b.Statements[0]
 	ded := r1.SAV[0]
-	ded.Type, ded.DamageCents, ded.AmountCents = savbilling.LineDeductible, 30000, 20000
+	ded.Type, ded.DamageCents, ded.AmountCents = sb.LineDeductible, 30000, 20000
 	r1.SAV = append(r1.SAV, ded)
 	r1.DeductionsCents, r1.ReductionsCents, r1.IndemnitiesCents = 24500, 4500, 20000
 	r1.IndemnityOverflowCents, r1.OverflowCents = 10400, 10400
 	r1.InvoicedCents, r1.DebitNotedCents, r1.DebitNoteNumber = 10400, 10400, "NDD-2026-000001"
 	b.Statements[1].PayableCents = 6500
-	b.Invoices = []savbilling.Invoice{{Number: "NDD-2026-000001", Kind: savbilling.DocDebitNote, Seq: 1, Repairer: r1.Repairer,
+	b.Invoices = []sb.Invoice{{Number: "NDD-2026-000001", Kind: sb.DocDebitNote, Seq: 1, Repairer: r1.Repairer,
 		Period: october, IssuedOn: issuedOn, DueOn: issuedOn.AddDate(0, 0, 30),
-		Lines:   []savbilling.InvoiceLine{{Kind: savbilling.InvoiceOverflow, AmountCents: 10400}},
+		Lines:   []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 10400}},
 		HTCents: 10400, TTCCents: 10400}}
-	b.Unlisted = []savbilling.SAVLine{{SAVID: 205, OriginalID: 95, SAVRepairerID: 2, RepairerID: 5,
-		Type: savbilling.LineNotCharged, Outcome: savbilling.OutcomeUnconfirmed, CorrectiveCents: 1000, City: "Lyon"}}
+	b.Unlisted = []sb.SAVLine{{SAVID: 205, OriginalID: 95, SAVRepairerID: 2, RepairerID: 5,
+		Type: sb.LineNotCharged, Outcome: sb.OutcomeUnconfirmed, CorrectiveCents: 1000, City: "Lyon"}}
 	return b
 }
 

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 var sampleOut = flag.String("sample.out", "", "write sample workbooks into this folder (for scripts/check-xlsx-libreoffice.sh)")
@@ -24,13 +24,13 @@ func TestExportSample(t *testing.T) {
 	draft.Invoices[0].Number = ""
 	for _, s := range []struct {
 		name string
-		book *savbilling.Book
-		prev *savbilling.Totals
+		book *sb.Book
+		prev *sb.Totals
 	}{
 		{"worked-example", workedExample(), nil},
 		{"rich", richBook(), previousTotals()},
 		{"rich-draft", draft, previousTotals()},
-		{"empty", &savbilling.Book{Period: october, ClosedAt: closedAt}, previousTotals()},
+		{"empty", &sb.Book{Period: october, ClosedAt: closedAt}, previousTotals()},
 		{"big", bigBook(300, 10), nil},
 	} {
 		path := filepath.Join(*sampleOut, s.name+".xlsx")

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/glyphs"
 )
 
@@ -44,7 +44,7 @@ func cityOr(city string) string {
 // after), and the sums the Synthèse's charts show (drawn last).
 type index struct {
 	src     Source
-	b       *savbilling.Book // the source's head: its statements are not read
+	b       *sb.Book         // the source's head: its statements are not read
 	need    map[int64]bool   // the repairers the sheets after the statements name
 	names   map[int64]string // repairer id → name, of those repairers: from their statement, else their invoice
 	paidNow map[string]int64 // plan id → installments paid this period
@@ -81,7 +81,7 @@ func newIndex(src Source) *index {
 }
 
 // statementRead gathers what the later sheets need of statement s (once per statement).
-func (x *index) statementRead(s *savbilling.Statement) {
+func (x *index) statementRead(s *sb.Statement) {
 	x.checkParty(s.Repairer)
 	if x.need[s.Repairer.ID] {
 		x.names[s.Repairer.ID] = s.Repairer.Name
@@ -89,7 +89,7 @@ func (x *index) statementRead(s *savbilling.Statement) {
 	for _, in := range s.Installments {
 		x.paidNow[in.PlanID] += in.PaidCents
 	}
-	k := vatKey{franchise: s.Repairer.VATRegime == savbilling.VATFranchise && s.VATCents == 0, rateBP: s.VATRateBP}
+	k := vatKey{franchise: s.Repairer.VATRegime == sb.VATFranchise && s.VATCents == 0, rateBP: s.VATRateBP}
 	v := x.vat[k]
 	if v == nil {
 		v = &vatSum{}
@@ -109,7 +109,7 @@ func (x *index) statementsDone() {
 }
 
 func (x *index) statementsTable() *table {
-	var cur *savbilling.Statement
+	var cur *sb.Statement
 	cols := []column{
 		{"ID réparateur", kID, false},
 		{"Réparateur", kText, false},
@@ -148,7 +148,7 @@ func (x *index) statementsTable() *table {
 		sheet: SheetStatements,
 		cols:  cols,
 		rows: func(ctx context.Context, r []any, emit func() error) error {
-			return x.src.EachStatement(ctx, func(s *savbilling.Statement) error {
+			return x.src.EachStatement(ctx, func(s *sb.Statement) error {
 				cur = s
 				clear(r)
 				r[0], r[1], r[2] = s.Repairer.ID, s.Repairer.Name, s.Number
@@ -176,10 +176,10 @@ func (x *index) statementsTable() *table {
 
 // rulesV2 reports whether the book was closed under the rules of 2026-12. The workbook of a
 // period closed under the rules v1 keeps the columns it was issued with.
-func rulesV2(b *savbilling.Book) bool { return b.RulesVersion >= savbilling.RulesV2 }
+func rulesV2(b *sb.Book) bool { return b.RulesVersion >= sb.RulesV2 }
 
 // statementKind names the kind of a statement in the workbook.
-func statementKind(s *savbilling.Statement) string {
+func statementKind(s *sb.Statement) string {
 	if s.Account {
 		return "relevé de compte"
 	}
@@ -188,7 +188,7 @@ func statementKind(s *savbilling.Statement) string {
 
 func (x *index) savTable() *table {
 	var (
-		cur  *savbilling.SAVLine
+		cur  *sb.SAVLine
 		name string
 	)
 	return &table{
@@ -209,7 +209,7 @@ func (x *index) savTable() *table {
 			{"N° relevé", kText, false},
 		},
 		rows: func(ctx context.Context, r []any, emit func() error) error {
-			return x.src.EachSAVLine(ctx, func(l *savbilling.SAVLine, repairer, statement string) error {
+			return x.src.EachSAVLine(ctx, func(l *sb.SAVLine, repairer, statement string) error {
 				cur, name = l, repairer
 				clear(r)
 				r[0], r[1], r[2], r[3] = l.SAVID, l.OriginalID, l.SAVRepairerID, l.RepairerID
@@ -261,7 +261,7 @@ func (x *index) plansTable() *table {
 			}
 			r[9], r[10], r[11], r[12] = planStatus(p), x.paidNow[p.ID], p.InvoicedCents, p.ClosedIn
 			if v2 {
-				r[13], r[14], r[15], r[16] = p.IndemnityCents, p.IndemnityBalanceCents(), p.DebitNotedCents, max(p.RulesVersion, savbilling.RulesV1)
+				r[13], r[14], r[15], r[16] = p.IndemnityCents, p.IndemnityBalanceCents(), p.DebitNotedCents, max(p.RulesVersion, sb.RulesV1)
 			}
 		}),
 	}
@@ -298,7 +298,7 @@ func (x *index) invoicesTable() *table {
 }
 
 // invoiceKindCol is the column of the documents' kind (facture, note de débit), under the rules v2.
-func invoiceKindCol(b *savbilling.Book) []column {
+func invoiceKindCol(b *sb.Book) []column {
 	if !rulesV2(b) {
 		return nil
 	}
@@ -306,11 +306,11 @@ func invoiceKindCol(b *savbilling.Book) []column {
 }
 
 // documentKind names the kind of an invoice or debit note.
-func documentKind(inv *savbilling.Invoice) string {
+func documentKind(inv *sb.Invoice) string {
 	if inv.DebitNote() {
-		return savbilling.DocDebitNote
+		return sb.DocDebitNote
 	}
-	return savbilling.DocInvoice
+	return sb.DocInvoice
 }
 
 func (x *index) insuranceTable() *table {
@@ -433,5 +433,5 @@ func parisDay(t time.Time) time.Time {
 	if t.IsZero() {
 		return time.Time{}
 	}
-	return savbilling.DayIn(t, savbilling.Paris)
+	return sb.DayIn(t, sb.Paris)
 }

@@ -4,16 +4,16 @@ import (
 	"context"
 	"sort"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // bookSource is a book held whole in memory as a Source.
-type bookSource struct{ b *savbilling.Book }
+type bookSource struct{ b *sb.Book }
 
-func (s bookSource) Head() *savbilling.Book    { return s.b }
-func (s bookSource) Totals() savbilling.Totals { return s.b.Totals() }
+func (s bookSource) Head() *sb.Book    { return s.b }
+func (s bookSource) Totals() sb.Totals { return s.b.Totals() }
 
-func (s bookSource) EachStatement(_ context.Context, fn func(*savbilling.Statement) error) error {
+func (s bookSource) EachStatement(_ context.Context, fn func(*sb.Statement) error) error {
 	for i := range s.b.Statements {
 		if err := fn(&s.b.Statements[i]); err != nil {
 			return err
@@ -27,7 +27,7 @@ func (s bookSource) EachStatement(_ context.Context, fn func(*savbilling.Stateme
 // lines by ascending repairer id, then type. The city of a line is its
 // SAV's: the city the lines of that SAV carry, else that of the SAV's own commission line when
 // the book lists it.
-func (s bookSource) EachSAVLine(_ context.Context, fn func(l *savbilling.SAVLine, name, statement string) error) error {
+func (s bookSource) EachSAVLine(_ context.Context, fn func(l *sb.SAVLine, name, statement string) error) error {
 	type ref struct{ s, l int32 } // s = -1: b.Unlisted[l]
 	var refs []ref
 	city := map[int64]string{}
@@ -48,7 +48,7 @@ func (s bookSource) EachSAVLine(_ context.Context, fn func(l *savbilling.SAVLine
 			}
 		}
 	}
-	line := func(r ref) *savbilling.SAVLine {
+	line := func(r ref) *sb.SAVLine {
 		if r.s < 0 {
 			return &s.b.Unlisted[r.l]
 		}

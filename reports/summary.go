@@ -7,7 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/frfmt"
 )
 
@@ -32,14 +32,14 @@ const (
 
 // noCentLost returns both sides of the rule « no cent is lost »:
 // charges incurred + plan balances before = offset + installments paid + invoiced + balances after.
-func noCentLost(t savbilling.Totals) (left, right int64) {
+func noCentLost(t sb.Totals) (left, right int64) {
 	left = t.DeductionsCents + t.PlanBalancesBeforeCents
 	right = t.OffsetCents + t.InstallmentsCents + t.InvoicedCents + t.PlanBalancesAfterCents
 	return left, right
 }
 
-func summaryRows(b *savbilling.Book, t savbilling.Totals, prev *savbilling.Totals) []summaryRow {
-	var p savbilling.Totals
+func summaryRows(b *sb.Book, t sb.Totals, prev *sb.Totals) []summaryRow {
+	var p sb.Totals
 	if prev != nil {
 		p = *prev
 	}
@@ -101,7 +101,7 @@ func summaryRows(b *savbilling.Book, t savbilling.Totals, prev *savbilling.Total
 		money("Contrôle : imputé + prélevé + facturé + soldes après", right, pRight),
 		{label: "Aucun centime perdu", kind: kText, cur: check, style: -1},
 	}
-	if b.RulesVersion < savbilling.RulesV2 {
+	if b.RulesVersion < sb.RulesV2 {
 		return rows // a period of the rules v1 keeps the summary it was issued with
 	}
 	// No cent lost, for the indemnities alone (the reductions' follows from both totals).
@@ -129,7 +129,7 @@ func summaryRows(b *savbilling.Book, t savbilling.Totals, prev *savbilling.Total
 
 // writeSummary writes the Synthèse sheet: the block of totals (with the previous period and the
 // difference when prev is set), the two side tables and their charts.
-func writeSummary(f *excelize.File, st *styles, x *index, prev *savbilling.Totals) error {
+func writeSummary(f *excelize.File, st *styles, x *index, prev *sb.Totals) error {
 	const sh = SheetSummary
 	b := x.b
 	headers := []string{"Libellé", "Valeur"}
@@ -226,7 +226,7 @@ func newChartData() *chartData {
 }
 
 // add counts SAV line l, charged to the repairer named name.
-func (d *chartData) add(l *savbilling.SAVLine, name string) {
+func (d *chartData) add(l *sb.SAVLine, name string) {
 	d.byCity[cityOr(l.City)] += l.AmountCents
 	d.byRepairer[l.RepairerID] += l.AmountCents
 	d.names[l.RepairerID] = name
@@ -373,7 +373,7 @@ type vatSum struct{ baseCents, vatCents int64 }
 // the statements under the franchise (no VAT), and the VAT it collects on its invoices, by rate.
 func writeVATSummary(f *excelize.File, st *styles, x *index) error {
 	const sh = SheetSummary
-	top := len(summaryRows(x.b, savbilling.Totals{}, nil)) + 4 // two blank rows under the totals
+	top := len(summaryRows(x.b, sb.Totals{}, nil)) + 4 // two blank rows under the totals
 	for j, h := range []string{"TVA du mois (déclaration)", "Taux", "Base HT", "TVA"} {
 		if err := setCell(f, sh, j+1, top, h, st.header); err != nil {
 			return err

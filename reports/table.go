@@ -10,7 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // kind says how a column's values are given and written.
@@ -318,7 +318,7 @@ func cellValue(st *styles, k kind, v any) (style int, val value, ok bool) {
 		}
 		return st.date, timeValue(d), true
 	case kPeriod:
-		p, _ := v.(savbilling.Period)
+		p, _ := v.(sb.Period)
 		if p.IsZero() {
 			return 0, val, false
 		}
@@ -342,7 +342,7 @@ func percent(bp int) float64 { return float64(bp) / 100 }
 // wallClock returns instant t as its Paris wall clock in UTC, the form in which an Excel serial
 // date-time holds it.
 func wallClock(t time.Time) time.Time {
-	p := t.In(savbilling.Paris)
+	p := t.In(sb.Paris)
 	return time.Date(p.Year(), p.Month(), p.Day(), p.Hour(), p.Minute(), p.Second(), 0, time.UTC)
 }
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/glyphs"
 	"savbilling/templates"
 )
@@ -50,7 +50,7 @@ func (x *index) checkText(repairer int64, name, field string, order int, s strin
 }
 
 // checkParty checks the fields of a repairer that the documents print.
-func (x *index) checkParty(p savbilling.Party) {
+func (x *index) checkParty(p sb.Party) {
 	for i, f := range []struct{ field, text string }{
 		{"Nom", p.Name}, {"Adresse", p.Address}, {"SIRET", p.SIRET}, {"N° TVA", p.VATNumber},
 	} {
@@ -59,7 +59,7 @@ func (x *index) checkParty(p savbilling.Party) {
 }
 
 // checkIssuer checks the fields of the network's identity that the documents print.
-func (x *index) checkIssuer(is savbilling.Issuer) {
+func (x *index) checkIssuer(is sb.Issuer) {
 	for i, f := range []struct{ field, text string }{
 		{"Nom", is.Name}, {"Forme juridique", is.LegalForm}, {"Adresse", is.Address}, {"SIRET", is.SIRET},
 		{"N° TVA", is.VATNumber}, {"RCS", is.RCS}, {"E-mail", is.Email}, {"IBAN", is.IBAN}, {"BIC", is.BIC},

@@ -17,7 +17,7 @@ import (
 
 	"github.com/klauspost/compress/flate"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/scratchfile"
 )
 
@@ -307,7 +307,7 @@ func zipTime(closedAt time.Time) time.Time {
 	if closedAt.Before(min) {
 		return min
 	}
-	return closedAt.In(savbilling.Paris)
+	return closedAt.In(sb.Paris)
 }
 
 func dosDate(t time.Time) uint16 {

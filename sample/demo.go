@@ -6,16 +6,16 @@ import (
 	"strings"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // Step is what happens before one period's close: rows that arrive and decisions support
 // changes.
 type Step struct {
-	Period savbilling.Period
-	Insert savbilling.Source     // rows to insert before closing Period
-	Update []savbilling.Decision // existing decisions changed before closing Period (full new row)
-	Story  []string              // one line per notable case in this step, in French
+	Period sb.Period
+	Insert sb.Source     // rows to insert before closing Period
+	Update []sb.Decision // existing decisions changed before closing Period (full new row)
+	Story  []string      // one line per notable case in this step, in French
 }
 
 // DemoBackground is how many ordinary interventions each month of the demo holds besides its
@@ -56,8 +56,8 @@ const DemoMissingOriginal = 987654
 //	        unconfirmed on R12, who has nothing else: no statement; 1013's damage removed (a
 //	        refund of an indemnity); 2011 revised from partial 3333 bp to confirmed (a further
 //	        charge, explained with the October statement it was first charged on).
-func Demo(first savbilling.Period) []Step {
-	d := &demo{ivs: map[int64]savbilling.Intervention{}}
+func Demo(first sb.Period) []Step {
+	d := &demo{ivs: map[int64]sb.Intervention{}}
 	for i := range d.steps {
 		d.steps[i].Period = first.AddMonths(i)
 	}
@@ -83,36 +83,36 @@ type demoRepairer struct {
 
 // demoNetwork is the demo's repairers; ids are their index + 1.
 var demoNetwork = []demoRepairer{
-	{1, "Éloïse Lefèvre", "Paris", "12 rue de la Roquette, 75011 Paris", savbilling.VATStandard, 0, false},
-	{2, "Cœur de Vélo", "Paris", "48 boulevard Voltaire, 75011 Paris", savbilling.VATStandard, 30000, false},
-	{3, "Gaëlle Moreau", "Lyon", "7 rue Mercière, 69002 Lyon", savbilling.VATFranchise, 0, false},
-	{4, "François Giraud", "Lyon", "22 cours Gambetta, 69007 Lyon", savbilling.VATStandard, 0, false},
-	{5, "Zoé Lambert", "Lyon", "15 rue de Marseille, 69007 Lyon", savbilling.VATFranchise, 0, false},
-	{6, "Noël Fabre", "Marseille", "31 rue de la République, 13002 Marseille", savbilling.VATStandard, 15000, false},
-	{7, "Atelier Mistral Cycles", "Marseille", "9 cours Julien, 13006 Marseille", savbilling.VATStandard, 0, false},
-	{8, "Anaïs Roux", "Marseille", "104 boulevard Baille, 13005 Marseille", savbilling.VATFranchise, 0, false},
-	{9, "Loïc Bernard", "Marseille", "56 rue Paradis, 13006 Marseille", savbilling.VATStandard, 0, false},
-	{10, "Hélène Garnier", "Bordeaux", "18 cours Victor-Hugo, 33000 Bordeaux", savbilling.VATStandard, 0, false},
-	{11, "Jérôme Dupuy", "Bordeaux", "3 rue Sainte-Catherine, 33000 Bordeaux", savbilling.VATFranchise, 0, false},
-	{12, "Cargo Vélo Bordelais", "Bordeaux", "41 quai des Chartrons, 33000 Bordeaux", savbilling.VATStandard, 0, false},
-	{13, "Maëlle Girard", "Bordeaux", "27 cours de l'Yser, 33800 Bordeaux", savbilling.VATFranchise, 0, false},
-	{14, "Benoît Lemaire", "Lille", "65 rue Solférino, 59000 Lille", savbilling.VATStandard, 0, false},
-	{15, "Clémence Dufour", "Lille", "12 place du Théâtre, 59800 Lille", savbilling.VATFranchise, 0, false},
-	{16, "Théo Vasseur", "Lille", "140 rue Nationale, 59000 Lille", savbilling.VATStandard, 0, false},
-	{17, "Inès Moulin", "Nantes", "8 rue Crébillon, 44000 Nantes", savbilling.VATStandard, 0, false},
-	{18, "Gwenaël Le Goff", "Nantes", "23 quai de la Fosse, 44000 Nantes", savbilling.VATFranchise, 0, false},
-	{19, "Bécane & Cie", "Nantes", "5 rue de Strasbourg, 44000 Nantes", savbilling.VATStandard, 20000, false},
-	{20, "Raphaël Ortiz", "Toulouse", "17 rue d'Alsace-Lorraine, 31000 Toulouse", savbilling.VATStandard, 0, false},
-	{21, "Solène Castex", "Toulouse", "44 allée Jean-Jaurès, 31000 Toulouse", savbilling.VATFranchise, 0, false},
-	{22, "Mathéo Rivière", "Toulouse", "2 rue des Filatiers, 31000 Toulouse", savbilling.VATStandard, 0, false},
-	{23, "Lucie Bénard", "Strasbourg", "11 quai des Bateliers, 67000 Strasbourg", savbilling.VATStandard, 0, false},
-	{24, "Frédéric Kœnig", "Strasbourg", "30 rue du Faubourg-National, 67000 Strasbourg", savbilling.VATStandard, 0, false},
-	{25, "Céline Arnaud", "Rennes", "9 rue Saint-Malo, 35000 Rennes", savbilling.VATFranchise, 0, false},
-	{26, "Yannick Le Bihan", "Rennes", "72 boulevard de la Liberté, 35000 Rennes", savbilling.VATStandard, 0, false},
-	{27, "Aurélie Pons", "Montpellier", "14 rue de l'Aiguillerie, 34000 Montpellier", savbilling.VATFranchise, 0, false},
-	{28, "Sébastien Roussel", "Montpellier", "6 rue de Sébastopol, 98800 Nouméa", savbilling.VATStandard, 0, false},
-	{29, "Mélanie Colin", "Paris", "87 rue des Pyrénées, 75020 Paris", savbilling.VATStandard, 0, false},
-	{30, "Rémi Chevalier", "Paris", "21 rue Oberkampf, 75011 Paris", savbilling.VATStandard, 0, true},
+	{1, "Éloïse Lefèvre", "Paris", "12 rue de la Roquette, 75011 Paris", sb.VATStandard, 0, false},
+	{2, "Cœur de Vélo", "Paris", "48 boulevard Voltaire, 75011 Paris", sb.VATStandard, 30000, false},
+	{3, "Gaëlle Moreau", "Lyon", "7 rue Mercière, 69002 Lyon", sb.VATFranchise, 0, false},
+	{4, "François Giraud", "Lyon", "22 cours Gambetta, 69007 Lyon", sb.VATStandard, 0, false},
+	{5, "Zoé Lambert", "Lyon", "15 rue de Marseille, 69007 Lyon", sb.VATFranchise, 0, false},
+	{6, "Noël Fabre", "Marseille", "31 rue de la République, 13002 Marseille", sb.VATStandard, 15000, false},
+	{7, "Atelier Mistral Cycles", "Marseille", "9 cours Julien, 13006 Marseille", sb.VATStandard, 0, false},
+	{8, "Anaïs Roux", "Marseille", "104 boulevard Baille, 13005 Marseille", sb.VATFranchise, 0, false},
+	{9, "Loïc Bernard", "Marseille", "56 rue Paradis, 13006 Marseille", sb.VATStandard, 0, false},
+	{10, "Hélène Garnier", "Bordeaux", "18 cours Victor-Hugo, 33000 Bordeaux", sb.VATStandard, 0, false},
+	{11, "Jérôme Dupuy", "Bordeaux", "3 rue Sainte-Catherine, 33000 Bordeaux", sb.VATFranchise, 0, false},
+	{12, "Cargo Vélo Bordelais", "Bordeaux", "41 quai des Chartrons, 33000 Bordeaux", sb.VATStandard, 0, false},
+	{13, "Maëlle Girard", "Bordeaux", "27 cours de l'Yser, 33800 Bordeaux", sb.VATFranchise, 0, false},
+	{14, "Benoît Lemaire", "Lille", "65 rue Solférino, 59000 Lille", sb.VATStandard, 0, false},
+	{15, "Clémence Dufour", "Lille", "12 place du Théâtre, 59800 Lille", sb.VATFranchise, 0, false},
+	{16, "Théo Vasseur", "Lille", "140 rue Nationale, 59000 Lille", sb.VATStandard, 0, false},
+	{17, "Inès Moulin", "Nantes", "8 rue Crébillon, 44000 Nantes", sb.VATStandard, 0, false},
+	{18, "Gwenaël Le Goff", "Nantes", "23 quai de la Fosse, 44000 Nantes", sb.VATFranchise, 0, false},
+	{19, "Bécane & Cie", "Nantes", "5 rue de Strasbourg, 44000 Nantes", sb.VATStandard, 20000, false},
+	{20, "Raphaël Ortiz", "Toulouse", "17 rue d'Alsace-Lorraine, 31000 Toulouse", sb.VATStandard, 0, false},
+	{21, "Solène Castex", "Toulouse", "44 allée Jean-Jaurès, 31000 Toulouse", sb.VATFranchise, 0, false},
+	{22, "Mathéo Rivière", "Toulouse", "2 rue des Filatiers, 31000 Toulouse", sb.VATStandard, 0, false},
+	{23, "Lucie Bénard", "Strasbourg", "11 quai des Bateliers, 67000 Strasbourg", sb.VATStandard, 0, false},
+	{24, "Frédéric Kœnig", "Strasbourg", "30 rue du Faubourg-National, 67000 Strasbourg", sb.VATStandard, 0, false},
+	{25, "Céline Arnaud", "Rennes", "9 rue Saint-Malo, 35000 Rennes", sb.VATFranchise, 0, false},
+	{26, "Yannick Le Bihan", "Rennes", "72 boulevard de la Liberté, 35000 Rennes", sb.VATStandard, 0, false},
+	{27, "Aurélie Pons", "Montpellier", "14 rue de l'Aiguillerie, 34000 Montpellier", sb.VATFranchise, 0, false},
+	{28, "Sébastien Roussel", "Montpellier", "6 rue de Sébastopol, 98800 Nouméa", sb.VATStandard, 0, false},
+	{29, "Mélanie Colin", "Paris", "87 rue des Pyrénées, 75020 Paris", sb.VATStandard, 0, false},
+	{30, "Rémi Chevalier", "Paris", "21 rue Oberkampf, 75011 Paris", sb.VATStandard, 0, true},
 }
 
 // The demo's repairers the transfer file does not pay (issue 23): one without an IBAN, one whose
@@ -133,9 +133,9 @@ var demoSupport = []string{"Camille Perrin (support)", "Yanis Haddad (support)",
 // demo builds the three steps.
 type demo struct {
 	steps    [3]Step
-	ivs      map[int64]savbilling.Intervention // every story intervention, for lookups
-	credit   int64                             // last credit id
-	customer int64                             // last story customer id
+	ivs      map[int64]sb.Intervention // every story intervention, for lookups
+	credit   int64                     // last credit id
+	customer int64                     // last story customer id
 }
 
 // opSpec is an operation to create.
@@ -170,11 +170,11 @@ func (d *demo) story(step int, format string, args ...any) {
 func (d *demo) repairers() {
 	for _, r := range demoNetwork {
 		s := siret(84215000 + 37*r.id)
-		rep := savbilling.Repairer{
+		rep := sb.Repairer{
 			ID: r.id, Name: r.name, Email: slug(r.name) + "@example.com", Address: r.address,
 			SIRET: s, VATRegime: r.regime, Active: !r.inactive,
 		}
-		if r.regime == savbilling.VATStandard {
+		if r.regime == sb.VATStandard {
 			rep.VATNumber = vatNumber(s)
 		}
 		// the optional columns (docs/contract.md): the address's postcode and city, the
@@ -240,15 +240,15 @@ func who(id int64) string { return fmt.Sprintf("R%d %s", id, demoNetwork[id-1].n
 
 // add makes an intervention and inserts it in step's rows.
 func (d *demo) add(step int, id, repairer, customer int64, kind string, original int64, status string,
-	closed time.Time, ops ...opSpec) savbilling.Intervention {
+	closed time.Time, ops ...opSpec) sb.Intervention {
 	if customer == 0 {
 		d.customer++
 		customer = 500000 + d.customer
 	}
-	iv := savbilling.Intervention{ID: id, RepairerID: repairer, CustomerID: customer,
+	iv := sb.Intervention{ID: id, RepairerID: repairer, CustomerID: customer,
 		City: demoNetwork[repairer-1].city, Kind: kind, OriginalID: original, Status: status, ClosedAt: closed}
 	for j, o := range ops {
-		iv.Operations = append(iv.Operations, savbilling.Operation{ID: operationID(id, j), InterventionID: id,
+		iv.Operations = append(iv.Operations, sb.Operation{ID: operationID(id, j), InterventionID: id,
 			Label: o.label, PriceCents: o.price, CommissionCents: o.commission, SAVRelated: o.related})
 	}
 	d.ivs[id] = iv
@@ -257,18 +257,18 @@ func (d *demo) add(step int, id, repairer, customer int64, kind string, original
 }
 
 // job is an ordinary closed intervention for a new customer.
-func (d *demo) job(step int, id, repairer int64, closed time.Time, ops ...opSpec) savbilling.Intervention {
-	return d.add(step, id, repairer, 0, savbilling.KindStandard, 0, savbilling.StatusClosed, closed, ops...)
+func (d *demo) job(step int, id, repairer int64, closed time.Time, ops ...opSpec) sb.Intervention {
+	return d.add(step, id, repairer, 0, sb.KindStandard, 0, sb.StatusClosed, closed, ops...)
 }
 
 // sav is a closed SAV visit of repairer on original, for the original's customer.
-func (d *demo) sav(step int, id, repairer, original int64, closed time.Time, ops ...opSpec) savbilling.Intervention {
-	return d.add(step, id, repairer, d.ivs[original].CustomerID, savbilling.KindSAV, original,
-		savbilling.StatusClosed, closed, ops...)
+func (d *demo) sav(step int, id, repairer, original int64, closed time.Time, ops ...opSpec) sb.Intervention {
+	return d.add(step, id, repairer, d.ivs[original].CustomerID, sb.KindSAV, original,
+		sb.StatusClosed, closed, ops...)
 }
 
 // corrective is C: the commissions of the SAV's sav_related operations.
-func corrective(iv savbilling.Intervention) int64 {
+func corrective(iv sb.Intervention) int64 {
 	var c int64
 	for _, o := range iv.Operations {
 		if o.SAVRelated {
@@ -279,7 +279,7 @@ func corrective(iv savbilling.Intervention) int64 {
 }
 
 // relatedPrice is the customer price of the SAV's sav_related operations.
-func relatedPrice(iv savbilling.Intervention) int64 {
+func relatedPrice(iv sb.Intervention) int64 {
 	var c int64
 	for _, o := range iv.Operations {
 		if o.SAVRelated {
@@ -290,7 +290,7 @@ func relatedPrice(iv savbilling.Intervention) int64 {
 }
 
 // travelPrice is the customer price of the SAV's travel fee.
-func travelPrice(iv savbilling.Intervention) int64 {
+func travelPrice(iv sb.Intervention) int64 {
 	for _, o := range iv.Operations {
 		if o.Label == travelLabel {
 			return o.PriceCents
@@ -300,30 +300,30 @@ func travelPrice(iv savbilling.Intervention) int64 {
 }
 
 // decision is a decision row taken at t.
-func decision(sav int64, outcome string, bp int, faulty, damage int64, t time.Time, note string) savbilling.Decision {
-	return savbilling.Decision{SAVID: sav, Outcome: outcome, ChargeBP: bp, FaultyRepairerID: faulty,
+func decision(sav int64, outcome string, bp int, faulty, damage int64, t time.Time, note string) sb.Decision {
+	return sb.Decision{SAVID: sav, Outcome: outcome, ChargeBP: bp, FaultyRepairerID: faulty,
 		DamageCents: damage, DecidedAt: t, DecidedBy: demoSupport[sav%int64(len(demoSupport))], Note: note}
 }
 
 // decide inserts the decision in step's rows with the customer credit that fits it: the
 // corrective work's price (its share for a partial), 4,00 € for unconfirmed, the travel fee
 // for rejected.
-func (d *demo) decide(step int, dec savbilling.Decision) {
+func (d *demo) decide(step int, dec sb.Decision) {
 	d.steps[step].Insert.Decisions = append(d.steps[step].Insert.Decisions, dec)
 	iv := d.ivs[dec.SAVID]
 	switch dec.Outcome {
-	case savbilling.OutcomeConfirmed:
+	case sb.OutcomeConfirmed:
 		d.grant(step, dec.SAVID, relatedPrice(iv), dec.DecidedAt, "Prise en charge SAV totale")
-	case savbilling.OutcomePartial:
+	case sb.OutcomePartial:
 		bp := int64(dec.ChargeBP)
 		if bp < 1 || bp > 9999 {
 			bp = 7500 // what support meant: see SAV 2016
 		}
 		d.grant(step, dec.SAVID, share(relatedPrice(iv), bp), dec.DecidedAt,
 			fmt.Sprintf("Prise en charge SAV partielle (%d %%)", bp/100))
-	case savbilling.OutcomeUnconfirmed:
+	case sb.OutcomeUnconfirmed:
 		d.grant(step, dec.SAVID, 400, dec.DecidedAt, "Geste commercial : SAV non confirmé")
-	case savbilling.OutcomeRejected:
+	case sb.OutcomeRejected:
 		d.grant(step, dec.SAVID, travelPrice(iv), dec.DecidedAt, "Frais de déplacement offerts : pas de SAV")
 	}
 }
@@ -331,14 +331,14 @@ func (d *demo) decide(step int, dec savbilling.Decision) {
 // grant inserts a customer credit on intervention iv, granted five minutes after t.
 func (d *demo) grant(step int, iv, amount int64, t time.Time, reason string) {
 	d.credit++
-	d.steps[step].Insert.Credits = append(d.steps[step].Insert.Credits, savbilling.Credit{
+	d.steps[step].Insert.Credits = append(d.steps[step].Insert.Credits, sb.Credit{
 		ID: d.credit, InterventionID: iv, AmountCents: amount, GrantedAt: t.Add(5 * time.Minute), Reason: reason})
 }
 
 func (d *demo) month1() {
 	const s = 0
 	p0 := d.steps[0].Period.AddMonths(-4)
-	old := d.add(s, 1000, 20, 0, savbilling.KindStandard, 0, savbilling.StatusClosed, at(p0.Year, p0.Month, 10, 10, 0),
+	old := d.add(s, 1000, 20, 0, sb.KindStandard, 0, sb.StatusClosed, at(p0.Year, p0.Month, 10, 10, 0),
 		op("Remplacement boîtier de pédalier", 7000, 4900))
 
 	// Originals, early in the month.
@@ -357,7 +357,7 @@ func (d *demo) month1() {
 	d.job(s, 1033, 29, d.at(s, 8, 11, 0), op("Remplacement cassette", 5800, 4100), op("Changement de chaîne", 3600, 2500))
 	d.job(s, 1034, 11, d.at(s, 9, 10, 30), op("Dévoilage de roue", 3000, 2100))
 	hose := d.job(s, 1040, 9, d.at(s, 5, 10, 0), op("Remplacement durite de frein hydraulique", 4500, 3200))
-	d.add(s, 1035, 8, hose.CustomerID, savbilling.KindStandard, 0, savbilling.StatusClosed, d.at(s, 10, 9, 0),
+	d.add(s, 1035, 8, hose.CustomerID, sb.KindStandard, 0, sb.StatusClosed, d.at(s, 10, 9, 0),
 		op("Remplacement plaquettes de frein", 3800, 2700))
 	d.job(s, 1036, 10, d.at(s, 10, 16, 0), op("Réglage du dérailleur", 2500, 1700))
 	d.job(s, 1037, 16, d.at(s, 11, 10, 0), op("Remplacement pneu", 4000, 2800))
@@ -367,44 +367,44 @@ func (d *demo) month1() {
 	iv := d.sav(s, 1010, 29, 1001, d.at(s, 14, 15, 0),
 		fix("Réglage des freins", 2500, 1700), fix("Remplacement plaquettes de frein", 3800, 2600),
 		fix(travelLabel, 2000, 1400), op("Changement de chaîne", 3500, 2400))
-	d.decide(s, decision(1010, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 14, 14, 40), "Plaquettes mal montées, frein arrière inefficace."))
+	d.decide(s, decision(1010, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 14, 14, 40), "Plaquettes mal montées, frein arrière inefficace."))
 	d.story(s, "SAV confirmé : SAV 1010 (%s) reprend l'intervention 1001 de %s ; %s imputés à R1. L'opération « Changement de chaîne » (sav_related=0) est payée par le client, jamais imputée.",
 		who(29), who(1), eur(corrective(iv)))
 
 	iv = d.sav(s, 1011, 5, 1002, d.at(s, 15, 10, 30), fix("Changement de chaîne", 3900, 2700), fix(travelLabel, 1800, 1300))
-	d.decide(s, decision(1011, savbilling.OutcomePartial, 5000, 0, 0, d.at(s, 15, 10, 10), "Chaîne sous-dimensionnée, usure normale en partie."))
+	d.decide(s, decision(1011, sb.OutcomePartial, 5000, 0, 0, d.at(s, 15, 10, 10), "Chaîne sous-dimensionnée, usure normale en partie."))
 	d.story(s, "SAV partiel 50 %% : SAV 1011 (%s) sur 1002 de %s ; %s × 50 %% = %s imputés.",
 		who(5), who(4), eur(corrective(iv)), eur(share(corrective(iv), 5000)))
 
 	d.sav(s, 1012, 8, 1006, d.at(s, 16, 16, 0), fix("Contrôle du freinage (diagnostic SAV)", 2000, 1400),
 		fix(travelLabel, 2000, 1400), op("Remplacement plaquettes de frein", 3500, 2400))
-	d.decide(s, decision(1012, savbilling.OutcomeUnconfirmed, 0, 0, 0, d.at(s, 16, 15, 30), "Purge correcte, plaquettes usées par l'usage."))
+	d.decide(s, decision(1012, sb.OutcomeUnconfirmed, 0, 0, 0, d.at(s, 16, 15, 30), "Purge correcte, plaquettes usées par l'usage."))
 	d.story(s, "SAV non confirmé : SAV 1012 (%s) sur 1006 de %s ; rien d'imputé, crédit client de 4,00 € à la charge du réseau (geste commercial).",
 		who(8), who(7))
 
 	iv = d.sav(s, 1013, 15, 1007, d.at(s, 17, 11, 0), fix("Remplacement jeu de direction", 6500, 4500), fix(travelLabel, 2000, 1400))
-	d.decide(s, decision(1013, savbilling.OutcomeConfirmed, 0, 0, 12000, d.at(s, 17, 10, 45), "Jeu de direction desserré : fourche rayée, garde-boue cassé."))
+	d.decide(s, decision(1013, sb.OutcomeConfirmed, 0, 0, 12000, d.at(s, 17, 10, 45), "Jeu de direction desserré : fourche rayée, garde-boue cassé."))
 	d.story(s, "Dommage sous la franchise : SAV 1013 sur 1007 de %s, dommage 120,00 € ≤ franchise RC Pro chapeau 200,00 € : règlement amiable ; %s imputés à R14 avant TVA (réduction de sa facture) et 120,00 € d'indemnité, hors TVA, compensés après la TVA (révisé à l'étape 3).",
 		who(14), eur(corrective(iv)))
 
 	iv = d.sav(s, 1020, 5, 1003, d.at(s, 20, 14, 0), fix("Remplacement boîtier de pédalier", 7000, 5000), fix(travelLabel, 1500, 1000))
-	d.decide(s, decision(1020, savbilling.OutcomeConfirmed, 0, 0, 9000, d.at(s, 20, 13, 30), "Boîtier mal serré : manivelle et pédale abîmées."))
+	d.decide(s, decision(1020, sb.OutcomeConfirmed, 0, 0, 9000, d.at(s, 20, 13, 30), "Boîtier mal serré : manivelle et pédale abîmées."))
 	d.story(s, "Dépassement étalé : %s (franchise en base) gagne 60,00 € (1003, 1004) ; SAV 1020 lui impute %s de réduction, qui les absorbe (Net TTC 0,00 €), et 90,00 € de dommage (règlement amiable, indemnité hors TVA) que rien ne compense : dépassement 90,00 € étalé en 2 échéances de 45,00 € (part indemnités, mois 2 et 3).",
 		who(3), eur(corrective(iv)))
 
 	iv = d.sav(s, 1021, 29, 1005, d.at(s, 21, 10, 0), fix("Reprise du réglage de la transmission", 6500, 4700), fix(travelLabel, 2500, 1800))
-	d.decide(s, decision(1021, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 21, 9, 40), "Transmission mal réglée à la révision."))
+	d.decide(s, decision(1021, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 21, 9, 40), "Transmission mal réglée à la révision."))
 	d.story(s, "Réparateur inactif : %s (inactif, a quitté le réseau) gagne 40,00 € (1005) ; SAV 1021 lui impute %s : dépassement 25,00 € facturé, pas étalé.",
 		who(30), eur(corrective(iv)))
 
 	iv = d.sav(s, 1022, 22, 1000, d.at(s, 18, 15, 30), fix("Remplacement boîtier de pédalier", 7500, 5200), fix(travelLabel, 2000, 1400))
-	d.decide(s, decision(1022, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 18, 15, 0), "Boîtier de pédalier qui prend du jeu."))
+	d.decide(s, decision(1022, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 18, 15, 0), "Boîtier de pédalier qui prend du jeu."))
 	d.story(s, "Hors délai de réclamation : SAV 1022 (%s) sur l'intervention 1000 de %s, close le %s (plus de 90 jours avant) : avertissement, %s imputés quand même. L'intervention 1000 arrive avec l'étape 1 et y est payée.",
 		who(22), who(20), old.ClosedAt.Format("02/01/2006"), eur(corrective(iv)))
 
-	d.add(s, 1023, 23, 0, savbilling.KindSAV, DemoMissingOriginal, savbilling.StatusClosed, d.at(s, 19, 9, 30),
+	d.add(s, 1023, 23, 0, sb.KindSAV, DemoMissingOriginal, sb.StatusClosed, d.at(s, 19, 9, 30),
 		fix("Remplacement patte de dérailleur", 3000, 2100), fix(travelLabel, 2000, 1400))
-	d.decide(s, decision(1023, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 19, 9, 10), "Patte tordue au remontage de la roue."))
+	d.decide(s, decision(1023, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 19, 9, 10), "Patte tordue au remontage de la roue."))
 	d.story(s, "Anomalie : SAV 1023 (%s) pointe vers l'intervention d'origine %d, qui n'existe pas : imputation bloquée à chaque clôture ; R23 touche sa commission.",
 		who(23), DemoMissingOriginal)
 
@@ -418,15 +418,15 @@ func (d *demo) month1() {
 
 	d.job(s, 1081, 27, d.at(s, 12, 11, 0), op("Remplacement pneu", 3200, 2200))
 	d.steps[s].Insert.Decisions = append(d.steps[s].Insert.Decisions,
-		decision(1081, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 12, 12, 0), "Saisie sur la mauvaise fiche."))
+		decision(1081, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 12, 12, 0), "Saisie sur la mauvaise fiche."))
 	d.story(s, "Anomalie : décision « confirmed » saisie sur l'intervention standard 1081 de %s : décision écartée, la commission de 1081 est payée.", who(27))
 
-	d.add(s, 1090, 28, 0, savbilling.KindStandard, 0, savbilling.StatusOpen, time.Time{}, op("Révision complète", 7500, 5200))
-	d.add(s, 1091, 9, 0, savbilling.KindStandard, 0, savbilling.StatusCancelled, time.Time{}, op("Remplacement pneu", 3000, 2100))
+	d.add(s, 1090, 28, 0, sb.KindStandard, 0, sb.StatusOpen, time.Time{}, op("Révision complète", 7500, 5200))
+	d.add(s, 1091, 9, 0, sb.KindStandard, 0, sb.StatusCancelled, time.Time{}, op("Remplacement pneu", 3000, 2100))
 	d.story(s, "Intervention 1090 ouverte (%s) et 1091 annulée (%s) : aucune commission.", who(28), who(9))
 
 	// Closed in the first month, entered in the second after the first was closed.
-	d.add(1, 1050, 16, 0, savbilling.KindStandard, 0, savbilling.StatusClosed, d.at(s, 26, 17, 0),
+	d.add(1, 1050, 16, 0, sb.KindStandard, 0, sb.StatusClosed, d.at(s, 26, 17, 0),
 		op("Révision complète", 8500, 6000), op("Remplacement pneu", 3500, 2500))
 }
 
@@ -444,71 +444,71 @@ func (d *demo) month2() {
 	d.job(s, 2031, 23, d.at(s, 11, 15, 0), op("Réglage du dérailleur", 2600, 1800))
 	d.job(s, 2032, 1, d.at(s, 15, 9, 0), op("Changement câbles et gaines", 4500, 3200))
 
-	d.decide(s, decision(1060, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 4, 9, 30), "Gaine de frein pincée au montage."))
+	d.decide(s, decision(1060, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 4, 9, 30), "Gaine de frein pincée au montage."))
 	d.story(s, "Décision tardive : la décision du SAV 1060 (confirmé, %s) arrive le %s : imputé à R17 ce mois-ci.",
 		eur(corrective(d.ivs[1060])), d.at(s, 4, 9, 30).Format("02/01/2006"))
 
-	upd := decision(1010, savbilling.OutcomeConfirmed, 0, 0, 6000, d.at(s, 3, 11, 0), "Plaquettes mal montées ; jante rayée constatée ensuite.")
+	upd := decision(1010, sb.OutcomeConfirmed, 0, 0, 6000, d.at(s, 3, 11, 0), "Plaquettes mal montées ; jante rayée constatée ensuite.")
 	d.steps[s].Update = append(d.steps[s].Update, upd)
 	d.story(s, "Décision modifiée : dommage de 60,00 € ajouté à la décision du SAV 1010 (déjà imputé au mois 1) : « ajustement indemnité » de 60,00 € (dommage sous la franchise, règlement amiable) sur %s, compensé après la TVA ; sa facture n'en est pas diminuée.", who(1))
 
 	iv := d.sav(s, 2010, 1, 1033, d.at(s, 9, 10, 0), fix("Remplacement cassette", 5800, 4100),
 		fix("Changement de chaîne", 3600, 2500), fix(travelLabel, 2000, 1400))
-	d.decide(s, decision(2010, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 9, 9, 45), "Chaîne et cassette incompatibles."))
+	d.decide(s, decision(2010, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 9, 9, 45), "Chaîne et cassette incompatibles."))
 	d.story(s, "SAV confirmé : SAV 2010 (%s) sur 1033 de %s : %s imputés (révisé à l'étape 3).", who(1), who(29), eur(corrective(iv)))
 
 	iv = d.sav(s, 2011, 10, 1034, d.at(s, 12, 11, 0), fix("Dévoilage de roue", 3500, 2500), fix(travelLabel, 2800, 2000))
-	d.decide(s, decision(2011, savbilling.OutcomePartial, 3333, 0, 0, d.at(s, 12, 10, 40), "Roue voilée : tension des rayons en cause pour un tiers."))
+	d.decide(s, decision(2011, sb.OutcomePartial, 3333, 0, 0, d.at(s, 12, 10, 40), "Roue voilée : tension des rayons en cause pour un tiers."))
 	d.story(s, "SAV partiel 33,33 %% : SAV 2011 (%s) sur 1034 de %s ; %s × 0,3333 = 14,9985 → %s imputés.",
 		who(10), who(11), eur(corrective(iv)), eur(share(corrective(iv), 3333)))
 
 	iv = d.sav(s, 2012, 7, 1035, d.at(s, 13, 14, 0), fix("Remplacement durite de frein hydraulique", 4800, 3400),
 		fix("Purge freins hydrauliques", 5500, 3900), fix(travelLabel, 2000, 1400))
-	d.decide(s, decision(2012, savbilling.OutcomeConfirmed, 0, 9, 0, d.at(s, 13, 13, 30),
+	d.decide(s, decision(2012, sb.OutcomeConfirmed, 0, 9, 0, d.at(s, 13, 13, 30),
 		"La fuite vient de la durite posée par R9 (intervention 1040), pas des plaquettes de R8."))
 	d.story(s, "Réparateur fautif désigné : SAV 2012 (%s) sur 1035 de %s, mais le support désigne %s (durite posée lors de 1040) : %s imputés à R9.",
 		who(7), who(8), who(9), eur(corrective(iv)))
 
 	iv = d.sav(s, 2013, 10, 1036, d.at(s, 14, 16, 0), fix("Réglage du dérailleur", 2500, 1700), fix(travelLabel, 2000, 1400),
 		op("Remplacement pneu", 3500, 2500))
-	d.decide(s, decision(2013, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 14, 15, 40), "Réglage repris par la même réparatrice."))
+	d.decide(s, decision(2013, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 14, 15, 40), "Réglage repris par la même réparatrice."))
 	d.story(s, "Auto-SAV : %s reprend sa propre intervention 1036 (SAV 2013) : elle touche la commission et se voit imputer %s.",
 		who(10), eur(corrective(iv)))
 
 	iv = d.sav(s, 2014, 15, 1037, d.at(s, 16, 10, 0), fix(travelLabel, 2500, 1800), op("Remplacement pneu", 4000, 2800))
-	d.decide(s, decision(2014, savbilling.OutcomeRejected, 0, 0, 0, d.at(s, 16, 9, 40), "Crevaison par un éclat de verre : pas de SAV."))
+	d.decide(s, decision(2014, sb.OutcomeRejected, 0, 0, 0, d.at(s, 16, 9, 40), "Crevaison par un éclat de verre : pas de SAV."))
 	d.story(s, "Pas de SAV : SAV 2014 (%s) sur 1037 de %s rejeté ; rien d'imputé, frais de déplacement (%s) crédités au client, à la charge du réseau.",
 		who(15), who(16), eur(travelPrice(iv)))
 
 	iv = d.sav(s, 2015, 26, 1038, d.at(s, 17, 11, 0), fix("Serrage potence et cintre", 3000, 2100),
 		fix("Remplacement cintre", 5500, 3900), fix(travelLabel, 2000, 1400))
-	d.decide(s, decision(2015, savbilling.OutcomeConfirmed, 0, 0, 50000, d.at(s, 17, 10, 30), "Potence desserrée : chute, blessure légère et équipement."))
+	d.decide(s, decision(2015, sb.OutcomeConfirmed, 0, 0, 50000, d.at(s, 17, 10, 30), "Potence desserrée : chute, blessure légère et équipement."))
 	d.story(s, "Dommage au-delà de la franchise : SAV 2015 sur 1038 de %s, dommage 500,00 € sur la RC Pro chapeau : %s imputés avant TVA, franchise 200,00 € compensée après (indemnité hors TVA), déclaration d'assurance de 300,00 €.",
 		who(25), eur(corrective(iv)))
 
 	d.sav(s, 2016, 28, 1039, d.at(s, 18, 15, 0), fix("Réglage des freins", 2500, 1700),
 		fix("Remplacement plaquettes de frein", 3600, 2500), fix(travelLabel, 2000, 1400))
-	d.decide(s, decision(2016, savbilling.OutcomePartial, 12000, 0, 0, d.at(s, 18, 14, 30), "Prise en charge à 75 %."))
+	d.decide(s, decision(2016, sb.OutcomePartial, 12000, 0, 0, d.at(s, 18, 14, 30), "Prise en charge à 75 %."))
 	d.story(s, "Anomalie : SAV 2016 (%s) sur 1039 de %s, partiel à 12000 pb (hors 1..9999) : imputation bloquée ; corrigée à 7500 pb à l'étape 3.",
 		who(28), who(27))
 
 	c1 := d.sav(s, 2020, 11, 1030, d.at(s, 19, 10, 0), fix("Remplacement moteur pédalier (pièce comprise)", 189000, 140000),
 		fix(travelLabel, 2500, 1800))
-	d.decide(s, decision(2020, savbilling.OutcomeConfirmed, 0, 0, 18000, d.at(s, 19, 9, 30), "Kit moteur mal câblé : moteur grillé, porte-bagages abîmé."))
+	d.decide(s, decision(2020, sb.OutcomeConfirmed, 0, 0, 18000, d.at(s, 19, 9, 30), "Kit moteur mal câblé : moteur grillé, porte-bagages abîmé."))
 	c2 := d.sav(s, 2021, 13, 1031, d.at(s, 21, 14, 0), fix("Remplacement roue arrière", 9500, 6500),
 		fix("Remplacement rayons", 4500, 3000), fix(travelLabel, 2500, 1800))
-	d.decide(s, decision(2021, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 21, 13, 30), "Rayons mal tendus, roue à remplacer."))
+	d.decide(s, decision(2021, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 21, 13, 30), "Rayons mal tendus, roue à remplacer."))
 	g, r := int64(8000), corrective(c1)+corrective(c2)
 	d.story(s, "Dépassement facturé : %s gagne %s (2003, 2004) ; SAV 2020 (%s + 180,00 € de dommage) et 2021 (%s) : réductions %s, indemnité 180,00 € ; dépassement %s > 1 500,00 € : les réductions non imputées (%s) sur une facture FAC- (TVA 20 %%), l'indemnité (180,00 €) sur une note de débit NDD- (hors TVA).",
 		who(12), eur(g), eur(corrective(c1)), eur(corrective(c2)), eur(r), eur(r-g+18000), eur(r-g))
 
 	iv = d.sav(s, 2022, 29, 1005, d.at(s, 20, 10, 0), fix("Reprise du réglage des freins", 3000, 2100), fix(travelLabel, 2000, 1400))
-	d.decide(s, decision(2022, savbilling.OutcomeConfirmed, 0, 0, 8000, d.at(s, 20, 9, 30), "Freins mal réglés à la révision : garde-boue et éclairage cassés."))
+	d.decide(s, decision(2022, sb.OutcomeConfirmed, 0, 0, 8000, d.at(s, 20, 9, 30), "Freins mal réglés à la révision : garde-boue et éclairage cassés."))
 	d.story(s, "Relevé de compte, facture et note de débit : %s (inactif) n'a aucune commission ; SAV 2022 sur 1005 lui impute %s (réduction) et 80,00 € de dommage (règlement amiable) : aucune prestation facturée, son relevé est un relevé de compte RDC- (hors série) ; %s facturés (FAC-, + TVA) et 80,00 € sur une note de débit NDD-.",
 		who(30), eur(corrective(iv)), eur(corrective(iv)))
 
 	iv = d.sav(s, 2023, 22, 2002, d.at(s, 20, 15, 0), fix("Remplacement cassette", 8000, 6000), fix(travelLabel, 2800, 2000))
-	d.decide(s, decision(2023, savbilling.OutcomeConfirmed, 0, 0, 5000, d.at(s, 20, 14, 30), "Cassette mal montée : dérailleur arrière abîmé."))
+	d.decide(s, decision(2023, sb.OutcomeConfirmed, 0, 0, 5000, d.at(s, 20, 14, 30), "Cassette mal montée : dérailleur arrière abîmé."))
 	d.story(s, "Échéancier en deux parts : %s (franchise en base) gagne 66,00 € (2002) ; SAV 2023 lui impute %s (réduction) et 50,00 € de dommage : réductions non imputées 14,00 €, indemnité non compensée 50,00 € ; 64,00 € étalés en 2 échéances de 32,00 € (7,00 € de réduction prélevés avant TVA + 25,00 € d'indemnité après).",
 		who(21), eur(corrective(iv)))
 }
@@ -523,24 +523,24 @@ func (d *demo) month3() {
 	d.job(s, 3004, 21, d.at(s, 9, 11, 0), op("Remplacement pneu", 4300, 3000), op("Réparation crevaison", 2800, 2000))
 	iv := d.sav(s, 3010, 22, 2002, d.at(s, 12, 10, 0), fix("Remplacement cassette", 5500, 4000),
 		fix("Changement de chaîne", 3600, 2500), fix(travelLabel, 2800, 2000))
-	d.decide(s, decision(3010, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 12, 9, 40), "Cassette mal serrée."))
-	d.steps[s].Insert.Overrides = append(d.steps[s].Insert.Overrides, savbilling.Override{
-		RepairerID: 21, Period: d.steps[s].Period.String(), Mode: savbilling.OverrideInvoice})
+	d.decide(s, decision(3010, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 12, 9, 40), "Cassette mal serrée."))
+	d.steps[s].Insert.Overrides = append(d.steps[s].Insert.Overrides, sb.Override{
+		RepairerID: 21, Period: d.steps[s].Period.String(), Mode: sb.OverrideInvoice})
 	d.story(s, "Décision de la finance : %s gagne 50,00 € (3004), SAV 3010 lui impute %s : dépassement 35,00 € qui serait étalé, mais overflow_overrides (21, %s, invoice) le fait facturer. Son échéance de 32,00 € (plan du mois 2) ne reçoit rien : chaque part garde son reste (14,00 € de réductions, 50,00 € d'indemnités).",
 		who(21), eur(corrective(iv)), d.steps[s].Period)
 
 	iv = d.sav(s, 3011, 7, 2030, d.at(s, 13, 11, 0), fix("Remplacement jeu de direction", 6500, 4600), fix(travelLabel, 2000, 1400))
-	d.decide(s, decision(3011, savbilling.OutcomeConfirmed, 0, 0, 80000, d.at(s, 13, 10, 30), "Fourche fissurée : chute du client, vélo et équipement."))
+	d.decide(s, decision(3011, sb.OutcomeConfirmed, 0, 0, 80000, d.at(s, 13, 10, 30), "Fourche fissurée : chute du client, vélo et équipement."))
 	d.story(s, "Dommage au-delà d'une franchise individuelle : SAV 3011 sur 2030 de %s (RC Pro propre, franchise 150,00 €), dommage 800,00 € : %s imputés avant TVA, franchise 150,00 € compensée après (indemnité hors TVA), déclaration de 650,00 € sur sa police, à déclarer à son assureur.",
 		who(6), eur(corrective(iv)))
 
 	d.sav(s, 3014, 1, 2003, d.at(s, 16, 10, 0), fix("Contrôle du moteur (diagnostic SAV)", 2000, 1400), fix(travelLabel, 2000, 1400))
-	d.decide(s, decision(3014, savbilling.OutcomeUnconfirmed, 0, 0, 0, d.at(s, 16, 9, 30), "Moteur conforme : batterie déchargée."))
+	d.decide(s, decision(3014, sb.OutcomeUnconfirmed, 0, 0, 0, d.at(s, 16, 9, 30), "Moteur conforme : batterie déchargée."))
 	d.story(s, "Pas de relevé pour rien : SAV 3014 (%s) sur 2003 de %s, non confirmé ; R12 n'a rien d'autre ce mois-ci : la ligne « non imputé » ne lui crée aucun relevé (aucun numéro pris), elle figure au classeur.",
 		who(1), who(12))
 
 	d.sav(s, 3012, 24, 2031, d.at(s, 15, 14, 0), fix(travelLabel, 2000, 1400), op("Réglage du dérailleur", 2600, 1800))
-	dec := decision(3012, savbilling.OutcomeUnconfirmed, 0, 0, 0, d.at(s, 15, 13, 30), "Dérailleur simplement déréglé par l'usage.")
+	dec := decision(3012, sb.OutcomeUnconfirmed, 0, 0, 0, d.at(s, 15, 13, 30), "Dérailleur simplement déréglé par l'usage.")
 	d.steps[s].Insert.Decisions = append(d.steps[s].Insert.Decisions, dec)
 	d.grant(s, 3012, 200, dec.DecidedAt, "Geste commercial : SAV non confirmé")
 	d.story(s, "Crédit incohérent : SAV 3012 (%s) sur 2031 de %s non confirmé, crédit client de 2,00 € seulement (au moins 4,00 € attendus) : avertissement.",
@@ -550,10 +550,10 @@ func (d *demo) month3() {
 	d.story(s, "SAV en attente : SAV 3013 (%s) sur 2032 de %s, sans décision à la fin de la démo.", who(2), who(1))
 
 	d.steps[s].Update = append(d.steps[s].Update,
-		decision(2010, savbilling.OutcomePartial, 5000, 0, 0, d.at(s, 5, 10, 0), "Révision : la cassette était déjà usée, prise en charge à 50 %."),
-		decision(2016, savbilling.OutcomePartial, 7500, 0, 0, d.at(s, 4, 9, 0), "Prise en charge à 75 % (part corrigée)."),
-		decision(1013, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 6, 11, 0), "Révision : la fourche et le garde-boue étaient déjà abîmés avant l'intervention."),
-		decision(2011, savbilling.OutcomeConfirmed, 0, 0, 0, d.at(s, 7, 14, 0), "Révision : les rayons avaient tous été mal tendus, prise en charge totale."))
+		decision(2010, sb.OutcomePartial, 5000, 0, 0, d.at(s, 5, 10, 0), "Révision : la cassette était déjà usée, prise en charge à 50 %."),
+		decision(2016, sb.OutcomePartial, 7500, 0, 0, d.at(s, 4, 9, 0), "Prise en charge à 75 % (part corrigée)."),
+		decision(1013, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 6, 11, 0), "Révision : la fourche et le garde-boue étaient déjà abîmés avant l'intervention."),
+		decision(2011, sb.OutcomeConfirmed, 0, 0, 0, d.at(s, 7, 14, 0), "Révision : les rayons avaient tous été mal tendus, prise en charge totale."))
 	d.story(s, "Décision révisée : SAV 2011 passe de partiel 33,33 %% à confirmé : %s déjà imputés sur le relevé d'octobre, %s de plus (ajustement) à %s.",
 		eur(share(corrective(d.ivs[2011]), 3333)), eur(corrective(d.ivs[2011])-share(corrective(d.ivs[2011]), 3333)), who(11))
 	d.story(s, "Indemnité remboursée : le dommage du SAV 1013 est retiré (120,00 € → 0,00 €) : « ajustement indemnité » de -120,00 € à %s, rendu après la TVA (sa facture est inchangée).", who(14))
@@ -582,7 +582,7 @@ func (d *demo) background(step int, first int64, n int) {
 			price, commission := j.draw(rng)
 			ops = append(ops, op(j.label, price, commission))
 		}
-		d.add(step, id, r, int64(700000+10000*step+i), savbilling.KindStandard, 0, savbilling.StatusClosed, closed, ops...)
+		d.add(step, id, r, int64(700000+10000*step+i), sb.KindStandard, 0, sb.StatusClosed, closed, ops...)
 	}
 	d.story(step, "%d interventions courantes (%d–%d) réparties entre les réparateurs actifs.", n, first, first+int64(n)-1)
 }

@@ -11,27 +11,27 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"savbilling"
+	sb "savbilling"
 )
 
-var demoFirst = savbilling.MustPeriod("2026-01")
+var demoFirst = sb.MustPeriod("2026-01")
 
 // world indexes the demo's rows across its steps.
 type world struct {
 	steps   []Step
-	ivs     map[int64]savbilling.Intervention
+	ivs     map[int64]sb.Intervention
 	ivStep  map[int64]int
-	decs    map[int64]savbilling.Decision // as inserted
+	decs    map[int64]sb.Decision // as inserted
 	decStep map[int64]int
-	credits map[int64][]savbilling.Credit // by intervention
-	reps    map[int64]savbilling.Repairer
+	credits map[int64][]sb.Credit // by intervention
+	reps    map[int64]sb.Repairer
 }
 
 func index(t *testing.T, steps []Step) *world {
 	t.Helper()
-	w := &world{steps: steps, ivs: map[int64]savbilling.Intervention{}, ivStep: map[int64]int{},
-		decs: map[int64]savbilling.Decision{}, decStep: map[int64]int{}, credits: map[int64][]savbilling.Credit{},
-		reps: map[int64]savbilling.Repairer{}}
+	w := &world{steps: steps, ivs: map[int64]sb.Intervention{}, ivStep: map[int64]int{},
+		decs: map[int64]sb.Decision{}, decStep: map[int64]int{}, credits: map[int64][]sb.Credit{},
+		reps: map[int64]sb.Repairer{}}
 	for k, s := range steps {
 		for _, r := range s.Insert.Repairers {
 			w.reps[r.ID] = r
@@ -55,12 +55,12 @@ func TestDemoDeterministic(t *testing.T) {
 		t.Fatalf("Demo is not deterministic: %s", cmp.Diff(a, b))
 	}
 	// Another first month moves the dates, not the ids nor the amounts.
-	c := Demo(savbilling.MustPeriod("2027-11"))
+	c := Demo(sb.MustPeriod("2027-11"))
 	for k := range a {
-		if c[k].Period != savbilling.MustPeriod("2027-11").AddMonths(k) {
+		if c[k].Period != sb.MustPeriod("2027-11").AddMonths(k) {
 			t.Errorf("step %d: period %v", k, c[k].Period)
 		}
-		strip := func(s savbilling.Source) savbilling.Source {
+		strip := func(s sb.Source) sb.Source {
 			s.Interventions = slices.Clone(s.Interventions)
 			for i := range s.Interventions {
 				s.Interventions[i].ClosedAt = time.Time{}
@@ -99,7 +99,7 @@ func TestDemoShape(t *testing.T) {
 		}
 		standard := 0
 		for _, iv := range s.Insert.Interventions {
-			if iv.Kind == savbilling.KindStandard && iv.Status == savbilling.StatusClosed {
+			if iv.Kind == sb.KindStandard && iv.Status == sb.StatusClosed {
 				standard++
 			}
 		}
@@ -148,7 +148,7 @@ func TestDemoIDsUnique(t *testing.T) {
 			decs[d.SAVID] = true
 		}
 		for _, d := range s.Update {
-			if !decs[d.SAVID] || slices.ContainsFunc(s.Insert.Decisions, func(x savbilling.Decision) bool { return x.SAVID == d.SAVID }) {
+			if !decs[d.SAVID] || slices.ContainsFunc(s.Insert.Decisions, func(x sb.Decision) bool { return x.SAVID == d.SAVID }) {
 				t.Errorf("step %d updates decision %d, which no earlier step inserted", k, d.SAVID)
 			}
 		}
@@ -173,23 +173,23 @@ func TestDemoIDsUnique(t *testing.T) {
 func TestDemoTimestamps(t *testing.T) {
 	steps := Demo(demoFirst)
 	// The two rows that do not belong to their step's month, on purpose.
-	exceptions := map[int64]savbilling.Period{
+	exceptions := map[int64]sb.Period{
 		1000: demoFirst.AddMonths(-4), // the original of SAV 1022, outside the claim window
 		1050: demoFirst,               // the late arrival, inserted in step 2
 	}
-	check := func(k int, what string, id int64, ts time.Time, want savbilling.Period) {
+	check := func(k int, what string, id int64, ts time.Time, want sb.Period) {
 		t.Helper()
 		if ts.Location() != time.UTC {
 			t.Errorf("%s %d: %v not in UTC", what, id, ts)
 		}
-		if ts.Before(want.Start(savbilling.Paris)) || !ts.Before(want.End(savbilling.Paris)) ||
-			savbilling.PeriodOf(ts, savbilling.Paris) != want || savbilling.PeriodOf(ts, time.UTC) != want {
+		if ts.Before(want.Start(sb.Paris)) || !ts.Before(want.End(sb.Paris)) ||
+			sb.PeriodOf(ts, sb.Paris) != want || sb.PeriodOf(ts, time.UTC) != want {
 			t.Errorf("step %d: %s %d at %v is not inside %v in Europe/Paris", k+1, what, id, ts, want)
 		}
 	}
 	for k, s := range steps {
 		for _, iv := range s.Insert.Interventions {
-			if (iv.Status == savbilling.StatusClosed) == iv.ClosedAt.IsZero() {
+			if (iv.Status == sb.StatusClosed) == iv.ClosedAt.IsZero() {
 				t.Errorf("intervention %d: status %s, closed_at %v", iv.ID, iv.Status, iv.ClosedAt)
 			}
 			if iv.ClosedAt.IsZero() {
@@ -255,12 +255,12 @@ func TestDemoRepairers(t *testing.T) {
 			t.Errorf("repairer %d: SIRET %q is not a valid 14-digit SIRET", r.ID, r.SIRET)
 		}
 		switch r.VATRegime {
-		case savbilling.VATFranchise:
+		case sb.VATFranchise:
 			franchise++
 			if r.VATNumber != "" {
 				t.Errorf("franchise repairer %d has a VAT number", r.ID)
 			}
-		case savbilling.VATStandard:
+		case sb.VATStandard:
 			if len(r.VATNumber) != 13 || r.VATNumber[:2] != "FR" || r.VATNumber[4:] != r.SIRET[:9] {
 				t.Errorf("repairer %d: VAT number %q", r.ID, r.VATNumber)
 			}
@@ -285,10 +285,10 @@ func TestDemoRepairers(t *testing.T) {
 func TestDemoCases(t *testing.T) {
 	steps := Demo(demoFirst)
 	w := index(t, steps)
-	sav := func(id int64) savbilling.Intervention {
+	sav := func(id int64) sb.Intervention {
 		t.Helper()
 		iv, ok := w.ivs[id]
-		if !ok || iv.Kind != savbilling.KindSAV || iv.Status != savbilling.StatusClosed {
+		if !ok || iv.Kind != sb.KindSAV || iv.Status != sb.StatusClosed {
 			t.Fatalf("SAV %d missing or not a closed SAV: %+v", id, iv)
 		}
 		return iv
@@ -312,13 +312,13 @@ func TestDemoCases(t *testing.T) {
 	outcomes := map[string]int{}
 	var self, unrelated int
 	for id, iv := range w.ivs {
-		if iv.Kind != savbilling.KindSAV {
+		if iv.Kind != sb.KindSAV {
 			continue
 		}
 		if d, ok := w.decs[id]; ok {
 			outcomes[d.Outcome]++
 		}
-		if slices.ContainsFunc(iv.Operations, func(o savbilling.Operation) bool { return !o.SAVRelated }) {
+		if slices.ContainsFunc(iv.Operations, func(o sb.Operation) bool { return !o.SAVRelated }) {
 			unrelated++
 		}
 		orig, ok := w.ivs[iv.OriginalID]
@@ -328,7 +328,7 @@ func TestDemoCases(t *testing.T) {
 			}
 			continue
 		}
-		if orig.Status != savbilling.StatusClosed || !orig.ClosedAt.Before(iv.ClosedAt) || orig.CustomerID != iv.CustomerID {
+		if orig.Status != sb.StatusClosed || !orig.ClosedAt.Before(iv.ClosedAt) || orig.CustomerID != iv.CustomerID {
 			t.Errorf("SAV %d: original %d not closed before it for the same customer", id, orig.ID)
 		}
 		if orig.RepairerID == iv.RepairerID {
@@ -338,7 +338,7 @@ func TestDemoCases(t *testing.T) {
 			}
 		}
 	}
-	for _, o := range []string{savbilling.OutcomeConfirmed, savbilling.OutcomePartial, savbilling.OutcomeUnconfirmed, savbilling.OutcomeRejected} {
+	for _, o := range []string{sb.OutcomeConfirmed, sb.OutcomePartial, sb.OutcomeUnconfirmed, sb.OutcomeRejected} {
 		if outcomes[o] == 0 {
 			t.Errorf("no %s decision", o)
 		}
@@ -347,19 +347,19 @@ func TestDemoCases(t *testing.T) {
 		t.Errorf("%d self-SAVs, %d SAVs with unrelated work", self, unrelated)
 	}
 
-	if d := w.decs[1011]; d.Outcome != savbilling.OutcomePartial || d.ChargeBP != 5000 {
+	if d := w.decs[1011]; d.Outcome != sb.OutcomePartial || d.ChargeBP != 5000 {
 		t.Errorf("1011: %+v, want partial 5000", d)
 	}
-	if d := w.decs[2011]; d.Outcome != savbilling.OutcomePartial || d.ChargeBP != 3333 {
+	if d := w.decs[2011]; d.Outcome != sb.OutcomePartial || d.ChargeBP != 3333 {
 		t.Errorf("2011: %+v, want partial 3333", d)
 	}
-	if d := w.decs[1012]; d.Outcome != savbilling.OutcomeUnconfirmed || creditSum(1012) != 400 {
+	if d := w.decs[1012]; d.Outcome != sb.OutcomeUnconfirmed || creditSum(1012) != 400 {
 		t.Errorf("1012: %+v credit %d, want unconfirmed with 4,00 €", d, creditSum(1012))
 	}
-	if d := w.decs[2014]; d.Outcome != savbilling.OutcomeRejected || creditSum(2014) != travelPrice(sav(2014)) || creditSum(2014) == 0 {
+	if d := w.decs[2014]; d.Outcome != sb.OutcomeRejected || creditSum(2014) != travelPrice(sav(2014)) || creditSum(2014) == 0 {
 		t.Errorf("2014: %+v credit %d, want rejected with the travel fee credited", d, creditSum(2014))
 	}
-	if d := w.decs[3012]; d.Outcome != savbilling.OutcomeUnconfirmed || creditSum(3012) >= 400 {
+	if d := w.decs[3012]; d.Outcome != sb.OutcomeUnconfirmed || creditSum(3012) >= 400 {
 		t.Errorf("3012: %+v credit %d, want unconfirmed with less than 4,00 €", d, creditSum(3012))
 	}
 	// faulty repairer set explicitly to someone else than the original's repairer
@@ -382,11 +382,11 @@ func TestDemoCases(t *testing.T) {
 		t.Errorf("1021: repairer %d is active", fault(1021))
 	}
 	// late arrival: closed in the first month, inserted in the second
-	if iv := w.ivs[1050]; w.ivStep[1050] != 1 || savbilling.PeriodOf(iv.ClosedAt, savbilling.Paris) != demoFirst {
+	if iv := w.ivs[1050]; w.ivStep[1050] != 1 || sb.PeriodOf(iv.ClosedAt, sb.Paris) != demoFirst {
 		t.Errorf("1050 is not a late arrival: step %d, %v", w.ivStep[1050], iv.ClosedAt)
 	}
 	// pending in step 1, decided in step 2
-	if w.ivStep[1060] != 0 || w.decStep[1060] != 1 || savbilling.PeriodOf(w.decs[1060].DecidedAt, savbilling.Paris) != demoFirst.Next() {
+	if w.ivStep[1060] != 0 || w.decStep[1060] != 1 || sb.PeriodOf(w.decs[1060].DecidedAt, sb.Paris) != demoFirst.Next() {
 		t.Errorf("1060: inserted in step %d, decided in step %d", w.ivStep[1060]+1, w.decStep[1060]+1)
 	}
 	if _, ok := w.decs[3013]; !ok {
@@ -395,7 +395,7 @@ func TestDemoCases(t *testing.T) {
 		t.Errorf("3013 has a decision")
 	}
 	// decisions changed after their charge
-	updated := map[int64]savbilling.Decision{}
+	updated := map[int64]sb.Decision{}
 	for k, s := range steps {
 		for _, d := range s.Update {
 			updated[d.SAVID] = d
@@ -404,7 +404,7 @@ func TestDemoCases(t *testing.T) {
 			}
 		}
 	}
-	if u, d := updated[2010], w.decs[2010]; d.Outcome != savbilling.OutcomeConfirmed || u.Outcome != savbilling.OutcomePartial || u.ChargeBP != 5000 {
+	if u, d := updated[2010], w.decs[2010]; d.Outcome != sb.OutcomeConfirmed || u.Outcome != sb.OutcomePartial || u.ChargeBP != 5000 {
 		t.Errorf("2010: %+v then %+v", d, u)
 	}
 	if u, d := updated[1010], w.decs[1010]; d.DamageCents != 0 || u.DamageCents == 0 {
@@ -430,7 +430,7 @@ func TestDemoCases(t *testing.T) {
 	}
 	var stray []int64
 	for id := range w.decs {
-		if w.ivs[id].Kind != savbilling.KindSAV {
+		if w.ivs[id].Kind != sb.KindSAV {
 			stray = append(stray, id)
 		}
 	}
@@ -442,11 +442,11 @@ func TestDemoCases(t *testing.T) {
 		t.Errorf("1022 is not outside the claim window")
 	}
 	// open and cancelled
-	if w.ivs[1090].Status != savbilling.StatusOpen || w.ivs[1091].Status != savbilling.StatusCancelled {
+	if w.ivs[1090].Status != sb.StatusOpen || w.ivs[1091].Status != sb.StatusCancelled {
 		t.Errorf("1090 %s, 1091 %s", w.ivs[1090].Status, w.ivs[1091].Status)
 	}
 	// override
-	want := []savbilling.Override{{RepairerID: 21, Period: demoFirst.AddMonths(2).String(), Mode: savbilling.OverrideInvoice}}
+	want := []sb.Override{{RepairerID: 21, Period: demoFirst.AddMonths(2).String(), Mode: sb.OverrideInvoice}}
 	if got := steps[2].Insert.Overrides; !cmp.Equal(got, want) || len(steps[0].Insert.Overrides)+len(steps[1].Insert.Overrides) > 0 {
 		t.Errorf("overrides: %+v", got)
 	}
@@ -462,21 +462,21 @@ func book(w *world) ledger {
 	l := ledger{}
 	booked := map[int64]bool{}
 	type state struct {
-		dec savbilling.Decision
+		dec sb.Decision
 		by  map[int64]int64
 	}
 	charged := map[int64]*state{}
 	current := maps.Clone(w.decs)
 	for k, s := range w.steps {
 		g, d := map[int64]int64{}, map[int64]int64{}
-		end := s.Period.End(savbilling.Paris)
+		end := s.Period.End(sb.Paris)
 		for _, u := range s.Update {
 			current[u.SAVID] = u
 		}
 		ids := slices.Sorted(maps.Keys(w.ivs))
 		for _, id := range ids {
 			iv := w.ivs[id]
-			if w.ivStep[id] > k || iv.Status != savbilling.StatusClosed || !iv.ClosedAt.Before(end) || booked[id] {
+			if w.ivStep[id] > k || iv.Status != sb.StatusClosed || !iv.ClosedAt.Before(end) || booked[id] {
 				continue
 			}
 			var sum int64
@@ -491,7 +491,7 @@ func book(w *world) ledger {
 			booked[id] = true
 			g[iv.RepairerID] += sum
 		}
-		assess := func(iv savbilling.Intervention, dec savbilling.Decision) map[int64]int64 {
+		assess := func(iv sb.Intervention, dec sb.Decision) map[int64]int64 {
 			orig, ok := w.ivs[iv.OriginalID]
 			if !ok || w.ivStep[orig.ID] > k {
 				return nil
@@ -503,9 +503,9 @@ func book(w *world) ledger {
 			c := corrective(iv)
 			var amount int64
 			switch dec.Outcome {
-			case savbilling.OutcomeConfirmed:
+			case sb.OutcomeConfirmed:
 				amount = c
-			case savbilling.OutcomePartial:
+			case sb.OutcomePartial:
 				if dec.ChargeBP < 1 || dec.ChargeBP > 9999 {
 					return nil
 				}
@@ -523,7 +523,7 @@ func book(w *world) ledger {
 		for _, id := range ids {
 			iv := w.ivs[id]
 			dec, ok := current[id]
-			if w.ivStep[id] > k || iv.Kind != savbilling.KindSAV || !iv.ClosedAt.Before(end) || !ok || !dec.DecidedAt.Before(end) {
+			if w.ivStep[id] > k || iv.Kind != sb.KindSAV || !iv.ClosedAt.Before(end) || !ok || !dec.DecidedAt.Before(end) {
 				continue
 			}
 			if st := charged[id]; st != nil {
@@ -638,7 +638,7 @@ func TestDemoStory(t *testing.T) {
 		late += o.CommissionCents
 	}
 	for _, iv := range w.steps[1].Insert.Interventions {
-		if iv.RepairerID == 16 && iv.ID != 1050 && iv.Status == savbilling.StatusClosed {
+		if iv.RepairerID == 16 && iv.ID != 1050 && iv.Status == sb.StatusClosed {
 			for _, o := range iv.Operations {
 				month2 += o.CommissionCents
 			}
@@ -653,9 +653,9 @@ func TestDemoStory(t *testing.T) {
 // cities from their address, legal forms and the option for VAT on debits for some.
 func TestDemoOptionalColumns(t *testing.T) {
 	legal, debits := 0, 0
-	for _, r := range Demo(savbilling.MustPeriod("2026-09"))[0].Insert.Repairers {
+	for _, r := range Demo(sb.MustPeriod("2026-09"))[0].Insert.Repairers {
 		// issue 23: every case of the transfer file; the others have a valid French IBAN
-		switch valid := savbilling.IBANValid(r.IBAN); {
+		switch valid := sb.IBANValid(r.IBAN); {
 		case r.ID == demoNoIBAN:
 			if r.IBAN != "" {
 				t.Errorf("repairer %d: IBAN %q, want none", r.ID, r.IBAN)

@@ -7,16 +7,16 @@ import (
 	"strings"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // Options sizes the synthetic network of Network.
 type Options struct {
-	Repairers     int               // repairers, ids 1..Repairers (at least 2)
-	Interventions int               // interventions per month
-	Months        int               // months generated, the last being Last (at least 1)
-	Seed          int64             // every draw derives from it
-	Last          savbilling.Period // the last month generated
+	Repairers     int       // repairers, ids 1..Repairers (at least 2)
+	Interventions int       // interventions per month
+	Months        int       // months generated, the last being Last (at least 1)
+	Seed          int64     // every draw derives from it
+	Last          sb.Period // the last month generated
 }
 
 // The mix of the synthetic network, per million interventions (classes) or per ten thousand
@@ -46,7 +46,7 @@ const (
 // operation with a negative commission, a SAV whose original does not exist). About 1 % of
 // repairers are inactive and get no new work. Closed interventions are closed in id order
 // within their month, between 06:00 and 18:00 UTC.
-func Network(opts Options, emit func(p savbilling.Period, src savbilling.Source) error) error {
+func Network(opts Options, emit func(p sb.Period, src sb.Source) error) error {
 	switch {
 	case opts.Repairers < 2:
 		return errors.New("sample: Network needs at least 2 repairers")
@@ -60,7 +60,7 @@ func Network(opts Options, emit func(p savbilling.Period, src savbilling.Source)
 	g := &netGen{opts: opts, seed: uint64(opts.Seed), r: int64(opts.Repairers), n: int64(opts.Interventions)}
 	for m := range opts.Months {
 		p := opts.Last.AddMonths(m - (opts.Months - 1))
-		var src savbilling.Source
+		var src sb.Source
 		if m == 0 {
 			src.Repairers = g.repairers()
 		}
@@ -193,9 +193,9 @@ var lastNames = []string{"Lefèvre", "Moreau", "Giraud", "Lambert", "Fabre", "Ro
 var companyNames = []string{"Cœur de Vélo", "Atelier %s", "%s Cycles", "Vélo Service %s", "Bécane & Cie",
 	"Roue Libre %s", "Les Rayons de %s"}
 
-func (g *netGen) repairers() []savbilling.Repairer {
+func (g *netGen) repairers() []sb.Repairer {
 	rng := rand.New(rand.NewPCG(g.seed, saltRepairer))
-	out := make([]savbilling.Repairer, g.r)
+	out := make([]sb.Repairer, g.r)
 	for i := range out {
 		id := int64(i + 1)
 		city := cityOf(id)
@@ -211,13 +211,13 @@ func (g *netGen) repairers() []savbilling.Repairer {
 			postcode += string(rune('1' + rng.IntN(9)))
 		}
 		s := siret(30000000 + id)
-		rep := savbilling.Repairer{
+		rep := sb.Repairer{
 			ID: id, Name: name, Email: fmt.Sprintf("%s.%d@example.com", slug(name), id),
 			Address: fmt.Sprintf("%d %s, %s %s", 1+rng.IntN(150), city.streets[rng.IntN(len(city.streets))], postcode, city.name),
-			SIRET:   s, VATRegime: savbilling.VATStandard, Active: !inactive(id),
+			SIRET:   s, VATRegime: sb.VATStandard, Active: !inactive(id),
 		}
 		if rng.IntN(100) < 35 {
-			rep.VATRegime = savbilling.VATFranchise
+			rep.VATRegime = sb.VATFranchise
 		} else {
 			rep.VATNumber = vatNumber(s)
 		}
@@ -238,46 +238,46 @@ func (g *netGen) repairers() []savbilling.Repairer {
 const workSeconds = 12 * 3600
 
 // workTime is second s of the working days of period p, counted from the 1st.
-func workTime(p savbilling.Period, s int64) time.Time {
+func workTime(p sb.Period, s int64) time.Time {
 	day, sec := s/workSeconds, s%workSeconds
 	return time.Date(p.Year, p.Month, 1+int(day), 6, 0, 0, 0, time.UTC).Add(time.Duration(sec) * time.Second)
 }
 
 // daysIn is the number of days of period p.
-func daysIn(p savbilling.Period) int64 {
+func daysIn(p sb.Period) int64 {
 	return int64(time.Date(p.Year, p.Month+1, 0, 0, 0, 0, 0, time.UTC).Day())
 }
 
 // opSlab hands out operation slices from large shared blocks, to spare an allocation per
 // intervention.
-type opSlab struct{ block []savbilling.Operation }
+type opSlab struct{ block []sb.Operation }
 
-func (s *opSlab) take(n int) []savbilling.Operation {
+func (s *opSlab) take(n int) []sb.Operation {
 	if len(s.block)+n > cap(s.block) {
-		s.block = make([]savbilling.Operation, 0, 1<<14)
+		s.block = make([]sb.Operation, 0, 1<<14)
 	}
 	start := len(s.block)
 	s.block = s.block[:start+n]
 	return s.block[start : start+n : start+n]
 }
 
-func (g *netGen) month(m int, p savbilling.Period, src *savbilling.Source) {
+func (g *netGen) month(m int, p sb.Period, src *sb.Source) {
 	rng := rand.New(rand.NewPCG(g.seed^saltMonth, uint64(m)))
 	total := daysIn(p) * workSeconds
 	prev := p.Prev()
 	prevTotal := daysIn(prev) * workSeconds
 	first := 1 + int64(m)*g.n
-	src.Interventions = make([]savbilling.Intervention, g.n)
+	src.Interventions = make([]sb.Intervention, g.n)
 	savs := g.n*netSAVPPM/1_000_000 + 16
-	src.Decisions = make([]savbilling.Decision, 0, savs)
-	src.Credits = make([]savbilling.Credit, 0, savs)
+	src.Decisions = make([]sb.Decision, 0, savs)
+	src.Credits = make([]sb.Credit, 0, savs)
 	var slab opSlab
 	for i := range g.n {
 		id := first + i
 		h := g.header(id)
 		iv := &src.Interventions[i]
-		*iv = savbilling.Intervention{ID: id, RepairerID: h.repairer, CustomerID: h.customer,
-			Kind: savbilling.KindStandard, Status: savbilling.StatusClosed}
+		*iv = sb.Intervention{ID: id, RepairerID: h.repairer, CustomerID: h.customer,
+			Kind: sb.KindStandard, Status: sb.StatusClosed}
 		base, next := i*total/g.n, (i+1)*total/g.n
 		if next > base {
 			base += rng.Int64N(next - base)
@@ -285,9 +285,9 @@ func (g *netGen) month(m int, p savbilling.Period, src *savbilling.Source) {
 		iv.ClosedAt = workTime(p, base)
 		switch h.class {
 		case classOpen:
-			iv.Status, iv.ClosedAt = savbilling.StatusOpen, time.Time{}
+			iv.Status, iv.ClosedAt = sb.StatusOpen, time.Time{}
 		case classCancelled:
-			iv.Status, iv.ClosedAt = savbilling.StatusCancelled, time.Time{}
+			iv.Status, iv.ClosedAt = sb.StatusCancelled, time.Time{}
 		case classLate:
 			iv.ClosedAt = workTime(prev, rng.Int64N(prevTotal))
 		}
@@ -307,10 +307,10 @@ func (g *netGen) month(m int, p savbilling.Period, src *savbilling.Source) {
 	}
 }
 
-func (g *netGen) operation(rng *rand.Rand, iv int64, jb job, related bool) savbilling.Operation {
+func (g *netGen) operation(rng *rand.Rand, iv int64, jb job, related bool) sb.Operation {
 	price, commission := jb.draw(rng)
 	g.lastOp++
-	return savbilling.Operation{ID: g.lastOp, InterventionID: iv, Label: jb.label, PriceCents: price,
+	return sb.Operation{ID: g.lastOp, InterventionID: iv, Label: jb.label, PriceCents: price,
 		CommissionCents: commission, SAVRelated: related}
 }
 
@@ -331,7 +331,7 @@ func (g *netGen) original(rng *rand.Rand, id int64) (orig int64, h header, ok bo
 
 // sav makes iv a SAV visit with its operations, decision and credit. It returns false, leaving
 // iv a standard intervention, when there is no earlier intervention to be the original.
-func (g *netGen) sav(rng *rand.Rand, iv *savbilling.Intervention, h header, src *savbilling.Source) bool {
+func (g *netGen) sav(rng *rand.Rand, iv *sb.Intervention, h header, src *sb.Source) bool {
 	missing := h.sub < netMissingPTT
 	if missing {
 		iv.OriginalID = int64(g.opts.Months)*g.n + iv.ID // beyond every generated id
@@ -343,7 +343,7 @@ func (g *netGen) sav(rng *rand.Rand, iv *savbilling.Intervention, h header, src 
 		iv.OriginalID, iv.CustomerID = orig, oh.customer
 		iv.RepairerID = g.colleague(rng, oh.repairer)
 	}
-	iv.Kind = savbilling.KindSAV
+	iv.Kind = sb.KindSAV
 	jobs := pickJobs(rng, 1+rng.IntN(2), g.jobs[:])
 	if jobs[len(jobs)-1] != travel {
 		jobs = append(jobs, travel)
@@ -353,7 +353,7 @@ func (g *netGen) sav(rng *rand.Rand, iv *savbilling.Intervention, h header, src 
 	if unrelated {
 		n++
 	}
-	iv.Operations = make([]savbilling.Operation, 0, n)
+	iv.Operations = make([]sb.Operation, 0, n)
 	var relatedPrice, travelFee int64
 	for _, jb := range jobs {
 		o := g.operation(rng, iv.ID, jb, true)
@@ -370,22 +370,22 @@ func (g *netGen) sav(rng *rand.Rand, iv *savbilling.Intervention, h header, src 
 	if !missing && h.sub < netMissingPTT+netPendingPTT {
 		return true // pending: no decision yet
 	}
-	dec := savbilling.Decision{SAVID: iv.ID, DecidedAt: iv.ClosedAt.Add(-time.Duration(5+rng.IntN(115)) * time.Minute),
+	dec := sb.Decision{SAVID: iv.ID, DecidedAt: iv.ClosedAt.Add(-time.Duration(5+rng.IntN(115)) * time.Minute),
 		DecidedBy: demoSupport[rng.IntN(len(demoSupport))]}
-	credit := savbilling.Credit{ID: iv.ID, InterventionID: iv.ID, GrantedAt: dec.DecidedAt.Add(5 * time.Minute)}
+	credit := sb.Credit{ID: iv.ID, InterventionID: iv.ID, GrantedAt: dec.DecidedAt.Add(5 * time.Minute)}
 	switch o := rng.IntN(100); {
 	case o < 40:
-		dec.Outcome, credit.AmountCents, credit.Reason = savbilling.OutcomeConfirmed, relatedPrice, "Prise en charge SAV totale"
+		dec.Outcome, credit.AmountCents, credit.Reason = sb.OutcomeConfirmed, relatedPrice, "Prise en charge SAV totale"
 	case o < 60:
-		dec.Outcome, dec.ChargeBP = savbilling.OutcomePartial, 1000+rng.IntN(8001)
+		dec.Outcome, dec.ChargeBP = sb.OutcomePartial, 1000+rng.IntN(8001)
 		credit.AmountCents = share(relatedPrice, int64(dec.ChargeBP))
 		credit.Reason = "Prise en charge SAV partielle"
 	case o < 85:
-		dec.Outcome, credit.AmountCents, credit.Reason = savbilling.OutcomeUnconfirmed, 400, "Geste commercial : SAV non confirmé"
+		dec.Outcome, credit.AmountCents, credit.Reason = sb.OutcomeUnconfirmed, 400, "Geste commercial : SAV non confirmé"
 	default:
-		dec.Outcome, credit.AmountCents, credit.Reason = savbilling.OutcomeRejected, travelFee, "Frais de déplacement offerts : pas de SAV"
+		dec.Outcome, credit.AmountCents, credit.Reason = sb.OutcomeRejected, travelFee, "Frais de déplacement offerts : pas de SAV"
 	}
-	if dec.Outcome == savbilling.OutcomeConfirmed || dec.Outcome == savbilling.OutcomePartial {
+	if dec.Outcome == sb.OutcomeConfirmed || dec.Outcome == sb.OutcomePartial {
 		if rng.IntN(1000) < 83 { // ~5 % of all SAVs
 			if rng.IntN(2) == 0 {
 				dec.DamageCents = 3000 + 50*rng.Int64N(340) // within the umbrella deductible

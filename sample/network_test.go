@@ -7,18 +7,18 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 type emitted struct {
-	Period savbilling.Period
-	Source savbilling.Source
+	Period sb.Period
+	Source sb.Source
 }
 
 func collect(t testing.TB, opts Options) []emitted {
 	t.Helper()
 	var out []emitted
-	err := Network(opts, func(p savbilling.Period, src savbilling.Source) error {
+	err := Network(opts, func(p sb.Period, src sb.Source) error {
 		out = append(out, emitted{p, src})
 		return nil
 	})
@@ -29,7 +29,7 @@ func collect(t testing.TB, opts Options) []emitted {
 }
 
 func TestNetworkDeterministic(t *testing.T) {
-	opts := Options{Repairers: 40, Interventions: 600, Months: 2, Seed: 42, Last: savbilling.MustPeriod("2026-02")}
+	opts := Options{Repairers: 40, Interventions: 600, Months: 2, Seed: 42, Last: sb.MustPeriod("2026-02")}
 	a, b := collect(t, opts), collect(t, opts)
 	if !cmp.Equal(a, b) {
 		t.Fatalf("Network is not deterministic: %s", cmp.Diff(a, b))
@@ -42,20 +42,20 @@ func TestNetworkDeterministic(t *testing.T) {
 }
 
 func TestNetworkOptions(t *testing.T) {
-	last := savbilling.MustPeriod("2026-02")
+	last := sb.MustPeriod("2026-02")
 	for _, o := range []Options{
 		{Repairers: 1, Interventions: 10, Months: 1, Last: last},
 		{Repairers: 10, Interventions: -1, Months: 1, Last: last},
 		{Repairers: 10, Interventions: 10, Months: 0, Last: last},
 		{Repairers: 10, Interventions: 10, Months: 1},
 	} {
-		if err := Network(o, func(savbilling.Period, savbilling.Source) error { return nil }); err == nil {
+		if err := Network(o, func(sb.Period, sb.Source) error { return nil }); err == nil {
 			t.Errorf("Network(%+v) accepted", o)
 		}
 	}
 	stop := errors.New("stop")
 	calls := 0
-	err := Network(Options{Repairers: 10, Interventions: 10, Months: 3, Last: last}, func(savbilling.Period, savbilling.Source) error {
+	err := Network(Options{Repairers: 10, Interventions: 10, Months: 3, Last: last}, func(sb.Period, sb.Source) error {
 		calls++
 		return stop
 	})
@@ -67,12 +67,12 @@ func TestNetworkOptions(t *testing.T) {
 // TestNetwork checks counts, ids, references, timestamps and the mix of a small network.
 func TestNetwork(t *testing.T) {
 	const repairers, perMonth, months = 300, 20000, 3
-	last := savbilling.MustPeriod("2026-01") // the months cross a year end
+	last := sb.MustPeriod("2026-01") // the months cross a year end
 	out := collect(t, Options{Repairers: repairers, Interventions: perMonth, Months: months, Seed: 7, Last: last})
 	if len(out) != months {
 		t.Fatalf("%d calls, want %d", len(out), months)
 	}
-	reps := map[int64]savbilling.Repairer{}
+	reps := map[int64]sb.Repairer{}
 	for _, r := range out[0].Source.Repairers {
 		reps[r.ID] = r
 	}
@@ -85,7 +85,7 @@ func TestNetwork(t *testing.T) {
 		if r.ID != id+1 || len(r.SIRET) != 14 || !luhn(r.SIRET) || r.Name == "" || r.Address == "" {
 			t.Errorf("repairer %d: %+v", id+1, r)
 		}
-		if (r.VATRegime == savbilling.VATStandard) != (r.VATNumber != "") {
+		if (r.VATRegime == sb.VATStandard) != (r.VATNumber != "") {
 			t.Errorf("repairer %d: regime %s, VAT number %q", r.ID, r.VATRegime, r.VATNumber)
 		}
 		if !r.Active {
@@ -96,7 +96,7 @@ func TestNetwork(t *testing.T) {
 		t.Errorf("%d inactive repairers", inactive)
 	}
 
-	ivs := map[int64]savbilling.Intervention{}
+	ivs := map[int64]sb.Intervention{}
 	ops := map[int64]bool{}
 	outcomes := map[string]int{}
 	var sav, pending, damage, late, negative, missing, open, cancelled, decisions int
@@ -135,25 +135,25 @@ func TestNetwork(t *testing.T) {
 				}
 			}
 			switch iv.Status {
-			case savbilling.StatusOpen:
+			case sb.StatusOpen:
 				open++
-			case savbilling.StatusCancelled:
+			case sb.StatusCancelled:
 				cancelled++
 			}
-			if iv.ClosedAt.IsZero() != (iv.Status != savbilling.StatusClosed) {
+			if iv.ClosedAt.IsZero() != (iv.Status != sb.StatusClosed) {
 				t.Errorf("intervention %d: %s at %v", iv.ID, iv.Status, iv.ClosedAt)
 			}
 			if !iv.ClosedAt.IsZero() {
-				in := savbilling.PeriodOf(iv.ClosedAt, savbilling.Paris)
+				in := sb.PeriodOf(iv.ClosedAt, sb.Paris)
 				switch {
 				case in == e.Period:
-				case in == e.Period.Prev() && m > 0 && iv.Kind == savbilling.KindStandard:
+				case in == e.Period.Prev() && m > 0 && iv.Kind == sb.KindStandard:
 					late++
 				default:
 					t.Errorf("intervention %d of %v closed at %v", iv.ID, e.Period, iv.ClosedAt)
 				}
 			}
-			if iv.Kind != savbilling.KindSAV {
+			if iv.Kind != sb.KindSAV {
 				continue
 			}
 			sav++
@@ -168,7 +168,7 @@ func TestNetwork(t *testing.T) {
 				}
 				continue
 			}
-			if orig.Status != savbilling.StatusClosed || orig.Kind != savbilling.KindStandard ||
+			if orig.Status != sb.StatusClosed || orig.Kind != sb.KindStandard ||
 				!orig.ClosedAt.Before(iv.ClosedAt) || orig.RepairerID == iv.RepairerID || orig.CustomerID != iv.CustomerID {
 				t.Errorf("SAV %d: original %+v", iv.ID, orig)
 			}
@@ -181,7 +181,7 @@ func TestNetwork(t *testing.T) {
 		credits := map[int64]int64{}
 		for _, c := range e.Source.Credits {
 			credits[c.InterventionID] += c.AmountCents
-			if c.ID != c.InterventionID || !decided[c.InterventionID] || savbilling.PeriodOf(c.GrantedAt, savbilling.Paris) != e.Period {
+			if c.ID != c.InterventionID || !decided[c.InterventionID] || sb.PeriodOf(c.GrantedAt, sb.Paris) != e.Period {
 				t.Errorf("credit %+v", c)
 			}
 		}
@@ -192,8 +192,8 @@ func TestNetwork(t *testing.T) {
 			if d.DamageCents > 0 {
 				damage++
 			}
-			if iv.Kind != savbilling.KindSAV || !d.DecidedAt.Before(iv.ClosedAt) ||
-				savbilling.PeriodOf(d.DecidedAt, savbilling.Paris) != e.Period {
+			if iv.Kind != sb.KindSAV || !d.DecidedAt.Before(iv.ClosedAt) ||
+				sb.PeriodOf(d.DecidedAt, sb.Paris) != e.Period {
 				t.Errorf("decision %+v on %+v", d, iv.ID)
 			}
 			var related int64
@@ -203,19 +203,19 @@ func TestNetwork(t *testing.T) {
 				}
 			}
 			switch c := credits[d.SAVID]; d.Outcome {
-			case savbilling.OutcomeConfirmed:
+			case sb.OutcomeConfirmed:
 				if c != related {
 					t.Errorf("SAV %d confirmed: credit %d, related price %d", d.SAVID, c, related)
 				}
-			case savbilling.OutcomePartial:
+			case sb.OutcomePartial:
 				if d.ChargeBP < 1 || d.ChargeBP > 9999 || c > related {
 					t.Errorf("SAV %d partial %d: credit %d", d.SAVID, d.ChargeBP, c)
 				}
-			case savbilling.OutcomeUnconfirmed:
+			case sb.OutcomeUnconfirmed:
 				if c != 400 || d.DamageCents != 0 {
 					t.Errorf("SAV %d unconfirmed: credit %d, damage %d", d.SAVID, c, d.DamageCents)
 				}
-			case savbilling.OutcomeRejected:
+			case sb.OutcomeRejected:
 				if c == 0 || c > related || d.DamageCents != 0 {
 					t.Errorf("SAV %d rejected: credit %d, damage %d", d.SAVID, c, d.DamageCents)
 				}
@@ -234,10 +234,10 @@ func TestNetwork(t *testing.T) {
 		}
 	}
 	between("SAV", sav, 0.025*float64(total), 0.035*float64(total))
-	between("confirmed", outcomes[savbilling.OutcomeConfirmed], 0.35*float64(decisions), 0.45*float64(decisions))
-	between("partial", outcomes[savbilling.OutcomePartial], 0.16*float64(decisions), 0.24*float64(decisions))
-	between("unconfirmed", outcomes[savbilling.OutcomeUnconfirmed], 0.20*float64(decisions), 0.30*float64(decisions))
-	between("rejected", outcomes[savbilling.OutcomeRejected], 0.11*float64(decisions), 0.19*float64(decisions))
+	between("confirmed", outcomes[sb.OutcomeConfirmed], 0.35*float64(decisions), 0.45*float64(decisions))
+	between("partial", outcomes[sb.OutcomePartial], 0.16*float64(decisions), 0.24*float64(decisions))
+	between("unconfirmed", outcomes[sb.OutcomeUnconfirmed], 0.20*float64(decisions), 0.30*float64(decisions))
+	between("rejected", outcomes[sb.OutcomeRejected], 0.11*float64(decisions), 0.19*float64(decisions))
 	between("damage", damage, 0.02*float64(sav), 0.08*float64(sav))
 	between("pending", pending, 1, 0.03*float64(sav))
 	between("late", late, 0.0005*float64(total*(months-1)/months), 0.002*float64(total))
@@ -250,8 +250,8 @@ func TestNetwork(t *testing.T) {
 func TestNetworkTimes(t *testing.T) {
 	// Short months and both DST changes: every close is inside its Paris month.
 	for _, last := range []string{"2026-03", "2026-10", "2028-02"} {
-		for _, e := range collect(t, Options{Repairers: 5, Interventions: 2000, Months: 1, Seed: 1, Last: savbilling.MustPeriod(last)}) {
-			start, end := e.Period.Start(savbilling.Paris), e.Period.End(savbilling.Paris)
+		for _, e := range collect(t, Options{Repairers: 5, Interventions: 2000, Months: 1, Seed: 1, Last: sb.MustPeriod(last)}) {
+			start, end := e.Period.Start(sb.Paris), e.Period.End(sb.Paris)
 			var prev time.Time
 			for _, iv := range e.Source.Interventions {
 				if iv.ClosedAt.IsZero() {
@@ -270,10 +270,10 @@ func TestNetworkTimes(t *testing.T) {
 }
 
 func BenchmarkNetwork(b *testing.B) {
-	opts := Options{Repairers: 2000, Interventions: 100000, Months: 1, Seed: 1, Last: savbilling.MustPeriod("2026-10")}
+	opts := Options{Repairers: 2000, Interventions: 100000, Months: 1, Seed: 1, Last: sb.MustPeriod("2026-10")}
 	for b.Loop() {
 		var n int
-		if err := Network(opts, func(_ savbilling.Period, src savbilling.Source) error {
+		if err := Network(opts, func(_ sb.Period, src sb.Source) error {
 			n += len(src.Interventions)
 			return nil
 		}); err != nil || n != opts.Interventions {

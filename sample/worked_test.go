@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 func TestWorkedExample(t *testing.T) {
@@ -15,18 +15,18 @@ func TestWorkedExample(t *testing.T) {
 	if !cmp.Equal(src, WorkedExample()) {
 		t.Fatal("WorkedExample is not deterministic")
 	}
-	oct := savbilling.MustPeriod("2026-10")
-	reps := map[int64]savbilling.Repairer{}
+	oct := sb.MustPeriod("2026-10")
+	reps := map[int64]sb.Repairer{}
 	for _, r := range src.Repairers {
 		reps[r.ID] = r
 	}
-	if r := reps[1]; len(reps) != 2 || r.VATRegime != savbilling.VATStandard || !r.Active || r.VATNumber == "" || r.DeductibleCents != nil {
+	if r := reps[1]; len(reps) != 2 || r.VATRegime != sb.VATStandard || !r.Active || r.VATNumber == "" || r.DeductibleCents != nil {
 		t.Errorf("R1: %+v", r)
 	}
-	if r := reps[2]; r.VATRegime != savbilling.VATFranchise || !r.Active || r.VATNumber != "" {
+	if r := reps[2]; r.VATRegime != sb.VATFranchise || !r.Active || r.VATNumber != "" {
 		t.Errorf("R2: %+v", r)
 	}
-	ivs := map[int64]savbilling.Intervention{}
+	ivs := map[int64]sb.Intervention{}
 	var opIDs []int64
 	for _, iv := range src.Interventions {
 		ivs[iv.ID] = iv
@@ -41,7 +41,7 @@ func TestWorkedExample(t *testing.T) {
 	if !slices.Equal(opIDs, []int64{1001, 1002, 1003, 1004, 1005, 1006, 1007}) {
 		t.Errorf("operation ids %v", opIDs)
 	}
-	commission := func(iv savbilling.Intervention) (sum int64) {
+	commission := func(iv sb.Intervention) (sum int64) {
 		for _, o := range iv.Operations {
 			sum += o.CommissionCents
 		}
@@ -50,7 +50,7 @@ func TestWorkedExample(t *testing.T) {
 	// G per repairer for October, as the October close books it after September's.
 	g := map[int64]int64{}
 	for _, iv := range src.Interventions {
-		if iv.Status == savbilling.StatusClosed && savbilling.PeriodOf(iv.ClosedAt, savbilling.Paris) == oct {
+		if iv.Status == sb.StatusClosed && sb.PeriodOf(iv.ClosedAt, sb.Paris) == oct {
 			g[iv.RepairerID] += commission(iv)
 		}
 	}
@@ -59,13 +59,13 @@ func TestWorkedExample(t *testing.T) {
 		t.Errorf("intervention 90: %+v", orig)
 	}
 	for id, want := range map[int64]int64{101: 4000, 102: 5500, 103: 3000} {
-		if iv := ivs[id]; iv.RepairerID != 1 || iv.Kind != savbilling.KindStandard || commission(iv) != want {
+		if iv := ivs[id]; iv.RepairerID != 1 || iv.Kind != sb.KindStandard || commission(iv) != want {
 			t.Errorf("intervention %d: %+v", id, iv)
 		}
 	}
 	sav := ivs[201]
-	if sav.Kind != savbilling.KindSAV || sav.OriginalID != 90 || sav.RepairerID != 2 ||
-		savbilling.DayIn(sav.ClosedAt, savbilling.Paris) != savbilling.Date(2026, 10, 12) {
+	if sav.Kind != sb.KindSAV || sav.OriginalID != 90 || sav.RepairerID != 2 ||
+		sb.DayIn(sav.ClosedAt, sb.Paris) != sb.Date(2026, 10, 12) {
 		t.Errorf("SAV 201: %+v", sav)
 	}
 	var related, unrelated []int64
@@ -83,8 +83,8 @@ func TestWorkedExample(t *testing.T) {
 		t.Fatalf("decisions: %+v", src.Decisions)
 	}
 	d := src.Decisions[0]
-	if d.SAVID != 201 || d.Outcome != savbilling.OutcomeConfirmed || d.DamageCents != 0 || d.ChargeBP != 0 ||
-		d.FaultyRepairerID != 0 || savbilling.DayIn(d.DecidedAt, savbilling.Paris) != savbilling.Date(2026, 10, 12) {
+	if d.SAVID != 201 || d.Outcome != sb.OutcomeConfirmed || d.DamageCents != 0 || d.ChargeBP != 0 ||
+		d.FaultyRepairerID != 0 || sb.DayIn(d.DecidedAt, sb.Paris) != sb.Date(2026, 10, 12) {
 		t.Errorf("decision: %+v", d)
 	}
 	if len(src.Credits)+len(src.Overrides) != 0 {
@@ -108,7 +108,7 @@ func TestWorkedExample(t *testing.T) {
 	// With a 300,00 € damage on the umbrella policy (rules v2): the invoice is unchanged (80,00 /
 	// 16,00 / 96,00); M = the deductible 200,00, set off after VAT; claim 100,00; Om = 104,00,
 	// spread over min(3, ceil(104/50)) = 3 months: 34,67, 34,67, 34,66.
-	damage, umbrella := int64(30000), savbilling.DefaultRules().UmbrellaDeductibleCents
+	damage, umbrella := int64(30000), sb.DefaultRules().UmbrellaDeductibleCents
 	m := min(damage, umbrella)
 	om := m - (net1 + vat1)
 	if m != 20000 || damage-umbrella != 10000 || om != 10400 || (om+4999)/5000 != 3 ||

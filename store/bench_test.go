@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/reconcile"
 	"savbilling/sample"
@@ -22,7 +22,7 @@ func benchDB(b *testing.B, e dbtest.Engine, months int) *store.DB {
 	b.Helper()
 	db := dbtest.Open(b, e)
 	err := sample.Network(sample.Options{Repairers: 2000, Interventions: 100000, Months: months, Seed: 1, Last: benchPeriod},
-		func(_ savbilling.Period, src savbilling.Source) error {
+		func(_ sb.Period, src sb.Source) error {
 			return db.InsertSource(context.Background(), src)
 		})
 	if err != nil {
@@ -31,12 +31,12 @@ func benchDB(b *testing.B, e dbtest.Engine, months int) *store.DB {
 	return db
 }
 
-var benchPeriod = savbilling.MustPeriod("2026-08")
+var benchPeriod = sb.MustPeriod("2026-08")
 
 // benchInput is the close input of period p, to be loaded.
-func benchInput(p savbilling.Period) *savbilling.CloseInput {
-	return &savbilling.CloseInput{Period: p, Start: p.Start(savbilling.Paris), End: p.End(savbilling.Paris),
-		ClosedAt: p.End(savbilling.Paris).Add(30 * time.Hour), Rules: savbilling.DefaultRules(), Issuer: issuer}
+func benchInput(p sb.Period) *sb.CloseInput {
+	return &sb.CloseInput{Period: p, Start: p.Start(sb.Paris), End: p.End(sb.Paris),
+		ClosedAt: p.End(sb.Paris).Add(30 * time.Hour), Rules: sb.DefaultRules(), Issuer: issuer}
 }
 
 // BenchmarkLoadCloseInput reads the close of an S-like month: every intervention with its
@@ -85,7 +85,7 @@ func BenchmarkLoadCloseInput(b *testing.B) {
 
 // benchBook reads in's month in the close's transaction, the store summing its lines, and
 // computes its book.
-func benchBook(ctx context.Context, tx *store.Tx, in *savbilling.CloseInput) (*savbilling.Book, error) {
+func benchBook(ctx context.Context, tx *store.Tx, in *sb.CloseInput) (*sb.Book, error) {
 	if err := tx.LoadSummedCloseInput(ctx, in); err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func BenchmarkReadBack(b *testing.B) {
 					if _, _, err := db.LoadBookHead(ctx, benchPeriod); err != nil {
 						b.Fatal(err)
 					}
-					if err := db.EachStatement(ctx, benchPeriod, store.LinesListed, func(*savbilling.Statement) error { return nil }); err != nil {
+					if err := db.EachStatement(ctx, benchPeriod, store.LinesListed, func(*sb.Statement) error { return nil }); err != nil {
 						b.Fatal(err)
 					}
 				}

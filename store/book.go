@@ -13,12 +13,12 @@ import (
 	"strconv"
 	"strings"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // checkBook refuses a book whose lines do not belong where the ledger will file them: LoadBook
 // could not give it back as it was.
-func checkBook(b *savbilling.Book) error {
+func checkBook(b *sb.Book) error {
 	if b.Draft {
 		return errors.New("a draft book is never saved")
 	}
@@ -68,7 +68,7 @@ func checkBook(b *savbilling.Book) error {
 }
 
 // booked wraps a failed insert or update of the book, flagging duplicates with ErrAlreadyBooked.
-func booked(p savbilling.Period, err error) error {
+func booked(p sb.Period, err error) error {
 	if isDuplicate(err) {
 		return fmt.Errorf("book %s: %w: %w", p, ErrAlreadyBooked, err)
 	}
@@ -86,7 +86,7 @@ func booked(p savbilling.Period, err error) error {
 // SAV line, credit, statement and invoice numbers, …): booking one twice fails with an error
 // wrapping ErrAlreadyBooked, and since SaveBook runs in WithCloseLock's transaction nothing of
 // that attempt remains.
-func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
+func (tx *Tx) SaveBook(ctx context.Context, b *sb.Book) error {
 	if b == nil {
 		return errors.New("save book: nil book")
 	}
@@ -120,8 +120,8 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		}
 	} else {
 		_, err = q.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json,
-			rules_version, einvoice_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p, sqlTime(b.Period.Start(savbilling.Paris)),
-			sqlTime(b.Period.End(savbilling.Paris)), sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), rulesOf(b),
+			rules_version, einvoice_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p, sqlTime(b.Period.Start(sb.Paris)),
+			sqlTime(b.Period.End(sb.Paris)), sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), rulesOf(b),
 			b.EInvoiceVersion)
 		if err != nil {
 			return booked(b.Period, fmt.Errorf("insert into sb_periods: %w", err))
@@ -129,7 +129,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	}
 
 	// Plans first: installments refer to them.
-	var created []savbilling.Plan
+	var created []sb.Plan
 	for _, pl := range b.Plans {
 		if pl.CreatedIn == b.Period {
 			created = append(created, pl)
@@ -141,7 +141,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		len(created), func(i int) []any {
 			pl := created[i]
 			return []any{pl.ID, pl.RepairerID, p, pl.Months, pl.TotalCents, pl.InvoicedCents, nullPeriod(pl.ClosedIn),
-				max(pl.RulesVersion, savbilling.RulesV1), pl.IndemnityCents, pl.DebitNotedCents}
+				max(pl.RulesVersion, sb.RulesV1), pl.IndemnityCents, pl.DebitNotedCents}
 		})
 	if err != nil {
 		return booked(b.Period, err)
@@ -184,9 +184,9 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	}
 
 	var (
-		comms []savbilling.CommissionLine
-		savs  []savbilling.SAVLine
-		insts []savbilling.InstallmentLine
+		comms []sb.CommissionLine
+		savs  []sb.SAVLine
+		insts []sb.InstallmentLine
 	)
 	for _, s := range sts {
 		comms = append(comms, s.Commissions...)
@@ -234,7 +234,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		return booked(b.Period, err)
 	}
 
-	var invs, notes []savbilling.Invoice
+	var invs, notes []sb.Invoice
 	for _, v := range b.Invoices {
 		if v.DebitNote() {
 			notes = append(notes, v)
@@ -271,11 +271,11 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 	type invLine struct {
 		number string
 		no     int
-		savbilling.InvoiceLine
+		sb.InvoiceLine
 	}
 	for _, t := range []struct {
 		table, key string
-		docs       []savbilling.Invoice
+		docs       []sb.Invoice
 	}{{"sb_invoice_lines", "invoice_number", invs}, {"sb_debit_note_lines", "note_number", notes}} {
 		var lines []invLine
 		for _, v := range t.docs {
@@ -334,7 +334,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 		return booked(b.Period, err)
 	}
 
-	var fresh []savbilling.SAVState
+	var fresh []sb.SAVState
 	for _, st := range b.SAVStates {
 		if st.FirstPeriod == b.Period {
 			fresh = append(fresh, st)
@@ -375,20 +375,20 @@ func (tx *Tx) SaveBook(ctx context.Context, b *savbilling.Book) error {
 // v1Of is what the v1_ columns of sb_sav_state get from a state booked by b: the decision itself
 // when b is booked under the rules v1 (what v1 last booked), else NULLs, which leave the columns
 // as they were (a later close keeps what v1 booked).
-func v1Of(b *savbilling.Book, st savbilling.SAVState) [4]any {
-	if rulesOf(b) != savbilling.RulesV1 {
+func v1Of(b *sb.Book, st sb.SAVState) [4]any {
+	if rulesOf(b) != sb.RulesV1 {
 		return [4]any{nil, nil, nil, nil}
 	}
 	return [4]any{st.Outcome, st.ChargeBP, st.FaultyRepairerID, st.CorrectiveCents}
 }
 
 // rulesOf is the rules version a book is booked under: RulesV1 for a book that names none.
-func rulesOf(b *savbilling.Book) int { return max(b.RulesVersion, savbilling.RulesV1) }
+func rulesOf(b *sb.Book) int { return max(b.RulesVersion, sb.RulesV1) }
 
 // seqColumn is the sb_statements.seq of a statement: its number in the repairer's series, or for a
 // statement of account (outside the series) minus its month, so that the key (repairer_id, year,
 // seq) still holds one statement of account a month and MAX(seq) over positive values the series.
-func seqColumn(s *savbilling.Statement) int {
+func seqColumn(s *sb.Statement) int {
 	if s.Account {
 		return -int(s.Period.Month)
 	}
@@ -404,8 +404,8 @@ func seqColumn(s *savbilling.Statement) int {
 // close of p: the plans open before p or created in p, with the installments paid up to p and an
 // invoiced balance only if closed by p. Times are UTC, dates midnight UTC. For a period that is
 // not closed, the error wraps ErrNotClosed.
-func (d *DB) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Book, error) {
-	var b *savbilling.Book
+func (d *DB) LoadBook(ctx context.Context, p sb.Period) (*sb.Book, error) {
+	var b *sb.Book
 	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
 		b, err = tx.LoadBook(ctx, p)
@@ -415,7 +415,7 @@ func (d *DB) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Boo
 }
 
 // LoadBook is DB.LoadBook inside a transaction (for instance right after SaveBook, in the close's).
-func (tx *Tx) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Book, error) {
+func (tx *Tx) LoadBook(ctx context.Context, p sb.Period) (*sb.Book, error) {
 	b, err := tx.loadBook(ctx, p, LinesListed)
 	if err != nil {
 		return nil, fmt.Errorf("load book %s: %w", p, err)
@@ -424,12 +424,12 @@ func (tx *Tx) LoadBook(ctx context.Context, p savbilling.Period) (*savbilling.Bo
 }
 
 // lineRank orders the SAV lines of one SAV.
-var lineRank = map[savbilling.SAVLineType]int{
-	savbilling.LineCharge: 0, savbilling.LineNotCharged: 0, savbilling.LineSettlement: 1, savbilling.LineDeductible: 2,
-	savbilling.LineAdjustment: 3, savbilling.LineIndemnityAdjustment: 4,
+var lineRank = map[sb.SAVLineType]int{
+	sb.LineCharge: 0, sb.LineNotCharged: 0, sb.LineSettlement: 1, sb.LineDeductible: 2,
+	sb.LineAdjustment: 3, sb.LineIndemnityAdjustment: 4,
 }
 
-func rankOf(t savbilling.SAVLineType) int {
+func rankOf(t sb.SAVLineType) int {
 	if r, ok := lineRank[t]; ok {
 		return r
 	}
@@ -440,10 +440,10 @@ func rankOf(t savbilling.SAVLineType) int {
 // claims, goodwill, anomalies and pending SAVs, whose number does not grow with the network's
 // size, with the book's totals (Book.Totals), its statements and SAV lines summed by the
 // database. EachStatement reads the statements, a batch at a time.
-func (d *DB) LoadBookHead(ctx context.Context, p savbilling.Period) (*savbilling.Book, savbilling.Totals, error) {
+func (d *DB) LoadBookHead(ctx context.Context, p sb.Period) (*sb.Book, sb.Totals, error) {
 	var (
-		b *savbilling.Book
-		t savbilling.Totals
+		b *sb.Book
+		t sb.Totals
 	)
 	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
@@ -455,13 +455,13 @@ func (d *DB) LoadBookHead(ctx context.Context, p savbilling.Period) (*savbilling
 
 // LoadBookTotals returns the totals of closed period p (Book.Totals), its statements and SAV
 // lines summed by the database (ErrNotClosed if it is not closed).
-func (d *DB) LoadBookTotals(ctx context.Context, p savbilling.Period) (savbilling.Totals, error) {
+func (d *DB) LoadBookTotals(ctx context.Context, p sb.Period) (sb.Totals, error) {
 	_, t, err := d.LoadBookHead(ctx, p)
 	return t, err
 }
 
-func (tx *Tx) loadBookHead(ctx context.Context, p savbilling.Period) (*savbilling.Book, savbilling.Totals, error) {
-	var t savbilling.Totals
+func (tx *Tx) loadBookHead(ctx context.Context, p sb.Period) (*sb.Book, sb.Totals, error) {
+	var t sb.Totals
 	b, err := tx.loadBook(ctx, p, statementsNone)
 	if err == nil {
 		err = tx.sumStatements(ctx, p, &t)
@@ -474,7 +474,7 @@ func (tx *Tx) loadBookHead(ctx context.Context, p savbilling.Period) (*savbillin
 }
 
 // sumStatements adds the statements of p and their SAV lines to t, as Book.Totals sums them.
-func (tx *Tx) sumStatements(ctx context.Context, p savbilling.Period, t *savbilling.Totals) error {
+func (tx *Tx) sumStatements(ctx context.Context, p sb.Period, t *sb.Totals) error {
 	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(gross_cents), 0),
 		COALESCE(SUM(deductions_cents), 0), COALESCE(SUM(installments_cents), 0), COALESCE(SUM(net_ht_cents), 0),
 		COALESCE(SUM(vat_cents), 0), COALESCE(SUM(net_ttc_cents), 0), COALESCE(SUM(spread_cents), 0),
@@ -496,7 +496,7 @@ func (tx *Tx) sumStatements(ctx context.Context, p savbilling.Period, t *savbill
 		if err := rows.Scan(&tp, &sum); err != nil {
 			return err
 		}
-		t.AddSAV(savbilling.SAVLineType(tp), sum)
+		t.AddSAV(sb.SAVLineType(tp), sum)
 		return nil
 	})
 }
@@ -519,7 +519,7 @@ var (
 // network's size, and no query is left open while fn runs. NumbersOnly reads every statement's
 // repairer and number in one query first (about 50 bytes a statement), then gives them to fn. fn
 // may keep the statement. It stops at fn's first error; ErrNotClosed if p is not closed.
-func (d *DB) EachStatement(ctx context.Context, p savbilling.Period, lines Lines, fn func(*savbilling.Statement) error) error {
+func (d *DB) EachStatement(ctx context.Context, p sb.Period, lines Lines, fn func(*sb.Statement) error) error {
 	if lines != LinesListed && lines != LinesCounted && lines != RowsOnly && lines != NumbersOnly {
 		return fmt.Errorf("read the statements of %s: lines %d", p, lines)
 	}
@@ -541,19 +541,19 @@ func (d *DB) EachStatement(ctx context.Context, p savbilling.Period, lines Lines
 
 // eachStatement is EachStatement in tx. A goroutine reads the next batch while fn is given the
 // current one, so that reading overlaps fn's work: memory holds two batches at most.
-func (tx *Tx) eachStatement(ctx context.Context, p savbilling.Period, lines Lines, fn func(*savbilling.Statement) error) error {
+func (tx *Tx) eachStatement(ctx context.Context, p sb.Period, lines Lines, fn func(*sb.Statement) error) error {
 	if lines == NumbersOnly {
 		return tx.eachNumber(ctx, p, fn)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan []savbilling.Statement)
+	batches := make(chan []sb.Statement)
 	var readErr error
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
 		defer close(batches)
-		readErr = tx.statementBatches(ctx, p, lines, func(b []savbilling.Statement) error {
+		readErr = tx.statementBatches(ctx, p, lines, func(b []sb.Statement) error {
 			select {
 			case batches <- b:
 				return nil
@@ -578,7 +578,7 @@ func (tx *Tx) eachStatement(ctx context.Context, p savbilling.Period, lines Line
 }
 
 // eachNumber is eachStatement with NumbersOnly.
-func (tx *Tx) eachNumber(ctx context.Context, p savbilling.Period, fn func(*savbilling.Statement) error) error {
+func (tx *Tx) eachNumber(ctx context.Context, p sb.Period, fn func(*sb.Statement) error) error {
 	type numbered struct {
 		repairer int64
 		number   string
@@ -595,7 +595,7 @@ func (tx *Tx) eachNumber(ctx context.Context, p savbilling.Period, fn func(*savb
 		return err
 	}
 	for _, n := range all {
-		s := &savbilling.Statement{Period: p, Number: n.number}
+		s := &sb.Statement{Period: p, Number: n.number}
 		s.Repairer.ID = n.repairer
 		if err := fn(s); err != nil {
 			return err
@@ -606,7 +606,7 @@ func (tx *Tx) eachNumber(ctx context.Context, p savbilling.Period, fn func(*savb
 
 // statementBatches reads the statements of p a batch at a time, in order, and gives each batch
 // to emit.
-func (tx *Tx) statementBatches(ctx context.Context, p savbilling.Period, lines Lines, emit func([]savbilling.Statement) error) error {
+func (tx *Tx) statementBatches(ctx context.Context, p sb.Period, lines Lines, emit func([]sb.Statement) error) error {
 	size := statementBatch
 	if lines == LinesListed {
 		size = statementBatchListed
@@ -649,7 +649,7 @@ func (tx *Tx) statementBatches(ctx context.Context, p savbilling.Period, lines L
 // then by type (lineRank's order).
 var savLineOrder = func() string {
 	types := slices.Collect(maps.Keys(lineRank))
-	slices.SortFunc(types, func(x, y savbilling.SAVLineType) int { return lineRank[x] - lineRank[y] })
+	slices.SortFunc(types, func(x, y sb.SAVLineType) int { return lineRank[x] - lineRank[y] })
 	var b strings.Builder
 	b.WriteString("l.sav_id, l.repairer_id, CASE l.type")
 	for _, t := range types {
@@ -664,7 +664,7 @@ var savLineOrder = func() string {
 // adjustment), with the name of the charged repairer and the number of their statement ("" and ""
 // for a line that charges nothing of a repairer without a statement), in one streaming query. It stops at fn's
 // first error.
-func (d *DB) EachSAVLine(ctx context.Context, p savbilling.Period, fn func(l *savbilling.SAVLine, name, statement string) error) error {
+func (d *DB) EachSAVLine(ctx context.Context, p sb.Period, fn func(l *sb.SAVLine, name, statement string) error) error {
 	return d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
 		err := each(ctx, tx.tx, "SAV lines", `SELECT `+savLineCols("l.")+`, s.name, s.number
 			FROM sb_sav_lines l LEFT JOIN sb_statements s ON s.period = l.period AND s.repairer_id = l.repairer_id
@@ -697,9 +697,9 @@ func savLineCols(prefix string) string {
 }
 
 // scanSAVLine scans a SAV line from the columns of savLineCols, then into more what follows them.
-func scanSAVLine(rows *sql.Rows, more ...any) (savbilling.SAVLine, error) {
+func scanSAVLine(rows *sql.Rows, more ...any) (sb.SAVLine, error) {
 	var (
-		l  savbilling.SAVLine
+		l  sb.SAVLine
 		tp string
 	)
 	dest := append([]any{&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.City, &l.Outcome,
@@ -709,7 +709,7 @@ func scanSAVLine(rows *sql.Rows, more ...any) (savbilling.SAVLine, error) {
 	if err := rows.Scan(dest...); err != nil {
 		return l, err
 	}
-	l.Type = savbilling.SAVLineType(tp)
+	l.Type = sb.SAVLineType(tp)
 	return l, nil
 }
 
@@ -721,9 +721,9 @@ const partyExtraCols = "legal_form, postcode, city, country_code, iban, bic, vat
 const commissionCols = "intervention_id, repairer_id, kind, city, closed_at, operations, amount_cents, late"
 
 // scanCommission scans a commission line from the columns of commissionCols.
-func scanCommission(rows *sql.Rows) (savbilling.CommissionLine, error) {
+func scanCommission(rows *sql.Rows) (sb.CommissionLine, error) {
 	var (
-		c    savbilling.CommissionLine
+		c    sb.CommissionLine
 		at   nullTime
 		late int
 	)
@@ -746,10 +746,10 @@ const (
 	statementsNone              // no statement at all (EachStatement reads them)
 )
 
-func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Lines) (*savbilling.Book, error) {
+func (tx *Tx) loadBook(ctx context.Context, period sb.Period, lines Lines) (*sb.Book, error) {
 	q := tx.tx
 	p := period.String()
-	b := &savbilling.Book{Period: period}
+	b := &sb.Book{Period: period}
 	var (
 		closedAt, issuedOn nullTime
 		issuer             string
@@ -776,14 +776,14 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 	for _, d := range []struct {
 		kind, table, lines, key, vat string
 	}{
-		{savbilling.DocInvoice, "sb_invoices", "sb_invoice_lines", "invoice_number", "vat_rate_bp, vat_cents, ttc_cents"},
-		{savbilling.DocDebitNote, "sb_debit_notes", "sb_debit_note_lines", "note_number", "0, 0, ht_cents"},
+		{sb.DocInvoice, "sb_invoices", "sb_invoice_lines", "invoice_number", "vat_rate_bp, vat_cents, ttc_cents"},
+		{sb.DocDebitNote, "sb_debit_notes", "sb_debit_note_lines", "note_number", "0, 0, ht_cents"},
 	} {
 		byNumber := map[string]int{}
 		err = each(ctx, q, d.table, `SELECT number, seq, repairer_id, issued_on, due_on, name, email, address, siret,
 			vat_number, vat_regime, ht_cents, `+d.vat+`, `+partyExtraCols+` FROM `+d.table+` WHERE period = ? ORDER BY number`, []any{p},
 			func(rows *sql.Rows) error {
-				v := savbilling.Invoice{Period: period, Kind: d.kind}
+				v := sb.Invoice{Period: period, Kind: d.kind}
 				var issued, due nullTime
 				r := &v.Repairer
 				var debits int
@@ -807,7 +807,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 			func(rows *sql.Rows) error {
 				var (
 					number string
-					l      savbilling.InvoiceLine
+					l      sb.InvoiceLine
 					plan   sql.NullString
 				)
 				if err := rows.Scan(&number, &l.Kind, &plan, &l.AmountCents); err != nil {
@@ -839,7 +839,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 		ORDER BY p.created_period, p.repairer_id`, []any{p, p, p, p, p},
 		func(rows *sql.Rows) error {
 			var (
-				pl                 savbilling.Plan
+				pl                 sb.Plan
 				created            string
 				closed             sql.NullString
 				invoiced, noted    int64
@@ -850,7 +850,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 				return err
 			}
 			var err error
-			if pl.CreatedIn, err = savbilling.ParsePeriod(created); err != nil {
+			if pl.CreatedIn, err = sb.ParsePeriod(created); err != nil {
 				return fmt.Errorf("plan %s: %w", pl.ID, err)
 			}
 			if pl.CreatedIn != period && pl.TotalCents-paidBefore <= 0 {
@@ -858,7 +858,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 			}
 			pl.PaidCents = paidBy
 			if closed.Valid && closed.String <= p {
-				if pl.ClosedIn, err = savbilling.ParsePeriod(closed.String); err != nil {
+				if pl.ClosedIn, err = sb.ParsePeriod(closed.String); err != nil {
 					return fmt.Errorf("plan %s: %w", pl.ID, err)
 				}
 				pl.InvoicedCents, pl.DebitNotedCents = invoiced, noted
@@ -874,7 +874,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 		adjustment FROM sb_claims WHERE period = ? ORDER BY sav_id`, []any{p},
 		func(rows *sql.Rows) error {
 			var (
-				c   savbilling.Claim
+				c   sb.Claim
 				adj int
 			)
 			if err := rows.Scan(&c.SAVID, &c.RepairerID, &c.Policy, &c.DamageCents, &c.DeductibleCents,
@@ -892,7 +892,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 		note FROM sb_goodwill WHERE period = ? ORDER BY credit_id`, []any{p},
 		func(rows *sql.Rows) error {
 			var (
-				g           savbilling.Goodwill
+				g           sb.Goodwill
 				at          nullTime
 				borne, fits int
 			)
@@ -911,7 +911,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 		WHERE period = ? ORDER BY seq`, []any{p},
 		func(rows *sql.Rows) error {
 			var (
-				a        savbilling.Anomaly
+				a        sb.Anomaly
 				blocking int
 			)
 			if err := rows.Scan(&a.Item, &a.RepairerID, &a.Reason, &a.Fix, &blocking); err != nil {
@@ -928,7 +928,7 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 		FROM sb_pending WHERE period = ? ORDER BY sav_id`, []any{p},
 		func(rows *sql.Rows) error {
 			var (
-				x  savbilling.PendingSAV
+				x  sb.PendingSAV
 				at nullTime
 			)
 			if err := rows.Scan(&x.SAVID, &x.OriginalID, &x.SAVRepairerID, &at, &x.AgeDays); err != nil {
@@ -951,11 +951,11 @@ func (tx *Tx) loadBook(ctx context.Context, period savbilling.Period, lines Line
 //
 // A SAV line that charges nothing of a repairer without a statement (Book.Unlisted) is added to
 // *unlisted, or skipped when unlisted is nil.
-func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRange string, rangeArgs []any, lines Lines, unlisted *[]savbilling.SAVLine) ([]savbilling.Statement, error) {
+func (tx *Tx) statementsIn(ctx context.Context, period sb.Period, inRange string, rangeArgs []any, lines Lines, unlisted *[]sb.SAVLine) ([]sb.Statement, error) {
 	q := tx.tx
 	p := period.String()
 	args := append([]any{p}, rangeArgs...)
-	var out []savbilling.Statement
+	var out []sb.Statement
 	byRepairer := map[int64]int{}
 	err := each(ctx, q, "statements", `SELECT number, repairer_id, seq, issued_on, payment_on, name, email, address,
 		siret, vat_number, vat_regime, gross_cents, deductions_cents, overflow_cents, available_cents,
@@ -964,7 +964,7 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 		reduction_overflow_cents, indemnity_overflow_cents, installments_indemnity_cents, payable_cents,
 		debit_noted_cents, debit_note_number FROM sb_statements WHERE period = ?`+inRange+` ORDER BY repairer_id`, args,
 		func(rows *sql.Rows) error {
-			s := savbilling.Statement{Period: period}
+			s := sb.Statement{Period: period}
 			var issued, payment nullTime
 			r := &s.Repairer
 			var debits int
@@ -992,7 +992,7 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 	if lines == RowsOnly {
 		return out, nil // with their lines counted, as LinesCounted
 	}
-	statementOf := func(rid int64, what string) (*savbilling.Statement, error) {
+	statementOf := func(rid int64, what string) (*sb.Statement, error) {
 		i, ok := byRepairer[rid]
 		if !ok {
 			return nil, fmt.Errorf("%s of repairer %d has no statement", what, rid)
@@ -1007,7 +1007,7 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 		for i := range out {
 			total += max(0, out[i].UnlistedLines)
 		}
-		all := make([]savbilling.CommissionLine, 0, total)
+		all := make([]sb.CommissionLine, 0, total)
 		for i := range out {
 			if n := max(0, out[i].UnlistedLines); n > 0 { // none: nil, as a book in memory has it
 				out[i].Commissions = all[len(all) : len(all) : len(all)+n]
@@ -1016,8 +1016,8 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 		}
 		err = attach(ctx, q, "commission", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?`+inRange+`
 			ORDER BY repairer_id, intervention_id`, args, scanCommission, statementOf,
-			func(c savbilling.CommissionLine) int64 { return c.RepairerID },
-			func(s *savbilling.Statement, c savbilling.CommissionLine) { s.Commissions = append(s.Commissions, c) })
+			func(c sb.CommissionLine) int64 { return c.RepairerID },
+			func(s *sb.Statement, c sb.CommissionLine) { s.Commissions = append(s.Commissions, c) })
 		for i := 0; i < len(out) && err == nil; i++ {
 			s := &out[i]
 			if len(s.Commissions) != s.UnlistedLines {
@@ -1032,7 +1032,7 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 	}
 
 	err = attach(ctx, q, "SAV line", "SELECT "+savLineCols("")+` FROM sb_sav_lines WHERE period = ?`+inRange+`
-		ORDER BY repairer_id, sav_id`, args, func(rows *sql.Rows) (l savbilling.SAVLine, err error) {
+		ORDER BY repairer_id, sav_id`, args, func(rows *sql.Rows) (l sb.SAVLine, err error) {
 		if l, err = scanSAVLine(rows); err == nil && l.AmountCents == 0 {
 			if _, ok := byRepairer[l.RepairerID]; !ok {
 				if unlisted != nil {
@@ -1043,8 +1043,8 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 		}
 		return l, err
 	}, statementOf,
-		func(l savbilling.SAVLine) int64 { return l.RepairerID },
-		func(s *savbilling.Statement, l savbilling.SAVLine) { s.SAV = append(s.SAV, l) })
+		func(l sb.SAVLine) int64 { return l.RepairerID },
+		func(s *sb.Statement, l sb.SAVLine) { s.SAV = append(s.SAV, l) })
 	if err != nil {
 		return nil, err
 	}
@@ -1060,13 +1060,13 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 
 	err = attach(ctx, q, "installment", `SELECT plan_id, repairer_id, number, of_n, due_cents, paid_cents,
 		due_indemnity_cents, paid_indemnity_cents FROM sb_installments WHERE period = ?`+inRange+` ORDER BY repairer_id, plan_id`, args,
-		func(rows *sql.Rows) (l savbilling.InstallmentLine, err error) {
+		func(rows *sql.Rows) (l sb.InstallmentLine, err error) {
 			err = rows.Scan(&l.PlanID, &l.RepairerID, &l.Number, &l.Of, &l.DueCents, &l.PaidCents, &l.DueIndemnityCents,
 				&l.PaidIndemnityCents)
 			return l, err
 		}, statementOf,
-		func(l savbilling.InstallmentLine) int64 { return l.RepairerID },
-		func(s *savbilling.Statement, l savbilling.InstallmentLine) {
+		func(l sb.InstallmentLine) int64 { return l.RepairerID },
+		func(s *sb.Statement, l sb.InstallmentLine) {
 			s.Installments = append(s.Installments, l)
 		})
 	if err != nil {
@@ -1078,8 +1078,8 @@ func (tx *Tx) statementsIn(ctx context.Context, period savbilling.Period, inRang
 // attach reads the lines query returns, each scanned by scan, and adds each to the statement of
 // its repairer (statementOf, told what the line is); a line without a statement is an error.
 func attach[L any](ctx context.Context, q querier, what, query string, args []any,
-	scan func(*sql.Rows) (L, error), statementOf func(repairer int64, what string) (*savbilling.Statement, error),
-	repairer func(L) int64, add func(*savbilling.Statement, L)) error {
+	scan func(*sql.Rows) (L, error), statementOf func(repairer int64, what string) (*sb.Statement, error),
+	repairer func(L) int64, add func(*sb.Statement, L)) error {
 	return each(ctx, q, what+"s", query, args, func(rows *sql.Rows) error {
 		l, err := scan(rows)
 		if err != nil {
@@ -1100,11 +1100,11 @@ func attach[L any](ctx context.Context, q querier, what, query string, args []an
 // invoicedStatements reads, for each invoice and debit note of period p, the statement its
 // overflow comes from (Invoice.Statement): its number, totals and SAV lines, in the order
 // EachStatement reads them. A document without a statement keeps nil.
-func (tx *Tx) invoicedStatements(ctx context.Context, p string, invoices []savbilling.Invoice) error {
+func (tx *Tx) invoicedStatements(ctx context.Context, p string, invoices []sb.Invoice) error {
 	if len(invoices) == 0 {
 		return nil
 	}
-	byRepairer := make(map[int64]*savbilling.InvoicedStatement, len(invoices))
+	byRepairer := make(map[int64]*sb.InvoicedStatement, len(invoices))
 	err := each(ctx, tx.tx, "statements of the invoices", `SELECT s.repairer_id, s.number, s.gross_cents,
 		s.deductions_cents, s.overflow_cents, s.reductions_cents, s.indemnities_cents, s.net_ttc_cents,
 		s.reduction_overflow_cents, s.indemnity_overflow_cents FROM sb_statements s
@@ -1112,7 +1112,7 @@ func (tx *Tx) invoicedStatements(ctx context.Context, p string, invoices []savbi
 		[]any{p, p, p}, func(rows *sql.Rows) error {
 			var (
 				id int64
-				st savbilling.InvoicedStatement
+				st sb.InvoicedStatement
 			)
 			if err := rows.Scan(&id, &st.Number, &st.GrossCents, &st.DeductionsCents, &st.OverflowCents,
 				&st.ReductionsCents, &st.IndemnitiesCents, &st.NetTTCCents, &st.ReductionOverflowCents,

@@ -7,54 +7,54 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/store"
 )
 
-var issuer = savbilling.Issuer{Name: "Réseau Vélo Réparation", LegalForm: "SAS au capital de 10 000 €",
+var issuer = sb.Issuer{Name: "Réseau Vélo Réparation", LegalForm: "SAS au capital de 10 000 €",
 	Address: "1 quai de Seine, 75019 Paris", SIRET: "11122233300044", VATNumber: "FR00111222333",
 	RCS: "RCS Paris 111 222 333", Email: "finance@reseau.example", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
 
-func party(r savbilling.Repairer) savbilling.Party { return r.Identity() }
+func party(r sb.Repairer) sb.Party { return r.Identity() }
 
 // bookSep is the close of 2026-09, under the rules v1 (before the switch): two overflows spread
 // on new plans; every charge a reduction (R = D, M = 0, Payable = Net TTC).
-func bookSep() *savbilling.Book {
-	issued := savbilling.Date(2026, 10, 1)
-	return &savbilling.Book{
-		Period: sep, ClosedAt: utc(2026, 10, 1, 4, 0, 0), IssuedOn: issued, Issuer: issuer, RulesVersion: savbilling.RulesV1,
-		Statements: []savbilling.Statement{
+func bookSep() *sb.Book {
+	issued := sb.Date(2026, 10, 1)
+	return &sb.Book{
+		Period: sep, ClosedAt: utc(2026, 10, 1, 4, 0, 0), IssuedOn: issued, Issuer: issuer, RulesVersion: sb.RulesV1,
+		Statements: []sb.Statement{
 			{Number: "REL-1-2026-0001", Seq: 1, Repairer: party(r1), Period: sep, IssuedOn: issued,
-				PaymentOn: savbilling.Date(2026, 10, 16),
-				Commissions: []savbilling.CommissionLine{{InterventionID: 90, RepairerID: 1, Kind: savbilling.KindStandard,
+				PaymentOn: sb.Date(2026, 10, 16),
+				Commissions: []sb.CommissionLine{{InterventionID: 90, RepairerID: 1, Kind: sb.KindStandard,
 					City: "Paris", ClosedAt: iv90.ClosedAt, Operations: 1, AmountCents: 3000}},
 				GrossCents: 3000, AvailableCents: 3000, NetHTCents: 3000, VATRateBP: 2000, VATCents: 600, NetTTCCents: 3600,
 				PayableCents: 3600},
 			{Number: "REL-2-2026-0001", Seq: 1, Repairer: party(r2), Period: sep, IssuedOn: issued,
-				PaymentOn: savbilling.Date(2026, 10, 16),
-				SAV: []savbilling.SAVLine{{SAVID: 160, OriginalID: 60, SAVRepairerID: 3, RepairerID: 2, Type: savbilling.LineCharge,
-					Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 20000, AmountCents: 20000}},
+				PaymentOn: sb.Date(2026, 10, 16),
+				SAV: []sb.SAVLine{{SAVID: 160, OriginalID: 60, SAVRepairerID: 3, RepairerID: 2, Type: sb.LineCharge,
+					Outcome: sb.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 20000, AmountCents: 20000}},
 				DeductionsCents: 20000, OverflowCents: 20000, SpreadCents: 20000, ReductionsCents: 20000, ReductionOverflowCents: 20000},
 			{Number: "REL-3-2026-0001", Seq: 1, Repairer: party(r3), Period: sep, IssuedOn: issued,
-				PaymentOn: savbilling.Date(2026, 10, 16),
-				Commissions: []savbilling.CommissionLine{{InterventionID: 151, RepairerID: 3, Kind: savbilling.KindStandard,
+				PaymentOn: sb.Date(2026, 10, 16),
+				Commissions: []sb.CommissionLine{{InterventionID: 151, RepairerID: 3, Kind: sb.KindStandard,
 					City: "Lyon", ClosedAt: utc(2026, 8, 30, 10, 0, 0), Operations: 2, AmountCents: 3000, Late: true}},
-				SAV: []savbilling.SAVLine{{SAVID: 150, OriginalID: 50, SAVRepairerID: 1, RepairerID: 3, Type: savbilling.LineCharge,
-					Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 12000, AmountCents: 12000}},
+				SAV: []sb.SAVLine{{SAVID: 150, OriginalID: 50, SAVRepairerID: 1, RepairerID: 3, Type: sb.LineCharge,
+					Outcome: sb.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 12000, AmountCents: 12000}},
 				GrossCents: 3000, DeductionsCents: 12000, OverflowCents: 9000, VATRateBP: 2000, SpreadCents: 9000,
 				ReductionsCents: 12000, ReductionOverflowCents: 9000},
 		},
-		Plans: []savbilling.Plan{
-			{ID: "ECH-2-2026-09", RepairerID: 2, CreatedIn: sep, Months: 3, TotalCents: 20000, RulesVersion: savbilling.RulesV1},
-			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, RulesVersion: savbilling.RulesV1},
+		Plans: []sb.Plan{
+			{ID: "ECH-2-2026-09", RepairerID: 2, CreatedIn: sep, Months: 3, TotalCents: 20000, RulesVersion: sb.RulesV1},
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, RulesVersion: sb.RulesV1},
 		},
-		Anomalies: []savbilling.Anomaly{{Item: "intervention 77", RepairerID: 9, Reason: "réparateur inconnu",
+		Anomalies: []sb.Anomaly{{Item: "intervention 77", RepairerID: 9, Reason: "réparateur inconnu",
 			Fix: "créer le réparateur 9", Blocking: true}},
-		SAVStates: []savbilling.SAVState{
-			{SAVID: 150, Outcome: savbilling.OutcomeConfirmed, DecidedAt: utc(2026, 9, 2, 0, 0, 0), CorrectiveCents: 12000,
+		SAVStates: []sb.SAVState{
+			{SAVID: 150, Outcome: sb.OutcomeConfirmed, DecidedAt: utc(2026, 9, 2, 0, 0, 0), CorrectiveCents: 12000,
 				FirstPeriod: sep, LastPeriod: sep},
-			{SAVID: 160, Outcome: savbilling.OutcomeConfirmed, DecidedAt: utc(2026, 9, 3, 0, 0, 0), CorrectiveCents: 20000,
+			{SAVID: 160, Outcome: sb.OutcomeConfirmed, DecidedAt: utc(2026, 9, 3, 0, 0, 0), CorrectiveCents: 20000,
 				RelatedPriceCents: 100, FirstPeriod: sep, LastPeriod: sep},
 		},
 	}
@@ -63,7 +63,7 @@ func bookSep() *savbilling.Book {
 // bookOct is the close of 2026-10, under the rules v2: every kind of line, an invoice closing a
 // (v1) plan, a new plan with an indemnity part, a statement of account with a debit note, a SAV
 // line that charges nothing of a repairer without a statement.
-func bookOct() *savbilling.Book {
+func bookOct() *sb.Book {
 	b := bookOctLines()
 	// the optional identity (migration 20) frozen on a statement and an invoice; a decision's note
 	r1 := &b.Statements[0].Repairer
@@ -77,7 +77,7 @@ func bookOct() *savbilling.Book {
 
 // billed gives each invoice and debit note of b what it bills of its repairer's statement, as
 // the rules do (Invoice.Statement).
-func billed(b *savbilling.Book) {
+func billed(b *sb.Book) {
 	for i := range b.Invoices {
 		v := &b.Invoices[i]
 		if st := b.StatementOf(v.Repairer.ID); st != nil {
@@ -87,98 +87,98 @@ func billed(b *savbilling.Book) {
 }
 
 // bookOctLines is bookOct without its optional identity fields and notes.
-func bookOctLines() *savbilling.Book {
-	issued := savbilling.Date(2026, 11, 1)
-	pay := savbilling.Date(2026, 11, 16)
-	return &savbilling.Book{
-		Period: oct, ClosedAt: utc(2026, 11, 1, 5, 30, 0), IssuedOn: issued, Issuer: issuer, RulesVersion: savbilling.RulesV2,
-		Statements: []savbilling.Statement{
+func bookOctLines() *sb.Book {
+	issued := sb.Date(2026, 11, 1)
+	pay := sb.Date(2026, 11, 16)
+	return &sb.Book{
+		Period: oct, ClosedAt: utc(2026, 11, 1, 5, 30, 0), IssuedOn: issued, Issuer: issuer, RulesVersion: sb.RulesV2,
+		Statements: []sb.Statement{
 			{Number: "REL-1-2026-0002", Seq: 2, Repairer: party(r1), Period: oct, IssuedOn: issued, PaymentOn: pay,
-				Commissions: []savbilling.CommissionLine{
-					{InterventionID: 101, RepairerID: 1, Kind: savbilling.KindStandard, City: "Paris", ClosedAt: iv101.ClosedAt, Operations: 2, AmountCents: 5000},
-					{InterventionID: 102, RepairerID: 1, Kind: savbilling.KindStandard, City: "Paris", ClosedAt: iv102.ClosedAt, Operations: 1, AmountCents: 5500},
+				Commissions: []sb.CommissionLine{
+					{InterventionID: 101, RepairerID: 1, Kind: sb.KindStandard, City: "Paris", ClosedAt: iv101.ClosedAt, Operations: 2, AmountCents: 5000},
+					{InterventionID: 102, RepairerID: 1, Kind: sb.KindStandard, City: "Paris", ClosedAt: iv102.ClosedAt, Operations: 1, AmountCents: 5500},
 				},
-				SAV: []savbilling.SAVLine{
-					{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, RepairerID: 1, Type: savbilling.LineCharge,
-						Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 4500, AmountCents: 4500},
-					{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, RepairerID: 1, Type: savbilling.LineSettlement,
-						Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 4500, DamageCents: 15000, AmountCents: 15000},
+				SAV: []sb.SAVLine{
+					{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, RepairerID: 1, Type: sb.LineCharge,
+						Outcome: sb.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 4500, AmountCents: 4500},
+					{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, RepairerID: 1, Type: sb.LineSettlement,
+						Outcome: sb.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 4500, DamageCents: 15000, AmountCents: 15000},
 				},
 				GrossCents: 10500, DeductionsCents: 19500, ReductionsCents: 4500, IndemnitiesCents: 15000, AvailableCents: 6000,
 				NetHTCents: 6000, VATRateBP: 2000, VATCents: 1200, NetTTCCents: 7200, IndemnityOverflowCents: 7800,
 				OverflowCents: 7800, SpreadCents: 7800},
 			{Number: "REL-2-2026-0002", Seq: 2, Repairer: party(r2), Period: oct, IssuedOn: issued, PaymentOn: pay,
-				Commissions: []savbilling.CommissionLine{
-					{InterventionID: 201, RepairerID: 2, Kind: savbilling.KindSAV, City: "Paris", ClosedAt: iv201.ClosedAt, Operations: 3, AmountCents: 6500},
-					{InterventionID: 202, RepairerID: 2, Kind: savbilling.KindSAV, City: "Créteil", ClosedAt: iv202.ClosedAt, Operations: 1, AmountCents: 4500},
+				Commissions: []sb.CommissionLine{
+					{InterventionID: 201, RepairerID: 2, Kind: sb.KindSAV, City: "Paris", ClosedAt: iv201.ClosedAt, Operations: 3, AmountCents: 6500},
+					{InterventionID: 202, RepairerID: 2, Kind: sb.KindSAV, City: "Créteil", ClosedAt: iv202.ClosedAt, Operations: 1, AmountCents: 4500},
 				},
-				Installments: []savbilling.InstallmentLine{{PlanID: "ECH-2-2026-09", RepairerID: 2, Number: 1, Of: 3, DueCents: 6667, PaidCents: 6667}},
+				Installments: []sb.InstallmentLine{{PlanID: "ECH-2-2026-09", RepairerID: 2, Number: 1, Of: 3, DueCents: 6667, PaidCents: 6667}},
 				GrossCents:   11000, AvailableCents: 11000, InstallmentsCents: 6667, NetHTCents: 4333, NetTTCCents: 4333,
 				InvoicedCents: 13333, InvoiceNumber: "FAC-2026-000001", PayableCents: 4333},
 			{Number: "REL-3-2026-0002", Seq: 2, Repairer: party(r3), Period: oct, IssuedOn: issued, PaymentOn: pay,
-				Commissions: []savbilling.CommissionLine{
-					{InterventionID: 106, RepairerID: 3, Kind: savbilling.KindStandard, ClosedAt: iv106.ClosedAt, AmountCents: 0},
-					{InterventionID: 203, RepairerID: 3, Kind: savbilling.KindSAV, City: "Paris", ClosedAt: iv203.ClosedAt, Operations: 1, AmountCents: 2000},
+				Commissions: []sb.CommissionLine{
+					{InterventionID: 106, RepairerID: 3, Kind: sb.KindStandard, ClosedAt: iv106.ClosedAt, AmountCents: 0},
+					{InterventionID: 203, RepairerID: 3, Kind: sb.KindSAV, City: "Paris", ClosedAt: iv203.ClosedAt, Operations: 1, AmountCents: 2000},
 				},
-				SAV: []savbilling.SAVLine{
-					{SAVID: 150, OriginalID: 50, SAVRepairerID: 1, RepairerID: 3, Type: savbilling.LineAdjustment,
-						Outcome: savbilling.OutcomePartial, ChargeBP: 5000, CorrectiveCents: 12000, AmountCents: -6000,
+				SAV: []sb.SAVLine{
+					{SAVID: 150, OriginalID: 50, SAVRepairerID: 1, RepairerID: 3, Type: sb.LineAdjustment,
+						Outcome: sb.OutcomePartial, ChargeBP: 5000, CorrectiveCents: 12000, AmountCents: -6000,
 						SAVDay: "2026-10-03", OriginalDay: "2026-08-28", OriginalCity: "Saint-Étienne",
-						BeforeOutcome: savbilling.OutcomeConfirmed, BeforeChargeBP: 10000, BeforeDamageCents: 30000,
+						BeforeOutcome: sb.OutcomeConfirmed, BeforeChargeBP: 10000, BeforeDamageCents: 30000,
 						BeforeBookedCents: 12000, EarlierStatement: "REL-3-2026-0001"},
-					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineCharge,
-						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, AmountCents: 1500},
-					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineDeductible,
-						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, DamageCents: 50000, AmountCents: 0,
-						Policy: savbilling.PolicyOwn},
+					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: sb.LineCharge,
+						Outcome: sb.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, AmountCents: 1500},
+					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: sb.LineDeductible,
+						Outcome: sb.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, DamageCents: 50000, AmountCents: 0,
+						Policy: sb.PolicyOwn},
 					// not a realistic line, but "ajustement" sorts before "charge" as bytes
-					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: savbilling.LineAdjustment,
-						Outcome: savbilling.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, AmountCents: 500},
+					{SAVID: 202, OriginalID: 999, SAVRepairerID: 2, RepairerID: 3, Type: sb.LineAdjustment,
+						Outcome: sb.OutcomePartial, ChargeBP: 3333, CorrectiveCents: 4500, AmountCents: 500},
 				},
-				Installments: []savbilling.InstallmentLine{{PlanID: "ECH-3-2026-09", RepairerID: 3, Number: 1, Of: 3, DueCents: 3000, PaidCents: 3000}},
+				Installments: []sb.InstallmentLine{{PlanID: "ECH-3-2026-09", RepairerID: 3, Number: 1, Of: 3, DueCents: 3000, PaidCents: 3000}},
 				GrossCents:   2000, DeductionsCents: -4500, AvailableCents: 6500, InstallmentsCents: 3000, NetHTCents: 3500,
 				VATRateBP: 2000, VATCents: 700, NetTTCCents: 4200, ReductionsCents: -4500, PayableCents: 4200},
-			{Number: "RDC-4-2026-10", Account: true, Repairer: savbilling.Party{ID: 4, Name: "Vélo Quatre", VATRegime: savbilling.VATStandard}, Period: oct, IssuedOn: issued, PaymentOn: pay,
-				SAV: []savbilling.SAVLine{{SAVID: 204, OriginalID: 90, SAVRepairerID: 2, RepairerID: 4, Type: savbilling.LineSettlement,
-					Outcome: savbilling.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 0, DamageCents: 2500, AmountCents: 2500}},
+			{Number: "RDC-4-2026-10", Account: true, Repairer: sb.Party{ID: 4, Name: "Vélo Quatre", VATRegime: sb.VATStandard}, Period: oct, IssuedOn: issued, PaymentOn: pay,
+				SAV: []sb.SAVLine{{SAVID: 204, OriginalID: 90, SAVRepairerID: 2, RepairerID: 4, Type: sb.LineSettlement,
+					Outcome: sb.OutcomeConfirmed, ChargeBP: 10000, CorrectiveCents: 0, DamageCents: 2500, AmountCents: 2500}},
 				DeductionsCents: 2500, IndemnitiesCents: 2500, IndemnityOverflowCents: 2500, OverflowCents: 2500,
 				InvoicedCents: 2500, DebitNotedCents: 2500, DebitNoteNumber: "NDD-2026-000001"},
 		},
-		Unlisted: []savbilling.SAVLine{{SAVID: 205, OriginalID: 90, SAVRepairerID: 2, RepairerID: 5, Type: savbilling.LineNotCharged,
-			Outcome: savbilling.OutcomeRejected, CorrectiveCents: 1000}},
-		Invoices: []savbilling.Invoice{{Number: "FAC-2026-000001", Kind: savbilling.DocInvoice, Seq: 1, Repairer: party(r2), Period: oct,
-			IssuedOn: issued, DueOn: savbilling.Date(2026, 12, 1),
-			Lines: []savbilling.InvoiceLine{
-				{Kind: savbilling.InvoicePlanBalance, PlanID: "ECH-2-2026-09", AmountCents: 13333},
-				{Kind: savbilling.InvoiceOverflow, AmountCents: 0},
+		Unlisted: []sb.SAVLine{{SAVID: 205, OriginalID: 90, SAVRepairerID: 2, RepairerID: 5, Type: sb.LineNotCharged,
+			Outcome: sb.OutcomeRejected, CorrectiveCents: 1000}},
+		Invoices: []sb.Invoice{{Number: "FAC-2026-000001", Kind: sb.DocInvoice, Seq: 1, Repairer: party(r2), Period: oct,
+			IssuedOn: issued, DueOn: sb.Date(2026, 12, 1),
+			Lines: []sb.InvoiceLine{
+				{Kind: sb.InvoicePlanBalance, PlanID: "ECH-2-2026-09", AmountCents: 13333},
+				{Kind: sb.InvoiceOverflow, AmountCents: 0},
 			},
 			HTCents: 13333, VATRateBP: 2000, VATCents: 2667, TTCCents: 16000},
-			{Number: "NDD-2026-000001", Kind: savbilling.DocDebitNote, Seq: 1, Repairer: savbilling.Party{ID: 4, Name: "Vélo Quatre", VATRegime: savbilling.VATStandard}, Period: oct,
-				IssuedOn: issued, DueOn: savbilling.Date(2026, 12, 1),
-				Lines:   []savbilling.InvoiceLine{{Kind: savbilling.InvoiceOverflow, AmountCents: 2500}},
+			{Number: "NDD-2026-000001", Kind: sb.DocDebitNote, Seq: 1, Repairer: sb.Party{ID: 4, Name: "Vélo Quatre", VATRegime: sb.VATStandard}, Period: oct,
+				IssuedOn: issued, DueOn: sb.Date(2026, 12, 1),
+				Lines:   []sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: 2500}},
 				HTCents: 2500, TTCCents: 2500}},
-		Plans: []savbilling.Plan{
+		Plans: []sb.Plan{
 			{ID: "ECH-2-2026-09", RepairerID: 2, CreatedIn: sep, Months: 3, TotalCents: 20000, PaidCents: 6667,
-				InvoicedCents: 13333, ClosedIn: oct, RulesVersion: savbilling.RulesV1},
-			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000, RulesVersion: savbilling.RulesV1},
+				InvoicedCents: 13333, ClosedIn: oct, RulesVersion: sb.RulesV1},
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000, RulesVersion: sb.RulesV1},
 			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 7800, IndemnityCents: 7800,
-				RulesVersion: savbilling.RulesV2},
+				RulesVersion: sb.RulesV2},
 		},
-		Claims: []savbilling.Claim{
-			{SAVID: 150, RepairerID: 3, Policy: savbilling.PolicyUmbrella, DamageCents: 30000, DeductibleCents: 20000,
+		Claims: []sb.Claim{
+			{SAVID: 150, RepairerID: 3, Policy: sb.PolicyUmbrella, DamageCents: 30000, DeductibleCents: 20000,
 				ClaimCents: -10000, Adjustment: true},
-			{SAVID: 202, RepairerID: 3, Policy: savbilling.PolicyOwn, DamageCents: 50000, ClaimCents: 50000},
+			{SAVID: 202, RepairerID: 3, Policy: sb.PolicyOwn, DamageCents: 50000, ClaimCents: 50000},
 		},
-		Goodwill: []savbilling.Goodwill{{CreditID: 501, SAVID: 201, AmountCents: 400, GrantedAt: c501.GrantedAt,
-			Reason: "geste", Outcome: savbilling.OutcomeConfirmed, Note: "crédit sur un SAV confirmé : refacturé"}},
-		Anomalies: []savbilling.Anomaly{
+		Goodwill: []sb.Goodwill{{CreditID: 501, SAVID: 201, AmountCents: 400, GrantedAt: c501.GrantedAt,
+			Reason: "geste", Outcome: sb.OutcomeConfirmed, Note: "crédit sur un SAV confirmé : refacturé"}},
+		Anomalies: []sb.Anomaly{
 			{Item: "SAV 202", RepairerID: 2, Reason: "l'intervention d'origine 999 n'existe pas", Fix: "corriger original_intervention_id", Blocking: true},
 			{Item: "décision 102", Reason: "décision sur une intervention qui n'est pas un SAV", Fix: "supprimer la décision", Blocking: true},
 			{Item: "SAV 201", RepairerID: 1, Reason: "avoir client non conforme", Fix: "—"},
 		},
-		Pending: []savbilling.PendingSAV{{SAVID: 203, OriginalID: 101, SAVRepairerID: 3, ClosedAt: iv203.ClosedAt, AgeDays: 6}},
-		SAVStates: []savbilling.SAVState{
-			{SAVID: 150, Outcome: savbilling.OutcomePartial, ChargeBP: 5000, DamageCents: 30000, DecidedAt: utc(2026, 10, 2, 0, 0, 0),
+		Pending: []sb.PendingSAV{{SAVID: 203, OriginalID: 101, SAVRepairerID: 3, ClosedAt: iv203.ClosedAt, AgeDays: 6}},
+		SAVStates: []sb.SAVState{
+			{SAVID: 150, Outcome: sb.OutcomePartial, ChargeBP: 5000, DamageCents: 30000, DecidedAt: utc(2026, 10, 2, 0, 0, 0),
 				CorrectiveCents: 12000, FirstPeriod: sep, LastPeriod: oct},
 			{SAVID: 201, Outcome: d201.Outcome, DamageCents: d201.DamageCents, DecidedAt: d201.DecidedAt,
 				CorrectiveCents: 4500, FirstPeriod: oct, LastPeriod: oct},
@@ -189,20 +189,20 @@ func bookOctLines() *savbilling.Book {
 }
 
 // saved is b as LoadBook gives it back.
-func saved(b *savbilling.Book) *savbilling.Book {
+func saved(b *sb.Book) *sb.Book {
 	c := *b
 	c.SAVStates = nil
 	return &c
 }
 
-func mustSave(t *testing.T, db *store.DB, b *savbilling.Book) {
+func mustSave(t *testing.T, db *store.DB, b *sb.Book) {
 	t.Helper()
 	if err := save(context.Background(), db, b); err != nil {
 		t.Fatalf("save %s: %v", b.Period, err)
 	}
 }
 
-func checkBook(t *testing.T, db *store.DB, want *savbilling.Book) {
+func checkBook(t *testing.T, db *store.DB, want *sb.Book) {
 	t.Helper()
 	got, err := db.LoadBook(context.Background(), want.Period)
 	if err != nil {
@@ -226,7 +226,7 @@ func TestBookRoundTrip(t *testing.T) {
 		checkBook(t, db, bookOct())
 
 		periods, err := db.ClosedPeriods(ctx)
-		if err != nil || !cmp.Equal(periods, []savbilling.Period{sep, oct}) {
+		if err != nil || !cmp.Equal(periods, []sb.Period{sep, oct}) {
 			t.Errorf("ClosedPeriods = %v, %v", periods, err)
 		}
 		err = db.ReadTx(ctx, func(ctx context.Context, tx *store.Tx) error {
@@ -249,19 +249,19 @@ func TestBookRoundTrip(t *testing.T) {
 		// November: what October booked is gone; the rest comes.
 		got := loadInput(t, db, nov)
 		want := input(nov)
-		want.Repairers = map[int64]savbilling.Repairer{1: r1, 2: r2, 3: r3}
-		want.Interventions = []savbilling.Intervention{iv103}
-		want.SAVs = []savbilling.SAVCase{{SAV: iv203, Decision: &d203, Original: bare(iv101)}}
-		want.StrayDecisions = []savbilling.Decision{d102, d105, d777}
-		want.Credits = []savbilling.Credit{c503}
+		want.Repairers = map[int64]sb.Repairer{1: r1, 2: r2, 3: r3}
+		want.Interventions = []sb.Intervention{iv103}
+		want.SAVs = []sb.SAVCase{{SAV: iv203, Decision: &d203, Original: bare(iv101)}}
+		want.StrayDecisions = []sb.Decision{d102, d105, d777}
+		want.Credits = []sb.Credit{c503}
 		// 502, granted in October on a standard intervention, is not in October's book as saved
-		want.StrayCredits = []savbilling.StrayCredit{{Credit: c502, RepairerID: 1}}
-		want.Processed = map[int64]savbilling.SAVState{202: bookOct().SAVStates[2]}
-		want.Plans = []savbilling.Plan{
-			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000, RulesVersion: savbilling.RulesV1},
-			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 7800, IndemnityCents: 7800, RulesVersion: savbilling.RulesV2},
+		want.StrayCredits = []sb.StrayCredit{{Credit: c502, RepairerID: 1}}
+		want.Processed = map[int64]sb.SAVState{202: bookOct().SAVStates[2]}
+		want.Plans = []sb.Plan{
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000, RulesVersion: sb.RulesV1},
+			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 7800, IndemnityCents: 7800, RulesVersion: sb.RulesV2},
 		}
-		want.Overrides = []savbilling.Override{{RepairerID: 1, Period: "2026-11", Mode: savbilling.OverrideInvoice}}
+		want.Overrides = []sb.Override{{RepairerID: 1, Period: "2026-11", Mode: sb.OverrideInvoice}}
 		want.LastStatementSeq = map[int64]int{1: 2, 2: 2, 3: 2}
 		want.LastInvoiceSeq = 1
 		want.LastDebitNoteSeq = 1
@@ -271,32 +271,32 @@ func TestBookRoundTrip(t *testing.T) {
 
 		// Support changes two decisions after they were charged.
 		n201 := d201
-		n201.Outcome, n201.ChargeBP, n201.DecidedAt = savbilling.OutcomePartial, 5000, utc(2026, 11, 10, 9, 0, 0)
+		n201.Outcome, n201.ChargeBP, n201.DecidedAt = sb.OutcomePartial, 5000, utc(2026, 11, 10, 9, 0, 0)
 		n202 := d202
 		n202.DamageCents, n202.DecidedAt = 70000, utc(2026, 11, 11, 9, 0, 0)
 		late := d203
 		late.DecidedAt = utc(2026, 12, 2, 0, 0, 0) // after November: 203 stays undecided
-		for _, d := range []savbilling.Decision{n201, n202, late} {
+		for _, d := range []sb.Decision{n201, n202, late} {
 			if err := db.UpdateDecision(ctx, d); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := db.UpdateDecision(ctx, savbilling.Decision{SAVID: 4242, Outcome: "confirmed", DecidedAt: utc(2026, 1, 1, 0, 0, 0)}); err == nil {
+		if err := db.UpdateDecision(ctx, sb.Decision{SAVID: 4242, Outcome: "confirmed", DecidedAt: utc(2026, 1, 1, 0, 0, 0)}); err == nil {
 			t.Error("UpdateDecision of a missing decision succeeded")
 		}
 		got = loadInput(t, db, nov)
 		st := bookOct().SAVStates
-		want.SAVs = []savbilling.SAVCase{{SAV: iv203, Original: bare(iv101)}}
-		want.Changed = []savbilling.SAVCase{
+		want.SAVs = []sb.SAVCase{{SAV: iv203, Original: bare(iv101)}}
+		want.Changed = []sb.SAVCase{
 			{SAV: iv201, Decision: &n201, Original: bare(iv90), Booked: &st[1],
 				BookedByRepairer: map[int64]int64{1: 19500}, BookedIndemnityByRepairer: map[int64]int64{1: 15000},
 				BookedV1ByRepairer: map[int64]int64{},
-				BookedStatement: map[savbilling.BookedKind]string{{RepairerID: 1}: "REL-1-2026-0002",
+				BookedStatement: map[sb.BookedKind]string{{RepairerID: 1}: "REL-1-2026-0002",
 					{RepairerID: 1, Indemnity: true}: "REL-1-2026-0002"}},
 			{SAV: iv202, Decision: &n202, Booked: &st[2], BookedByRepairer: map[int64]int64{3: 2000},
 				BookedIndemnityByRepairer: map[int64]int64{3: 0}, BookedV1ByRepairer: map[int64]int64{},
-				BookedClaimCents: 50000, BookedClaimPolicy: savbilling.PolicyOwn,
-				BookedStatement: map[savbilling.BookedKind]string{{RepairerID: 3}: "REL-3-2026-0002",
+				BookedClaimCents: 50000, BookedClaimPolicy: sb.PolicyOwn,
+				BookedStatement: map[sb.BookedKind]string{{RepairerID: 3}: "REL-3-2026-0002",
 					{RepairerID: 3, Indemnity: true}: "REL-3-2026-0002"}},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -313,7 +313,7 @@ func TestBookRoundTrip(t *testing.T) {
 func nothingBooked(t *testing.T, db *store.DB) {
 	t.Helper()
 	periods, err := db.ClosedPeriods(context.Background())
-	if err != nil || !cmp.Equal(periods, []savbilling.Period{sep, oct}) {
+	if err != nil || !cmp.Equal(periods, []sb.Period{sep, oct}) {
 		t.Errorf("ClosedPeriods = %v, %v; want [2026-09 2026-10]", periods, err)
 	}
 	checkBook(t, db, bookSep())
@@ -321,21 +321,21 @@ func nothingBooked(t *testing.T, db *store.DB) {
 }
 
 // bookNov is a valid close of November on top of bookSep and bookOct.
-func bookNov() *savbilling.Book {
-	issued := savbilling.Date(2026, 12, 1)
-	return &savbilling.Book{Period: nov, ClosedAt: utc(2026, 12, 1, 5, 0, 0), IssuedOn: issued, Issuer: issuer, RulesVersion: savbilling.RulesV2,
-		Statements: []savbilling.Statement{{Number: "REL-1-2026-0003", Seq: 3, Repairer: party(r1), Period: nov,
-			IssuedOn: issued, PaymentOn: savbilling.Date(2026, 12, 16),
-			Commissions: []savbilling.CommissionLine{{InterventionID: 103, RepairerID: 1, Kind: savbilling.KindStandard,
+func bookNov() *sb.Book {
+	issued := sb.Date(2026, 12, 1)
+	return &sb.Book{Period: nov, ClosedAt: utc(2026, 12, 1, 5, 0, 0), IssuedOn: issued, Issuer: issuer, RulesVersion: sb.RulesV2,
+		Statements: []sb.Statement{{Number: "REL-1-2026-0003", Seq: 3, Repairer: party(r1), Period: nov,
+			IssuedOn: issued, PaymentOn: sb.Date(2026, 12, 16),
+			Commissions: []sb.CommissionLine{{InterventionID: 103, RepairerID: 1, Kind: sb.KindStandard,
 				City: "Paris", ClosedAt: iv103.ClosedAt, Operations: 1, AmountCents: 3000}},
-			Installments: []savbilling.InstallmentLine{{PlanID: "ECH-1-2026-10", RepairerID: 1, Number: 1, Of: 2,
+			Installments: []sb.InstallmentLine{{PlanID: "ECH-1-2026-10", RepairerID: 1, Number: 1, Of: 2,
 				DueCents: 3900, PaidCents: 3600, DueIndemnityCents: 3900, PaidIndemnityCents: 3600}},
 			GrossCents: 3000, AvailableCents: 3000, NetHTCents: 3000, VATRateBP: 2000, VATCents: 600, NetTTCCents: 3600,
 			InstallmentsCents: 3600, InstallmentsIndemnityCents: 3600}},
-		Plans: []savbilling.Plan{
-			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000, RulesVersion: savbilling.RulesV1},
+		Plans: []sb.Plan{
+			{ID: "ECH-3-2026-09", RepairerID: 3, CreatedIn: sep, Months: 3, TotalCents: 9000, PaidCents: 3000, RulesVersion: sb.RulesV1},
 			{ID: "ECH-1-2026-10", RepairerID: 1, CreatedIn: oct, Months: 2, TotalCents: 7800, IndemnityCents: 7800,
-				PaidCents: 3600, PaidIndemnityCents: 3600, RulesVersion: savbilling.RulesV2},
+				PaidCents: 3600, PaidIndemnityCents: 3600, RulesVersion: sb.RulesV2},
 		},
 	}
 }
@@ -369,7 +369,7 @@ func TestSaveBookTwiceFails(t *testing.T) {
 		}
 		// An installment of a plan that does not exist is refused too.
 		b = bookNov()
-		b.Statements[0].Installments = []savbilling.InstallmentLine{{PlanID: "ECH-1-2099-01", RepairerID: 1, Number: 1, Of: 1}}
+		b.Statements[0].Installments = []sb.InstallmentLine{{PlanID: "ECH-1-2099-01", RepairerID: 1, Number: 1, Of: 1}}
 		if err := save(ctx, db, b); err == nil {
 			t.Error("installment of an unknown plan was booked")
 		}

@@ -4,14 +4,14 @@ import (
 	"context"
 	"database/sql"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // strayCredits reads into in.StrayCredits the customer credits granted before the end, not yet
 // reported, on an intervention that is not a SAV: one whose kind is exactly standard, or none
 // (docs/rules.md, "Customer credits"). A credit on an intervention whose kind is not one of the
 // contract's waits with it (the intervention is held). The credits of SAVs are read by loadInput.
-func (tx *Tx) strayCredits(ctx context.Context, in *savbilling.CloseInput) error {
+func (tx *Tx) strayCredits(ctx context.Context, in *sb.CloseInput) error {
 	in.StrayCredits = nil
 	query := `SELECT c.id, c.intervention_id, c.amount_cents, c.granted_at, c.reason,
 		(SELECT COUNT(*) FROM interventions i WHERE i.id = c.intervention_id),
@@ -21,7 +21,7 @@ func (tx *Tx) strayCredits(ctx context.Context, in *savbilling.CloseInput) error
 		AND NOT EXISTS (SELECT 1 FROM interventions i WHERE i.id = c.intervention_id AND (i.kind IS NULL OR NOT ` +
 		tx.exactly("i.kind") + `)) ORDER BY c.id`
 	return each(ctx, tx.tx, "client credits on interventions that are no SAV", query,
-		[]any{sqlTime(in.End), savbilling.KindStandard}, func(rows *sql.Rows) error {
+		[]any{sqlTime(in.End), sb.KindStandard}, func(rows *sql.Rows) error {
 			var (
 				id, iv, amount sql.NullInt64
 				at             srcTime
@@ -35,7 +35,7 @@ func (tx *Tx) strayCredits(ctx context.Context, in *savbilling.CloseInput) error
 			if at.from(in.End) {
 				return nil // granted in a later period
 			}
-			c := savbilling.StrayCredit{Credit: savbilling.Credit{ID: intOf(id), InterventionID: intOf(iv),
+			c := sb.StrayCredit{Credit: sb.Credit{ID: intOf(id), InterventionID: intOf(iv),
 				AmountCents: intOf(amount), GrantedAt: at.Time, Reason: sharedOf(reason),
 				Defect: at.defect("client_credits.granted_at")}, Missing: n == 0, RepairerID: intOf(repairer)}
 			if !amount.Valid {

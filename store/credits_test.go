@@ -3,7 +3,7 @@ package store_test
 import (
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/store"
 )
@@ -15,14 +15,14 @@ func TestCreditOffSAVReportedOnce(t *testing.T) {
 	for _, summed := range []bool{false, true} {
 		forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
 			src := movedSource()
-			src.Credits = []savbilling.Credit{
+			src.Credits = []sb.Credit{
 				{ID: 71, InterventionID: 603, AmountCents: 1250, GrantedAt: utc(2026, 10, 8, 10, 0, 0), Reason: "geste"},
 				{ID: 72, InterventionID: 603, AmountCents: 300, GrantedAt: utc(2026, 11, 8, 10, 0, 0), Reason: "geste"},
 			}
 			mustInsert(t, db, src)
 			closeWith(t, db, sep, summed)
 			for _, c := range []struct {
-				p    savbilling.Period
+				p    sb.Period
 				want int64
 			}{{oct, 71}, {nov, 72}} {
 				b := closeWith(t, db, c.p, summed)

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // FECNumbers is what the ledger keeps of a period's accounting file (issue 23, migration 50):
@@ -52,7 +52,7 @@ func (tx *Tx) FECLastNumbers(ctx context.Context, fy string) (map[string]int, er
 }
 
 // SaveFECNumbers records period p's accounting numbering, in the close's transaction.
-func (tx *Tx) SaveFECNumbers(ctx context.Context, p savbilling.Period, n FECNumbers) error {
+func (tx *Tx) SaveFECNumbers(ctx context.Context, p sb.Period, n FECNumbers) error {
 	if _, err := tx.tx.ExecContext(ctx, "INSERT INTO sb_fec_periods (period, fiscal_year, opening) VALUES (?, ?, ?)",
 		p.String(), n.FiscalYear, boolInt(n.Opening)); err != nil {
 		return booked(p, fmt.Errorf("insert into sb_fec_periods: %w", err))
@@ -73,7 +73,7 @@ func (tx *Tx) SaveFECNumbers(ctx context.Context, p savbilling.Period, n FECNumb
 
 // LoadFECNumbers returns closed period p's accounting numbering; ok is false for a period closed
 // before the accounting file existed (it never gets one).
-func (d *DB) LoadFECNumbers(ctx context.Context, p savbilling.Period) (n FECNumbers, ok bool, err error) {
+func (d *DB) LoadFECNumbers(ctx context.Context, p sb.Period) (n FECNumbers, ok bool, err error) {
 	err = d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var opening int
 		err := tx.tx.QueryRowContext(ctx, "SELECT fiscal_year, opening FROM sb_fec_periods WHERE period = ?", p.String()).
@@ -121,7 +121,7 @@ type OpenBalance struct {
 
 // OpenBalances returns the balances carried from before period p, read from the ledger of the
 // periods before it only (which never change), by repairer, kind and reference.
-func (tx *Tx) OpenBalances(ctx context.Context, p savbilling.Period) ([]OpenBalance, error) {
+func (tx *Tx) OpenBalances(ctx context.Context, p sb.Period) ([]OpenBalance, error) {
 	var out []OpenBalance
 	ps := p.String()
 	err := each(ctx, tx.tx, "sb_plans", `SELECT pl.id, pl.repairer_id, COALESCE(s.name, ''), s.issued_on,
@@ -169,7 +169,7 @@ func (tx *Tx) OpenBalances(ctx context.Context, p savbilling.Period) ([]OpenBala
 }
 
 // OpenBalances is Tx.OpenBalances in a read transaction of its own.
-func (d *DB) OpenBalances(ctx context.Context, p savbilling.Period) ([]OpenBalance, error) {
+func (d *DB) OpenBalances(ctx context.Context, p sb.Period) ([]OpenBalance, error) {
 	var out []OpenBalance
 	err := d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error

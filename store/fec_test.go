@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/store"
 )
@@ -68,7 +68,7 @@ func TestOpenBalancesBeforeAPeriod(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			db := dbtest.Open(t, e)
-			books := []*savbilling.Book{bookSep(), bookOct(), bookNov()}
+			books := []*sb.Book{bookSep(), bookOct(), bookNov()}
 			for _, b := range books {
 				mustSave(t, db, b)
 			}

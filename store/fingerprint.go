@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // fingerprintQueries are what LedgerFingerprint hashes, in this order, for period ? (one
@@ -47,7 +47,7 @@ var fingerprintQueries = []string{
 // count sum its lines, and they are written by the same transaction, never changed after. At
 // workload L (20 000 statements, a million commission lines) it reads ~20 000 statements and
 // ~31 000 SAV lines.
-func (d *DB) LedgerFingerprint(ctx context.Context, p savbilling.Period) (string, error) {
+func (d *DB) LedgerFingerprint(ctx context.Context, p sb.Period) (string, error) {
 	h := sha256.New()
 	h.Write([]byte("savbilling ledger v1\n"))
 	for i, q := range fingerprintQueries {

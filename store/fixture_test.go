@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/sample"
 	"savbilling/store"
@@ -42,103 +42,103 @@ func utc(y int, m time.Month, d, hh, mm, ss int) time.Time {
 func ptr[T any](v T) *T { return &v }
 
 var (
-	oct = savbilling.MustPeriod("2026-10")
-	sep = savbilling.MustPeriod("2026-09")
-	nov = savbilling.MustPeriod("2026-11")
+	oct = sb.MustPeriod("2026-10")
+	sep = sb.MustPeriod("2026-09")
+	nov = sb.MustPeriod("2026-11")
 )
 
 // input returns a CloseInput with the fields the caller sets.
-func input(p savbilling.Period) *savbilling.CloseInput {
-	return &savbilling.CloseInput{Period: p, Start: p.Start(savbilling.Paris), End: p.End(savbilling.Paris),
-		ClosedAt: p.End(savbilling.Paris).Add(5 * time.Hour), Rules: savbilling.DefaultRules()}
+func input(p sb.Period) *sb.CloseInput {
+	return &sb.CloseInput{Period: p, Start: p.Start(sb.Paris), End: p.End(sb.Paris),
+		ClosedAt: p.End(sb.Paris).Add(5 * time.Hour), Rules: sb.DefaultRules()}
 }
 
 // The source rows of the tests.
 var (
-	r1 = savbilling.Repairer{ID: 1, Name: "Łukasz Wróbel", Email: "lukasz@example.org", Address: "3 rue de la Paix, 75002 Paris",
-		SIRET: "12345678900007", VATNumber: "FR12123456789", VATRegime: savbilling.VATStandard, Active: true}
-	r2 = savbilling.Repairer{ID: 2, Name: "Nguyễn Thị Hoa 🚲", SIRET: "44281204500015", VATRegime: savbilling.VATFranchise,
+	r1 = sb.Repairer{ID: 1, Name: "Łukasz Wróbel", Email: "lukasz@example.org", Address: "3 rue de la Paix, 75002 Paris",
+		SIRET: "12345678900007", VATNumber: "FR12123456789", VATRegime: sb.VATStandard, Active: true}
+	r2 = sb.Repairer{ID: 2, Name: "Nguyễn Thị Hoa 🚲", SIRET: "44281204500015", VATRegime: sb.VATFranchise,
 		DeductibleCents: ptr(int64(50000)), Active: false}
-	r3 = savbilling.Repairer{ID: 3, Name: "Atelier « Ça Roule »", Email: "contact@caroule.fr", Address: "Lyon",
-		SIRET: "98765432100007", VATNumber: "FR45987654321", VATRegime: savbilling.VATStandard, DeductibleCents: ptr(int64(0)), Active: true}
+	r3 = sb.Repairer{ID: 3, Name: "Atelier « Ça Roule »", Email: "contact@caroule.fr", Address: "Lyon",
+		SIRET: "98765432100007", VATNumber: "FR45987654321", VATRegime: sb.VATStandard, DeductibleCents: ptr(int64(0)), Active: true}
 
-	iv90 = savbilling.Intervention{ID: 90, RepairerID: 1, CustomerID: 9090, City: "Paris", Kind: savbilling.KindStandard,
-		Status: savbilling.StatusClosed, ClosedAt: utc(2026, 9, 20, 8, 0, 0),
-		Operations: []savbilling.Operation{{ID: 900, InterventionID: 90, Label: "Dérailleur", PriceCents: 6000, CommissionCents: 3000}}}
-	iv101 = savbilling.Intervention{ID: 101, RepairerID: 1, CustomerID: 9101, City: "Paris", Kind: savbilling.KindStandard,
-		Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 5, 10, 0, 0),
-		Operations: []savbilling.Operation{
+	iv90 = sb.Intervention{ID: 90, RepairerID: 1, CustomerID: 9090, City: "Paris", Kind: sb.KindStandard,
+		Status: sb.StatusClosed, ClosedAt: utc(2026, 9, 20, 8, 0, 0),
+		Operations: []sb.Operation{{ID: 900, InterventionID: 90, Label: "Dérailleur", PriceCents: 6000, CommissionCents: 3000}}}
+	iv101 = sb.Intervention{ID: 101, RepairerID: 1, CustomerID: 9101, City: "Paris", Kind: sb.KindStandard,
+		Status: sb.StatusClosed, ClosedAt: utc(2026, 10, 5, 10, 0, 0),
+		Operations: []sb.Operation{
 			{ID: 1011, InterventionID: 101, Label: "Chaîne", PriceCents: 5000, CommissionCents: 4000},
 			{ID: 1012, InterventionID: 101, Label: "Déplacement", PriceCents: 1500, CommissionCents: 1000},
 		}}
 	// the last second of October in Paris (UTC+1 after the DST change of 2026-10-25)
-	iv102 = savbilling.Intervention{ID: 102, RepairerID: 1, CustomerID: 9102, City: "Paris", Kind: savbilling.KindStandard,
-		Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 31, 22, 59, 59),
-		Operations: []savbilling.Operation{{ID: 1021, InterventionID: 102, Label: "Pneu", PriceCents: 7000, CommissionCents: 5500}}}
+	iv102 = sb.Intervention{ID: 102, RepairerID: 1, CustomerID: 9102, City: "Paris", Kind: sb.KindStandard,
+		Status: sb.StatusClosed, ClosedAt: utc(2026, 10, 31, 22, 59, 59),
+		Operations: []sb.Operation{{ID: 1021, InterventionID: 102, Label: "Pneu", PriceCents: 7000, CommissionCents: 5500}}}
 	// the first second of November in Paris
-	iv103 = savbilling.Intervention{ID: 103, RepairerID: 1, CustomerID: 9103, City: "Paris", Kind: savbilling.KindStandard,
-		Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 31, 23, 0, 0),
-		Operations: []savbilling.Operation{{ID: 1031, InterventionID: 103, Label: "Frein", PriceCents: 4000, CommissionCents: 3000}}}
-	iv104 = savbilling.Intervention{ID: 104, RepairerID: 1, Kind: savbilling.KindStandard, Status: savbilling.StatusOpen,
-		Operations: []savbilling.Operation{{ID: 1041, InterventionID: 104, PriceCents: 100, CommissionCents: 100}}}
-	iv105 = savbilling.Intervention{ID: 105, RepairerID: 1, Kind: savbilling.KindStandard, Status: savbilling.StatusCancelled,
+	iv103 = sb.Intervention{ID: 103, RepairerID: 1, CustomerID: 9103, City: "Paris", Kind: sb.KindStandard,
+		Status: sb.StatusClosed, ClosedAt: utc(2026, 10, 31, 23, 0, 0),
+		Operations: []sb.Operation{{ID: 1031, InterventionID: 103, Label: "Frein", PriceCents: 4000, CommissionCents: 3000}}}
+	iv104 = sb.Intervention{ID: 104, RepairerID: 1, Kind: sb.KindStandard, Status: sb.StatusOpen,
+		Operations: []sb.Operation{{ID: 1041, InterventionID: 104, PriceCents: 100, CommissionCents: 100}}}
+	iv105 = sb.Intervention{ID: 105, RepairerID: 1, Kind: sb.KindStandard, Status: sb.StatusCancelled,
 		ClosedAt: utc(2026, 10, 6, 0, 0, 0)}
 	// closed, no operation, no customer, no city
-	iv106 = savbilling.Intervention{ID: 106, RepairerID: 3, Kind: savbilling.KindStandard, Status: savbilling.StatusClosed,
+	iv106 = sb.Intervention{ID: 106, RepairerID: 3, Kind: sb.KindStandard, Status: sb.StatusClosed,
 		ClosedAt: utc(2026, 10, 7, 12, 30, 0)}
-	iv201 = savbilling.Intervention{ID: 201, RepairerID: 2, CustomerID: 9090, City: "Paris", Kind: savbilling.KindSAV, OriginalID: 90,
-		Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 12, 9, 0, 0),
-		Operations: []savbilling.Operation{
+	iv201 = sb.Intervention{ID: 201, RepairerID: 2, CustomerID: 9090, City: "Paris", Kind: sb.KindSAV, OriginalID: 90,
+		Status: sb.StatusClosed, ClosedAt: utc(2026, 10, 12, 9, 0, 0),
+		Operations: []sb.Operation{
 			{ID: 2011, InterventionID: 201, Label: "Reprise dérailleur", PriceCents: 0, CommissionCents: 3500, SAVRelated: true},
 			{ID: 2012, InterventionID: 201, Label: "Déplacement", PriceCents: 0, CommissionCents: 1000, SAVRelated: true},
 			{ID: 2013, InterventionID: 201, Label: "Chaîne neuve", PriceCents: 3000, CommissionCents: 2000},
 		}}
 	// its original intervention is missing
-	iv202 = savbilling.Intervention{ID: 202, RepairerID: 2, Kind: savbilling.KindSAV, OriginalID: 999, City: "Créteil",
-		Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 20, 15, 0, 0),
-		Operations: []savbilling.Operation{{ID: 2021, InterventionID: 202, Label: "Roue", CommissionCents: 4500, SAVRelated: true}}}
+	iv202 = sb.Intervention{ID: 202, RepairerID: 2, Kind: sb.KindSAV, OriginalID: 999, City: "Créteil",
+		Status: sb.StatusClosed, ClosedAt: utc(2026, 10, 20, 15, 0, 0),
+		Operations: []sb.Operation{{ID: 2021, InterventionID: 202, Label: "Roue", CommissionCents: 4500, SAVRelated: true}}}
 	// its decision comes after the end of October
-	iv203 = savbilling.Intervention{ID: 203, RepairerID: 3, Kind: savbilling.KindSAV, OriginalID: 101, City: "Paris",
-		Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 25, 8, 0, 0),
-		Operations: []savbilling.Operation{{ID: 2031, InterventionID: 203, Label: "Réglage", CommissionCents: 2000, SAVRelated: true}}}
-	iv204 = savbilling.Intervention{ID: 204, RepairerID: 3, Kind: savbilling.KindSAV, OriginalID: 101, Status: savbilling.StatusOpen}
+	iv203 = sb.Intervention{ID: 203, RepairerID: 3, Kind: sb.KindSAV, OriginalID: 101, City: "Paris",
+		Status: sb.StatusClosed, ClosedAt: utc(2026, 10, 25, 8, 0, 0),
+		Operations: []sb.Operation{{ID: 2031, InterventionID: 203, Label: "Réglage", CommissionCents: 2000, SAVRelated: true}}}
+	iv204 = sb.Intervention{ID: 204, RepairerID: 3, Kind: sb.KindSAV, OriginalID: 101, Status: sb.StatusOpen}
 
-	d201 = savbilling.Decision{SAVID: 201, Outcome: savbilling.OutcomeConfirmed, DamageCents: 15000,
+	d201 = sb.Decision{SAVID: 201, Outcome: sb.OutcomeConfirmed, DamageCents: 15000,
 		DecidedAt: utc(2026, 10, 13, 14, 0, 0), DecidedBy: "Zoé", Note: "Prise en charge totale ✅"}
-	d202 = savbilling.Decision{SAVID: 202, Outcome: savbilling.OutcomePartial, ChargeBP: 3333, FaultyRepairerID: 3,
+	d202 = sb.Decision{SAVID: 202, Outcome: sb.OutcomePartial, ChargeBP: 3333, FaultyRepairerID: 3,
 		DamageCents: 50000, DecidedAt: utc(2026, 10, 21, 10, 0, 0)}
-	d203 = savbilling.Decision{SAVID: 203, Outcome: savbilling.OutcomeRejected, DecidedAt: utc(2026, 11, 2, 9, 0, 0)}
-	d102 = savbilling.Decision{SAVID: 102, Outcome: savbilling.OutcomeConfirmed, DecidedAt: utc(2026, 10, 15, 9, 0, 0)}
-	d777 = savbilling.Decision{SAVID: 777, Outcome: savbilling.OutcomeUnconfirmed, DecidedAt: utc(2026, 10, 16, 9, 0, 0)}
-	d105 = savbilling.Decision{SAVID: 105, Outcome: savbilling.OutcomeConfirmed, DecidedAt: utc(2026, 11, 5, 9, 0, 0)}
+	d203 = sb.Decision{SAVID: 203, Outcome: sb.OutcomeRejected, DecidedAt: utc(2026, 11, 2, 9, 0, 0)}
+	d102 = sb.Decision{SAVID: 102, Outcome: sb.OutcomeConfirmed, DecidedAt: utc(2026, 10, 15, 9, 0, 0)}
+	d777 = sb.Decision{SAVID: 777, Outcome: sb.OutcomeUnconfirmed, DecidedAt: utc(2026, 10, 16, 9, 0, 0)}
+	d105 = sb.Decision{SAVID: 105, Outcome: sb.OutcomeConfirmed, DecidedAt: utc(2026, 11, 5, 9, 0, 0)}
 
-	c501 = savbilling.Credit{ID: 501, InterventionID: 201, AmountCents: 400, GrantedAt: utc(2026, 10, 14, 9, 0, 0), Reason: "geste"}
-	c502 = savbilling.Credit{ID: 502, InterventionID: 101, AmountCents: 500, GrantedAt: utc(2026, 10, 14, 9, 0, 0)}
-	c503 = savbilling.Credit{ID: 503, InterventionID: 202, AmountCents: 1000, GrantedAt: utc(2026, 11, 3, 9, 0, 0), Reason: "retard"}
+	c501 = sb.Credit{ID: 501, InterventionID: 201, AmountCents: 400, GrantedAt: utc(2026, 10, 14, 9, 0, 0), Reason: "geste"}
+	c502 = sb.Credit{ID: 502, InterventionID: 101, AmountCents: 500, GrantedAt: utc(2026, 10, 14, 9, 0, 0)}
+	c503 = sb.Credit{ID: 503, InterventionID: 202, AmountCents: 1000, GrantedAt: utc(2026, 11, 3, 9, 0, 0), Reason: "retard"}
 )
 
 // source is the whole source of the tests.
-func source() savbilling.Source {
-	return savbilling.Source{
-		Repairers:     []savbilling.Repairer{r1, r2, r3},
-		Interventions: []savbilling.Intervention{iv90, iv101, iv102, iv103, iv104, iv105, iv106, iv201, iv202, iv203, iv204},
-		Decisions:     []savbilling.Decision{d201, d202, d203, d102, d777, d105},
-		Credits:       []savbilling.Credit{c501, c502, c503},
-		Overrides: []savbilling.Override{
-			{RepairerID: 2, Period: "2026-10", Mode: savbilling.OverrideSpread, Months: 2},
-			{RepairerID: 3, Period: "2026-10", Mode: savbilling.OverrideInvoice},
-			{RepairerID: 1, Period: "2026-11", Mode: savbilling.OverrideInvoice},
+func source() sb.Source {
+	return sb.Source{
+		Repairers:     []sb.Repairer{r1, r2, r3},
+		Interventions: []sb.Intervention{iv90, iv101, iv102, iv103, iv104, iv105, iv106, iv201, iv202, iv203, iv204},
+		Decisions:     []sb.Decision{d201, d202, d203, d102, d777, d105},
+		Credits:       []sb.Credit{c501, c502, c503},
+		Overrides: []sb.Override{
+			{RepairerID: 2, Period: "2026-10", Mode: sb.OverrideSpread, Months: 2},
+			{RepairerID: 3, Period: "2026-10", Mode: sb.OverrideInvoice},
+			{RepairerID: 1, Period: "2026-11", Mode: sb.OverrideInvoice},
 		},
 	}
 }
 
 // bare is iv without its operations, as SAVCase.Original holds it.
-func bare(iv savbilling.Intervention) *savbilling.Intervention {
+func bare(iv sb.Intervention) *sb.Intervention {
 	iv.Operations = nil
 	return &iv
 }
 
-func mustInsert(t *testing.T, db *store.DB, src savbilling.Source) {
+func mustInsert(t *testing.T, db *store.DB, src sb.Source) {
 	t.Helper()
 	if err := db.InsertSource(context.Background(), src); err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func mustInsert(t *testing.T, db *store.DB, src savbilling.Source) {
 }
 
 // loadInput reads the close input of p in a read transaction.
-func loadInput(t *testing.T, db *store.DB, p savbilling.Period) *savbilling.CloseInput {
+func loadInput(t *testing.T, db *store.DB, p sb.Period) *sb.CloseInput {
 	t.Helper()
 	in := input(p)
 	err := db.ReadTx(context.Background(), func(ctx context.Context, tx *store.Tx) error {
@@ -159,7 +159,7 @@ func loadInput(t *testing.T, db *store.DB, p savbilling.Period) *savbilling.Clos
 }
 
 // save books b in WithCloseLock.
-func save(ctx context.Context, db *store.DB, b *savbilling.Book) error {
+func save(ctx context.Context, db *store.DB, b *sb.Book) error {
 	return db.WithCloseLock(ctx, time.Second, func(ctx context.Context, tx *store.Tx) error {
 		return tx.SaveBook(ctx, b)
 	})
@@ -176,10 +176,10 @@ func scanRow(t *testing.T, db *store.DB, query string, dest ...any) {
 
 // mustInsertSample inserts the small synthetic network of the store's tests (12 repairers, 1 500
 // interventions a month, seed 5) for the months months ending with last.
-func mustInsertSample(t *testing.T, db *store.DB, months int, last savbilling.Period) {
+func mustInsertSample(t *testing.T, db *store.DB, months int, last sb.Period) {
 	t.Helper()
 	err := sample.Network(sample.Options{Repairers: 12, Interventions: 1500, Months: months, Seed: 5, Last: last},
-		func(_ savbilling.Period, src savbilling.Source) error {
+		func(_ sb.Period, src sb.Source) error {
 			return db.InsertSource(context.Background(), src)
 		})
 	if err != nil {

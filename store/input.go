@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // interventionCols are the columns of an interventions row under alias a.
@@ -31,13 +31,13 @@ func (r *interventionRow) dest() []any {
 }
 
 // value is the row as the rules see it, with the defects of its id and closing time.
-func (r *interventionRow) value() savbilling.Intervention {
-	iv := savbilling.Intervention{ID: intOf(r.id), RepairerID: intOf(r.repairer), CustomerID: intOf(r.customer),
+func (r *interventionRow) value() sb.Intervention {
+	iv := sb.Intervention{ID: intOf(r.id), RepairerID: intOf(r.repairer), CustomerID: intOf(r.customer),
 		City: sharedOf(r.city), Kind: sharedOf(r.kind), OriginalID: intOf(r.original), Status: sharedOf(r.status),
 		ClosedAt: r.closed.Time}
 	switch {
 	case !r.id.Valid:
-		iv.Defect = savbilling.NewDefect("renseigner interventions.id", "intervention sans identifiant (interventions.id NULL)")
+		iv.Defect = sb.NewDefect("renseigner interventions.id", "intervention sans identifiant (interventions.id NULL)")
 	case r.closed.Bad != "":
 		iv.Defect = r.closed.defect("interventions.closed_at")
 	}
@@ -51,11 +51,11 @@ type window struct{ end, now time.Time }
 // admit decides whether an intervention row the SQL filters let through concerns the close, and
 // marks the defects of its status and closing time: one closed in a later period (but not after
 // now) or with the status open or cancelled does not concern it.
-func (w window) admit(r *interventionRow, iv *savbilling.Intervention) bool {
+func (w window) admit(r *interventionRow, iv *sb.Intervention) bool {
 	if r.closed.from(w.end) && (w.now.IsZero() || !r.closed.Time.After(w.now)) {
 		return false
 	}
-	if r.status.Valid && (r.status.String == savbilling.StatusOpen || r.status.String == savbilling.StatusCancelled) {
+	if r.status.Valid && (r.status.String == sb.StatusOpen || r.status.String == sb.StatusCancelled) {
 		return false
 	}
 	if iv.Defect != nil {
@@ -64,7 +64,7 @@ func (w window) admit(r *interventionRow, iv *savbilling.Intervention) bool {
 	switch {
 	case !r.status.Valid:
 		iv.Defect = statusDefect(nil)
-	case r.status.String != savbilling.StatusClosed:
+	case r.status.String != sb.StatusClosed:
 		iv.Defect = statusDefect(&r.status.String)
 	case r.closed.Null:
 		iv.Defect = r.closed.defect("interventions.closed_at")
@@ -75,25 +75,25 @@ func (w window) admit(r *interventionRow, iv *savbilling.Intervention) bool {
 const decisionCols = "d.intervention_id, d.outcome, d.charge_bp, d.faulty_repairer_id, d.damage_cents, d.decided_at, d.decided_by, d.note"
 
 // scanDecision scans the columns of decisionCols; the decision's time is also returned raw.
-func scanDecision(rows *sql.Rows) (savbilling.Decision, srcTime, error) {
+func scanDecision(rows *sql.Rows) (sb.Decision, srcTime, error) {
 	var (
 		id, bp, faulty, damage sql.NullInt64
 		outcome, by, note      sql.NullString
 		at                     srcTime
 	)
 	if err := rows.Scan(&id, &outcome, &bp, &faulty, &damage, &at, &by, &note); err != nil {
-		return savbilling.Decision{}, at, err
+		return sb.Decision{}, at, err
 	}
-	return savbilling.Decision{SAVID: intOf(id), Outcome: sharedOf(outcome), ChargeBP: int(intOf(bp)),
+	return sb.Decision{SAVID: intOf(id), Outcome: sharedOf(outcome), ChargeBP: int(intOf(bp)),
 		FaultyRepairerID: intOf(faulty), DamageCents: intOf(damage), DecidedAt: at.Time, DecidedBy: sharedOf(by),
 		Note: strOf(note), Defect: at.defect("sav_decisions.decided_at")}, at, nil
 }
 
 const stateCols = "s.sav_id, s.outcome, s.charge_bp, s.faulty_repairer_id, s.damage_cents, s.decided_at, s.corrective_cents, s.related_price_cents, s.first_period, s.last_period, s.v1_outcome, s.v1_charge_bp, s.v1_faulty_repairer_id, s.v1_corrective_cents"
 
-func scanState(rows *sql.Rows) (savbilling.SAVState, error) {
+func scanState(rows *sql.Rows) (sb.SAVState, error) {
 	var (
-		st                     savbilling.SAVState
+		st                     sb.SAVState
 		at                     nullTime
 		first, last            string
 		v1Outcome              sql.NullString
@@ -104,15 +104,15 @@ func scanState(rows *sql.Rows) (savbilling.SAVState, error) {
 		return st, err
 	}
 	if v1Outcome.Valid { // booked under the rules v1 (migration 9 kept that decision)
-		st.V1 = &savbilling.SAVDecisionV1{Outcome: v1Outcome.String, ChargeBP: int(v1BP.Int64),
+		st.V1 = &sb.SAVDecisionV1{Outcome: v1Outcome.String, ChargeBP: int(v1BP.Int64),
 			FaultyRepairerID: v1Faulty.Int64, CorrectiveCents: v1Corr.Int64}
 	}
 	st.DecidedAt = at.Time
 	var err error
-	if st.FirstPeriod, err = savbilling.ParsePeriod(first); err != nil {
+	if st.FirstPeriod, err = sb.ParsePeriod(first); err != nil {
 		return st, fmt.Errorf("sb_sav_state %d: %w", st.SAVID, err)
 	}
-	if st.LastPeriod, err = savbilling.ParsePeriod(last); err != nil {
+	if st.LastPeriod, err = sb.ParsePeriod(last); err != nil {
 		return st, fmt.Errorf("sb_sav_state %d: %w", st.SAVID, err)
 	}
 	return st, nil
@@ -142,7 +142,7 @@ func each(ctx context.Context, q querier, what, query string, args []any, fn fun
 // before in.End. Maps are never nil; lists are nil when empty (an intervention without operations
 // has nil Operations). A NULL in an optional column reads as the zero value of source.go; a row
 // the store cannot use as read (sourcerows.go) comes with a Defect for the rules to hold.
-func (tx *Tx) LoadCloseInput(ctx context.Context, in *savbilling.CloseInput) error {
+func (tx *Tx) LoadCloseInput(ctx context.Context, in *sb.CloseInput) error {
 	if in == nil || in.End.IsZero() || in.Period.IsZero() {
 		return errors.New("load close input: Period and End must be set")
 	}
@@ -164,21 +164,21 @@ func (tx *Tx) unsettled() string {
 }
 
 func candidateArgs(w window) []any {
-	return []any{savbilling.StatusOpen, savbilling.StatusCancelled, sqlTime(w.end), sqlTime(w.now)}
+	return []any{sb.StatusOpen, sb.StatusCancelled, sqlTime(w.end), sqlTime(w.now)}
 }
 
 // loadInput is LoadCloseInput, or LoadSummedCloseInput when bk, the close's transaction that
 // books the summed lines, is not nil.
-func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) error {
+func (tx *Tx) loadInput(ctx context.Context, in *sb.CloseInput, bk *Tx) error {
 	q := tx.tx
 	w := window{end: in.End}
 	if !in.ClosedAt.IsZero() {
-		w.now = in.ClosedAt.Add(savbilling.FutureSlack)
+		w.now = in.ClosedAt.Add(sb.FutureSlack)
 	}
 	end := sqlTime(in.End)
 
 	// Repairers: every row; a repeated id or a NULL name or active makes the repairer defective.
-	in.Repairers = map[int64]savbilling.Repairer{}
+	in.Repairers = map[int64]sb.Repairer{}
 	optional, err := repairerOptionalSelect(ctx, q)
 	if err != nil {
 		return err
@@ -194,7 +194,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 			&postcode, &city, &country, &legal, &iban, &bic, &debits); err != nil {
 			return err
 		}
-		r := savbilling.Repairer{ID: intOf(id), Name: strOf(name), Email: strOf(email), Address: strOf(addr),
+		r := sb.Repairer{ID: intOf(id), Name: strOf(name), Email: strOf(email), Address: strOf(addr),
 			SIRET: strOf(siret), VATNumber: strOf(vat), VATRegime: sharedOf(regime), Active: intOf(active) != 0,
 			Postcode: strOf(postcode), City: strOf(city), CountryCode: strOf(country), LegalForm: strOf(legal),
 			IBAN: strOf(iban), BIC: strOf(bic), VATOnDebits: intOf(debits) == 1}
@@ -258,12 +258,12 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 	in.SAVs, err = tx.savCases(ctx, "SAVs", w,
 		"i.kind = ? AND i.status = ? AND "+tx.maybeBefore("i.closed_at")+
 			" AND NOT EXISTS (SELECT 1 FROM sb_sav_state s0 WHERE s0.sav_id = i.id)",
-		savbilling.KindSAV, savbilling.StatusClosed, end)
+		sb.KindSAV, sb.StatusClosed, end)
 	if err != nil {
 		return err
 	}
-	in.SAVs = slices.DeleteFunc(in.SAVs, func(c savbilling.SAVCase) bool {
-		return c.SAV.Kind != savbilling.KindSAV || c.SAV.Status != savbilling.StatusClosed
+	in.SAVs = slices.DeleteFunc(in.SAVs, func(c sb.SAVCase) bool {
+		return c.SAV.Kind != sb.KindSAV || c.SAV.Status != sb.StatusClosed
 	})
 	if len(in.SAVs) == 0 {
 		in.SAVs = nil
@@ -280,7 +280,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 	err = each(ctx, q, "stray decisions", "SELECT "+decisionCols+` FROM sav_decisions d
 		WHERE d.decided_at < ? AND NOT EXISTS (SELECT 1 FROM interventions i WHERE i.id = d.intervention_id AND `+
 		tx.exactly("i.kind")+") ORDER BY d.intervention_id",
-		[]any{end, savbilling.KindSAV}, func(rows *sql.Rows) error {
+		[]any{end, sb.KindSAV}, func(rows *sql.Rows) error {
 			dec, _, err := scanDecision(rows)
 			in.StrayDecisions = append(in.StrayDecisions, dec)
 			return err
@@ -293,7 +293,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 	// the SAVs they refer to.
 	creditFilter := tx.maybeBefore("c.granted_at") + " AND c.intervention_id IN (SELECT i.id FROM interventions i WHERE " +
 		tx.exactly("i.kind") + ") AND NOT EXISTS (SELECT 1 FROM sb_goodwill g WHERE g.credit_id = c.id)"
-	creditArgs := []any{end, savbilling.KindSAV}
+	creditArgs := []any{end, sb.KindSAV}
 	in.Credits = nil
 	var creditSAVs []int64
 	err = each(ctx, q, "client credits", `SELECT c.id, c.intervention_id, c.amount_cents, c.granted_at, c.reason
@@ -313,7 +313,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 			if at.from(in.End) {
 				return nil // granted in a later period
 			}
-			c := savbilling.Credit{ID: intOf(id), InterventionID: intOf(iv), AmountCents: intOf(amount),
+			c := sb.Credit{ID: intOf(id), InterventionID: intOf(iv), AmountCents: intOf(amount),
 				GrantedAt: at.Time, Reason: sharedOf(reason), Defect: at.defect("client_credits.granted_at")}
 			if !amount.Valid {
 				c.Defect = nullDefect("client_credits.amount_cents")
@@ -327,7 +327,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 	if err := tx.strayCredits(ctx, in); err != nil {
 		return err
 	}
-	in.Processed = map[int64]savbilling.SAVState{}
+	in.Processed = map[int64]sb.SAVState{}
 	slices.Sort(creditSAVs)
 	err = tx.eachIn(ctx, "booked SAV states", slices.Compact(creditSAVs), func(in string) string {
 		return "SELECT " + stateCols + " FROM sb_sav_state s WHERE s.sav_id " + in
@@ -349,7 +349,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 		FROM sb_plans p WHERE p.closed_period IS NULL ORDER BY p.created_period, p.repairer_id`, nil,
 		func(rows *sql.Rows) error {
 			var (
-				pl      savbilling.Plan
+				pl      sb.Plan
 				created string
 			)
 			if err := rows.Scan(&pl.ID, &pl.RepairerID, &created, &pl.Months, &pl.TotalCents, &pl.InvoicedCents,
@@ -357,7 +357,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 				return err
 			}
 			var err error
-			if pl.CreatedIn, err = savbilling.ParsePeriod(created); err != nil {
+			if pl.CreatedIn, err = sb.ParsePeriod(created); err != nil {
 				return fmt.Errorf("plan %s: %w", pl.ID, err)
 			}
 			if pl.BalanceCents() > 0 {
@@ -380,7 +380,7 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 		if err := rows.Scan(&rid, &period, &mode, &months); err != nil {
 			return err
 		}
-		in.Overrides = append(in.Overrides, savbilling.Override{RepairerID: intOf(rid), Period: strOf(period),
+		in.Overrides = append(in.Overrides, sb.Override{RepairerID: intOf(rid), Period: strOf(period),
 			Mode: strOf(mode), Months: int(intOf(months))})
 		return nil
 	})
@@ -419,15 +419,15 @@ func (tx *Tx) loadInput(ctx context.Context, in *savbilling.CloseInput, bk *Tx) 
 // close (window.admit), in id order, each with all its operations. Rows and operations come from
 // two ordered queries rather than a join, so that a repeated row shows as such: a repeated
 // intervention or operation makes the intervention defective, and is counted once.
-func (tx *Tx) interventions(ctx context.Context, what string, w window, where string, args ...any) ([]savbilling.Intervention, error) {
+func (tx *Tx) interventions(ctx context.Context, what string, w window, where string, args ...any) ([]sb.Intervention, error) {
 	out, _, err := tx.interventionsAndIDs(ctx, what, w, where, args...)
 	return out, err
 }
 
 // interventionsAndIDs is interventions, with the ids of those that have one, ascending.
-func (tx *Tx) interventionsAndIDs(ctx context.Context, what string, w window, where string, args ...any) ([]savbilling.Intervention, []int64, error) {
+func (tx *Tx) interventionsAndIDs(ctx context.Context, what string, w window, where string, args ...any) ([]sb.Intervention, []int64, error) {
 	var (
-		out []savbilling.Intervention
+		out []sb.Intervention
 		ids []int64 // of the rows in out that have one, ascending
 		r   interventionRow
 	)
@@ -488,11 +488,11 @@ func (tx *Tx) interventionsAndIDs(ctx context.Context, what string, w window, wh
 			return nil
 		}
 		lastIV, lastOp = ivID, opID
-		op := savbilling.Operation{ID: intOf(opID), InterventionID: ivID, Label: sharedOf(label), PriceCents: intOf(price),
+		op := sb.Operation{ID: intOf(opID), InterventionID: ivID, Label: sharedOf(label), PriceCents: intOf(price),
 			CommissionCents: intOf(comm), SAVRelated: intOf(related) != 0}
 		switch {
 		case !opID.Valid:
-			op.Defect = savbilling.NewDefect("renseigner intervention_operations.id", "opération sans identifiant (intervention_operations.id NULL)")
+			op.Defect = sb.NewDefect("renseigner intervention_operations.id", "opération sans identifiant (intervention_operations.id NULL)")
 		case !comm.Valid:
 			op.Defect = nullDefect("intervention_operations.commission_cents")
 		case !price.Valid:
@@ -527,8 +527,8 @@ func (tx *Tx) eachIn(ctx context.Context, what string, ids []int64, query func(i
 
 // interventionsByID reads the interventions of ids (ascending) that concern the close, each with
 // all its operations.
-func (tx *Tx) interventionsByID(ctx context.Context, w window, ids []int64) ([]savbilling.Intervention, error) {
-	var out []savbilling.Intervention
+func (tx *Tx) interventionsByID(ctx context.Context, w window, ids []int64) ([]sb.Intervention, error) {
+	var out []sb.Intervention
 	for chunk := range slices.Chunk(ids, idList) {
 		ivs, err := tx.interventions(ctx, "interventions", w, "i.id IN ("+int64List(chunk)+")")
 		if err != nil {
@@ -542,12 +542,12 @@ func (tx *Tx) interventionsByID(ctx context.Context, w window, ids []int64) ([]s
 // savCases reads the SAV interventions i matching where (args are where's) that concern the
 // close, each with its operations, its decision taken before the end, and its original
 // intervention.
-func (tx *Tx) savCases(ctx context.Context, what string, w window, where string, args ...any) ([]savbilling.SAVCase, error) {
+func (tx *Tx) savCases(ctx context.Context, what string, w window, where string, args ...any) ([]sb.SAVCase, error) {
 	ivs, ids, err := tx.interventionsAndIDs(ctx, what, window{end: w.end}, where, args...)
 	if err != nil || len(ivs) == 0 {
 		return nil, err
 	}
-	cases := make([]savbilling.SAVCase, len(ivs))
+	cases := make([]sb.SAVCase, len(ivs))
 	index := make(map[int64]int, len(ivs))
 	var originalIDs []int64
 	for i, iv := range ivs {
@@ -573,7 +573,7 @@ func (tx *Tx) savCases(ctx context.Context, what string, w window, where string,
 		switch {
 		case !ok:
 		case cases[k].Decision != nil:
-			cases[k].Decision.Defect = savbilling.NewDefect("garder une seule décision par SAV dans sav_decisions",
+			cases[k].Decision.Defect = sb.NewDefect("garder une seule décision par SAV dans sav_decisions",
 				"plusieurs décisions pour ce SAV dans sav_decisions")
 		default:
 			cases[k].Decision = &dec
@@ -583,7 +583,7 @@ func (tx *Tx) savCases(ctx context.Context, what string, w window, where string,
 	if err != nil {
 		return nil, err
 	}
-	originals := map[int64]*savbilling.Intervention{}
+	originals := map[int64]*sb.Intervention{}
 	var orig interventionRow
 	err = tx.eachIn(ctx, what+": original interventions", originalIDs, func(in string) string {
 		return "SELECT " + interventionCols("o") + " FROM interventions o WHERE o.id " + in
@@ -612,7 +612,7 @@ func (tx *Tx) savCases(ctx context.Context, what string, w window, where string,
 
 // changedCases reads the SAVs charged before whose decision taken before the end differs from
 // the booked one, with what the ledger holds of them.
-func (tx *Tx) changedCases(ctx context.Context, w window) ([]savbilling.SAVCase, error) {
+func (tx *Tx) changedCases(ctx context.Context, w window) ([]sb.SAVCase, error) {
 	// Driven from the (small) ledger of charged SAVs: a non-correlated IN, looked up by primary key.
 	const where = `i.id IN (SELECT s1.sav_id FROM sb_sav_state s1 JOIN sav_decisions d1 ON d1.intervention_id = s1.sav_id
 		WHERE d1.decided_at < ? AND (COALESCE(d1.outcome, '') <> s1.outcome
@@ -629,9 +629,9 @@ func (tx *Tx) changedCases(ctx context.Context, w window) ([]savbilling.SAVCase,
 		cases[i].BookedByRepairer = map[int64]int64{}
 		cases[i].BookedIndemnityByRepairer = map[int64]int64{}
 		cases[i].BookedV1ByRepairer = map[int64]int64{}
-		cases[i].BookedStatement = map[savbilling.BookedKind]string{}
+		cases[i].BookedStatement = map[sb.BookedKind]string{}
 	}
-	latest := map[int64]map[savbilling.BookedKind]string{} // the period of BookedStatement's number
+	latest := map[int64]map[sb.BookedKind]string{} // the period of BookedStatement's number
 	err = each(ctx, tx.tx, "changed SAVs: booked state", "SELECT "+stateCols+
 		" FROM sb_sav_state s JOIN interventions i ON i.id = s.sav_id WHERE "+where, args,
 		func(rows *sql.Rows) error {
@@ -667,12 +667,12 @@ func (tx *Tx) changedCases(ctx context.Context, w window) ([]savbilling.SAVCase,
 			if k, ok := index[sav]; ok {
 				// the latest statement per kind (under v1 every line counted for both kinds)
 				for _, ind := range []bool{false, true} {
-					if rules >= savbilling.RulesV2 && savbilling.SAVLineType(tp).Indemnity() != ind {
+					if rules >= sb.RulesV2 && sb.SAVLineType(tp).Indemnity() != ind {
 						continue
 					}
-					key := savbilling.BookedKind{RepairerID: rid, Indemnity: ind}
+					key := sb.BookedKind{RepairerID: rid, Indemnity: ind}
 					if latest[sav] == nil {
-						latest[sav] = map[savbilling.BookedKind]string{}
+						latest[sav] = map[sb.BookedKind]string{}
 					}
 					if period >= latest[sav][key] && number != "" {
 						latest[sav][key] = period
@@ -681,9 +681,9 @@ func (tx *Tx) changedCases(ctx context.Context, w window) ([]savbilling.SAVCase,
 				}
 				cases[k].BookedByRepairer[rid] += amount
 				switch {
-				case rules < savbilling.RulesV2:
+				case rules < sb.RulesV2:
 					cases[k].BookedV1ByRepairer[rid] += amount
-				case savbilling.SAVLineType(tp).Indemnity():
+				case sb.SAVLineType(tp).Indemnity():
 					cases[k].BookedIndemnityByRepairer[rid] += amount
 				}
 			}

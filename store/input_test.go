@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/store"
 )
@@ -21,21 +21,21 @@ func TestLoadCloseInput(t *testing.T) {
 		got := loadInput(t, db, oct)
 
 		want := input(oct)
-		want.Repairers = map[int64]savbilling.Repairer{1: r1, 2: r2, 3: r3}
-		want.Interventions = []savbilling.Intervention{iv90, iv101, iv102, iv106, iv201, iv202, iv203}
-		want.SAVs = []savbilling.SAVCase{
+		want.Repairers = map[int64]sb.Repairer{1: r1, 2: r2, 3: r3}
+		want.Interventions = []sb.Intervention{iv90, iv101, iv102, iv106, iv201, iv202, iv203}
+		want.SAVs = []sb.SAVCase{
 			{SAV: iv201, Decision: &d201, Original: bare(iv90)},
 			{SAV: iv202, Decision: &d202},       // original 999 is missing
 			{SAV: iv203, Original: bare(iv101)}, // decided after the end of October
 		}
-		want.StrayDecisions = []savbilling.Decision{d102, d777}
-		want.Credits = []savbilling.Credit{c501}
+		want.StrayDecisions = []sb.Decision{d102, d777}
+		want.Credits = []sb.Credit{c501}
 		// 502 is granted on a standard intervention: read all the same (issue 17), not dropped
-		want.StrayCredits = []savbilling.StrayCredit{{Credit: c502, RepairerID: 1}}
-		want.Processed = map[int64]savbilling.SAVState{}
-		want.Overrides = []savbilling.Override{
-			{RepairerID: 2, Period: "2026-10", Mode: savbilling.OverrideSpread, Months: 2},
-			{RepairerID: 3, Period: "2026-10", Mode: savbilling.OverrideInvoice},
+		want.StrayCredits = []sb.StrayCredit{{Credit: c502, RepairerID: 1}}
+		want.Processed = map[int64]sb.SAVState{}
+		want.Overrides = []sb.Override{
+			{RepairerID: 2, Period: "2026-10", Mode: sb.OverrideSpread, Months: 2},
+			{RepairerID: 3, Period: "2026-10", Mode: sb.OverrideInvoice},
 		}
 		want.LastStatementSeq = map[int64]int{}
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -48,9 +48,9 @@ func TestLoadCloseInput(t *testing.T) {
 // at 23:00:00 UTC (midnight in Paris) is in November.
 func TestPeriodBounds(t *testing.T) {
 	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
-		mustInsert(t, db, savbilling.Source{Repairers: []savbilling.Repairer{r1},
-			Interventions: []savbilling.Intervention{iv102, iv103}})
-		ids := func(in *savbilling.CloseInput) []int64 {
+		mustInsert(t, db, sb.Source{Repairers: []sb.Repairer{r1},
+			Interventions: []sb.Intervention{iv102, iv103}})
+		ids := func(in *sb.CloseInput) []int64 {
 			var out []int64
 			for _, iv := range in.Interventions {
 				out = append(out, iv.ID)
@@ -69,7 +69,7 @@ func TestPeriodBounds(t *testing.T) {
 			t.Errorf("2026-09: interventions %v, want %v (closed after the close's instant)", got, want)
 		}
 		in := input(sep)
-		in.ClosedAt = oct.End(savbilling.Paris).Add(-time.Hour)
+		in.ClosedAt = oct.End(sb.Paris).Add(-time.Hour)
 		err := db.ReadTx(context.Background(), func(ctx context.Context, tx *store.Tx) error { return tx.LoadCloseInput(ctx, in) })
 		if got, want := ids(in), []int64(nil); err != nil || !cmp.Equal(got, want) {
 			t.Errorf("2026-09 closed at the end of October: interventions %v, %v; want none", got, err)
@@ -84,11 +84,11 @@ func TestFirstActivity(t *testing.T) {
 			t.Fatalf("FirstActivity on an empty database = %v, %v; want false, nil", ok, err)
 		}
 		// 2026-08-31 22:30 UTC is already September in Paris (UTC+2).
-		early := savbilling.Intervention{ID: 1, RepairerID: 1, Kind: savbilling.KindStandard,
-			Status: savbilling.StatusClosed, ClosedAt: utc(2026, 8, 31, 22, 30, 0)}
-		open := savbilling.Intervention{ID: 2, RepairerID: 1, Kind: savbilling.KindStandard,
-			Status: savbilling.StatusCancelled, ClosedAt: utc(2026, 1, 1, 0, 0, 0)}
-		mustInsert(t, db, savbilling.Source{Interventions: []savbilling.Intervention{early, open, iv101}})
+		early := sb.Intervention{ID: 1, RepairerID: 1, Kind: sb.KindStandard,
+			Status: sb.StatusClosed, ClosedAt: utc(2026, 8, 31, 22, 30, 0)}
+		open := sb.Intervention{ID: 2, RepairerID: 1, Kind: sb.KindStandard,
+			Status: sb.StatusCancelled, ClosedAt: utc(2026, 1, 1, 0, 0, 0)}
+		mustInsert(t, db, sb.Source{Interventions: []sb.Intervention{early, open, iv101}})
 		p, ok, err := db.FirstActivity(ctx)
 		if err != nil || !ok || p != sep {
 			t.Errorf("FirstActivity = %v, %v, %v; want 2026-09, true, nil", p, ok, err)
@@ -103,7 +103,7 @@ func TestFirstActivity(t *testing.T) {
 func TestLoadCloseInputInIDLists(t *testing.T) {
 	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
 		ctx := context.Background()
-		last := savbilling.MustPeriod("2026-08")
+		last := sb.MustPeriod("2026-08")
 		mustInsertSample(t, db, 3, last)
 		var changed, credited []int64 // SAVs charged before p whose decision changed, or credited since
 		for p := last.Prev().Prev(); ; p = p.Next() {
@@ -115,7 +115,7 @@ func TestLoadCloseInputInIDLists(t *testing.T) {
 				t.Fatalf("%s: %d SAVs and %d credits: too few to read in several lists", p, len(want.SAVs), len(want.Credits))
 			}
 			for _, id := range changed {
-				if !slices.ContainsFunc(want.Changed, func(c savbilling.SAVCase) bool { return c.SAV.ID == id }) {
+				if !slices.ContainsFunc(want.Changed, func(c sb.SAVCase) bool { return c.SAV.ID == id }) {
 					t.Errorf("%s: SAV %d, whose decision changed, is not among the changed cases", p, id)
 				}
 			}
@@ -147,7 +147,7 @@ func TestLoadCloseInputInIDLists(t *testing.T) {
 				q := fmt.Sprintf("UPDATE sav_decisions SET damage_cents = damage_cents + 100 WHERE intervention_id = %d", id)
 				if i >= 10 {
 					q = fmt.Sprintf("INSERT INTO client_credits (id, intervention_id, amount_cents, granted_at, reason) "+
-						"VALUES (%d, %d, 500, '%s', 'geste')", 9_000_000+int(p.Month)*100+i, id, p.Next().Start(savbilling.Paris).UTC().Add(time.Hour).Format(time.DateTime))
+						"VALUES (%d, %d, 500, '%s', 'geste')", 9_000_000+int(p.Month)*100+i, id, p.Next().Start(sb.Paris).UTC().Add(time.Hour).Format(time.DateTime))
 				}
 				if err := db.Exec(ctx, q); err != nil {
 					t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/store"
 )
@@ -135,8 +135,8 @@ func TestFirstRows(t *testing.T) {
 			if got, err := d.FirstRows(ctx); got != "" || err != nil {
 				t.Errorf("migrated, empty: %q, %v", got, err)
 			}
-			mustInsert(t, db, savbilling.Source{Interventions: []savbilling.Intervention{{ID: 1, RepairerID: 9, City: "Paris",
-				Kind: savbilling.KindStandard, Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 3, 10, 0, 0)}}})
+			mustInsert(t, db, sb.Source{Interventions: []sb.Intervention{{ID: 1, RepairerID: 9, City: "Paris",
+				Kind: sb.KindStandard, Status: sb.StatusClosed, ClosedAt: utc(2026, 10, 3, 10, 0, 0)}}})
 			if got, err := d.FirstRows(ctx); got != "interventions" || err != nil {
 				t.Errorf("with an intervention: %q, %v", got, err)
 			}
@@ -163,10 +163,10 @@ func TestLedgerFingerprint(t *testing.T) {
 		if again, _ := db.LedgerFingerprint(ctx, sep); again != fp {
 			t.Errorf("not stable: %s then %s", fp, again)
 		}
-		for name, change := range map[string]func(*savbilling.Book){
-			"closed a second later": func(b *savbilling.Book) { b.ClosedAt = b.ClosedAt.Add(time.Second) },
-			"one cent of VAT":       func(b *savbilling.Book) { b.Statements[0].VATCents++; b.Statements[0].NetTTCCents++ },
-			"one SAV line's amount": func(b *savbilling.Book) { b.Statements[1].SAV[0].AmountCents-- },
+		for name, change := range map[string]func(*sb.Book){
+			"closed a second later": func(b *sb.Book) { b.ClosedAt = b.ClosedAt.Add(time.Second) },
+			"one cent of VAT":       func(b *sb.Book) { b.Statements[0].VATCents++; b.Statements[0].NetTTCCents++ },
+			"one SAV line's amount": func(b *sb.Book) { b.Statements[1].SAV[0].AmountCents-- },
 		} {
 			other := dbtest.Open(t, dbtest.Engines(t)[map[string]int{"sqlite": 0, "mysql": 1}[e.Name]])
 			b := bookSep()
@@ -195,7 +195,7 @@ func BenchmarkLedgerFingerprint(b *testing.B) {
 				s := tmpl
 				s.Repairer.ID = int64(1000 + i)
 				s.Number = fmt.Sprintf("REL-%d-2026-0001", s.Repairer.ID)
-				s.SAV = []savbilling.SAVLine{tmpl.SAV[0]}
+				s.SAV = []sb.SAVLine{tmpl.SAV[0]}
 				s.SAV[0].SAVID, s.SAV[0].RepairerID = int64(100000+i), s.Repairer.ID
 				s.SpreadCents, s.OverflowCents = 0, 0
 				book.Statements = append(book.Statements, s)

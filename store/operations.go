@@ -21,7 +21,7 @@ import (
 	"slices"
 	"strconv"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // operationCols are the columns of sb_operations, in the order of their LOAD DATA text.
@@ -38,7 +38,7 @@ func (tx *Tx) operationMark(ctx context.Context) (int64, bool, error) {
 
 // bookedOperations returns which operations of ivs the ledger booked already, keyed by operation
 // id, with where they were booked; nil when none is.
-func (tx *Tx) bookedOperations(ctx context.Context, ivs []savbilling.Intervention) (map[int64]savbilling.OperationBooking, error) {
+func (tx *Tx) bookedOperations(ctx context.Context, ivs []sb.Intervention) (map[int64]sb.OperationBooking, error) {
 	mark, ok, err := tx.operationMark(ctx)
 	if err != nil || !ok {
 		return nil, err
@@ -55,14 +55,14 @@ func (tx *Tx) bookedOperations(ctx context.Context, ivs []savbilling.Interventio
 		return nil, nil
 	}
 	slices.Sort(ids)
-	var out map[int64]savbilling.OperationBooking
+	var out map[int64]sb.OperationBooking
 	err = tx.eachIn(ctx, "booked operations", slices.Compact(ids), func(in string) string {
 		return "SELECT b.operation_id, b.intervention_id, COALESCE(c.period, '') FROM sb_operations b " +
 			"LEFT JOIN sb_commissions c ON c.intervention_id = b.intervention_id WHERE b.operation_id " + in
 	}, nil, func(rows *sql.Rows) error {
 		var (
 			id int64
-			b  savbilling.OperationBooking
+			b  sb.OperationBooking
 			p  string
 		)
 		if err := rows.Scan(&id, &b.InterventionID, &p); err != nil {
@@ -70,12 +70,12 @@ func (tx *Tx) bookedOperations(ctx context.Context, ivs []savbilling.Interventio
 		}
 		if p != "" { // the intervention's line (always there, unless the ledger was edited by hand)
 			var err error
-			if b.Period, err = savbilling.ParsePeriod(p); err != nil {
+			if b.Period, err = sb.ParsePeriod(p); err != nil {
 				return fmt.Errorf("sb_operations %d: %w", id, err)
 			}
 		}
 		if out == nil {
-			out = map[int64]savbilling.OperationBooking{}
+			out = map[int64]sb.OperationBooking{}
 		}
 		out[id] = b
 		return nil
@@ -96,7 +96,7 @@ func (tx *Tx) notBookedCheck(ctx context.Context) (string, error) {
 
 // insertSummedOperations keys, on SQLite, the operations of the lines summed into closeLines
 // (summed = 1), in the close's transaction, right after their lines.
-func (tx *Tx) insertSummedOperations(ctx context.Context, p savbilling.Period) error {
+func (tx *Tx) insertSummedOperations(ctx context.Context, p sb.Period) error {
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sb_operations (operation_id, intervention_id)
 		SELECT o.id, o.intervention_id FROM `+closeLines+` s JOIN intervention_operations o ON o.intervention_id = s.intervention_id
 		WHERE s.summed = 1`)
@@ -107,7 +107,7 @@ func (tx *Tx) insertSummedOperations(ctx context.Context, p savbilling.Period) e
 }
 
 // saveOperations keys the operations of the commission lines the book lists (SaveBook).
-func (tx *Tx) saveOperations(ctx context.Context, b *savbilling.Book) error {
+func (tx *Tx) saveOperations(ctx context.Context, b *sb.Book) error {
 	ops := b.Operations
 	err := tx.insertMany(ctx, "sb_operations", operationCols, len(ops), func(i int) []any {
 		return []any{ops[i].OperationID, ops[i].InterventionID}
@@ -153,7 +153,7 @@ func appendIDList(dst []int64, list []byte) ([]int64, bool) {
 // operationMark is the highest operation id a close saw in the source, stored with its period in
 // sb_operation_marks: the next close looks for added operations above it.
 type operationMark struct {
-	period savbilling.Period
+	period sb.Period
 	mark   int64
 }
 
@@ -178,7 +178,7 @@ func (tx *Tx) previousMark(ctx context.Context) (int64, bool, error) {
 // above the mark only (a range of its key: the operations created since, about a month's), and
 // looks up their intervention in sb_commissions' key and themselves in sb_operations'; it runs
 // before the close books anything.
-func (tx *Tx) loadAddedOperations(ctx context.Context, in *savbilling.CloseInput, mark *Tx) error {
+func (tx *Tx) loadAddedOperations(ctx context.Context, in *sb.CloseInput, mark *Tx) error {
 	in.AddedOperations = nil
 	prev, ok, err := tx.previousMark(ctx)
 	if err != nil {
@@ -225,7 +225,7 @@ func (tx *Tx) loadAddedOperations(ctx context.Context, in *savbilling.CloseInput
 		AND NOT EXISTS (SELECT 1 FROM sb_operations b WHERE b.operation_id = o.id) ORDER BY o.id`,
 		[]any{prev, cur, bookIv.Int64}, func(rows *sql.Rows) error {
 			var (
-				op   savbilling.AddedOperation
+				op   sb.AddedOperation
 				comm sql.NullInt64
 				p    string
 			)
@@ -233,7 +233,7 @@ func (tx *Tx) loadAddedOperations(ctx context.Context, in *savbilling.CloseInput
 				return err
 			}
 			var err error
-			if op.Period, err = savbilling.ParsePeriod(p); err != nil {
+			if op.Period, err = sb.ParsePeriod(p); err != nil {
 				return fmt.Errorf("sb_commissions of intervention %d: %w", op.InterventionID, err)
 			}
 			op.CommissionCents = comm.Int64
@@ -246,7 +246,7 @@ func (tx *Tx) loadAddedOperations(ctx context.Context, in *savbilling.CloseInput
 }
 
 // saveOperationMark stores the operation mark of the close read in this transaction (SaveBook).
-func (tx *Tx) saveOperationMark(ctx context.Context, p savbilling.Period) error {
+func (tx *Tx) saveOperationMark(ctx context.Context, p sb.Period) error {
 	m := tx.opMark
 	if m == nil || m.period != p {
 		return nil

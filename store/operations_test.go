@@ -7,30 +7,30 @@ import (
 	"strings"
 	"testing"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/store"
 )
 
 // movedSource: intervention 600 (repairer 1) closed in September with operations 6000 and 6001;
 // 601 (repairer 3) still open with 6010; 603 (repairer 3) closed in September with 6030.
-func movedSource() savbilling.Source {
-	iv := func(id, repairer int64, status string, closed savbilling.Intervention, ops ...int64) savbilling.Intervention {
+func movedSource() sb.Source {
+	iv := func(id, repairer int64, status string, closed sb.Intervention, ops ...int64) sb.Intervention {
 		out := closed
-		out.ID, out.RepairerID, out.Status, out.Kind, out.City = id, repairer, status, savbilling.KindStandard, "Nantes"
+		out.ID, out.RepairerID, out.Status, out.Kind, out.City = id, repairer, status, sb.KindStandard, "Nantes"
 		for _, c := range ops {
-			out.Operations = append(out.Operations, savbilling.Operation{ID: id*10 + int64(len(out.Operations)),
+			out.Operations = append(out.Operations, sb.Operation{ID: id*10 + int64(len(out.Operations)),
 				InterventionID: id, Label: "op", PriceCents: 2 * c, CommissionCents: c})
 		}
 		return out
 	}
-	sept := savbilling.Intervention{ClosedAt: utc(2026, 9, 10, 9, 0, 0)}
-	return savbilling.Source{
-		Repairers: []savbilling.Repairer{r1, r3},
-		Interventions: []savbilling.Intervention{
-			iv(600, 1, savbilling.StatusClosed, sept, 1000, 500),
-			iv(601, 3, savbilling.StatusOpen, savbilling.Intervention{}, 300),
-			iv(603, 3, savbilling.StatusClosed, sept, 200),
+	sept := sb.Intervention{ClosedAt: utc(2026, 9, 10, 9, 0, 0)}
+	return sb.Source{
+		Repairers: []sb.Repairer{r1, r3},
+		Interventions: []sb.Intervention{
+			iv(600, 1, sb.StatusClosed, sept, 1000, 500),
+			iv(601, 3, sb.StatusOpen, sb.Intervention{}, 300),
+			iv(603, 3, sb.StatusClosed, sept, 200),
 		},
 	}
 }
@@ -52,7 +52,7 @@ func bookedOperations(t *testing.T, db *store.DB) map[int64]int64 {
 }
 
 // commissionOf returns the commission line of intervention id in b, if listed.
-func commissionOf(b *savbilling.Book, id int64) (savbilling.CommissionLine, bool) {
+func commissionOf(b *sb.Book, id int64) (sb.CommissionLine, bool) {
 	for _, s := range b.Statements {
 		for _, c := range s.Commissions {
 			if c.InterventionID == id {
@@ -60,7 +60,7 @@ func commissionOf(b *savbilling.Book, id int64) (savbilling.CommissionLine, bool
 			}
 		}
 	}
-	return savbilling.CommissionLine{}, false
+	return sb.CommissionLine{}, false
 }
 
 // TestMovedOperationIsNeverPaidTwice: an operation paid with intervention 600 in September, then
@@ -112,9 +112,9 @@ func testMovedOperation(t *testing.T, e, twin dbtest.Engine) {
 	exec("INSERT INTO intervention_operations (id, intervention_id, label, price_cents, commission_cents, sav_related) VALUES (6100, 600, 'ajout', 800, 400, 0)")
 	exec("UPDATE interventions SET status = 'closed', closed_at = '2026-10-05 09:00:00' WHERE id = 601")
 	for _, db := range dbs {
-		mustInsert(t, db, savbilling.Source{Interventions: []savbilling.Intervention{{ID: 602, RepairerID: 3,
-			Kind: savbilling.KindStandard, City: "Nantes", Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 6, 9, 0, 0),
-			Operations: []savbilling.Operation{{ID: 6020, InterventionID: 602, PriceCents: 1400, CommissionCents: 700}}}}})
+		mustInsert(t, db, sb.Source{Interventions: []sb.Intervention{{ID: 602, RepairerID: 3,
+			Kind: sb.KindStandard, City: "Nantes", Status: sb.StatusClosed, ClosedAt: utc(2026, 10, 6, 9, 0, 0),
+			Operations: []sb.Operation{{ID: 6020, InterventionID: 602, PriceCents: 1400, CommissionCents: 700}}}}})
 	}
 	_, full, _ := closeTwins(t, dbs, oct)
 	if c, ok := commissionOf(full, 601); ok {
@@ -123,7 +123,7 @@ func testMovedOperation(t *testing.T, e, twin dbtest.Engine) {
 	if s := full.StatementOf(3); s == nil || s.GrossCents != 700 {
 		t.Errorf("October: repairer 3 is paid %+v, want 700 cents (602 only)", s)
 	}
-	var held []savbilling.Anomaly
+	var held []sb.Anomaly
 	for _, a := range full.Anomalies {
 		if a.Item == "intervention 601" {
 			held = append(held, a)
@@ -138,7 +138,7 @@ func testMovedOperation(t *testing.T, e, twin dbtest.Engine) {
 		}
 	}
 
-	var added []savbilling.Anomaly
+	var added []sb.Anomaly
 	for _, a := range full.Anomalies {
 		if a.Item == "opération 6100" {
 			added = append(added, a)

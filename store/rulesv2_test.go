@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/reconcile"
 	"savbilling/sample"
@@ -25,36 +25,36 @@ func TestDecisionRevisedAfterTheSwitchOnAV1Charge(t *testing.T) {
 		src := sample.WorkedExample()
 		mustInsert(t, db, src)
 		d := src.Decisions[0]
-		r1 := savbilling.Party{ID: 1, Name: "R1", VATRegime: savbilling.VATStandard}
-		line := savbilling.SAVLine{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, RepairerID: 1, Outcome: savbilling.OutcomeConfirmed,
+		r1 := sb.Party{ID: 1, Name: "R1", VATRegime: sb.VATStandard}
+		line := sb.SAVLine{SAVID: 201, OriginalID: 90, SAVRepairerID: 2, RepairerID: 1, Outcome: sb.OutcomeConfirmed,
 			ChargeBP: 10000, CorrectiveCents: 4500, DamageCents: 30000}
 		charge, adj := line, line
-		charge.Type, charge.AmountCents = savbilling.LineCharge, 4500
-		adj.Type, adj.AmountCents = savbilling.LineAdjustment, 20000
-		v1 := &savbilling.Book{Period: oct, ClosedAt: utc(2026, 11, 2, 5, 0, 0), IssuedOn: savbilling.Date(2026, 11, 2),
-			Issuer: issuer, RulesVersion: savbilling.RulesV1,
-			Statements: []savbilling.Statement{{Number: "REL-1-2026-0001", Seq: 1, Repairer: r1, Period: oct,
-				SAV: []savbilling.SAVLine{charge, adj}, DeductionsCents: 24500, ReductionsCents: 24500, OverflowCents: 24500,
+		charge.Type, charge.AmountCents = sb.LineCharge, 4500
+		adj.Type, adj.AmountCents = sb.LineAdjustment, 20000
+		v1 := &sb.Book{Period: oct, ClosedAt: utc(2026, 11, 2, 5, 0, 0), IssuedOn: sb.Date(2026, 11, 2),
+			Issuer: issuer, RulesVersion: sb.RulesV1,
+			Statements: []sb.Statement{{Number: "REL-1-2026-0001", Seq: 1, Repairer: r1, Period: oct,
+				SAV: []sb.SAVLine{charge, adj}, DeductionsCents: 24500, ReductionsCents: 24500, OverflowCents: 24500,
 				ReductionOverflowCents: 24500, InvoicedCents: 24500}},
-			SAVStates: []savbilling.SAVState{{SAVID: 201, Outcome: savbilling.OutcomeConfirmed, DamageCents: 30000,
+			SAVStates: []sb.SAVState{{SAVID: 201, Outcome: sb.OutcomeConfirmed, DamageCents: 30000,
 				DecidedAt: d.DecidedAt, CorrectiveCents: 4500, RelatedPriceCents: 6500, FirstPeriod: oct, LastPeriod: oct}},
 		}
 		mustSave(t, db, v1)
 
-		revise := func(p savbilling.Period, damage int64, at time.Time) *savbilling.Book {
+		revise := func(p sb.Period, damage int64, at time.Time) *sb.Book {
 			t.Helper()
 			d.DamageCents, d.DecidedAt = damage, at
 			if err := db.UpdateDecision(ctx, d); err != nil {
 				t.Fatal(err)
 			}
 			in := loadInput(t, db, p)
-			in.Repairers[1] = savbilling.Repairer{ID: 1, Name: "R1", SIRET: "53122000100014", VATRegime: savbilling.VATStandard, Active: true}
+			in.Repairers[1] = sb.Repairer{ID: 1, Name: "R1", SIRET: "53122000100014", VATRegime: sb.VATStandard, Active: true}
 			in.LastClosed = p.Prev()
 			if len(in.Changed) != 1 {
 				t.Fatalf("%s: changed %+v", p, in.Changed)
 			}
 			c := in.Changed[0]
-			wantV1 := &savbilling.SAVDecisionV1{Outcome: savbilling.OutcomeConfirmed, CorrectiveCents: 4500}
+			wantV1 := &sb.SAVDecisionV1{Outcome: sb.OutcomeConfirmed, CorrectiveCents: 4500}
 			if !cmp.Equal(wantV1, c.Booked.V1) || !cmp.Equal(map[int64]int64{1: 24500}, c.BookedV1ByRepairer) {
 				t.Errorf("%s: what v1 booked: %+v, %v", p, c.Booked.V1, c.BookedV1ByRepairer)
 			}
@@ -66,8 +66,8 @@ func TestDecisionRevisedAfterTheSwitchOnAV1Charge(t *testing.T) {
 			mustSave(t, db, b)
 			return b
 		}
-		adjustments := func(b *savbilling.Book) map[savbilling.SAVLineType]int64 {
-			out := map[savbilling.SAVLineType]int64{}
+		adjustments := func(b *sb.Book) map[sb.SAVLineType]int64 {
+			out := map[sb.SAVLineType]int64{}
 			for _, s := range b.Statements {
 				for _, l := range s.SAV {
 					if l.SAVID == 201 && l.RepairerID == 1 {
@@ -78,16 +78,16 @@ func TestDecisionRevisedAfterTheSwitchOnAV1Charge(t *testing.T) {
 			return out
 		}
 		nb := revise(nov, 5000, utc(2026, 11, 10, 9, 0, 0))
-		if want := map[savbilling.SAVLineType]int64{savbilling.LineIndemnityAdjustment: 5000 - 20000}; !cmp.Equal(want, adjustments(nb)) {
+		if want := map[sb.SAVLineType]int64{sb.LineIndemnityAdjustment: 5000 - 20000}; !cmp.Equal(want, adjustments(nb)) {
 			t.Errorf("November: %v, want %v", adjustments(nb), want)
 		}
-		db2 := revise(savbilling.MustPeriod("2026-12"), 0, utc(2026, 12, 5, 9, 0, 0))
-		if want := map[savbilling.SAVLineType]int64{savbilling.LineIndemnityAdjustment: -5000}; !cmp.Equal(want, adjustments(db2)) {
+		db2 := revise(sb.MustPeriod("2026-12"), 0, utc(2026, 12, 5, 9, 0, 0))
+		if want := map[sb.SAVLineType]int64{sb.LineIndemnityAdjustment: -5000}; !cmp.Equal(want, adjustments(db2)) {
 			t.Errorf("December: %v, want %v", adjustments(db2), want)
 		}
 		var rules int
 		scanRow(t, db, "SELECT rules_version FROM sb_periods WHERE period = '2026-12'", &rules)
-		if rules != savbilling.RulesV2 {
+		if rules != sb.RulesV2 {
 			t.Errorf("December closed under the rules v%d", rules)
 		}
 	})
@@ -143,17 +143,17 @@ func TestMigrationReadsEarlierPeriodsAsRulesV1(t *testing.T) {
 				t.Fatal(err)
 			}
 			r1, r2 := b.StatementOf(1), b.StatementOf(2)
-			if b.RulesVersion != savbilling.RulesV1 || r1.ReductionsCents != 24500 || r1.IndemnitiesCents != 0 ||
+			if b.RulesVersion != sb.RulesV1 || r1.ReductionsCents != 24500 || r1.IndemnitiesCents != 0 ||
 				r1.ReductionOverflowCents != 12000 || r1.IndemnityOverflowCents != 0 || r1.PayableCents != 0 || r2.PayableCents != 6500 {
 				t.Errorf("v1 period read back as rules v%d: R1 %+v, R2 payable %d", b.RulesVersion, r1, r2.PayableCents)
 			}
-			if p := b.Plans[0]; p.RulesVersion != savbilling.RulesV1 || p.IndemnityCents != 0 || p.ReductionBalanceCents() != 12000 {
+			if p := b.Plans[0]; p.RulesVersion != sb.RulesV1 || p.IndemnityCents != 0 || p.ReductionBalanceCents() != 12000 {
 				t.Errorf("v1 plan: %+v", p)
 			}
 			var outcome string
 			var corrective int64
 			scanRow(t, db, "SELECT v1_outcome, v1_corrective_cents FROM sb_sav_state WHERE sav_id = 201", &outcome, &corrective)
-			if outcome != savbilling.OutcomeConfirmed || corrective != 4500 {
+			if outcome != sb.OutcomeConfirmed || corrective != 4500 {
 				t.Errorf("the decision v1 booked: %q, %d", outcome, corrective)
 			}
 		})

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // The states of a message in the send log.
@@ -81,7 +81,7 @@ type SendRecipient struct {
 
 // SendEntry is one row of the send log: the message of one repairer for one period.
 type SendEntry struct {
-	Period     savbilling.Period
+	Period     sb.Period
 	RepairerID int64
 	MessageID  string // "<…@…>"
 	Address    string
@@ -98,7 +98,7 @@ type SendEntry struct {
 // SendRecipients returns the repairers to whom closed period p addresses documents, by
 // repairer id, each with those documents and what the message says of them. It fails wrapping
 // ErrNotClosed when p is not closed.
-func (d *DB) SendRecipients(ctx context.Context, p savbilling.Period) ([]SendRecipient, error) {
+func (d *DB) SendRecipients(ctx context.Context, p sb.Period) ([]SendRecipient, error) {
 	var out []SendRecipient
 	err := d.smallCacheReadTx(ctx, func(ctx context.Context, tx *Tx) error {
 		closed, err := tx.IsClosed(ctx, p)
@@ -157,7 +157,7 @@ func (d *DB) smallCacheReadTx(ctx context.Context, fn func(ctx context.Context, 
 	})
 }
 
-func (tx *Tx) sendRecipients(ctx context.Context, p savbilling.Period) ([]SendRecipient, error) {
+func (tx *Tx) sendRecipients(ctx context.Context, p sb.Period) ([]SendRecipient, error) {
 	byID := map[int64]*SendRecipient{}
 	get := func(id int64) *SendRecipient {
 		r := byID[id]
@@ -323,7 +323,7 @@ const sendLogCols = `period, repairer_id, message_id, address, documents, state,
 	created_at, updated_at, sending_at, accepted_at`
 
 // SendLog returns the send log of period p, by repairer id.
-func (d *DB) SendLog(ctx context.Context, p savbilling.Period) ([]SendEntry, error) {
+func (d *DB) SendLog(ctx context.Context, p sb.Period) ([]SendEntry, error) {
 	var out []SendEntry
 	err := d.sendConn(ctx, func(conn *sql.Conn) error {
 		var err error
@@ -333,7 +333,7 @@ func (d *DB) SendLog(ctx context.Context, p savbilling.Period) ([]SendEntry, err
 	return out, err
 }
 
-func readSendLog(ctx context.Context, conn *sql.Conn, p savbilling.Period) ([]SendEntry, error) {
+func readSendLog(ctx context.Context, conn *sql.Conn, p sb.Period) ([]SendEntry, error) {
 	rows, err := conn.QueryContext(ctx, "SELECT "+sendLogCols+" FROM sb_send_log WHERE period = ? ORDER BY repairer_id", p.String())
 	if err != nil {
 		return nil, fmt.Errorf("read the send log of %s: %w", p, err)
@@ -348,7 +348,7 @@ func readSendLog(ctx context.Context, conn *sql.Conn, p savbilling.Period) ([]Se
 			&e.LastAnswer, &created, &updated, &sending, &accepted); err != nil {
 			return nil, fmt.Errorf("read the send log of %s: %w", p, err)
 		}
-		if e.Period, err = savbilling.ParsePeriod(period); err != nil {
+		if e.Period, err = sb.ParsePeriod(period); err != nil {
 			return nil, fmt.Errorf("sb_send_log: %w", err)
 		}
 		e.CreatedAt, e.UpdatedAt, e.SendingAt, e.AcceptedAt = created.Time, updated.Time, sending.Time, accepted.Time
@@ -427,7 +427,7 @@ const sendLockPrefix = "savbilling.send."
 //
 // MySQL: a user-level lock GET_LOCK('savbilling.send.YYYY-MM.<database>') held by a dedicated
 // connection. SQLite: an flock on the file PATH.send-YYYY-MM.lock next to the database.
-func (d *DB) LockSend(ctx context.Context, p savbilling.Period) (release func(), err error) {
+func (d *DB) LockSend(ctx context.Context, p sb.Period) (release func(), err error) {
 	if d.dialect != dialectMySQL {
 		path := strings.TrimPrefix(d.redacted, "sqlite:") + ".send-" + p.String() + ".lock"
 		release, ok, err := flockFile(path)

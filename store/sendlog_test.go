@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/store"
 )
@@ -32,8 +32,8 @@ func TestSendRecipientsGiveEachRepairerTheirOwnDocuments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pay := savbilling.Date(2026, 11, 16)
-		due := savbilling.Date(2026, 12, 1)
+		pay := sb.Date(2026, 11, 16)
+		due := sb.Date(2026, 12, 1)
 		want := []store.SendRecipient{
 			{RepairerID: 1, Name: r1.Name, Email: "nouvelle@example.org", // indemnities take it all: nothing paid
 				Statement: &store.SendStatement{Number: "REL-1-2026-0002", PaymentOn: pay, OverflowCents: 7800, SpreadCents: 7800,
@@ -55,7 +55,7 @@ func TestSendRecipientsGiveEachRepairerTheirOwnDocuments(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("SendRecipients(%s) (-want +got):\n%s", oct, diff)
 		}
-		if _, err := db.SendRecipients(ctx, savbilling.MustPeriod("2026-11")); !errors.Is(err, store.ErrNotClosed) {
+		if _, err := db.SendRecipients(ctx, sb.MustPeriod("2026-11")); !errors.Is(err, store.ErrNotClosed) {
 			t.Errorf("SendRecipients of an open period = %v, want ErrNotClosed", err)
 		}
 	})

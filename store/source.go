@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // InsertSource inserts a whole set of source rows (the sample network, tests) in one transaction,
@@ -13,7 +13,7 @@ import (
 // Intervention's Operations), sav_decisions, client_credits and overflow_overrides. Zero ids,
 // empty strings and zero times of nullable columns are written as NULL (as are a zero charge_bp,
 // a zero faulty_repairer_id and a nil deductible); timestamps as UTC "2006-01-02 15:04:05".
-func (d *DB) InsertSource(ctx context.Context, src savbilling.Source) error {
+func (d *DB) InsertSource(ctx context.Context, src sb.Source) error {
 	tx, err := d.db.BeginTx(ctx, d.txOptions(false))
 	if err != nil {
 		return fmt.Errorf("insert source rows into %s: %w", d.redacted, err)
@@ -66,7 +66,7 @@ func (d *DB) InsertSource(ctx context.Context, src savbilling.Source) error {
 		return err
 	}
 
-	var ops []savbilling.Operation
+	var ops []sb.Operation
 	for _, v := range ivs {
 		for _, o := range v.Operations {
 			if o.InterventionID == 0 {

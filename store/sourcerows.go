@@ -15,7 +15,7 @@ import (
 	"fmt"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // srcTime scans a timestamp of a source table without ever failing: Null when NULL (or empty,
@@ -47,10 +47,10 @@ func (s *srcTime) Scan(v any) error {
 }
 
 // defect says why the timestamp cannot be used, naming its column, or nil.
-func (s srcTime) defect(column string) *savbilling.Defect {
+func (s srcTime) defect(column string) *sb.Defect {
 	switch {
 	case s.Bad != "":
-		return savbilling.NewDefect("écrire "+column+" au format AAAA-MM-JJ HH:MM:SS (UTC)",
+		return sb.NewDefect("écrire "+column+" au format AAAA-MM-JJ HH:MM:SS (UTC)",
 			"%s illisible (%.40q)", column, s.Bad)
 	case s.Null:
 		return nullDefect(column)
@@ -89,19 +89,19 @@ func (tx *Tx) maybeBefore(col string) string {
 
 // Defects of source rows, one function each so the reasons and fixes stay the same everywhere.
 
-func dupDefect(table string) *savbilling.Defect {
-	return savbilling.NewDefect("corriger la table ou la vue "+table+" (un identifiant par ligne)",
+func dupDefect(table string) *sb.Defect {
+	return sb.NewDefect("corriger la table ou la vue "+table+" (un identifiant par ligne)",
 		"la ligne apparaît plusieurs fois dans %s", table)
 }
 
-func nullDefect(column string) *savbilling.Defect {
-	return savbilling.NewDefect("renseigner "+column, "%s manquant (NULL)", column)
+func nullDefect(column string) *sb.Defect {
+	return sb.NewDefect("renseigner "+column, "%s manquant (NULL)", column)
 }
 
-func statusDefect(status *string) *savbilling.Defect {
+func statusDefect(status *string) *sb.Defect {
 	const fix = "mettre interventions.status à 'open', 'closed' ou 'cancelled' (minuscules, sans espace)"
 	if status == nil {
-		return savbilling.NewDefect(fix, "statut manquant (interventions.status NULL)")
+		return sb.NewDefect(fix, "statut manquant (interventions.status NULL)")
 	}
-	return savbilling.NewDefect(fix, "statut %q inconnu", *status)
+	return sb.NewDefect(fix, "statut %q inconnu", *status)
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 	"unique"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 const (
@@ -55,7 +55,7 @@ func nullStr(s string) any {
 }
 
 // nullPeriod is the period as YYYY-MM, or nil (NULL) for the zero period.
-func nullPeriod(p savbilling.Period) any {
+func nullPeriod(p sb.Period) any {
 	if p.IsZero() {
 		return nil
 	}

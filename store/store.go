@@ -38,7 +38,7 @@ import (
 	"strings"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // ErrLocked is returned by WithCloseLock when another run holds the close lock on the database
@@ -265,32 +265,32 @@ type Tx struct {
 func (tx *Tx) Dialect() string { return tx.d.dialect }
 
 // LastClosed returns the latest closed period, false when none is.
-func (tx *Tx) LastClosed(ctx context.Context) (savbilling.Period, bool, error) {
+func (tx *Tx) LastClosed(ctx context.Context) (sb.Period, bool, error) {
 	return tx.periodAgg(ctx, "MAX")
 }
 
 // FirstClosed returns the earliest closed period, false when none is.
-func (tx *Tx) FirstClosed(ctx context.Context) (savbilling.Period, bool, error) {
+func (tx *Tx) FirstClosed(ctx context.Context) (sb.Period, bool, error) {
 	return tx.periodAgg(ctx, "MIN")
 }
 
-func (tx *Tx) periodAgg(ctx context.Context, agg string) (savbilling.Period, bool, error) {
+func (tx *Tx) periodAgg(ctx context.Context, agg string) (sb.Period, bool, error) {
 	var s sql.NullString
 	if err := tx.tx.QueryRowContext(ctx, "SELECT "+agg+"(period) FROM sb_periods").Scan(&s); err != nil {
-		return savbilling.Period{}, false, fmt.Errorf("read closed periods: %w", err)
+		return sb.Period{}, false, fmt.Errorf("read closed periods: %w", err)
 	}
 	if !s.Valid {
-		return savbilling.Period{}, false, nil
+		return sb.Period{}, false, nil
 	}
-	p, err := savbilling.ParsePeriod(s.String)
+	p, err := sb.ParsePeriod(s.String)
 	if err != nil {
-		return savbilling.Period{}, false, fmt.Errorf("sb_periods: %w", err)
+		return sb.Period{}, false, fmt.Errorf("sb_periods: %w", err)
 	}
 	return p, true, nil
 }
 
 // IsClosed reports whether period p has been closed.
-func (tx *Tx) IsClosed(ctx context.Context, p savbilling.Period) (bool, error) {
+func (tx *Tx) IsClosed(ctx context.Context, p sb.Period) (bool, error) {
 	var n int
 	if err := tx.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sb_periods WHERE period = ?", p.String()).Scan(&n); err != nil {
 		return false, fmt.Errorf("read closed periods: %w", err)
@@ -299,19 +299,19 @@ func (tx *Tx) IsClosed(ctx context.Context, p savbilling.Period) (bool, error) {
 }
 
 // ClosedPeriods returns the closed periods, oldest first.
-func (d *DB) ClosedPeriods(ctx context.Context) ([]savbilling.Period, error) {
+func (d *DB) ClosedPeriods(ctx context.Context) ([]sb.Period, error) {
 	rows, err := d.db.QueryContext(ctx, "SELECT period FROM sb_periods ORDER BY period")
 	if err != nil {
 		return nil, fmt.Errorf("read closed periods: %w", err)
 	}
 	defer rows.Close()
-	var out []savbilling.Period
+	var out []sb.Period
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
 			return nil, err
 		}
-		p, err := savbilling.ParsePeriod(s)
+		p, err := sb.ParsePeriod(s)
 		if err != nil {
 			return nil, fmt.Errorf("sb_periods: %w", err)
 		}
@@ -322,22 +322,22 @@ func (d *DB) ClosedPeriods(ctx context.Context) ([]savbilling.Period, error) {
 
 // FirstActivity returns the Europe/Paris period of the earliest closed intervention (the first
 // period a scheduler catching up should close), false when there is none.
-func (d *DB) FirstActivity(ctx context.Context) (savbilling.Period, bool, error) {
+func (d *DB) FirstActivity(ctx context.Context) (sb.Period, bool, error) {
 	var t nullTime
 	err := d.db.QueryRowContext(ctx, "SELECT MIN(closed_at) FROM interventions WHERE status = ? AND closed_at IS NOT NULL",
-		savbilling.StatusClosed).Scan(&t)
+		sb.StatusClosed).Scan(&t)
 	if err != nil {
-		return savbilling.Period{}, false, fmt.Errorf("read first activity: %w", err)
+		return sb.Period{}, false, fmt.Errorf("read first activity: %w", err)
 	}
 	if t.Time.IsZero() {
-		return savbilling.Period{}, false, nil
+		return sb.Period{}, false, nil
 	}
-	return savbilling.PeriodOf(t.Time, savbilling.Paris), true, nil
+	return sb.PeriodOf(t.Time, sb.Paris), true, nil
 }
 
 // UpdateDecision overwrites the sav_decisions row of dec.SAVID with dec (tests and the demo change
 // decisions after a close). It fails when there is no such row.
-func (d *DB) UpdateDecision(ctx context.Context, dec savbilling.Decision) error {
+func (d *DB) UpdateDecision(ctx context.Context, dec sb.Decision) error {
 	res, err := d.db.ExecContext(ctx, `UPDATE sav_decisions SET outcome = ?, charge_bp = ?, faulty_repairer_id = ?,
 		damage_cents = ?, decided_at = ?, decided_by = ?, note = ? WHERE intervention_id = ?`,
 		dec.Outcome, nullInt(int64(dec.ChargeBP)), nullInt(dec.FaultyRepairerID), dec.DamageCents,

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/store"
 )
@@ -118,8 +118,8 @@ func TestSourceViews(t *testing.T) {
 				t.Fatalf("migrate again: %v", err)
 			}
 			got := loadInput(t, db, oct).Interventions
-			want := []savbilling.Intervention{{ID: 1, RepairerID: 7, City: "Nîmes", Kind: savbilling.KindStandard,
-				Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 3, 10, 0, 0)}}
+			want := []sb.Intervention{{ID: 1, RepairerID: 7, City: "Nîmes", Kind: sb.KindStandard,
+				Status: sb.StatusClosed, ClosedAt: utc(2026, 10, 3, 10, 0, 0)}}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("interventions through the view (-want +got):\n%s", diff)
 			}
@@ -198,10 +198,10 @@ func TestOptionalRepairerColumns(t *testing.T) {
 				}
 			}
 			rs := loadInput(t, db, oct).Repairers
-			want := map[int64]savbilling.Repairer{
-				7: {ID: 7, Name: "Vélos du Port", VATRegime: savbilling.VATStandard, Active: true,
+			want := map[int64]sb.Repairer{
+				7: {ID: 7, Name: "Vélos du Port", VATRegime: sb.VATStandard, Active: true,
 					LegalForm: "SAS au capital de 1 000 €", VATOnDebits: true},
-				8: {ID: 8, Name: "Roue Libre", VATRegime: savbilling.VATFranchise, Active: true},
+				8: {ID: 8, Name: "Roue Libre", VATRegime: sb.VATFranchise, Active: true},
 			}
 			if diff := cmp.Diff(want, rs); diff != "" {
 				t.Errorf("repairers through the view (-want +got):\n%s", diff)

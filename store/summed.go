@@ -31,7 +31,7 @@ import (
 	"strings"
 	"time"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/money"
 )
 
@@ -57,7 +57,7 @@ const summedInsertRows = 2500
 
 // summedState is what LoadSummedCloseInput booked in the transaction, for SaveBook.
 type summedState struct {
-	period savbilling.Period
+	period sb.Period
 	lines  int           // commission lines booked
 	cents  int64         // their amount
 	insert time.Duration // spent inserting them (SQLite)
@@ -110,7 +110,7 @@ func (tx *Tx) endLoading(abort bool) error {
 // lines this close books, which no read needs. It returns once the facts are read; the lines
 // still waiting are loaded while the caller computes (Loaded): nothing may use tx meanwhile but
 // SaveBook, which waits for them.
-func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *savbilling.CloseInput) error {
+func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *sb.CloseInput) error {
 	if in == nil || in.End.IsZero() || in.Period.IsZero() {
 		return errors.New("load close input: Period and End must be set")
 	}
@@ -132,16 +132,16 @@ func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *savbilling.CloseInpu
 // stageSummed books in the close's transaction bk the commission lines of the interventions the
 // store may sum (see LoadSummedCloseInput), read in tx (bk itself on SQLite), fills in.Summed and
 // returns the ids of the other eligible interventions, ascending. in.Repairers must be loaded.
-func (tx *Tx) stageSummed(ctx context.Context, bk *Tx, in *savbilling.CloseInput, w window) ([]int64, error) {
+func (tx *Tx) stageSummed(ctx context.Context, bk *Tx, in *sb.CloseInput, w window) ([]int64, error) {
 	if err := bk.insertPeriodRow(ctx, in); err != nil {
 		return nil, err
 	}
 	st := &summedState{period: in.Period}
-	sums := map[int64]*savbilling.CommissionSum{}
+	sums := map[int64]*sb.CommissionSum{}
 	add := func(repairer int64, lines int, cents int64) error {
 		s := sums[repairer]
 		if s == nil {
-			s = &savbilling.CommissionSum{RepairerID: repairer}
+			s = &sb.CommissionSum{RepairerID: repairer}
 			sums[repairer] = s
 		}
 		var err error
@@ -176,17 +176,17 @@ func (tx *Tx) stageSummed(ctx context.Context, bk *Tx, in *savbilling.CloseInput
 	return others, nil
 }
 
-func sortSums(s []savbilling.CommissionSum) {
-	slices.SortFunc(s, func(a, b savbilling.CommissionSum) int { return cmp.Compare(a.RepairerID, b.RepairerID) })
+func sortSums(s []sb.CommissionSum) {
+	slices.SortFunc(s, func(a, b sb.CommissionSum) int { return cmp.Compare(a.RepairerID, b.RepairerID) })
 }
 
 // summableRepairers are the repairers whose interventions the store may sum: known, without
 // defect, with a standard or franchise VAT regime, and an identity that makes a valid e-invoice
 // (reconcile holds the others' statements, leaving their interventions unbooked).
-func summableRepairers(in *savbilling.CloseInput) map[int64]bool {
+func summableRepairers(in *sb.CloseInput) map[int64]bool {
 	ok := make(map[int64]bool, len(in.Repairers))
 	for id, r := range in.Repairers {
-		if r.Defect == nil && (r.VATRegime == savbilling.VATStandard || r.VATRegime == savbilling.VATFranchise) {
+		if r.Defect == nil && (r.VATRegime == sb.VATStandard || r.VATRegime == sb.VATFranchise) {
 			if _, billable := r.Identity().CheckEInvoice(); billable {
 				ok[id] = true
 			}
@@ -198,7 +198,7 @@ func summableRepairers(in *savbilling.CloseInput) map[int64]bool {
 // summable reports whether the rules are bound to book the intervention whole, as far as its
 // repairer (among repairers, from summableRepairers) and kind are concerned.
 func summable(repairers map[int64]bool, repairer sql.NullInt64, kind sql.NullString) bool {
-	return repairer.Valid && kind.Valid && (kind.String == savbilling.KindStandard || kind.String == savbilling.KindSAV) &&
+	return repairer.Valid && kind.Valid && (kind.String == sb.KindStandard || kind.String == sb.KindSAV) &&
 		repairers[repairer.Int64]
 }
 
@@ -263,7 +263,7 @@ func (tx *Tx) uniqueIDs(ctx context.Context, table string) (bool, error) {
 	return isID == 1 && cols == 1, nil
 }
 
-var maxAmount = strconv.FormatInt(savbilling.MaxAmountCents, 10)
+var maxAmount = strconv.FormatInt(sb.MaxAmountCents, 10)
 
 // interventionsHint is the index hint that makes a scan of the interventions go in id order
 // (the grouping by id then needs no sort), or "" when interventions is a view.
@@ -280,7 +280,7 @@ func (tx *Tx) interventionsHint(ctx context.Context) (string, error) {
 
 // stageSQLite sums every eligible intervention into the temporary table closeLines in one pass,
 // then books the lines of those summable with INSERT … SELECT.
-func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
+func (tx *Tx) stageSQLite(ctx context.Context, in *sb.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
 	q := tx.tx
 	if _, err := q.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+closeLines); err != nil {
 		return nil, err
@@ -294,7 +294,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, w wind
 	// candidate is in the table; summed says whether the store books it (exact codes, a
 	// canonical closing time in the period, sound operations).
 	sum := "CASE WHEN o.commission_cents BETWEEN 0 AND " + maxAmount + " THEN o.commission_cents ELSE 0 END"
-	args := []any{savbilling.StatusClosed, savbilling.KindStandard, savbilling.KindSAV, sqlTime(savbilling.EarliestDate), sqlTime(w.end)}
+	args := []any{sb.StatusClosed, sb.KindStandard, sb.KindSAV, sqlTime(sb.EarliestDate), sqlTime(w.end)}
 	// The intervention's own columns are bare in the grouped query (SQLite takes them from a row
 	// of the group): exact in every group it sums, which the checks make hold one interventions
 	// row; 35–45 % cheaper than MIN() over each operation row at L.
@@ -325,7 +325,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *savbilling.CloseInput, w wind
 		if err := rows.Scan(&rid, &lines, &cents); err != nil {
 			return err
 		}
-		if !summable(repairers, rid, sql.NullString{String: savbilling.KindStandard, Valid: true}) {
+		if !summable(repairers, rid, sql.NullString{String: sb.KindStandard, Valid: true}) {
 			if rid.Valid {
 				drop = append(drop, rid.Int64)
 			} else {
@@ -423,7 +423,7 @@ var summedCols = []string{"intervention_id", "period", "repairer_id", "kind", "c
 // INFILE, or multi-row INSERTs when the server does not allow it). The loading is the slower:
 // the reading never waits for it, and it goes on while the close reads its other facts.
 // stageMySQL returns once the sums are read; bk.loading then waits for the loading to end.
-func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput, w window, add func(int64, int, int64) error) ([]int64, error) {
+func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *sb.CloseInput, w window, add func(int64, int, int64) error) ([]int64, error) {
 	hint, checks, err := tx.scanPlan(ctx, distinctOperations)
 	if err != nil {
 		return nil, err
@@ -441,7 +441,7 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput,
 		others []int64
 		text   tsv
 		opText tsv
-		ops    []savbilling.BookedOperation
+		ops    []sb.BookedOperation
 	)
 	err = tx.readSums(rctx, in, w, hint, checks, func(c *sumsChunk) error {
 		others = append(others, c.others...)
@@ -484,13 +484,13 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *savbilling.CloseInput,
 		ops = ops[:0]
 		for i := range c.lines {
 			for _, op := range c.opIDs[c.lines[i].from:c.lines[i].to] {
-				ops = append(ops, savbilling.BookedOperation{OperationID: op, InterventionID: c.lines[i].id})
+				ops = append(ops, sb.BookedOperation{OperationID: op, InterventionID: c.lines[i].id})
 			}
 		}
 		if len(ops) == 0 {
 			return nil
 		}
-		slices.SortFunc(ops, func(a, b savbilling.BookedOperation) int { return cmp.Compare(a.OperationID, b.OperationID) })
+		slices.SortFunc(ops, func(a, b sb.BookedOperation) int { return cmp.Compare(a.OperationID, b.OperationID) })
 		opText.reset()
 		for _, op := range ops {
 			opText.int(op.OperationID)
@@ -527,7 +527,7 @@ type lineLoader struct {
 
 // startLoading starts loading into sb_commissions, in bk, the segments of sp sent to the loader;
 // it calls failed if a load fails. The loader closes sp when it ends.
-func (bk *Tx) startLoading(ctx context.Context, sp *spool, p savbilling.Period, failed func()) *lineLoader {
+func (bk *Tx) startLoading(ctx context.Context, sp *spool, p sb.Period, failed func()) *lineLoader {
 	l := &lineLoader{segs: make(chan segment, spoolSegments), quit: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(l.done)
@@ -608,7 +608,7 @@ func (l *lineLoader) wait(abort bool) error {
 // closed already, mostly booked, the first read takes the unsettled ids alone (not a million
 // rows of the history), then the rows of the few not booked: a chunk is read so when the one
 // before it was mostly booked.
-func (tx *Tx) readSums(ctx context.Context, in *savbilling.CloseInput, w window, hint, checks string, emit func(*sumsChunk) error) error {
+func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, hint, checks string, emit func(*sumsChunk) error) error {
 	const candCols = "i.id, i.repairer_id, i.kind, i.status, i.city, i.closed_at"
 	// below is the query of a chunk's unsettled interventions, cols of them.
 	below := func(cols string) string {
@@ -820,8 +820,8 @@ func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candida
 		if j < len(sums) && sums[j].id == k.id {
 			ops, ok, cents, from, to = sums[j].ops, sums[j].ok, sums[j].cents, sums[j].from, sums[j].to
 		}
-		if !ok || k.repeated || !summable(repairers, k.repairer, k.kind) || k.status.String != savbilling.StatusClosed ||
-			!k.closed.before(w.end) || k.closed.Time.Before(savbilling.EarliestDate) {
+		if !ok || k.repeated || !summable(repairers, k.repairer, k.kind) || k.status.String != sb.StatusClosed ||
+			!k.closed.before(w.end) || k.closed.Time.Before(sb.EarliestDate) {
 			c.others = append(c.others, k.id)
 			continue
 		}
@@ -865,14 +865,14 @@ func notIn(b []int64) func(id int64) bool {
 
 // insertPeriodRow inserts the row of the period being closed, as far as the input knows it
 // (SaveBook completes it from the book): the commission lines booked with the input refer to it.
-func (tx *Tx) insertPeriodRow(ctx context.Context, in *savbilling.CloseInput) error {
+func (tx *Tx) insertPeriodRow(ctx context.Context, in *sb.CloseInput) error {
 	issuer, err := json.Marshal(in.Issuer)
 	if err != nil {
 		return fmt.Errorf("issuer: %w", err)
 	}
 	_, err = tx.tx.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json)
-		VALUES (?, ?, ?, ?, ?, ?)`, in.Period.String(), sqlTime(in.Period.Start(savbilling.Paris)),
-		sqlTime(in.Period.End(savbilling.Paris)), sqlTime(in.ClosedAt), sqlDate(savbilling.DayIn(in.ClosedAt, savbilling.Paris)),
+		VALUES (?, ?, ?, ?, ?, ?)`, in.Period.String(), sqlTime(in.Period.Start(sb.Paris)),
+		sqlTime(in.Period.End(sb.Paris)), sqlTime(in.ClosedAt), sqlDate(sb.DayIn(in.ClosedAt, sb.Paris)),
 		string(issuer))
 	if err != nil {
 		return booked(in.Period, fmt.Errorf("insert into sb_periods: %w", err))
@@ -898,7 +898,7 @@ func tableKindTx(ctx context.Context, q querier, dialect, name string) (string, 
 
 // checkSummed checks, in SaveBook, that b.Summed are the lines LoadSummedCloseInput booked in
 // this transaction, and reports whether the period's row was inserted with them.
-func (tx *Tx) checkSummed(b *savbilling.Book) (staged bool, err error) {
+func (tx *Tx) checkSummed(b *sb.Book) (staged bool, err error) {
 	st := tx.summed
 	if st == nil || st.period != b.Period {
 		if b.Summed != nil {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/reconcile"
 	"savbilling/store"
@@ -24,11 +24,11 @@ import (
 
 // closeWith closes p on db as the job does, reading the input in full (LoadCloseInput) or
 // letting the store sum and book what it can (LoadSummedCloseInput).
-func closeWith(t *testing.T, db *store.DB, p savbilling.Period, summed bool) *savbilling.Book {
+func closeWith(t *testing.T, db *store.DB, p sb.Period, summed bool) *sb.Book {
 	t.Helper()
 	in := input(p)
 	in.Issuer = issuer
-	var b *savbilling.Book
+	var b *sb.Book
 	err := db.WithCloseLock(context.Background(), time.Second, func(ctx context.Context, tx *store.Tx) error {
 		last, ok, err := tx.LastClosed(ctx)
 		if err != nil {
@@ -58,7 +58,7 @@ func closeWith(t *testing.T, db *store.DB, p savbilling.Period, summed bool) *sa
 // closeTwins closes p on dbs[0] with the input read in full and on dbs[1] summed, checks that
 // both found the same anomalies and booked the same ledger, and returns the summed close's book
 // with both ledgers as read back.
-func closeTwins(t *testing.T, dbs []*store.DB, p savbilling.Period) (summed, full, twin *savbilling.Book) {
+func closeTwins(t *testing.T, dbs []*store.DB, p sb.Period) (summed, full, twin *sb.Book) {
 	t.Helper()
 	f := closeWith(t, dbs[0], p, false)
 	summed = closeWith(t, dbs[1], p, true)
@@ -80,42 +80,42 @@ func closeTwins(t *testing.T, dbs []*store.DB, p savbilling.Period) (summed, ful
 
 // badSource is source() with every kind of intervention the store must not sum: the rules hold
 // them (or book them) themselves.
-func badSource() savbilling.Source {
+func badSource() sb.Source {
 	src := source()
-	r4 := savbilling.Repairer{ID: 4, Name: "Régime inconnu", VATRegime: "exempt", Active: true}
+	r4 := sb.Repairer{ID: 4, Name: "Régime inconnu", VATRegime: "exempt", Active: true}
 	src.Repairers = append(src.Repairers, r4)
-	oct := func(id, repairer int64, kind string, closed time.Time, ops ...savbilling.Operation) savbilling.Intervention {
+	oct := func(id, repairer int64, kind string, closed time.Time, ops ...sb.Operation) sb.Intervention {
 		for i := range ops {
 			ops[i].ID, ops[i].InterventionID = id*10+int64(i), id
 		}
-		return savbilling.Intervention{ID: id, RepairerID: repairer, City: "Nantes", Kind: kind,
-			Status: savbilling.StatusClosed, ClosedAt: closed, Operations: ops}
+		return sb.Intervention{ID: id, RepairerID: repairer, City: "Nantes", Kind: kind,
+			Status: sb.StatusClosed, ClosedAt: closed, Operations: ops}
 	}
-	op := func(price, commission int64) savbilling.Operation {
-		return savbilling.Operation{Label: "op", PriceCents: price, CommissionCents: commission}
+	op := func(price, commission int64) sb.Operation {
+		return sb.Operation{Label: "op", PriceCents: price, CommissionCents: commission}
 	}
 	day := utc(2026, 10, 9, 9, 0, 0)
 	src.Interventions = append(src.Interventions,
-		oct(301, 99, savbilling.KindStandard, day, op(1000, 800)),                                 // unknown repairer
-		oct(302, 4, savbilling.KindStandard, day, op(1000, 800)),                                  // invalid VAT regime
-		oct(303, 1, "warranty", day, op(1000, 800)),                                               // unknown kind
-		oct(304, 1, savbilling.KindStandard, day, op(1000, 800), op(500, -100)),                   // negative commission
-		oct(305, 3, savbilling.KindStandard, day, op(1000, -1)),                                   // negative price… of commission
-		oct(306, 3, savbilling.KindStandard, day, op(savbilling.MaxAmountCents+1, 10)),            // improbable price
-		oct(307, 3, savbilling.KindStandard, day, op(100, savbilling.MaxAmountCents)),             // the largest commission: summed
-		oct(308, 1, savbilling.KindStandard, utc(1999, 12, 31, 12, 0, 0), op(100, 100)),           // improbable date
-		oct(309, 3, savbilling.KindStandard, day, op(-5, 100)),                                    // negative price
-		oct(310, 3, savbilling.KindStandard, day, op(100, 1<<62), op(100, 1<<62), op(100, 1<<62)), // beyond int64
-		oct(311, 1, savbilling.KindSAV, day, op(100, 700)),                                        // a SAV without original: its visit is paid
-		oct(312, 1, "SAV", day, op(100, 700)),                                                     // kind in capitals
-		oct(313, 1, "sav ", day, op(100, 700)),                                                    // kind with a trailing space
-		oct(314, 1, savbilling.KindStandard, time.Time{}, op(100, 700)),                           // closed, without closed_at
-		oct(315, 1, savbilling.KindStandard, utc(9999, 12, 31, 0, 0, 0), op(100, 700)),            // closed in 9999: reported, waits
-		oct(316, 3, savbilling.KindStandard, day, op(100, 700)),                                   // summed, with oddCity
+		oct(301, 99, sb.KindStandard, day, op(1000, 800)),               // unknown repairer
+		oct(302, 4, sb.KindStandard, day, op(1000, 800)),                // invalid VAT regime
+		oct(303, 1, "warranty", day, op(1000, 800)),                     // unknown kind
+		oct(304, 1, sb.KindStandard, day, op(1000, 800), op(500, -100)), // negative commission
+		oct(305, 3, sb.KindStandard, day, op(1000, -1)),                 // negative price… of commission
+		oct(306, 3, sb.KindStandard, day, op(sb.MaxAmountCents+1, 10)),  // improbable price
+		oct(307, 3, sb.KindStandard, day, op(100, sb.MaxAmountCents)),
+		oct(308, 1, sb.KindStandard, utc(1999, 12, 31, 12, 0, 0), op(100, 100)),           // improbable date
+		oct(309, 3, sb.KindStandard, day, op(-5, 100)),                                    // negative price
+		oct(310, 3, sb.KindStandard, day, op(100, 1<<62), op(100, 1<<62), op(100, 1<<62)), // beyond int64
+		oct(311, 1, sb.KindSAV, day, op(100, 700)),                                        // a SAV without original: its visit is paid
+		oct(312, 1, "SAV", day, op(100, 700)),                                             // kind in capitals
+		oct(313, 1, "sav ", day, op(100, 700)),                                            // kind with a trailing space
+		oct(314, 1, sb.KindStandard, time.Time{}, op(100, 700)),                           // closed, without closed_at
+		oct(315, 1, sb.KindStandard, utc(9999, 12, 31, 0, 0, 0), op(100, 700)),            // closed in 9999: reported, waits
+		oct(316, 3, sb.KindStandard, day, op(100, 700)),                                   // summed, with oddCity
 	)
 	src.Interventions[len(src.Interventions)-1].City = oddCity
 	for i, status := range []string{"CLOSED", "closed ", "done", ""} { // codes not exactly the contract's
-		iv := oct(321+int64(i), 1, savbilling.KindStandard, day, op(100, 700))
+		iv := oct(321+int64(i), 1, sb.KindStandard, day, op(100, 700))
 		iv.Status = status
 		src.Interventions = append(src.Interventions, iv)
 	}
@@ -196,14 +196,14 @@ func testSummedCloseBooksTheSame(t *testing.T, e, twin dbtest.Engine) {
 	for _, db := range dbs {
 		mustInsert(t, db, badSource())
 	}
-	for k, p := range []savbilling.Period{sep, oct, nov} {
+	for k, p := range []sb.Period{sep, oct, nov} {
 		if k == 2 {
 			// November: a late arrival (closed in September, entered now) and a fix
 			for _, db := range dbs {
-				late := savbilling.Intervention{ID: 400, RepairerID: 3, Kind: savbilling.KindStandard, City: "Lyon",
-					Status: savbilling.StatusClosed, ClosedAt: utc(2026, 9, 15, 10, 0, 0),
-					Operations: []savbilling.Operation{{ID: 4000, InterventionID: 400, PriceCents: 300, CommissionCents: 250}}}
-				mustInsert(t, db, savbilling.Source{Interventions: []savbilling.Intervention{late}})
+				late := sb.Intervention{ID: 400, RepairerID: 3, Kind: sb.KindStandard, City: "Lyon",
+					Status: sb.StatusClosed, ClosedAt: utc(2026, 9, 15, 10, 0, 0),
+					Operations: []sb.Operation{{ID: 4000, InterventionID: 400, PriceCents: 300, CommissionCents: 250}}}
+				mustInsert(t, db, sb.Source{Interventions: []sb.Intervention{late}})
 				if err := db.Exec(ctx, "UPDATE intervention_operations SET commission_cents = 100 WHERE id = 3041"); err != nil {
 					t.Fatal(err)
 				}
@@ -241,7 +241,7 @@ func testSummedCloseBooksTheSame(t *testing.T, e, twin dbtest.Engine) {
 			if !odd {
 				t.Errorf("October: intervention 316 is not booked with its city %q: %+v", oddCity, b.StatementOf(3).Commissions)
 			}
-			if s := b.StatementOf(3); s == nil || s.GrossCents < savbilling.MaxAmountCents {
+			if s := b.StatementOf(3); s == nil || s.GrossCents < sb.MaxAmountCents {
 				t.Errorf("October: the largest plausible commission is not booked: %+v", s)
 			}
 		}
@@ -272,13 +272,13 @@ func TestSaveBookChecksSummedLines(t *testing.T) {
 		for _, c := range []struct {
 			name string
 			load bool
-			edit func(b *savbilling.Book)
+			edit func(b *sb.Book)
 			want string
 		}{
-			{"lines", true, func(b *savbilling.Book) { b.Summed.Lines++ }, "summed commission lines"},
-			{"cents", true, func(b *savbilling.Book) { b.Summed.AmountCents-- }, "summed commission lines"},
-			{"none booked", true, func(b *savbilling.Book) { b.Summed = nil }, "summed commission lines"},
-			{"not staged", false, func(b *savbilling.Book) {}, "none were booked"},
+			{"lines", true, func(b *sb.Book) { b.Summed.Lines++ }, "summed commission lines"},
+			{"cents", true, func(b *sb.Book) { b.Summed.AmountCents-- }, "summed commission lines"},
+			{"none booked", true, func(b *sb.Book) { b.Summed = nil }, "summed commission lines"},
+			{"not staged", false, func(b *sb.Book) {}, "none were booked"},
 		} {
 			in := input(oct)
 			in.Issuer = issuer
@@ -338,11 +338,11 @@ func TestLoadBookHeadAndEachStatement(t *testing.T) {
 		if diff := cmp.Diff(&want, head); diff != "" {
 			t.Errorf("LoadBookHead (-want +got):\n%s", diff)
 		}
-		counted := make([]savbilling.Statement, len(full.Statements))
-		rows := make([]savbilling.Statement, len(full.Statements))
-		numbers := make([]savbilling.Statement, len(full.Statements))
+		counted := make([]sb.Statement, len(full.Statements))
+		rows := make([]sb.Statement, len(full.Statements))
+		numbers := make([]sb.Statement, len(full.Statements))
 		for i, s := range full.Statements {
-			numbers[i] = savbilling.Statement{Period: s.Period, Number: s.Number, Repairer: savbilling.Party{ID: s.Repairer.ID}}
+			numbers[i] = sb.Statement{Period: s.Period, Number: s.Number, Repairer: sb.Party{ID: s.Repairer.ID}}
 			s.UnlistedLines, s.Commissions = len(s.Commissions), nil
 			counted[i] = s
 			s.SAV, s.Installments = nil, nil
@@ -350,10 +350,10 @@ func TestLoadBookHeadAndEachStatement(t *testing.T) {
 		}
 		for _, batch := range []int{1, 2, 1000} {
 			restore := store.SetStatementBatches(batch, batch)
-			for lines, want := range map[store.Lines][]savbilling.Statement{
+			for lines, want := range map[store.Lines][]sb.Statement{
 				store.LinesListed: full.Statements, store.LinesCounted: counted, store.RowsOnly: rows, store.NumbersOnly: numbers} {
-				var got []savbilling.Statement
-				err = db.EachStatement(ctx, oct, lines, func(s *savbilling.Statement) error {
+				var got []sb.Statement
+				err = db.EachStatement(ctx, oct, lines, func(s *sb.Statement) error {
 					got = append(got, *s)
 					return nil
 				})
@@ -366,13 +366,13 @@ func TestLoadBookHeadAndEachStatement(t *testing.T) {
 			}
 			stop := errors.New("stop")
 			n := 0
-			err = db.EachStatement(ctx, oct, store.LinesListed, func(*savbilling.Statement) error { n++; return stop })
+			err = db.EachStatement(ctx, oct, store.LinesListed, func(*sb.Statement) error { n++; return stop })
 			if !errors.Is(err, stop) || n != 1 {
 				t.Errorf("EachStatement by %d after fn's error: %v, %d calls; want stop after 1", batch, err, n)
 			}
 			restore()
 		}
-		if err := db.EachStatement(ctx, nov, store.RowsOnly, func(*savbilling.Statement) error { return nil }); !errors.Is(err, store.ErrNotClosed) {
+		if err := db.EachStatement(ctx, nov, store.RowsOnly, func(*sb.Statement) error { return nil }); !errors.Is(err, store.ErrNotClosed) {
 			t.Errorf("EachStatement of an open period: %v, want ErrNotClosed", err)
 		}
 		if _, _, err := db.LoadBookHead(ctx, nov); !errors.Is(err, store.ErrNotClosed) {
@@ -380,7 +380,7 @@ func TestLoadBookHeadAndEachStatement(t *testing.T) {
 		}
 
 		type savRow struct {
-			Line            savbilling.SAVLine
+			Line            sb.SAVLine
 			Name, Statement string
 		}
 		var wantLines, gotLines []savRow
@@ -393,7 +393,7 @@ func TestLoadBookHeadAndEachStatement(t *testing.T) {
 		if len(wantLines) < 2 {
 			t.Fatalf("the fixture books %d SAV lines: too few to check their order", len(wantLines))
 		}
-		err = db.EachSAVLine(ctx, oct, func(l *savbilling.SAVLine, name, statement string) error {
+		err = db.EachSAVLine(ctx, oct, func(l *sb.SAVLine, name, statement string) error {
 			gotLines = append(gotLines, savRow{*l, name, statement})
 			return nil
 		})
@@ -426,7 +426,7 @@ func TestLoadBookHeadAndEachStatement(t *testing.T) {
 func TestEachSAVLineOrder(t *testing.T) {
 	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
 		ctx := context.Background()
-		last := savbilling.MustPeriod("2026-08")
+		last := sb.MustPeriod("2026-08")
 		mustInsertSample(t, db, 2, last)
 		closeWith(t, db, last.Prev(), true)
 		closeWith(t, db, last, true)
@@ -447,7 +447,7 @@ func TestEachSAVLineOrder(t *testing.T) {
 			t.Fatalf("the fixture's %d SAV lines are in the same order by repairer as by SAV: it cannot tell them apart", len(want))
 		}
 		var got []line
-		err = db.EachSAVLine(ctx, last, func(l *savbilling.SAVLine, _, _ string) error {
+		err = db.EachSAVLine(ctx, last, func(l *sb.SAVLine, _, _ string) error {
 			got = append(got, line{l.SAVID, l.RepairerID})
 			return nil
 		})
@@ -590,9 +590,9 @@ func testSummedCloseRepeatedRows(t *testing.T) {
 			for _, db := range dbs {
 				src := source()
 				for id := int64(601); id <= 603; id++ {
-					src.Interventions = append(src.Interventions, savbilling.Intervention{ID: id, RepairerID: 1,
-						Kind: savbilling.KindStandard, City: "Dijon", Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 20, 9, 0, 0),
-						Operations: []savbilling.Operation{{ID: id * 10, InterventionID: id, PriceCents: 1000, CommissionCents: 300},
+					src.Interventions = append(src.Interventions, sb.Intervention{ID: id, RepairerID: 1,
+						Kind: sb.KindStandard, City: "Dijon", Status: sb.StatusClosed, ClosedAt: utc(2026, 10, 20, 9, 0, 0),
+						Operations: []sb.Operation{{ID: id * 10, InterventionID: id, PriceCents: 1000, CommissionCents: 300},
 							{ID: id*10 + 1, InterventionID: id, PriceCents: 500, CommissionCents: 200}}})
 				}
 				mustInsert(t, db, src)
@@ -689,9 +689,9 @@ func TestSummedCloseBooksExtremeIDs(t *testing.T) {
 	forEngines(t, func(t *testing.T, _ dbtest.Engine, db *store.DB) {
 		src := source()
 		for i, id := range []int64{math.MinInt64, math.MaxInt64} {
-			src.Interventions = append(src.Interventions, savbilling.Intervention{ID: id, RepairerID: 1,
-				Kind: savbilling.KindStandard, City: "Paris", Status: savbilling.StatusClosed, ClosedAt: utc(2026, 10, 12, 9, 0, 0),
-				Operations: []savbilling.Operation{{ID: 9000 + int64(i), InterventionID: id, PriceCents: 1000, CommissionCents: 700 + int64(i)}}})
+			src.Interventions = append(src.Interventions, sb.Intervention{ID: id, RepairerID: 1,
+				Kind: sb.KindStandard, City: "Paris", Status: sb.StatusClosed, ClosedAt: utc(2026, 10, 12, 9, 0, 0),
+				Operations: []sb.Operation{{ID: 9000 + int64(i), InterventionID: id, PriceCents: 1000, CommissionCents: 700 + int64(i)}}})
 		}
 		mustInsert(t, db, src)
 		if b := closeWith(t, db, oct, true); b.Summed == nil {
@@ -723,7 +723,7 @@ func TestStatementLineCount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var target *savbilling.Statement
+		var target *sb.Statement
 		for i := range full.Statements {
 			if s := &full.Statements[i]; len(s.Commissions) > 1 && (target == nil || len(s.Commissions) > len(target.Commissions)) {
 				target = s
@@ -734,7 +734,7 @@ func TestStatementLineCount(t *testing.T) {
 		}
 		counts := func() map[string]int {
 			got := map[string]int{}
-			err := db.EachStatement(ctx, oct, store.LinesCounted, func(s *savbilling.Statement) error {
+			err := db.EachStatement(ctx, oct, store.LinesCounted, func(s *sb.Statement) error {
 				got[s.Number] = s.CommissionCount()
 				return nil
 			})
@@ -761,7 +761,7 @@ func TestStatementLineCount(t *testing.T) {
 		for _, read := range []func() error{
 			func() error { _, err := db.LoadBook(ctx, oct); return err },
 			func() error {
-				return db.EachStatement(ctx, oct, store.LinesListed, func(*savbilling.Statement) error { return nil })
+				return db.EachStatement(ctx, oct, store.LinesListed, func(*sb.Statement) error { return nil })
 			},
 		} {
 			if err := read(); err == nil || !strings.Contains(err.Error(), want) {

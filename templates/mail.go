@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"savbilling"
+	sb "savbilling"
 )
 
 // MailFile is the template file of the e-mails of `savbilling send`, relative to the embedded
@@ -68,10 +68,10 @@ func LoadMail(overrideDir string) (*Mail, error) {
 // returns the network's default identity, checked as Load checks it. It is for the commands
 // that print no document (send): Load also reads and checks the fonts, megabytes that such a
 // command would only carry.
-func LoadNetwork(overrideDir string) (savbilling.Issuer, error) {
+func LoadNetwork(overrideDir string) (sb.Issuer, error) {
 	data, err := fs.ReadFile(embedded, NetworkFile)
 	if err != nil {
-		return savbilling.Issuer{}, fmt.Errorf("templates: embedded %s: %w", NetworkFile, err)
+		return sb.Issuer{}, fmt.Errorf("templates: embedded %s: %w", NetworkFile, err)
 	}
 	where := NetworkFile + " (embedded)"
 	if overrideDir != "" {
@@ -80,14 +80,14 @@ func LoadNetwork(overrideDir string) (savbilling.Issuer, error) {
 		case err == nil:
 			data, where = b, filepath.Join(overrideDir, NetworkFile)
 		case !errors.Is(err, fs.ErrNotExist):
-			return savbilling.Issuer{}, fmt.Errorf("templates: %w", err)
+			return sb.Issuer{}, fmt.Errorf("templates: %w", err)
 		}
 	}
 	var n network
 	if err := decodeStrict(data, where, &n, ""); err != nil {
-		return savbilling.Issuer{}, err
+		return sb.Issuer{}, err
 	}
-	return savbilling.Issuer{Name: n.Network.Name, LegalForm: n.Network.LegalForm,
+	return sb.Issuer{Name: n.Network.Name, LegalForm: n.Network.LegalForm,
 		Address: n.Network.Address, SIRET: n.Network.SIRET, VATNumber: n.Network.VATNumber,
 		RCS: n.Network.RCS, Email: n.Network.Email, IBAN: n.Network.IBAN, BIC: n.Network.BIC}, nil
 }

@@ -29,7 +29,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"savbilling"
+	sb "savbilling"
 	"savbilling/frfmt"
 	"savbilling/internal/glyphs"
 )
@@ -58,7 +58,7 @@ type Set struct {
 	Texts Texts
 	// Network is the network's default identity, for the configuration to freeze into the
 	// ledger at close (CloseInput.Issuer). The renderers print Book.Issuer, never this.
-	Network savbilling.Issuer
+	Network sb.Issuer
 	// Fonts are the UTF-8 fonts for documents whose text falls outside cp1252.
 	Fonts Fonts
 	// Glyphs is the fallback chain of Fonts: which font draws each rune (package glyphs).
@@ -318,13 +318,13 @@ type Outcomes struct {
 // when it is not one of the four.
 func (o Outcomes) Label(code string) string {
 	switch code {
-	case savbilling.OutcomeConfirmed:
+	case sb.OutcomeConfirmed:
 		return o.Confirmed
-	case savbilling.OutcomePartial:
+	case sb.OutcomePartial:
 		return o.Partial
-	case savbilling.OutcomeUnconfirmed:
+	case sb.OutcomeUnconfirmed:
 		return o.Unconfirmed
-	case savbilling.OutcomeRejected:
+	case sb.OutcomeRejected:
 		return o.Rejected
 	}
 	return code
@@ -342,19 +342,19 @@ type LineTypes struct {
 }
 
 // Label returns the label of a SAV line type, or the type itself when it is unknown.
-func (l LineTypes) Label(t savbilling.SAVLineType) string {
+func (l LineTypes) Label(t sb.SAVLineType) string {
 	switch t {
-	case savbilling.LineCharge:
+	case sb.LineCharge:
 		return l.Charge
-	case savbilling.LineAdjustment:
+	case sb.LineAdjustment:
 		return l.Adjustment
-	case savbilling.LineSettlement:
+	case sb.LineSettlement:
 		return l.Settlement
-	case savbilling.LineDeductible:
+	case sb.LineDeductible:
 		return l.Deductible
-	case savbilling.LineIndemnityAdjustment:
+	case sb.LineIndemnityAdjustment:
 		return l.IndemnityAdjustment
-	case savbilling.LineNotCharged:
+	case sb.LineNotCharged:
 		return l.NotCharged
 	}
 	return string(t)
@@ -432,7 +432,7 @@ func load(base, over fs.FS, overName string) (*Set, error) {
 	if err := decodeStrict(data, where, &n, ""); err != nil {
 		return nil, err
 	}
-	s.Network = savbilling.Issuer{Name: n.Network.Name, LegalForm: n.Network.LegalForm,
+	s.Network = sb.Issuer{Name: n.Network.Name, LegalForm: n.Network.LegalForm,
 		Address: n.Network.Address, SIRET: n.Network.SIRET, VATNumber: n.Network.VATNumber,
 		RCS: n.Network.RCS, Email: n.Network.Email, IBAN: n.Network.IBAN, BIC: n.Network.BIC,
 		Postcode: n.Network.Postcode, City: n.Network.City, CountryCode: n.Network.CountryCode}
