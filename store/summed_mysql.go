@@ -1,0 +1,484 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	sb "savbilling"
+)
+
+// sumChunk is the number of interventions read per query on MySQL (a variable for the tests).
+var sumChunk = 20000
+
+// summedInsertRows is the number of summed commission lines per INSERT on MySQL: fewer, larger
+// statements than the ledger's other inserts (a line is about 100 bytes).
+const summedInsertRows = 2500
+
+// summedLine is a commission line the store books on MySQL.
+type summedLine struct {
+	id, repairer int64
+	kind, city   string
+	closed       time.Time
+	ops          int
+	cents        int64
+	from, to     int // its operations' ids, in sumsChunk.opIDs
+}
+
+// sumsChunk is what the summing pass read of one range of interventions on MySQL: the lines the
+// store books, the ids of their operations, and the ids of the other eligible interventions.
+type sumsChunk struct {
+	lines  []summedLine
+	opIDs  []int64
+	others []int64
+}
+
+// spoolSegments bounds the segments of commission lines spooled and not loaded yet (a segment is
+// a range of sumChunk interventions: ~150 at L, months of history included). Beyond it the
+// reading waits for the loading; the channel's buffer is allocated whole (24 bytes a segment).
+const spoolSegments = 1 << 12
+
+// summedCols are the columns of sb_commissions the summed lines fill, in the order of their text.
+var summedCols = []string{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "amount_cents", "late"}
+
+// stageMySQL books the commission lines of the summable interventions on MySQL. Two connections
+// work at once. The reading transaction tx reads the eligible interventions with their sums, a
+// range of ids at a time (readSums), and spools each range's lines as LOAD DATA text, sorted in
+// the ledger's key order (repairer, intervention: the server inserts them in one sweep over its
+// pages). The close's transaction bk loads the spooled segments as they come (LOAD DATA LOCAL
+// INFILE, or multi-row INSERTs when the server does not allow it). The loading is the slower:
+// the reading never waits for it, and it goes on while the close reads its other facts.
+// stageMySQL returns once the sums are read; bk.loading then waits for the loading to end.
+func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *sb.CloseInput, w window, add func(int64, int, int64) error) ([]int64, error) {
+	hint, checks, err := tx.scanPlan(ctx, distinctOperations)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := newSpool()
+	if err != nil {
+		return nil, err
+	}
+	rctx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	ld := bk.startLoading(ctx, sp, in.Period, stopReading)
+	lateBefore := in.LateBefore()
+	p := in.Period.String()
+	var (
+		others []int64
+		text   tsv
+		opText tsv
+		ops    []sb.BookedOperation
+	)
+	err = tx.readSums(rctx, in, w, hint, checks, func(c *sumsChunk) error {
+		others = append(others, c.others...)
+		slices.SortFunc(c.lines, func(a, b summedLine) int {
+			if a.repairer != b.repairer {
+				return cmp.Compare(a.repairer, b.repairer)
+			}
+			return cmp.Compare(a.id, b.id)
+		})
+		text.reset()
+		for i := range c.lines {
+			l := &c.lines[i]
+			if err := add(l.repairer, 1, l.cents); err != nil {
+				return err
+			}
+			late := int64(0)
+			if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
+				late = 1
+			}
+			text.int(l.id)
+			text.str(p)
+			text.int(l.repairer)
+			text.str(l.kind)
+			text.str(l.city)
+			text.time(l.closed)
+			text.int(int64(l.ops))
+			text.int(l.cents)
+			text.int(late)
+			text.end()
+		}
+		seg, err := sp.add(text.buf, text.lines)
+		if err != nil {
+			return err
+		}
+		if err := ld.send(rctx, seg); err != nil {
+			return err
+		}
+		// The lines' operations, keyed in sb_operations by the same loading (ascending id: the
+		// order of its key).
+		ops = ops[:0]
+		for i := range c.lines {
+			for _, op := range c.opIDs[c.lines[i].from:c.lines[i].to] {
+				ops = append(ops, sb.BookedOperation{OperationID: op, InterventionID: c.lines[i].id})
+			}
+		}
+		if len(ops) == 0 {
+			return nil
+		}
+		slices.SortFunc(ops, func(a, b sb.BookedOperation) int { return cmp.Compare(a.OperationID, b.OperationID) })
+		opText.reset()
+		for _, op := range ops {
+			opText.int(op.OperationID)
+			opText.int(op.InterventionID)
+			opText.end()
+		}
+		if seg, err = sp.add(opText.buf, opText.lines); err != nil {
+			return err
+		}
+		seg.operations = true
+		return ld.send(rctx, seg)
+	})
+	if err != nil {
+		stoppedByLoader := rctx.Err() != nil && ctx.Err() == nil // a failed load cancels the reading
+		stopReading()
+		if lerr := ld.wait(true); lerr != nil && stoppedByLoader {
+			err = lerr
+		}
+		return nil, err
+	}
+	bk.loading = ld.wait
+	slices.Sort(others)
+	return others, nil
+}
+
+// lineLoader loads, in the close's transaction, the segments of commission lines that a reader
+// spools, in their order, while the reader goes on.
+type lineLoader struct {
+	segs chan segment
+	quit chan struct{} // closed to stop the loading after its current statement
+	done chan struct{} // closed when the loading has ended
+	err  error         // why it failed, once done
+}
+
+// startLoading starts loading into sb_commissions, in bk, the segments of sp sent to the loader;
+// it calls failed if a load fails. The loader closes sp when it ends.
+func (bk *Tx) startLoading(ctx context.Context, sp *spool, p sb.Period, failed func()) *lineLoader {
+	l := &lineLoader{segs: make(chan segment, spoolSegments), quit: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		// The loads run on ctx: the close's connection is not cancelled in the middle of a
+		// statement when the reading fails.
+		out := newBulk() // LOAD DATA LOCAL until the server refuses it (loaddata.go)
+		if bk.d.mariadb {
+			// The one foreign key of sb_commissions is its period, whose row this transaction
+			// inserted before any line (insertPeriodRow): checking it for each of a million
+			// lines took a tenth of their loading (1.6 s of server time at L).
+			out.prefix = "SET STATEMENT foreign_key_checks = 0 FOR "
+		}
+		var buf []byte
+	loading:
+		for seg := range l.segs {
+			select {
+			case <-l.quit:
+				break loading
+			default:
+			}
+			data, err := sp.read(seg, buf)
+			table, cols := "sb_commissions", summedCols
+			if seg.operations {
+				table, cols = "sb_operations", operationCols
+			}
+			if err == nil {
+				buf = data
+				err = out.load(ctx, bk.tx, table, cols, summedInsertRows, data, seg.lines)
+			}
+			if err != nil {
+				l.err = booked(p, fmt.Errorf("book the summed commission lines (%s): %w", table, err))
+				failed()
+				break
+			}
+		}
+		if err := sp.close(); err != nil && l.err == nil {
+			l.err = err
+		}
+	}()
+	return l
+}
+
+// send hands seg to the loader, unless ctx ends first.
+func (l *lineLoader) send(ctx context.Context, seg segment) error {
+	select {
+	case l.segs <- seg:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// wait ends the loading, once every segment sent is loaded or, with abort, after the current
+// statement, and returns why it failed. It is called once, when no more segments are sent.
+func (l *lineLoader) wait(abort bool) error {
+	if abort {
+		close(l.quit)
+	}
+	close(l.segs)
+	<-l.done
+	return l.err
+}
+
+// readSums reads every eligible intervention with the count and sum of its operations, a chunk
+// of sumChunk unsettled interventions at a time from the highest ids down (the month being closed
+// first, the history after), with plain consistent reads. Go decides which the store books (exact
+// codes, a closing time in the period, sound operations); the others go to the rules in full.
+// Each chunk is given to emit (its buffers reused by the next).
+//
+// A chunk is a range of ids, [lower, upper]. Its first read finds it: the unsettled
+// interventions at or below upper, highest first, sumChunk at most (LIMIT); lower is one above
+// the lowest id read, whose rows the next chunk reads (a view may repeat an id: its rows are
+// never split between two chunks), or the lowest possible id when fewer came (the last chunk).
+// Then come the ids booked already in the range, and the operations grouped by intervention
+// (their count, sum and checks) from the index that covers them, each in id order, which Go
+// merges. The server thus scans two indexes in order instead of joining each intervention to its
+// operations and looking it up in sb_commissions, which took about twice as long. In the months
+// closed already, mostly booked, the first read takes the unsettled ids alone (not a million
+// rows of the history), then the rows of the few not booked: a chunk is read so when the one
+// before it was mostly booked.
+func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, hint, checks string, emit func(*sumsChunk) error) error {
+	const candCols = "i.id, i.repairer_id, i.kind, i.status, i.city, i.closed_at"
+	// below is the query of a chunk's unsettled interventions, cols of them.
+	below := func(cols string) string {
+		return `SELECT ` + cols + ` FROM interventions i` + hint + `
+			WHERE i.id <= ? AND ` + tx.unsettled() + ` ORDER BY i.id DESC LIMIT ` + strconv.Itoa(sumChunk)
+	}
+	// inRange is the query of the unsettled interventions of a range, restricted by only, a
+	// condition ending in AND.
+	inRange := func(only string) string {
+		return `SELECT ` + candCols + ` FROM interventions i` + hint + `
+			WHERE i.id >= ? AND i.id <= ? AND ` + only + tx.unsettled() + ` ORDER BY i.id`
+	}
+	operations := func(only string) string {
+		return `SELECT o.intervention_id, COUNT(*), COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END,
+			GROUP_CONCAT(o.id)
+			FROM intervention_operations o WHERE ` + only + ` GROUP BY o.intervention_id ORDER BY o.intervention_id`
+	}
+	var (
+		booked, unsettled, unbooked []int64
+		cands                       []candidate
+		sums                        []opsSum
+		opIDs                       []int64 // the operations of sums
+		ids                         []int64
+		chunk                       sumsChunk
+		repairers                   = summableRepairers(in)
+		idsFirst                    bool // the chunk before was mostly booked
+	)
+	for upper := int64(math.MaxInt64); ; {
+		var err error
+		first := append([]any{upper}, candidateArgs(w)...)
+		var rows int // read by the first query
+		if idsFirst {
+			unsettled, err = tx.ids(ctx, unsettled[:0], "interventions", below("i.id"), first...)
+			rows = len(unsettled)
+		} else {
+			cands, rows, err = tx.readCandidates(ctx, cands[:0], below(candCols), first)
+			unsettled = unsettled[:0]
+			for i := range cands {
+				unsettled = append(unsettled, cands[i].id)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("read summed commissions: %w", err)
+		}
+		lower, keep, last := chunkBounds(unsettled, rows, sumChunk)
+		unsettled = unsettled[:keep]
+		slices.Reverse(unsettled) // ascending
+		if !idsFirst {
+			cands = cands[:keep]
+			slices.Reverse(cands)
+		}
+		rangeArgs := append([]any{lower, upper}, candidateArgs(w)...)
+		if keep == 0 && !last {
+			// sumChunk rows or more of one id, and none above it up to upper: the range is
+			// that id alone, read whole.
+			if cands, _, err = tx.readCandidates(ctx, cands[:0], inRange(""), rangeArgs); err != nil {
+				return err
+			}
+			idsFirst = false
+		}
+		if booked, err = tx.ids(ctx, booked[:0], "booked interventions", `SELECT intervention_id FROM sb_commissions
+			WHERE intervention_id >= ? AND intervention_id <= ? ORDER BY intervention_id`, lower, upper); err != nil {
+			return err
+		}
+		if idsFirst {
+			cands = cands[:0]
+			if unbooked = difference(unbooked[:0], unsettled, booked); len(unbooked) > 0 {
+				if cands, _, err = tx.readCandidates(ctx, cands, inRange("i.id IN ("+int64List(unbooked)+") AND "), rangeArgs); err != nil {
+					return err
+				}
+			}
+		}
+		cands = dropBooked(cands, booked)
+		idsFirst = len(booked) >= sumChunk/2
+		if len(cands) > 0 {
+			only, args := "o.intervention_id >= ? AND o.intervention_id <= ?", []any{lower, upper}
+			if len(cands) < sumChunk/2 {
+				ids = ids[:0]
+				for i := range cands {
+					ids = append(ids, cands[i].id)
+				}
+				only, args = "o.intervention_id IN ("+int64List(ids)+")", nil
+			}
+			if sums, opIDs, err = tx.operationSums(ctx, sums[:0], opIDs[:0], operations(only), args); err != nil {
+				return err
+			}
+			chunk.opIDs = opIDs
+			mergeSums(&chunk, repairers, w, cands, sums)
+			if err := emit(&chunk); err != nil {
+				return err
+			}
+		}
+		if last || lower == math.MinInt64 {
+			return nil
+		}
+		upper = lower - 1
+	}
+}
+
+// chunkBounds returns the range of a chunk of readSums from the ids of its first read, descending
+// (a repeated id once or more), read from rows rows, limit at most: the range's lowest id, how
+// many of the ids are in it (a prefix: those of the lowest id are left to the next chunk, which
+// reads all of that id's rows) and whether the chunk is the last (fewer rows than limit). keep is
+// 0 and last false when every row has the same id: the range is then that id alone, its rows to
+// be read whole.
+func chunkBounds(desc []int64, rows, limit int) (lower int64, keep int, last bool) {
+	n := len(desc)
+	if rows < limit {
+		return math.MinInt64, n, true
+	}
+	lowest := desc[n-1]
+	if lowest == desc[0] {
+		return lowest, 0, false
+	}
+	keep = n
+	for desc[keep-1] == lowest {
+		keep--
+	}
+	return lowest + 1, keep, false
+}
+
+// dropBooked removes from cands, ascending, those whose id is in booked, ascending.
+func dropBooked(cands []candidate, booked []int64) []candidate {
+	unbooked := notIn(booked)
+	return slices.DeleteFunc(cands, func(c candidate) bool { return !unbooked(c.id) })
+}
+
+// candidate is an unsettled intervention of a range that is not booked yet, as readSums reads it.
+type candidate struct {
+	id           int64
+	repairer     sql.NullInt64
+	kind, status sql.NullString
+	city         sql.NullString
+	closed       srcTime
+	repeated     bool // another row has its id (a view may repeat one)
+}
+
+// opsSum is the count, sum and checks of the operations of one intervention.
+type opsSum struct {
+	id       int64
+	ops      int
+	cents    int64 // their commissions, when ok
+	ok       bool  // the checks hold, the sum fits in int64 and every id was read
+	from, to int   // their ids, in the chunk's list of operation ids (sumsChunk.opIDs)
+}
+
+// readCandidates appends to dst the interventions query returns (in id order, ascending or
+// descending), a repeated id once, marked, and returns the number of rows read.
+func (tx *Tx) readCandidates(ctx context.Context, dst []candidate, query string, args []any) ([]candidate, int, error) {
+	n := 0
+	err := each(ctx, tx.tx, "interventions", query, args, func(rows *sql.Rows) error {
+		n++
+		var c candidate
+		if err := rows.Scan(&c.id, &c.repairer, &c.kind, &c.status, &c.city, &c.closed); err != nil {
+			return err
+		}
+		if n := len(dst); n > 0 && dst[n-1].id == c.id {
+			dst[n-1].repeated = true
+			return nil
+		}
+		dst = append(dst, c)
+		return nil
+	})
+	return dst, n, err
+}
+
+// operationSums appends to dst the rows of the grouped query over the operations, ascending, and
+// to opIDs the ids of their operations.
+func (tx *Tx) operationSums(ctx context.Context, dst []opsSum, opIDs []int64, query string, args []any) ([]opsSum, []int64, error) {
+	err := each(ctx, tx.tx, "summed commissions", query, args, func(rows *sql.Rows) error {
+		var (
+			s        opsSum
+			sum, ids sql.RawBytes // DECIMAL, possibly beyond int64 when the checks fail; GROUP_CONCAT
+			ok       int
+		)
+		if err := rows.Scan(&s.id, &s.ops, &sum, &ok, &ids); err != nil {
+			return err
+		}
+		if ok == 1 {
+			cents, err := strconv.ParseInt(string(sum), 10, 64)
+			s.cents, s.ok = cents, err == nil // not int64: the rules read it in full and say why
+		}
+		if s.ok {
+			// Every id, or the rules read the intervention in full (a list cut by the server's
+			// group_concat_max_len).
+			s.from = len(opIDs)
+			opIDs, s.ok = appendIDList(opIDs, ids)
+			s.to = len(opIDs)
+			s.ok = s.ok && s.to-s.from == s.ops
+		}
+		dst = append(dst, s)
+		return nil
+	})
+	return dst, opIDs, err
+}
+
+// mergeSums joins the candidates of a range to the sums of their operations (both ascending,
+// sums possibly of other interventions too) into what the store books and what goes to the
+// rules, in c (its slices reused); repairers are summableRepairers.
+func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candidate, sums []opsSum) {
+	c.lines, c.others = c.lines[:0], c.others[:0]
+	j := 0
+	for i := range cands {
+		k := &cands[i]
+		for j < len(sums) && sums[j].id < k.id {
+			j++
+		}
+		ops, ok, cents, from, to := 0, true, int64(0), 0, 0 // no operations
+		if j < len(sums) && sums[j].id == k.id {
+			ops, ok, cents, from, to = sums[j].ops, sums[j].ok, sums[j].cents, sums[j].from, sums[j].to
+		}
+		if !ok || k.repeated || !summable(repairers, k.repairer, k.kind) || k.status.String != sb.StatusClosed ||
+			!k.closed.before(w.end) || k.closed.Time.Before(sb.EarliestDate) {
+			c.others = append(c.others, k.id)
+			continue
+		}
+		c.lines = append(c.lines, summedLine{id: k.id, repairer: k.repairer.Int64, kind: k.kind.String,
+			city: k.city.String, closed: k.closed.Time, ops: ops, cents: cents, from: from, to: to})
+	}
+}
+
+// difference appends to dst the ids of a that are not in b, both ascending (a may repeat an id).
+func difference(dst, a, b []int64) []int64 {
+	out := notIn(b)
+	for i, id := range a {
+		if (i == 0 || id != a[i-1]) && out(id) {
+			dst = append(dst, id)
+		}
+	}
+	return dst
+}
+
+// notIn returns a test of whether an id is not in b, ascending, for ids asked in ascending order.
+func notIn(b []int64) func(id int64) bool {
+	j := 0
+	return func(id int64) bool {
+		for j < len(b) && b[j] < id {
+			j++
+		}
+		return j == len(b) || b[j] != id
+	}
+}

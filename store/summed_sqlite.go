@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	sb "savbilling"
+)
+
+// stageSQLite sums every eligible intervention into the temporary table closeLines in one pass,
+// then books the lines of those summable with INSERT … SELECT.
+func (tx *Tx) stageSQLite(ctx context.Context, in *sb.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
+	q := tx.tx
+	if _, err := q.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+closeLines); err != nil {
+		return nil, err
+	}
+	hint, checks, err := tx.scanPlan(ctx, distinctRows)
+	if err != nil {
+		return nil, err
+	}
+	// SQLite's SUM fails on an integer overflow, even in a group the close does not sum: only
+	// amounts within bounds are added (the others make the intervention not summable). Every
+	// candidate is in the table; summed says whether the store books it (exact codes, a
+	// canonical closing time in the period, sound operations).
+	sum := "CASE WHEN o.commission_cents BETWEEN 0 AND " + maxAmount + " THEN o.commission_cents ELSE 0 END"
+	args := []any{sb.StatusClosed, sb.KindStandard, sb.KindSAV, sqlTime(sb.EarliestDate), sqlTime(w.end)}
+	// The intervention's own columns are bare in the grouped query (SQLite takes them from a row
+	// of the group): exact in every group it sums, which the checks make hold one interventions
+	// row; 35–45 % cheaper than MIN() over each operation row at L.
+	_, err = q.ExecContext(ctx, `CREATE TEMP TABLE `+closeLines+` AS SELECT i.id AS intervention_id,
+		i.repairer_id AS repairer_id, i.kind AS kind, i.city AS city, i.closed_at AS closed_at,
+		COUNT(o.intervention_id) AS operations, COALESCE(SUM(`+sum+`), 0) AS amount_cents,
+		CASE WHEN i.status = ? COLLATE BINARY AND i.kind COLLATE BINARY IN (?, ?)
+			AND i.closed_at GLOB '`+canonicalTime+`' AND i.closed_at >= ? AND i.closed_at < ?
+			AND `+checks+` THEN 1 ELSE 0 END AS summed
+		FROM interventions i`+hint+` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
+		WHERE i.id IS NOT NULL AND `+tx.candidates()+` GROUP BY i.id`, append(args, candidateArgs(w)...)...)
+	if err != nil {
+		return nil, err
+	}
+	// Per repairer: an unknown repairer, or one with an invalid VAT regime, is not summed.
+	repairers := summableRepairers(in)
+	var (
+		drop     []int64
+		dropNull bool
+	)
+	err = each(ctx, q, "summed commissions", `SELECT repairer_id, COUNT(*), SUM(amount_cents) FROM `+closeLines+`
+		WHERE summed = 1 GROUP BY repairer_id`, nil, func(rows *sql.Rows) error {
+		var (
+			rid   sql.NullInt64
+			lines int
+			cents int64
+		)
+		if err := rows.Scan(&rid, &lines, &cents); err != nil {
+			return err
+		}
+		if !summable(repairers, rid, sql.NullString{String: sb.KindStandard, Valid: true}) {
+			if rid.Valid {
+				drop = append(drop, rid.Int64)
+			} else {
+				dropNull = true
+			}
+			return nil
+		}
+		return add(rid.Int64, lines, cents)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(drop) > 0 {
+		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IN ("+int64List(drop)+")"); err != nil {
+			return nil, err
+		}
+	}
+	if dropNull {
+		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IS NULL"); err != nil {
+			return nil, err
+		}
+	}
+	args = []any{in.Period.String()}
+	late := "0"
+	if lb := in.LateBefore(); !lb.IsZero() {
+		late = "CASE WHEN s.closed_at < ? THEN 1 ELSE 0 END"
+		args = append(args, sqlTime(lb))
+	}
+	// Stored in the order the renderers read them back: by repairer.
+	t0 := time.Now()
+	if _, err := q.ExecContext(ctx, `INSERT INTO sb_commissions (intervention_id, period, repairer_id, kind, city,
+		closed_at, operations, amount_cents, late)
+		SELECT s.intervention_id, ?, s.repairer_id, s.kind, COALESCE(s.city, ''), s.closed_at, s.operations,
+		s.amount_cents, `+late+` FROM `+closeLines+` s WHERE s.summed = 1
+		ORDER BY s.repairer_id, s.intervention_id`, args...); err != nil {
+		return nil, booked(in.Period, fmt.Errorf("insert into sb_commissions: %w", err))
+	}
+	if err := tx.insertSummedOperations(ctx, in.Period); err != nil {
+		return nil, err
+	}
+	*spent += time.Since(t0)
+	others, err := tx.ids(ctx, nil, "interventions not summed", "SELECT intervention_id FROM "+closeLines+" WHERE summed = 0 ORDER BY intervention_id")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := q.ExecContext(ctx, "DROP TABLE temp."+closeLines); err != nil {
+		return nil, err
+	}
+	return others, nil
+}
