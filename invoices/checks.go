@@ -44,10 +44,7 @@ func checkStatement(b *sb.Book, s *sb.Statement) error {
 	if err != nil {
 		return err
 	}
-	checks := []struct {
-		what      string
-		got, want int64
-	}{
+	checks := []total{
 		{"commissions (G)", s.GrossCents, g},
 		{"SAV deductions (D)", s.DeductionsCents, d},
 		{"installments paid", s.InstallmentsCents, paid},
@@ -60,7 +57,19 @@ func checkStatement(b *sb.Book, s *sb.Statement) error {
 	if s.NetHTCents < 0 {
 		return fmt.Errorf("the ledger does not add up: net HT is negative (%d)", s.NetHTCents)
 	}
-	for _, c := range checks {
+	return agree(b, s, checks)
+}
+
+// total is one of a statement's booked totals (got) and what its lines give (want).
+type total struct {
+	what      string
+	got, want int64
+}
+
+// agree checks, for a statement of either rules, that every total is what its lines give, that
+// an issued statement has a valid number and that the book names its issuer.
+func agree(b *sb.Book, s *sb.Statement, totals []total) error {
+	for _, c := range totals {
 		if c.got != c.want {
 			return fmt.Errorf("the ledger does not add up: %s is %d, its lines give %d", c.what, c.got, c.want)
 		}

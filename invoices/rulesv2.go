@@ -58,10 +58,7 @@ func checkStatementV2(b *sb.Book, s *sb.Statement) error {
 	if err != nil {
 		return err
 	}
-	checks := []struct {
-		what      string
-		got, want int64
-	}{
+	checks := []total{
 		{"commissions (G)", s.GrossCents, g},
 		{"reductions (R)", s.ReductionsCents, r},
 		{"indemnities (M)", s.IndemnitiesCents, m},
@@ -80,18 +77,7 @@ func checkStatementV2(b *sb.Book, s *sb.Statement) error {
 	if s.NetHTCents < 0 || s.PayableCents < 0 {
 		return fmt.Errorf("the ledger does not add up: net HT %d, net à payer %d", s.NetHTCents, s.PayableCents)
 	}
-	for _, c := range checks {
-		if c.got != c.want {
-			return fmt.Errorf("the ledger does not add up: %s is %d, its lines give %d", c.what, c.got, c.want)
-		}
-	}
-	if !b.Draft && !validNumber(s.Number) {
-		return fmt.Errorf("repairer %d: no valid number (%q)", s.Repairer.ID, s.Number)
-	}
-	if b.Issuer.Name == "" {
-		return fmt.Errorf("the book has no issuer name")
-	}
-	return nil
+	return agree(b, s, checks)
 }
 
 // installmentsV2 is the table of the installments taken this period, each with its reduction part
