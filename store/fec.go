@@ -129,18 +129,7 @@ func (tx *Tx) OpenBalances(ctx context.Context, p sb.Period) ([]OpenBalance, err
 		FROM sb_plans pl LEFT JOIN sb_statements s ON s.repairer_id = pl.repairer_id AND s.period = pl.created_period
 		WHERE pl.created_period < ? AND (pl.closed_period IS NULL OR pl.closed_period >= ?)
 		ORDER BY pl.repairer_id, pl.id`, []any{ps, ps, ps},
-		func(rows *sql.Rows) error {
-			o := OpenBalance{Kind: OpenPlan}
-			var date nullTime
-			if err := rows.Scan(&o.Ref, &o.RepairerID, &o.Name, &date, &o.AmountCents); err != nil {
-				return err
-			}
-			o.Date = date.Time
-			if o.AmountCents > 0 {
-				out = append(out, o)
-			}
-			return nil
-		})
+		balances(OpenPlan, &out))
 	if err != nil {
 		return nil, err
 	}
@@ -149,18 +138,7 @@ func (tx *Tx) OpenBalances(ctx context.Context, p sb.Period) ([]OpenBalance, err
 	} {
 		err := each(ctx, tx.tx, d.table, `SELECT number, repairer_id, name, issued_on, `+d.amount+` FROM `+d.table+`
 			WHERE period < ? ORDER BY repairer_id, number`, []any{ps},
-			func(rows *sql.Rows) error {
-				o := OpenBalance{Kind: d.kind}
-				var date nullTime
-				if err := rows.Scan(&o.Ref, &o.RepairerID, &o.Name, &date, &o.AmountCents); err != nil {
-					return err
-				}
-				o.Date = date.Time
-				if o.AmountCents > 0 {
-					out = append(out, o)
-				}
-				return nil
-			})
+			balances(d.kind, &out))
 		if err != nil {
 			return nil, err
 		}
@@ -177,4 +155,21 @@ func (d *DB) OpenBalances(ctx context.Context, p sb.Period) ([]OpenBalance, erro
 		return err
 	})
 	return out, err
+}
+
+// balances scans rows of (reference, repairer, name, date, amount) into out as open balances of
+// kind, those above zero only.
+func balances(kind string, out *[]OpenBalance) func(rows *sql.Rows) error {
+	return func(rows *sql.Rows) error {
+		o := OpenBalance{Kind: kind}
+		var date nullTime
+		if err := rows.Scan(&o.Ref, &o.RepairerID, &o.Name, &date, &o.AmountCents); err != nil {
+			return err
+		}
+		o.Date = date.Time
+		if o.AmountCents > 0 {
+			*out = append(*out, o)
+		}
+		return nil
+	}
 }
