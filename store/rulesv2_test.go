@@ -5,12 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	sb "savbilling"
 	"savbilling/internal/dbtest"
 	"savbilling/reconcile"
 	"savbilling/sample"
 	"savbilling/store"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestDecisionRevisedAfterTheSwitchOnAV1Charge: the worked example's SAV 201 was charged in
