@@ -41,7 +41,8 @@ func payJob(t *testing.T, db *store.DB, cfg accounting.Config) *Job {
 	return j
 }
 
-// insertDemo inserts the demo's step k (its facts and its decisions' revisions).
+// insertDemo inserts a step of the demo or of a generated network (its facts and its
+// decisions' revisions).
 func insertDemo(t *testing.T, db *store.DB, st sample.Step) {
 	t.Helper()
 	ctx := context.Background()

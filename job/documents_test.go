@@ -78,14 +78,7 @@ func TestClosedDocumentsReadAsTheirDrafts(t *testing.T) {
 			j.Renderers = []Renderer{PDF(invoices.New(nil))}
 			invoicesSeen := 0
 			for _, st := range sample.Demo(sep) {
-				if err := db.InsertSource(ctx, st.Insert); err != nil {
-					t.Fatal(err)
-				}
-				for _, d := range st.Update {
-					if err := db.UpdateDecision(ctx, d); err != nil {
-						t.Fatal(err)
-					}
-				}
+				insertDemo(t, db, st)
 				// the drafts in a folder of their own: the close removes its period's draft/
 				dj := *j
 				dj.Out = t.TempDir()

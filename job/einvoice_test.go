@@ -71,14 +71,7 @@ func closeStep(t *testing.T, j *Job, db *store.DB, st sample.Step, into string, 
 	t.Helper()
 	ctx := context.Background()
 	{
-		if err := db.InsertSource(ctx, st.Insert); err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range st.Update {
-			if err := db.UpdateDecision(ctx, d); err != nil {
-				t.Fatal(err)
-			}
-		}
+		insertDemo(t, db, st)
 		dj := *j
 		dj.Out = t.TempDir()
 		dry, err := dj.Close(ctx, st.Period, now, true)
