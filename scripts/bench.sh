@@ -2,12 +2,17 @@
 # The close benchmark of issue 7: times `savbilling close` of a synthetic month, per stage, with
 # peak RSS, median of several runs, on SQLite and on MariaDB.
 #
-#   scripts/bench.sh [S|L] [sqlite|mysql|both]     default: S both
+#   scripts/bench.sh [S|L|H] [sqlite|mysql|both]   default: S both
 #   scripts/bench.sh stop                          stop the bench's MariaDB server (drops its data)
 #
 # Workloads (sample.Network, seed 1, three months ending 2026-08):
 #   S  2 000 repairers,    100 000 interventions a month (~250 000 operations)
 #   L  20 000 repairers, 1 000 000 interventions a month (~2.5 M operations)
+#   H  history flatness (issue 24): 5 000 repairers, 200 000 interventions a month, two
+#      databases: H1 holds the one month 2026-08, H24 the 24 months 2024-09..2026-08 with the
+#      first 23 closed untimed; the close of 2026-08 is timed in each, the two alternated run
+#      after run, and the ratios H24 / H1 of the read stage and of the wall time printed (target:
+#      at most 1.1). The history's outputs are deleted month by month (5 000 statements each).
 # The first two months are closed untimed (the history); the close of the third, 2026-08, is
 # timed BENCH_RUNS times (default 3), each time from the same state: SQLite from a copy of the
 # database, MariaDB after deleting what the previous run booked and waiting for InnoDB to purge
@@ -35,7 +40,6 @@ ROOT=$(pwd)
 BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/savbilling-bench}
 RUNS=${BENCH_RUNS:-3}
 LAST=2026-08
-HISTORY=(2026-06 2026-07)
 export SAVBILLING_NOW=2026-09-02T06:00:00Z # documents dated the same day at every run
 
 say() { echo "bench: $*" >&2; }
@@ -49,8 +53,9 @@ ENGINES=${2:-both}
 case $W in
 S) REPAIRERS=2000 INTERVENTIONS=100000 ;;
 L) REPAIRERS=20000 INTERVENTIONS=1000000 ;;
+H) REPAIRERS=${BENCH_H_REPAIRERS:-5000} INTERVENTIONS=${BENCH_H_INTERVENTIONS:-200000} ;; # smaller: to try the script
 *)
-	echo "usage: $0 [S|L] [sqlite|mysql|both] | stop" >&2
+	echo "usage: $0 [S|L|H] [sqlite|mysql|both] | stop" >&2
 	exit 2
 	;;
 esac
@@ -71,7 +76,6 @@ mkdir -p "$BENCH_DIR"
 BIN=$BENCH_DIR/savbilling
 go build -o "$BIN" ./cmd/savbilling
 KEY=$(sha256sum "$BIN" | cut -c1-12)
-SEED_ARGS=(--repairers "$REPAIRERS" --interventions "$INTERVENTIONS" --months 3 --last "$LAST" --seed 1)
 
 # Output trees are not deleted just before a timed run. On ext4, a file created soon after many
 # were deleted nearby costs several times more kernel time (inode allocation skips, one by one, the
@@ -165,38 +169,118 @@ check() {
 	python3 "$ROOT/scripts/check-manifest.py" "$dir/out/$p/manifest.json" "$dir/rerender/$p/manifest.json" "$st" "$inv" "$com"
 }
 
-bench_sqlite() {
-	local base=$BENCH_DIR/$W-sqlite
+# history_of MONTHS: the months a database of MONTHS months ending $LAST closes untimed, oldest
+# first (all but $LAST).
+history_of() {
+	python3 - "$LAST" "$1" <<'EOF'
+import sys
+y, m = map(int, sys.argv[1].split("-"))
+n = int(sys.argv[2])
+out = []
+for k in range(n - 1, 0, -1):
+    yy, mm = y, m - k
+    while mm < 1:
+        yy, mm = yy - 1, mm + 12
+    out.append(f"{yy:04d}-{mm:02d}")
+print(" ".join(out))
+EOF
+}
+
+# close_history DB OUTDIR MONTH...: closes each month untimed, its outputs deleted at once.
+close_history() {
+	local db=$1 out=$2 p
+	shift 2
+	for p in "$@"; do
+		say "  history: close $p"
+		"$BIN" close --period "$p" --db "$db" --out "$out" >"$out.log" 2>&1 || {
+			cat "$out.log" >&2
+			return 1
+		}
+		discard "$out"
+		empty_trash
+	done
+}
+
+# prepare_sqlite NAME MONTHS: seeds workload NAME (MONTHS months ending $LAST) once, closes its
+# history with this binary once (cached), and sets HISTORY_DB to the database to copy for a run.
+prepare_sqlite() {
+	local name=$1 months=$2
+	local base=$BENCH_DIR/$name-sqlite
 	mkdir -p "$base"
 	if [[ ! -f $base/seeded.db ]]; then
-		say "seeding $W into SQLite (once; cached in $base/seeded.db)"
+		say "seeding $name into SQLite (once; cached in $base/seeded.db)"
 		rm -f "$base"/seeding.db*
-		"$BIN" seed "${SEED_ARGS[@]}" --db "sqlite:$base/seeding.db" >&2
+		"$BIN" seed --repairers "$REPAIRERS" --interventions "$INTERVENTIONS" --months "$months" --last "$LAST" --seed 1 \
+			--db "sqlite:$base/seeding.db" >&2
 		mv "$base/seeding.db" "$base/seeded.db"
 	fi
-	if [[ ! -f $base/history-$KEY.db ]]; then
-		say "closing the history (${HISTORY[*]}) on SQLite with this binary (cached for it)"
+	HISTORY_DB=$base/history-$KEY.db
+	if [[ ! -f $HISTORY_DB ]]; then
+		local history
+		read -ra history <<<"$(history_of "$months")"
+		say "closing the history of $name (${#history[@]} months) on SQLite with this binary (cached for it)"
 		rm -f "$base"/history-*.db* "$base"/work.db*
 		cp "$base/seeded.db" "$base/work.db"
-		for p in "${HISTORY[@]}"; do
-			"$BIN" close --period "$p" --db "sqlite:$base/work.db" --out "$base/history-out" >/dev/null 2>&1
-		done
-		discard "$base/history-out"
-		mv "$base/work.db" "$base/history-$KEY.db"
+		close_history "sqlite:$base/work.db" "$base/history-out" "${history[@]}"
+		mv "$base/work.db" "$HISTORY_DB"
 	fi
-	local run=$base/run
-	discard "$run"
+}
+
+# run_sqlite NAME HISTORY_DB: one timed close of $LAST from a copy of HISTORY_DB into the run
+# folder of NAME.
+run_sqlite() {
+	local run=$BENCH_DIR/$1-sqlite/run
 	mkdir -p "$run"
+	rm -f "$run"/run.db*
+	cp "$2" "$run/run.db"
+	timed "$run" "sqlite:$run/run.db"
+}
+
+bench_sqlite() {
+	if [[ $W == H ]]; then
+		local h1 h24 i
+		prepare_sqlite H1 1
+		h1=$HISTORY_DB
+		prepare_sqlite H24 24
+		h24=$HISTORY_DB
+		discard "$BENCH_DIR/H1-sqlite/run" "$BENCH_DIR/H24-sqlite/run"
+		for i in $(seq "$RUNS"); do
+			say "SQLite H: timed close of $LAST, run $i/$RUNS, one month then 24 months of data"
+			run_sqlite H1 "$h1"
+			run_sqlite H24 "$h24"
+		done
+		report "H1 (one month) on SQLite" "$BENCH_DIR/H1-sqlite/run"
+		report "H24 (24 months) on SQLite" "$BENCH_DIR/H24-sqlite/run"
+		flatness "SQLite" "$BENCH_DIR/H1-sqlite/run" "$BENCH_DIR/H24-sqlite/run"
+		return
+	fi
+	prepare_sqlite "$W" 3
+	local run=$BENCH_DIR/$W-sqlite/run i
+	discard "$run"
 	for i in $(seq "$RUNS"); do
 		say "SQLite $W: timed close of $LAST, run $i/$RUNS"
-		rm -f "$run"/run.db*
-		cp "$base/history-$KEY.db" "$run/run.db"
-		timed "$run" "sqlite:$run/run.db"
+		run_sqlite "$W" "$HISTORY_DB"
 	done
 	report "$W on SQLite" "$run"
 	if [[ ${BENCH_CHECK:-} == 1 ]]; then
 		check "$W on SQLite" "$run" "sqlite:$run/run.db" python3 -c 'import sqlite3, sys; print(*sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone())' "$run/run.db"
 	fi
+}
+
+# flatness ENGINE H1-RUNDIR H24-RUNDIR: the ratios of the medians, 24 months over one (issue 24's
+# target: at most 1.1 for the read stage and for the whole close).
+flatness() {
+	python3 - "$@" <<'EOF'
+import statistics, sys
+eng, one, many = sys.argv[1:]
+def med(path, i):
+    return statistics.median(float(l.split()[i]) for l in open(path + "/runs") if l.strip())
+w1, w24 = med(one, 0), med(many, 0)
+r1, r24 = med(one, 3), med(many, 3)
+print(f"\n== history flatness on {eng}: month 24 of 24 against month 1 of 1")
+print(f"  read  {r1:.0f} ms -> {r24:.0f} ms: x{r24 / r1:.2f}   (target <= 1.10)")
+print(f"  wall  {w1:.2f} s -> {w24:.2f} s: x{w24 / w1:.2f}   (target <= 1.10)")
+EOF
 }
 
 mysql_start() {
@@ -226,43 +310,75 @@ sql() {
 	mariadb --no-defaults -h"$host" -P"$port" -u"$user" -p"$pass" -N ${db:+"$db"} -e "$*"
 }
 
-bench_mysql() {
-	mysql_start
-	local base=$BENCH_DIR/$W-mysql db=savbench_$W
+# prepare_mysql NAME MONTHS: seeds workload NAME into the bench server's database savbench_NAME
+# once, closes its history with this binary once, and sets DBSPEC.
+prepare_mysql() {
+	local name=$1 months=$2
+	local base=$BENCH_DIR/$name-mysql db=savbench_$name
 	mkdir -p "$base"
-	local dbspec="mysql:${DSN}${db}"
+	DBSPEC="mysql:${DSN}${db}"
 	if [[ $(sql "" "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' AND TABLE_NAME = 'bench_seeded'") != 1 ]]; then
-		say "seeding $W into MariaDB database $db (once; kept on the bench server)"
+		say "seeding $name into MariaDB database $db (once; kept on the bench server)"
 		sql "" "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db CHARACTER SET utf8mb4"
-		"$BIN" seed "${SEED_ARGS[@]}" --db "$dbspec" >&2
+		"$BIN" seed --repairers "$REPAIRERS" --interventions "$INTERVENTIONS" --months "$months" --last "$LAST" --seed 1 \
+			--db "$DBSPEC" >&2
 		sql "$db" "CREATE TABLE bench_seeded (k INT)"
 	fi
 	if [[ $(sql "$db" "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' AND TABLE_NAME = 'bench_history_$KEY'") != 1 ]]; then
-		say "closing the history (${HISTORY[*]}) on MariaDB with this binary"
-		local tables
+		local history tables
+		read -ra history <<<"$(history_of "$months")"
+		say "closing the history of $name (${#history[@]} months) on MariaDB with this binary"
 		tables=$(sql "" "SELECT GROUP_CONCAT(TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' AND (TABLE_NAME LIKE 'sb\\_%' OR TABLE_NAME LIKE 'bench\\_history\\_%' OR TABLE_NAME LIKE 'bench\\_snap\\_%')")
 		if [[ $tables != NULL && -n $tables ]]; then
 			sql "$db" "SET FOREIGN_KEY_CHECKS = 0; DROP TABLE IF EXISTS $tables"
 		fi
-		for p in "${HISTORY[@]}"; do
-			"$BIN" close --period "$p" --db "$dbspec" --out "$base/history-out" >/dev/null 2>&1
-		done
-		discard "$base/history-out"
+		"$BIN" migrate --db "$DBSPEC" >/dev/null
+		close_history "$DBSPEC" "$base/history-out" "${history[@]}"
 		sql "$db" "CREATE TABLE bench_history_$KEY (k INT);
 			CREATE TABLE bench_snap_sav_state AS SELECT * FROM sb_sav_state;
-			CREATE TABLE bench_snap_plans AS SELECT * FROM sb_plans"
+			CREATE TABLE bench_snap_plans AS SELECT * FROM sb_plans;
+			CREATE TABLE bench_snap_source_months AS SELECT * FROM sb_source_months;
+			CREATE TABLE bench_snap_source_pending AS SELECT * FROM sb_source_pending"
 	fi
-	local run=$base/run
+}
+
+bench_mysql() {
+	mysql_start
+	if [[ $W == H ]]; then
+		local s1 s24 i
+		prepare_mysql H1 1
+		s1=$DBSPEC
+		prepare_mysql H24 24
+		s24=$DBSPEC
+		discard "$BENCH_DIR/H1-mysql/run" "$BENCH_DIR/H24-mysql/run"
+		mkdir -p "$BENCH_DIR/H1-mysql/run" "$BENCH_DIR/H24-mysql/run"
+		for i in $(seq "$RUNS"); do
+			say "MariaDB H: timed close of $LAST, run $i/$RUNS, one month then 24 months of data"
+			undo_mysql savbench_H1
+			timed "$BENCH_DIR/H1-mysql/run" "$s1"
+			undo_mysql savbench_H24
+			timed "$BENCH_DIR/H24-mysql/run" "$s24"
+		done
+		report "H1 (one month) on MariaDB" "$BENCH_DIR/H1-mysql/run"
+		report "H24 (24 months) on MariaDB" "$BENCH_DIR/H24-mysql/run"
+		flatness "MariaDB" "$BENCH_DIR/H1-mysql/run" "$BENCH_DIR/H24-mysql/run"
+		undo_mysql savbench_H1
+		undo_mysql savbench_H24
+		return
+	fi
+	prepare_mysql "$W" 3
+	local db=savbench_$W
+	local run=$BENCH_DIR/$W-mysql/run i
 	discard "$run"
 	mkdir -p "$run"
 	for i in $(seq "$RUNS"); do
 		say "MariaDB $W: timed close of $LAST, run $i/$RUNS"
 		undo_mysql "$db"
-		timed "$run" "$dbspec"
+		timed "$run" "$DBSPEC"
 	done
 	report "$W on MariaDB" "$run"
 	if [[ ${BENCH_CHECK:-} == 1 ]]; then
-		check "$W on MariaDB" "$run" "$dbspec" sql "$db"
+		check "$W on MariaDB" "$run" "$DBSPEC" sql "$db"
 	fi
 	undo_mysql "$db"
 }
@@ -271,6 +387,10 @@ bench_mysql() {
 undo_mysql() {
 	local db=$1 p=$LAST
 	sql "$db" "
+		DELETE FROM sb_fec_numbers WHERE period = '$p';
+		DELETE FROM sb_fec_periods WHERE period = '$p';
+		DELETE FROM sb_debit_note_lines WHERE note_number IN (SELECT number FROM sb_debit_notes WHERE period = '$p');
+		DELETE FROM sb_debit_notes WHERE period = '$p';
 		DELETE FROM sb_invoice_lines WHERE invoice_number IN (SELECT number FROM sb_invoices WHERE period = '$p');
 		DELETE FROM sb_invoices WHERE period = '$p';
 		DELETE FROM sb_installments WHERE period = '$p';
@@ -286,7 +406,11 @@ undo_mysql() {
 		DELETE FROM sb_sav_state;
 		INSERT INTO sb_sav_state SELECT * FROM bench_snap_sav_state;
 		DELETE FROM sb_plans WHERE created_period = '$p';
-		UPDATE sb_plans p JOIN bench_snap_plans s ON s.id = p.id SET p.closed_period = s.closed_period, p.invoiced_cents = s.invoiced_cents;
+		UPDATE sb_plans p JOIN bench_snap_plans s ON s.id = p.id SET p.closed_period = s.closed_period, p.invoiced_cents = s.invoiced_cents, p.debit_noted_cents = s.debit_noted_cents;
+		DELETE FROM sb_source_months;
+		INSERT INTO sb_source_months SELECT * FROM bench_snap_source_months;
+		DELETE FROM sb_source_pending;
+		INSERT INTO sb_source_pending SELECT * FROM bench_snap_source_pending;
 		DELETE FROM sb_periods WHERE period = '$p'"
 	settle_mariadb
 }
