@@ -38,6 +38,7 @@ import (
 
 	sb "savbilling"
 	"savbilling/internal/atomicfile"
+	"savbilling/internal/progress"
 	"savbilling/job"
 	"savbilling/store"
 	"savbilling/templates"
@@ -75,6 +76,9 @@ type Options struct {
 	DryRun      bool           // write .eml files under Out/YYYY-MM/mail-preview/, send nothing
 	Now         func() time.Time
 	Log         *slog.Logger
+	// Progress is told the messages sent (or written, by a dry run) out of those to send; nil:
+	// nothing is told.
+	Progress progress.Reporter
 }
 
 // Line is one repairer's line of a send's report.
@@ -131,6 +135,7 @@ func Send(ctx context.Context, db Ledger, o Options) (*Result, error) {
 		o.Timeout = 30 * time.Second
 	}
 	o.MaxAttempts = max(o.MaxAttempts, 1)
+	o.Progress = progress.Or(o.Progress)
 	p := o.Period
 	rs, err := db.SendRecipients(ctx, p)
 	if err != nil {
@@ -230,6 +235,13 @@ func preview(dir string, o Options, res *Result, letters []*letter) (*Result, er
 	if err := atomicfile.RemoveTemps(pdir); err != nil {
 		return nil, err
 	}
+	n := 0
+	for _, l := range letters {
+		if l != nil {
+			n++
+		}
+	}
+	o.Progress.Stage("preview", n)
 	for _, l := range letters {
 		if l == nil {
 			continue
@@ -243,6 +255,7 @@ func preview(dir string, o Options, res *Result, letters []*letter) (*Result, er
 			return nil, fmt.Errorf("send %s (dry run): %w", o.Period, err)
 		}
 		res.Previewed++
+		o.Progress.Add(1)
 	}
 	res.PreviewDir = pdir
 	o.Log.Info("dry run: messages written, nothing sent", "period", o.Period.String(), "messages", res.Previewed, "dir", pdir)
@@ -316,6 +329,13 @@ func (s *sender) plan(ctx context.Context, letters []*letter) error {
 // listed, and once the run is stopped the remaining messages are listed as not tried.
 func (s *sender) run(ctx context.Context, rs []store.SendRecipient, letters []*letter, emit func(Line) error) error {
 	var stop error
+	toSend := 0
+	for _, l := range letters {
+		if l != nil && l.e.State != store.SendAccepted {
+			toSend++
+		}
+	}
+	s.o.Progress.Stage("send", toSend)
 	for i := range rs {
 		l := letters[i]
 		if l == nil {
@@ -336,6 +356,7 @@ func (s *sender) run(ctx context.Context, rs []store.SendRecipient, letters []*l
 		} else {
 			if stop == nil {
 				stop = s.deliver(ctx, l)
+				s.o.Progress.Add(1)
 			}
 			if thisRun = e.State == store.SendAccepted; thisRun {
 				s.res.Sent++

@@ -138,6 +138,15 @@ func (r *Renderer) WriteAll(ctx context.Context, dir string, b *sb.Book) ([]File
 // render; only the statements being rendered are in memory.
 func (r *Renderer) WriteEach(ctx context.Context, dir string, b *sb.Book,
 	each func(ctx context.Context, listed bool, fn func(*sb.Statement) error) error) ([]File, error) {
+	return r.WriteEachCounted(ctx, dir, b, each, nil)
+}
+
+// WriteEachCounted is WriteEach that calls written, when not nil, once for every PDF document
+// (statement, invoice or debit note) written under its name: what a progress display counts. It
+// is not called for the e-invoices' separate XML files; it may be called from several
+// goroutines at once.
+func (r *Renderer) WriteEachCounted(ctx context.Context, dir string, b *sb.Book,
+	each func(ctx context.Context, listed bool, fn func(*sb.Statement) error) error, written func()) ([]File, error) {
 	if b == nil {
 		return nil, errors.New("invoices: nil book")
 	}
@@ -265,6 +274,9 @@ func (r *Renderer) WriteEach(ctx context.Context, dir string, b *sb.Book,
 				mu.Lock()
 				files = append(files, File{Path: d.path, Bytes: w.Bytes, SHA256: w.SHA256})
 				mu.Unlock()
+				if written != nil && strings.HasSuffix(d.path, ".pdf") {
+					written()
+				}
 			}
 		}()
 	}

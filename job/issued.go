@@ -55,6 +55,7 @@ func (j *Job) renderIssued(ctx context.Context, res *Result, l *Ledger, m *Manif
 	if err != nil {
 		return err
 	}
+	j.renderStage(l)
 	for _, r := range j.Renderers {
 		fs, err := r.Render(ctx, scratch, l, prev)
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 
 	sb "savbilling"
 	"savbilling/accounting"
+	"savbilling/internal/progress"
 	"savbilling/reconcile"
 	"savbilling/store"
 )
@@ -75,6 +76,9 @@ type Job struct {
 	// Accounting is the chart of the accounting file (issue 23); zero: accounting.DefaultConfig().
 	// The close numbers the period's entries with it (see bookAccounting).
 	Accounting accounting.Config
+	// Progress is told where a close or a render is (stages read, compute, book, render; the
+	// render counts its PDF documents); nil: nothing is told.
+	Progress progress.Reporter
 
 	beforeCommit func() error // tests: fail a close after booking, before its commit
 }
@@ -115,6 +119,13 @@ func (s Stages) String() string {
 	ms := func(d time.Duration) int64 { return d.Milliseconds() }
 	return fmt.Sprintf("read_ms=%d compute_ms=%d book_ms=%d pdf_ms=%d workbook_ms=%d manifest_ms=%d transaction_ms=%d render_ms=%d",
 		ms(s.Read), ms(s.Compute), ms(s.Insert), ms(s.PDF), ms(s.Workbook), ms(s.Manifest), ms(s.Book), ms(s.Render))
+}
+
+// stage tells Progress, when set, that a stage without a count of items starts.
+func (j *Job) stage(name string) {
+	if j.Progress != nil {
+		j.Progress.Stage(name, 0)
+	}
 }
 
 func (j *Job) log() *slog.Logger {
@@ -195,6 +206,7 @@ func (j *Job) close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 		}
 		// A dry run books nothing: it reads every intervention. A close lets the store sum and book
 		// the commission lines of the interventions the rules are bound to book whole.
+		j.stage("read")
 		tRead := time.Now()
 		load := tx.LoadSummedCloseInput
 		if dryRun {
@@ -205,6 +217,7 @@ func (j *Job) close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 		}
 		staged := tx.StagedInsertTime()
 		res.Stages.Read = time.Since(tRead) - staged
+		j.stage("compute")
 		tCompute := time.Now()
 		b, err := reconcile.Close(in)
 		if err != nil {
@@ -220,6 +233,7 @@ func (j *Job) close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 		if dryRun {
 			return nil
 		}
+		j.stage("book")
 		if err := tx.SaveBook(ctx, b); err != nil {
 			return fmt.Errorf("book %s: %w", p, err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	sb "savbilling"
 	"savbilling/internal/atomicfile"
+	"savbilling/internal/progress"
 	"savbilling/store"
 )
 
@@ -25,6 +26,25 @@ type Ledger struct {
 	Book   *sb.Book
 	Totals sb.Totals
 	db     *store.DB // nil: the statements are Book.Statements
+	// progress counts the documents written (Job.Progress, set by render and renderIssued).
+	progress progress.Reporter
+}
+
+// written counts one PDF document written (statement, invoice or debit note) on the progress
+// display; nothing when there is none.
+func (l *Ledger) written() {
+	if l.progress != nil {
+		l.progress.Add(1)
+	}
+}
+
+// renderStage starts the progress display's stage of rendering l's documents: its PDF
+// statements, invoices and debit notes, counted as the PDF renderer writes them.
+func (j *Job) renderStage(l *Ledger) {
+	l.progress = j.Progress
+	if l.progress != nil {
+		l.progress.Stage("render", l.Totals.Statements+l.Totals.Invoices)
+	}
 }
 
 // NewLedger is the ledger of a book held whole in memory (a dry run's, a test's).
@@ -186,6 +206,7 @@ func (j *Job) render(ctx context.Context, res *Result, l *Ledger) error {
 	if err := atomicfile.RemoveTemps(res.Dir); err != nil { // left by a killed run
 		return err
 	}
+	j.renderStage(l)
 	// The renderers run at once: the workbook (one core, about a second at L) is written while the
 	// PDFs are, whose workers leave some of the machine idle while they wait for statements.
 	// The book is only read.

@@ -19,13 +19,13 @@ type pdfRenderer struct{ r *invoices.Renderer }
 func (pdfRenderer) Name() string { return RendererPDF }
 
 func (p pdfRenderer) Render(ctx context.Context, dir string, l *Ledger, _ *sb.Totals) ([]File, error) {
-	written, err := p.r.WriteEach(ctx, dir, l.Book, func(ctx context.Context, listed bool, fn func(*sb.Statement) error) error {
+	written, err := p.r.WriteEachCounted(ctx, dir, l.Book, func(ctx context.Context, listed bool, fn func(*sb.Statement) error) error {
 		lines := store.NumbersOnly // to check their paths
 		if listed {
 			lines = store.LinesListed
 		}
 		return l.EachStatement(ctx, lines, fn)
-	})
+	}, l.written)
 	if err != nil {
 		return nil, err
 	}

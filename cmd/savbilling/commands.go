@@ -9,6 +9,7 @@ import (
 
 	sb "savbilling"
 	"savbilling/frfmt"
+	"savbilling/internal/progress"
 	"savbilling/job"
 	"savbilling/store"
 )
@@ -60,15 +61,19 @@ func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	j, err := c.start(ctx, cfg, stderr)
+	prog, logs := progress.ForStderr(stderr, getenv)
+	defer prog.Done()
+	j, err := c.start(ctx, cfg, logs)
 	if err != nil {
 		return err
 	}
 	defer j.DB.Close()
+	j.Progress = prog
 	if *first {
 		j.FirstPeriod = p
 	}
 	res, err := j.Close(ctx, p, now(), *dry)
+	prog.Done() // its last line ends before the report, on a terminal that shows both
 	if err != nil {
 		return err
 	}
@@ -91,12 +96,16 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return err
 	}
-	j, err := c.start(ctx, cfg, stderr)
+	prog, logs := progress.ForStderr(stderr, getenv)
+	defer prog.Done()
+	j, err := c.start(ctx, cfg, logs)
 	if err != nil {
 		return err
 	}
 	defer j.DB.Close()
+	j.Progress = prog
 	res, err := j.Render(ctx, p)
+	prog.Done()
 	if res != nil && res.Restore != nil {
 		reportRestore(stdout, res)
 	}

@@ -13,6 +13,7 @@ import (
 	sb "savbilling"
 	"savbilling/config"
 	"savbilling/delivery"
+	"savbilling/internal/progress"
 	"savbilling/job"
 	"savbilling/store"
 	"savbilling/templates"
@@ -35,7 +36,9 @@ func cmdSend(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(c.logFormat, stderr)
+	prog, logs := progress.ForStderr(stderr, getenv)
+	defer prog.Done()
+	log, err := newLogger(c.logFormat, logs)
 	if err != nil {
 		return err
 	}
@@ -43,6 +46,7 @@ func cmdSend(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return err
 	}
+	opts.Progress = prog
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -53,6 +57,7 @@ func cmdSend(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	// measurable and keeps its peak RSS flat with the network's size (docs/delivery.md).
 	debug.SetGCPercent(50)
 	res, err := sendPeriod(ctx, db, opts)
+	prog.Done() // its last line ends before the report
 	if res != nil {
 		reportSend(stdout, res)
 	}
