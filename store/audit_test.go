@@ -59,7 +59,7 @@ func auditedLedger(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	// SAV 203, closed in October without a decision, is pending; SAV 205 is decided in November.
 	iv205 := sb.Intervention{ID: 205, RepairerID: 3, Kind: sb.KindSAV, OriginalID: 101, Status: sb.StatusClosed,
-		ClosedAt: utc(2026, 10, 26, 8, 0, 0),
+		ClosedAt:   utc(2026, 10, 26, 8, 0, 0),
 		Operations: []sb.Operation{{ID: 2051, InterventionID: 205, CommissionCents: 1000, SAVRelated: true}}}
 	mustInsert(t, db, sb.Source{Repairers: []sb.Repairer{r1, r2, r3},
 		Interventions: []sb.Intervention{iv90, iv101, iv201, iv203, iv205},
