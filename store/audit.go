@@ -17,6 +17,8 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	sb "savbilling"
@@ -270,7 +272,8 @@ func (a *audit) credits(ctx context.Context) error {
 
 // operations finds (5): the operations at or below the mark (the highest operation id a close
 // saw) on an intervention booked before, not in sb_operations: added after their intervention was
-// paid with an id a close no longer reads (the close reads the operations above the mark). Their
+// paid with an id a close no longer reads (the close reads the operations above the mark), and
+// not listed by a close already (an added operation is listed once and stays unpaid). Their
 // month is the period their intervention was booked in; since keeps those booked from since on.
 // One scan of intervention_operations' key up to the mark, each row looked up in the keys of
 // sb_commissions and sb_operations.
@@ -293,26 +296,64 @@ func (a *audit) operations(ctx context.Context) error {
 		query += " AND c.period >= ?"
 		args = append(args, sb.PeriodOf(a.since, sb.Paris).String())
 	}
-	f := &a.res.Found[AuditOperations]
-	return each(ctx, tx.tx, "operations not paid", query, args, func(rows *sql.Rows) error {
+	type found struct {
+		id     int64
+		period sb.Period
+	}
+	var rows []found
+	err = each(ctx, tx.tx, "operations not paid", query, args, func(r *sql.Rows) error {
 		var (
 			id     int64
 			period string
 		)
-		if err := rows.Scan(&id, &period); err != nil {
+		if err := r.Scan(&id, &period); err != nil {
 			return err
 		}
 		p, err := sb.ParsePeriod(period)
 		if err != nil {
 			return fmt.Errorf("sb_commissions of operation %d: %w", id, err)
 		}
-		f.IDs = append(f.IDs, id)
-		if f.Oldest.IsZero() || p.Before(f.Oldest) {
-			f.Oldest = p
-		}
+		rows = append(rows, found{id, p})
 		return nil
 	})
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	// A close lists an added operation once (« opération N », reconcile/operations.go), and it
+	// stays unpaid, out of sb_operations: one a close listed is not found again.
+	listed := map[int64]bool{}
+	err = each(ctx, tx.tx, "operations listed", "SELECT item FROM sb_anomalies WHERE item LIKE ?", []any{addedOperationItem + "%"},
+		func(r *sql.Rows) error {
+			var item string
+			if err := r.Scan(&item); err != nil {
+				return err
+			}
+			if n, ok := strings.CutPrefix(item, addedOperationItem); ok {
+				if id, err := strconv.ParseInt(n, 10, 64); err == nil {
+					listed[id] = true
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	f := &a.res.Found[AuditOperations]
+	for _, r := range rows {
+		if listed[r.id] {
+			continue
+		}
+		f.IDs = append(f.IDs, r.id)
+		if f.Oldest.IsZero() || r.period.Before(f.Oldest) {
+			f.Oldest = r.period
+		}
+	}
+	return nil
 }
+
+// addedOperationItem is the start of the item of the anomaly that lists an operation added to an
+// intervention after it was paid, followed by its id (reconcile/operations.go).
+const addedOperationItem = "opération "
 
 // scanned counts, per source table, the rows the audit examined: those in its range of time
 // (the whole table without since; operations up to the mark).

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -158,6 +159,31 @@ func TestAuditFindsEachKindAndListsItForTheNextClose(t *testing.T) {
 		again := runAudit(t, db, sb.Period{})
 		if diff := cmp.Diff(want, foundIDs(again)); diff != "" || again.Listed != 0 {
 			t.Errorf("second run: listed %d, found (-want +got):\n%s", again.Listed, diff)
+		}
+
+		// The next close books them: intervention 300 late, SAV 203 charged, SAV 201 adjusted,
+		// credit 504 reported; it holds 304 (no closing time) and lists operation 9001 (above
+		// the mark) as added after its intervention was paid, which the audit then leaves alone.
+		b := closeMonth(t, db, nov, oct)
+		var late300 int
+		scanRow(t, db, "SELECT late FROM sb_commissions WHERE intervention_id = 300 AND period = '2026-11'", &late300)
+		if late300 != 1 {
+			t.Errorf("intervention 300 booked in November with late = %d", late300)
+		}
+		var states, credits []int64
+		for _, st := range b.SAVStates {
+			states = append(states, st.SAVID)
+		}
+		for _, g := range b.Goodwill {
+			credits = append(credits, g.CreditID)
+		}
+		if !slices.Contains(states, 201) || !slices.Contains(states, 203) || !slices.Contains(credits, 504) {
+			t.Errorf("November: SAV states of %v, credits %v; want 201 and 203 charged, 504 reported", states, credits)
+		}
+		after := runAudit(t, db, sb.Period{})
+		got := foundIDs(after)
+		if diff := cmp.Diff([][]int64{{304}, nil, nil, nil}, got[:4]); diff != "" || slices.Contains(got[4], 9001) {
+			t.Errorf("after the November close (-want +got):\n%s\noperations %v", diff, got[4])
 		}
 	})
 }
