@@ -9,8 +9,9 @@ package store
 // first open period.
 //
 // Each source table is scanned once, by one set-based query: the anti-join with the ledger's key
-// (NOT EXISTS, a lookup of each row in a primary key) lets through only the rows found, which Go
-// then reads exactly (srcTime), as a close does.
+// (LEFT JOIN … IS NULL, a lookup of each row in a primary key: on SQLite a quarter of the CPU of
+// a correlated NOT EXISTS) lets through only the rows found, which Go then reads exactly
+// (srcTime), as a close does.
 
 import (
 	"context"
@@ -177,9 +178,9 @@ func (a *audit) sinceFilter(col string) (string, []any) {
 func (a *audit) interventions(ctx context.Context) error {
 	tx := a.tx
 	since, sinceArgs := a.sinceFilter("i.closed_at")
-	query := `SELECT i.id, i.closed_at FROM interventions i WHERE i.id IS NOT NULL AND (i.status IS NULL OR NOT (` +
-		tx.exactly("i.status") + " OR " + tx.exactly("i.status") + ")) AND " + tx.maybeBefore("i.closed_at") + since +
-		" AND NOT EXISTS (SELECT 1 FROM sb_commissions c WHERE c.intervention_id = i.id)"
+	query := `SELECT i.id, i.closed_at FROM interventions i LEFT JOIN sb_commissions c ON c.intervention_id = i.id
+		WHERE c.intervention_id IS NULL AND i.id IS NOT NULL AND (i.status IS NULL OR NOT (` +
+		tx.exactly("i.status") + " OR " + tx.exactly("i.status") + ")) AND " + tx.maybeBefore("i.closed_at") + since
 	args := append([]any{sb.StatusOpen, sb.StatusCancelled, sqlTime(a.end)}, sinceArgs...)
 	return each(ctx, tx.tx, "interventions not booked", query, args, func(rows *sql.Rows) error {
 		var (
@@ -254,8 +255,8 @@ func (a *audit) decisions(ctx context.Context) error {
 func (a *audit) credits(ctx context.Context) error {
 	tx := a.tx
 	since, sinceArgs := a.sinceFilter("c.granted_at")
-	query := `SELECT c.id, c.granted_at FROM client_credits c WHERE c.id IS NOT NULL AND ` + tx.maybeBefore("c.granted_at") + since +
-		" AND NOT EXISTS (SELECT 1 FROM sb_goodwill g WHERE g.credit_id = c.id)"
+	query := `SELECT c.id, c.granted_at FROM client_credits c LEFT JOIN sb_goodwill g ON g.credit_id = c.id
+		WHERE g.credit_id IS NULL AND c.id IS NOT NULL AND ` + tx.maybeBefore("c.granted_at") + since
 	args := append([]any{sqlTime(a.end)}, sinceArgs...)
 	return each(ctx, tx.tx, "client credits not reported", query, args, func(rows *sql.Rows) error {
 		var (
@@ -283,14 +284,17 @@ func (a *audit) operations(ctx context.Context) error {
 	if err != nil || !ok {
 		return err
 	}
-	// The operations drive the join (SQLite: CROSS JOIN; MySQL: STRAIGHT_JOIN), a range of their key.
-	join, straight := "CROSS JOIN", ""
+	// The operations drive the joins, a range of their key (MySQL: STRAIGHT_JOIN keeps the order
+	// written; SQLite keeps a LEFT JOIN's): sb_operations' key first, which lets through only the
+	// operations not paid, then sb_commissions' for those alone.
+	straight := ""
 	if tx.d.dialect == dialectMySQL {
-		join, straight = "JOIN", "STRAIGHT_JOIN "
+		straight = "STRAIGHT_JOIN "
 	}
-	query := `SELECT ` + straight + `o.id, c.period FROM intervention_operations o ` + join + ` sb_commissions c
-		ON c.intervention_id = o.intervention_id WHERE o.id <= ?
-		AND NOT EXISTS (SELECT 1 FROM sb_operations b WHERE b.operation_id = o.id)`
+	query := `SELECT ` + straight + `o.id, c.period FROM intervention_operations o
+		LEFT JOIN sb_operations b ON b.operation_id = o.id
+		JOIN sb_commissions c ON c.intervention_id = o.intervention_id
+		WHERE o.id <= ? AND b.operation_id IS NULL`
 	args := []any{mark}
 	if !a.since.IsZero() {
 		query += " AND c.period >= ?"
