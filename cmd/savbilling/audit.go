@@ -60,7 +60,7 @@ var auditLogKeys = [...]string{"found_interventions", "found_savs_not_charged", 
 func reportAudit(w io.Writer, log *slog.Logger, res *store.AuditResult, took time.Duration) {
 	scope := "the whole history"
 	if !res.Since.IsZero() {
-		scope = "from " + res.Since.String()
+		scope = "the history from " + res.Since.String()
 	}
 	var scanned []string
 	attrs := []any{"since", periodOrEmpty(res.Since), "last_closed", periodOrEmpty(res.LastClosed), "found", res.Total(),
