@@ -84,9 +84,6 @@ func (r *AuditResult) Oldest() sb.Period {
 	return o
 }
 
-// auditTables are the source tables the audit scans, in the order of its cost report.
-var auditTables = []string{"interventions", "sav_decisions", "client_credits", "intervention_operations"}
-
 // Audit finds, in the source rows whose time is before the end of the last closed period (and,
 // since being set, in or after the month since), those a close should have booked and did not,
 // and lists their ids in sb_source_pending (INSERT-or-ignore) for the next close. It runs in the
@@ -360,38 +357,45 @@ func (a *audit) operations(ctx context.Context) error {
 const addedOperationItem = "opération "
 
 // scanned counts, per source table, the rows the audit examined: those in its range of time
-// (the whole table without since; operations up to the mark).
+// (the whole table without since), for the operations those up to the mark. Each count reads
+// the narrowest index the engine picks (InnoDB: a COUNT(*) with no condition on the primary key
+// reads a secondary index, not the rows): the operations up to the mark are counted as all of
+// them less those above it (the operations created since the last close: a short range).
 func (a *audit) scanned(ctx context.Context) error {
-	counts := map[string][2]string{
+	count := func(query string, args ...any) (int64, error) {
+		var n int64
+		if err := a.tx.tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+			return 0, fmt.Errorf("count the rows examined: %w", err)
+		}
+		return n, nil
+	}
+	for table, c := range map[string][2]string{
 		"interventions":  {"interventions i", "i.closed_at"},
 		"sav_decisions":  {"sav_decisions d", "d.decided_at"},
 		"client_credits": {"client_credits c", "c.granted_at"},
-	}
-	for _, table := range auditTables {
-		var (
-			query string
-			args  []any
-		)
-		if c, ok := counts[table]; ok {
-			since, sinceArgs := a.sinceFilter(c[1])
-			query, args = "SELECT COUNT(*) FROM "+c[0]+" WHERE 1 = 1"+since, sinceArgs
-		} else {
-			mark, ok, err := a.tx.previousMark(ctx)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				a.res.Scanned[table] = 0
-				continue
-			}
-			query, args = "SELECT COUNT(*) FROM intervention_operations o WHERE o.id <= ?", []any{mark}
-		}
-		var n int64
-		if err := a.tx.tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
-			return fmt.Errorf("count %s: %w", table, err)
+	} {
+		since, args := a.sinceFilter(c[1])
+		n, err := count("SELECT COUNT(*) FROM "+c[0]+" WHERE 1 = 1"+since, args...)
+		if err != nil {
+			return err
 		}
 		a.res.Scanned[table] = n
 	}
+	const ops = "intervention_operations"
+	a.res.Scanned[ops] = 0
+	mark, ok, err := a.tx.previousMark(ctx)
+	if err != nil || !ok {
+		return err
+	}
+	all, err := count("SELECT COUNT(*) FROM " + ops)
+	if err != nil {
+		return err
+	}
+	above, err := count("SELECT COUNT(*) FROM "+ops+" WHERE id > ?", mark)
+	if err != nil {
+		return err
+	}
+	a.res.Scanned[ops] = all - above
 	return nil
 }
 
