@@ -135,9 +135,9 @@ type audit struct {
 	end, since time.Time // since: zero for the whole history
 }
 
-// keep reports whether a row found, of time t (the time that makes it due), is in the audit's
-// range, and records it in kind k: a readable time before the end and not before since, or a
-// time NULL or unreadable (no month: the close holds the row, the audit lists it all the same).
+// keep records in kind k the row id found, of time t (the time that makes it due), when t is in
+// the audit's range: a readable time before the end and not before since, or a time NULL or
+// unreadable (no month: the close holds the row, the audit lists it all the same).
 func (a *audit) keep(k int, id int64, t srcTime) {
 	f := &a.res.Found[k]
 	if t.Bad != "" || t.Null {
