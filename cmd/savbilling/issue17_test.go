@@ -454,7 +454,7 @@ func runSchedule(t *testing.T, dir string, now time.Time, db, out, until string)
 // TestSubcommandHelpExits0: --help and -h of every command print its help on stdout, exit 0.
 func TestSubcommandHelpExits0(t *testing.T) {
 	dir := t.TempDir()
-	for _, cmd := range []string{"migrate", "close", "render", "schedule", "demo", "seed"} {
+	for _, cmd := range []string{"migrate", "close", "render", "schedule", "demo", "seed", "audit"} {
 		for _, h := range []string{"--help", "-h"} {
 			args := []string{cmd, h}
 			r := runBin(t, dir, dec2, nil, args...)

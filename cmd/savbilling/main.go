@@ -7,6 +7,7 @@
 //	savbilling schedule [--cron "0 6 1 * *"] [--tz Europe/Paris] [--db DB] [--out DIR]
 //	savbilling demo     [--db DB] [--out DIR]
 //	savbilling send     --period YYYY-MM [--db DB] [--out DIR] [--smtp URL] [--dry-run]
+//	savbilling audit    [--since YYYY-MM] [--db DB]
 //
 // Exit codes: 0 done (or --help), 1 failed (nothing half-written; a database that is down), 2 bad
 // usage or configuration (a database without the job's schema too), 3 another run holds the
@@ -117,6 +118,7 @@ const usage = `usage:
   savbilling schedule [--cron "0 6 1 * *"] [--tz Europe/Paris] [--db DB] [--out DIR]
   savbilling demo     [--db DB] [--out DIR]
   savbilling send     --period YYYY-MM [--db DB] [--out DIR] [--smtp URL] [--dry-run]
+  savbilling audit    [--since YYYY-MM] [--db DB]
   savbilling seed     --repairers N --interventions M --months K [--seed S] [--db DB]
 
 Every command also takes --config FILE (default savbilling.toml when present), --templates DIR
@@ -146,6 +148,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return cmdSend(ctx, rest, stdout, stderr, getenv, now)
 	case "seed":
 		return cmdSeed(ctx, rest, stdout, stderr, getenv)
+	case "audit":
+		return cmdAudit(ctx, rest, stdout, stderr, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

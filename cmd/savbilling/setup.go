@@ -67,6 +67,14 @@ password from SAVBILLING_SMTP_PASSWORD only. --dry-run writes .eml files under
 DIR/YYYY-MM/mail-preview/. Report: DIR/YYYY-MM/envois-YYYY-MM.csv. Exit 1 when some messages
 could not be sent or the outputs must be rendered first, 3 when another run is sending the
 period, 4 when it is not closed (docs/delivery.md).`,
+	"audit": `savbilling audit [--since YYYY-MM] [--db DB] [--lock-wait 30s]
+
+Finds in the whole source history (or from the first day of --since, Europe/Paris) what a close
+should have booked before the end of the last closed period and did not (late arrivals older than
+the close's look-back, SAVs not charged, decisions revised, credits not reported, operations added
+to a paid intervention) and lists their ids in sb_source_pending: the next close books them, late.
+It takes the close lock, books nothing and writes no output; it prints what it found and its cost.
+Run it yearly, after a data import, after restoring a backup (docs/operations.md).`,
 	"seed": `savbilling seed --repairers N --interventions M --months K [--seed S] [--last YYYY-MM] [--db DB]
 
 Writes a synthetic network into the source tables (benchmarks, rehearsals), creating and
