@@ -214,10 +214,7 @@ func (tx *Tx) loadAddedOperations(ctx context.Context, in *sb.CloseInput, mark *
 	}
 	// The operations drive the join (SQLite: CROSS JOIN; MySQL: STRAIGHT_JOIN), a range of their
 	// key; an intervention id above every booked one is not looked up.
-	join, straight := "CROSS JOIN", ""
-	if tx.d.dialect == dialectMySQL {
-		join, straight = "JOIN", "STRAIGHT_JOIN "
-	}
+	join, straight := tx.d.dialect.drivingJoin()
 	return each(ctx, tx.tx, "operations added after their intervention was paid", `SELECT `+straight+`o.id, o.intervention_id,
 		o.commission_cents, c.repairer_id, c.period FROM intervention_operations o `+join+` sb_commissions c
 		ON c.intervention_id = o.intervention_id

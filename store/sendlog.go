@@ -7,7 +7,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"slices"
@@ -131,24 +130,13 @@ func (d *DB) sendConn(ctx context.Context, fn func(conn *sql.Conn) error) error 
 		return fmt.Errorf("connect to %s: %w", d.redacted, err)
 	}
 	defer conn.Close()
-	if d.dialect == dialectMySQL {
-		return fn(conn)
-	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", sendCacheKiB)); err != nil {
-		return fmt.Errorf("set cache size: %w", err)
-	}
-	defer func() {
-		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000"); err != nil {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-	}()
-	return fn(conn)
+	return d.dialect.sendConn(ctx, conn, fn)
 }
 
 // smallCacheReadTx is ReadTx on a connection of sendConn.
 func (d *DB) smallCacheReadTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	return d.sendConn(ctx, func(conn *sql.Conn) error {
-		sqlTx, err := conn.BeginTx(ctx, d.txOptions(true))
+		sqlTx, err := conn.BeginTx(ctx, d.dialect.txOptions(true))
 		if err != nil {
 			return fmt.Errorf("begin a read transaction on %s: %w", d.redacted, err)
 		}
@@ -374,17 +362,7 @@ func (d *DB) SaveSendEntries(ctx context.Context, es []SendEntry) error {
 	}
 	q := "INSERT INTO sb_send_log (" + sendLogCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	set := []string{"message_id", "address", "documents", "state", "attempts", "last_answer", "updated_at", "sending_at", "accepted_at"}
-	if d.dialect == dialectMySQL {
-		for i, c := range set {
-			set[i] = c + " = VALUES(" + c + ")"
-		}
-		q += " ON DUPLICATE KEY UPDATE " + strings.Join(set, ", ")
-	} else {
-		for i, c := range set {
-			set[i] = c + " = excluded." + c
-		}
-		q += " ON CONFLICT (period, repairer_id) DO UPDATE SET " + strings.Join(set, ", ")
-	}
+	q = d.dialect.upsert(q, []string{"period", "repairer_id"}, set)
 	return d.sendConn(ctx, func(conn *sql.Conn) error { return d.saveSendEntries(ctx, conn, q, es) })
 }
 
@@ -428,37 +406,5 @@ const sendLockPrefix = "savbilling.send."
 // MySQL: a user-level lock GET_LOCK('savbilling.send.YYYY-MM.<database>') held by a dedicated
 // connection. SQLite: an flock on the file PATH.send-YYYY-MM.lock next to the database.
 func (d *DB) LockSend(ctx context.Context, p sb.Period) (release func(), err error) {
-	if d.dialect != dialectMySQL {
-		path := strings.TrimPrefix(d.redacted, "sqlite:") + ".send-" + p.String() + ".lock"
-		release, ok, err := flockFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("take the send lock of %s: %w", p, err)
-		}
-		if !ok {
-			return nil, fmt.Errorf("%s: %w", p, ErrSendLocked)
-		}
-		return release, nil
-	}
-	conn, err := d.db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", d.redacted, err)
-	}
-	name := lockName(sendLockPrefix+p.String()+".", d.database)
-	var got sql.NullInt64
-	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", name).Scan(&got); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("take the send lock of %s: %w", p, err)
-	}
-	if got.Int64 != 1 {
-		conn.Close()
-		return nil, fmt.Errorf("%s: %w", p, ErrSendLocked)
-	}
-	return func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if _, err := conn.ExecContext(rctx, "DO RELEASE_LOCK(?)", name); err != nil {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // the lock dies with the session
-		}
-		conn.Close()
-	}, nil
+	return d.dialect.lockSend(ctx, d, p)
 }

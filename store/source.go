@@ -14,7 +14,7 @@ import (
 // empty strings and zero times of nullable columns are written as NULL (as are a zero charge_bp,
 // a zero faulty_repairer_id and a nil deductible); timestamps as UTC "2006-01-02 15:04:05".
 func (d *DB) InsertSource(ctx context.Context, src sb.Source) error {
-	tx, err := d.db.BeginTx(ctx, d.txOptions(false))
+	tx, err := d.db.BeginTx(ctx, d.dialect.txOptions(false))
 	if err != nil {
 		return fmt.Errorf("insert source rows into %s: %w", d.redacted, err)
 	}

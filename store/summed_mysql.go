@@ -165,7 +165,7 @@ func (bk *Tx) startLoading(ctx context.Context, sp *spool, p sb.Period, failed f
 		// The loads run on ctx: the close's connection is not cancelled in the middle of a
 		// statement when the reading fails.
 		out := newBulk() // LOAD DATA LOCAL until the server refuses it (loaddata.go)
-		if bk.d.mariadb {
+		if bk.d.dialect.setStatement() {
 			// The one foreign key of sb_commissions is its period, whose row this transaction
 			// inserted before any line (insertPeriodRow): checking it for each of a million
 			// lines took a tenth of their loading (1.6 s of server time at L).
