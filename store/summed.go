@@ -284,14 +284,7 @@ func (tx *Tx) insertPeriodRow(ctx context.Context, in *sb.CloseInput) error {
 	if err != nil {
 		return fmt.Errorf("issuer: %w", err)
 	}
-	_, err = tx.tx.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json)
-		VALUES (?, ?, ?, ?, ?, ?)`, in.Period.String(), sqlTime(in.Period.Start(sb.Paris)),
-		sqlTime(in.Period.End(sb.Paris)), sqlTime(in.ClosedAt), sqlDate(sb.DayIn(in.ClosedAt, sb.Paris)),
-		string(issuer))
-	if err != nil {
-		return booked(in.Period, fmt.Errorf("insert into sb_periods: %w", err))
-	}
-	return nil
+	return tx.insertPeriod(ctx, in.Period, in.ClosedAt, sb.DayIn(in.ClosedAt, sb.Paris), string(issuer), sb.RulesV1, 0) // the columns' defaults
 }
 
 // checkSummed checks, in SaveBook, that b.Summed are the lines LoadSummedCloseInput booked in

@@ -44,7 +44,7 @@ type sumsChunk struct {
 const spoolSegments = 1 << 12
 
 // summedCols are the columns of sb_commissions the summed lines fill, in the order of their text.
-var summedCols = []string{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "amount_cents", "late"}
+var summedCols = commissionCols
 
 // stageMySQL books the commission lines of the summable interventions on MySQL. Two connections
 // work at once. The reading transaction tx reads the eligible interventions with their sums, a
