@@ -445,27 +445,59 @@ var lineOrder = map[sb.SAVLineType]int{sb.LineCharge: 0, sb.LineNotCharged: 0, s
 // repairer has nothing to state (no commission, no SAV line that charges or refunds something,
 // no installment asked, nothing invoiced): their SAV lines, if any, charge nothing.
 func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statement, has bool, invoice, note *sb.Invoice, plans []sb.Plan, err error) {
-	r := in.Rules
 	rep := in.Repairers[a.id]
+	st = a.statement(in, rep)
+	s := &st // on the stack: the caller copies the statement into the book
+	fail := func(e error) (sb.Statement, bool, *sb.Invoice, *sb.Invoice, []sb.Plan, error) {
+		return st, false, nil, nil, nil, e
+	}
+	charges, err := a.deduct(s)
+	if err != nil {
+		return fail(err)
+	}
+	dues := a.reductionParts(in, rep, s)
+	if err := addVAT(s, rep, in.Rules); err != nil {
+		return fail(err)
+	}
+	var fac, ndd sb.Invoice
+	plans, asked, err := a.indemnityParts(in, rep, s, dues, &fac, &ndd)
+	if err != nil {
+		return fail(err)
+	}
+	if plans, err = overflow(in, rep, override, s, plans, &fac, &ndd); err != nil {
+		return fail(err)
+	}
+	if invoice, note, err = documents(in, s, &fac, &ndd); err != nil {
+		return fail(err)
+	}
+	s.Account = s.GrossCents <= 0 && s.ReductionsCents >= 0
+	has = s.CommissionCount() > 0 || charges || asked || invoice != nil || note != nil
+	return st, has, invoice, note, plans, nil
+}
+
+// statement starts the repairer's statement: its lines in their order, the commissions the store
+// summed counted and in its gross.
+func (a *account) statement(in *sb.CloseInput, rep sb.Repairer) sb.Statement {
 	slices.SortFunc(a.commissions, func(x, y sb.CommissionLine) int { return cmp.Compare(x.InterventionID, y.InterventionID) })
 	slices.SortFunc(a.sav, func(x, y sb.SAVLine) int {
 		return cmp.Or(cmp.Compare(x.SAVID, y.SAVID), lineOrder[x.Type]-lineOrder[y.Type])
 	})
-	st = sb.Statement{Repairer: rep.Identity(), Period: in.Period, Commissions: a.commissions, SAV: a.sav,
+	return sb.Statement{Repairer: rep.Identity(), Period: in.Period, Commissions: a.commissions, SAV: a.sav,
 		UnlistedLines: a.summedLines, GrossCents: a.summedCents}
-	s := &st // on the stack: the caller copies the statement into the book
-	fail := func(what string, e error) (sb.Statement, bool, *sb.Invoice, *sb.Invoice, []sb.Plan, error) {
-		return st, false, nil, nil, nil, fmt.Errorf("%s: %w", what, e)
-	}
+}
+
+// deduct adds the commissions to G and the SAV lines to the deductions (R and M), and sets what
+// is available (G − R, its overflow Or beyond); charges tells whether a SAV line charges or
+// refunds something.
+func (a *account) deduct(s *sb.Statement) (charges bool, err error) {
 	for _, c := range a.commissions {
 		if s.GrossCents, err = money.Add(s.GrossCents, c.AmountCents); err != nil {
-			return fail("commissions", err)
+			return false, fmt.Errorf("commissions: %w", err)
 		}
 	}
-	charges := false // a SAV line charges or refunds something
 	for _, l := range a.sav {
 		if s.DeductionsCents, err = money.Add(s.DeductionsCents, l.AmountCents); err != nil {
-			return fail("deductions", err)
+			return false, fmt.Errorf("deductions: %w", err)
 		}
 		if l.Type.Indemnity() {
 			s.IndemnitiesCents, err = money.Add(s.IndemnitiesCents, l.AmountCents)
@@ -473,21 +505,25 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statem
 			s.ReductionsCents, err = money.Add(s.ReductionsCents, l.AmountCents)
 		}
 		if err != nil {
-			return fail("deductions", err)
+			return false, fmt.Errorf("deductions: %w", err)
 		}
 		charges = charges || l.AmountCents != 0
 	}
 	avail, err := money.Add(s.GrossCents, -s.ReductionsCents)
 	if err != nil {
-		return fail("available", err)
+		return false, fmt.Errorf("available: %w", err)
 	}
 	if avail < 0 {
 		s.ReductionOverflowCents, avail = -avail, 0
 	}
 	s.AvailableCents = avail
+	return charges, nil
+}
 
-	// Installments of earlier plans, oldest first: their reduction parts before VAT.
-	asked := false
+// reductionParts takes the installments' reduction parts of the earlier plans, oldest first,
+// from what is available, before VAT, and sets Net HT; it returns what each plan asks.
+func (a *account) reductionParts(in *sb.CloseInput, rep sb.Repairer, s *sb.Statement) []due {
+	avail := s.AvailableCents
 	dues := make([]due, len(a.plans))
 	for i, p := range a.plans {
 		dues[i] = dueNow(p, in.Period, rep.Active)
@@ -500,27 +536,38 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statem
 		}
 	}
 	s.NetHTCents = avail
+	return dues
+}
 
+// addVAT sets the statement's VAT (the standard rate for a repairer under the standard regime,
+// none otherwise) and Net TTC.
+func addVAT(s *sb.Statement, rep sb.Repairer, r sb.Rules) (err error) {
 	s.VATRateBP = 0
 	if rep.VATRegime == sb.VATStandard {
 		s.VATRateBP = r.VATRateBP
 	}
 	if s.VATCents, err = money.Share(s.NetHTCents, s.VATRateBP); err != nil {
-		return fail("VAT", err)
+		return fmt.Errorf("VAT: %w", err)
 	}
 	if s.NetTTCCents, err = money.Add(s.NetHTCents, s.VATCents); err != nil {
-		return fail("net TTC", err)
+		return fmt.Errorf("net TTC: %w", err)
 	}
+	return nil
+}
 
-	// The settlement: indemnities set off after VAT, then the installments' indemnity parts.
+// indemnityParts is the settlement: the indemnities set off after VAT (their overflow Om beyond),
+// then the installments' indemnity parts; each plan's installment line, and the balances of the
+// plans that end (repairer inactive, or lifetime over) on the invoice (reduction part) and the
+// debit note (indemnity part). It returns the plans as they are after the close, and whether an
+// installment was asked.
+func (a *account) indemnityParts(in *sb.CloseInput, rep sb.Repairer, s *sb.Statement, dues []due, fac, ndd *sb.Invoice) (plans []sb.Plan, asked bool, err error) {
 	pay, err := money.Add(s.NetTTCCents, -s.IndemnitiesCents)
 	if err != nil {
-		return fail("payable", err)
+		return nil, false, fmt.Errorf("payable: %w", err)
 	}
 	if pay < 0 {
 		s.IndemnityOverflowCents, pay = -pay, 0
 	}
-	var fac, ndd sb.Invoice
 	for i := range a.plans {
 		p := &a.plans[i]
 		d := &dues[i]
@@ -539,7 +586,7 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statem
 				Number: min(in.Period.MonthsSince(p.CreatedIn), p.Months), Of: p.Months, DueCents: d.r + d.m,
 				PaidCents: d.paidR + d.paidM, DueIndemnityCents: d.m, PaidIndemnityCents: d.paidM})
 		}
-		expired := in.Period.MonthsSince(p.CreatedIn) >= r.PlanLifetimeFactor*p.Months
+		expired := in.Period.MonthsSince(p.CreatedIn) >= in.Rules.PlanLifetimeFactor*p.Months
 		if !rep.Active || expired {
 			if bal := p.ReductionBalanceCents(); bal > 0 {
 				p.InvoicedCents = bal
@@ -556,50 +603,61 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statem
 		plans = append(plans, *p)
 	}
 	s.PayableCents = pay
+	return plans, asked, nil
+}
 
-	// The month's own overflow, decided on O = Or + Om: finance's override, inactive → invoice
-	// and debit note, small → spread, else invoice and debit note.
-	s.OverflowCents, err = money.Add(s.ReductionOverflowCents, s.IndemnityOverflowCents)
-	if err != nil {
-		return fail("overflow", err)
+// overflow decides the month's own overflow, O = Or + Om: finance's override, inactive →
+// invoice and debit note, small → spread (a new plan, added to plans), else invoice and debit
+// note (their first lines).
+func overflow(in *sb.CloseInput, rep sb.Repairer, override *sb.Override, s *sb.Statement, plans []sb.Plan, fac, ndd *sb.Invoice) ([]sb.Plan, error) {
+	r := in.Rules
+	var err error
+	if s.OverflowCents, err = money.Add(s.ReductionOverflowCents, s.IndemnityOverflowCents); err != nil {
+		return nil, fmt.Errorf("overflow: %w", err)
 	}
-	if o := s.OverflowCents; o > 0 {
-		spread, months := false, 0
-		switch {
-		case override != nil:
-			spread, months = override.Mode == sb.OverrideSpread, override.Months
-		case !rep.Active:
-		case o <= r.SpreadMaxCents:
-			spread, months = true, int(min(int64(r.MaxInstallments), max(1, money.CeilDiv(o, r.InstallmentStepCents))))
-		}
-		if spread {
-			s.SpreadCents = o
-			plans = append(plans, sb.Plan{ID: sb.PlanID(rep.ID, in.Period), RepairerID: rep.ID,
-				CreatedIn: in.Period, Months: months, TotalCents: o, IndemnityCents: s.IndemnityOverflowCents,
-				RulesVersion: sb.RulesVersion})
-		} else {
-			if or := s.ReductionOverflowCents; or > 0 {
-				fac.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: or}}, fac.Lines...)
-			}
-			if om := s.IndemnityOverflowCents; om > 0 {
-				ndd.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: om}}, ndd.Lines...)
-			}
-		}
+	o := s.OverflowCents
+	if o <= 0 {
+		return plans, nil
 	}
+	spread, months := false, 0
+	switch {
+	case override != nil:
+		spread, months = override.Mode == sb.OverrideSpread, override.Months
+	case !rep.Active:
+	case o <= r.SpreadMaxCents:
+		spread, months = true, int(min(int64(r.MaxInstallments), max(1, money.CeilDiv(o, r.InstallmentStepCents))))
+	}
+	if spread {
+		s.SpreadCents = o
+		return append(plans, sb.Plan{ID: sb.PlanID(rep.ID, in.Period), RepairerID: rep.ID,
+			CreatedIn: in.Period, Months: months, TotalCents: o, IndemnityCents: s.IndemnityOverflowCents,
+			RulesVersion: sb.RulesVersion}), nil
+	}
+	if or := s.ReductionOverflowCents; or > 0 {
+		fac.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: or}}, fac.Lines...)
+	}
+	if om := s.IndemnityOverflowCents; om > 0 {
+		ndd.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: om}}, ndd.Lines...)
+	}
+	return plans, nil
+}
 
+// documents totals the invoice (with VAT) and the debit note (outside the scope of VAT) of the
+// lines fac and ndd carry, nil when they carry none, and what the statement invoiced.
+func documents(in *sb.CloseInput, s *sb.Statement, fac, ndd *sb.Invoice) (invoice, note *sb.Invoice, err error) {
 	if len(fac.Lines) > 0 {
-		fac.Kind, fac.Repairer, fac.Period, fac.VATRateBP = sb.DocInvoice, s.Repairer, in.Period, r.VATRateBP
+		fac.Kind, fac.Repairer, fac.Period, fac.VATRateBP = sb.DocInvoice, s.Repairer, in.Period, in.Rules.VATRateBP
 		for _, l := range fac.Lines {
 			fac.HTCents += l.AmountCents
 		}
 		if fac.VATCents, err = money.Share(fac.HTCents, fac.VATRateBP); err != nil {
-			return fail("invoice VAT", err)
+			return nil, nil, fmt.Errorf("invoice VAT: %w", err)
 		}
 		if fac.TTCCents, err = money.Add(fac.HTCents, fac.VATCents); err != nil {
-			return fail("invoice TTC", err)
+			return nil, nil, fmt.Errorf("invoice TTC: %w", err)
 		}
 		invoice = new(sb.Invoice) // only then on the heap: most repairers have no invoice
-		*invoice = fac
+		*invoice = *fac
 	}
 	if len(ndd.Lines) > 0 {
 		ndd.Kind, ndd.Repairer, ndd.Period = sb.DocDebitNote, s.Repairer, in.Period
@@ -609,14 +667,12 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statem
 		ndd.TTCCents = ndd.HTCents // outside the scope of VAT
 		s.DebitNotedCents = ndd.HTCents
 		note = new(sb.Invoice)
-		*note = ndd
+		*note = *ndd
 	}
 	if s.InvoicedCents, err = money.Add(fac.HTCents, ndd.HTCents); err != nil {
-		return fail("invoiced", err)
+		return nil, nil, fmt.Errorf("invoiced: %w", err)
 	}
-	s.Account = s.GrossCents <= 0 && s.ReductionsCents >= 0
-	has = s.CommissionCount() > 0 || charges || asked || invoice != nil || note != nil
-	return st, has, invoice, note, plans, nil
+	return invoice, note, nil
 }
 
 // due is what an open plan asks of a period, per part, and what it got.
