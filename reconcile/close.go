@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	sb "savbilling"
 	"savbilling/einvoice"
@@ -92,32 +93,73 @@ func touchesHeld(lines []sb.SAVLine, held map[int64][]einvoice.Problem) bool {
 }
 
 // closeHolding is Close with the repairers of held left out; more are the repairers, not yet
-// held, whose identity cannot make the REL- or FAC- the period would issue them.
+// held, whose identity cannot make the REL- or FAC- the period would issue them. It runs the
+// steps of domain.md in their order, each a method of closing.
 func closeHolding(given *sb.CloseInput, held map[int64][]einvoice.Problem) (*sb.Book, map[int64][]einvoice.Problem, error) {
-	isHeld := func(id int64) bool { _, ok := held[id]; return ok }
 	facts := *given
 	in := &facts
 	issued := sb.DayIn(in.ClosedAt, sb.Paris)
-	b := &sb.Book{Period: in.Period, ClosedAt: in.ClosedAt, IssuedOn: issued, Issuer: in.Issuer, RulesVersion: sb.RulesVersion,
-		EInvoiceVersion: sb.EInvoiceVersion}
-	var anoms anomalies
-	acc := map[int64]*account{}
-	get := func(id int64) *account {
-		if a, ok := acc[id]; ok {
-			return a
-		}
-		a := &account{id: id}
-		acc[id] = a
+	c := &closing{in: in, held: held, issued: issued, acc: map[int64]*account{}, processed: map[int64]sb.SAVState{},
+		b: &sb.Book{Period: in.Period, ClosedAt: in.ClosedAt, IssuedOn: issued, Issuer: in.Issuer, RulesVersion: sb.RulesVersion,
+			EInvoiceVersion: sb.EInvoiceVersion}}
+	if err := c.commissions(); err != nil {
+		return nil, nil, err
+	}
+	c.savCharges()
+	c.adjustments()
+	in.SAVs, in.Changed = nil, nil
+	c.credits()
+	overrides := overridesByRepairer(in, &c.anoms)
+	c.plans()
+	more, err := c.statements(overrides)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := c.b
+	slices.SortFunc(b.Plans, func(x, y sb.Plan) int {
+		return cmp.Or(x.CreatedIn.Index()-y.CreatedIn.Index(), cmp.Compare(x.RepairerID, y.RepairerID))
+	})
+	slices.SortFunc(b.Claims, func(x, y sb.Claim) int { return cmp.Compare(x.SAVID, y.SAVID) })
+	b.Anomalies = c.anoms
+	return b, more, nil
+}
+
+// closing is one computation of a close (closeHolding): the facts it works on (a copy of the
+// input, which it empties as it goes), the repairers it holds, the book it fills, the anomalies
+// it finds and the accounts of the repairers, by id, from which the statements are made.
+type closing struct {
+	in        *sb.CloseInput
+	held      map[int64][]einvoice.Problem
+	issued    time.Time // the issue date of the period's documents
+	b         *sb.Book
+	anoms     anomalies
+	acc       map[int64]*account
+	processed map[int64]sb.SAVState // the SAVs whose decision is booked, for the goodwill
+}
+
+// isHeld reports whether the repairer id is held (its identity cannot make an e-invoice).
+func (c *closing) isHeld(id int64) bool { _, ok := c.held[id]; return ok }
+
+// get is the account of the repairer id, opened at its first use.
+func (c *closing) get(id int64) *account {
+	if a, ok := c.acc[id]; ok {
 		return a
 	}
+	a := &account{id: id}
+	c.acc[id] = a
+	return a
+}
 
-	// 1. Commissions.
+// commissions is step 1: the commission lines of the interventions listed, the operations added
+// after their intervention was paid, and the interventions the store summed.
+func (c *closing) commissions() error {
+	in, b := c.in, c.b
 	for _, iv := range in.Interventions {
 		if !iv.ClosedAt.IsZero() && !iv.ClosedAt.Before(in.End) {
 			// Closed after the close itself (the store passes only those, of all the later
 			// instants): impossible; it waits for its period, and finance hears of it now.
 			if iv.ClosedAt.After(in.ClosedAt.Add(sb.FutureSlack)) {
-				anoms.warn(interventionItem(iv.ID), iv.RepairerID,
+				c.anoms.warn(interventionItem(iv.ID), iv.RepairerID,
 					fmt.Sprintf("date de clôture dans le futur (%s) : l'intervention attend cette date", iv.ClosedAt.Format("2006-01-02 15:04:05")),
 					"corriger interventions.closed_at")
 			}
@@ -125,151 +167,167 @@ func closeHolding(given *sb.CloseInput, held map[int64][]einvoice.Problem) (*sb.
 		}
 		line, p := commission(in, iv)
 		if p != nil {
-			anoms.block(interventionItem(iv.ID), iv.RepairerID, p.reason, p.fix)
+			c.anoms.block(interventionItem(iv.ID), iv.RepairerID, p.reason, p.fix)
 			continue
 		}
-		if isHeld(iv.RepairerID) { // eligible again at the next close
+		if c.isHeld(iv.RepairerID) { // eligible again at the next close
 			continue
 		}
-		a := get(iv.RepairerID)
+		a := c.get(iv.RepairerID)
 		a.commissions = append(a.commissions, line)
 		bookOperations(b, in, iv)
 	}
 	in.Interventions = nil
-	addedOperations(in, &anoms)
+	addedOperations(in, &c.anoms)
 	// Interventions the store summed: bound to be booked whole (see CloseInput.Summed).
 	if len(in.Summed) > 0 {
 		b.Summed = &sb.SummedLines{End: in.End, LateBefore: in.LateBefore()}
 	}
 	for _, sum := range in.Summed {
-		if p := checkRepairer(in.Repairers, sum.RepairerID, "réparateur"); p != nil || sum.Lines < 1 || sum.AmountCents < 0 || isHeld(sum.RepairerID) {
-			return nil, nil, fmt.Errorf("close %s: the store summed %d interventions (%d cents) of repairer %d, which the rules would not book whole", in.Period, sum.Lines, sum.AmountCents, sum.RepairerID)
+		if p := checkRepairer(in.Repairers, sum.RepairerID, "réparateur"); p != nil || sum.Lines < 1 || sum.AmountCents < 0 || c.isHeld(sum.RepairerID) {
+			return fmt.Errorf("close %s: the store summed %d interventions (%d cents) of repairer %d, which the rules would not book whole", in.Period, sum.Lines, sum.AmountCents, sum.RepairerID)
 		}
-		a := get(sum.RepairerID)
+		a := c.get(sum.RepairerID)
 		var err error
 		if a.summedCents, err = money.Add(a.summedCents, sum.AmountCents); err != nil {
-			return nil, nil, fmt.Errorf("close %s: repairer %d: commissions: %w", in.Period, sum.RepairerID, err)
+			return fmt.Errorf("close %s: repairer %d: commissions: %w", in.Period, sum.RepairerID, err)
 		}
 		if b.Summed.AmountCents, err = money.Add(b.Summed.AmountCents, sum.AmountCents); err != nil {
-			return nil, nil, fmt.Errorf("close %s: summed commissions: %w", in.Period, err)
+			return fmt.Errorf("close %s: summed commissions: %w", in.Period, err)
 		}
 		a.summedLines += sum.Lines
 		b.Summed.Lines += sum.Lines
 	}
+	return nil
+}
 
-	// 2–3. SAV charges, settlements and deductibles.
-	processed := map[int64]sb.SAVState{}
-	for _, c := range in.SAVs {
-		if c.Decision == nil {
-			if d := c.SAV.Defect; d != nil { // no age to tell: held until the row is corrected
-				anoms.block(savItem(c.SAV.ID), c.SAV.RepairerID, "SAV sans décision, illisible : "+d.Reason, d.Fix)
+// savCharges is steps 2–3: SAV charges, settlements and deductibles, and the SAVs pending.
+func (c *closing) savCharges() {
+	in, b := c.in, c.b
+	for _, sc := range in.SAVs {
+		if sc.Decision == nil {
+			if d := sc.SAV.Defect; d != nil { // no age to tell: held until the row is corrected
+				c.anoms.block(savItem(sc.SAV.ID), sc.SAV.RepairerID, "SAV sans décision, illisible : "+d.Reason, d.Fix)
 				continue
 			}
-			b.Pending = append(b.Pending, pending(in, c))
+			b.Pending = append(b.Pending, pending(in, sc))
 			continue
 		}
-		as, p := assess(in, c)
+		as, p := assess(in, sc)
 		if p != nil {
-			anoms.block(savItem(c.SAV.ID), c.SAV.RepairerID, "imputation suspendue : "+p.reason, p.fix)
+			c.anoms.block(savItem(sc.SAV.ID), sc.SAV.RepairerID, "imputation suspendue : "+p.reason, p.fix)
 			continue
 		}
-		if touchesHeld(as.lines, held) {
-			anoms.block(savItem(c.SAV.ID), as.faulty, fmt.Sprintf("imputation suspendue : relevé du réparateur %d retenu (identité non facturable)", as.faulty),
+		if touchesHeld(as.lines, c.held) {
+			c.anoms.block(savItem(sc.SAV.ID), as.faulty, fmt.Sprintf("imputation suspendue : relevé du réparateur %d retenu (identité non facturable)", as.faulty),
 				fmt.Sprintf("corriger l'identité du réparateur %d (voir son anomalie)", as.faulty))
 			continue
 		}
 		for _, w := range as.warnings {
-			anoms.warn(savItem(c.SAV.ID), as.faulty, w.reason, w.fix)
+			c.anoms.warn(savItem(sc.SAV.ID), as.faulty, w.reason, w.fix)
 		}
-		a := get(as.faulty)
+		a := c.get(as.faulty)
 		a.sav = append(a.sav, as.lines...)
 		if as.claim != nil {
 			b.Claims = append(b.Claims, *as.claim)
 		}
 		b.SAVStates = append(b.SAVStates, as.state)
-		processed[c.SAV.ID] = as.state
+		c.processed[sc.SAV.ID] = as.state
 	}
+}
 
-	// 4. Adjustments of decisions changed after their charge.
-	for _, c := range in.Changed {
-		as, p := assess(in, c)
+// adjustments is step 4: the adjustments of decisions changed after their charge.
+func (c *closing) adjustments() {
+	in, b := c.in, c.b
+	for _, sc := range in.Changed {
+		as, p := assess(in, sc)
 		var lines []sb.SAVLine
 		var claim *sb.Claim
 		if p == nil {
-			lines, claim, p = adjust(in, c, as)
+			lines, claim, p = adjust(in, sc, as)
 		}
-		if p == nil && touchesHeld(lines, held) {
+		if p == nil && touchesHeld(lines, c.held) {
 			p = newProblem("corriger l'identité du réparateur retenu (voir son anomalie)",
 				"relevé d'un réparateur imputé retenu (identité non facturable)")
 		}
 		if p != nil {
-			anoms.block(savItem(c.SAV.ID)+" (décision modifiée)", c.SAV.RepairerID, "ajustement suspendu : "+p.reason, p.fix)
+			c.anoms.block(savItem(sc.SAV.ID)+" (décision modifiée)", sc.SAV.RepairerID, "ajustement suspendu : "+p.reason, p.fix)
 			continue
 		}
 		for _, l := range lines {
-			a := get(l.RepairerID)
+			a := c.get(l.RepairerID)
 			a.sav = append(a.sav, l)
 		}
 		if claim != nil {
 			b.Claims = append(b.Claims, *claim)
 		}
 		st := as.state
-		if c.Booked != nil {
-			st.FirstPeriod = c.Booked.FirstPeriod
+		if sc.Booked != nil {
+			st.FirstPeriod = sc.Booked.FirstPeriod
 		}
 		b.SAVStates = append(b.SAVStates, st)
-		processed[c.SAV.ID] = st
+		c.processed[sc.SAV.ID] = st
 	}
+}
 
-	in.SAVs, in.Changed = nil, nil
-
+// credits reports the decisions on no SAV, then the customer credits on SAV visits: goodwill
+// borne by the network, or recharged.
+func (c *closing) credits() {
+	in, b := c.in, c.b
 	for _, d := range in.StrayDecisions {
-		anoms.block(fmt.Sprintf("décision sur l'intervention %d", d.SAVID), 0,
+		c.anoms.block(fmt.Sprintf("décision sur l'intervention %d", d.SAVID), 0,
 			"décision de SAV sur une intervention inexistante ou qui n'est pas un SAV",
 			"supprimer la décision ou la rattacher à l'intervention SAV (kind = 'sav')")
 	}
-
-	// Customer credits on SAV visits: goodwill borne by the network, or recharged.
-	b.Goodwill = goodwill(in, processed, &anoms)
-	b.Goodwill = withStrayCredits(b.Goodwill, in, &anoms)
+	b.Goodwill = goodwill(in, c.processed, &c.anoms)
+	b.Goodwill = withStrayCredits(b.Goodwill, in, &c.anoms)
 	in.Credits, in.Processed = nil, nil
+}
 
-	// 5. Statements: deductions, overflow, installments, VAT; invoices.
-	overrides := overridesByRepairer(in, &anoms)
+// plans gives each open installment plan to its repairer's account, or books it as it was when
+// its repairer is unknown, held or defective.
+func (c *closing) plans() {
+	in, b := c.in, c.b
 	for _, p := range in.Plans {
 		if _, ok := in.Repairers[p.RepairerID]; !ok {
-			anoms.block("échéancier "+p.ID, p.RepairerID, "réparateur inconnu : échéance non prélevée",
+			c.anoms.block("échéancier "+p.ID, p.RepairerID, "réparateur inconnu : échéance non prélevée",
 				"rétablir le réparateur dans repairers (le solde reste dû)")
 			b.Plans = append(b.Plans, p)
 			continue
 		}
-		if isHeld(p.RepairerID) { // as it was: nothing of the repairer's is booked
+		if c.isHeld(p.RepairerID) { // as it was: nothing of the repairer's is booked
 			b.Plans = append(b.Plans, p)
 			continue
 		}
 		if pr := checkRepairer(in.Repairers, p.RepairerID, "réparateur"); pr != nil {
-			anoms.block("échéancier "+p.ID, p.RepairerID, "échéance non prélevée : "+pr.reason, pr.fix)
+			c.anoms.block("échéancier "+p.ID, p.RepairerID, "échéance non prélevée : "+pr.reason, pr.fix)
 			b.Plans = append(b.Plans, p)
 			continue
 		}
-		a := get(p.RepairerID)
+		a := c.get(p.RepairerID)
 		a.plans = append(a.plans, p)
 	}
-	ids := make([]int64, 0, len(acc))
-	for id := range acc {
+}
+
+// statements is step 5: each account, in ascending repairer id, settled into its statement
+// (deductions, overflow, installments, VAT) with its invoice and debit note, numbered; more are
+// the repairers the identity hold newly holds.
+func (c *closing) statements(overrides map[int64]*sb.Override) (more map[int64][]einvoice.Problem, err error) {
+	in, b := c.in, c.b
+	ids := make([]int64, 0, len(c.acc))
+	for id := range c.acc {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	b.Statements = slices.Grow(b.Statements, len(ids))
 	invoiceSeq, noteSeq := in.LastInvoiceSeq, in.LastDebitNoteSeq
 	var notes []sb.Invoice
-	var more map[int64][]einvoice.Problem
 	for _, id := range ids {
-		a := acc[id]
-		delete(acc, id) // its lines move to its statement
+		a := c.acc[id]
+		delete(c.acc, id) // its lines move to its statement
 		st, has, inv, note, plans, err := a.settle(in, overrides[id])
 		if err != nil {
-			return nil, nil, fmt.Errorf("close %s: repairer %d: %w", in.Period, id, err)
+			return nil, fmt.Errorf("close %s: repairer %d: %w", in.Period, id, err)
 		}
 		// The identity hold: a REL- or a FAC- needs an identity that makes a valid e-invoice.
 		if (has && !st.Account) || inv != nil {
@@ -284,28 +342,22 @@ func closeHolding(given *sb.CloseInput, held map[int64][]einvoice.Problem) (*sb.
 		b.Plans = append(b.Plans, plans...)
 		if inv != nil {
 			invoiceSeq++
-			inv.Seq = invoiceSeq
-			inv.Number = fmt.Sprintf("FAC-%04d-%06d", in.Period.Year, inv.Seq)
-			inv.IssuedOn = issued
-			inv.DueOn = issued.AddDate(0, 0, in.Rules.InvoiceDueDays)
+			c.number(inv, "FAC", invoiceSeq)
 		}
 		if has || inv != nil {
-			identityWarnings(in.Repairers[id], &anoms)
+			identityWarnings(in.Repairers[id], &c.anoms)
 		}
 		if note != nil {
 			noteSeq++
-			note.Seq = noteSeq
-			note.Number = fmt.Sprintf("NDD-%04d-%06d", in.Period.Year, note.Seq)
-			note.IssuedOn = issued
-			note.DueOn = issued.AddDate(0, 0, in.Rules.InvoiceDueDays)
+			c.number(note, "NDD", noteSeq)
 			notes = append(notes, *note)
 		}
 		if !has {
 			b.Unlisted = append(b.Unlisted, st.SAV...) // lines that charge nothing
 			continue
 		}
-		st.IssuedOn = issued
-		st.PaymentOn = issued.AddDate(0, 0, in.Rules.StatementPaymentDays)
+		st.IssuedOn = c.issued
+		st.PaymentOn = c.issued.AddDate(0, 0, in.Rules.StatementPaymentDays)
 		if st.Account {
 			st.Number = sb.AccountNumber(id, in.Period)
 		} else {
@@ -329,12 +381,16 @@ func closeHolding(given *sb.CloseInput, held map[int64][]einvoice.Problem) (*sb.
 		b.Statements = append(b.Statements, st)
 	}
 	b.Invoices = append(b.Invoices, notes...)
-	slices.SortFunc(b.Plans, func(x, y sb.Plan) int {
-		return cmp.Or(x.CreatedIn.Index()-y.CreatedIn.Index(), cmp.Compare(x.RepairerID, y.RepairerID))
-	})
-	slices.SortFunc(b.Claims, func(x, y sb.Claim) int { return cmp.Compare(x.SAVID, y.SAVID) })
-	b.Anomalies = anoms
-	return b, more, nil
+	return more, nil
+}
+
+// number gives an invoice (prefix FAC) or a debit note (NDD) its number seq in the period's year,
+// its issue date and its due date.
+func (c *closing) number(v *sb.Invoice, prefix string, seq int) {
+	v.Seq = seq
+	v.Number = fmt.Sprintf("%s-%04d-%06d", prefix, c.in.Period.Year, seq)
+	v.IssuedOn = c.issued
+	v.DueOn = c.issued.AddDate(0, 0, c.in.Rules.InvoiceDueDays)
 }
 
 // pending lists a SAV closed without a decision.
@@ -389,27 +445,59 @@ var lineOrder = map[sb.SAVLineType]int{sb.LineCharge: 0, sb.LineNotCharged: 0, s
 // repairer has nothing to state (no commission, no SAV line that charges or refunds something,
 // no installment asked, nothing invoiced): their SAV lines, if any, charge nothing.
 func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statement, has bool, invoice, note *sb.Invoice, plans []sb.Plan, err error) {
-	r := in.Rules
 	rep := in.Repairers[a.id]
+	st = a.statement(in, rep)
+	s := &st // on the stack: the caller copies the statement into the book
+	fail := func(e error) (sb.Statement, bool, *sb.Invoice, *sb.Invoice, []sb.Plan, error) {
+		return st, false, nil, nil, nil, e
+	}
+	charges, err := a.deduct(s)
+	if err != nil {
+		return fail(err)
+	}
+	dues := a.reductionParts(in, rep, s)
+	if err := addVAT(s, rep, in.Rules); err != nil {
+		return fail(err)
+	}
+	var fac, ndd sb.Invoice
+	plans, asked, err := a.indemnityParts(in, rep, s, dues, &fac, &ndd)
+	if err != nil {
+		return fail(err)
+	}
+	if plans, err = overflow(in, rep, override, s, plans, &fac, &ndd); err != nil {
+		return fail(err)
+	}
+	if invoice, note, err = documents(in, s, &fac, &ndd); err != nil {
+		return fail(err)
+	}
+	s.Account = s.GrossCents <= 0 && s.ReductionsCents >= 0
+	has = s.CommissionCount() > 0 || charges || asked || invoice != nil || note != nil
+	return st, has, invoice, note, plans, nil
+}
+
+// statement starts the repairer's statement: its lines in their order, the commissions the store
+// summed counted and in its gross.
+func (a *account) statement(in *sb.CloseInput, rep sb.Repairer) sb.Statement {
 	slices.SortFunc(a.commissions, func(x, y sb.CommissionLine) int { return cmp.Compare(x.InterventionID, y.InterventionID) })
 	slices.SortFunc(a.sav, func(x, y sb.SAVLine) int {
 		return cmp.Or(cmp.Compare(x.SAVID, y.SAVID), lineOrder[x.Type]-lineOrder[y.Type])
 	})
-	st = sb.Statement{Repairer: rep.Identity(), Period: in.Period, Commissions: a.commissions, SAV: a.sav,
+	return sb.Statement{Repairer: rep.Identity(), Period: in.Period, Commissions: a.commissions, SAV: a.sav,
 		UnlistedLines: a.summedLines, GrossCents: a.summedCents}
-	s := &st // on the stack: the caller copies the statement into the book
-	fail := func(what string, e error) (sb.Statement, bool, *sb.Invoice, *sb.Invoice, []sb.Plan, error) {
-		return st, false, nil, nil, nil, fmt.Errorf("%s: %w", what, e)
-	}
+}
+
+// deduct adds the commissions to G and the SAV lines to the deductions (R and M), and sets what
+// is available (G − R, its overflow Or beyond); charges tells whether a SAV line charges or
+// refunds something.
+func (a *account) deduct(s *sb.Statement) (charges bool, err error) {
 	for _, c := range a.commissions {
 		if s.GrossCents, err = money.Add(s.GrossCents, c.AmountCents); err != nil {
-			return fail("commissions", err)
+			return false, fmt.Errorf("commissions: %w", err)
 		}
 	}
-	charges := false // a SAV line charges or refunds something
 	for _, l := range a.sav {
 		if s.DeductionsCents, err = money.Add(s.DeductionsCents, l.AmountCents); err != nil {
-			return fail("deductions", err)
+			return false, fmt.Errorf("deductions: %w", err)
 		}
 		if l.Type.Indemnity() {
 			s.IndemnitiesCents, err = money.Add(s.IndemnitiesCents, l.AmountCents)
@@ -417,21 +505,25 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statem
 			s.ReductionsCents, err = money.Add(s.ReductionsCents, l.AmountCents)
 		}
 		if err != nil {
-			return fail("deductions", err)
+			return false, fmt.Errorf("deductions: %w", err)
 		}
 		charges = charges || l.AmountCents != 0
 	}
 	avail, err := money.Add(s.GrossCents, -s.ReductionsCents)
 	if err != nil {
-		return fail("available", err)
+		return false, fmt.Errorf("available: %w", err)
 	}
 	if avail < 0 {
 		s.ReductionOverflowCents, avail = -avail, 0
 	}
 	s.AvailableCents = avail
+	return charges, nil
+}
 
-	// Installments of earlier plans, oldest first: their reduction parts before VAT.
-	asked := false
+// reductionParts takes the installments' reduction parts of the earlier plans, oldest first,
+// from what is available, before VAT, and sets Net HT; it returns what each plan asks.
+func (a *account) reductionParts(in *sb.CloseInput, rep sb.Repairer, s *sb.Statement) []due {
+	avail := s.AvailableCents
 	dues := make([]due, len(a.plans))
 	for i, p := range a.plans {
 		dues[i] = dueNow(p, in.Period, rep.Active)
@@ -444,27 +536,38 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statem
 		}
 	}
 	s.NetHTCents = avail
+	return dues
+}
 
+// addVAT sets the statement's VAT (the standard rate for a repairer under the standard regime,
+// none otherwise) and Net TTC.
+func addVAT(s *sb.Statement, rep sb.Repairer, r sb.Rules) (err error) {
 	s.VATRateBP = 0
 	if rep.VATRegime == sb.VATStandard {
 		s.VATRateBP = r.VATRateBP
 	}
 	if s.VATCents, err = money.Share(s.NetHTCents, s.VATRateBP); err != nil {
-		return fail("VAT", err)
+		return fmt.Errorf("VAT: %w", err)
 	}
 	if s.NetTTCCents, err = money.Add(s.NetHTCents, s.VATCents); err != nil {
-		return fail("net TTC", err)
+		return fmt.Errorf("net TTC: %w", err)
 	}
+	return nil
+}
 
-	// The settlement: indemnities set off after VAT, then the installments' indemnity parts.
+// indemnityParts is the settlement: the indemnities set off after VAT (their overflow Om beyond),
+// then the installments' indemnity parts; each plan's installment line, and the balances of the
+// plans that end (repairer inactive, or lifetime over) on the invoice (reduction part) and the
+// debit note (indemnity part). It returns the plans as they are after the close, and whether an
+// installment was asked.
+func (a *account) indemnityParts(in *sb.CloseInput, rep sb.Repairer, s *sb.Statement, dues []due, fac, ndd *sb.Invoice) (plans []sb.Plan, asked bool, err error) {
 	pay, err := money.Add(s.NetTTCCents, -s.IndemnitiesCents)
 	if err != nil {
-		return fail("payable", err)
+		return nil, false, fmt.Errorf("payable: %w", err)
 	}
 	if pay < 0 {
 		s.IndemnityOverflowCents, pay = -pay, 0
 	}
-	var fac, ndd sb.Invoice
 	for i := range a.plans {
 		p := &a.plans[i]
 		d := &dues[i]
@@ -483,7 +586,7 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statem
 				Number: min(in.Period.MonthsSince(p.CreatedIn), p.Months), Of: p.Months, DueCents: d.r + d.m,
 				PaidCents: d.paidR + d.paidM, DueIndemnityCents: d.m, PaidIndemnityCents: d.paidM})
 		}
-		expired := in.Period.MonthsSince(p.CreatedIn) >= r.PlanLifetimeFactor*p.Months
+		expired := in.Period.MonthsSince(p.CreatedIn) >= in.Rules.PlanLifetimeFactor*p.Months
 		if !rep.Active || expired {
 			if bal := p.ReductionBalanceCents(); bal > 0 {
 				p.InvoicedCents = bal
@@ -500,50 +603,61 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statem
 		plans = append(plans, *p)
 	}
 	s.PayableCents = pay
+	return plans, asked, nil
+}
 
-	// The month's own overflow, decided on O = Or + Om: finance's override, inactive → invoice
-	// and debit note, small → spread, else invoice and debit note.
-	s.OverflowCents, err = money.Add(s.ReductionOverflowCents, s.IndemnityOverflowCents)
-	if err != nil {
-		return fail("overflow", err)
+// overflow decides the month's own overflow, O = Or + Om: finance's override, inactive →
+// invoice and debit note, small → spread (a new plan, added to plans), else invoice and debit
+// note (their first lines).
+func overflow(in *sb.CloseInput, rep sb.Repairer, override *sb.Override, s *sb.Statement, plans []sb.Plan, fac, ndd *sb.Invoice) ([]sb.Plan, error) {
+	r := in.Rules
+	var err error
+	if s.OverflowCents, err = money.Add(s.ReductionOverflowCents, s.IndemnityOverflowCents); err != nil {
+		return nil, fmt.Errorf("overflow: %w", err)
 	}
-	if o := s.OverflowCents; o > 0 {
-		spread, months := false, 0
-		switch {
-		case override != nil:
-			spread, months = override.Mode == sb.OverrideSpread, override.Months
-		case !rep.Active:
-		case o <= r.SpreadMaxCents:
-			spread, months = true, int(min(int64(r.MaxInstallments), max(1, money.CeilDiv(o, r.InstallmentStepCents))))
-		}
-		if spread {
-			s.SpreadCents = o
-			plans = append(plans, sb.Plan{ID: sb.PlanID(rep.ID, in.Period), RepairerID: rep.ID,
-				CreatedIn: in.Period, Months: months, TotalCents: o, IndemnityCents: s.IndemnityOverflowCents,
-				RulesVersion: sb.RulesVersion})
-		} else {
-			if or := s.ReductionOverflowCents; or > 0 {
-				fac.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: or}}, fac.Lines...)
-			}
-			if om := s.IndemnityOverflowCents; om > 0 {
-				ndd.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: om}}, ndd.Lines...)
-			}
-		}
+	o := s.OverflowCents
+	if o <= 0 {
+		return plans, nil
 	}
+	spread, months := false, 0
+	switch {
+	case override != nil:
+		spread, months = override.Mode == sb.OverrideSpread, override.Months
+	case !rep.Active:
+	case o <= r.SpreadMaxCents:
+		spread, months = true, int(min(int64(r.MaxInstallments), max(1, money.CeilDiv(o, r.InstallmentStepCents))))
+	}
+	if spread {
+		s.SpreadCents = o
+		return append(plans, sb.Plan{ID: sb.PlanID(rep.ID, in.Period), RepairerID: rep.ID,
+			CreatedIn: in.Period, Months: months, TotalCents: o, IndemnityCents: s.IndemnityOverflowCents,
+			RulesVersion: sb.RulesVersion}), nil
+	}
+	if or := s.ReductionOverflowCents; or > 0 {
+		fac.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: or}}, fac.Lines...)
+	}
+	if om := s.IndemnityOverflowCents; om > 0 {
+		ndd.Lines = append([]sb.InvoiceLine{{Kind: sb.InvoiceOverflow, AmountCents: om}}, ndd.Lines...)
+	}
+	return plans, nil
+}
 
+// documents totals the invoice (with VAT) and the debit note (outside the scope of VAT) of the
+// lines fac and ndd carry, nil when they carry none, and what the statement invoiced.
+func documents(in *sb.CloseInput, s *sb.Statement, fac, ndd *sb.Invoice) (invoice, note *sb.Invoice, err error) {
 	if len(fac.Lines) > 0 {
-		fac.Kind, fac.Repairer, fac.Period, fac.VATRateBP = sb.DocInvoice, s.Repairer, in.Period, r.VATRateBP
+		fac.Kind, fac.Repairer, fac.Period, fac.VATRateBP = sb.DocInvoice, s.Repairer, in.Period, in.Rules.VATRateBP
 		for _, l := range fac.Lines {
 			fac.HTCents += l.AmountCents
 		}
 		if fac.VATCents, err = money.Share(fac.HTCents, fac.VATRateBP); err != nil {
-			return fail("invoice VAT", err)
+			return nil, nil, fmt.Errorf("invoice VAT: %w", err)
 		}
 		if fac.TTCCents, err = money.Add(fac.HTCents, fac.VATCents); err != nil {
-			return fail("invoice TTC", err)
+			return nil, nil, fmt.Errorf("invoice TTC: %w", err)
 		}
 		invoice = new(sb.Invoice) // only then on the heap: most repairers have no invoice
-		*invoice = fac
+		*invoice = *fac
 	}
 	if len(ndd.Lines) > 0 {
 		ndd.Kind, ndd.Repairer, ndd.Period = sb.DocDebitNote, s.Repairer, in.Period
@@ -553,14 +667,12 @@ func (a *account) settle(in *sb.CloseInput, override *sb.Override) (st sb.Statem
 		ndd.TTCCents = ndd.HTCents // outside the scope of VAT
 		s.DebitNotedCents = ndd.HTCents
 		note = new(sb.Invoice)
-		*note = ndd
+		*note = *ndd
 	}
 	if s.InvoicedCents, err = money.Add(fac.HTCents, ndd.HTCents); err != nil {
-		return fail("invoiced", err)
+		return nil, nil, fmt.Errorf("invoiced: %w", err)
 	}
-	s.Account = s.GrossCents <= 0 && s.ReductionsCents >= 0
-	has = s.CommissionCount() > 0 || charges || asked || invoice != nil || note != nil
-	return st, has, invoice, note, plans, nil
+	return invoice, note, nil
 }
 
 // due is what an open plan asks of a period, per part, and what it got.

@@ -41,50 +41,14 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 	if p := checkOriginal(sav, c.Original); p != nil {
 		return assessment{}, p
 	}
-	switch d.Outcome {
-	case sb.OutcomeConfirmed, sb.OutcomeUnconfirmed, sb.OutcomeRejected:
-	case sb.OutcomePartial:
-		if d.ChargeBP < 1 || d.ChargeBP > 9999 {
-			return assessment{}, newProblem("mettre sav_decisions.charge_bp entre 1 et 9999 (points de base)",
-				"part prise en charge %d hors de 1..9999 sur une décision partielle", d.ChargeBP)
-		}
-	default:
-		return assessment{}, newProblem("mettre sav_decisions.outcome à confirmed, partial, unconfirmed ou rejected",
-			"décision %q inconnue", d.Outcome)
+	if p := checkDecision(d); p != nil {
+		return assessment{}, p
 	}
-	charged := d.Outcome == sb.OutcomeConfirmed || d.Outcome == sb.OutcomePartial
-	if d.DamageCents < 0 {
-		return assessment{}, newProblem("corriger sav_decisions.damage_cents (≥ 0)", "dommage négatif (%s)", eur(d.DamageCents))
+	corrective, relatedPrice, p := correctiveSums(sav.Operations)
+	if p != nil {
+		return assessment{}, p
 	}
-	if d.DamageCents > 0 && !charged {
-		return assessment{}, newProblem("retirer le dommage ou changer la décision",
-			"dommage de %s sur une décision %q, qui n'impute rien", eur(d.DamageCents), d.Outcome)
-	}
-
-	var corrective, relatedPrice int64
-	if d.DamageCents > sb.MaxAmountCents {
-		return assessment{}, newProblem("corriger sav_decisions.damage_cents (en centimes d'euro)",
-			"dommage improbable (%s ; au plus %s)", eur(d.DamageCents), eur(sb.MaxAmountCents))
-	}
-	for _, op := range sav.Operations {
-		if p := checkAmounts(op); p != nil {
-			return assessment{}, p
-		}
-		if op.CommissionCents < 0 || op.PriceCents < 0 {
-			return assessment{}, newProblem("corriger le montant de l'opération (commission et prix ≥ 0)",
-				"opération %d : montant négatif", op.ID)
-		}
-		if !op.SAVRelated {
-			continue
-		}
-		var err1, err2 error
-		corrective, err1 = money.Add(corrective, op.CommissionCents)
-		relatedPrice, err2 = money.Add(relatedPrice, op.PriceCents)
-		if err1 != nil || err2 != nil {
-			return assessment{}, newProblem("corriger les montants des opérations", "opération %d : somme hors capacité", op.ID)
-		}
-	}
-	if charged && corrective == 0 {
+	if charges(d.Outcome) && corrective == 0 {
 		return assessment{}, newProblem("marquer sav_related = 1 sur les opérations correctives et leur déplacement",
 			"décision %q sans opération corrective (sav_related = 1)", d.Outcome)
 	}
@@ -102,6 +66,87 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 		DamageCents: d.DamageCents, DecidedAt: d.DecidedAt, CorrectiveCents: corrective,
 		RelatedPriceCents: relatedPrice, FirstPeriod: in.Period, LastPeriod: in.Period,
 	}}
+	line, p := chargeLine(c, faulty, corrective)
+	if p != nil {
+		return assessment{}, p
+	}
+	a.lines = append(a.lines, line)
+	if d.DamageCents > 0 {
+		if p := a.damage(in, c, line); p != nil {
+			return assessment{}, p
+		}
+	}
+
+	window := time.Duration(in.Rules.ClaimWindowDays) * 24 * time.Hour
+	if sav.ClosedAt.Sub(c.Original.ClosedAt) > window {
+		a.warnings = append(a.warnings, problem{
+			reason: "intervention d'origine clôturée plus de " + itoa(in.Rules.ClaimWindowDays) + " jours avant le SAV (hors délai de réclamation)",
+			fix:    "vérifier que le SAV relève bien de cette intervention ; imputé quand même",
+		})
+	}
+	return a, nil
+}
+
+// charges reports whether a decision of outcome charges the faulty repairer.
+func charges(outcome string) bool {
+	return outcome == sb.OutcomeConfirmed || outcome == sb.OutcomePartial
+}
+
+// checkDecision refuses a decision whose outcome, share or damage the rules cannot apply.
+func checkDecision(d *sb.Decision) *problem {
+	switch d.Outcome {
+	case sb.OutcomeConfirmed, sb.OutcomeUnconfirmed, sb.OutcomeRejected:
+	case sb.OutcomePartial:
+		if d.ChargeBP < 1 || d.ChargeBP > 9999 {
+			return newProblem("mettre sav_decisions.charge_bp entre 1 et 9999 (points de base)",
+				"part prise en charge %d hors de 1..9999 sur une décision partielle", d.ChargeBP)
+		}
+	default:
+		return newProblem("mettre sav_decisions.outcome à confirmed, partial, unconfirmed ou rejected",
+			"décision %q inconnue", d.Outcome)
+	}
+	if d.DamageCents < 0 {
+		return newProblem("corriger sav_decisions.damage_cents (≥ 0)", "dommage négatif (%s)", eur(d.DamageCents))
+	}
+	if d.DamageCents > 0 && !charges(d.Outcome) {
+		return newProblem("retirer le dommage ou changer la décision",
+			"dommage de %s sur une décision %q, qui n'impute rien", eur(d.DamageCents), d.Outcome)
+	}
+	if d.DamageCents > sb.MaxAmountCents {
+		return newProblem("corriger sav_decisions.damage_cents (en centimes d'euro)",
+			"dommage improbable (%s ; au plus %s)", eur(d.DamageCents), eur(sb.MaxAmountCents))
+	}
+	return nil
+}
+
+// correctiveSums are the commissions (corrective) and prices of the SAV's operations marked
+// sav_related, every operation's amounts checked.
+func correctiveSums(ops []sb.Operation) (corrective, relatedPrice int64, p *problem) {
+	for _, op := range ops {
+		if p := checkAmounts(op); p != nil {
+			return 0, 0, p
+		}
+		if op.CommissionCents < 0 || op.PriceCents < 0 {
+			return 0, 0, newProblem("corriger le montant de l'opération (commission et prix ≥ 0)",
+				"opération %d : montant négatif", op.ID)
+		}
+		if !op.SAVRelated {
+			continue
+		}
+		var err1, err2 error
+		corrective, err1 = money.Add(corrective, op.CommissionCents)
+		relatedPrice, err2 = money.Add(relatedPrice, op.PriceCents)
+		if err1 != nil || err2 != nil {
+			return 0, 0, newProblem("corriger les montants des opérations", "opération %d : somme hors capacité", op.ID)
+		}
+	}
+	return corrective, relatedPrice, nil
+}
+
+// chargeLine is the SAV's charge to the faulty repairer: the corrective amount, its share for a
+// partial decision, nothing (a line "not charged") for the others.
+func chargeLine(c sb.SAVCase, faulty, corrective int64) (sb.SAVLine, *problem) {
+	sav, d := c.SAV, c.Decision
 	line := sb.SAVLine{SAVID: sav.ID, OriginalID: sav.OriginalID, SAVRepairerID: sav.RepairerID, City: sav.City,
 		RepairerID: faulty, Type: sb.LineCharge, Outcome: d.Outcome, CorrectiveCents: corrective, Note: d.Note,
 		SAVDay: parisDay(sav.ClosedAt), OriginalDay: parisDay(c.Original.ClosedAt), OriginalCity: c.Original.City}
@@ -115,41 +160,36 @@ func assess(in *sb.CloseInput, c sb.SAVCase) (assessment, *problem) {
 		line.ChargeBP = d.ChargeBP
 		share, err := money.Share(corrective, d.ChargeBP)
 		if err != nil {
-			return assessment{}, newProblem("corriger les montants des opérations", "part hors capacité")
+			return line, newProblem("corriger les montants des opérations", "part hors capacité")
 		}
 		line.AmountCents = share
 	}
-	a.lines = append(a.lines, line)
+	return line, nil
+}
 
-	if d.DamageCents > 0 {
-		deductible, policy := in.Rules.UmbrellaDeductibleCents, sb.PolicyUmbrella
-		if own := in.Repairers[faulty].DeductibleCents; own != nil {
-			if *own < 0 || *own > sb.MaxAmountCents {
-				return assessment{}, newProblem("corriger repairers.rc_pro_deductible_cents (≥ 0, ou NULL pour la RC Pro chapeau)",
-					"franchise RC Pro du réparateur %d improbable (%s)", faulty, eur(*own))
-			}
-			deductible, policy = *own, sb.PolicyOwn
+// damage adds the customer's damage to a: a settlement up to the deductible of the repairer's
+// policy (its own RC Pro, else the network's umbrella), or the deductible and a claim for the rest.
+func (a *assessment) damage(in *sb.CloseInput, c sb.SAVCase, line sb.SAVLine) *problem {
+	d, faulty := c.Decision, a.faulty
+	deductible, policy := in.Rules.UmbrellaDeductibleCents, sb.PolicyUmbrella
+	if own := in.Repairers[faulty].DeductibleCents; own != nil {
+		if *own < 0 || *own > sb.MaxAmountCents {
+			return newProblem("corriger repairers.rc_pro_deductible_cents (≥ 0, ou NULL pour la RC Pro chapeau)",
+				"franchise RC Pro du réparateur %d improbable (%s)", faulty, eur(*own))
 		}
-		dl := line
-		dl.DamageCents, dl.Policy, dl.DeductibleCents = d.DamageCents, policy, deductible
-		if d.DamageCents <= deductible {
-			dl.Type, dl.AmountCents = sb.LineSettlement, d.DamageCents
-		} else {
-			dl.Type, dl.AmountCents = sb.LineDeductible, deductible
-			a.claim = &sb.Claim{SAVID: sav.ID, RepairerID: faulty, Policy: policy, DamageCents: d.DamageCents,
-				DeductibleCents: deductible, ClaimCents: d.DamageCents - deductible}
-		}
-		a.lines = append(a.lines, dl)
+		deductible, policy = *own, sb.PolicyOwn
 	}
-
-	window := time.Duration(in.Rules.ClaimWindowDays) * 24 * time.Hour
-	if sav.ClosedAt.Sub(c.Original.ClosedAt) > window {
-		a.warnings = append(a.warnings, problem{
-			reason: "intervention d'origine clôturée plus de " + itoa(in.Rules.ClaimWindowDays) + " jours avant le SAV (hors délai de réclamation)",
-			fix:    "vérifier que le SAV relève bien de cette intervention ; imputé quand même",
-		})
+	dl := line
+	dl.DamageCents, dl.Policy, dl.DeductibleCents = d.DamageCents, policy, deductible
+	if d.DamageCents <= deductible {
+		dl.Type, dl.AmountCents = sb.LineSettlement, d.DamageCents
+	} else {
+		dl.Type, dl.AmountCents = sb.LineDeductible, deductible
+		a.claim = &sb.Claim{SAVID: c.SAV.ID, RepairerID: faulty, Policy: policy, DamageCents: d.DamageCents,
+			DeductibleCents: deductible, ClaimCents: d.DamageCents - deductible}
 	}
-	return a, nil
+	a.lines = append(a.lines, dl)
+	return nil
 }
 
 // parisDay is the Paris day of t, YYYY-MM-DD ("" for the zero time).

@@ -118,28 +118,6 @@ func (tx *Tx) sumStatements(ctx context.Context, p sb.Period, t *sb.Totals) erro
 	})
 }
 
-// partyExtraCols are the optional identity columns frozen on sb_statements and sb_invoices
-// (migration 20), in the order the loads scan them.
-const partyExtraCols = "legal_form, postcode, city, country_code, iban, bic, vat_on_debits"
-
-// commissionCols are the columns of sb_commissions that scanCommission reads.
-const commissionCols = "intervention_id, repairer_id, kind, city, closed_at, operations, amount_cents, late"
-
-// scanCommission scans a commission line from the columns of commissionCols.
-func scanCommission(rows *sql.Rows) (sb.CommissionLine, error) {
-	var (
-		c    sb.CommissionLine
-		at   nullTime
-		late int
-	)
-	if err := rows.Scan(&c.InterventionID, &c.RepairerID, &c.Kind, &c.City, &at, &c.Operations,
-		&c.AmountCents, &late); err != nil {
-		return c, err
-	}
-	c.ClosedAt, c.Late = at.Time, late != 0
-	return c, nil
-}
-
 // Lines says what is read of the statements' commission lines.
 type Lines int
 
@@ -151,15 +129,36 @@ const (
 	statementsNone              // no statement at all (EachStatement reads them)
 )
 
+// loadBook reads the book of closed period, its statements as lines says, one part of the
+// ledger at a time.
 func (tx *Tx) loadBook(ctx context.Context, period sb.Period, lines Lines) (*sb.Book, error) {
-	q := tx.tx
-	p := period.String()
+	b, err := tx.loadPeriod(ctx, period)
+	if err != nil {
+		return nil, err
+	}
+	if lines != statementsNone {
+		if b.Statements, err = tx.statementsIn(ctx, period, "", nil, lines, &b.Unlisted); err != nil {
+			return nil, err
+		}
+	}
+	for _, step := range []func(context.Context, *sb.Book) error{
+		tx.loadInvoices, tx.loadPlans, tx.loadFindings,
+	} {
+		if err := step(ctx, b); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// loadPeriod reads the sb_periods row of period into a new book (ErrNotClosed when it has none).
+func (tx *Tx) loadPeriod(ctx context.Context, period sb.Period) (*sb.Book, error) {
 	b := &sb.Book{Period: period}
 	var (
 		closedAt, issuedOn nullTime
 		issuer             string
 	)
-	err := q.QueryRowContext(ctx, "SELECT closed_at, issued_on, issuer_json, rules_version, einvoice_version FROM sb_periods WHERE period = ?", p).
+	err := tx.tx.QueryRowContext(ctx, "SELECT closed_at, issued_on, issuer_json, rules_version, einvoice_version FROM sb_periods WHERE period = ?", period.String()).
 		Scan(&closedAt, &issuedOn, &issuer, &b.RulesVersion, &b.EInvoiceVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotClosed
@@ -171,54 +170,41 @@ func (tx *Tx) loadBook(ctx context.Context, period sb.Period, lines Lines) (*sb.
 	if err := json.Unmarshal([]byte(issuer), &b.Issuer); err != nil {
 		return nil, fmt.Errorf("sb_periods.issuer_json: %w", err)
 	}
+	return b, nil
+}
 
-	if lines != statementsNone {
-		if b.Statements, err = tx.statementsIn(ctx, period, "", nil, lines, &b.Unlisted); err != nil {
-			return nil, err
-		}
-	}
-
+// loadInvoices reads the invoices and debit notes of b's period, with their lines, and marks
+// the statements they invoice (invoicedStatements).
+func (tx *Tx) loadInvoices(ctx context.Context, b *sb.Book) error {
+	q, period, p := tx.tx, b.Period, b.Period.String()
 	for _, d := range []struct {
-		kind, table, lines, key, vat string
+		kind, table, lines, key, cols string
 	}{
-		{sb.DocInvoice, "sb_invoices", "sb_invoice_lines", "invoice_number", "vat_rate_bp, vat_cents, ttc_cents"},
-		{sb.DocDebitNote, "sb_debit_notes", "sb_debit_note_lines", "note_number", "0, 0, ht_cents"},
+		{sb.DocInvoice, "sb_invoices", "sb_invoice_lines", "invoice_number", invoiceRead},
+		{sb.DocDebitNote, "sb_debit_notes", "sb_debit_note_lines", "note_number", debitNoteRead},
 	} {
 		byNumber := map[string]int{}
-		err = each(ctx, q, d.table, `SELECT number, seq, repairer_id, issued_on, due_on, name, email, address, siret,
-			vat_number, vat_regime, ht_cents, `+d.vat+`, `+partyExtraCols+` FROM `+d.table+` WHERE period = ? ORDER BY number`, []any{p},
+		err := each(ctx, q, d.table, `SELECT `+d.cols+` FROM `+d.table+` WHERE period = ? ORDER BY number`, []any{p},
 			func(rows *sql.Rows) error {
-				v := sb.Invoice{Period: period, Kind: d.kind}
-				var issued, due nullTime
-				r := &v.Repairer
-				var debits int
-				if err := rows.Scan(&v.Number, &v.Seq, &r.ID, &issued, &due, &r.Name, &r.Email, &r.Address, &r.SIRET,
-					&r.VATNumber, &r.VATRegime, &v.HTCents, &v.VATRateBP, &v.VATCents, &v.TTCCents, &r.LegalForm,
-					&r.Postcode, &r.City, &r.CountryCode, &r.IBAN, &r.BIC, &debits); err != nil {
+				v, err := scanInvoice(rows, period, d.kind)
+				if err != nil {
 					return err
 				}
-				r.VATOnDebits = debits != 0
-				v.IssuedOn, v.DueOn = issued.Time, due.Time
 				byNumber[v.Number] = len(b.Invoices)
 				b.Invoices = append(b.Invoices, v)
 				return nil
 			})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		err = each(ctx, q, d.lines, `SELECT l.`+d.key+`, l.kind, l.plan_id, l.amount_cents
+		err = each(ctx, q, d.lines, `SELECT `+invoiceLineCols(d.key).without("line_no").list("l.")+`
 			FROM `+d.lines+` l JOIN `+d.table+` v ON v.number = l.`+d.key+` WHERE v.period = ?
 			ORDER BY l.`+d.key+`, l.line_no`, []any{p},
 			func(rows *sql.Rows) error {
-				var (
-					number string
-					l      sb.InvoiceLine
-					plan   sql.NullString
-				)
-				if err := rows.Scan(&number, &l.Kind, &plan, &l.AmountCents); err != nil {
+				number, l, err := scanInvoiceLine(rows)
+				if err != nil {
 					return err
 				}
-				l.PlanID = strOf(plan)
 				i, ok := byNumber[number]
 				if !ok {
 					return fmt.Errorf("line of unknown %s %s", d.kind, number)
@@ -227,16 +213,16 @@ func (tx *Tx) loadBook(ctx context.Context, period sb.Period, lines Lines) (*sb.
 				return nil
 			})
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
+	return tx.invoicedStatements(ctx, p, b.Invoices)
+}
 
-	if err := tx.invoicedStatements(ctx, p, b.Invoices); err != nil {
-		return nil, err
-	}
-
-	err = each(ctx, q, "plans", `SELECT p.id, p.repairer_id, p.created_period, p.months, p.total_cents,
-		p.invoiced_cents, p.closed_period, p.rules_version, p.indemnity_cents, p.debit_noted_cents,
+// loadPlans reads the plans as they stood after the close of b's period (see LoadBook).
+func (tx *Tx) loadPlans(ctx context.Context, b *sb.Book) error {
+	period, p := b.Period, b.Period.String()
+	return each(ctx, tx.tx, "plans", `SELECT `+planCols.list("p.")+`,
 		COALESCE((SELECT SUM(x.paid_cents) FROM sb_installments x WHERE x.plan_id = p.id AND x.period < ?), 0),
 		COALESCE((SELECT SUM(x.paid_cents) FROM sb_installments x WHERE x.plan_id = p.id AND x.period <= ?), 0),
 		COALESCE((SELECT SUM(x.paid_indemnity_cents) FROM sb_installments x WHERE x.plan_id = p.id AND x.period <= ?), 0)
@@ -271,82 +257,38 @@ func (tx *Tx) loadBook(ctx context.Context, period sb.Period, lines Lines) (*sb.
 			b.Plans = append(b.Plans, pl)
 			return nil
 		})
-	if err != nil {
-		return nil, err
-	}
+}
 
-	err = each(ctx, q, "claims", `SELECT sav_id, repairer_id, policy, damage_cents, deductible_cents, claim_cents,
-		adjustment FROM sb_claims WHERE period = ? ORDER BY sav_id`, []any{p},
-		func(rows *sql.Rows) error {
-			var (
-				c   sb.Claim
-				adj int
-			)
-			if err := rows.Scan(&c.SAVID, &c.RepairerID, &c.Policy, &c.DamageCents, &c.DeductibleCents,
-				&c.ClaimCents, &adj); err != nil {
-				return err
-			}
-			c.Adjustment = adj != 0
-			b.Claims = append(b.Claims, c)
-			return nil
-		})
-	if err != nil {
-		return nil, err
+// loadFindings reads the claims, goodwill, anomalies and pending SAVs of b's period.
+func (tx *Tx) loadFindings(ctx context.Context, b *sb.Book) error {
+	p := []any{b.Period.String()}
+	err := eachScanned(ctx, tx.tx, "claims", `SELECT `+claimCols.without("period").list("")+` FROM sb_claims
+		WHERE period = ? ORDER BY sav_id`, p, scanClaim, &b.Claims)
+	if err == nil {
+		err = eachScanned(ctx, tx.tx, "goodwill", `SELECT `+goodwillCols.without("period").list("")+` FROM sb_goodwill
+			WHERE period = ? ORDER BY credit_id`, p, scanGoodwill, &b.Goodwill)
 	}
-	err = each(ctx, q, "goodwill", `SELECT credit_id, sav_id, amount_cents, granted_at, reason, outcome, borne, fits,
-		note FROM sb_goodwill WHERE period = ? ORDER BY credit_id`, []any{p},
-		func(rows *sql.Rows) error {
-			var (
-				g           sb.Goodwill
-				at          nullTime
-				borne, fits int
-			)
-			if err := rows.Scan(&g.CreditID, &g.SAVID, &g.AmountCents, &at, &g.Reason, &g.Outcome, &borne, &fits,
-				&g.Note); err != nil {
-				return err
-			}
-			g.GrantedAt, g.BorneByNetwork, g.Fits = at.Time, borne != 0, fits != 0
-			b.Goodwill = append(b.Goodwill, g)
-			return nil
-		})
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = eachScanned(ctx, tx.tx, "anomalies", `SELECT `+anomalyCols.without("period", "seq").list("")+` FROM sb_anomalies
+			WHERE period = ? ORDER BY seq`, p, scanAnomaly, &b.Anomalies)
 	}
-	err = each(ctx, q, "anomalies", `SELECT item, repairer_id, reason, fix, blocking FROM sb_anomalies
-		WHERE period = ? ORDER BY seq`, []any{p},
-		func(rows *sql.Rows) error {
-			var (
-				a        sb.Anomaly
-				blocking int
-			)
-			if err := rows.Scan(&a.Item, &a.RepairerID, &a.Reason, &a.Fix, &blocking); err != nil {
-				return err
-			}
-			a.Blocking = blocking != 0
-			b.Anomalies = append(b.Anomalies, a)
-			return nil
-		})
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = eachScanned(ctx, tx.tx, "pending SAVs", `SELECT `+pendingCols.without("period").list("")+` FROM sb_pending
+			WHERE period = ? ORDER BY sav_id`, p, scanPending, &b.Pending)
 	}
-	err = each(ctx, q, "pending SAVs", `SELECT sav_id, original_id, sav_repairer_id, closed_at, age_days
-		FROM sb_pending WHERE period = ? ORDER BY sav_id`, []any{p},
-		func(rows *sql.Rows) error {
-			var (
-				x  sb.PendingSAV
-				at nullTime
-			)
-			if err := rows.Scan(&x.SAVID, &x.OriginalID, &x.SAVRepairerID, &at, &x.AgeDays); err != nil {
-				return err
-			}
-			x.ClosedAt = at.Time
-			b.Pending = append(b.Pending, x)
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
+	return err
+}
+
+// eachScanned appends to *out every row of query, scanned by scan.
+func eachScanned[T any](ctx context.Context, q querier, what, query string, args []any, scan func(*sql.Rows) (T, error), out *[]T) error {
+	return each(ctx, q, what, query, args, func(rows *sql.Rows) error {
+		v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		*out = append(*out, v)
+		return nil
+	})
 }
 
 // statementsIn reads the statements of closed period p whose repairer_id also meets inRange (""
@@ -362,32 +304,13 @@ func (tx *Tx) statementsIn(ctx context.Context, period sb.Period, inRange string
 	args := append([]any{p}, rangeArgs...)
 	var out []sb.Statement
 	byRepairer := map[int64]int{}
-	err := each(ctx, q, "statements", `SELECT number, repairer_id, seq, issued_on, payment_on, name, email, address,
-		siret, vat_number, vat_regime, gross_cents, deductions_cents, overflow_cents, available_cents,
-		installments_cents, net_ht_cents, vat_rate_bp, vat_cents, net_ttc_cents, spread_cents, invoiced_cents,
-		invoice_number, commission_lines, `+partyExtraCols+`, reductions_cents, indemnities_cents,
-		reduction_overflow_cents, indemnity_overflow_cents, installments_indemnity_cents, payable_cents,
-		debit_noted_cents, debit_note_number FROM sb_statements WHERE period = ?`+inRange+` ORDER BY repairer_id`, args,
+	err := each(ctx, q, "statements", `SELECT `+statementRead+` FROM sb_statements WHERE period = ?`+inRange+` ORDER BY repairer_id`, args,
 		func(rows *sql.Rows) error {
-			s := sb.Statement{Period: period}
-			var issued, payment nullTime
-			r := &s.Repairer
-			var debits int
-			if err := rows.Scan(&s.Number, &r.ID, &s.Seq, &issued, &payment, &r.Name, &r.Email, &r.Address,
-				&r.SIRET, &r.VATNumber, &r.VATRegime, &s.GrossCents, &s.DeductionsCents, &s.OverflowCents,
-				&s.AvailableCents, &s.InstallmentsCents, &s.NetHTCents, &s.VATRateBP, &s.VATCents, &s.NetTTCCents,
-				&s.SpreadCents, &s.InvoicedCents, &s.InvoiceNumber, &s.UnlistedLines, &r.LegalForm, &r.Postcode,
-				&r.City, &r.CountryCode, &r.IBAN, &r.BIC, &debits, &s.ReductionsCents,
-				&s.IndemnitiesCents, &s.ReductionOverflowCents, &s.IndemnityOverflowCents, &s.InstallmentsIndemnityCents,
-				&s.PayableCents, &s.DebitNotedCents, &s.DebitNoteNumber); err != nil {
+			s, err := scanStatement(rows, period)
+			if err != nil {
 				return err
 			}
-			r.VATOnDebits = debits != 0
-			if s.Seq < 0 { // a statement of account: outside the series (seqColumn)
-				s.Seq, s.Account = 0, true
-			}
-			s.IssuedOn, s.PaymentOn = issued.Time, payment.Time
-			byRepairer[r.ID] = len(out)
+			byRepairer[s.Repairer.ID] = len(out)
 			out = append(out, s)
 			return nil
 		})
@@ -419,7 +342,7 @@ func (tx *Tx) statementsIn(ctx context.Context, period sb.Period, inRange string
 				all = all[:len(all)+n]
 			}
 		}
-		err = attach(ctx, q, "commission", "SELECT "+commissionCols+` FROM sb_commissions WHERE period = ?`+inRange+`
+		err = attach(ctx, q, "commission", "SELECT "+commissionRead+` FROM sb_commissions WHERE period = ?`+inRange+`
 			ORDER BY repairer_id, intervention_id`, args, scanCommission, statementOf,
 			func(c sb.CommissionLine) int64 { return c.RepairerID },
 			func(s *sb.Statement, c sb.CommissionLine) { s.Commissions = append(s.Commissions, c) })
@@ -463,13 +386,8 @@ func (tx *Tx) statementsIn(ctx context.Context, period sb.Period, inRange string
 		})
 	}
 
-	err = attach(ctx, q, "installment", `SELECT plan_id, repairer_id, number, of_n, due_cents, paid_cents,
-		due_indemnity_cents, paid_indemnity_cents FROM sb_installments WHERE period = ?`+inRange+` ORDER BY repairer_id, plan_id`, args,
-		func(rows *sql.Rows) (l sb.InstallmentLine, err error) {
-			err = rows.Scan(&l.PlanID, &l.RepairerID, &l.Number, &l.Of, &l.DueCents, &l.PaidCents, &l.DueIndemnityCents,
-				&l.PaidIndemnityCents)
-			return l, err
-		}, statementOf,
+	err = attach(ctx, q, "installment", `SELECT `+installmentCols.without("period").list("")+` FROM sb_installments
+		WHERE period = ?`+inRange+` ORDER BY repairer_id, plan_id`, args, scanInstallment, statementOf,
 		func(l sb.InstallmentLine) int64 { return l.RepairerID },
 		func(s *sb.Statement, l sb.InstallmentLine) {
 			s.Installments = append(s.Installments, l)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	sb "savbilling"
 )
@@ -89,7 +90,24 @@ func (tx *Tx) SaveBook(ctx context.Context, b *sb.Book) error {
 	if err := checkBook(b); err != nil {
 		return fmt.Errorf("save book %s: %w", b.Period, err)
 	}
-	q := tx.tx
+	if err := tx.savePeriod(ctx, b); err != nil {
+		return err
+	}
+	// Plans first: installments refer to them.
+	for _, step := range []func(context.Context, *sb.Book) error{
+		tx.savePlans, tx.saveStatements, tx.saveOperations, tx.saveOperationMarkOf, tx.saveStatementLines,
+		tx.saveInvoices, tx.saveFindings, tx.saveSAVStates,
+	} {
+		if err := step(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// savePeriod books the sb_periods row of b, or completes the one LoadSummedCloseInput inserted
+// with the lines it booked.
+func (tx *Tx) savePeriod(ctx context.Context, b *sb.Book) error {
 	p := b.Period.String()
 	issuer, err := json.Marshal(b.Issuer)
 	if err != nil {
@@ -100,42 +118,39 @@ func (tx *Tx) SaveBook(ctx context.Context, b *sb.Book) error {
 		return fmt.Errorf("save book %s: %w", p, err)
 	}
 	tx.summed = nil
-	if staged {
-		// LoadSummedCloseInput inserted the period's row with the lines it booked: complete it.
-		res, err := q.ExecContext(ctx, `UPDATE sb_periods SET closed_at = ?, issued_on = ?, issuer_json = ?, rules_version = ?,
-			einvoice_version = ? WHERE period = ?`, sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), rulesOf(b),
-			b.EInvoiceVersion, p)
-		if err != nil {
-			return booked(b.Period, fmt.Errorf("update sb_periods: %w", err))
-		}
-		if n, err := res.RowsAffected(); err != nil || n > 1 {
-			return fmt.Errorf("book %s: update sb_periods: %d rows (%v)", p, n, err)
-		}
-	} else {
-		_, err = q.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json,
-			rules_version, einvoice_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p, sqlTime(b.Period.Start(sb.Paris)),
-			sqlTime(b.Period.End(sb.Paris)), sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), rulesOf(b),
-			b.EInvoiceVersion)
-		if err != nil {
-			return booked(b.Period, fmt.Errorf("insert into sb_periods: %w", err))
-		}
+	if !staged {
+		return tx.insertPeriod(ctx, b.Period, b.ClosedAt, b.IssuedOn, string(issuer), rulesOf(b), b.EInvoiceVersion)
 	}
+	res, err := tx.tx.ExecContext(ctx, `UPDATE sb_periods SET closed_at = ?, issued_on = ?, issuer_json = ?, rules_version = ?,
+		einvoice_version = ? WHERE period = ?`, sqlTime(b.ClosedAt), sqlDate(b.IssuedOn), string(issuer), rulesOf(b),
+		b.EInvoiceVersion, p)
+	if err != nil {
+		return booked(b.Period, fmt.Errorf("update sb_periods: %w", err))
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 1 {
+		return fmt.Errorf("book %s: update sb_periods: %d rows (%v)", p, n, err)
+	}
+	return nil
+}
 
-	// Plans first: installments refer to them.
+// insertPeriod inserts the sb_periods row of p (see periodRow).
+func (tx *Tx) insertPeriod(ctx context.Context, p sb.Period, closedAt, issuedOn time.Time, issuerJSON string, rules, einvoice int) error {
+	if _, err := tx.tx.ExecContext(ctx, periodInsert, periodRow(p, closedAt, issuedOn, issuerJSON, rules, einvoice)...); err != nil {
+		return booked(p, fmt.Errorf("insert into sb_periods: %w", err))
+	}
+	return nil
+}
+
+// savePlans books the plans b created and closes those it closed.
+func (tx *Tx) savePlans(ctx context.Context, b *sb.Book) error {
+	p := b.Period.String()
 	var created []sb.Plan
 	for _, pl := range b.Plans {
 		if pl.CreatedIn == b.Period {
 			created = append(created, pl)
 		}
 	}
-	err = tx.insertMany(ctx, "sb_plans",
-		[]string{"id", "repairer_id", "created_period", "months", "total_cents", "invoiced_cents", "closed_period",
-			"rules_version", "indemnity_cents", "debit_noted_cents"},
-		len(created), func(i int) []any {
-			pl := created[i]
-			return []any{pl.ID, pl.RepairerID, p, pl.Months, pl.TotalCents, pl.InvoicedCents, nullPeriod(pl.ClosedIn),
-				max(pl.RulesVersion, sb.RulesV1), pl.IndemnityCents, pl.DebitNotedCents}
-		})
+	err := tx.insertMany(ctx, "sb_plans", planCols, len(created), func(i int) []any { return planRow(p, &created[i]) })
 	if err != nil {
 		return booked(b.Period, err)
 	}
@@ -143,7 +158,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *sb.Book) error {
 		if pl.ClosedIn != b.Period || pl.CreatedIn == b.Period {
 			continue
 		}
-		res, err := q.ExecContext(ctx, `UPDATE sb_plans SET closed_period = ?, invoiced_cents = ?, debit_noted_cents = ?
+		res, err := tx.tx.ExecContext(ctx, `UPDATE sb_plans SET closed_period = ?, invoiced_cents = ?, debit_noted_cents = ?
 			WHERE id = ? AND closed_period IS NULL`, p, pl.InvoicedCents, pl.DebitNotedCents, pl.ID)
 		if err != nil {
 			return booked(b.Period, fmt.Errorf("close plan %s: %w", pl.ID, err))
@@ -152,81 +167,57 @@ func (tx *Tx) SaveBook(ctx context.Context, b *sb.Book) error {
 			return fmt.Errorf("book %s: close plan %s: no open plan of that id (%d rows, %v)", p, pl.ID, n, err)
 		}
 	}
+	return nil
+}
 
-	sts := b.Statements
-	err = tx.insertMany(ctx, "sb_statements", []string{"number", "repairer_id", "period", "year", "seq", "issued_on",
-		"payment_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "gross_cents", "deductions_cents",
-		"overflow_cents", "available_cents", "installments_cents", "net_ht_cents", "vat_rate_bp", "vat_cents",
-		"net_ttc_cents", "spread_cents", "invoiced_cents", "invoice_number", "commission_lines", "legal_form",
-		"postcode", "city", "country_code", "iban", "bic", "vat_on_debits",
-		"reductions_cents", "indemnities_cents", "reduction_overflow_cents", "indemnity_overflow_cents",
-		"installments_indemnity_cents", "payable_cents", "debit_noted_cents", "debit_note_number"},
-		len(sts), func(i int) []any {
-			s := sts[i]
-			r := s.Repairer
-			return []any{s.Number, r.ID, p, s.Period.Year, seqColumn(&s), sqlDate(s.IssuedOn), sqlDate(s.PaymentOn),
-				r.Name, r.Email, r.Address, r.SIRET, r.VATNumber, r.VATRegime, s.GrossCents, s.DeductionsCents,
-				s.OverflowCents, s.AvailableCents, s.InstallmentsCents, s.NetHTCents, s.VATRateBP, s.VATCents,
-				s.NetTTCCents, s.SpreadCents, s.InvoicedCents, s.InvoiceNumber, s.CommissionCount(), r.LegalForm,
-				r.Postcode, r.City, r.CountryCode, r.IBAN, r.BIC, boolInt(r.VATOnDebits),
-				s.ReductionsCents, s.IndemnitiesCents, s.ReductionOverflowCents, s.IndemnityOverflowCents,
-				s.InstallmentsIndemnityCents, s.PayableCents, s.DebitNotedCents, s.DebitNoteNumber}
-		})
+// saveStatements books the statements' rows and their commission lines.
+func (tx *Tx) saveStatements(ctx context.Context, b *sb.Book) error {
+	p, sts := b.Period.String(), b.Statements
+	var comms []sb.CommissionLine
+	for _, s := range sts {
+		comms = append(comms, s.Commissions...)
+	}
+	err := tx.insertMany(ctx, "sb_statements", statementCols, len(sts), func(i int) []any { return statementRow(p, &sts[i]) })
+	if err == nil {
+		err = tx.insertMany(ctx, "sb_commissions", commissionCols, len(comms), func(i int) []any { return commissionRow(p, &comms[i]) })
+	}
 	if err != nil {
 		return booked(b.Period, err)
 	}
+	return nil
+}
 
+// saveOperationMarkOf books the operation mark of b's close (saveOperationMark).
+func (tx *Tx) saveOperationMarkOf(ctx context.Context, b *sb.Book) error {
+	return tx.saveOperationMark(ctx, b.Period)
+}
+
+// saveStatementLines books the statements' SAV lines (with those of no statement, b.Unlisted)
+// and installments.
+func (tx *Tx) saveStatementLines(ctx context.Context, b *sb.Book) error {
+	p := b.Period.String()
 	var (
-		comms []sb.CommissionLine
 		savs  []sb.SAVLine
 		insts []sb.InstallmentLine
 	)
-	for _, s := range sts {
-		comms = append(comms, s.Commissions...)
+	for _, s := range b.Statements {
 		savs = append(savs, s.SAV...)
 		insts = append(insts, s.Installments...)
 	}
 	savs = append(savs, b.Unlisted...)
-	err = tx.insertMany(ctx, "sb_commissions", []string{"intervention_id", "period", "repairer_id", "kind", "city",
-		"closed_at", "operations", "amount_cents", "late"},
-		len(comms), func(i int) []any {
-			c := comms[i]
-			return []any{c.InterventionID, p, c.RepairerID, c.Kind, c.City, sqlTime(c.ClosedAt), c.Operations,
-				c.AmountCents, boolInt(c.Late)}
-		})
+	err := tx.insertMany(ctx, "sb_sav_lines", savLineColumns, len(savs), func(i int) []any { return savLineRow(p, &savs[i]) })
+	if err == nil {
+		err = tx.insertMany(ctx, "sb_installments", installmentCols, len(insts), func(i int) []any { return installmentRow(p, &insts[i]) })
+	}
 	if err != nil {
 		return booked(b.Period, err)
 	}
-	if err := tx.saveOperations(ctx, b); err != nil {
-		return err
-	}
-	if err := tx.saveOperationMark(ctx, b.Period); err != nil {
-		return err
-	}
-	err = tx.insertMany(ctx, "sb_sav_lines", []string{"sav_id", "period", "repairer_id", "type", "original_id",
-		"sav_repairer_id", "city", "outcome", "charge_bp", "corrective_cents", "damage_cents", "amount_cents", "note",
-		"sav_day", "original_day", "original_city", "before_outcome", "before_charge_bp", "before_damage_cents",
-		"before_booked_cents", "earlier_statement", "policy", "deductible_cents"},
-		len(savs), func(i int) []any {
-			l := savs[i]
-			return []any{l.SAVID, p, l.RepairerID, string(l.Type), l.OriginalID, l.SAVRepairerID, l.City, l.Outcome,
-				l.ChargeBP, l.CorrectiveCents, l.DamageCents, l.AmountCents, l.Note, l.SAVDay, l.OriginalDay,
-				l.OriginalCity, l.BeforeOutcome, l.BeforeChargeBP, l.BeforeDamageCents, l.BeforeBookedCents,
-				l.EarlierStatement, l.Policy, l.DeductibleCents}
-		})
-	if err != nil {
-		return booked(b.Period, err)
-	}
-	err = tx.insertMany(ctx, "sb_installments", []string{"plan_id", "period", "repairer_id", "number", "of_n",
-		"due_cents", "paid_cents", "due_indemnity_cents", "paid_indemnity_cents"},
-		len(insts), func(i int) []any {
-			l := insts[i]
-			return []any{l.PlanID, p, l.RepairerID, l.Number, l.Of, l.DueCents, l.PaidCents, l.DueIndemnityCents, l.PaidIndemnityCents}
-		})
-	if err != nil {
-		return booked(b.Period, err)
-	}
+	return nil
+}
 
+// saveInvoices books the invoices and debit notes with their lines.
+func (tx *Tx) saveInvoices(ctx context.Context, b *sb.Book) error {
+	p := b.Period.String()
 	var invs, notes []sb.Invoice
 	for _, v := range b.Invoices {
 		if v.DebitNote() {
@@ -235,98 +226,54 @@ func (tx *Tx) SaveBook(ctx context.Context, b *sb.Book) error {
 			invs = append(invs, v)
 		}
 	}
-	err = tx.insertMany(ctx, "sb_invoices", []string{"number", "year", "seq", "repairer_id", "period", "issued_on",
-		"due_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "ht_cents", "vat_rate_bp",
-		"vat_cents", "ttc_cents", "legal_form", "postcode", "city", "country_code", "iban", "bic", "vat_on_debits"},
-		len(invs), func(i int) []any {
-			v := invs[i]
-			r := v.Repairer
-			return []any{v.Number, v.Period.Year, v.Seq, r.ID, p, sqlDate(v.IssuedOn), sqlDate(v.DueOn), r.Name,
-				r.Email, r.Address, r.SIRET, r.VATNumber, r.VATRegime, v.HTCents, v.VATRateBP, v.VATCents, v.TTCCents,
-				r.LegalForm, r.Postcode, r.City, r.CountryCode, r.IBAN, r.BIC, boolInt(r.VATOnDebits)}
-		})
+	err := tx.insertMany(ctx, "sb_invoices", invoiceCols, len(invs), func(i int) []any { return invoiceRow(p, &invs[i]) })
+	if err == nil {
+		err = tx.insertMany(ctx, "sb_debit_notes", debitNoteCols, len(notes), func(i int) []any { return debitNoteRow(p, &notes[i]) })
+	}
 	if err != nil {
 		return booked(b.Period, err)
-	}
-	err = tx.insertMany(ctx, "sb_debit_notes", []string{"number", "year", "seq", "repairer_id", "period", "issued_on",
-		"due_on", "name", "email", "address", "siret", "vat_number", "vat_regime", "ht_cents", "legal_form",
-		"postcode", "city", "country_code", "iban", "bic", "vat_on_debits"},
-		len(notes), func(i int) []any {
-			v := notes[i]
-			r := v.Repairer
-			return []any{v.Number, v.Period.Year, v.Seq, r.ID, p, sqlDate(v.IssuedOn), sqlDate(v.DueOn), r.Name,
-				r.Email, r.Address, r.SIRET, r.VATNumber, r.VATRegime, v.HTCents, r.LegalForm, r.Postcode, r.City,
-				r.CountryCode, r.IBAN, r.BIC, boolInt(r.VATOnDebits)}
-		})
-	if err != nil {
-		return booked(b.Period, err)
-	}
-	type invLine struct {
-		number string
-		no     int
-		sb.InvoiceLine
 	}
 	for _, t := range []struct {
 		table, key string
 		docs       []sb.Invoice
 	}{{"sb_invoice_lines", "invoice_number", invs}, {"sb_debit_note_lines", "note_number", notes}} {
-		var lines []invLine
+		var lines []invoiceLine
 		for _, v := range t.docs {
 			for i, l := range v.Lines {
-				lines = append(lines, invLine{v.Number, i + 1, l})
+				lines = append(lines, invoiceLine{v.Number, i + 1, l})
 			}
 		}
-		err = tx.insertMany(ctx, t.table, []string{t.key, "line_no", "kind", "plan_id", "amount_cents"},
-			len(lines), func(i int) []any {
-				l := lines[i]
-				return []any{l.number, l.no, l.Kind, nullStr(l.PlanID), l.AmountCents}
-			})
+		err = tx.insertMany(ctx, t.table, invoiceLineCols(t.key), len(lines), func(i int) []any { return invoiceLineRow(&lines[i]) })
 		if err != nil {
 			return booked(b.Period, err)
 		}
 	}
+	return nil
+}
 
-	cl := b.Claims
-	err = tx.insertMany(ctx, "sb_claims", []string{"sav_id", "period", "repairer_id", "policy", "damage_cents",
-		"deductible_cents", "claim_cents", "adjustment"},
-		len(cl), func(i int) []any {
-			c := cl[i]
-			return []any{c.SAVID, p, c.RepairerID, c.Policy, c.DamageCents, c.DeductibleCents, c.ClaimCents,
-				boolInt(c.Adjustment)}
-		})
+// saveFindings books b's claims, goodwill, anomalies (numbered in their order) and pending SAVs.
+func (tx *Tx) saveFindings(ctx context.Context, b *sb.Book) error {
+	p := b.Period.String()
+	cl, gw, an, pe := b.Claims, b.Goodwill, b.Anomalies, b.Pending
+	err := tx.insertMany(ctx, "sb_claims", claimCols, len(cl), func(i int) []any { return claimRow(p, &cl[i]) })
+	if err == nil {
+		err = tx.insertMany(ctx, "sb_goodwill", goodwillCols, len(gw), func(i int) []any { return goodwillRow(p, &gw[i]) })
+	}
+	if err == nil {
+		err = tx.insertMany(ctx, "sb_anomalies", anomalyCols, len(an), func(i int) []any { return anomalyRow(p, i+1, &an[i]) })
+	}
+	if err == nil {
+		err = tx.insertMany(ctx, "sb_pending", pendingCols, len(pe), func(i int) []any { return pendingRow(p, &pe[i]) })
+	}
 	if err != nil {
 		return booked(b.Period, err)
 	}
-	gw := b.Goodwill
-	err = tx.insertMany(ctx, "sb_goodwill", []string{"credit_id", "period", "sav_id", "amount_cents", "granted_at",
-		"reason", "outcome", "borne", "fits", "note"},
-		len(gw), func(i int) []any {
-			g := gw[i]
-			return []any{g.CreditID, p, g.SAVID, g.AmountCents, sqlTime(g.GrantedAt), g.Reason, g.Outcome,
-				boolInt(g.BorneByNetwork), boolInt(g.Fits), g.Note}
-		})
-	if err != nil {
-		return booked(b.Period, err)
-	}
-	an := b.Anomalies
-	err = tx.insertMany(ctx, "sb_anomalies", []string{"period", "seq", "item", "repairer_id", "reason", "fix", "blocking"},
-		len(an), func(i int) []any {
-			a := an[i]
-			return []any{p, i + 1, a.Item, a.RepairerID, a.Reason, a.Fix, boolInt(a.Blocking)}
-		})
-	if err != nil {
-		return booked(b.Period, err)
-	}
-	pe := b.Pending
-	err = tx.insertMany(ctx, "sb_pending", []string{"period", "sav_id", "original_id", "sav_repairer_id", "closed_at", "age_days"},
-		len(pe), func(i int) []any {
-			x := pe[i]
-			return []any{p, x.SAVID, x.OriginalID, x.SAVRepairerID, sqlTime(x.ClosedAt), x.AgeDays}
-		})
-	if err != nil {
-		return booked(b.Period, err)
-	}
+	return nil
+}
 
+// saveSAVStates updates the SAV states b carries over and inserts those it books first.
+func (tx *Tx) saveSAVStates(ctx context.Context, b *sb.Book) error {
+	q, p := tx.tx, b.Period.String()
 	var fresh []sb.SAVState
 	for _, st := range b.SAVStates {
 		if st.FirstPeriod == b.Period {
@@ -350,15 +297,9 @@ func (tx *Tx) SaveBook(ctx context.Context, b *sb.Book) error {
 			}
 		}
 	}
-	err = tx.insertMany(ctx, "sb_sav_state", []string{"sav_id", "outcome", "charge_bp", "faulty_repairer_id",
-		"damage_cents", "decided_at", "corrective_cents", "related_price_cents", "first_period", "last_period",
-		"v1_outcome", "v1_charge_bp", "v1_faulty_repairer_id", "v1_corrective_cents"},
-		len(fresh), func(i int) []any {
-			st := fresh[i]
-			v1 := v1Of(b, st)
-			return []any{st.SAVID, st.Outcome, st.ChargeBP, st.FaultyRepairerID, st.DamageCents, sqlTime(st.DecidedAt),
-				st.CorrectiveCents, st.RelatedPriceCents, p, p, v1[0], v1[1], v1[2], v1[3]}
-		})
+	err := tx.insertMany(ctx, "sb_sav_state", savStateCols, len(fresh), func(i int) []any {
+		return savStateRow(p, &fresh[i], v1Of(b, fresh[i]))
+	})
 	if err != nil {
 		return booked(b.Period, err)
 	}

@@ -1,15 +1,17 @@
 package store
 
-// This file holds everything that differs between SQLite and MySQL/MariaDB outside the
-// migration folders: opening a connection pool, the close lock, transaction options, the
-// catalogue queries of the index migration and the classification of driver errors. The rest of
-// the package speaks the SQL common to both (with ? placeholders).
+// This file holds the dialect type: everything that differs between SQLite (dialect_sqlite.go)
+// and MySQL/MariaDB (dialect_mysql.go) outside the migration folders and the MySQL-only files
+// (loaddata.go, summed_mysql.go, mysqltimeouts.go): opening a connection pool, the close and
+// send locks, transaction options, the catalogue queries, the SQL fragments that differ, bulk
+// inserts, the summing strategy and the classification of driver errors. The rest of the package
+// speaks the SQL common to both (with ? placeholders) and asks its DB's dialect for the rest;
+// no other file tests which engine it runs on.
 
 import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -19,23 +21,103 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
+
+	sb "savbilling"
 )
 
 const (
 	dialectSQLite = "sqlite"
 	dialectMySQL  = "mysql"
 
-	// sqliteBusyMillis is the busy timeout of ordinary SQLite connections.
-	sqliteBusyMillis = 5000
-	// sqliteCloseCacheKiB is the page cache of a close's SQLite connection (default: 2 MB). It
-	// also sizes the sorter's in-memory runs: at workload L, 8 MB closes as fast as 32 MB with a
-	// peak RSS 80 MB lower; 4 MB makes the inserts slower.
-	sqliteCloseCacheKiB = 8 << 10
 	// closeLockPrefix names the MySQL user-level lock held for the duration of a close.
 	closeLockPrefix = "savbilling.close."
 	// migrateLockPrefix names the MySQL user-level lock held while migrating.
 	migrateLockPrefix = "savbilling.migrate."
 )
+
+// dialect is what the store needs to know of its engine. Its two implementations are
+// sqliteDialect and *mysqlDialect; a DB holds one for its life.
+type dialect interface {
+	// name is dialectSQLite or dialectMySQL: DB.Dialect, and the folder of the migrations.
+	name() string
+	// inspect reads, once the pool is open, what the dialect needs to know of the server.
+	inspect(ctx context.Context, pool *sql.DB) error
+
+	// gooseDialect is the goose dialect of the migrations; migrationOptions the provider's
+	// options proper to the engine (MySQL: a lock serializing concurrent migrations).
+	gooseDialect() goose.Dialect
+	migrationOptions(d *DB) []goose.ProviderOption
+
+	// txOptions are the options of the close's transaction (readOnly false) and of a read
+	// transaction.
+	txOptions(readOnly bool) *sql.TxOptions
+	// acquireCloseLock takes the close lock on conn, waiting at most wait (≥ 0), and returns
+	// its release; it fails with ErrLocked when the wait ends first.
+	acquireCloseLock(ctx context.Context, d *DB, conn *sql.Conn, wait time.Duration) (release func(), err error)
+	// lockSend takes the send lock of period p without waiting (see DB.LockSend).
+	lockSend(ctx context.Context, d *DB, p sb.Period) (release func(), err error)
+	// sendConn runs fn on conn, a connection of its own for a send (see DB.sendConn).
+	sendConn(ctx context.Context, conn *sql.Conn, fn func(conn *sql.Conn) error) error
+
+	// tableKind tells whether name is a base table ("table"), a view ("view") or missing ("").
+	tableKind(ctx context.Context, q querier, name string) (string, error)
+	// indexExists tells whether table has an index called name.
+	indexExists(ctx context.Context, q querier, table, name string) (bool, error)
+	// schemaTableQuery counts the tables named by its parameter that may hold the schema's
+	// version; relationQuery the tables and views named by its parameter.
+	schemaTableQuery() string
+	relationQuery() string
+	// primaryKeyQuery returns, for the table named by its parameter, whether it is a base table
+	// whose primary key has the column id, and the number of its primary key's columns.
+	primaryKeyQuery() string
+
+	// exactly is the SQL condition that the text column col equals the next parameter byte for
+	// byte, whatever the column's collation.
+	exactly(col string) string
+	// maybeBefore is the SQL condition that the source timestamp col may be before the next
+	// parameter (see Tx.maybeBefore).
+	maybeBefore(col string) string
+	// drivingJoin is the join, and the SELECT modifier, that make the left table of a join the
+	// one that drives it.
+	drivingJoin() (join, straight string)
+	// idOrderHint is the index hint of a scan of a base table in id order.
+	idOrderHint() string
+	// upsert ends the INSERT q so that a row whose key (the columns of key) exists already
+	// updates the columns set instead.
+	upsert(q string, key, set []string) string
+
+	// insertMany stores n rows into cols of table in the close's transaction (Tx.insertMany).
+	insertMany(ctx context.Context, tx *Tx, table string, cols []string, n int, row func(i int) []any) error
+	// setStatement reports whether the server runs SET STATEMENT … FOR (MariaDB).
+	setStatement() bool
+
+	// readsAside reports whether the close reads its facts in a transaction of their own, on a
+	// second connection, while its own transaction books (LoadSummedCloseInput).
+	readsAside() bool
+	// stageSummed is the summing strategy: it books in bk the commission lines of the
+	// interventions the store sums, read in tx (see Tx.stageSummed).
+	stageSummed(ctx context.Context, tx, bk *Tx, in *sb.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error)
+}
+
+// openPool opens the pool of db ("sqlite:PATH" or "mysql:DSN", see Open) with its dialect, the
+// MySQL database's name and timeouts, and the password that errors must not show; create lets
+// it create a missing SQLite file.
+func openPool(db string, create bool) (dl dialect, pool *sql.DB, database string, limits *mysqlLimits, secret string, err error) {
+	prefix, rest, _ := strings.Cut(db, ":")
+	switch prefix {
+	case "sqlite":
+		pool, err = openSQLite(rest, create)
+		return sqliteDialect{}, pool, "", nil, "", err
+	case "mysql":
+		secret = mysqlPassword(rest)
+		pool, database, limits, err = openMySQL(rest)
+		if err != nil {
+			err = classed(ErrBadDatabase, errors.New(scrub(err.Error(), secret)))
+		}
+		return &mysqlDialect{}, pool, database, limits, secret, err
+	}
+	return nil, nil, "", nil, "", classed(ErrBadDatabase, fmt.Errorf("database %q: want sqlite:PATH or mysql:DSN (go-sql-driver form, e.g. mysql:user:password@tcp(host:3306)/dbname)", Redact(db)))
+}
 
 // lockName is the MySQL user-level lock prefix+database. User-level locks are server-wide, so the
 // database's name is part of it (hashed when the whole would pass MySQL's 64 characters).
@@ -48,209 +130,15 @@ func lockName(prefix, database string) string {
 	return name
 }
 
-// sqliteDSN builds the modernc.org/sqlite DSN of the database file at path: WAL journal, foreign
-// keys, a 5 s busy timeout, and BEGIN IMMEDIATE for read-write transactions (so that the close's
-// transaction takes the write lock when it begins).
-// Without create, mode=rw: SQLite opens the file only if it exists, never creating it.
-func sqliteDSN(path string, create bool) string {
-	// The file: URI form lets SQLite decode %XX; escape the characters that would end the path.
-	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	mode := ""
-	if !create {
-		mode = "mode=rw&"
-	}
-	return "file:" + esc + "?" + mode + fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate", sqliteBusyMillis)
-}
-
-// openSQLite opens the pool of the SQLite file at path (see sqlitePath for what it accepts);
-// create creates the missing file, with mode 0600, and allows sqlite::memory:.
-func openSQLite(path string, create bool) (*sql.DB, error) {
-	path, err := sqlitePath(path)
-	if err != nil {
-		return nil, err
-	}
-	if create {
-		err = createSQLiteFile(path)
-	} else {
-		err = existingSQLiteFile(path)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return sql.Open("sqlite", sqliteDSN(path, create))
-}
-
-// mysqlConfig parses a go-sql-driver DSN and adds what the job needs: parseTime and loc=UTC
-// always (timestamps are UTC), charset utf8mb4 with collation utf8mb4_unicode_ci and a strict
-// sql_mode when the DSN does not choose them.
-func mysqlConfig(dsn string) (*mysql.Config, error) {
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.DBName == "" {
-		return nil, errors.New("the DSN names no database (…/DBNAME)")
-	}
-	cfg.ParseTime = true
-	cfg.Loc = time.UTC
-	applyTimeouts(cfg, dsn)
-	if !strings.Contains(cfg.FormatDSN(), "charset=") {
-		if err := cfg.Apply(mysql.Charset("utf8mb4", "utf8mb4_unicode_ci")); err != nil {
-			return nil, err
-		}
-	}
-	if _, ok := cfg.Params["sql_mode"]; !ok {
-		if cfg.Params == nil {
-			cfg.Params = map[string]string{}
-		}
-		cfg.Params["sql_mode"] = "'TRADITIONAL'"
-	}
-	return cfg, nil
-}
-
-// openMySQL opens the pool of the MySQL/MariaDB database of dsn and returns the name of the
-// database and its timeouts.
-func openMySQL(dsn string) (*sql.DB, string, *mysqlLimits, error) {
-	cfg, err := mysqlConfig(dsn)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	conn, err := mysql.NewConnector(cfg)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	limits := &mysqlLimits{addr: cfg.Addr, connect: cfg.Timeout, read: cfg.ReadTimeout, written: cfg.WriteTimeout}
-	db := sql.OpenDB(timeoutConnector{conn, *limits})
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	return db, cfg.DBName, limits, nil
-}
-
-// gooseDialect is the goose dialect of d.
-func (d *DB) gooseDialect() goose.Dialect {
-	if d.dialect == dialectMySQL {
-		return goose.DialectMySQL
-	}
-	return goose.DialectSQLite3
-}
-
-// txOptions are the options of the close's transaction (readOnly false) and of a read
-// transaction. On MySQL both are REPEATABLE READ: one consistent snapshot. On SQLite a read-write
-// transaction begins IMMEDIATE (DSN _txlock), a read-only one is a plain deferred BEGIN.
-func (d *DB) txOptions(readOnly bool) *sql.TxOptions {
-	if d.dialect == dialectMySQL {
-		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: readOnly}
-	}
-	return &sql.TxOptions{ReadOnly: readOnly}
-}
-
-// acquireCloseLock takes the close lock on conn, waiting at most wait, and returns its release.
-//
-// MySQL: GET_LOCK('savbilling.close', seconds) on the session; 0 (timeout) is ErrLocked.
-// SQLite: the lock is the database write lock taken by BEGIN IMMEDIATE; here the connection's
-// busy timeout is set to wait so that the BEGIN gives up after it (classified by isBusy).
-func (d *DB) acquireCloseLock(ctx context.Context, conn *sql.Conn, wait time.Duration) (release func(), err error) {
-	wait = max(wait, 0)
-	if d.dialect == dialectMySQL {
-		// The wait is taken in slices shorter than the read timeout, which would cut it.
-		deadline := time.Now().Add(wait)
-		for {
-			slice := min(max(time.Until(deadline), 0), d.lockSlice())
-			var got sql.NullInt64
-			if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, ?)", lockName(closeLockPrefix, d.database), slice.Seconds()).Scan(&got); err != nil {
-				return nil, fmt.Errorf("take the close lock: %w", err)
-			}
-			if !got.Valid {
-				return nil, errors.New("take the close lock: GET_LOCK returned NULL")
-			}
-			if got.Int64 == 1 {
-				break
-			}
-			if !time.Now().Before(deadline) {
-				return nil, ErrLocked
-			}
-		}
-		return func() {
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
-			if _, err := conn.ExecContext(rctx, "DO RELEASE_LOCK(?)", lockName(closeLockPrefix, d.database)); err != nil {
-				// The lock dies with the session: drop the connection rather than pool it.
-				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-			}
-		}, nil
-	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", wait.Milliseconds())); err != nil {
-		return nil, fmt.Errorf("set busy timeout: %w", err)
-	}
-	// A close inserts a month of commission lines, in an index order of their own: with SQLite's
-	// default 2 MB page cache, a million lines spend most of their time reading and writing
-	// index pages back. The cache grows only as far as a close needs it. A helper thread sorts
-	// the lines in repairer order beside the main one (1–2 s less at L).
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d; PRAGMA threads = 2", sqliteCloseCacheKiB)); err != nil {
-		return nil, fmt.Errorf("set cache size: %w", err)
-	}
-	return func() {
-		rctx := context.WithoutCancel(ctx)
-		if _, err := conn.ExecContext(rctx, fmt.Sprintf("PRAGMA busy_timeout = %d", sqliteBusyMillis)); err != nil {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-		// the connection goes back to the pool: give the cache back
-		if _, err := conn.ExecContext(rctx, "PRAGMA cache_size = -2000; PRAGMA threads = 0; PRAGMA shrink_memory"); err != nil {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-	}, nil
-}
-
-// mysqlMigrateLocker serializes concurrent migrations of a MySQL database with a user-level lock.
-type mysqlMigrateLocker struct{ database string }
-
-// SessionLock waits up to a minute for the migration lock.
-func (l mysqlMigrateLocker) SessionLock(ctx context.Context, conn *sql.Conn) error {
-	var got sql.NullInt64
-	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 60)", lockName(migrateLockPrefix, l.database)).Scan(&got); err != nil {
-		return err
-	}
-	if got.Int64 != 1 {
-		return errors.New("another process is migrating this database")
-	}
-	return nil
-}
-
-// SessionUnlock releases the migration lock.
-func (l mysqlMigrateLocker) SessionUnlock(ctx context.Context, conn *sql.Conn) error {
-	_, err := conn.ExecContext(ctx, "DO RELEASE_LOCK(?)", lockName(migrateLockPrefix, l.database))
-	return err
-}
-
-// tableKind tells whether name is a base table ("table"), a view ("view") or missing ("").
-func tableKind(ctx context.Context, tx *sql.Tx, dialect, name string) (string, error) {
-	var q string
-	if dialect == dialectMySQL {
-		q = "SELECT CASE WHEN TABLE_TYPE = 'BASE TABLE' THEN 'table' ELSE 'view' END FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
-	} else {
-		q = "SELECT type FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?"
-	}
+// catalogueKind runs a catalogue query returning the kind of a table (tableKind): "" when it
+// returns no row.
+func catalogueKind(ctx context.Context, q querier, query, name string) (string, error) {
 	var kind string
-	err := tx.QueryRowContext(ctx, q, name).Scan(&kind)
+	err := q.QueryRowContext(ctx, query, name).Scan(&kind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
 	return kind, err
-}
-
-// indexExists tells whether table has an index called name.
-func indexExists(ctx context.Context, tx *sql.Tx, dialect, table, name string) (bool, error) {
-	var q string
-	var args []any
-	if dialect == dialectMySQL {
-		q = "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ?"
-		args = []any{table, name}
-	} else {
-		q = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?"
-		args = []any{name}
-	}
-	var n int
-	err := tx.QueryRowContext(ctx, q, args...).Scan(&n)
-	return n > 0, err
 }
 
 // isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED: another connection holds
@@ -278,16 +166,25 @@ func isDuplicate(err error) bool {
 	return false
 }
 
-// mysqlPassword is the password of a go-sql-driver DSN, best effort ("" when none is found).
-func mysqlPassword(dsn string) string {
-	if cfg, err := mysql.ParseDSN(dsn); err == nil {
-		return cfg.Passwd
+// classifyOpenError marks the errors of opening a database that are its configuration's fault
+// (ErrBadDatabase): credentials refused, an unknown MySQL database, a SQLite file that cannot be
+// opened or is not a database. A server that is down or unreachable stays a plain error.
+func classifyOpenError(err error) error {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1044, 1045, 1698: // access denied to the database; for the user; auth plugin refused
+			return classed(ErrBadDatabase, err)
+		case 1049: // ER_BAD_DB_ERROR
+			return classed(ErrBadDatabase, fmt.Errorf("%w (create it on the server, then run `savbilling migrate`)", err))
+		}
 	}
-	// Malformed DSN: [user[:password]@]… with the password up to the last '@'.
-	at := strings.LastIndex(dsn, "@")
-	if at < 0 {
-		return ""
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case 3, 14, 23, 26: // SQLITE_PERM, SQLITE_CANTOPEN, SQLITE_AUTH, SQLITE_NOTADB
+			return classed(ErrBadDatabase, err)
+		}
 	}
-	_, pw, _ := strings.Cut(dsn[:at], ":")
-	return pw
+	return err
 }

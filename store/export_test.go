@@ -85,7 +85,7 @@ func SetIDList(n int) func() {
 }
 
 // MariaDB reports whether d found a MariaDB server.
-func (d *DB) MariaDB() bool { return d.mariadb }
+func (d *DB) MariaDB() bool { return d.dialect.setStatement() }
 
 // ChunkBounds is chunkBounds, for the tests.
 func ChunkBounds(desc []int64, rows, limit int) (int64, int, bool) {

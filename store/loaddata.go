@@ -166,24 +166,10 @@ func (b *bulk) load(ctx context.Context, q *sql.Tx, table string, cols []string,
 }
 
 // insertMany stores n rows, row(i) giving the values of cols as insertRows takes them, in the
-// close's transaction: on MySQL/MariaDB in one LOAD DATA LOCAL INFILE (about half the server's
-// time of multi-row INSERTs for the ledger's tens of thousands of statements, SAV lines and
-// states at L, on the close's critical path), or multi-row INSERTs where the server refuses it;
-// on SQLite multi-row INSERTs.
+// close's transaction, as its dialect does it best: on MySQL/MariaDB in one LOAD DATA LOCAL
+// INFILE, or multi-row INSERTs where the server refuses it; on SQLite multi-row INSERTs.
 func (tx *Tx) insertMany(ctx context.Context, table string, cols []string, n int, row func(i int) []any) error {
-	if tx.d.dialect != dialectMySQL || n == 0 {
-		return insertRows(ctx, tx.tx, table, cols, n, row)
-	}
-	var text tsv
-	for i := range n {
-		if err := text.row(row(i)); err != nil {
-			return fmt.Errorf("load into %s: row %d: %w", table, i, err)
-		}
-	}
-	if tx.insert == nil {
-		tx.insert = newBulk()
-	}
-	return tx.insert.load(ctx, tx.tx, table, cols, batchRows, text.buf, text.lines)
+	return tx.d.dialect.insertMany(ctx, tx, table, cols, n, row)
 }
 
 // parseTSV reads back the lines tsv wrote, each of cols fields: a string, or nil for \N. The

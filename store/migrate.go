@@ -78,7 +78,7 @@ func (d *DB) migrateTo(ctx context.Context, version int64) error {
 
 // provider is the goose provider of d's migrations (it touches the database only when run).
 func (d *DB) provider() (*goose.Provider, error) {
-	fsys, err := fs.Sub(migrations, "migrations/"+d.dialect)
+	fsys, err := fs.Sub(migrations, "migrations/"+d.dialect.name())
 	if err != nil {
 		return nil, err
 	}
@@ -100,24 +100,22 @@ func (d *DB) provider() (*goose.Provider, error) {
 		// each other, and a database migrated by a build that had only some of them gets the rest.
 		goose.WithAllowOutofOrder(true),
 	}
-	if d.dialect == dialectMySQL {
-		opts = append(opts, goose.WithSessionLocker(mysqlMigrateLocker{database: d.database}))
-	}
-	return goose.NewProvider(d.gooseDialect(), d.db, fsys, opts...)
+	opts = append(opts, d.dialect.migrationOptions(d)...)
+	return goose.NewProvider(d.dialect.gooseDialect(), d.db, fsys, opts...)
 }
 
 // createSourceIndexes creates the missing indexes of the list on the source tables that are
 // base tables.
 func (d *DB) createSourceIndexes(ctx context.Context, tx *sql.Tx, list []sourceIndex) error {
 	for _, ix := range list {
-		kind, err := tableKind(ctx, tx, d.dialect, ix.table)
+		kind, err := d.dialect.tableKind(ctx, tx, ix.table)
 		if err != nil {
 			return fmt.Errorf("inspect %s: %w", ix.table, err)
 		}
 		if kind != "table" {
 			continue // a view (or nothing): indexes are the operator's business
 		}
-		ok, err := indexExists(ctx, tx, d.dialect, ix.table, ix.name)
+		ok, err := d.dialect.indexExists(ctx, tx, ix.table, ix.name)
 		if err != nil {
 			return fmt.Errorf("inspect index %s: %w", ix.name, err)
 		}
@@ -147,7 +145,7 @@ var (
 // table of their own with other columns, is left alone: the close reads whichever optional
 // columns it has (Tx.repairerColumns).
 func (d *DB) addRepairerOptional(ctx context.Context, tx *sql.Tx) error {
-	kind, err := tableKind(ctx, tx, d.dialect, "repairers")
+	kind, err := d.dialect.tableKind(ctx, tx, "repairers")
 	if err != nil || kind != "table" {
 		return err
 	}

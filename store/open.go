@@ -14,9 +14,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-
-	"github.com/go-sql-driver/mysql"
-	"modernc.org/sqlite"
 )
 
 // ErrBadDatabase is returned (wrapped) by Open and OpenExisting when the database's name cannot
@@ -125,14 +122,8 @@ func (d *DB) CheckSchema(ctx context.Context) error {
 	for _, s := range p.ListSources() {
 		want = max(want, s.Version)
 	}
-	var q string
-	if d.dialect == dialectMySQL {
-		q = "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
-	} else {
-		q = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
-	}
 	var n int
-	if err := d.db.QueryRowContext(ctx, q, versionTable).Scan(&n); err != nil {
+	if err := d.db.QueryRowContext(ctx, d.dialect.schemaTableQuery(), versionTable).Scan(&n); err != nil {
 		return fmt.Errorf("read the schema of %s: %w", d.redacted, classifyOpenError(err))
 	}
 	if n == 0 {
@@ -152,29 +143,6 @@ func (d *DB) CheckSchema(ctx context.Context) error {
 			d.redacted, have.Int64, want))
 	}
 	return nil
-}
-
-// classifyOpenError marks the errors of opening a database that are its configuration's fault
-// (ErrBadDatabase): credentials refused, an unknown MySQL database, a SQLite file that cannot be
-// opened or is not a database. A server that is down or unreachable stays a plain error.
-func classifyOpenError(err error) error {
-	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		switch me.Number {
-		case 1044, 1045, 1698: // access denied to the database; for the user; auth plugin refused
-			return classed(ErrBadDatabase, err)
-		case 1049: // ER_BAD_DB_ERROR
-			return classed(ErrBadDatabase, fmt.Errorf("%w (create it on the server, then run `savbilling migrate`)", err))
-		}
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case 3, 14, 23, 26: // SQLITE_PERM, SQLITE_CANTOPEN, SQLITE_AUTH, SQLITE_NOTADB
-			return classed(ErrBadDatabase, err)
-		}
-	}
-	return err
 }
 
 // scrubbed is an error whose message hides secret (a password), still unwrapping to the
@@ -197,14 +165,8 @@ var rowTables = []string{"repairers", "interventions", "intervention_operations"
 // demo can refuse a real database before migrating it.
 func (d *DB) FirstRows(ctx context.Context) (string, error) {
 	for _, t := range rowTables {
-		var q string
-		if d.dialect == dialectMySQL {
-			q = "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
-		} else {
-			q = "SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?"
-		}
 		var n int
-		if err := d.db.QueryRowContext(ctx, q, t).Scan(&n); err != nil {
+		if err := d.db.QueryRowContext(ctx, d.dialect.relationQuery(), t).Scan(&n); err != nil {
 			return "", fmt.Errorf("read the tables of %s: %w", d.redacted, classifyOpenError(err))
 		}
 		if n == 0 {

@@ -25,7 +25,7 @@ import (
 )
 
 // operationCols are the columns of sb_operations, in the order of their LOAD DATA text.
-var operationCols = []string{"operation_id", "intervention_id"}
+var operationCols = columns{"operation_id", "intervention_id"}
 
 // operationMark returns the highest operation id booked, and false when none is.
 func (tx *Tx) operationMark(ctx context.Context) (int64, bool, error) {
@@ -97,7 +97,7 @@ func (tx *Tx) notBookedCheck(ctx context.Context) (string, error) {
 // insertSummedOperations keys, on SQLite, the operations of the lines summed into closeLines
 // (summed = 1), in the close's transaction, right after their lines.
 func (tx *Tx) insertSummedOperations(ctx context.Context, p sb.Period) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sb_operations (operation_id, intervention_id)
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sb_operations (`+operationCols.list("")+`)
 		SELECT o.id, o.intervention_id FROM `+closeLines+` s JOIN intervention_operations o ON o.intervention_id = s.intervention_id
 		WHERE s.summed = 1`)
 	if err != nil {
@@ -214,10 +214,7 @@ func (tx *Tx) loadAddedOperations(ctx context.Context, in *sb.CloseInput, mark *
 	}
 	// The operations drive the join (SQLite: CROSS JOIN; MySQL: STRAIGHT_JOIN), a range of their
 	// key; an intervention id above every booked one is not looked up.
-	join, straight := "CROSS JOIN", ""
-	if tx.d.dialect == dialectMySQL {
-		join, straight = "JOIN", "STRAIGHT_JOIN "
-	}
+	join, straight := tx.d.dialect.drivingJoin()
 	return each(ctx, tx.tx, "operations added after their intervention was paid", `SELECT `+straight+`o.id, o.intervention_id,
 		o.commission_cents, c.repairer_id, c.period FROM intervention_operations o `+join+` sb_commissions c
 		ON c.intervention_id = o.intervention_id

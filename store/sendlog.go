@@ -7,7 +7,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"slices"
@@ -131,24 +130,13 @@ func (d *DB) sendConn(ctx context.Context, fn func(conn *sql.Conn) error) error 
 		return fmt.Errorf("connect to %s: %w", d.redacted, err)
 	}
 	defer conn.Close()
-	if d.dialect == dialectMySQL {
-		return fn(conn)
-	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", sendCacheKiB)); err != nil {
-		return fmt.Errorf("set cache size: %w", err)
-	}
-	defer func() {
-		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000"); err != nil {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-	}()
-	return fn(conn)
+	return d.dialect.sendConn(ctx, conn, fn)
 }
 
 // smallCacheReadTx is ReadTx on a connection of sendConn.
 func (d *DB) smallCacheReadTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	return d.sendConn(ctx, func(conn *sql.Conn) error {
-		sqlTx, err := conn.BeginTx(ctx, d.txOptions(true))
+		sqlTx, err := conn.BeginTx(ctx, d.dialect.txOptions(true))
 		if err != nil {
 			return fmt.Errorf("begin a read transaction on %s: %w", d.redacted, err)
 		}
@@ -158,43 +146,85 @@ func (d *DB) smallCacheReadTx(ctx context.Context, fn func(ctx context.Context, 
 }
 
 func (tx *Tx) sendRecipients(ctx context.Context, p sb.Period) ([]SendRecipient, error) {
-	byID := map[int64]*SendRecipient{}
-	get := func(id int64) *SendRecipient {
-		r := byID[id]
-		if r == nil {
-			r = &SendRecipient{RepairerID: id}
-			byID[id] = r
-		}
-		return r
-	}
+	rs := &recipients{byID: map[int64]*SendRecipient{}, frozen: map[int64]string{}}
 	period := p.String()
+	for _, step := range []func(context.Context, *recipients, string) error{
+		tx.sendDocuments, tx.sendStatements, tx.sendInvoices,
+	} {
+		if err := step(ctx, rs, period); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]int64, 0, len(rs.byID))
+	for id := range rs.byID {
+		ids = append(ids, id)
+	}
+	current, err := tx.currentEmails(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SendRecipient, 0, len(rs.byID))
+	for _, id := range sortedIDs(ids) {
+		r := rs.byID[id]
+		if e, ok := current[id]; ok {
+			r.Email = e
+		} else {
+			r.Email = rs.frozen[id]
+		}
+		out = append(out, *r)
+	}
+	return out, nil
+}
+
+// recipients are the recipients of a period's send as sendRecipients reads them: by repairer
+// id, with the address frozen on their documents at close.
+type recipients struct {
+	byID   map[int64]*SendRecipient
+	frozen map[int64]string
+}
+
+// get is the recipient of repairer id, added at its first document.
+func (rs *recipients) get(id int64) *SendRecipient {
+	r := rs.byID[id]
+	if r == nil {
+		r = &SendRecipient{RepairerID: id}
+		rs.byID[id] = r
+	}
+	return r
+}
+
+// sendDocuments reads the numbers of the period's documents of each recipient (sendDocumentTables).
+func (tx *Tx) sendDocuments(ctx context.Context, rs *recipients, period string) error {
 	for _, t := range sendDocumentTables {
 		rows, err := tx.tx.QueryContext(ctx, "SELECT repairer_id, number FROM "+t.table+" WHERE period = ? ORDER BY number", period)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", t.table, err)
+			return fmt.Errorf("read %s: %w", t.table, err)
 		}
 		for rows.Next() {
 			var id int64
 			var number string
 			if err := rows.Scan(&id, &number); err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("read %s: %w", t.table, err)
+				return fmt.Errorf("read %s: %w", t.table, err)
 			}
-			r := get(id)
+			r := rs.get(id)
 			r.Documents = append(r.Documents, SendDocument{Kind: t.kind, Number: number})
 		}
 		if err := closeRows(rows, t.table); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	frozen := map[int64]string{}
-	// The statements: identity frozen at close, and what the message tells of them.
+	return nil
+}
+
+// sendStatements reads the statements: identity frozen at close, and what the message tells of them.
+func (tx *Tx) sendStatements(ctx context.Context, rs *recipients, period string) error {
 	rows, err := tx.tx.QueryContext(ctx, `SELECT s.repairer_id, s.number, s.name, s.email, s.payable_cents, s.payment_on,
 		s.overflow_cents, s.spread_cents, s.invoiced_cents, COALESCE(pl.id, ''), COALESCE(pl.months, 0)
 		FROM sb_statements s LEFT JOIN sb_plans pl ON pl.repairer_id = s.repairer_id AND pl.created_period = s.period
 		WHERE s.period = ?`, period)
 	if err != nil {
-		return nil, fmt.Errorf("read sb_statements: %w", err)
+		return fmt.Errorf("read sb_statements: %w", err)
 	}
 	for rows.Next() {
 		var st SendStatement
@@ -204,15 +234,18 @@ func (tx *Tx) sendRecipients(ctx context.Context, p sb.Period) ([]SendRecipient,
 		if err := rows.Scan(&id, &st.Number, &name, &email, &st.PayableCents, &pay, &st.OverflowCents, &st.SpreadCents,
 			&st.InvoicedCents, &st.PlanID, &st.PlanMonths); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("read sb_statements: %w", err)
+			return fmt.Errorf("read sb_statements: %w", err)
 		}
 		st.PaymentOn = pay.Time
-		r := get(id)
-		r.Name, frozen[id], r.Statement = name, email, &st
+		r := rs.get(id)
+		r.Name, rs.frozen[id], r.Statement = name, email, &st
 	}
-	if err := closeRows(rows, "sb_statements"); err != nil {
-		return nil, err
-	}
+	return closeRows(rows, "sb_statements")
+}
+
+// sendInvoices reads the invoices and debit notes; a recipient without a statement takes its
+// name and frozen address from them.
+func (tx *Tx) sendInvoices(ctx context.Context, rs *recipients, period string) error {
 	for _, t := range []struct {
 		table, amount string
 		list          func(*SendRecipient) *[]SendInvoice
@@ -220,10 +253,10 @@ func (tx *Tx) sendRecipients(ctx context.Context, p sb.Period) ([]SendRecipient,
 		{"sb_invoices", "ttc_cents", func(r *SendRecipient) *[]SendInvoice { return &r.Invoices }},
 		{"sb_debit_notes", "ht_cents", func(r *SendRecipient) *[]SendInvoice { return &r.DebitNotes }},
 	} {
-		rows, err = tx.tx.QueryContext(ctx, "SELECT repairer_id, number, name, email, "+t.amount+", due_on FROM "+t.table+
+		rows, err := tx.tx.QueryContext(ctx, "SELECT repairer_id, number, name, email, "+t.amount+", due_on FROM "+t.table+
 			" WHERE period = ? ORDER BY number", period)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", t.table, err)
+			return fmt.Errorf("read %s: %w", t.table, err)
 		}
 		for rows.Next() {
 			var inv SendInvoice
@@ -232,42 +265,23 @@ func (tx *Tx) sendRecipients(ctx context.Context, p sb.Period) ([]SendRecipient,
 			var due nullTime
 			if err := rows.Scan(&id, &inv.Number, &name, &email, &inv.AmountCents, &due); err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("read %s: %w", t.table, err)
+				return fmt.Errorf("read %s: %w", t.table, err)
 			}
 			inv.DueOn = due.Time
-			r := get(id)
+			r := rs.get(id)
 			*t.list(r) = append(*t.list(r), inv)
 			if r.Name == "" {
 				r.Name = name
 			}
-			if _, ok := frozen[id]; !ok {
-				frozen[id] = email
+			if _, ok := rs.frozen[id]; !ok {
+				rs.frozen[id] = email
 			}
 		}
 		if err := closeRows(rows, t.table); err != nil {
-			return nil, err
+			return err
 		}
 	}
-
-	ids := make([]int64, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
-	}
-	current, err := tx.currentEmails(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]SendRecipient, 0, len(byID))
-	for _, id := range sortedIDs(ids) {
-		r := byID[id]
-		if e, ok := current[id]; ok {
-			r.Email = e
-		} else {
-			r.Email = frozen[id]
-		}
-		out = append(out, *r)
-	}
-	return out, nil
+	return nil
 }
 
 // currentEmails reads the email column of the repairers in ids from the source table; a
@@ -374,17 +388,7 @@ func (d *DB) SaveSendEntries(ctx context.Context, es []SendEntry) error {
 	}
 	q := "INSERT INTO sb_send_log (" + sendLogCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	set := []string{"message_id", "address", "documents", "state", "attempts", "last_answer", "updated_at", "sending_at", "accepted_at"}
-	if d.dialect == dialectMySQL {
-		for i, c := range set {
-			set[i] = c + " = VALUES(" + c + ")"
-		}
-		q += " ON DUPLICATE KEY UPDATE " + strings.Join(set, ", ")
-	} else {
-		for i, c := range set {
-			set[i] = c + " = excluded." + c
-		}
-		q += " ON CONFLICT (period, repairer_id) DO UPDATE SET " + strings.Join(set, ", ")
-	}
+	q = d.dialect.upsert(q, []string{"period", "repairer_id"}, set)
 	return d.sendConn(ctx, func(conn *sql.Conn) error { return d.saveSendEntries(ctx, conn, q, es) })
 }
 
@@ -428,37 +432,5 @@ const sendLockPrefix = "savbilling.send."
 // MySQL: a user-level lock GET_LOCK('savbilling.send.YYYY-MM.<database>') held by a dedicated
 // connection. SQLite: an flock on the file PATH.send-YYYY-MM.lock next to the database.
 func (d *DB) LockSend(ctx context.Context, p sb.Period) (release func(), err error) {
-	if d.dialect != dialectMySQL {
-		path := strings.TrimPrefix(d.redacted, "sqlite:") + ".send-" + p.String() + ".lock"
-		release, ok, err := flockFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("take the send lock of %s: %w", p, err)
-		}
-		if !ok {
-			return nil, fmt.Errorf("%s: %w", p, ErrSendLocked)
-		}
-		return release, nil
-	}
-	conn, err := d.db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", d.redacted, err)
-	}
-	name := lockName(sendLockPrefix+p.String()+".", d.database)
-	var got sql.NullInt64
-	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", name).Scan(&got); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("take the send lock of %s: %w", p, err)
-	}
-	if got.Int64 != 1 {
-		conn.Close()
-		return nil, fmt.Errorf("%s: %w", p, ErrSendLocked)
-	}
-	return func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if _, err := conn.ExecContext(rctx, "DO RELEASE_LOCK(?)", name); err != nil {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // the lock dies with the session
-		}
-		conn.Close()
-	}, nil
+	return d.dialect.lockSend(ctx, d, p)
 }

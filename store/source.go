@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 
@@ -14,12 +15,26 @@ import (
 // empty strings and zero times of nullable columns are written as NULL (as are a zero charge_bp,
 // a zero faulty_repairer_id and a nil deductible); timestamps as UTC "2006-01-02 15:04:05".
 func (d *DB) InsertSource(ctx context.Context, src sb.Source) error {
-	tx, err := d.db.BeginTx(ctx, d.txOptions(false))
+	tx, err := d.db.BeginTx(ctx, d.dialect.txOptions(false))
 	if err != nil {
 		return fmt.Errorf("insert source rows into %s: %w", d.redacted, err)
 	}
 	defer tx.Rollback()
+	for _, step := range []func(context.Context, *sql.Tx, sb.Source) error{
+		insertRepairers, insertInterventions, insertDecisions,
+	} {
+		if err := step(ctx, tx, src); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("insert source rows into %s: commit: %w", d.redacted, err)
+	}
+	return nil
+}
 
+// insertRepairers inserts the repairers, with the optional columns when the table has them.
+func insertRepairers(ctx context.Context, tx *sql.Tx, src sb.Source) error {
 	rs := src.Repairers
 	// the optional columns when the table has them (all or none: migration 21)
 	have, err := columnsOf(ctx, tx, "repairers")
@@ -50,12 +65,13 @@ func (d *DB) InsertSource(ctx context.Context, src sb.Source) error {
 			}
 			return row
 		})
-	if err != nil {
-		return err
-	}
+	return err
+}
 
+// insertInterventions inserts the interventions and their operations.
+func insertInterventions(ctx context.Context, tx *sql.Tx, src sb.Source) error {
 	ivs := src.Interventions
-	err = insertRows(ctx, tx, "interventions",
+	err := insertRows(ctx, tx, "interventions",
 		[]string{"id", "repairer_id", "customer_id", "city", "kind", "original_intervention_id", "status", "closed_at"},
 		len(ivs), func(i int) []any {
 			v := ivs[i]
@@ -81,12 +97,13 @@ func (d *DB) InsertSource(ctx context.Context, src sb.Source) error {
 			o := ops[i]
 			return []any{o.ID, o.InterventionID, nullStr(o.Label), o.PriceCents, o.CommissionCents, boolInt(o.SAVRelated)}
 		})
-	if err != nil {
-		return err
-	}
+	return err
+}
 
+// insertDecisions inserts the SAV decisions, the customer credits and finance's overrides.
+func insertDecisions(ctx context.Context, tx *sql.Tx, src sb.Source) error {
 	ds := src.Decisions
-	err = insertRows(ctx, tx, "sav_decisions",
+	err := insertRows(ctx, tx, "sav_decisions",
 		[]string{"intervention_id", "outcome", "charge_bp", "faulty_repairer_id", "damage_cents", "decided_at", "decided_by", "note"},
 		len(ds), func(i int) []any {
 			x := ds[i]
@@ -115,11 +132,5 @@ func (d *DB) InsertSource(ctx context.Context, src sb.Source) error {
 			o := ovs[i]
 			return []any{o.RepairerID, o.Period, o.Mode, nullInt(int64(o.Months))}
 		})
-	if err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("insert source rows into %s: commit: %w", d.redacted, err)
-	}
-	return nil
+	return err
 }

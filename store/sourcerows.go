@@ -70,22 +70,12 @@ func (s srcTime) from(end time.Time) bool {
 
 // exactly is the SQL condition that the text column col equals the next parameter byte for byte
 // (case and trailing spaces count), whatever the column's collation.
-func (tx *Tx) exactly(col string) string {
-	if tx.d.dialect == dialectMySQL {
-		return col + " = CAST(? AS BINARY)"
-	}
-	return col + " = ? COLLATE BINARY"
-}
+func (tx *Tx) exactly(col string) string { return tx.d.dialect.exactly(col) }
 
 // maybeBefore is the SQL condition that the source timestamp col may be before the next parameter
 // (an end): NULL, before it, or — SQLite, where timestamps are text compared as text — in another
 // text form. Go reads the value and decides (srcTime).
-func (tx *Tx) maybeBefore(col string) string {
-	if tx.d.dialect == dialectMySQL {
-		return "(" + col + " IS NULL OR " + col + " < ?)"
-	}
-	return "(" + col + " IS NULL OR " + col + " < ? OR " + col + " NOT GLOB '" + canonicalTime + "')"
-}
+func (tx *Tx) maybeBefore(col string) string { return tx.d.dialect.maybeBefore(col) }
 
 // Defects of source rows, one function each so the reasons and fixes stay the same everywhere.
 

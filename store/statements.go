@@ -199,32 +199,6 @@ func (d *DB) EachSAVLine(ctx context.Context, p sb.Period, fn func(l *sb.SAVLine
 	})
 }
 
-// savLineCols are the columns of sb_sav_lines that scanSAVLine reads, each name after prefix.
-func savLineCols(prefix string) string {
-	cols := []string{"sav_id", "repairer_id", "type", "original_id", "sav_repairer_id", "city", "outcome",
-		"charge_bp", "corrective_cents", "damage_cents", "amount_cents", "note", "sav_day", "original_day",
-		"original_city", "before_outcome", "before_charge_bp", "before_damage_cents", "before_booked_cents",
-		"earlier_statement", "policy", "deductible_cents"}
-	return prefix + strings.Join(cols, ", "+prefix)
-}
-
-// scanSAVLine scans a SAV line from the columns of savLineCols, then into more what follows them.
-func scanSAVLine(rows *sql.Rows, more ...any) (sb.SAVLine, error) {
-	var (
-		l  sb.SAVLine
-		tp string
-	)
-	dest := append([]any{&l.SAVID, &l.RepairerID, &tp, &l.OriginalID, &l.SAVRepairerID, &l.City, &l.Outcome,
-		&l.ChargeBP, &l.CorrectiveCents, &l.DamageCents, &l.AmountCents, &l.Note, &l.SAVDay, &l.OriginalDay,
-		&l.OriginalCity, &l.BeforeOutcome, &l.BeforeChargeBP, &l.BeforeDamageCents, &l.BeforeBookedCents,
-		&l.EarlierStatement, &l.Policy, &l.DeductibleCents}, more...)
-	if err := rows.Scan(dest...); err != nil {
-		return l, err
-	}
-	l.Type = sb.SAVLineType(tp)
-	return l, nil
-}
-
 // invoicedStatements reads, for each invoice and debit note of period p, the statement its
 // overflow comes from (Invoice.Statement): its number, totals and SAV lines, in the order
 // EachStatement reads them. A document without a statement keeps nil.

@@ -55,11 +55,10 @@ var ErrAlreadyBooked = errors.New("already booked")
 // DB is an open savbilling database: a connection pool and its dialect.
 type DB struct {
 	db       *sql.DB
-	dialect  string       // dialectSQLite or dialectMySQL
+	dialect  dialect      // sqliteDialect or *mysqlDialect (dialect.go)
 	redacted string       // the database's name as errors may print it
 	database string       // MySQL: the database's name, part of the lock names
 	limits   *mysqlLimits // MySQL: the server and its timeouts, for errors (Explain)
-	mariadb  bool         // the MySQL server is MariaDB (SET STATEMENT)
 }
 
 // Open opens the database named db: "sqlite:PATH" (the file is created when missing, mode 0600)
@@ -74,28 +73,9 @@ func Open(ctx context.Context, db string) (*DB, error) { return open(ctx, db, tr
 // open opens db; create lets it create a missing SQLite file.
 func open(ctx context.Context, db string, create bool) (*DB, error) {
 	name := Redact(db)
-	prefix, rest, _ := strings.Cut(db, ":")
-	var (
-		pool     *sql.DB
-		err      error
-		dialect  string
-		secret   string
-		database string
-		limits   *mysqlLimits
-	)
-	switch prefix {
-	case "sqlite":
-		dialect = dialectSQLite
-		pool, err = openSQLite(rest, create)
-	case "mysql":
-		dialect = dialectMySQL
-		secret = mysqlPassword(rest)
-		pool, database, limits, err = openMySQL(rest)
-		if err != nil {
-			err = classed(ErrBadDatabase, errors.New(scrub(err.Error(), secret)))
-		}
-	default:
-		return nil, classed(ErrBadDatabase, fmt.Errorf("database %q: want sqlite:PATH or mysql:DSN (go-sql-driver form, e.g. mysql:user:password@tcp(host:3306)/dbname)", name))
+	dl, pool, database, limits, secret, err := openPool(db, create)
+	if dl == nil {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, err)
@@ -104,16 +84,11 @@ func open(ctx context.Context, db string, create bool) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open %s: %w", name, classifyOpenError(scrubbed{err, secret}))
 	}
-	d := &DB{db: pool, dialect: dialect, redacted: name, database: database, limits: limits}
-	if dialect == dialectMySQL {
-		var version string
-		if err := pool.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
-			pool.Close()
-			return nil, fmt.Errorf("open %s: read the server's version: %s", name, scrub(err.Error(), secret))
-		}
-		d.mariadb = strings.Contains(version, "MariaDB")
+	if err := dl.inspect(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open %s: %s", name, scrub(err.Error(), secret))
 	}
-	return d, nil
+	return &DB{db: pool, dialect: dl, redacted: name, database: database, limits: limits}, nil
 }
 
 // scrub replaces every occurrence of secret in msg.
@@ -162,7 +137,7 @@ func Redact(db string) string {
 func (d *DB) Close() error { return d.db.Close() }
 
 // Dialect returns "sqlite" or "mysql".
-func (d *DB) Dialect() string { return d.dialect }
+func (d *DB) Dialect() string { return d.dialect.name() }
 
 // String returns the database's redacted name.
 func (d *DB) String() string { return d.redacted }
@@ -193,12 +168,12 @@ func (d *DB) WithCloseLock(ctx context.Context, wait time.Duration, fn func(ctx 
 		return fmt.Errorf("connect to %s: %w", d.redacted, err)
 	}
 	defer conn.Close()
-	release, err := d.acquireCloseLock(ctx, conn, wait)
+	release, err := d.dialect.acquireCloseLock(ctx, d, conn, max(wait, 0))
 	if err != nil {
 		return err
 	}
 	defer release()
-	sqlTx, err := conn.BeginTx(ctx, d.txOptions(false))
+	sqlTx, err := conn.BeginTx(ctx, d.dialect.txOptions(false))
 	if err != nil {
 		if isBusy(err) {
 			return fmt.Errorf("%w (%v)", ErrLocked, err)
@@ -236,7 +211,7 @@ func (d *DB) WithCloseLock(ctx context.Context, wait time.Duration, fn func(ctx 
 // ReadTx runs fn in a read-only transaction that sees one consistent snapshot of the database
 // (dry runs, rendering). It takes no lock and never books anything.
 func (d *DB) ReadTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
-	sqlTx, err := d.db.BeginTx(ctx, d.txOptions(true))
+	sqlTx, err := d.db.BeginTx(ctx, d.dialect.txOptions(true))
 	if err != nil {
 		return fmt.Errorf("begin a read transaction on %s: %w", d.redacted, err)
 	}
@@ -262,7 +237,7 @@ type Tx struct {
 }
 
 // Dialect returns the dialect of the transaction's database.
-func (tx *Tx) Dialect() string { return tx.d.dialect }
+func (tx *Tx) Dialect() string { return tx.d.dialect.name() }
 
 // LastClosed returns the latest closed period, false when none is.
 func (tx *Tx) LastClosed(ctx context.Context) (sb.Period, bool, error) {

@@ -106,7 +106,7 @@ func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *sb.CloseInput) error
 	if in == nil || in.End.IsZero() || in.Period.IsZero() {
 		return errors.New("load close input: Period and End must be set")
 	}
-	if tx.d.dialect != dialectMySQL {
+	if !tx.d.dialect.readsAside() {
 		return tx.loadInput(ctx, in, tx)
 	}
 	err := tx.d.ReadTx(ctx, func(ctx context.Context, read *Tx) error {
@@ -151,11 +151,7 @@ func (tx *Tx) stageSummed(ctx context.Context, bk *Tx, in *sb.CloseInput, w wind
 		others []int64
 		err    error
 	)
-	if tx.d.dialect == dialectSQLite {
-		others, err = tx.stageSQLite(ctx, in, w, add, &st.insert)
-	} else {
-		others, err = tx.stageMySQL(ctx, bk, in, w, add)
-	}
+	others, err = tx.d.dialect.stageSummed(ctx, tx, bk, in, w, add, &st.insert)
 	if err != nil {
 		return nil, fmt.Errorf("book the summed commission lines: %w", err)
 	}
@@ -238,16 +234,7 @@ func (tx *Tx) scanPlan(ctx context.Context, distinct string) (hint, checks strin
 // uniqueIDs reports whether table is a base table whose primary key is its column id alone: no
 // two rows share an id (a view, or a table without that key, may repeat one).
 func (tx *Tx) uniqueIDs(ctx context.Context, table string) (bool, error) {
-	var query string
-	if tx.d.dialect == dialectMySQL {
-		query = `SELECT COALESCE(MAX(t.TABLE_TYPE = 'BASE TABLE' AND s.COLUMN_NAME = 'id'), 0), COUNT(s.COLUMN_NAME)
-			FROM information_schema.TABLES t JOIN information_schema.STATISTICS s
-			ON s.TABLE_SCHEMA = t.TABLE_SCHEMA AND s.TABLE_NAME = t.TABLE_NAME AND s.INDEX_NAME = 'PRIMARY'
-			WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_NAME = ?`
-	} else {
-		query = `SELECT COALESCE(MAX(p.name = 'id'), 0), COUNT(*) FROM sqlite_master m, pragma_table_info(m.name) p
-			WHERE m.type = 'table' AND m.name = ? AND p.pk > 0`
-	}
+	query := tx.d.dialect.primaryKeyQuery()
 	var isID, cols int
 	if err := tx.tx.QueryRowContext(ctx, query, table).Scan(&isID, &cols); err != nil {
 		return false, err
@@ -260,14 +247,11 @@ var maxAmount = strconv.FormatInt(sb.MaxAmountCents, 10)
 // interventionsHint is the index hint that makes a scan of the interventions go in id order
 // (the grouping by id then needs no sort), or "" when interventions is a view.
 func (tx *Tx) interventionsHint(ctx context.Context) (string, error) {
-	kind, err := tableKindTx(ctx, tx.tx, tx.d.dialect, "interventions")
+	kind, err := tx.d.dialect.tableKind(ctx, tx.tx, "interventions")
 	if err != nil || kind != "table" {
 		return "", err
 	}
-	if tx.d.dialect == dialectMySQL {
-		return " FORCE INDEX (PRIMARY)", nil
-	}
-	return " NOT INDEXED", nil
+	return tx.d.dialect.idOrderHint(), nil
 }
 
 // int64List writes ids as a comma-separated SQL list (integers: nothing to escape).
@@ -300,30 +284,7 @@ func (tx *Tx) insertPeriodRow(ctx context.Context, in *sb.CloseInput) error {
 	if err != nil {
 		return fmt.Errorf("issuer: %w", err)
 	}
-	_, err = tx.tx.ExecContext(ctx, `INSERT INTO sb_periods (period, start_utc, end_utc, closed_at, issued_on, issuer_json)
-		VALUES (?, ?, ?, ?, ?, ?)`, in.Period.String(), sqlTime(in.Period.Start(sb.Paris)),
-		sqlTime(in.Period.End(sb.Paris)), sqlTime(in.ClosedAt), sqlDate(sb.DayIn(in.ClosedAt, sb.Paris)),
-		string(issuer))
-	if err != nil {
-		return booked(in.Period, fmt.Errorf("insert into sb_periods: %w", err))
-	}
-	return nil
-}
-
-// tableKindTx is tableKind on any querier.
-func tableKindTx(ctx context.Context, q querier, dialect, name string) (string, error) {
-	var query string
-	if dialect == dialectMySQL {
-		query = "SELECT CASE WHEN TABLE_TYPE = 'BASE TABLE' THEN 'table' ELSE 'view' END FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
-	} else {
-		query = "SELECT type FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?"
-	}
-	var kind string
-	err := q.QueryRowContext(ctx, query, name).Scan(&kind)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	return kind, err
+	return tx.insertPeriod(ctx, in.Period, in.ClosedAt, sb.DayIn(in.ClosedAt, sb.Paris), string(issuer), sb.RulesV1, 0) // the columns' defaults
 }
 
 // checkSummed checks, in SaveBook, that b.Summed are the lines LoadSummedCloseInput booked in

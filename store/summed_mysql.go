@@ -44,7 +44,7 @@ type sumsChunk struct {
 const spoolSegments = 1 << 12
 
 // summedCols are the columns of sb_commissions the summed lines fill, in the order of their text.
-var summedCols = []string{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "amount_cents", "late"}
+var summedCols = commissionCols
 
 // stageMySQL books the commission lines of the summable interventions on MySQL. Two connections
 // work at once. The reading transaction tx reads the eligible interventions with their sums, a
@@ -165,7 +165,7 @@ func (bk *Tx) startLoading(ctx context.Context, sp *spool, p sb.Period, failed f
 		// The loads run on ctx: the close's connection is not cancelled in the middle of a
 		// statement when the reading fails.
 		out := newBulk() // LOAD DATA LOCAL until the server refuses it (loaddata.go)
-		if bk.d.mariadb {
+		if bk.d.dialect.setStatement() {
 			// The one foreign key of sb_commissions is its period, whose row this transaction
 			// inserted before any line (insertPeriodRow): checking it for each of a million
 			// lines took a tenth of their loading (1.6 s of server time at L).

@@ -87,8 +87,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *sb.CloseInput, w window, add 
 	}
 	// Stored in the order the renderers read them back: by repairer.
 	t0 := time.Now()
-	if _, err := q.ExecContext(ctx, `INSERT INTO sb_commissions (intervention_id, period, repairer_id, kind, city,
-		closed_at, operations, amount_cents, late)
+	if _, err := q.ExecContext(ctx, `INSERT INTO sb_commissions (`+commissionCols.list("")+`)
 		SELECT s.intervention_id, ?, s.repairer_id, s.kind, COALESCE(s.city, ''), s.closed_at, s.operations,
 		s.amount_cents, `+late+` FROM `+closeLines+` s WHERE s.summed = 1
 		ORDER BY s.repairer_id, s.intervention_id`, args...); err != nil {
