@@ -161,11 +161,7 @@ func (a *audit) sinceFilter(col string) (string, []any) {
 	if a.since.IsZero() {
 		return "", nil
 	}
-	cond := "(" + col + " IS NULL OR " + col + " >= ?"
-	if a.tx.d.dialect != dialectMySQL {
-		cond += " OR " + col + " NOT GLOB '" + canonicalTime + "'"
-	}
-	return " AND " + cond + ")", []any{sqlTime(a.since)}
+	return " AND " + a.tx.d.dialect.maybeFrom(col), []any{sqlTime(a.since)}
 }
 
 // interventions finds (1): the interventions not booked whose status is not exactly open or
@@ -284,10 +280,7 @@ func (a *audit) operations(ctx context.Context) error {
 	// The operations drive the joins, a range of their key (MySQL: STRAIGHT_JOIN keeps the order
 	// written; SQLite keeps a LEFT JOIN's): sb_operations' key first, which lets through only the
 	// operations not paid, then sb_commissions' for those alone.
-	straight := ""
-	if tx.d.dialect == dialectMySQL {
-		straight = "STRAIGHT_JOIN "
-	}
+	_, straight := tx.d.dialect.drivingJoin()
 	query := `SELECT ` + straight + `o.id, c.period FROM intervention_operations o
 		LEFT JOIN sb_operations b ON b.operation_id = o.id
 		JOIN sb_commissions c ON c.intervention_id = o.intervention_id
@@ -402,10 +395,7 @@ func (a *audit) scanned(ctx context.Context) error {
 // listPending inserts ids under source into sb_source_pending, each once (those listed already
 // are left as they are), and returns how many it added.
 func (tx *Tx) listPending(ctx context.Context, source string, ids []int64) (int, error) {
-	verb := "INSERT OR IGNORE"
-	if tx.d.dialect == dialectMySQL {
-		verb = "INSERT IGNORE"
-	}
+	verb := tx.d.dialect.insertIgnore()
 	added := 0
 	for chunk := range slices.Chunk(ids, 500) {
 		var q []byte

@@ -77,6 +77,11 @@ type dialect interface {
 	// maybeBefore is the SQL condition that the source timestamp col may be before the next
 	// parameter (see Tx.maybeBefore).
 	maybeBefore(col string) string
+	// maybeFrom is the SQL condition that the source timestamp col may be at or after the next
+	// parameter: NULL, at or after it, or (SQLite) in another text form.
+	maybeFrom(col string) string
+	// insertIgnore is the verb of an INSERT that skips the rows whose key exists already.
+	insertIgnore() string
 	// drivingJoin is the join, and the SELECT modifier, that make the left table of a join the
 	// one that drives it.
 	drivingJoin() (join, straight string)

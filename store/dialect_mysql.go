@@ -139,6 +139,12 @@ func (*mysqlDialect) maybeBefore(col string) string {
 	return "(" + col + " IS NULL OR " + col + " < ?)"
 }
 
+func (*mysqlDialect) maybeFrom(col string) string {
+	return "(" + col + " IS NULL OR " + col + " >= ?)"
+}
+
+func (*mysqlDialect) insertIgnore() string { return "INSERT IGNORE" }
+
 func (*mysqlDialect) drivingJoin() (join, straight string) { return "JOIN", "STRAIGHT_JOIN " }
 func (*mysqlDialect) idOrderHint() string                  { return " FORCE INDEX (PRIMARY)" }
 

@@ -122,6 +122,12 @@ func (sqliteDialect) maybeBefore(col string) string {
 	return "(" + col + " IS NULL OR " + col + " < ? OR " + col + " NOT GLOB '" + canonicalTime + "')"
 }
 
+func (sqliteDialect) maybeFrom(col string) string {
+	return "(" + col + " IS NULL OR " + col + " >= ? OR " + col + " NOT GLOB '" + canonicalTime + "')"
+}
+
+func (sqliteDialect) insertIgnore() string { return "INSERT OR IGNORE" }
+
 func (sqliteDialect) drivingJoin() (join, straight string) { return "CROSS JOIN", "" }
 func (sqliteDialect) idOrderHint() string                  { return " NOT INDEXED" }
 
