@@ -208,7 +208,7 @@ func build(ctx context.Context, src Source, prev *sb.Totals, z *detZip) (_ *exce
 		}
 	}
 	// The charts show sums of the SAV lines, gathered as their sheet was written.
-	if err := writeCharts(f, st, x); err != nil {
+	if err := writeCharts(ctx, f, st, x); err != nil {
 		return nil, fmt.Errorf("sheet %s: %w", SheetSummary, err)
 	}
 	stamp := b.ClosedAt.UTC().Format("2006-01-02T15:04:05Z")
