@@ -64,4 +64,3 @@ func TestSynthesisListsTheCommissionsByCity(t *testing.T) {
 		t.Errorf("a book whose lines do not add up: %v", err)
 	}
 }
-
