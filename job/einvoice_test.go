@@ -189,7 +189,7 @@ func TestEveryEInvoiceOfAClosePassesTheValidators(t *testing.T) {
 			})
 			t.Logf("cases validated: %v", cases)
 			for _, c := range []string{"REL-", "FAC-", "franchise (E, VATEX-FR-FRANCHISE)", "standard (S 20 %)",
-				"reductions as allowances", "net refund of reductions as a line",
+				"reductions as allowances", "net refund of reductions as a line", "installments, reduction part",
 				"indemnities set off (BT-113)", "adjustments"} {
 				if cases[c] == 0 {
 					t.Errorf("no e-invoice of the case %q validated", c)

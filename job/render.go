@@ -282,3 +282,13 @@ func missing(rs []Renderer, t sb.Totals) []string {
 	}
 	return out
 }
+
+// CommissionsByCity sums the period's commission lines by city for the workbook
+// (reports.CitySource): in SQL over the ledger's lines of a closed period, which its statements
+// only count; from the statements' lines for a book held in memory.
+func (w withPayments) CommissionsByCity(ctx context.Context) ([]sb.CityCommissions, error) {
+	if w.l.db == nil {
+		return w.l.Book.CommissionsByCity(), nil
+	}
+	return w.l.db.CommissionsByCity(ctx, w.l.Book.Period)
+}

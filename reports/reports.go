@@ -14,7 +14,10 @@
 //     savbilling.Totals), with Mois précédent and Écart columns when the previous closed
 //     period's totals are given, ending with the check « aucun centime perdu »: D + plan
 //     balances before = offset + installments paid + invoiced + plan balances after, both sides
-//     and « OK » (or « ÉCART … »). On the right, two small tables and their bar charts: the SAV
+//     and « OK » (or « ÉCART … »). Under it, « TVA du mois (déclaration) », then « Commissions
+//     par ville »: per city of the intervention, the interventions and their commissions HT, by
+//     amount descending then city, « (non renseignée) » for a blank city, and a total equal to
+//     the period's commissions (CitySource; cities.go). On the right, two small tables and their bar charts: the SAV
 //     lines' amounts by city of the SAV intervention (the 14 costliest cities, the others summed
 //     as « (autres villes) »; « (inconnue) » when the SAV intervention has no city) and
 //     the 10 repairers with the highest sum of SAV lines (positive sums only).
@@ -208,7 +211,7 @@ func build(ctx context.Context, src Source, prev *sb.Totals, z *detZip) (_ *exce
 		}
 	}
 	// The charts show sums of the SAV lines, gathered as their sheet was written.
-	if err := writeCharts(f, st, x); err != nil {
+	if err := writeCharts(ctx, f, st, x); err != nil {
 		return nil, fmt.Errorf("sheet %s: %w", SheetSummary, err)
 	}
 	stamp := b.ClosedAt.UTC().Format("2006-01-02T15:04:05Z")

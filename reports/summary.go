@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strconv"
@@ -202,9 +203,6 @@ func writeSummary(f *excelize.File, st *styles, x *index, prev *sb.Totals) error
 	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{DefaultRowHeight: &rowH, CustomHeight: &custom}); err != nil {
 		return err
 	}
-	if err := printArea(f, sh, summaryLastC, max(summaryLastR, last+4+8)); err != nil {
-		return err
-	}
 	if b.Draft {
 		if err := f.SetHeaderFooter(sh, draftHeader()); err != nil {
 			return err
@@ -286,7 +284,7 @@ func (d *chartData) topRepairers() (ids []int64, cents []int64) {
 }
 
 // writeCharts writes the Synthèse's side tables and their charts, once the SAV sheet is written.
-func writeCharts(f *excelize.File, st *styles, x *index) error {
+func writeCharts(ctx context.Context, f *excelize.File, st *styles, x *index) error {
 	const sh = SheetSummary
 	d := x.charts
 	cities, cityCents := d.cityCost()
@@ -328,7 +326,15 @@ func writeCharts(f *excelize.File, st *styles, x *index) error {
 			return err
 		}
 	}
-	if err := writeVATSummary(f, st, x); err != nil {
+	last, err := writeVATSummary(f, st, x)
+	if err != nil {
+		return err
+	}
+	if last, err = writeCityCommissions(ctx, f, st, x, last+3); err != nil {
+		return err
+	}
+	// the print area: the totals and the blocks under them, the charts beside them
+	if err := printArea(f, sh, summaryLastC, max(summaryLastR, last)); err != nil {
 		return err
 	}
 	if len(cities) == 0 {
@@ -371,12 +377,13 @@ type vatSum struct{ baseCents, vatCents int64 }
 // writeVATSummary writes, under the Synthèse's totals, the period's VAT for the monthly return:
 // the VAT the network may deduct on the self-billed statements, by rate (base Net HT and VAT),
 // the statements under the franchise (no VAT), and the VAT it collects on its invoices, by rate.
-func writeVATSummary(f *excelize.File, st *styles, x *index) error {
+// It returns the last row it wrote.
+func writeVATSummary(f *excelize.File, st *styles, x *index) (int, error) {
 	const sh = SheetSummary
 	top := len(summaryRows(x.b, sb.Totals{}, nil)) + 4 // two blank rows under the totals
 	for j, h := range []string{"TVA du mois (déclaration)", "Taux", "Base HT", "TVA"} {
 		if err := setCell(f, sh, j+1, top, h, st.header); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	keys := make([]vatKey, 0, len(x.vat))
@@ -433,16 +440,16 @@ func writeVATSummary(f *excelize.File, st *styles, x *index) error {
 			label = st.totalLabel
 		}
 		if err := setCell(f, sh, 1, row, l.label, label); err != nil {
-			return err
+			return 0, err
 		}
 		if l.rate != "" {
 			if err := setCell(f, sh, 2, row, l.rate, st.text); err != nil {
-				return err
+				return 0, err
 			}
 		}
 		if !l.isTotalLine {
 			if err := setValue(f, st, sh, 3, row, kMoney, l.base, 0); err != nil {
-				return err
+				return 0, err
 			}
 		}
 		vs := 0
@@ -450,10 +457,10 @@ func writeVATSummary(f *excelize.File, st *styles, x *index) error {
 			vs = st.totalMoney
 		}
 		if err := setValue(f, st, sh, 4, row, kMoney, l.vat, vs); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return top + len(lines), nil
 }
 
 // axisColor is the colour of the charts' axis labels: near black.

@@ -25,9 +25,9 @@ const DemoBackground = 300
 // DemoMissingOriginal is the original intervention id, which does not exist, of SAV 1023.
 const DemoMissingOriginal = 987654
 
-// Demo returns three steps for the three months first, first+1, first+2: a network of 30
-// repairers in eight French cities whose story holds every case of the rules. Each step's
-// story lists its cases with their ids. Ids are stable whatever first is: repairers 1–30,
+// Demo returns three steps for the three months first, first+1, first+2: a network of 32
+// repairers in French cities whose story holds every case of the rules. Each step's
+// story lists its cases with their ids. Ids are stable whatever first is: repairers 1–32,
 // interventions from 1000 (the story cases 1000–1099, 2001–2099, 3001–3099, the background
 // 1100–1399, 2100–2399, 3100–3399), operations 100000 + 10 × intervention id + index,
 // credits from 1; amounts do not depend on first either.
@@ -56,6 +56,9 @@ const DemoMissingOriginal = 987654
 //	        unconfirmed on R12, who has nothing else: no statement; 1013's damage removed (a
 //	        refund of an indemnity); 2011 revised from partial 3333 bp to confirmed (a further
 //	        charge, explained with the October statement it was first charged on).
+//	all     R31 earns in each month (1070, 2041, 3040); SAV 2040 by R32 on 1070 overflows R31's
+//	        month 2 by 58,00 € of reductions, spread in 2 × 29,00 €; month 3 pays the first (a
+//	        reduction installment, before VAT).
 func Demo(first sb.Period) []Step {
 	d := &demo{ivs: map[int64]sb.Intervention{}}
 	for i := range d.steps {
@@ -65,6 +68,7 @@ func Demo(first sb.Period) []Step {
 	d.month1()
 	d.month2()
 	d.month3()
+	d.reductionInstallment() // after the story's cases: their customer and credit ids stay as they were
 	for i := range d.steps {
 		d.background(i, int64(1000*(i+1)+100), DemoBackground)
 	}
@@ -113,6 +117,9 @@ var demoNetwork = []demoRepairer{
 	{28, "Sébastien Roussel", "Montpellier", "6 rue de Sébastopol, 98800 Nouméa", sb.VATStandard, 0, false},
 	{29, "Mélanie Colin", "Paris", "87 rue des Pyrénées, 75020 Paris", sb.VATStandard, 0, false},
 	{30, "Rémi Chevalier", "Paris", "21 rue Oberkampf, 75011 Paris", sb.VATStandard, 0, true},
+	// added for issue 21: a reduction installment paid (demo.reductionInstallment)
+	{31, "Nolwenn Quéré", "Rennes", "5 rue de Nemours, 35000 Rennes", sb.VATStandard, 0, false},
+	{32, "Erwan Le Gall", "Rennes", "18 rue de Saint-Brieuc, 35000 Rennes", sb.VATStandard, 0, false},
 }
 
 // The demo's repairers the transfer file does not pay (issue 23): one without an IBAN, one whose
@@ -125,7 +132,7 @@ const (
 
 // demoQuiet are the repairers whose month the story controls to the cent: they get no
 // background work.
-var demoQuiet = map[int64]bool{3: true, 12: true, 21: true, 30: true}
+var demoQuiet = map[int64]bool{3: true, 12: true, 21: true, 30: true, 31: true, 32: true}
 
 // demoSupport are the support agents who take decisions.
 var demoSupport = []string{"Camille Perrin (support)", "Yanis Haddad (support)", "Bérénice Caron (support)"}
@@ -561,6 +568,28 @@ func (d *demo) month3() {
 		eur(corrective(d.ivs[2010])-share(corrective(d.ivs[2010]), 5000)), who(29))
 	d.story(s, "Anomalie corrigée : la part du SAV 2016 est corrigée à 7500 pb : %s × 75 %% = %s imputés à %s ce mois-ci.",
 		eur(corrective(d.ivs[2016])), eur(share(corrective(d.ivs[2016]), 7500)), who(27))
+}
+
+// reductionInstallment is the case of a plan's reduction part paid (issue 21): R31 earns 40,00 €
+// in month 1 (1070) and 20,00 € in month 2 (2041); SAV 2040 by R32 on 1070 charges R31 78,00 €
+// in month 2: a reduction overflow of 58,00 € spread in 2 installments of 29,00 € (reductions
+// only); in month 3 R31 earns 90,00 € (3040) and pays the first, before VAT: Net HT 61,00 €, the
+// e-invoice's document-level allowance of 29,00 €. R31 and R32 are quiet (no background work),
+// so no earlier case changes.
+func (d *demo) reductionInstallment() {
+	d.job(0, 1070, 31, d.at(0, 7, 10, 0), op("Révision complète", 6000, 4000))
+	d.story(0, "Échéance de réductions, mois 1 : %s gagne 40,00 € (1070).", who(31))
+
+	d.job(1, 2041, 31, d.at(1, 6, 11, 0), op("Réglage du dérailleur", 3000, 2000))
+	iv := d.sav(1, 2040, 32, 1070, d.at(1, 12, 9, 0), fix("Reprise de la révision (câbles et gaines)", 8500, 6000),
+		fix(travelLabel, 2500, 1800))
+	d.decide(1, decision(2040, sb.OutcomeConfirmed, 0, 0, 0, d.at(1, 12, 8, 30), "Câbles de frein mal serrés à la révision."))
+	d.story(1, "Échéance de réductions, mois 2 : %s gagne 20,00 € (2041) ; SAV 2040 (%s) sur 1070 lui impute %s : dépassement de réductions %s étalé en 2 échéances de 29,00 € (réductions seulement).",
+		who(31), who(32), eur(corrective(iv)), eur(corrective(iv)-2000))
+
+	d.job(2, 3040, 31, d.at(2, 8, 14, 0), op("Remplacement transmission complète", 12000, 9000))
+	d.story(2, "Échéance de réductions, mois 3 : %s gagne 90,00 € (3040) et paie la 1re échéance de 29,00 € avant la TVA : Net HT 61,00 €, la remise de 29,00 € sur sa facture électronique.",
+		who(31))
 }
 
 // background adds n ordinary interventions from id first, spread over the busy repairers, with

@@ -231,13 +231,13 @@ func luhn(s string) bool {
 
 func TestDemoRepairers(t *testing.T) {
 	w := index(t, Demo(demoFirst))
-	if len(w.reps) != 30 {
-		t.Fatalf("%d repairers, want 30", len(w.reps))
+	if len(w.reps) != len(demoNetwork) || len(demoNetwork) != 32 {
+		t.Fatalf("%d repairers, want 32", len(w.reps))
 	}
 	cities := map[string]bool{}
 	var inactive, own, franchise int
 	var accents, oe bool
-	for id := range int64(30) {
+	for id := range int64(32) {
 		r, ok := w.reps[id+1]
 		if !ok {
 			t.Fatalf("repairer %d missing", id+1)
@@ -574,9 +574,9 @@ func TestDemoStory(t *testing.T) {
 	w := index(t, Demo(demoFirst))
 	l := book(w)
 	want := []map[int64]int64{
-		{3: 9000, 30: 2500},               // R3 spread (≤ 1 500 €, 2 × 45,00), R30 inactive: invoiced
-		{12: 163100, 21: 6400, 30: 11500}, // R12 above 1 500 €: invoiced; R21 spread in two parts; R30 inactive
-		{21: 3500},                        // R21: override invoice
+		{3: 9000, 30: 2500},                         // R3 spread (≤ 1 500 €, 2 × 45,00), R30 inactive: invoiced
+		{12: 163100, 21: 6400, 30: 11500, 31: 5800}, // R12 above 1 500 €: invoiced; R21 spread in two parts; R30 inactive; R31 reductions spread
+		{21: 3500}, // R21: override invoice
 	}
 	if got := l.overflows(); !cmp.Equal(got, want) {
 		t.Errorf("overflows %v, want %v", got, want)
@@ -621,6 +621,12 @@ func TestDemoStory(t *testing.T) {
 		{"R14 D month 3 (1013's damage removed)", 2, 14, false, -12000},
 		{"R23 D month 3 (3012 unconfirmed)", 2, 23, false, 0},
 		{"R1 D month 3 (3013 pending)", 2, 1, false, 0},
+		{"R31 G month 1", 0, 31, true, 4000},
+		{"R31 G month 2", 1, 31, true, 2000},
+		{"R31 D month 2 (2040 confirmed)", 1, 31, false, 7800},
+		{"R32 G month 2 (2040's commission)", 1, 32, true, 7800},
+		{"R31 G month 3 (pays a 29,00 € reduction installment)", 2, 31, true, 9000},
+		{"R31 D month 3", 2, 31, false, 0},
 	}
 	for _, c := range checks {
 		m := l.d[c.month]

@@ -101,3 +101,6 @@ func (tx *Tx) CountIn(ctx context.Context, query string) (int, error) {
 
 // MigrateTo applies the migrations up to version, for the tests of a later migration.
 func (d *DB) MigrateTo(ctx context.Context, version int64) error { return d.migrateTo(ctx, version) }
+
+// CommissionsByCityQuery is the query of CommissionsByCity on db's engine, for the tests.
+func CommissionsByCityQuery(db *DB) string { return commissionsByCity(db.dialect) }

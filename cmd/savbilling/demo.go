@@ -64,7 +64,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	db := j.DB
 	defer db.Close()
-	fmt.Fprintf(stdout, "Demo network: 30 repairers, months %s to %s\n", steps[0].Period, last)
+	fmt.Fprintf(stdout, "Demo network: %d repairers, months %s to %s\n", len(steps[0].Insert.Repairers), steps[0].Period, last)
 	for _, st := range steps {
 		if err := db.InsertSource(ctx, st.Insert); err != nil {
 			return fmt.Errorf("demo %s: insert: %w", st.Period, err)

@@ -55,7 +55,7 @@ data or schedule.start_period), then the previous month at every cron tick. SIGT
 running close finish and exits 0.`,
 	"demo": `savbilling demo [--db DB] [--out DIR]
 
-Writes a sample network of 30 repairers into a database of its own and closes its last three
+Writes a sample network of 32 repairers into a database of its own and closes its last three
 months. The database is sqlite:DIR/savbilling-demo.db (DIR: out/demo) unless --db names an
 empty one; SAVBILLING_DB, SAVBILLING_OUT and the configuration's db and out are ignored.`,
 	"send": `savbilling send --period YYYY-MM [--db DB] [--out DIR] [--smtp URL] [--dry-run]
