@@ -17,13 +17,10 @@ import (
 // period at workload L. The city is grouped byte for byte (MySQL's collation of the column
 // would merge « Orléans » and « orleans »); SortCities orders the result the same on both
 // engines.
-func commissionsByCity(dialect string) string {
-	if dialect == dialectSQLite {
-		return `SELECT city, COUNT(*), SUM(amount_cents) FROM sb_commissions INDEXED BY sb_commissions_period
-			WHERE period = ? GROUP BY city`
-	}
-	return `SELECT CAST(city AS BINARY), COUNT(*), SUM(amount_cents) FROM sb_commissions
-		WHERE period = ? GROUP BY CAST(city AS BINARY)`
+func commissionsByCity(dl dialect) string {
+	city := dl.bytes("city")
+	return `SELECT ` + city + `, COUNT(*), SUM(amount_cents) FROM sb_commissions` + dl.indexedBy("sb_commissions_period") +
+		` WHERE period = ? GROUP BY ` + city
 }
 
 // CommissionsByCity sums the commission lines booked in closed period p by the city of their

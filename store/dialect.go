@@ -80,6 +80,12 @@ type dialect interface {
 	// maybeFrom is the SQL condition that the source timestamp col may be at or after the next
 	// parameter: NULL, at or after it, or (SQLite) in another text form.
 	maybeFrom(col string) string
+	// bytes is the text column col as a value compared and grouped byte for byte, whatever its
+	// collation.
+	bytes(col string) string
+	// indexedBy is the clause, after a table's name, that makes the engine read it through the
+	// index name where the engine would not choose it by itself ("" where it does).
+	indexedBy(name string) string
 	// insertIgnore is the verb of an INSERT that skips the rows whose key exists already.
 	insertIgnore() string
 	// drivingJoin is the join, and the SELECT modifier, that make the left table of a join the

@@ -143,6 +143,12 @@ func (*mysqlDialect) maybeFrom(col string) string {
 	return "(" + col + " IS NULL OR " + col + " >= ?)"
 }
 
+func (*mysqlDialect) bytes(col string) string { return "CAST(" + col + " AS BINARY)" }
+
+// indexedBy: "" (MySQL/MariaDB pick the key of the queries that use it: for sb_commissions by
+// period, its clustered key (period, …)).
+func (*mysqlDialect) indexedBy(string) string { return "" }
+
 func (*mysqlDialect) insertIgnore() string { return "INSERT IGNORE" }
 
 func (*mysqlDialect) drivingJoin() (join, straight string) { return "JOIN", "STRAIGHT_JOIN " }

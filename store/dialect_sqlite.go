@@ -126,6 +126,9 @@ func (sqliteDialect) maybeFrom(col string) string {
 	return "(" + col + " IS NULL OR " + col + " >= ? OR " + col + " NOT GLOB '" + canonicalTime + "')"
 }
 
+func (sqliteDialect) bytes(col string) string      { return col }
+func (sqliteDialect) indexedBy(name string) string { return " INDEXED BY " + name }
+
 func (sqliteDialect) insertIgnore() string { return "INSERT OR IGNORE" }
 
 func (sqliteDialect) drivingJoin() (join, straight string) { return "CROSS JOIN", "" }
