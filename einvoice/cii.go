@@ -8,7 +8,9 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"savbilling/money"
 )
@@ -210,10 +212,17 @@ type writer struct {
 }
 
 func (x *writer) indent() {
+	if n := 2 * x.depth; n <= len(spaces) {
+		x.b.WriteString(spaces[:n])
+		return
+	}
 	for range x.depth {
 		x.b.WriteString("  ")
 	}
 }
+
+// spaces are the indentations of the first 16 levels.
+const spaces = "                                "
 
 // open writes <name attrs...> on a line of its own; attrs are name, value pairs.
 func (x *writer) open(name string, attrs ...string) {
@@ -248,16 +257,23 @@ func (x *writer) attrs(attrs []string) {
 	}
 }
 
-// text writes s escaped as encoding/xml's EscapeText escapes it; a text of printable ASCII
-// without « " ' & < > » (names of codes, amounts, dates, most names) is written as it is,
-// without EscapeText's copy and rune decoding.
+// text writes s escaped as encoding/xml's EscapeText escapes it. A text EscapeText leaves as it
+// is (no « " ' & < > », no control character, valid UTF-8 without U+FFFE or U+FFFF: codes,
+// amounts, dates, most names) is written as it is, without EscapeText's copy and rune decoding.
 func (x *writer) text(s string) {
+	ascii := true
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c < 0x20 || c >= 0x7F, c == '"', c == '\'', c == '&', c == '<', c == '>':
+		case c >= 0x80:
+			ascii = false
+		case c < 0x20, c == '"', c == '\'', c == '&', c == '<', c == '>':
 			xml.EscapeText(&x.b, []byte(s)) //nolint:errcheck // a bytes.Buffer does not fail
 			return
 		}
+	}
+	if !ascii && (!utf8.ValidString(s) || strings.Contains(s, "\uFFFE") || strings.Contains(s, "\uFFFF")) {
+		xml.EscapeText(&x.b, []byte(s)) //nolint:errcheck // a bytes.Buffer does not fail
+		return
 	}
 	x.b.WriteString(s)
 }

@@ -239,7 +239,8 @@ func TestAmountsAreWrittenFromCentsExactly(t *testing.T) {
 // accented, invalid UTF-8, a control character.
 func TestTextEscapedAsEncodingXMLEscapes(t *testing.T) {
 	for _, s := range []string{"", "REL-42-2026-0001", "1234.56", "Atelier Vélo", `a "b" 'c'`, "x & y < z > w",
-		"tab\there", "line\nbreak\r", "\x01", "bad \xff byte", "~\x7f", "FR 76 3000"} {
+		"tab\there", "line\nbreak\r", "\x01", "bad \xff byte", "~\x7f", "FR 76 3000", "Saint-Étienne 1\u202f234,56 €",
+		"no \uFFFE", "no \uFFFF", "ok \uFFFD", "truncated \xc3", "𝄞 Œuvre", "\xed\xa0\x80 surrogate", "l'atelier"} {
 		var want bytes.Buffer
 		if err := xml.EscapeText(&want, []byte(s)); err != nil {
 			t.Fatal(err)
