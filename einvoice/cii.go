@@ -303,6 +303,20 @@ func (x *writer) document(d *Document, t Totals) {
 		"xmlns:qdt", "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 		"xmlns:ram", "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
 		"xmlns:udt", "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100")
+	x.context()
+	x.exchanged(d)
+	x.open("rsm:SupplyChainTradeTransaction")
+	for _, l := range d.Lines {
+		x.line(l, d.VAT)
+	}
+	x.agreementAndDelivery(d)
+	x.settlement(d, t)
+	x.close("rsm:SupplyChainTradeTransaction")
+	x.close("rsm:CrossIndustryInvoice")
+}
+
+// context writes the document context: the billing framework (BT-23) and the profile (BT-24).
+func (x *writer) context() {
 	x.open("rsm:ExchangedDocumentContext")
 	x.open("ram:BusinessProcessSpecifiedDocumentContextParameter")
 	x.leaf("ram:ID", BillingFramework)
@@ -311,7 +325,10 @@ func (x *writer) document(d *Document, t Totals) {
 	x.leaf("ram:ID", Profile)
 	x.close("ram:GuidelineSpecifiedDocumentContextParameter")
 	x.close("rsm:ExchangedDocumentContext")
+}
 
+// exchanged writes the document's number, type, issue date and notes.
+func (x *writer) exchanged(d *Document) {
 	x.open("rsm:ExchangedDocument")
 	x.leaf("ram:ID", d.Number)
 	x.leaf("ram:TypeCode", string(d.Type))
@@ -325,11 +342,11 @@ func (x *writer) document(d *Document, t Totals) {
 		x.close("ram:IncludedNote")
 	}
 	x.close("rsm:ExchangedDocument")
+}
 
-	x.open("rsm:SupplyChainTradeTransaction")
-	for _, l := range d.Lines {
-		x.line(l, d.VAT)
-	}
+// agreementAndDelivery writes the seller and the buyer, and the delivery date (the period's
+// last day).
+func (x *writer) agreementAndDelivery(d *Document) {
 	x.open("ram:ApplicableHeaderTradeAgreement")
 	x.party("ram:SellerTradeParty", d.Seller, true)
 	x.party("ram:BuyerTradeParty", d.Buyer, false)
@@ -345,7 +362,11 @@ func (x *writer) document(d *Document, t Totals) {
 		x.close("ram:ActualDeliverySupplyChainEvent")
 	}
 	x.close("ram:ApplicableHeaderTradeDelivery")
+}
 
+// settlement writes the payment reference, currency and means, the VAT breakdown, the period,
+// the allowances, the payment terms and the totals.
+func (x *writer) settlement(d *Document, t Totals) {
 	x.open("ram:ApplicableHeaderTradeSettlement")
 	x.leaf("ram:PaymentReference", d.Number) // BT-83: the remittance text of the bank file
 	x.leaf("ram:InvoiceCurrencyCode", "EUR")
@@ -360,22 +381,7 @@ func (x *writer) document(d *Document, t Totals) {
 		x.close("ram:PayeePartyCreditorFinancialAccount")
 		x.close("ram:SpecifiedTradeSettlementPaymentMeans")
 	}
-	x.open("ram:ApplicableTradeTax")
-	x.leaf("ram:CalculatedAmount", amount(t.VATCents))
-	x.leaf("ram:TypeCode", "VAT")
-	if d.VAT.Exemption != "" {
-		x.leaf("ram:ExemptionReason", d.VAT.Exemption)
-	}
-	x.leaf("ram:BasisAmount", amount(t.TaxBasisCents))
-	x.leaf("ram:CategoryCode", d.VAT.Category)
-	if d.VAT.ExemptionCode != "" {
-		x.leaf("ram:ExemptionReasonCode", d.VAT.ExemptionCode)
-	}
-	if d.VAT.Category == "S" {
-		x.leaf("ram:DueDateTypeCode", "72") // BT-8: VAT due on payment (services)
-	}
-	x.leaf("ram:RateApplicablePercent", rate(d.VAT.RateBP))
-	x.close("ram:ApplicableTradeTax")
+	x.vatBreakdown(d, t)
 	if !d.PeriodStart.IsZero() {
 		x.open("ram:BillingSpecifiedPeriod")
 		x.dateTime("ram:StartDateTime", d.PeriodStart)
@@ -413,8 +419,26 @@ func (x *writer) document(d *Document, t Totals) {
 	x.leaf("ram:DuePayableAmount", amount(t.DueCents))
 	x.close("ram:SpecifiedTradeSettlementHeaderMonetarySummation")
 	x.close("ram:ApplicableHeaderTradeSettlement")
-	x.close("rsm:SupplyChainTradeTransaction")
-	x.close("rsm:CrossIndustryInvoice")
+}
+
+// vatBreakdown writes the document's one VAT breakdown (BG-23).
+func (x *writer) vatBreakdown(d *Document, t Totals) {
+	x.open("ram:ApplicableTradeTax")
+	x.leaf("ram:CalculatedAmount", amount(t.VATCents))
+	x.leaf("ram:TypeCode", "VAT")
+	if d.VAT.Exemption != "" {
+		x.leaf("ram:ExemptionReason", d.VAT.Exemption)
+	}
+	x.leaf("ram:BasisAmount", amount(t.TaxBasisCents))
+	x.leaf("ram:CategoryCode", d.VAT.Category)
+	if d.VAT.ExemptionCode != "" {
+		x.leaf("ram:ExemptionReasonCode", d.VAT.ExemptionCode)
+	}
+	if d.VAT.Category == "S" {
+		x.leaf("ram:DueDateTypeCode", "72") // BT-8: VAT due on payment (services)
+	}
+	x.leaf("ram:RateApplicablePercent", rate(d.VAT.RateBP))
+	x.close("ram:ApplicableTradeTax")
 }
 
 // tax writes a VAT category without amounts (a line's or an allowance's).
