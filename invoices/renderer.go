@@ -159,17 +159,22 @@ func (r *Renderer) build(b *sb.Book, layout func(measurer) *doc, embedFonts bool
 
 // needsFallback reports whether a text of d prints a rune with the fallback font.
 func needsFallback(d *doc, chain *glyphs.Chain) bool {
+	simple := true
 	for _, p := range d.pages {
 		for _, o := range p.ops {
 			if (o.kind != opText && o.kind != opWatermark) || chain.Simple(o.text, o.st.bold) {
 				continue
 			}
+			simple = false
 			for _, run := range chain.Runs(o.text, o.st.bold) {
 				if run.Font == glyphs.Fallback {
 					return true
 				}
 			}
 		}
+	}
+	if simple {
+		d.simpleIn = chain
 	}
 	return false
 }
