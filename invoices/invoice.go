@@ -77,7 +77,7 @@ func (r *Renderer) invoiceHead(m measurer, f *flow, b *sb.Book, inv *sb.Invoice,
 // lines.
 func (r *Renderer) invoiceLines(f *flow, b *sb.Book, inv *sb.Invoice) (stmtName string, overflow bool, planLines []sb.InvoiceLine) {
 	ti := &r.tx.Invoice
-	continued := r.continued
+	continued := r.continuedFn
 	st := inv.Statement // what the ledger booked with the invoice: never looked up in b.Statements
 	debit := inv.DebitNote()
 	lineOverflow, linePlan := ti.LineOverflow, ti.LinePlanBalance
@@ -133,7 +133,7 @@ func (r *Renderer) invoiceLines(f *flow, b *sb.Book, inv *sb.Invoice) (stmtName 
 func (r *Renderer) invoiceCovered(f *flow, b *sb.Book, inv *sb.Invoice, stmtName string) {
 	tx := r.tx
 	ti := &tx.Invoice
-	continued := r.continued
+	continued := r.continuedFn
 	st := inv.Statement
 	debit := inv.DebitNote()
 	covered := []sb.SAVLine(nil)

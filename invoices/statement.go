@@ -106,7 +106,7 @@ func (r *Renderer) statementHead(m measurer, f *flow, b *sb.Book, s *sb.Statemen
 func (r *Renderer) statementCommissions(f *flow, s *sb.Statement) {
 	tx := r.tx
 	ts := &tx.Statement
-	continued := r.continued
+	continued := r.continuedFn
 	if len(s.Commissions) == 0 {
 		f.hold(f.textBlock(ts.CommissionsHeading, stHeading, 1))
 		f.para(marginL, contentW, ts.NoCommissions, stBody)
@@ -144,7 +144,7 @@ func (r *Renderer) statementCommissions(f *flow, s *sb.Statement) {
 func (r *Renderer) statementSAV(f *flow, b *sb.Book, s *sb.Statement) {
 	tx := r.tx
 	ts := &tx.Statement
-	continued := r.continued
+	continued := r.continuedFn
 	if len(s.SAV) == 0 {
 		f.hold(f.textBlock(ts.SAVHeading, stHeading, 1))
 		f.para(marginL, contentW, ts.NoSAV, stBody)
@@ -200,7 +200,7 @@ func (r *Renderer) statementSAV(f *flow, b *sb.Book, s *sb.Statement) {
 // statementInstallments lays out the installments taken this period, if any.
 func (r *Renderer) statementInstallments(f *flow, b *sb.Book, s *sb.Statement) {
 	ts := &r.tx.Statement
-	continued := r.continued
+	continued := r.continuedFn
 	if len(s.Installments) > 0 && v2(b) {
 		f.gap(5)
 		f.table(r.installmentsV2(s))
