@@ -4495,13 +4495,12 @@ func (f *Fpdf) utf8SubsetOf(font *fontDefType, usedRunes map[int]int) *utf8Subse
 	return s
 }
 
-// runesKey is usedRunes as a string, the same for the same runes whatever the map's order: its
-// pairs sorted by key, in varints (savbilling patch).
-//
-// The pairs of the BMP whose value is the rune (a printed rune) or 0 (the range every font
-// starts with, makeSubsetRange) are written as two bit sets, their non-zero words only: no sort
-// and no second lookup of each rune, which made the key a tenth of a Factur-X document's time;
-// any other pair follows, sorted by key. The key tells any two maps apart all the same.
+// runesKey is usedRunes as a string, the same for the same runes whatever the map's order
+// (savbilling patch). The pairs of the BMP whose value is the rune (a printed rune) or 0 (the
+// range every font starts with, makeSubsetRange) are written as two bit sets, their non-zero
+// words only; any other pair follows, sorted by key, in varints. It was every pair sorted by
+// key: the sort and a second lookup of each rune made the key a tenth of a Factur-X document's
+// time. Two different maps never have the same key.
 func runesKey(usedRunes map[int]int) string {
 	var printed, zero runeSet
 	var other [][2]int
