@@ -8,7 +8,9 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"savbilling/money"
 )
@@ -151,39 +153,53 @@ func date(t time.Time) int { y, m, d := t.Date(); return y*10000 + int(m)*100 + 
 
 // Marshal checks d (Check) and returns its CII XML.
 func Marshal(d *Document) ([]byte, error) {
-	var b bytes.Buffer
-	if err := Write(&b, d); err != nil {
+	x, err := build(d)
+	if err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return x.b.Bytes(), nil // the writer's own buffer: no copy of a 70 kB XML
 }
 
 // Write checks d (Check) and writes its CII XML to w. Nothing is written when d is refused.
 func Write(w io.Writer, d *Document) error {
-	t, err := Check(d)
+	x, err := build(d)
 	if err != nil {
-		return fmt.Errorf("einvoice %s: %w", d.Number, err)
+		return err
 	}
-	x := &writer{}
-	x.document(d, t)
 	if _, err := w.Write(x.b.Bytes()); err != nil {
 		return fmt.Errorf("einvoice %s: %w", d.Number, err)
 	}
 	return nil
 }
 
+// build checks d and writes its XML.
+func build(d *Document) (*writer, error) {
+	t, err := Check(d)
+	if err != nil {
+		return nil, fmt.Errorf("einvoice %s: %w", d.Number, err)
+	}
+	x := &writer{}
+	// about 1.3 kB a line and 6 kB of the rest: the buffer is not grown and copied ten times
+	x.b.Grow(8<<10 + 1400*len(d.Lines))
+	x.document(d, t)
+	return x, nil
+}
+
 // amount formats cents as the CII wants: a point, two decimals, a leading minus when negative.
 func amount(c int64) string {
-	neg := c < 0
+	var buf [24]byte
+	return string(appendAmount(buf[:0], c))
+}
+
+// appendAmount appends amount(c) to b.
+func appendAmount(b []byte, c int64) []byte {
 	u := uint64(c)
-	if neg {
+	if c < 0 {
 		u = -u
+		b = append(b, '-')
 	}
-	s := strconv.FormatUint(u/100, 10) + "." + string(rune('0'+u%100/10)) + string(rune('0'+u%10))
-	if neg {
-		return "-" + s
-	}
-	return s
+	b = strconv.AppendUint(b, u/100, 10)
+	return append(b, '.', byte('0'+u%100/10), byte('0'+u%10))
 }
 
 // rate formats a rate in basis points as a percentage with two decimals: 2000 → 20.00.
@@ -196,10 +212,17 @@ type writer struct {
 }
 
 func (x *writer) indent() {
+	if n := 2 * x.depth; n <= len(spaces) {
+		x.b.WriteString(spaces[:n])
+		return
+	}
 	for range x.depth {
 		x.b.WriteString("  ")
 	}
 }
+
+// spaces are the indentations of the first 16 levels.
+const spaces = "                                "
 
 // open writes <name attrs...> on a line of its own; attrs are name, value pairs.
 func (x *writer) open(name string, attrs ...string) {
@@ -214,15 +237,45 @@ func (x *writer) open(name string, attrs ...string) {
 func (x *writer) close(name string) {
 	x.depth--
 	x.indent()
-	x.b.WriteString("</" + name + ">\n")
+	x.end(name)
+}
+
+// end writes </name> and the end of the line.
+func (x *writer) end(name string) {
+	x.b.WriteString("</")
+	x.b.WriteString(name)
+	x.b.WriteString(">\n")
 }
 
 func (x *writer) attrs(attrs []string) {
 	for i := 0; i+1 < len(attrs); i += 2 {
-		x.b.WriteString(" " + attrs[i] + `="`)
-		xml.EscapeText(&x.b, []byte(attrs[i+1])) //nolint:errcheck // a bytes.Buffer does not fail
+		x.b.WriteByte(' ')
+		x.b.WriteString(attrs[i])
+		x.b.WriteString(`="`)
+		x.text(attrs[i+1])
 		x.b.WriteByte('"')
 	}
+}
+
+// text writes s escaped as encoding/xml's EscapeText escapes it. A text EscapeText leaves as it
+// is (no « " ' & < > », no control character, valid UTF-8 without U+FFFE or U+FFFF: codes,
+// amounts, dates, most names) is written as it is, without EscapeText's copy and rune decoding.
+func (x *writer) text(s string) {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80:
+			ascii = false
+		case c < 0x20, c == '"', c == '\'', c == '&', c == '<', c == '>':
+			xml.EscapeText(&x.b, []byte(s)) //nolint:errcheck // a bytes.Buffer does not fail
+			return
+		}
+	}
+	if !ascii && (!utf8.ValidString(s) || strings.Contains(s, "\uFFFE") || strings.Contains(s, "\uFFFF")) {
+		xml.EscapeText(&x.b, []byte(s)) //nolint:errcheck // a bytes.Buffer does not fail
+		return
+	}
+	x.b.WriteString(s)
 }
 
 // leaf writes <name attrs...>text</name>.
@@ -232,8 +285,8 @@ func (x *writer) leaf(name, text string, attrs ...string) {
 	x.b.WriteString(name)
 	x.attrs(attrs)
 	x.b.WriteByte('>')
-	xml.EscapeText(&x.b, []byte(text)) //nolint:errcheck // a bytes.Buffer does not fail
-	x.b.WriteString("</" + name + ">\n")
+	x.text(text)
+	x.end(name)
 }
 
 // dateTime writes a <name> holding a udt:DateTimeString of format 102 (AAAAMMJJ).
@@ -250,6 +303,20 @@ func (x *writer) document(d *Document, t Totals) {
 		"xmlns:qdt", "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 		"xmlns:ram", "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
 		"xmlns:udt", "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100")
+	x.context()
+	x.exchanged(d)
+	x.open("rsm:SupplyChainTradeTransaction")
+	for _, l := range d.Lines {
+		x.line(l, d.VAT)
+	}
+	x.agreementAndDelivery(d)
+	x.settlement(d, t)
+	x.close("rsm:SupplyChainTradeTransaction")
+	x.close("rsm:CrossIndustryInvoice")
+}
+
+// context writes the document context: the billing framework (BT-23) and the profile (BT-24).
+func (x *writer) context() {
 	x.open("rsm:ExchangedDocumentContext")
 	x.open("ram:BusinessProcessSpecifiedDocumentContextParameter")
 	x.leaf("ram:ID", BillingFramework)
@@ -258,7 +325,10 @@ func (x *writer) document(d *Document, t Totals) {
 	x.leaf("ram:ID", Profile)
 	x.close("ram:GuidelineSpecifiedDocumentContextParameter")
 	x.close("rsm:ExchangedDocumentContext")
+}
 
+// exchanged writes the document's number, type, issue date and notes.
+func (x *writer) exchanged(d *Document) {
 	x.open("rsm:ExchangedDocument")
 	x.leaf("ram:ID", d.Number)
 	x.leaf("ram:TypeCode", string(d.Type))
@@ -272,11 +342,11 @@ func (x *writer) document(d *Document, t Totals) {
 		x.close("ram:IncludedNote")
 	}
 	x.close("rsm:ExchangedDocument")
+}
 
-	x.open("rsm:SupplyChainTradeTransaction")
-	for _, l := range d.Lines {
-		x.line(l, d.VAT)
-	}
+// agreementAndDelivery writes the seller and the buyer, and the delivery date (the period's
+// last day).
+func (x *writer) agreementAndDelivery(d *Document) {
 	x.open("ram:ApplicableHeaderTradeAgreement")
 	x.party("ram:SellerTradeParty", d.Seller, true)
 	x.party("ram:BuyerTradeParty", d.Buyer, false)
@@ -292,7 +362,11 @@ func (x *writer) document(d *Document, t Totals) {
 		x.close("ram:ActualDeliverySupplyChainEvent")
 	}
 	x.close("ram:ApplicableHeaderTradeDelivery")
+}
 
+// settlement writes the payment reference, currency and means, the VAT breakdown, the period,
+// the allowances, the payment terms and the totals.
+func (x *writer) settlement(d *Document, t Totals) {
 	x.open("ram:ApplicableHeaderTradeSettlement")
 	x.leaf("ram:PaymentReference", d.Number) // BT-83: the remittance text of the bank file
 	x.leaf("ram:InvoiceCurrencyCode", "EUR")
@@ -307,22 +381,7 @@ func (x *writer) document(d *Document, t Totals) {
 		x.close("ram:PayeePartyCreditorFinancialAccount")
 		x.close("ram:SpecifiedTradeSettlementPaymentMeans")
 	}
-	x.open("ram:ApplicableTradeTax")
-	x.leaf("ram:CalculatedAmount", amount(t.VATCents))
-	x.leaf("ram:TypeCode", "VAT")
-	if d.VAT.Exemption != "" {
-		x.leaf("ram:ExemptionReason", d.VAT.Exemption)
-	}
-	x.leaf("ram:BasisAmount", amount(t.TaxBasisCents))
-	x.leaf("ram:CategoryCode", d.VAT.Category)
-	if d.VAT.ExemptionCode != "" {
-		x.leaf("ram:ExemptionReasonCode", d.VAT.ExemptionCode)
-	}
-	if d.VAT.Category == "S" {
-		x.leaf("ram:DueDateTypeCode", "72") // BT-8: VAT due on payment (services)
-	}
-	x.leaf("ram:RateApplicablePercent", rate(d.VAT.RateBP))
-	x.close("ram:ApplicableTradeTax")
+	x.vatBreakdown(d, t)
 	if !d.PeriodStart.IsZero() {
 		x.open("ram:BillingSpecifiedPeriod")
 		x.dateTime("ram:StartDateTime", d.PeriodStart)
@@ -360,8 +419,26 @@ func (x *writer) document(d *Document, t Totals) {
 	x.leaf("ram:DuePayableAmount", amount(t.DueCents))
 	x.close("ram:SpecifiedTradeSettlementHeaderMonetarySummation")
 	x.close("ram:ApplicableHeaderTradeSettlement")
-	x.close("rsm:SupplyChainTradeTransaction")
-	x.close("rsm:CrossIndustryInvoice")
+}
+
+// vatBreakdown writes the document's one VAT breakdown (BG-23).
+func (x *writer) vatBreakdown(d *Document, t Totals) {
+	x.open("ram:ApplicableTradeTax")
+	x.leaf("ram:CalculatedAmount", amount(t.VATCents))
+	x.leaf("ram:TypeCode", "VAT")
+	if d.VAT.Exemption != "" {
+		x.leaf("ram:ExemptionReason", d.VAT.Exemption)
+	}
+	x.leaf("ram:BasisAmount", amount(t.TaxBasisCents))
+	x.leaf("ram:CategoryCode", d.VAT.Category)
+	if d.VAT.ExemptionCode != "" {
+		x.leaf("ram:ExemptionReasonCode", d.VAT.ExemptionCode)
+	}
+	if d.VAT.Category == "S" {
+		x.leaf("ram:DueDateTypeCode", "72") // BT-8: VAT due on payment (services)
+	}
+	x.leaf("ram:RateApplicablePercent", rate(d.VAT.RateBP))
+	x.close("ram:ApplicableTradeTax")
 }
 
 // tax writes a VAT category without amounts (a line's or an allowance's).

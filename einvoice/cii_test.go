@@ -2,6 +2,8 @@ package einvoice
 
 import (
 	"bytes"
+	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -226,6 +228,31 @@ func TestMarshalRefusesWhatTheValidatorsOrTheLedgerWouldRefuse(t *testing.T) {
 func TestAmountsAreWrittenFromCentsExactly(t *testing.T) {
 	for c, want := range map[int64]string{0: "0.00", 5: "0.05", 10: "0.10", 123456: "1234.56", -7: "-0.07",
 		-123456: "-1234.56", 9223372036854775807: "92233720368547758.07", -9223372036854775808: "-92233720368547758.08"} {
+		if got := amount(c); got != want {
+			t.Errorf("amount(%d) = %s, want %s", c, got, want)
+		}
+	}
+}
+
+// TestTextEscapedAsEncodingXMLEscapes checks the writer's text, which writes plain ASCII as it is,
+// against encoding/xml's EscapeText on texts of each kind: plain, with each character it escapes,
+// accented, invalid UTF-8, a control character.
+func TestTextEscapedAsEncodingXMLEscapes(t *testing.T) {
+	for _, s := range []string{"", "REL-42-2026-0001", "1234.56", "Atelier Vélo", `a "b" 'c'`, "x & y < z > w",
+		"tab\there", "line\nbreak\r", "\x01", "bad \xff byte", "~\x7f", "FR 76 3000", "Saint-Étienne 1\u202f234,56 €",
+		"no \uFFFE", "no \uFFFF", "ok \uFFFD", "truncated \xc3", "𝄞 Œuvre", "\xed\xa0\x80 surrogate", "l'atelier"} {
+		var want bytes.Buffer
+		if err := xml.EscapeText(&want, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		var x writer
+		x.text(s)
+		if x.b.String() != want.String() {
+			t.Errorf("%q: written %q, EscapeText %q", s, x.b.String(), want.String())
+		}
+	}
+	for _, c := range []int64{0, 1, 9, 10, 99, 100, 123456, -1, -99, -100, -123456} {
+		want := fmt.Sprintf("%.2f", float64(c)/100) // exact for these
 		if got := amount(c); got != want {
 			t.Errorf("amount(%d) = %s, want %s", c, got, want)
 		}

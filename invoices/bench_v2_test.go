@@ -2,6 +2,8 @@ package invoices
 
 import (
 	"bytes"
+	"context"
+	"strings"
 	"testing"
 
 	sb "savbilling"
@@ -51,4 +53,45 @@ func BenchmarkRenderStatementsV2(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkWriteAllFacturX is the close's pdf stage in memory: WriteAll of 200 statements of
+// ~50 lines (workload S's) of a period closed with e-invoices, each a Factur-X PDF/A-3 and its
+// CII XML built from the ledger, on GOMAXPROCS workers, written to disk; it reports statements
+// per second, the CPU milliseconds per statement (the process's, garbage collector included)
+// and the bytes of a statement's PDF and of its XML.
+func BenchmarkWriteAllFacturX(b *testing.B) {
+	const n = 200
+	r := New(nil)
+	bk := closedV1(benchBookV2(n, 50, false))
+	dir := b.TempDir()
+	var files []File
+	cpu0 := cpuTime()
+	for b.Loop() {
+		var err error
+		if files, err = r.WriteAll(context.Background(), dir, bk); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := cpuTime() - cpu0
+	var pdf, xml, nx int64
+	for _, f := range files {
+		switch {
+		case strings.HasSuffix(f.Path, ".xml"):
+			xml += f.Bytes
+			nx++
+		case strings.HasPrefix(f.Path, StatementsDir+"/"):
+			pdf += f.Bytes
+		}
+	}
+	if nx != n {
+		b.Fatalf("%d e-invoices written, want %d", nx, n)
+	}
+	docs := float64(n) * float64(b.N)
+	b.ReportMetric(docs/b.Elapsed().Seconds(), "statements/s")
+	if cpu > 0 {
+		b.ReportMetric(cpu.Seconds()*1000/docs, "cpu-ms/statement")
+	}
+	b.ReportMetric(float64(pdf)/n, "pdf-bytes/statement")
+	b.ReportMetric(float64(xml)/n, "xml-bytes/statement")
 }

@@ -103,6 +103,10 @@ func (r *Renderer) StatementEInvoice(b *sb.Book, s *sb.Statement) (*einvoice.Doc
 	if d.VAT.Category == "E" {
 		d.Notes = append(d.Notes, einvoice.Note{Subject: einvoice.NoteTXD, Text: einvoice.Franchise.Exemption})
 	}
+	if len(s.Commissions) > 0 {
+		d.Lines = make([]einvoice.Line, 0, len(s.Commissions)+1)
+	}
+	var buf []byte // a line's texts, built in one buffer: a statement has hundreds of lines
 	for _, c := range s.Commissions {
 		if c.AmountCents == 0 { // nothing billed (BR-FR-DEC-03: every line above zero)
 			continue
@@ -110,16 +114,23 @@ func (r *Renderer) StatementEInvoice(b *sb.Book, s *sb.Statement) (*einvoice.Doc
 		if c.AmountCents < 0 {
 			return nil, fmt.Errorf("statement %s: intervention %d: negative commission %d cents", s.Number, c.InterventionID, c.AmountCents)
 		}
-		id := strconv.FormatInt(c.InterventionID, 10)
-		desc := sb.DayIn(c.ClosedAt, sb.Paris).Format(time.DateOnly)
+		// ID: the intervention; Name: « Commission intervention <id> »; Description:
+		// « <day>, <city>, <n> opération(s) » (no city when it has none)
+		buf = append(buf[:0], "Commission intervention "...)
+		buf = strconv.AppendInt(buf, c.InterventionID, 10)
+		name := string(buf)
+		id := name[len("Commission intervention "):]
+		buf = sb.DayIn(c.ClosedAt, sb.Paris).AppendFormat(buf[:0], time.DateOnly)
 		if city := clean(c.City, false); city != "" {
-			desc += ", " + city
+			buf = append(append(buf, ", "...), city...)
 		}
-		desc += ", " + strconv.Itoa(c.Operations) + " opération"
+		buf = append(buf, ", "...)
+		buf = strconv.AppendInt(buf, int64(c.Operations), 10)
+		buf = append(buf, " opération"...)
 		if c.Operations > 1 {
-			desc += "s"
+			buf = append(buf, 's')
 		}
-		d.Lines = append(d.Lines, einvoice.Line{ID: id, Name: "Commission intervention " + id, Description: desc, AmountCents: c.AmountCents})
+		d.Lines = append(d.Lines, einvoice.Line{ID: id, Name: name, Description: string(buf), AmountCents: c.AmountCents})
 	}
 	if s.ReductionsCents < 0 {
 		d.Lines = append(d.Lines, einvoice.Line{ID: "R", Name: "Remboursement net de réductions SAV antérieures", AmountCents: -s.ReductionsCents})

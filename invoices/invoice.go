@@ -15,20 +15,38 @@ func (r *Renderer) layoutInvoice(m measurer, b *sb.Book, inv *sb.Invoice) *doc {
 	repName := clean(inv.Repairer.Name, false)
 	netName := clean(b.Issuer.Name, false)
 	period := periodName(inv.Period)
-	continued := r.continued
-	st := inv.Statement // what the ledger booked with the invoice: never looked up in b.Statements
 
 	f := newFlow(m, tx.Common.Ellipsis)
 	debit := inv.DebitNote() // a debit note: the indemnity part, outside the scope of VAT
 	titleT, headerT, footerT, natureT := ti.Title, ti.RunningHeader, ti.Footer, ti.Nature
-	lineOverflow, linePlan := ti.LineOverflow, ti.LinePlanBalance
 	if debit {
 		titleT, headerT, footerT, natureT = ti.DebitTitle, ti.DebitRunningHeader, ti.DebitFooter, ti.DebitNature
-		lineOverflow, linePlan = ti.DebitLineOverflow, ti.DebitLinePlanBalance
 	}
 	r.running(f, fill(headerT, "number", number, "repairer", repName))
+	r.invoiceHead(m, f, b, inv, fill(titleT, "number", number), natureT, period)
+	stmtName, overflow, planLines := r.invoiceLines(f, b, inv)
+	if overflow {
+		r.invoiceCovered(f, b, inv, stmtName)
+	}
+	r.invoicePlans(f, b, planLines)
 
-	title := fill(titleT, "number", number)
+	// totals and legal mentions, kept together on the last page
+	f.gap(6)
+	f.place(r.invoiceTotals(m, b, inv, number))
+
+	d := &doc{title: fill(headerT, "number", number, "repairer", repName), author: netName}
+	d.subject = fill(natureT, "period", period, "period_of", periodOf(inv.Period))
+	d.pages = f.finish(func(n, of int) string { return fill(footerT, "number", number, "network", netName) },
+		func(n, of int) string {
+			return fill(tx.Common.Page, "page", strconv.Itoa(n), "pages", strconv.Itoa(of))
+		}, r.watermark(b))
+	return d
+}
+
+// invoiceHead lays out the top of an invoice or a debit note: its title, the seller's and
+// buyer's boxes, the band of its dates and period, and the nature of the service.
+func (r *Renderer) invoiceHead(m measurer, f *flow, b *sb.Book, inv *sb.Invoice, title, natureT, period string) {
+	ti := &r.tx.Invoice
 	hb := &block{}
 	hb.text(marginL, 0, truncate(m, title, stTitle, contentW, f.ell), stTitle)
 	hb.h = lineH(stTitle) + 3
@@ -52,9 +70,21 @@ func (r *Renderer) layoutInvoice(m measurer, b *sb.Book, inv *sb.Invoice) *doc {
 	}
 	f.place(nb)
 	f.gap(4)
+}
 
-	// lines
-	stmtName := ti.StatementDraft
+// invoiceLines lays out the table of the invoice's lines and returns the name of its statement
+// (its number, or the draft's label), whether it invoices an overflow, and its plan balance
+// lines.
+func (r *Renderer) invoiceLines(f *flow, b *sb.Book, inv *sb.Invoice) (stmtName string, overflow bool, planLines []sb.InvoiceLine) {
+	ti := &r.tx.Invoice
+	continued := r.continuedFn
+	st := inv.Statement // what the ledger booked with the invoice: never looked up in b.Statements
+	debit := inv.DebitNote()
+	lineOverflow, linePlan := ti.LineOverflow, ti.LinePlanBalance
+	if debit {
+		lineOverflow, linePlan = ti.DebitLineOverflow, ti.DebitLinePlanBalance
+	}
+	stmtName = ti.StatementDraft
 	if st != nil && st.Number != "" {
 		stmtName = st.Number
 	}
@@ -63,8 +93,6 @@ func (r *Renderer) layoutInvoice(m measurer, b *sb.Book, inv *sb.Invoice) *doc {
 		colAmount = ti.DebitColAmount
 	}
 	t := table{continued: continued, cols: cols(colsInvLines, []string{ti.ColDesignation, colAmount}, 1)}
-	var overflow bool
-	var planLines []sb.InvoiceLine
 	for _, l := range inv.Lines {
 		var label string
 		switch l.Kind {
@@ -97,8 +125,17 @@ func (r *Renderer) layoutInvoice(m measurer, b *sb.Book, inv *sb.Invoice) *doc {
 	}
 	t.rows = append(t.rows, row{total: true, cells: []string{totalHT, eur(inv.HTCents)}})
 	f.table(t)
+	return stmtName, overflow, planLines
+}
 
-	// the SAV items the invoice covers: under the rules v2, those of its kind
+// invoiceCovered lays out the SAV items an overflow invoice covers: under the rules v2, those of
+// its kind.
+func (r *Renderer) invoiceCovered(f *flow, b *sb.Book, inv *sb.Invoice, stmtName string) {
+	tx := r.tx
+	ti := &tx.Invoice
+	continued := r.continuedFn
+	st := inv.Statement
+	debit := inv.DebitNote()
 	covered := []sb.SAVLine(nil)
 	var coveredSum int64
 	if st != nil {
@@ -116,7 +153,7 @@ func (r *Renderer) layoutInvoice(m measurer, b *sb.Book, inv *sb.Invoice) *doc {
 	if debit {
 		chargedCol = tx.Statement.ColCharged // outside VAT: no « HT »
 	}
-	if overflow && len(covered) > 0 {
+	if len(covered) > 0 {
 		f.gap(5)
 		ct := table{heading: fill(ti.CoveredHeading, "statement", stmtName), continued: continued,
 			cols: cols(colsCovered, []string{ti.ColSAV, ti.ColOriginal, ti.ColSAVRepairer, ti.ColDecision, ti.ColType,
@@ -129,6 +166,12 @@ func (r *Renderer) layoutInvoice(m measurer, b *sb.Book, inv *sb.Invoice) *doc {
 		ct.rows = append(ct.rows, row{total: true, cells: []string{tx.Statement.SAVTotal, eur(coveredSum)}})
 		f.table(ct)
 	}
+}
+
+// invoicePlans lays out a sentence for each plan whose balance the invoice charges.
+func (r *Renderer) invoicePlans(f *flow, b *sb.Book, planLines []sb.InvoiceLine) {
+	tx := r.tx
+	ti := &tx.Invoice
 	if len(planLines) > 0 {
 		f.gap(3)
 		for _, l := range planLines {
@@ -145,9 +188,12 @@ func (r *Renderer) layoutInvoice(m measurer, b *sb.Book, inv *sb.Invoice) *doc {
 			f.para(marginL, contentW, s, stBody)
 		}
 	}
+}
 
-	// totals and legal mentions, kept together on the last page
-	f.gap(6)
+// invoiceTotals is the box of the invoice's totals and legal mentions.
+func (r *Renderer) invoiceTotals(m measurer, b *sb.Book, inv *sb.Invoice, number string) *block {
+	ti := &r.tx.Invoice
+	debit := inv.DebitNote()
 	rows := []totalsRow{
 		{label: ti.TotalHT, amount: eur(inv.HTCents)},
 		{label: fill(ti.TotalVAT, "rate", frfmt.FormatBP(inv.VATRateBP)), amount: eur(inv.VATCents)},
@@ -171,15 +217,8 @@ func (r *Renderer) layoutInvoice(m measurer, b *sb.Book, inv *sb.Invoice) *doc {
 		ti.NoDiscount,
 		fill(ti.Payment, "iban", r.orMissing(b.Issuer.IBAN), "bic", r.orMissing(b.Issuer.BIC), "number", number),
 	}
-	f.place(r.totalsBox(m, ti.TotalsHeading, rows, notes))
+	return r.totalsBox(m, ti.TotalsHeading, rows, notes)
 
-	d := &doc{title: fill(headerT, "number", number, "repairer", repName), author: netName}
-	d.subject = fill(natureT, "period", period, "period_of", periodOf(inv.Period))
-	d.pages = f.finish(func(n, of int) string { return fill(footerT, "number", number, "network", netName) },
-		func(n, of int) string {
-			return fill(tx.Common.Page, "page", strconv.Itoa(n), "pages", strconv.Itoa(of))
-		}, r.watermark(b))
-	return d
 }
 
 // buyerLines is the repairer's identity as an invoice's buyer: name, address, SIREN, VAT

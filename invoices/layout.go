@@ -6,6 +6,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"savbilling/internal/glyphs"
 )
 
 // The page geometry, in millimetres: A4 portrait with 15 mm margins.
@@ -88,6 +90,10 @@ type doc struct {
 	subject string
 	author  string
 	pages   []*page
+	// simpleIn is the chain of fonts in which every text of the document was found simple
+	// (glyphs.Chain.Simple: one run of the style's own font) by needsFallback, if one was: draw
+	// then prints each text as it is without asking the chain again.
+	simpleIn *glyphs.Chain
 }
 
 // texts yields every text that the document prints.

@@ -373,11 +373,14 @@ func (d *pdfDoc) draw(w io.Writer, m *doc) error {
 			g := int(o.st.gray)
 			switch o.kind {
 			case opText:
-				if runs := d.runs(o.text, o.st); runs != nil {
-					d.setFont(runs[0].Font, o.st)
-					setFill(g)
-					d.drawRuns(o.x, o.y, runs, o.st)
-					break
+				// a document whose every text is simple in its chain (doc.simpleIn) prints each as it is
+				if m.simpleIn == nil || m.simpleIn != d.chain {
+					if runs := d.runs(o.text, o.st); runs != nil {
+						d.setFont(runs[0].Font, o.st)
+						setFill(g)
+						d.drawRuns(o.x, o.y, runs, o.st)
+						break
+					}
 				}
 				d.setStyle(o.st)
 				setFill(g)

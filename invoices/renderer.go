@@ -38,6 +38,9 @@ type Renderer struct {
 	tx  *templates.Texts
 	// mentions holds the wrapped lines of the statements' mentions, by mentionsKey.
 	mentions sync.Map
+	// continuedFn is the method value r.continued, made once: a table's heading after its first
+	// page (a method value made for each table was an allocation each).
+	continuedFn func(heading string) string
 }
 
 // mentionsKey says which wrapped mentions: for the core font or the UTF-8 one, with or without
@@ -54,7 +57,9 @@ func New(set *templates.Set) *Renderer {
 		}
 		set = s
 	}
-	return &Renderer{set: set, tx: &set.Texts}
+	r := &Renderer{set: set, tx: &set.Texts}
+	r.continuedFn = r.continued
+	return r
 }
 
 // Statement writes the PDF of statement s of book b to w. It refuses a statement whose totals
@@ -159,17 +164,22 @@ func (r *Renderer) build(b *sb.Book, layout func(measurer) *doc, embedFonts bool
 
 // needsFallback reports whether a text of d prints a rune with the fallback font.
 func needsFallback(d *doc, chain *glyphs.Chain) bool {
+	simple := true
 	for _, p := range d.pages {
 		for _, o := range p.ops {
 			if (o.kind != opText && o.kind != opWatermark) || chain.Simple(o.text, o.st.bold) {
 				continue
 			}
+			simple = false
 			for _, run := range chain.Runs(o.text, o.st.bold) {
 				if run.Font == glyphs.Fallback {
 					return true
 				}
 			}
 		}
+	}
+	if simple {
+		d.simpleIn = chain
 	}
 	return false
 }

@@ -84,7 +84,7 @@ func checkStatementV2(b *sb.Book, s *sb.Statement) error {
 // (taken before VAT) and its indemnity part (taken after VAT).
 func (r *Renderer) installmentsV2(s *sb.Statement) table {
 	ts := &r.tx.Statement
-	t := table{heading: ts.InstallmentsHeading, continued: r.continued,
+	t := table{heading: ts.InstallmentsHeading, continued: r.continuedFn,
 		cols: cols(colsInstallV2, []string{ts.ColPlan, ts.ColInstallment, ts.ColDue, ts.ColPaidReduction, ts.ColPaidIndemnity}, 1, 2, 3, 4)}
 	for _, in := range s.Installments {
 		t.rows = append(t.rows, row{cells: []string{in.PlanID,

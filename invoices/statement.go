@@ -40,7 +40,6 @@ func (r *Renderer) layoutStatement(m measurer, b *sb.Book, s *sb.Statement) *doc
 	repName := clean(s.Repairer.Name, false)
 	netName := clean(b.Issuer.Name, false)
 	period := periodName(s.Period)
-	continued := r.continued
 
 	f := newFlow(m, tx.Common.Ellipsis)
 	title, header, footer := ts.Title, ts.RunningHeader, ts.Footer
@@ -50,8 +49,38 @@ func (r *Renderer) layoutStatement(m measurer, b *sb.Book, s *sb.Statement) *doc
 		mention = fill(ts.AccountMention, "repairer", repName)
 	}
 	r.running(f, fill(header, "number", number, "repairer", repName, "period", period))
+	r.statementHead(m, f, b, s, title, mention, number, period)
+	r.statementCommissions(f, s)
+	f.gap(5)
+	r.statementSAV(f, b, s)
+	r.statementInstallments(f, b, s)
+	r.statementPlans(f, b, s)
 
-	// title and self-billing mention
+	// totals, mentions and payment, kept together on the last page
+	f.gap(6)
+	if v2(b) {
+		r.statementTotalsV2(f, b, s)
+	} else {
+		r.statementTotalsV1(f, s)
+	}
+
+	d := &doc{
+		title:   fill(header, "number", number, "repairer", repName, "period", period),
+		subject: title,
+		author:  netName,
+	}
+	d.pages = f.finish(func(n, of int) string { return fill(footer, "number", number, "network", netName) },
+		func(n, of int) string {
+			return fill(tx.Common.Page, "page", strconv.Itoa(n), "pages", strconv.Itoa(of))
+		}, r.watermark(b))
+	return d
+}
+
+// statementHead lays out the top of a statement: its title and self-billing (or account)
+// mention, the seller's and buyer's boxes, and the band of its number, date, period and payment
+// date.
+func (r *Renderer) statementHead(m measurer, f *flow, b *sb.Book, s *sb.Statement, title, mention, number, period string) {
+	ts := &r.tx.Statement
 	hb := &block{}
 	hb.text(marginL, 0, truncate(m, title, stTitle, contentW, f.ell), stTitle)
 	y := lineH(stTitle) + 0.5
@@ -70,8 +99,14 @@ func (r *Renderer) layoutStatement(m measurer, b *sb.Book, s *sb.Statement) *doc
 		fill(ts.PaymentDate, "date", r.dateOf(s.PaymentOn)),
 	}))
 	f.gap(5)
+}
 
-	// commissions
+// statementCommissions lays out the table of the statement's commission lines, with a note
+// under it for each late one.
+func (r *Renderer) statementCommissions(f *flow, s *sb.Statement) {
+	tx := r.tx
+	ts := &tx.Statement
+	continued := r.continuedFn
 	if len(s.Commissions) == 0 {
 		f.hold(f.textBlock(ts.CommissionsHeading, stHeading, 1))
 		f.para(marginL, contentW, ts.NoCommissions, stBody)
@@ -102,9 +137,14 @@ func (r *Renderer) layoutStatement(m measurer, b *sb.Book, s *sb.Statement) *doc
 			}
 		}
 	}
-	f.gap(5)
+}
 
-	// SAV lines: the other repairers appear by id only
+// statementSAV lays out the table of the statement's SAV lines (the other repairers appear by id
+// only), then their explanation (rules v2) or notes (rules v1).
+func (r *Renderer) statementSAV(f *flow, b *sb.Book, s *sb.Statement) {
+	tx := r.tx
+	ts := &tx.Statement
+	continued := r.continuedFn
 	if len(s.SAV) == 0 {
 		f.hold(f.textBlock(ts.SAVHeading, stHeading, 1))
 		f.para(marginL, contentW, ts.NoSAV, stBody)
@@ -155,8 +195,12 @@ func (r *Renderer) layoutStatement(m measurer, b *sb.Book, s *sb.Statement) *doc
 			}
 		}
 	}
+}
 
-	// installments taken this period
+// statementInstallments lays out the installments taken this period, if any.
+func (r *Renderer) statementInstallments(f *flow, b *sb.Book, s *sb.Statement) {
+	ts := &r.tx.Statement
+	continued := r.continuedFn
 	if len(s.Installments) > 0 && v2(b) {
 		f.gap(5)
 		f.table(r.installmentsV2(s))
@@ -172,8 +216,11 @@ func (r *Renderer) layoutStatement(m measurer, b *sb.Book, s *sb.Statement) *doc
 		t.rows = append(t.rows, row{total: true, cells: []string{ts.InstallmentsTotal, eur(s.InstallmentsCents)}})
 		f.table(t)
 	}
+}
 
-	// the repairer's plans: schedule, paid, balance
+// statementPlans lays out the repairer's plans, if any: schedule, paid, balance.
+func (r *Renderer) statementPlans(f *flow, b *sb.Book, s *sb.Statement) {
+	ts := &r.tx.Statement
 	if plans := b.PlansOf(s.Repairer.ID); len(plans) > 0 {
 		f.gap(5)
 		f.hold(f.textBlock(ts.PlansHeading, stHeading, 1))
@@ -184,25 +231,6 @@ func (r *Renderer) layoutStatement(m measurer, b *sb.Book, s *sb.Statement) *doc
 			r.planSchedule(f, b, p)
 		}
 	}
-
-	// totals, mentions and payment, kept together on the last page
-	f.gap(6)
-	if v2(b) {
-		r.statementTotalsV2(f, b, s)
-	} else {
-		r.statementTotalsV1(f, s)
-	}
-
-	d := &doc{
-		title:   fill(header, "number", number, "repairer", repName, "period", period),
-		subject: title,
-		author:  netName,
-	}
-	d.pages = f.finish(func(n, of int) string { return fill(footer, "number", number, "network", netName) },
-		func(n, of int) string {
-			return fill(tx.Common.Page, "page", strconv.Itoa(n), "pages", strconv.Itoa(of))
-		}, r.watermark(b))
-	return d
 }
 
 // statementTotalsV1 lays out the totals of a statement of a period closed under the rules v1, as

@@ -151,179 +151,240 @@ func (r *Renderer) WriteEachCounted(ctx context.Context, dir string, b *sb.Book,
 		return nil, errors.New("invoices: nil book")
 	}
 	// Every path is known before rendering: check them all before writing anything.
-	seen := map[string]bool{}
-	xmlPaths := map[string]bool{} // the e-invoices' XML, checked against seen once all are known
+	paths, err := checkPaths(ctx, b, each)
+	if err != nil {
+		return nil, err
+	}
+	if err := paths.mkdirs(dir); err != nil {
+		return nil, err
+	}
+	w := newWriting(ctx, dir, paths)
+	w.written = written
+	defer w.cancel()
+	n := 0
+	err = each(w.ctx, true, func(s *sb.Statement) error {
+		path := StatementPath(b, s)
+		if n >= paths.statements || !paths.seen[path] {
+			return fmt.Errorf("invoices: statement %d of %d (repairer %d) was not checked before", n+1, paths.statements, s.Repairer.ID)
+		}
+		n++
+		return w.send(r.statementJob(b, s))
+	})
+	if err == nil && n != paths.statements {
+		err = fmt.Errorf("invoices: %d statements given to render, %d checked", n, paths.statements)
+	}
+	for i := range b.Invoices {
+		if err != nil {
+			break
+		}
+		err = w.send(r.invoiceJob(b, &b.Invoices[i]))
+	}
+	return w.finish(err)
+}
+
+// docPaths are the paths of a book's documents, checked before any is written.
+type docPaths struct {
+	seen       map[string]bool // the PDFs
+	xml        map[string]bool // the e-invoices' XML
+	statements int             // how many of the PDFs are statements
+}
+
+// checkPaths checks every document's number and path: a valid number, and no two documents
+// written to one path.
+func checkPaths(ctx context.Context, b *sb.Book,
+	each func(ctx context.Context, listed bool, fn func(*sb.Statement) error) error) (*docPaths, error) {
+	p := &docPaths{seen: map[string]bool{}, xml: map[string]bool{}} // the XML checked against seen once all are known
 	err := each(ctx, false, func(s *sb.Statement) error {
 		if !b.Draft && !validNumber(s.Number) {
 			return fmt.Errorf("invoices: statement of repairer %d: invalid number %q", s.Repairer.ID, s.Number)
 		}
 		path := StatementPath(b, s)
-		if seen[path] {
+		if p.seen[path] {
 			return fmt.Errorf("invoices: two documents would be written to %s", path)
 		}
-		seen[path] = true
+		p.seen[path] = true
 		if StatementIsEInvoice(b, s) {
-			xmlPaths[EInvoicePath(s.Number)] = true
+			p.xml[EInvoicePath(s.Number)] = true
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	statements := len(seen)
+	p.statements = len(p.seen)
 	for i := range b.Invoices {
 		inv := &b.Invoices[i]
 		if !b.Draft && !validNumber(inv.Number) {
 			return nil, fmt.Errorf("invoices: invoice of repairer %d: invalid number %q", inv.Repairer.ID, inv.Number)
 		}
 		path := InvoicePath(b, inv)
-		if seen[path] {
+		if p.seen[path] {
 			return nil, fmt.Errorf("invoices: two documents would be written to %s", path)
 		}
-		seen[path] = true
+		p.seen[path] = true
 		if InvoiceIsEInvoice(b, inv) {
-			if xmlPaths[EInvoicePath(inv.Number)] {
+			if p.xml[EInvoicePath(inv.Number)] {
 				return nil, fmt.Errorf("invoices: two documents would be written to %s", EInvoicePath(inv.Number))
 			}
-			xmlPaths[EInvoicePath(inv.Number)] = true
+			p.xml[EInvoicePath(inv.Number)] = true
 		}
 	}
+	return p, nil
+}
+
+// mkdirs creates the folders of the documents under dir.
+func (p *docPaths) mkdirs(dir string) error {
 	subs := []string{StatementsDir, InvoicesDir}
-	if len(xmlPaths) > 0 {
+	if len(p.xml) > 0 {
 		subs = append(subs, EInvoiceDir)
 	}
 	for _, sub := range subs {
 		if err := os.MkdirAll(filepath.Join(dir, sub), DirMode); err != nil {
-			return nil, fmt.Errorf("invoices: %w", err)
+			return fmt.Errorf("invoices: %w", err)
 		}
 	}
+	return nil
+}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	batch := atomicfile.NewBatch()
+// writing is the pipeline of WriteEach: the jobs sent are rendered by one renderer per core
+// (rendering is CPU-bound), and the rendered documents queue for the file writers
+// (fileWriters), so that a slow create or rename never idles a core. The first error cancels
+// the rest.
+type writing struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	dir    string
+	batch  *atomicfile.Batch
+	next   chan job      // to render
+	done   chan rendered // to write
+	rwg    sync.WaitGroup
+	wg     sync.WaitGroup
+
+	written func() // when not nil, called for each PDF written (WriteEachCounted)
+
+	mu       sync.Mutex
+	files    []File
+	once     sync.Once
+	firstErr error
+}
+
+// rendered is a document rendered, waiting for a file writer.
+type rendered struct {
+	job
+	buf *bytes.Buffer
+}
+
+// newWriting starts the renderers and the file writers of the documents of paths under dir.
+func newWriting(ctx context.Context, dir string, paths *docPaths) *writing {
 	workers := max(1, runtime.GOMAXPROCS(0))
-	var (
-		mu       sync.Mutex
-		files    = make([]File, 0, len(seen)+len(xmlPaths))
-		once     sync.Once
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	fail := func(err error) {
-		once.Do(func() { firstErr = err; cancel() })
-	}
-	// Rendering is CPU-bound: one renderer per core. Writing files waits on the file system:
-	// the rendered documents queue for the writer (fileWriters), so that a slow create or rename
-	// never idles a core.
-	type rendered struct {
-		job
-		buf *bytes.Buffer
-	}
-	next := make(chan job, 2*workers)
-	done := make(chan rendered, 64)
-	var rwg sync.WaitGroup
+	w := &writing{dir: dir, batch: atomicfile.NewBatch(),
+		next: make(chan job, 2*workers), done: make(chan rendered, 64),
+		files: make([]File, 0, len(paths.seen)+len(paths.xml))}
+	w.ctx, w.cancel = context.WithCancel(ctx)
 	for range workers {
-		rwg.Add(1)
-		go func() {
-			defer rwg.Done()
-			for j := range next {
-				if ctx.Err() != nil {
-					continue
-				}
-				if j.facturX != nil {
-					x, err := makeXML(j)
-					if err != nil {
-						fail(fmt.Errorf("invoices: %s: e-invoice: %w", j.what, err))
-						continue
-					}
-					xb := buffers.Get().(*bytes.Buffer)
-					xb.Reset()
-					xb.Write(x)
-					done <- rendered{job{path: j.xmlPath, what: j.what + " (XML)"}, xb}
-					j.write = func(w io.Writer) error { return j.writeX(w, x) }
-				}
-				buf := buffers.Get().(*bytes.Buffer)
-				buf.Reset()
-				if err := writeTotal(j, buf); err != nil {
-					buffers.Put(buf)
-					fail(fmt.Errorf("invoices: %s: %w", j.what, err))
-					continue
-				}
-				done <- rendered{j, buf}
-			}
-		}()
+		w.rwg.Add(1)
+		go w.render()
 	}
 	for range fileWriters {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for d := range done {
-				if ctx.Err() != nil {
-					buffers.Put(d.buf)
-					continue
-				}
-				w, err := batch.Write(filepath.Join(dir, filepath.FromSlash(d.path)), func(w io.Writer) error {
-					_, err := w.Write(d.buf.Bytes())
-					return err
-				})
-				buffers.Put(d.buf)
-				if err != nil {
-					fail(fmt.Errorf("invoices: %s: %w", d.what, err))
-					continue
-				}
-				mu.Lock()
-				files = append(files, File{Path: d.path, Bytes: w.Bytes, SHA256: w.SHA256})
-				mu.Unlock()
-				if written != nil && strings.HasSuffix(d.path, ".pdf") {
-					written()
-				}
+		w.wg.Add(1)
+		go w.write()
+	}
+	return w
+}
+
+// fail records the first error and cancels the rest.
+func (w *writing) fail(err error) {
+	w.once.Do(func() { w.firstErr = err; w.cancel() })
+}
+
+// render renders the jobs sent (an e-invoice's XML first, queued as a document of its own).
+func (w *writing) render() {
+	defer w.rwg.Done()
+	for j := range w.next {
+		if w.ctx.Err() != nil {
+			continue
+		}
+		if j.facturX != nil {
+			x, err := makeXML(j)
+			if err != nil {
+				w.fail(fmt.Errorf("invoices: %s: e-invoice: %w", j.what, err))
+				continue
 			}
-		}()
-	}
-	send := func(j job) error {
-		select {
-		case next <- j:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
+			xb := buffers.Get().(*bytes.Buffer)
+			xb.Reset()
+			xb.Write(x)
+			w.done <- rendered{job{path: j.xmlPath, what: j.what + " (XML)"}, xb}
+			j.write = func(w io.Writer) error { return j.writeX(w, x) }
 		}
-	}
-	n := 0
-	err = each(ctx, true, func(s *sb.Statement) error {
-		path := StatementPath(b, s)
-		if n >= statements || !seen[path] {
-			return fmt.Errorf("invoices: statement %d of %d (repairer %d) was not checked before", n+1, statements, s.Repairer.ID)
+		buf := buffers.Get().(*bytes.Buffer)
+		buf.Reset()
+		if err := writeTotal(j, buf); err != nil {
+			buffers.Put(buf)
+			w.fail(fmt.Errorf("invoices: %s: %w", j.what, err))
+			continue
 		}
-		n++
-		return send(r.statementJob(b, s))
-	})
-	if err == nil && n != statements {
-		err = fmt.Errorf("invoices: %d statements given to render, %d checked", n, statements)
+		w.done <- rendered{j, buf}
 	}
-	for i := range b.Invoices {
+}
+
+// write writes the rendered documents to their files.
+func (w *writing) write() {
+	defer w.wg.Done()
+	for d := range w.done {
+		if w.ctx.Err() != nil {
+			buffers.Put(d.buf)
+			continue
+		}
+		f, err := w.batch.Write(filepath.Join(w.dir, filepath.FromSlash(d.path)), func(w io.Writer) error {
+			_, err := w.Write(d.buf.Bytes())
+			return err
+		})
+		buffers.Put(d.buf)
 		if err != nil {
-			break
+			w.fail(fmt.Errorf("invoices: %s: %w", d.what, err))
+			continue
 		}
-		err = send(r.invoiceJob(b, &b.Invoices[i]))
+		w.mu.Lock()
+		w.files = append(w.files, File{Path: d.path, Bytes: f.Bytes, SHA256: f.SHA256})
+		w.mu.Unlock()
+		if w.written != nil && strings.HasSuffix(d.path, ".pdf") {
+			w.written()
+		}
 	}
-	close(next)
-	rwg.Wait()
-	close(done)
-	wg.Wait()
+}
+
+// send queues j for rendering, unless the writing was cancelled.
+func (w *writing) send(j job) error {
+	select {
+	case w.next <- j:
+		return nil
+	case <-w.ctx.Done():
+		return w.ctx.Err()
+	}
+}
+
+// finish waits for the documents sent, given err, the error of the sending; then makes them
+// durable with one sync and returns them sorted by path, or the first error.
+func (w *writing) finish(err error) ([]File, error) {
+	close(w.next)
+	w.rwg.Wait()
+	close(w.done)
+	w.wg.Wait()
+	firstErr := w.firstErr
 	if firstErr == nil && err != nil && !errors.Is(err, context.Canceled) {
 		firstErr = err
 	}
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = fmt.Errorf("invoices: %w", ctx.Err())
+	if firstErr == nil && w.ctx.Err() != nil {
+		firstErr = fmt.Errorf("invoices: %w", w.ctx.Err())
 	}
 	if firstErr != nil {
 		return nil, firstErr
 	}
-	if err := batch.Sync(); err != nil {
+	if err := w.batch.Sync(); err != nil {
 		return nil, fmt.Errorf("invoices: %w", err)
 	}
-	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	return files, nil
+	slices.SortFunc(w.files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	return w.files, nil
 }
 
 // writeTotal renders j into buf; a panic (a bug) is an error, so that one document's failure

@@ -715,6 +715,10 @@ type fontDefType struct {
 	i            string        // 1-based position in font list, set by font loader, not this program
 	utf8File     *utf8FontFile // UTF-8 font
 	usedRunes    map[int]int   // Array of used runes
+	// usedSet marks the runes known to be in usedRunes as themselves (savbilling patch): a rune
+	// printed again is not stored in the map again (see markRunes). Shared by the copies of the
+	// definition, as the map is; nil for a font without usedRunes.
+	usedSet *runeSet
 }
 
 // generateFontID generates a font Id from the font definition

@@ -1815,6 +1815,7 @@ func (f *Fpdf) addFont(familyStr, styleStr, fileStr string, isUTF8 bool) {
 			Ut:        round(utf8File.UnderlineThickness),
 			Cw:        utf8File.CharWidths,
 			usedRunes: sbarr,
+			usedSet:   new(runeSet), // savbilling patch
 			File:      fileStr,
 			utf8File:  utf8File,
 		}
@@ -1852,7 +1853,9 @@ func (f *Fpdf) addFont(familyStr, styleStr, fileStr string, isUTF8 bool) {
 }
 
 func makeSubsetRange(end int) map[int]int {
-	answer := make(map[int]int)
+	// savbilling patch: room for the runes a document prints (a few hundred), so that the map is
+	// not grown three times as they are added
+	answer := make(map[int]int, usedRunesRoom)
 	for i := 0; i < end; i++ {
 		answer[i] = 0
 	}
@@ -1932,6 +1935,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 			def := cached.(utf8Def).def
 			def.utf8File = utf8File
 			def.usedRunes = sbarr
+			def.usedSet = new(runeSet) // savbilling patch
 			f.fonts[fontkey] = def
 			return
 		}
@@ -1961,11 +1965,12 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 			Cw:        utf8File.CharWidths,
 			utf8File:  utf8File,
 			usedRunes: sbarr,
+			usedSet:   new(runeSet), // savbilling patch
 		}
 		def.i, _ = generateFontID(def)
 		f.fonts[fontkey] = def
 		shared := def
-		shared.utf8File, shared.usedRunes = nil, nil
+		shared.utf8File, shared.usedRunes, shared.usedSet = nil, nil, nil
 		utf8Defs.Store(fontkey, utf8Def{file: string(utf8Bytes), fileBytes: utf8Bytes, def: shared})
 	} else {
 		// load font definitions
@@ -2314,16 +2319,17 @@ func (f *Fpdf) Bookmark(txtStr string, level int, y float64) {
 // or Write() which are the standard methods to print text.
 func (f *Fpdf) Text(x, y float64, txtStr string) {
 	var txt2 string
+	utf8Text := false
 	if f.isCurrentUTF8 {
 		if f.isRTL {
 			txtStr = reverseText(txtStr)
 			x -= f.GetStringWidth(txtStr)
 		}
-		txt2 = f.escape(utf8toutf16(txtStr, false))
-		for _, uni := range txtStr { // savbilling patch: no []rune copy (the same runes)
-			uni = bmpRune(uni) // savbilling patch: as utf8toutf16 draws it
-			f.currentFont.usedRunes[int(uni)] = int(uni)
-		}
+		// savbilling patch: the text is encoded and escaped straight into the page's buffer below
+		// (appendUTF16Escaped: escape(utf8toutf16(txtStr, false))'s bytes, without the copies),
+		// and its runes marked as used without storing again those already stored (markRunes)
+		utf8Text = true
+		f.markRunes(txtStr)
 	} else {
 		txt2 = f.escape(txtStr)
 	}
@@ -2341,7 +2347,11 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 	buf = append(buf, ' ')
 	buf = appendF2(buf, (f.h-y)*f.k)
 	buf = append(buf, " Td ("...)
-	buf = append(buf, txt2...)
+	if utf8Text {
+		buf = appendUTF16Escaped(buf, txtStr)
+	} else {
+		buf = append(buf, txt2...)
+	}
 	buf = append(buf, ") Tj ET"...)
 	if f.underline && txtStr != "" {
 		buf = append(buf, ' ')
@@ -4485,18 +4495,37 @@ func (f *Fpdf) utf8SubsetOf(font *fontDefType, usedRunes map[int]int) *utf8Subse
 	return s
 }
 
-// runesKey is usedRunes as a string, the same for the same runes whatever the map's order: its
-// pairs sorted by key, in varints (savbilling patch).
+// runesKey is usedRunes as a string, the same for the same runes whatever the map's order
+// (savbilling patch). The pairs of the BMP whose value is the rune (a printed rune) or 0 (the
+// range every font starts with, makeSubsetRange) are written as two bit sets, their non-zero
+// words only; any other pair follows, sorted by key, in varints. It was every pair sorted by
+// key: the sort and a second lookup of each rune made the key a tenth of a Factur-X document's
+// time. Two different maps never have the same key.
 func runesKey(usedRunes map[int]int) string {
-	keys := make([]int, 0, len(usedRunes))
-	for k := range usedRunes {
-		keys = append(keys, k)
+	var printed, zero runeSet
+	var other [][2]int
+	for k, v := range usedRunes {
+		switch {
+		case k < 0 || k > 0xFFFF:
+			other = append(other, [2]int{k, v})
+		case v == k:
+			printed.add(rune(k))
+		case v == 0:
+			zero.add(rune(k))
+		default:
+			other = append(other, [2]int{k, v})
+		}
 	}
-	sort.Ints(keys)
-	buf := make([]byte, 0, 4*len(keys))
-	for _, k := range keys {
-		buf = binary.AppendVarint(buf, int64(k))
-		buf = binary.AppendVarint(buf, int64(usedRunes[k]))
+	buf := make([]byte, 0, 128)
+	buf = printed.appendKey(buf)
+	buf = zero.appendKey(buf)
+	if len(other) > 0 {
+		sort.Slice(other, func(i, j int) bool { return other[i][0] < other[j][0] })
+		buf = binary.AppendUvarint(buf, uint64(len(other)))
+		for _, p := range other {
+			buf = binary.AppendVarint(buf, int64(p[0]))
+			buf = binary.AppendVarint(buf, int64(p[1]))
+		}
 	}
 	return string(buf)
 }

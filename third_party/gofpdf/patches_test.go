@@ -180,3 +180,82 @@ func TestRecycledBuffers(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestUTF16TextAppendedAsUpstreamEscapes checks appendUTF16Escaped against what upstream's Text
+// wrote, escape(utf8toutf16(s, false)): bytes that need escaping in the high or low byte of a
+// CID (U+0028, U+5C00, U+0D0D), runes outside the BMP and invalid bytes.
+func TestUTF16TextAppendedAsUpstreamEscapes(t *testing.T) {
+	f := New("P", "mm", "A4", "")
+	for _, s := range []string{"", "Net à payer : 1 234,56 €", "(a) \\ b\r", "\u5c28\u2829\u0d0d\u285c",
+		"𝄞 ok", "bad \xff\xfe byte", "ورشة 北京", "\x00"} {
+		want := f.escape(utf8toutf16(s, false))
+		if got := string(appendUTF16Escaped([]byte("x"), s)); got != "x"+want {
+			t.Errorf("%q: appended %q, upstream's way %q", s, got, "x"+want)
+		}
+	}
+}
+
+// TestRunesKeyTellsMapsApart checks that the subset cache's key is the same for the same used
+// runes in any order and differs whenever a rune or its value differs.
+func TestRunesKeyTellsMapsApart(t *testing.T) {
+	maps := []map[int]int{
+		{},
+		{0: 0},
+		{1: 0},
+		{1: 1},
+		{1: 0, 2: 2},
+		{1: 1, 2: 2},
+		{65: 65, 0x20AC: 0x20AC},
+		{65: 65, 0x20AC: 0x20AC, 0x202F: 0x202F},
+		{65: 65, 66: 7},
+		{65: 65, 66: 8},
+		{65: 65, 0x10000: 0x10000},
+		{65: 65, -1: 0},
+	}
+	seen := map[string]int{}
+	for i, m := range maps {
+		k := runesKey(m)
+		if j, ok := seen[k]; ok {
+			t.Errorf("maps %v and %v have the same key", maps[j], m)
+		}
+		seen[k] = i
+		c := map[int]int{} // the same pairs, inserted in another order
+		for r := 0x10000; r >= -1; r-- {
+			if v, ok := m[r]; ok {
+				c[r] = v
+			}
+		}
+		if runesKey(c) != k {
+			t.Errorf("%v: another key for the same runes", m)
+		}
+	}
+	big := makeSubsetRange(57)
+	for r := rune(0x20); r < 0x250; r++ {
+		big[int(r)] = int(r)
+	}
+	if runesKey(big) == runesKey(makeSubsetRange(57)) {
+		t.Error("a document's runes and a fresh font's have the same key")
+	}
+}
+
+// TestMarkedRunesAsUpstreamRecords checks that the runes Text records with markRunes are the
+// map upstream's loop gave (usedRunes[r] = r for each rune drawn), a rune printed twice included.
+func TestMarkedRunesAsUpstreamRecords(t *testing.T) {
+	font := fontDefType{usedRunes: makeSubsetRange(57), usedSet: new(runeSet)}
+	want := makeSubsetRange(57)
+	for _, s := range []string{"Ab 1", "bA 2 €", "𝄞\xff", "€ 0"} {
+		markRunesOf(font, s)
+		for _, r := range s {
+			r = bmpRune(r)
+			want[int(r)] = int(r)
+		}
+	}
+	if len(font.usedRunes) != len(want) {
+		t.Fatalf("%d runes recorded, upstream %d", len(font.usedRunes), len(want))
+	}
+	for k, v := range want {
+		if font.usedRunes[k] != v {
+			t.Errorf("rune %d: recorded %d, upstream %d", k, font.usedRunes[k], v)
+		}
+	}
+}

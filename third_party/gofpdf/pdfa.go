@@ -234,8 +234,5 @@ func (f *Fpdf) UseRunes(familyStr, styleStr, runes string) {
 	if !ok || font.usedRunes == nil {
 		return
 	}
-	for _, r := range runes {
-		r = bmpRune(r)
-		font.usedRunes[int(r)] = int(r)
-	}
+	markRunesOf(font, runes)
 }
