@@ -103,3 +103,31 @@ func TestWorkbookOfARulesV1PeriodKeepsItsColumns(t *testing.T) {
 		t.Errorf("Relevés!L1 = %q, want the v1 column « Régime TVA »", rows[0][11])
 	}
 }
+
+// TestVATSummaryLeavesDebitNotesOutOfTheReturn: a debit note bills an indemnity, outside the scope
+// of VAT: the VAT summary shows it on a line of its own, never as « TVA collectée » at 0 %.
+func TestVATSummaryLeavesDebitNotesOutOfTheReturn(t *testing.T) {
+	f, _ := writeBook(t, damageV2(), nil)
+	rows, err := f.GetRows(SheetSummary, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, r := range rows {
+		if len(r) == 0 {
+			continue
+		}
+		if r[0] == "TVA collectée — factures" {
+			t.Errorf("the debit note is in the VAT collected: %q", r)
+		}
+		if r[0] == "Notes de débit — indemnités (hors champ de la TVA)" {
+			found = true
+			if len(r) < 4 || r[1] != "—" || r[2] != "104" || r[3] != "0" {
+				t.Errorf("debit notes line %q, want base 104 and no VAT", r)
+			}
+		}
+	}
+	if !found {
+		t.Error("no line for the debit notes in the VAT summary")
+	}
+}

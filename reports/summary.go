@@ -415,7 +415,12 @@ func writeVATSummary(f *excelize.File, st *styles, x *index) (int, error) {
 	}
 	collected := map[int]*vatSum{}
 	var rates []int
+	var outside vatSum // debit notes: indemnities, outside the scope of VAT (no line of the return)
 	for _, inv := range x.b.Invoices {
+		if inv.DebitNote() {
+			outside.baseCents += inv.HTCents
+			continue
+		}
 		v := collected[inv.VATRateBP]
 		if v == nil {
 			v = &vatSum{}
@@ -430,6 +435,9 @@ func writeVATSummary(f *excelize.File, st *styles, x *index) (int, error) {
 	for _, r := range rates {
 		due += collected[r].vatCents
 		lines = append(lines, line{"TVA collectée — factures", frfmt.FormatBP(r), collected[r].baseCents, collected[r].vatCents, false})
+	}
+	if outside.baseCents != 0 {
+		lines = append(lines, line{"Notes de débit — indemnités (hors champ de la TVA)", "—", outside.baseCents, 0, false})
 	}
 	lines = append(lines, line{"Total TVA déductible", "", 0, deductible, true},
 		line{"Total TVA collectée", "", 0, due, true})
