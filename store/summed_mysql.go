@@ -54,7 +54,7 @@ var summedCols = []string{"intervention_id", "period", "repairer_id", "kind", "c
 // INFILE, or multi-row INSERTs when the server does not allow it). The loading is the slower:
 // the reading never waits for it, and it goes on while the close reads its other facts.
 // stageMySQL returns once the sums are read; bk.loading then waits for the loading to end.
-func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *sb.CloseInput, w window, add func(int64, int, int64) error) ([]int64, error) {
+func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *sb.CloseInput, w window, ids []int64, add func(int64, int, int64) error) ([]int64, error) {
 	hint, checks, err := tx.scanPlan(ctx, distinctOperations)
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *sb.CloseInput, w windo
 		opText tsv
 		ops    []sb.BookedOperation
 	)
-	err = tx.readSums(rctx, in, w, hint, checks, func(c *sumsChunk) error {
+	err = tx.readSums(rctx, in, w, ids, hint, checks, func(c *sumsChunk) error {
 		others = append(others, c.others...)
 		slices.SortFunc(c.lines, func(a, b summedLine) int {
 			if a.repairer != b.repairer {
@@ -222,121 +222,62 @@ func (l *lineLoader) wait(abort bool) error {
 	return l.err
 }
 
-// readSums reads every eligible intervention with the count and sum of its operations, a chunk
-// of sumChunk unsettled interventions at a time from the highest ids down (the month being closed
-// first, the history after), with plain consistent reads. Go decides which the store books (exact
-// codes, a closing time in the period, sound operations); the others go to the rules in full.
-// Each chunk is given to emit (its buffers reused by the next).
+// readSums reads the eligible interventions of ids (ascending: the close's scope, lookback.go)
+// with the count and sum of their operations, a list of at most idList ids at a time, with plain
+// consistent reads. Go decides which the store books (exact codes, a closing time in the period,
+// sound operations); the others go to the rules in full. The lines of about sumChunk
+// interventions are given to emit at a time (its buffers reused by the next).
 //
-// A chunk is a range of ids, [lower, upper]. Its first read finds it: the unsettled
-// interventions at or below upper, highest first, sumChunk at most (LIMIT); lower is one above
-// the lowest id read, whose rows the next chunk reads (a view may repeat an id: its rows are
-// never split between two chunks), or the lowest possible id when fewer came (the last chunk).
-// Then come the ids booked already in the range, and the operations grouped by intervention
-// (their count, sum and checks) from the index that covers them, each in id order, which Go
-// merges. The server thus scans two indexes in order instead of joining each intervention to its
-// operations and looking it up in sb_commissions, which took about twice as long. In the months
-// closed already, mostly booked, the first read takes the unsettled ids alone (not a million
-// rows of the history), then the rows of the few not booked: a chunk is read so when the one
-// before it was mostly booked.
-func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, hint, checks string, emit func(*sumsChunk) error) error {
+// For each list come the interventions (by primary key), the ids booked already among them, and
+// the operations grouped by intervention (their count, sum and checks) from the index that
+// covers them, each in id order, which Go merges: the server looks up each id in two indexes
+// instead of joining each intervention to its operations and looking it up in sb_commissions.
+func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, ids []int64, hint, checks string, emit func(*sumsChunk) error) error {
 	const candCols = "i.id, i.repairer_id, i.kind, i.status, i.city, i.closed_at"
-	// below is the query of a chunk's unsettled interventions, cols of them.
-	below := func(cols string) string {
-		return `SELECT ` + cols + ` FROM interventions i` + hint + `
-			WHERE i.id <= ? AND ` + tx.unsettled() + ` ORDER BY i.id DESC LIMIT ` + strconv.Itoa(sumChunk)
-	}
-	// inRange is the query of the unsettled interventions of a range, restricted by only, a
-	// condition ending in AND.
-	inRange := func(only string) string {
-		return `SELECT ` + candCols + ` FROM interventions i` + hint + `
-			WHERE i.id >= ? AND i.id <= ? AND ` + only + tx.unsettled() + ` ORDER BY i.id`
-	}
-	operations := func(only string) string {
-		return `SELECT o.intervention_id, COUNT(*), COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END,
-			GROUP_CONCAT(o.id)
-			FROM intervention_operations o WHERE ` + only + ` GROUP BY o.intervention_id ORDER BY o.intervention_id`
-	}
 	var (
-		booked, unsettled, unbooked []int64
-		cands                       []candidate
-		sums                        []opsSum
-		opIDs                       []int64 // the operations of sums
-		ids                         []int64
-		chunk                       sumsChunk
-		repairers                   = summableRepairers(in)
-		idsFirst                    bool // the chunk before was mostly booked
+		booked    []int64
+		cands     []candidate
+		sums      []opsSum
+		chunk     sumsChunk
+		repairers = summableRepairers(in)
 	)
-	for upper := int64(math.MaxInt64); ; {
-		var err error
-		first := append([]any{upper}, candidateArgs(w)...)
-		var rows int // read by the first query
-		if idsFirst {
-			unsettled, err = tx.ids(ctx, unsettled[:0], "interventions", below("i.id"), first...)
-			rows = len(unsettled)
-		} else {
-			cands, rows, err = tx.readCandidates(ctx, cands[:0], below(candCols), first)
-			unsettled = unsettled[:0]
-			for i := range cands {
-				unsettled = append(unsettled, cands[i].id)
-			}
+	flush := func() error {
+		if len(chunk.lines) == 0 && len(chunk.others) == 0 {
+			return nil
 		}
+		err := emit(&chunk)
+		chunk.lines, chunk.others, chunk.opIDs = chunk.lines[:0], chunk.others[:0], chunk.opIDs[:0]
+		return err
+	}
+	for list := range slices.Chunk(ids, idList) {
+		inList := "IN (" + int64List(list) + ")"
+		var err error
+		cands, _, err = tx.readCandidates(ctx, cands[:0], `SELECT `+candCols+` FROM interventions i`+hint+`
+			WHERE i.id `+inList+` AND `+tx.unsettled()+` ORDER BY i.id`, candidateArgs(w))
 		if err != nil {
 			return fmt.Errorf("read summed commissions: %w", err)
 		}
-		lower, keep, last := chunkBounds(unsettled, rows, sumChunk)
-		unsettled = unsettled[:keep]
-		slices.Reverse(unsettled) // ascending
-		if !idsFirst {
-			cands = cands[:keep]
-			slices.Reverse(cands)
-		}
-		rangeArgs := append([]any{lower, upper}, candidateArgs(w)...)
-		if keep == 0 && !last {
-			// sumChunk rows or more of one id, and none above it up to upper: the range is
-			// that id alone, read whole.
-			if cands, _, err = tx.readCandidates(ctx, cands[:0], inRange(""), rangeArgs); err != nil {
-				return err
-			}
-			idsFirst = false
-		}
 		if booked, err = tx.ids(ctx, booked[:0], "booked interventions", `SELECT intervention_id FROM sb_commissions
-			WHERE intervention_id >= ? AND intervention_id <= ? ORDER BY intervention_id`, lower, upper); err != nil {
+			WHERE intervention_id `+inList+` ORDER BY intervention_id`); err != nil {
 			return err
 		}
-		if idsFirst {
-			cands = cands[:0]
-			if unbooked = difference(unbooked[:0], unsettled, booked); len(unbooked) > 0 {
-				if cands, _, err = tx.readCandidates(ctx, cands, inRange("i.id IN ("+int64List(unbooked)+") AND "), rangeArgs); err != nil {
-					return err
-				}
-			}
+		if cands = dropBooked(cands, booked); len(cands) == 0 {
+			continue
 		}
-		cands = dropBooked(cands, booked)
-		idsFirst = len(booked) >= sumChunk/2
-		if len(cands) > 0 {
-			only, args := "o.intervention_id >= ? AND o.intervention_id <= ?", []any{lower, upper}
-			if len(cands) < sumChunk/2 {
-				ids = ids[:0]
-				for i := range cands {
-					ids = append(ids, cands[i].id)
-				}
-				only, args = "o.intervention_id IN ("+int64List(ids)+")", nil
-			}
-			if sums, opIDs, err = tx.operationSums(ctx, sums[:0], opIDs[:0], operations(only), args); err != nil {
-				return err
-			}
-			chunk.opIDs = opIDs
-			mergeSums(&chunk, repairers, w, cands, sums)
-			if err := emit(&chunk); err != nil {
+		if sums, chunk.opIDs, err = tx.operationSums(ctx, sums[:0], chunk.opIDs, `SELECT o.intervention_id, COUNT(*),
+			COALESCE(SUM(o.commission_cents), 0), CASE WHEN `+checks+` THEN 1 ELSE 0 END, GROUP_CONCAT(o.id)
+			FROM intervention_operations o WHERE o.intervention_id `+inList+` GROUP BY o.intervention_id ORDER BY o.intervention_id`,
+			nil); err != nil {
+			return err
+		}
+		mergeSums(&chunk, repairers, w, cands, sums)
+		if len(chunk.lines) >= sumChunk {
+			if err := flush(); err != nil {
 				return err
 			}
 		}
-		if last || lower == math.MinInt64 {
-			return nil
-		}
-		upper = lower - 1
 	}
+	return flush()
 }
 
 // chunkBounds returns the range of a chunk of readSums from the ids of its first read, descending
@@ -436,11 +377,10 @@ func (tx *Tx) operationSums(ctx context.Context, dst []opsSum, opIDs []int64, qu
 	return dst, opIDs, err
 }
 
-// mergeSums joins the candidates of a range to the sums of their operations (both ascending,
+// mergeSums joins the candidates of a list to the sums of their operations (both ascending,
 // sums possibly of other interventions too) into what the store books and what goes to the
-// rules, in c (its slices reused); repairers are summableRepairers.
+// rules, appended to c; repairers are summableRepairers.
 func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candidate, sums []opsSum) {
-	c.lines, c.others = c.lines[:0], c.others[:0]
 	j := 0
 	for i := range cands {
 		k := &cands[i]

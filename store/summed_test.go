@@ -503,19 +503,21 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 			IF NEW.intervention_id = 316 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF`},
 			false, "refused by the test", "load into sb_commissions"},
 		{"reading fails", []string{
-			// interventions becomes a view whose row 316 cannot be read
-			`CREATE FUNCTION refuse_316(id BIGINT) RETURNS BIGINT DETERMINISTIC
-				BEGIN IF id = 316 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF; RETURN id; END`,
+			// interventions becomes a view whose row 316 cannot be read (its city: the look-back's
+			// fingerprints, read first, read only the ids and times)
+			`CREATE FUNCTION refuse_316(id BIGINT, city VARCHAR(80)) RETURNS VARCHAR(80) DETERMINISTIC
+				BEGIN IF id = 316 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF; RETURN city; END`,
 			"RENAME TABLE interventions TO interventions_base",
-			`CREATE VIEW interventions AS SELECT refuse_316(id) AS id, repairer_id, customer_id, city, kind,
+			`CREATE VIEW interventions AS SELECT id, repairer_id, customer_id, refuse_316(id, city) AS city, kind,
 				original_intervention_id, status, closed_at FROM interventions_base`},
 			false, "refused by the test", "read summed commissions"},
 		{"reading fails after the sums", []string{
 			// sav_decisions, read once the lines are summed (and maybe loading still), cannot be read
-			`CREATE FUNCTION refuse_any(id BIGINT) RETURNS BIGINT DETERMINISTIC
-				BEGIN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; RETURN id; END`,
+			// (their outcome: the look-back's fingerprints, read first, read only the ids and times)
+			`CREATE FUNCTION refuse_any(v VARCHAR(20)) RETURNS VARCHAR(20) DETERMINISTIC
+				BEGIN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; RETURN v; END`,
 			"RENAME TABLE sav_decisions TO sav_decisions_base",
-			`CREATE VIEW sav_decisions AS SELECT refuse_any(intervention_id) AS intervention_id, outcome, charge_bp,
+			`CREATE VIEW sav_decisions AS SELECT intervention_id, refuse_any(outcome) AS outcome, charge_bp,
 				faulty_repairer_id, damage_cents, decided_at, decided_by, note FROM sav_decisions_base`},
 			false, "refused by the test", "read SAVs"},
 		// the summed lines wait in a spool file in TMPDIR
