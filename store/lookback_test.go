@@ -250,3 +250,34 @@ func TestTheReadOfAMonthReReadsOnlyTheMonthsThatMoved(t *testing.T) {
 		})
 	}
 }
+
+// An operation added to an intervention booked before, with an id below the operation mark (the
+// close's fast path does not see it), that the audit found (sb_source_pending, source
+// 'operations') is reported by the next close, once.
+func TestAnOperationTheAuditFoundIsReportedByTheNextClose(t *testing.T) {
+	forReads(t, func(t *testing.T, db *store.DB, summed bool) {
+		ctx := context.Background()
+		mustInsert(t, db, sb.Source{Repairers: []sb.Repairer{r1}, Interventions: []sb.Intervention{
+			plainIV(1, utc(2026, 9, 10, 9, 0, 0)), plainIV(2, utc(2026, 10, 10, 9, 0, 0))}})
+		closeSeries(t, db, sep, oct, summed) // operation mark: 20
+		if err := db.Exec(ctx, `INSERT INTO intervention_operations (id, intervention_id, label, price_cents, commission_cents, sav_related)
+			VALUES (15, 1, 'Oubli', 1000, 300, 0)`); err != nil {
+			t.Fatal(err)
+		}
+		reported := func(b *sb.Book) bool {
+			return slices.ContainsFunc(b.Anomalies, func(a sb.Anomaly) bool { return a.Item == "opération 15" })
+		}
+		if b, _ := closeRead(t, db, nov, summed); reported(b) {
+			t.Fatalf("November reports operation 15 before the audit found it (below the mark): the test proves nothing")
+		}
+		if err := db.Exec(ctx, "INSERT INTO sb_source_pending (source, id) VALUES ('operations', 15)"); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := closeRead(t, db, sb.MustPeriod("2026-12"), summed); !reported(b) {
+			t.Errorf("December does not report operation 15, which the audit found: %+v", b.Anomalies)
+		}
+		if b, _ := closeRead(t, db, sb.MustPeriod("2027-01"), summed); reported(b) {
+			t.Errorf("January reports operation 15 again")
+		}
+	})
+}
