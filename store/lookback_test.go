@@ -121,7 +121,7 @@ func TestAnInterventionClosed25MonthsBeforeThePeriodIsLeftToTheAudit(t *testing.
 			plainIV(1, utc(2024, 3, 10, 9, 0, 0)), plainIV(2, utc(2026, 9, 10, 9, 0, 0))}})
 		closeRead(t, db, sep, summed) // the first close books the history before it
 		mustInsert(t, db, sb.Source{Interventions: []sb.Intervention{
-			plainIV(25, utc(2024, 9, 15, 9, 0, 0)), // 2024-09: 25 months before 2026-10
+			plainIV(25, utc(2024, 9, 15, 9, 0, 0)),  // 2024-09: 25 months before 2026-10
 			plainIV(23, utc(2024, 11, 15, 9, 0, 0)), // 2024-11: 23 months before
 			plainIV(24, utc(2024, 10, 1, 9, 0, 0)),  // 2024-10: the look-back's first month
 		}})
