@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -13,7 +12,8 @@ import (
 	sb "savbilling"
 )
 
-// sumChunk is the number of interventions read per query on MySQL (a variable for the tests).
+// sumChunk is about the number of interventions whose lines the summing pass spools at a time on
+// MySQL, and at most the ids of one of its queries (a variable for the tests).
 var sumChunk = 20000
 
 // summedInsertRows is the number of summed commission lines per INSERT on MySQL: fewer, larger
@@ -39,7 +39,7 @@ type sumsChunk struct {
 }
 
 // spoolSegments bounds the segments of commission lines spooled and not loaded yet (a segment is
-// a range of sumChunk interventions: ~150 at L, months of history included). Beyond it the
+// the lines of about sumChunk interventions: ~50 at L). Beyond it the
 // reading waits for the loading; the channel's buffer is allocated whole (24 bytes a segment).
 const spoolSegments = 1 << 12
 
@@ -47,9 +47,9 @@ const spoolSegments = 1 << 12
 var summedCols = []string{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "amount_cents", "late"}
 
 // stageMySQL books the commission lines of the summable interventions on MySQL. Two connections
-// work at once. The reading transaction tx reads the eligible interventions with their sums, a
-// range of ids at a time (readSums), and spools each range's lines as LOAD DATA text, sorted in
-// the ledger's key order (repairer, intervention: the server inserts them in one sweep over its
+// work at once. The reading transaction tx reads the eligible interventions of the close's scope
+// (ids, ascending) with their sums, a list of ids at a time (readSums), and spools each chunk's
+// lines as LOAD DATA text, sorted in the ledger's key order (repairer, intervention: the server inserts them in one sweep over its
 // pages). The close's transaction bk loads the spooled segments as they come (LOAD DATA LOCAL
 // INFILE, or multi-row INSERTs when the server does not allow it). The loading is the slower:
 // the reading never waits for it, and it goes on while the close reads its other facts.
@@ -249,7 +249,7 @@ func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, ids []i
 		chunk.lines, chunk.others, chunk.opIDs = chunk.lines[:0], chunk.others[:0], chunk.opIDs[:0]
 		return err
 	}
-	for list := range slices.Chunk(ids, idList) {
+	for list := range slices.Chunk(ids, min(idList, sumChunk)) {
 		inList := "IN (" + int64List(list) + ")"
 		var err error
 		cands, _, err = tx.readCandidates(ctx, cands[:0], `SELECT `+candCols+` FROM interventions i`+hint+`
@@ -280,35 +280,13 @@ func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, ids []i
 	return flush()
 }
 
-// chunkBounds returns the range of a chunk of readSums from the ids of its first read, descending
-// (a repeated id once or more), read from rows rows, limit at most: the range's lowest id, how
-// many of the ids are in it (a prefix: those of the lowest id are left to the next chunk, which
-// reads all of that id's rows) and whether the chunk is the last (fewer rows than limit). keep is
-// 0 and last false when every row has the same id: the range is then that id alone, its rows to
-// be read whole.
-func chunkBounds(desc []int64, rows, limit int) (lower int64, keep int, last bool) {
-	n := len(desc)
-	if rows < limit {
-		return math.MinInt64, n, true
-	}
-	lowest := desc[n-1]
-	if lowest == desc[0] {
-		return lowest, 0, false
-	}
-	keep = n
-	for desc[keep-1] == lowest {
-		keep--
-	}
-	return lowest + 1, keep, false
-}
-
 // dropBooked removes from cands, ascending, those whose id is in booked, ascending.
 func dropBooked(cands []candidate, booked []int64) []candidate {
 	unbooked := notIn(booked)
 	return slices.DeleteFunc(cands, func(c candidate) bool { return !unbooked(c.id) })
 }
 
-// candidate is an unsettled intervention of a range that is not booked yet, as readSums reads it.
+// candidate is an unsettled intervention of a list that is not booked yet, as readSums reads it.
 type candidate struct {
 	id           int64
 	repairer     sql.NullInt64
@@ -399,17 +377,6 @@ func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candida
 		c.lines = append(c.lines, summedLine{id: k.id, repairer: k.repairer.Int64, kind: k.kind.String,
 			city: k.city.String, closed: k.closed.Time, ops: ops, cents: cents, from: from, to: to})
 	}
-}
-
-// difference appends to dst the ids of a that are not in b, both ascending (a may repeat an id).
-func difference(dst, a, b []int64) []int64 {
-	out := notIn(b)
-	for i, id := range a {
-		if (i == 0 || id != a[i-1]) && out(id) {
-			dst = append(dst, id)
-		}
-	}
-	return dst
 }
 
 // notIn returns a test of whether an id is not in b, ascending, for ids asked in ascending order.

@@ -637,52 +637,6 @@ func testSummedCloseRepeatedRows(t *testing.T) {
 	}
 }
 
-// TestChunkBounds: the range of a chunk from the ids of its first read, highest first.
-func TestChunkBounds(t *testing.T) {
-	for _, c := range []struct {
-		desc        []int64
-		rows, limit int
-		lower       int64
-		keep        int
-		last        bool
-	}{
-		{nil, 0, 4, math.MinInt64, 0, true},
-		{[]int64{9, 7}, 2, 4, math.MinInt64, 2, true},
-		{[]int64{9, 7, 5, 3}, 4, 4, 4, 3, false},
-		{[]int64{9, 7, 3}, 4, 4, 4, 2, false}, // 3 read twice: both rows go to the next chunk
-		{[]int64{9, 3}, 4, 4, 4, 1, false},
-		{[]int64{3}, 4, 4, 3, 0, false}, // one id fills the chunk: the range is that id alone
-		{[]int64{math.MaxInt64, math.MinInt64 + 1}, 2, 2, math.MinInt64 + 2, 1, false},
-	} {
-		lower, keep, last := store.ChunkBounds(c.desc, c.rows, c.limit)
-		if lower != c.lower || keep != c.keep || last != c.last {
-			t.Errorf("chunkBounds(%v, %d rows, limit %d) = %d, %d, %v; want %d, %d, %v", c.desc, c.rows, c.limit,
-				lower, keep, last, c.lower, c.keep, c.last)
-		}
-	}
-}
-
-// TestDifference: the interventions of a range left to sum once the booked ones are taken out,
-// both lists ascending; a repeated id (a view) is kept once.
-func TestDifference(t *testing.T) {
-	for _, c := range []struct {
-		a, b, want []int64
-	}{
-		{nil, nil, nil},
-		{[]int64{1, 2, 3}, nil, []int64{1, 2, 3}},
-		{nil, []int64{1, 2}, nil},
-		{[]int64{1, 2, 3}, []int64{1, 2, 3}, nil},
-		{[]int64{1, 2, 3, 4, 5}, []int64{2, 4}, []int64{1, 3, 5}},
-		{[]int64{1, 1, 2, 2, 3}, []int64{2}, []int64{1, 3}},
-		{[]int64{5, 9}, []int64{1, 2, 3, 4, 6, 7, 8, 10}, []int64{5, 9}},
-		{[]int64{-9223372036854775808, 0, 9223372036854775807}, []int64{0}, []int64{-9223372036854775808, 9223372036854775807}},
-	} {
-		if diff := cmp.Diff(c.want, store.Difference(c.a, c.b)); diff != "" {
-			t.Errorf("difference(%v, %v) (-want +got):\n%s", c.a, c.b, diff)
-		}
-	}
-}
-
 // TestSummedCloseBooksExtremeIDs: the summing pass reads the interventions by ranges of ids, and
 // the first and last possible ids are in them: interventions -2^63 and 2^63-1 are booked like
 // any other.
