@@ -52,44 +52,8 @@ func (tx *Tx) stageSQLite(ctx context.Context, r *closeRead, add func(int64, int
 	if err != nil {
 		return nil, err
 	}
-	// Per repairer: an unknown repairer, or one with an invalid VAT regime, is not summed.
-	repairers := summableRepairers(in)
-	var (
-		drop     []int64
-		dropNull bool
-	)
-	err = each(ctx, q, "summed commissions", `SELECT repairer_id, COUNT(*), SUM(amount_cents) FROM `+closeLines+`
-		WHERE summed = 1 GROUP BY repairer_id`, nil, func(rows *sql.Rows) error {
-		var (
-			rid   sql.NullInt64
-			lines int
-			cents int64
-		)
-		if err := rows.Scan(&rid, &lines, &cents); err != nil {
-			return err
-		}
-		if !summable(repairers, rid, sql.NullString{String: sb.KindStandard, Valid: true}) {
-			if rid.Valid {
-				drop = append(drop, rid.Int64)
-			} else {
-				dropNull = true
-			}
-			return nil
-		}
-		return add(rid.Int64, lines, cents)
-	})
-	if err != nil {
+	if err := tx.sumPerRepairer(ctx, in, add); err != nil {
 		return nil, err
-	}
-	if len(drop) > 0 {
-		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IN ("+int64List(drop)+")"); err != nil {
-			return nil, err
-		}
-	}
-	if dropNull {
-		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IS NULL"); err != nil {
-			return nil, err
-		}
 	}
 	args = []any{in.Period.String()}
 	late := "0"
@@ -120,6 +84,51 @@ func (tx *Tx) stageSQLite(ctx context.Context, r *closeRead, add func(int64, int
 		}
 	}
 	return others, nil
+}
+
+// sumPerRepairer adds up the lines of closeLines the store books, per repairer: an unknown
+// repairer, or one with an invalid VAT regime, is not summed (its lines go to the rules).
+func (tx *Tx) sumPerRepairer(ctx context.Context, in *sb.CloseInput, add func(int64, int, int64) error) error {
+	q := tx.tx
+	repairers := summableRepairers(in)
+	var (
+		drop     []int64
+		dropNull bool
+	)
+	err := each(ctx, q, "summed commissions", `SELECT repairer_id, COUNT(*), SUM(amount_cents) FROM `+closeLines+`
+		WHERE summed = 1 GROUP BY repairer_id`, nil, func(rows *sql.Rows) error {
+		var (
+			rid   sql.NullInt64
+			lines int
+			cents int64
+		)
+		if err := rows.Scan(&rid, &lines, &cents); err != nil {
+			return err
+		}
+		if !summable(repairers, rid, sql.NullString{String: sb.KindStandard, Valid: true}) {
+			if rid.Valid {
+				drop = append(drop, rid.Int64)
+			} else {
+				dropNull = true
+			}
+			return nil
+		}
+		return add(rid.Int64, lines, cents)
+	})
+	if err != nil {
+		return err
+	}
+	if len(drop) > 0 {
+		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IN ("+int64List(drop)+")"); err != nil {
+			return err
+		}
+	}
+	if dropNull {
+		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IS NULL"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // collectScopeIDs fills the temporary table closeIDs with the ids of the interventions in the
