@@ -219,8 +219,9 @@ func (tx *Tx) scopePools(ctx context.Context, r *closeRead, ivsInSQL bool) error
 	if r.decisions, err = tx.scopeIDs(ctx, sc, dec, "", nil, sc.pending[srcDecisions]); err != nil {
 		return err
 	}
-	if r.savs, err = tx.scopeIDs(ctx, sc, iv, "t.kind = ? AND NOT EXISTS (SELECT 1 FROM sb_sav_state s0 WHERE s0.sav_id = t.id) AND ",
-		[]any{sb.KindSAV}, sc.pending[srcInterventions], r.decisions); err != nil {
+	// (kind, status, closed_at) is an index of migration 2: the SAVs of the ranges alone
+	if r.savs, err = tx.scopeIDs(ctx, sc, iv, "t.kind = ? AND t.status = ? AND NOT EXISTS (SELECT 1 FROM sb_sav_state s0 WHERE s0.sav_id = t.id) AND ",
+		[]any{sb.KindSAV, sb.StatusClosed}, sc.pending[srcInterventions], r.decisions); err != nil {
 		return err
 	}
 	if r.credits, err = tx.scopeIDs(ctx, sc, cr, "NOT EXISTS (SELECT 1 FROM sb_goodwill g WHERE g.credit_id = t.id) AND ",
