@@ -19,6 +19,7 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"time"
 
 	sb "savbilling"
 )
@@ -102,7 +103,7 @@ func (tx *Tx) readScope(ctx context.Context, in *sb.CloseInput, w window, st *lo
 	sc := &scope{ranges: map[string][]cond{}}
 	for _, src := range lookSources {
 		const col = "@"
-		rs := []cond{{col + " >= ? AND " + col + " < ?", []any{sqlTime(in.Start), sqlTime(in.End)}},
+		rs := []cond{{col + " >= ? AND " + col + " < ?", []any{sqlTime(in.Start), tx.upTo(in.End)}},
 			{col + " IS NULL", nil}}
 		if !w.now.IsZero() {
 			rs = append(rs, cond{col + " > ?", []any{sqlTime(w.now)}})
@@ -126,7 +127,7 @@ func (tx *Tx) readScope(ctx context.Context, in *sb.CloseInput, w window, st *lo
 			if old, ok := stored[src.name][m.String()]; ok && old == fp {
 				continue
 			}
-			rs = append(rs, cond{col + " >= ? AND " + col + " < ?", []any{sqlTime(m.Start(sb.Paris)), sqlTime(m.End(sb.Paris))}})
+			rs = append(rs, cond{col + " >= ? AND " + col + " < ?", []any{sqlTime(m.Start(sb.Paris)), tx.upTo(m.End(sb.Paris))}})
 			st.stats.MonthsReread = append(st.stats.MonthsReread, src.name+" "+m.String())
 		}
 		sc.ranges[src.name] = rs
@@ -140,11 +141,22 @@ func (tx *Tx) readScope(ctx context.Context, in *sb.CloseInput, w window, st *lo
 	return sc, nil
 }
 
+// upTo is the upper bound of a range of the scope that ends at end: end itself on MySQL; on
+// SQLite, where timestamps are text compared as text, the next UTC day ("YYYY-MM-DD"), so that
+// a time of end's last day in another text form ("2026-10-31T22:30:00Z", which sorts after
+// "2026-10-31 23:00:00") is read too: the close's own filters then decide, as before.
+func (tx *Tx) upTo(end time.Time) any {
+	if tx.d.dialect == dialectMySQL {
+		return sqlTime(end)
+	}
+	return end.UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+}
+
 // monthFingerprint counts the rows of src whose time is in month m, and sums their ids, from
 // the index on the time column alone.
 func (tx *Tx) monthFingerprint(ctx context.Context, src lookSource, m sb.Period) (fingerprint, error) {
 	var fp fingerprint
-	lo, hi := sqlTime(m.Start(sb.Paris)), sqlTime(m.End(sb.Paris))
+	lo, hi := sqlTime(m.Start(sb.Paris)), tx.upTo(m.End(sb.Paris))
 	where := " FROM " + src.table + " t WHERE t." + src.time + " >= ? AND t." + src.time + " < ?"
 	if tx.d.dialect == dialectMySQL {
 		var sum sql.NullString // DECIMAL: exact beyond 2^63
