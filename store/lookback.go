@@ -73,6 +73,7 @@ type lookState struct {
 	// what the read handed to the rules, by source, for SaveBook to keep what stays unsettled
 	interventions, savs, decisions, credits, operations []int64
 	stats                                               ReadStats
+	pendingRead                                         map[string][]int64 // sb_source_pending as the read found it
 }
 
 // scope is what a close reads of the source tables: per source, the time ranges, and the ids
@@ -135,6 +136,7 @@ func (tx *Tx) readScope(ctx context.Context, in *sb.CloseInput, w window, st *lo
 	if sc.pending, err = tx.pendingIDs(ctx); err != nil {
 		return nil, err
 	}
+	st.pendingRead = sc.pending
 	for s, ids := range sc.pending {
 		st.stats.Tracked[s] = len(ids)
 	}
@@ -273,8 +275,17 @@ func (tx *Tx) saveLookback(ctx context.Context, b *sb.Book) error {
 	if err != nil {
 		return booked(b.Period, err)
 	}
-	if _, err := tx.tx.ExecContext(ctx, "DELETE FROM sb_source_pending"); err != nil {
-		return booked(b.Period, fmt.Errorf("delete from sb_source_pending: %w", err))
+	// Replaced: the ids the read found there (not all: the audit may have added some since, on
+	// MySQL/MariaDB after the read's snapshot), and those about to be written.
+	for _, src := range []string{srcInterventions, srcDecisions, srcCredits, srcOperations} {
+		for _, ids := range [][]int64{st.pendingRead[src], pending[src]} {
+			for chunk := range slices.Chunk(ids, idList) {
+				if _, err := tx.tx.ExecContext(ctx, "DELETE FROM sb_source_pending WHERE source = ? AND id IN ("+
+					int64List(chunk)+")", src); err != nil {
+					return booked(b.Period, fmt.Errorf("delete from sb_source_pending: %w", err))
+				}
+			}
+		}
 	}
 	type row struct {
 		src string
