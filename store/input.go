@@ -416,7 +416,9 @@ func (tx *Tx) loadStrayDecisions(ctx context.Context, r *closeRead) error {
 // reported, the booked state of the SAVs they refer to, and the stray credits (credits.go).
 func (tx *Tx) loadCredits(ctx context.Context, r *closeRead) error {
 	in := r.in
-	creditFilter := tx.maybeBefore("c.granted_at") + " AND c.intervention_id IN (SELECT i.id FROM interventions i WHERE " +
+	// EXISTS, not IN (SELECT …): driven by the credits' ids, each looking up its intervention
+	// (SQLite scanned every SAV of the history for each list of ids).
+	creditFilter := tx.maybeBefore("c.granted_at") + " AND EXISTS (SELECT 1 FROM interventions i WHERE i.id = c.intervention_id AND " +
 		tx.exactly("i.kind") + ") AND NOT EXISTS (SELECT 1 FROM sb_goodwill g WHERE g.credit_id = c.id)"
 	creditArgs := []any{sqlTime(in.End), sb.KindSAV}
 	in.Credits = nil
