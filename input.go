@@ -89,6 +89,10 @@ type BookedKind struct {
 	Indemnity  bool
 }
 
+// DefaultLookbackMonths is the look-back of a close, and the least one allowed (domain rule 1:
+// a close finds late arrivals of at least the last 24 months; the audit finds older ones).
+const DefaultLookbackMonths = 24
+
 // LateBefore is the instant before which an intervention booked by this close is a late
 // arrival: the period's start once a period has been closed; zero for the first close, which
 // books the history before its period as ordinary lines.
@@ -164,6 +168,10 @@ type CloseInput struct {
 	LastInvoiceSeq int
 	// LastDebitNoteSeq is the last debit note sequence used in Period.Year.
 	LastDebitNoteSeq int
+	// LookbackMonths is how many calendar months before Period the store re-reads for late
+	// arrivals and revisions when they moved (docs/rules.md, "The look-back"); 0 means
+	// DefaultLookbackMonths.
+	LookbackMonths int
 	// LastClosed is the last period closed before this one: an intervention closed before Start is
 	// a late arrival. Zero for the first close.
 	LastClosed Period

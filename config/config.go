@@ -26,6 +26,9 @@ type Config struct {
 	// CloseTimeout bounds a whole close (booking and rendering): a database that stops
 	// answering fails the run instead of hanging it.
 	CloseTimeout Duration `toml:"close_timeout"`
+	// LookbackMonths is how many months before a period its close re-reads for late arrivals and
+	// revisions when they moved (docs/rules.md, "The look-back"): at least 24 (domain rule 1).
+	LookbackMonths int `toml:"lookback_months"`
 	// OutSpaceFactor: a close needs this many times the previous period's outputs free in the
 	// output folder before it books (0: not checked); OutSpacePerStatementKB per statement
 	// when there is no previous manifest.
@@ -116,6 +119,7 @@ func Default() Config {
 		DB:                     "sqlite:savbilling.db",
 		Out:                    "out",
 		CloseTimeout:           Duration{2 * time.Hour},
+		LookbackMonths:         sb.DefaultLookbackMonths,
 		OutSpaceFactor:         2,
 		OutSpacePerStatementKB: 100,
 		Rules: Rules{r.UmbrellaDeductibleCents, r.SpreadMaxCents, r.InstallmentStepCents, r.MaxInstallments,
@@ -186,6 +190,9 @@ func (c Config) Validate() error {
 		return errors.New(`close_timeout: want a positive duration such as "2h"`)
 	case c.LockWait.Duration >= c.CloseTimeout.Duration:
 		return fmt.Errorf("lock_wait (%s) must be shorter than close_timeout (%s)", c.LockWait.Duration, c.CloseTimeout.Duration)
+	case c.LookbackMonths < sb.DefaultLookbackMonths:
+		return fmt.Errorf("lookback_months: want at least %d (domain rule 1: a close finds the late arrivals of at least the last %d months; `savbilling audit` finds older ones)",
+			sb.DefaultLookbackMonths, sb.DefaultLookbackMonths)
 	case c.OutSpaceFactor < 0 || c.OutSpaceFactor > 1000:
 		return errors.New("out_space_factor: want 0 (no check) to 1000")
 	case c.OutSpacePerStatementKB < 0 || c.OutSpacePerStatementKB > 1<<30:

@@ -32,6 +32,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"[schedule]\ntz = 'Mars/Olympus'\n", "schedule.tz"},
 		{"[schedule]\nstart_period = '2026-13'\n", "schedule.start_period"},
 		{"[rules\n", "configuration"},
+		{"lookback_months = 23\n", "lookback_months: want at least 24 (domain rule 1"},
 	}
 	for _, tt := range tests {
 		_, err := Load(write(t, tt.text))

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -73,6 +74,10 @@ type Job struct {
 	// FirstPeriod is the period the operator confirmed as the database's first close
 	// (--first-period, schedule.start_period): it may be more than FirstPeriodMaxAge months old.
 	FirstPeriod sb.Period
+	// LookbackMonths is how many months before a period its close re-reads for late arrivals
+	// and revisions when they moved (configuration key lookback_months, docs/rules.md "The
+	// look-back"); zero: savbilling.DefaultLookbackMonths.
+	LookbackMonths int
 	// Accounting is the chart of the accounting file (issue 23); zero: accounting.DefaultConfig().
 	// The close numbers the period's entries with it (see bookAccounting).
 	Accounting accounting.Config
@@ -94,6 +99,9 @@ type Result struct {
 	Manifest      *Manifest
 	Missing       []string // documents no renderer produced
 	Stages        Stages
+	// ReadStats is what the read of the close examined (store.Tx.ReadStats), logged at the end
+	// of the read stage: the look-back months checked and re-read, the rows read per source.
+	ReadStats store.ReadStats
 	// Restore, for a render of a period that has its manifest, says what was left, restored,
 	// refused or not issued (Job.Render).
 	Restore *Restore
@@ -166,7 +174,7 @@ func (j *Job) close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 	var tInsert time.Time
 	compute := func(ctx context.Context, tx *store.Tx) error {
 		in := &sb.CloseInput{Period: p, Start: p.Start(sb.Paris), End: p.End(sb.Paris), ClosedAt: now.UTC().Truncate(time.Second),
-			Issuer: j.Issuer, Rules: j.Rules}
+			Issuer: j.Issuer, Rules: j.Rules, LookbackMonths: j.LookbackMonths}
 		closed, err := tx.IsClosed(ctx, p)
 		if err != nil {
 			return err
@@ -217,6 +225,12 @@ func (j *Job) close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 		}
 		staged := tx.StagedInsertTime()
 		res.Stages.Read = time.Since(tRead) - staged
+		rs := tx.ReadStats()
+		res.ReadStats = rs
+		j.log().Info("read", "period", p.String(), "lookback_months", rs.LookbackMonths, "months_checked", rs.MonthsChecked,
+			"months_reread", len(rs.MonthsReread), "reread", strings.Join(rs.MonthsReread, ", "),
+			"rows_interventions", rs.Rows["interventions"], "rows_sav_decisions", rs.Rows["sav_decisions"],
+			"rows_client_credits", rs.Rows["client_credits"], "tracked", rs.Tracked)
 		j.stage("compute")
 		tCompute := time.Now()
 		b, err := reconcile.Close(in)

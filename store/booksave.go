@@ -73,7 +73,9 @@ func booked(p sb.Period, err error) error {
 // its commissions, SAV lines and installments, the invoices with their lines, claims, goodwill,
 // anomalies (in their order), pending SAVs, the plans created by the close (CreatedIn == b.Period)
 // and the closing of those it closed (ClosedIn == b.Period), and the SAV states (inserted when
-// FirstPeriod == b.Period, updated otherwise). A draft book is refused.
+// FirstPeriod == b.Period, updated otherwise). A draft book is refused. When the close was read in
+// the transaction, it also stores the look-back's fingerprints of the source tables and the ids
+// the close left unsettled (lookback.go).
 //
 // Times are stored to the second, dates as their calendar day: a book whose ClosedAt has
 // sub-second precision does not come back equal from LoadBook. Every fact is keyed (intervention,
@@ -97,6 +99,7 @@ func (tx *Tx) SaveBook(ctx context.Context, b *sb.Book) error {
 	for _, step := range []func(context.Context, *sb.Book) error{
 		tx.savePlans, tx.saveStatements, tx.saveOperations, tx.saveOperationMarkOf, tx.saveStatementLines,
 		tx.saveInvoices, tx.saveFindings, tx.saveSAVStates,
+		tx.saveLookback, // what the close read of the source tables, for the next close's look-back (lookback.go)
 	} {
 		if err := step(ctx, b); err != nil {
 			return err

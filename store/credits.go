@@ -10,17 +10,19 @@ import (
 // strayCredits reads into in.StrayCredits the customer credits granted before the end, not yet
 // reported, on an intervention that is not a SAV: one whose kind is exactly standard, or none
 // (docs/rules.md, "Customer credits"). A credit on an intervention whose kind is not one of the
-// contract's waits with it (the intervention is held). The credits of SAVs are read by loadInput.
-func (tx *Tx) strayCredits(ctx context.Context, in *sb.CloseInput) error {
+// contract's waits with it (the intervention is held). The credits of SAVs are read by loadCredits;
+// both read the credits of the close's scope (r.credits, and those without id by time).
+func (tx *Tx) strayCredits(ctx context.Context, r *closeRead) error {
+	in := r.in
 	in.StrayCredits = nil
 	query := `SELECT c.id, c.intervention_id, c.amount_cents, c.granted_at, c.reason,
 		(SELECT COUNT(*) FROM interventions i WHERE i.id = c.intervention_id),
 		(SELECT MAX(i.repairer_id) FROM interventions i WHERE i.id = c.intervention_id)
-		FROM client_credits c WHERE ` + tx.maybeBefore("c.granted_at") + `
+		FROM client_credits c WHERE @ AND ` + tx.maybeBefore("c.granted_at") + `
 		AND NOT EXISTS (SELECT 1 FROM sb_goodwill g WHERE g.credit_id = c.id)
 		AND NOT EXISTS (SELECT 1 FROM interventions i WHERE i.id = c.intervention_id AND (i.kind IS NULL OR NOT ` +
 		tx.exactly("i.kind") + `)) ORDER BY c.id`
-	return each(ctx, tx.tx, "client credits on interventions that are no SAV", query,
+	return tx.eachCredit(ctx, r, "client credits on interventions that are no SAV", query,
 		[]any{sqlTime(in.End), sb.KindStandard}, func(rows *sql.Rows) error {
 			var (
 				id, iv, amount sql.NullInt64

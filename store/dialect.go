@@ -86,6 +86,14 @@ type dialect interface {
 	// indexedBy is the clause, after a table's name, that makes the engine read it through the
 	// index name where the engine would not choose it by itself ("" where it does).
 	indexedBy(name string) string
+	// upTo is the upper bound of a range of the close's scope that ends at end (Tx.upTo).
+	upTo(end time.Time) any
+	// fingerprint counts the rows of "FROM … WHERE …" from (its two parameters lo and hi) and
+	// sums their column id exactly, whatever the sum (Tx.monthFingerprint).
+	fingerprint(ctx context.Context, q querier, id, from string, lo, hi any) (fingerprint, error)
+	// scopeInSQL reports whether the close's scope of interventions is gathered in a temporary
+	// table (SQLite) rather than in Go (Tx.startRead).
+	scopeInSQL() bool
 	// insertIgnore is the verb of an INSERT that skips the rows whose key exists already.
 	insertIgnore() string
 	// drivingJoin is the join, and the SELECT modifier, that make the left table of a join the
@@ -107,7 +115,7 @@ type dialect interface {
 	readsAside() bool
 	// stageSummed is the summing strategy: it books in bk the commission lines of the
 	// interventions the store sums, read in tx (see Tx.stageSummed).
-	stageSummed(ctx context.Context, tx, bk *Tx, in *sb.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error)
+	stageSummed(ctx context.Context, tx, bk *Tx, r *closeRead, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error)
 }
 
 // openPool opens the pool of db ("sqlite:PATH" or "mysql:DSN", see Open) with its dialect, the

@@ -149,6 +149,26 @@ func (*mysqlDialect) bytes(col string) string { return "CAST(" + col + " AS BINA
 // period, its clustered key (period, …)).
 func (*mysqlDialect) indexedBy(string) string { return "" }
 
+func (*mysqlDialect) upTo(end time.Time) any { return sqlTime(end) }
+
+// fingerprint: SUM of a BIGINT is a DECIMAL, exact beyond 2^63.
+func (*mysqlDialect) fingerprint(ctx context.Context, q querier, id, from string, lo, hi any) (fingerprint, error) {
+	var (
+		fp  fingerprint
+		sum sql.NullString
+	)
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*), SUM("+id+")"+from, lo, hi).Scan(&fp.count, &sum); err != nil {
+		return fp, err
+	}
+	fp.sum = sum.String
+	if !sum.Valid {
+		fp.sum = "0"
+	}
+	return fp, nil
+}
+
+func (*mysqlDialect) scopeInSQL() bool { return false }
+
 func (*mysqlDialect) insertIgnore() string { return "INSERT IGNORE" }
 
 func (*mysqlDialect) drivingJoin() (join, straight string) { return "JOIN", "STRAIGHT_JOIN " }
@@ -184,10 +204,10 @@ func (*mysqlDialect) insertMany(ctx context.Context, tx *Tx, table string, cols 
 func (m *mysqlDialect) setStatement() bool { return m.mariadb }
 func (*mysqlDialect) readsAside() bool     { return true }
 
-// stageSummed: read a range of ids at a time on the reading connection, loaded by the close's
+// stageSummed: read a list of ids at a time on the reading connection, loaded by the close's
 // (stageMySQL).
-func (*mysqlDialect) stageSummed(ctx context.Context, tx, bk *Tx, in *sb.CloseInput, w window, add func(int64, int, int64) error, _ *time.Duration) ([]int64, error) {
-	return tx.stageMySQL(ctx, bk, in, w, add)
+func (*mysqlDialect) stageSummed(ctx context.Context, tx, bk *Tx, r *closeRead, add func(int64, int, int64) error, _ *time.Duration) ([]int64, error) {
+	return tx.stageMySQL(ctx, bk, r.in, r.w, r.ivs, add)
 }
 
 // mysqlConfig parses a go-sql-driver DSN and adds what the job needs: parseTime and loc=UTC

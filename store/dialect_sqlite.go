@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 
@@ -129,6 +130,26 @@ func (sqliteDialect) maybeFrom(col string) string {
 func (sqliteDialect) bytes(col string) string      { return col }
 func (sqliteDialect) indexedBy(name string) string { return " INDEXED BY " + name }
 
+// upTo: the next UTC day ("YYYY-MM-DD"): timestamps are text compared as text (Tx.upTo).
+func (sqliteDialect) upTo(end time.Time) any { return end.UTC().AddDate(0, 0, 1).Format(time.DateOnly) }
+
+// fingerprint: SQLite's SUM fails beyond 2^63, so the high and low 32 bits are summed apart.
+func (sqliteDialect) fingerprint(ctx context.Context, q querier, id, from string, lo, hi any) (fingerprint, error) {
+	var (
+		fp         fingerprint
+		hi32, lo32 sql.NullInt64
+	)
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*), SUM("+id+" >> 32), SUM("+id+" & 4294967295)"+from,
+		lo, hi).Scan(&fp.count, &hi32, &lo32); err != nil {
+		return fp, err
+	}
+	s := new(big.Int).Lsh(big.NewInt(hi32.Int64), 32)
+	fp.sum = s.Add(s, big.NewInt(lo32.Int64)).String()
+	return fp, nil
+}
+
+func (sqliteDialect) scopeInSQL() bool { return true }
+
 func (sqliteDialect) insertIgnore() string { return "INSERT OR IGNORE" }
 
 func (sqliteDialect) drivingJoin() (join, straight string) { return "CROSS JOIN", "" }
@@ -150,8 +171,8 @@ func (sqliteDialect) setStatement() bool { return false }
 func (sqliteDialect) readsAside() bool   { return false }
 
 // stageSummed: one pass into a temporary table, then INSERT … SELECT (stageSQLite).
-func (sqliteDialect) stageSummed(ctx context.Context, tx, _ *Tx, in *sb.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
-	return tx.stageSQLite(ctx, in, w, add, spent)
+func (sqliteDialect) stageSummed(ctx context.Context, tx, _ *Tx, r *closeRead, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
+	return tx.stageSQLite(ctx, r, add, spent)
 }
 
 // sqliteDSN builds the modernc.org/sqlite DSN of the database file at path: WAL journal, foreign

@@ -5,8 +5,8 @@ import (
 	"database/sql"
 )
 
-// SetSumChunk sets the number of interventions LoadSummedCloseInput reads per query on MySQL,
-// and returns the function that restores it.
+// SetSumChunk sets sumChunk, the interventions the summing pass spools at a time on MySQL (and
+// at most the ids of one of its queries), and returns the function that restores it.
 func SetSumChunk(n int) func() {
 	old := sumChunk
 	sumChunk = n
@@ -70,9 +70,6 @@ var ErrLoadRefused = errLoadRefused
 // IsLoadRefused is isLoadRefused.
 var IsLoadRefused = isLoadRefused
 
-// Difference is difference, for its tests.
-func Difference(a, b []int64) []int64 { return difference(nil, a, b) }
-
 // ParseTSV is parseTSV.
 func ParseTSV(data []byte, cols int) ([][]any, error) { return parseTSV(data, cols) }
 
@@ -86,11 +83,6 @@ func SetIDList(n int) func() {
 
 // MariaDB reports whether d found a MariaDB server.
 func (d *DB) MariaDB() bool { return d.dialect.setStatement() }
-
-// ChunkBounds is chunkBounds, for the tests.
-func ChunkBounds(desc []int64, rows, limit int) (int64, int, bool) {
-	return chunkBounds(desc, rows, limit)
-}
 
 // CountIn returns the COUNT(*) query gives in tx (the close's transaction sees what it booked).
 func (tx *Tx) CountIn(ctx context.Context, query string) (int, error) {

@@ -29,6 +29,10 @@ import (
 //	00050_fec_numbers.sql  the accounting file's numbering per period and journal (issue 23)
 //	00060_sav_line_explained.sql   what a SAV line needs to explain itself (days, original's
 //	                   city, the decision before an adjustment, the earlier statement)
+//	00070_lookback.sql the look-back's fingerprints of the source months and the ids tracked
+//	                   from one close to the next (issue 24)
+//	00071 (Go)         the indexes of the look-back on the source tables' time columns, on base
+//	                   tables (see timeIndexes)
 //
 //go:embed migrations/sqlite/*.sql migrations/mysql/*.sql
 var migrations embed.FS
@@ -50,6 +54,13 @@ var sourceIndexes = []sourceIndex{
 // index alone (store.Tx.LoadSummedCloseInput), without reading the table's rows.
 var amountIndexes = []sourceIndex{
 	{"intervention_operations_amounts", "intervention_operations", "intervention_id, commission_cents, price_cents"},
+}
+
+// timeIndexes (migration 71) let the close read a month of the source tables and fingerprint
+// it from an index range alone (lookback.go); sav_decisions (decided_at) has one since migration 2.
+var timeIndexes = []sourceIndex{
+	{"interventions_closed", "interventions", "closed_at"},
+	{"client_credits_granted", "client_credits", "granted_at"},
 }
 
 // sourceIndex is an index of a source table.
@@ -91,10 +102,13 @@ func (d *DB) provider() (*goose.Provider, error) {
 	optional := goose.NewGoMigration(21,
 		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return d.addRepairerOptional(ctx, tx) }},
 		&goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error { return nil }})
+	times := goose.NewGoMigration(71,
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return d.createSourceIndexes(ctx, tx, timeIndexes) }},
+		&goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error { return nil }})
 	opts := []goose.ProviderOption{
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithTableName(versionTable),
-		goose.WithGoMigrations(indexes, amounts, optional),
+		goose.WithGoMigrations(indexes, amounts, optional, times),
 		// A migration numbered below the database's version but never applied is applied: the
 		// migrations of features developed side by side (8, 9, 20–22, 30…) are independent of
 		// each other, and a database migrated by a build that had only some of them gets the rest.

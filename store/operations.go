@@ -15,6 +15,7 @@ package store
 // below that mark are looked up (most of a month's operations are newer than the last close's).
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -177,8 +178,9 @@ func (tx *Tx) previousMark(ctx context.Context) (int64, bool, error) {
 // the close's transaction, the mark of this close for SaveBook. It reads the source's operations
 // above the mark only (a range of its key: the operations created since, about a month's), and
 // looks up their intervention in sb_commissions' key and themselves in sb_operations'; it runs
-// before the close books anything.
-func (tx *Tx) loadAddedOperations(ctx context.Context, in *sb.CloseInput, mark *Tx) error {
+// before the close books anything. The operations of tracked (what the audit found below the
+// mark, sb_source_pending) are read by id and reported with them.
+func (tx *Tx) loadAddedOperations(ctx context.Context, in *sb.CloseInput, mark *Tx, tracked []int64) error {
 	in.AddedOperations = nil
 	prev, ok, err := tx.previousMark(ctx)
 	if err != nil {
@@ -203,7 +205,7 @@ func (tx *Tx) loadAddedOperations(ctx context.Context, in *sb.CloseInput, mark *
 	if top.Valid || ok {
 		mark.opMark = &operationMark{period: in.Period, mark: cur}
 	}
-	if !ok || !top.Valid {
+	if !ok || (!top.Valid && len(tracked) == 0) {
 		return nil
 	}
 	if err := tx.tx.QueryRowContext(ctx, "SELECT MAX(intervention_id) FROM sb_commissions").Scan(&bookIv); err != nil {
@@ -215,31 +217,46 @@ func (tx *Tx) loadAddedOperations(ctx context.Context, in *sb.CloseInput, mark *
 	// The operations drive the join (SQLite: CROSS JOIN; MySQL: STRAIGHT_JOIN), a range of their
 	// key; an intervention id above every booked one is not looked up.
 	join, straight := tx.d.dialect.drivingJoin()
-	return each(ctx, tx.tx, "operations added after their intervention was paid", `SELECT `+straight+`o.id, o.intervention_id,
-		o.commission_cents, c.repairer_id, c.period FROM intervention_operations o `+join+` sb_commissions c
-		ON c.intervention_id = o.intervention_id
-		WHERE o.id > ? AND o.id <= ? AND o.intervention_id <= ?
-		AND NOT EXISTS (SELECT 1 FROM sb_operations b WHERE b.operation_id = o.id) ORDER BY o.id`,
-		[]any{prev, cur, bookIv.Int64}, func(rows *sql.Rows) error {
-			var (
-				op   sb.AddedOperation
-				comm sql.NullInt64
-				p    string
-			)
-			if err := rows.Scan(&op.OperationID, &op.InterventionID, &comm, &op.RepairerID, &p); err != nil {
-				return err
-			}
-			var err error
-			if op.Period, err = sb.ParsePeriod(p); err != nil {
-				return fmt.Errorf("sb_commissions of intervention %d: %w", op.InterventionID, err)
-			}
-			op.CommissionCents = comm.Int64
-			if n := len(in.AddedOperations); n > 0 && in.AddedOperations[n-1].OperationID == op.OperationID {
-				return nil // a view repeating the row
-			}
-			in.AddedOperations = append(in.AddedOperations, op)
-			return nil
-		})
+	query := func(which string) string {
+		return `SELECT ` + straight + `o.id, o.intervention_id, o.commission_cents, c.repairer_id, c.period
+		FROM intervention_operations o ` + join + ` sb_commissions c ON c.intervention_id = o.intervention_id
+		WHERE ` + which + ` AND o.intervention_id <= ?
+		AND NOT EXISTS (SELECT 1 FROM sb_operations b WHERE b.operation_id = o.id) ORDER BY o.id`
+	}
+	scan := func(rows *sql.Rows) error {
+		var (
+			op   sb.AddedOperation
+			comm sql.NullInt64
+			p    string
+		)
+		if err := rows.Scan(&op.OperationID, &op.InterventionID, &comm, &op.RepairerID, &p); err != nil {
+			return err
+		}
+		var err error
+		if op.Period, err = sb.ParsePeriod(p); err != nil {
+			return fmt.Errorf("sb_commissions of intervention %d: %w", op.InterventionID, err)
+		}
+		op.CommissionCents = comm.Int64
+		in.AddedOperations = append(in.AddedOperations, op)
+		return nil
+	}
+	const what = "operations added after their intervention was paid"
+	if err := tx.eachIn(ctx, what, tracked, func(list string) string { return query("o.id " + list) },
+		[]any{bookIv.Int64}, scan); err != nil {
+		return err
+	}
+	if top.Valid {
+		if err := each(ctx, tx.tx, what, query("o.id > ? AND o.id <= ?"), []any{prev, cur, bookIv.Int64}, scan); err != nil {
+			return err
+		}
+	}
+	// In operation id order, once each (a view repeating the row, or an id both tracked and new).
+	slices.SortStableFunc(in.AddedOperations, func(a, b sb.AddedOperation) int { return cmp.Compare(a.OperationID, b.OperationID) })
+	in.AddedOperations = slices.CompactFunc(in.AddedOperations, func(a, b sb.AddedOperation) bool { return a.OperationID == b.OperationID })
+	if len(in.AddedOperations) == 0 {
+		in.AddedOperations = nil
+	}
+	return nil
 }
 
 // saveOperationMark stores the operation mark of the close read in this transaction (SaveBook).

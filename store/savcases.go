@@ -126,11 +126,15 @@ func (tx *Tx) savCases(ctx context.Context, what string, w window, where string,
 	return cases, nil
 }
 
-// changedCases reads the SAVs charged before whose decision taken before the end differs from
-// the booked one, with what the ledger holds of them.
-func (tx *Tx) changedCases(ctx context.Context, w window) ([]sb.SAVCase, error) {
-	// Driven from the (small) ledger of charged SAVs: a non-correlated IN, looked up by primary key.
-	const where = `i.id IN (SELECT s1.sav_id FROM sb_sav_state s1 JOIN sav_decisions d1 ON d1.intervention_id = s1.sav_id
+// changedCases reads the SAVs of ids (at most idList: the SAVs whose decision is in the close's
+// scope) charged before whose decision taken before the end differs from the booked one, with
+// what the ledger holds of them.
+func (tx *Tx) changedCases(ctx context.Context, w window, ids []int64) ([]sb.SAVCase, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	// Driven from the ids, then the (small) ledger of charged SAVs: a non-correlated IN, looked up by primary key.
+	where := "i.id IN (" + int64List(ids) + `) AND i.id IN (SELECT s1.sav_id FROM sb_sav_state s1 JOIN sav_decisions d1 ON d1.intervention_id = s1.sav_id
 		WHERE d1.decided_at < ? AND (COALESCE(d1.outcome, '') <> s1.outcome
 		OR COALESCE(d1.charge_bp, 0) <> s1.charge_bp OR COALESCE(d1.faulty_repairer_id, 0) <> s1.faulty_repairer_id
 		OR COALESCE(d1.damage_cents, 0) <> s1.damage_cents))`

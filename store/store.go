@@ -234,6 +234,9 @@ type Tx struct {
 
 	// opMark is the operation mark of the close read in this transaction, for SaveBook.
 	opMark *operationMark
+
+	// look is the look-back of the close read in this transaction, for SaveBook (lookback.go).
+	look *lookState
 }
 
 // Dialect returns the dialect of the transaction's database.

@@ -41,6 +41,8 @@ const (
 
 	// closeLines is SQLite's temporary table of the eligible interventions of a close.
 	closeLines = "sb_close_lines"
+	// closeIDs is SQLite's temporary table of the ids of the interventions in a close's scope.
+	closeIDs = "sb_close_ids"
 )
 
 // canonicalTime is the GLOB pattern of a timestamp as the contract writes them: the SQLite
@@ -107,10 +109,10 @@ func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *sb.CloseInput) error
 		return errors.New("load close input: Period and End must be set")
 	}
 	if !tx.d.dialect.readsAside() {
-		return tx.loadInput(ctx, in, tx)
+		return tx.loadSummed(ctx, in, tx)
 	}
 	err := tx.d.ReadTx(ctx, func(ctx context.Context, read *Tx) error {
-		return read.loadInput(ctx, in, tx)
+		return read.loadSummed(ctx, in, tx)
 	})
 	if err != nil {
 		// A failed load stops the reading, which then says why (stageMySQL); a read failing
@@ -124,7 +126,8 @@ func (tx *Tx) LoadSummedCloseInput(ctx context.Context, in *sb.CloseInput) error
 // stageSummed books in the close's transaction bk the commission lines of the interventions the
 // store may sum (see LoadSummedCloseInput), read in tx (bk itself on SQLite), fills in.Summed and
 // returns the ids of the other eligible interventions, ascending. in.Repairers must be loaded.
-func (tx *Tx) stageSummed(ctx context.Context, bk *Tx, in *sb.CloseInput, w window) ([]int64, error) {
+func (tx *Tx) stageSummed(ctx context.Context, bk *Tx, r *closeRead) ([]int64, error) {
+	in := r.in
 	if err := bk.insertPeriodRow(ctx, in); err != nil {
 		return nil, err
 	}
@@ -151,7 +154,7 @@ func (tx *Tx) stageSummed(ctx context.Context, bk *Tx, in *sb.CloseInput, w wind
 		others []int64
 		err    error
 	)
-	others, err = tx.d.dialect.stageSummed(ctx, tx, bk, in, w, add, &st.insert)
+	others, err = tx.d.dialect.stageSummed(ctx, tx, bk, r, add, &st.insert)
 	if err != nil {
 		return nil, fmt.Errorf("book the summed commission lines: %w", err)
 	}

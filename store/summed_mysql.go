@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -13,7 +12,8 @@ import (
 	sb "savbilling"
 )
 
-// sumChunk is the number of interventions read per query on MySQL (a variable for the tests).
+// sumChunk is about the number of interventions whose lines the summing pass spools at a time on
+// MySQL, and at most the ids of one of its queries (a variable for the tests).
 var sumChunk = 20000
 
 // summedInsertRows is the number of summed commission lines per INSERT on MySQL: fewer, larger
@@ -39,7 +39,7 @@ type sumsChunk struct {
 }
 
 // spoolSegments bounds the segments of commission lines spooled and not loaded yet (a segment is
-// a range of sumChunk interventions: ~150 at L, months of history included). Beyond it the
+// the lines of about sumChunk interventions: ~50 at L). Beyond it the
 // reading waits for the loading; the channel's buffer is allocated whole (24 bytes a segment).
 const spoolSegments = 1 << 12
 
@@ -47,14 +47,14 @@ const spoolSegments = 1 << 12
 var summedCols = commissionCols
 
 // stageMySQL books the commission lines of the summable interventions on MySQL. Two connections
-// work at once. The reading transaction tx reads the eligible interventions with their sums, a
-// range of ids at a time (readSums), and spools each range's lines as LOAD DATA text, sorted in
-// the ledger's key order (repairer, intervention: the server inserts them in one sweep over its
+// work at once. The reading transaction tx reads the eligible interventions of the close's scope
+// (ids, ascending) with their sums, a list of ids at a time (readSums), and spools each chunk's
+// lines as LOAD DATA text, sorted in the ledger's key order (repairer, intervention: the server inserts them in one sweep over its
 // pages). The close's transaction bk loads the spooled segments as they come (LOAD DATA LOCAL
 // INFILE, or multi-row INSERTs when the server does not allow it). The loading is the slower:
 // the reading never waits for it, and it goes on while the close reads its other facts.
 // stageMySQL returns once the sums are read; bk.loading then waits for the loading to end.
-func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *sb.CloseInput, w window, add func(int64, int, int64) error) ([]int64, error) {
+func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *sb.CloseInput, w window, ids []int64, add func(int64, int, int64) error) ([]int64, error) {
 	hint, checks, err := tx.scanPlan(ctx, distinctOperations)
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *sb.CloseInput, w windo
 		opText tsv
 		ops    []sb.BookedOperation
 	)
-	err = tx.readSums(rctx, in, w, hint, checks, func(c *sumsChunk) error {
+	err = tx.readSums(rctx, in, w, ids, hint, checks, func(c *sumsChunk) error {
 		others = append(others, c.others...)
 		slices.SortFunc(c.lines, func(a, b summedLine) int {
 			if a.repairer != b.repairer {
@@ -222,143 +222,62 @@ func (l *lineLoader) wait(abort bool) error {
 	return l.err
 }
 
-// readSums reads every eligible intervention with the count and sum of its operations, a chunk
-// of sumChunk unsettled interventions at a time from the highest ids down (the month being closed
-// first, the history after), with plain consistent reads. Go decides which the store books (exact
-// codes, a closing time in the period, sound operations); the others go to the rules in full.
-// Each chunk is given to emit (its buffers reused by the next).
+// readSums reads the eligible interventions of ids (ascending: the close's scope, lookback.go)
+// with the count and sum of their operations, a list of at most idList ids at a time, with plain
+// consistent reads. Go decides which the store books (exact codes, a closing time in the period,
+// sound operations); the others go to the rules in full. The lines of about sumChunk
+// interventions are given to emit at a time (its buffers reused by the next).
 //
-// A chunk is a range of ids, [lower, upper]. Its first read finds it: the unsettled
-// interventions at or below upper, highest first, sumChunk at most (LIMIT); lower is one above
-// the lowest id read, whose rows the next chunk reads (a view may repeat an id: its rows are
-// never split between two chunks), or the lowest possible id when fewer came (the last chunk).
-// Then come the ids booked already in the range, and the operations grouped by intervention
-// (their count, sum and checks) from the index that covers them, each in id order, which Go
-// merges. The server thus scans two indexes in order instead of joining each intervention to its
-// operations and looking it up in sb_commissions, which took about twice as long. In the months
-// closed already, mostly booked, the first read takes the unsettled ids alone (not a million
-// rows of the history), then the rows of the few not booked: a chunk is read so when the one
-// before it was mostly booked.
-func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, hint, checks string, emit func(*sumsChunk) error) error {
+// For each list come the interventions (by primary key), the ids booked already among them, and
+// the operations grouped by intervention (their count, sum and checks) from the index that
+// covers them, each in id order, which Go merges: the server looks up each id in two indexes
+// instead of joining each intervention to its operations and looking it up in sb_commissions.
+func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, ids []int64, hint, checks string, emit func(*sumsChunk) error) error {
 	const candCols = "i.id, i.repairer_id, i.kind, i.status, i.city, i.closed_at"
-	// below is the query of a chunk's unsettled interventions, cols of them.
-	below := func(cols string) string {
-		return `SELECT ` + cols + ` FROM interventions i` + hint + `
-			WHERE i.id <= ? AND ` + tx.unsettled() + ` ORDER BY i.id DESC LIMIT ` + strconv.Itoa(sumChunk)
-	}
-	// inRange is the query of the unsettled interventions of a range, restricted by only, a
-	// condition ending in AND.
-	inRange := func(only string) string {
-		return `SELECT ` + candCols + ` FROM interventions i` + hint + `
-			WHERE i.id >= ? AND i.id <= ? AND ` + only + tx.unsettled() + ` ORDER BY i.id`
-	}
-	operations := func(only string) string {
-		return `SELECT o.intervention_id, COUNT(*), COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END,
-			GROUP_CONCAT(o.id)
-			FROM intervention_operations o WHERE ` + only + ` GROUP BY o.intervention_id ORDER BY o.intervention_id`
-	}
 	var (
-		booked, unsettled, unbooked []int64
-		cands                       []candidate
-		sums                        []opsSum
-		opIDs                       []int64 // the operations of sums
-		ids                         []int64
-		chunk                       sumsChunk
-		repairers                   = summableRepairers(in)
-		idsFirst                    bool // the chunk before was mostly booked
+		booked    []int64
+		cands     []candidate
+		sums      []opsSum
+		chunk     sumsChunk
+		repairers = summableRepairers(in)
 	)
-	for upper := int64(math.MaxInt64); ; {
-		var err error
-		first := append([]any{upper}, candidateArgs(w)...)
-		var rows int // read by the first query
-		if idsFirst {
-			unsettled, err = tx.ids(ctx, unsettled[:0], "interventions", below("i.id"), first...)
-			rows = len(unsettled)
-		} else {
-			cands, rows, err = tx.readCandidates(ctx, cands[:0], below(candCols), first)
-			unsettled = unsettled[:0]
-			for i := range cands {
-				unsettled = append(unsettled, cands[i].id)
-			}
+	flush := func() error {
+		if len(chunk.lines) == 0 && len(chunk.others) == 0 {
+			return nil
 		}
+		err := emit(&chunk)
+		chunk.lines, chunk.others, chunk.opIDs = chunk.lines[:0], chunk.others[:0], chunk.opIDs[:0]
+		return err
+	}
+	for list := range slices.Chunk(ids, min(idList, sumChunk)) {
+		inList := "IN (" + int64List(list) + ")"
+		var err error
+		cands, _, err = tx.readCandidates(ctx, cands[:0], `SELECT `+candCols+` FROM interventions i`+hint+`
+			WHERE i.id `+inList+` AND `+tx.unsettled()+` ORDER BY i.id`, candidateArgs(w))
 		if err != nil {
 			return fmt.Errorf("read summed commissions: %w", err)
 		}
-		lower, keep, last := chunkBounds(unsettled, rows, sumChunk)
-		unsettled = unsettled[:keep]
-		slices.Reverse(unsettled) // ascending
-		if !idsFirst {
-			cands = cands[:keep]
-			slices.Reverse(cands)
-		}
-		rangeArgs := append([]any{lower, upper}, candidateArgs(w)...)
-		if keep == 0 && !last {
-			// sumChunk rows or more of one id, and none above it up to upper: the range is
-			// that id alone, read whole.
-			if cands, _, err = tx.readCandidates(ctx, cands[:0], inRange(""), rangeArgs); err != nil {
-				return err
-			}
-			idsFirst = false
-		}
 		if booked, err = tx.ids(ctx, booked[:0], "booked interventions", `SELECT intervention_id FROM sb_commissions
-			WHERE intervention_id >= ? AND intervention_id <= ? ORDER BY intervention_id`, lower, upper); err != nil {
+			WHERE intervention_id `+inList+` ORDER BY intervention_id`); err != nil {
 			return err
 		}
-		if idsFirst {
-			cands = cands[:0]
-			if unbooked = difference(unbooked[:0], unsettled, booked); len(unbooked) > 0 {
-				if cands, _, err = tx.readCandidates(ctx, cands, inRange("i.id IN ("+int64List(unbooked)+") AND "), rangeArgs); err != nil {
-					return err
-				}
-			}
+		if cands = dropBooked(cands, booked); len(cands) == 0 {
+			continue
 		}
-		cands = dropBooked(cands, booked)
-		idsFirst = len(booked) >= sumChunk/2
-		if len(cands) > 0 {
-			only, args := "o.intervention_id >= ? AND o.intervention_id <= ?", []any{lower, upper}
-			if len(cands) < sumChunk/2 {
-				ids = ids[:0]
-				for i := range cands {
-					ids = append(ids, cands[i].id)
-				}
-				only, args = "o.intervention_id IN ("+int64List(ids)+")", nil
-			}
-			if sums, opIDs, err = tx.operationSums(ctx, sums[:0], opIDs[:0], operations(only), args); err != nil {
-				return err
-			}
-			chunk.opIDs = opIDs
-			mergeSums(&chunk, repairers, w, cands, sums)
-			if err := emit(&chunk); err != nil {
+		if sums, chunk.opIDs, err = tx.operationSums(ctx, sums[:0], chunk.opIDs, `SELECT o.intervention_id, COUNT(*),
+			COALESCE(SUM(o.commission_cents), 0), CASE WHEN `+checks+` THEN 1 ELSE 0 END, GROUP_CONCAT(o.id)
+			FROM intervention_operations o WHERE o.intervention_id `+inList+` GROUP BY o.intervention_id ORDER BY o.intervention_id`,
+			nil); err != nil {
+			return err
+		}
+		mergeSums(&chunk, repairers, w, cands, sums)
+		if len(chunk.lines) >= sumChunk {
+			if err := flush(); err != nil {
 				return err
 			}
 		}
-		if last || lower == math.MinInt64 {
-			return nil
-		}
-		upper = lower - 1
 	}
-}
-
-// chunkBounds returns the range of a chunk of readSums from the ids of its first read, descending
-// (a repeated id once or more), read from rows rows, limit at most: the range's lowest id, how
-// many of the ids are in it (a prefix: those of the lowest id are left to the next chunk, which
-// reads all of that id's rows) and whether the chunk is the last (fewer rows than limit). keep is
-// 0 and last false when every row has the same id: the range is then that id alone, its rows to
-// be read whole.
-func chunkBounds(desc []int64, rows, limit int) (lower int64, keep int, last bool) {
-	n := len(desc)
-	if rows < limit {
-		return math.MinInt64, n, true
-	}
-	lowest := desc[n-1]
-	if lowest == desc[0] {
-		return lowest, 0, false
-	}
-	keep = n
-	for desc[keep-1] == lowest {
-		keep--
-	}
-	return lowest + 1, keep, false
+	return flush()
 }
 
 // dropBooked removes from cands, ascending, those whose id is in booked, ascending.
@@ -367,7 +286,7 @@ func dropBooked(cands []candidate, booked []int64) []candidate {
 	return slices.DeleteFunc(cands, func(c candidate) bool { return !unbooked(c.id) })
 }
 
-// candidate is an unsettled intervention of a range that is not booked yet, as readSums reads it.
+// candidate is an unsettled intervention of a list that is not booked yet, as readSums reads it.
 type candidate struct {
 	id           int64
 	repairer     sql.NullInt64
@@ -436,11 +355,10 @@ func (tx *Tx) operationSums(ctx context.Context, dst []opsSum, opIDs []int64, qu
 	return dst, opIDs, err
 }
 
-// mergeSums joins the candidates of a range to the sums of their operations (both ascending,
+// mergeSums joins the candidates of a list to the sums of their operations (both ascending,
 // sums possibly of other interventions too) into what the store books and what goes to the
-// rules, in c (its slices reused); repairers are summableRepairers.
+// rules, appended to c; repairers are summableRepairers.
 func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candidate, sums []opsSum) {
-	c.lines, c.others = c.lines[:0], c.others[:0]
 	j := 0
 	for i := range cands {
 		k := &cands[i]
@@ -459,17 +377,6 @@ func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candida
 		c.lines = append(c.lines, summedLine{id: k.id, repairer: k.repairer.Int64, kind: k.kind.String,
 			city: k.city.String, closed: k.closed.Time, ops: ops, cents: cents, from: from, to: to})
 	}
-}
-
-// difference appends to dst the ids of a that are not in b, both ascending (a may repeat an id).
-func difference(dst, a, b []int64) []int64 {
-	out := notIn(b)
-	for i, id := range a {
-		if (i == 0 || id != a[i-1]) && out(id) {
-			dst = append(dst, id)
-		}
-	}
-	return dst
 }
 
 // notIn returns a test of whether an id is not in b, ascending, for ids asked in ascending order.

@@ -4,19 +4,31 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	sb "savbilling"
 )
 
-// stageSQLite sums every eligible intervention into the temporary table closeLines in one pass,
-// then books the lines of those summable with INSERT … SELECT.
-func (tx *Tx) stageSQLite(ctx context.Context, in *sb.CloseInput, w window, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
+// stageSQLite sums every eligible intervention of the close's scope into the temporary table
+// closeLines in one pass, then books the lines of those summable with INSERT … SELECT. The ids
+// of the scope are collected first into the temporary table closeIDs (one INSERT … SELECT per
+// range of the index on closed_at, and the tracked ids), which then drives the summing pass in
+// id order: a primary key lookup per intervention, no sort.
+func (tx *Tx) stageSQLite(ctx context.Context, r *closeRead, add func(int64, int, int64) error, spent *time.Duration) ([]int64, error) {
+	in, w := r.in, r.w
 	q := tx.tx
-	if _, err := q.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+closeLines); err != nil {
+	for _, t := range []string{closeLines, closeIDs} {
+		if _, err := q.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
+			return nil, err
+		}
+	}
+	n, err := tx.collectScopeIDs(ctx, r)
+	if err != nil {
 		return nil, err
 	}
-	hint, checks, err := tx.scanPlan(ctx, distinctRows)
+	r.st.stats.Rows[srcInterventions] = n
+	_, checks, err := tx.scanPlan(ctx, distinctRows)
 	if err != nil {
 		return nil, err
 	}
@@ -35,49 +47,13 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *sb.CloseInput, w window, add 
 		CASE WHEN i.status = ? COLLATE BINARY AND i.kind COLLATE BINARY IN (?, ?)
 			AND i.closed_at GLOB '`+canonicalTime+`' AND i.closed_at >= ? AND i.closed_at < ?
 			AND `+checks+` THEN 1 ELSE 0 END AS summed
-		FROM interventions i`+hint+` LEFT JOIN intervention_operations o ON o.intervention_id = i.id
-		WHERE i.id IS NOT NULL AND `+tx.candidates()+` GROUP BY i.id`, append(args, candidateArgs(w)...)...)
+		FROM `+closeIDs+` t CROSS JOIN interventions i ON i.id = t.id LEFT JOIN intervention_operations o ON o.intervention_id = i.id
+		WHERE `+tx.candidates()+` GROUP BY t.id`, append(args, candidateArgs(w)...)...)
 	if err != nil {
 		return nil, err
 	}
-	// Per repairer: an unknown repairer, or one with an invalid VAT regime, is not summed.
-	repairers := summableRepairers(in)
-	var (
-		drop     []int64
-		dropNull bool
-	)
-	err = each(ctx, q, "summed commissions", `SELECT repairer_id, COUNT(*), SUM(amount_cents) FROM `+closeLines+`
-		WHERE summed = 1 GROUP BY repairer_id`, nil, func(rows *sql.Rows) error {
-		var (
-			rid   sql.NullInt64
-			lines int
-			cents int64
-		)
-		if err := rows.Scan(&rid, &lines, &cents); err != nil {
-			return err
-		}
-		if !summable(repairers, rid, sql.NullString{String: sb.KindStandard, Valid: true}) {
-			if rid.Valid {
-				drop = append(drop, rid.Int64)
-			} else {
-				dropNull = true
-			}
-			return nil
-		}
-		return add(rid.Int64, lines, cents)
-	})
-	if err != nil {
+	if err := tx.sumPerRepairer(ctx, in, add); err != nil {
 		return nil, err
-	}
-	if len(drop) > 0 {
-		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IN ("+int64List(drop)+")"); err != nil {
-			return nil, err
-		}
-	}
-	if dropNull {
-		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IS NULL"); err != nil {
-			return nil, err
-		}
 	}
 	args = []any{in.Period.String()}
 	late := "0"
@@ -101,8 +77,79 @@ func (tx *Tx) stageSQLite(ctx context.Context, in *sb.CloseInput, w window, add 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := q.ExecContext(ctx, "DROP TABLE temp."+closeLines); err != nil {
-		return nil, err
+	for _, t := range []string{closeLines, closeIDs} {
+		if _, err := q.ExecContext(ctx, "DROP TABLE temp."+t); err != nil {
+			return nil, err
+		}
 	}
 	return others, nil
+}
+
+// sumPerRepairer adds up the lines of closeLines the store books, per repairer: an unknown
+// repairer, or one with an invalid VAT regime, is not summed (its lines go to the rules).
+func (tx *Tx) sumPerRepairer(ctx context.Context, in *sb.CloseInput, add func(int64, int, int64) error) error {
+	q := tx.tx
+	repairers := summableRepairers(in)
+	var (
+		drop     []int64
+		dropNull bool
+	)
+	err := each(ctx, q, "summed commissions", `SELECT repairer_id, COUNT(*), SUM(amount_cents) FROM `+closeLines+`
+		WHERE summed = 1 GROUP BY repairer_id`, nil, func(rows *sql.Rows) error {
+		var (
+			rid   sql.NullInt64
+			lines int
+			cents int64
+		)
+		if err := rows.Scan(&rid, &lines, &cents); err != nil {
+			return err
+		}
+		if !summable(repairers, rid, sql.NullString{String: sb.KindStandard, Valid: true}) {
+			if rid.Valid {
+				drop = append(drop, rid.Int64)
+			} else {
+				dropNull = true
+			}
+			return nil
+		}
+		return add(rid.Int64, lines, cents)
+	})
+	if err != nil {
+		return err
+	}
+	if len(drop) > 0 {
+		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IN ("+int64List(drop)+")"); err != nil {
+			return err
+		}
+	}
+	if dropNull {
+		if _, err := q.ExecContext(ctx, "UPDATE "+closeLines+" SET summed = 0 WHERE repairer_id IS NULL"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// collectScopeIDs fills the temporary table closeIDs with the ids of the interventions in the
+// close's scope that may be booked, and returns their number.
+func (tx *Tx) collectScopeIDs(ctx context.Context, r *closeRead) (int, error) {
+	q := tx.tx
+	if _, err := q.ExecContext(ctx, "CREATE TEMP TABLE "+closeIDs+" (id INTEGER PRIMARY KEY)"); err != nil {
+		return 0, err
+	}
+	for _, c := range r.sc.ranges[srcInterventions] {
+		if _, err := q.ExecContext(ctx, "INSERT OR IGNORE INTO "+closeIDs+" (id) SELECT t.id FROM interventions t WHERE "+
+			notBookedIDs+c.on("t.closed_at")+" AND t.id IS NOT NULL", c.args...); err != nil {
+			return 0, fmt.Errorf("read the interventions in the close's scope: %w", err)
+		}
+	}
+	for chunk := range slices.Chunk(r.sc.pending[srcInterventions], idList) {
+		if _, err := q.ExecContext(ctx, "INSERT OR IGNORE INTO "+closeIDs+" (id) SELECT t.id FROM interventions t WHERE "+
+			notBookedIDs+"t.id IN ("+int64List(chunk)+")"); err != nil {
+			return 0, fmt.Errorf("read the tracked interventions: %w", err)
+		}
+	}
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+closeIDs).Scan(&n)
+	return n, err
 }

@@ -503,19 +503,21 @@ func TestSummedCloseFailsWhole(t *testing.T) {
 			IF NEW.intervention_id = 316 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF`},
 			false, "refused by the test", "load into sb_commissions"},
 		{"reading fails", []string{
-			// interventions becomes a view whose row 316 cannot be read
-			`CREATE FUNCTION refuse_316(id BIGINT) RETURNS BIGINT DETERMINISTIC
-				BEGIN IF id = 316 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF; RETURN id; END`,
+			// interventions becomes a view whose row 316 cannot be read (its city: the look-back's
+			// fingerprints, read first, read only the ids and times)
+			`CREATE FUNCTION refuse_316(id BIGINT, city VARCHAR(80)) RETURNS VARCHAR(80) DETERMINISTIC
+				BEGIN IF id = 316 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF; RETURN city; END`,
 			"RENAME TABLE interventions TO interventions_base",
-			`CREATE VIEW interventions AS SELECT refuse_316(id) AS id, repairer_id, customer_id, city, kind,
+			`CREATE VIEW interventions AS SELECT id, repairer_id, customer_id, refuse_316(id, city) AS city, kind,
 				original_intervention_id, status, closed_at FROM interventions_base`},
 			false, "refused by the test", "read summed commissions"},
 		{"reading fails after the sums", []string{
 			// sav_decisions, read once the lines are summed (and maybe loading still), cannot be read
-			`CREATE FUNCTION refuse_any(id BIGINT) RETURNS BIGINT DETERMINISTIC
-				BEGIN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; RETURN id; END`,
+			// (their outcome: the look-back's fingerprints, read first, read only the ids and times)
+			`CREATE FUNCTION refuse_any(v VARCHAR(20)) RETURNS VARCHAR(20) DETERMINISTIC
+				BEGIN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; RETURN v; END`,
 			"RENAME TABLE sav_decisions TO sav_decisions_base",
-			`CREATE VIEW sav_decisions AS SELECT refuse_any(intervention_id) AS intervention_id, outcome, charge_bp,
+			`CREATE VIEW sav_decisions AS SELECT intervention_id, refuse_any(outcome) AS outcome, charge_bp,
 				faulty_repairer_id, damage_cents, decided_at, decided_by, note FROM sav_decisions_base`},
 			false, "refused by the test", "read SAVs"},
 		// the summed lines wait in a spool file in TMPDIR
@@ -632,52 +634,6 @@ func testSummedCloseRepeatedRows(t *testing.T) {
 				t.Errorf("nothing summed")
 			}
 		})
-	}
-}
-
-// TestChunkBounds: the range of a chunk from the ids of its first read, highest first.
-func TestChunkBounds(t *testing.T) {
-	for _, c := range []struct {
-		desc        []int64
-		rows, limit int
-		lower       int64
-		keep        int
-		last        bool
-	}{
-		{nil, 0, 4, math.MinInt64, 0, true},
-		{[]int64{9, 7}, 2, 4, math.MinInt64, 2, true},
-		{[]int64{9, 7, 5, 3}, 4, 4, 4, 3, false},
-		{[]int64{9, 7, 3}, 4, 4, 4, 2, false}, // 3 read twice: both rows go to the next chunk
-		{[]int64{9, 3}, 4, 4, 4, 1, false},
-		{[]int64{3}, 4, 4, 3, 0, false}, // one id fills the chunk: the range is that id alone
-		{[]int64{math.MaxInt64, math.MinInt64 + 1}, 2, 2, math.MinInt64 + 2, 1, false},
-	} {
-		lower, keep, last := store.ChunkBounds(c.desc, c.rows, c.limit)
-		if lower != c.lower || keep != c.keep || last != c.last {
-			t.Errorf("chunkBounds(%v, %d rows, limit %d) = %d, %d, %v; want %d, %d, %v", c.desc, c.rows, c.limit,
-				lower, keep, last, c.lower, c.keep, c.last)
-		}
-	}
-}
-
-// TestDifference: the interventions of a range left to sum once the booked ones are taken out,
-// both lists ascending; a repeated id (a view) is kept once.
-func TestDifference(t *testing.T) {
-	for _, c := range []struct {
-		a, b, want []int64
-	}{
-		{nil, nil, nil},
-		{[]int64{1, 2, 3}, nil, []int64{1, 2, 3}},
-		{nil, []int64{1, 2}, nil},
-		{[]int64{1, 2, 3}, []int64{1, 2, 3}, nil},
-		{[]int64{1, 2, 3, 4, 5}, []int64{2, 4}, []int64{1, 3, 5}},
-		{[]int64{1, 1, 2, 2, 3}, []int64{2}, []int64{1, 3}},
-		{[]int64{5, 9}, []int64{1, 2, 3, 4, 6, 7, 8, 10}, []int64{5, 9}},
-		{[]int64{-9223372036854775808, 0, 9223372036854775807}, []int64{0}, []int64{-9223372036854775808, 9223372036854775807}},
-	} {
-		if diff := cmp.Diff(c.want, store.Difference(c.a, c.b)); diff != "" {
-			t.Errorf("difference(%v, %v) (-want +got):\n%s", c.a, c.b, diff)
-		}
 	}
 }
 

@@ -208,10 +208,11 @@ func newJob(cfg config.Config, db *store.DB, log *slog.Logger) (*job.Job, error)
 		DB: db, Out: cfg.Out, Issuer: issuer, Rules: cfg.RulesValue(), LockWait: cfg.LockWait.Duration,
 		Renderers: []job.Renderer{job.PDF(invoices.New(set)), job.Workbook(),
 			job.Bank(), job.Accounting(chart)}, // issue 23: the transfer file and the accounting file
-		Accounting:   chart,
-		Log:          log,
-		Space:        job.OutputSpace{Factor: cfg.OutSpaceFactor, PerStatement: cfg.OutSpacePerStatementKB << 10},
-		CloseTimeout: cfg.CloseTimeout.Duration,
+		Accounting:     chart,
+		Log:            log,
+		Space:          job.OutputSpace{Factor: cfg.OutSpaceFactor, PerStatement: cfg.OutSpacePerStatementKB << 10},
+		CloseTimeout:   cfg.CloseTimeout.Duration,
+		LookbackMonths: cfg.LookbackMonths,
 	}
 	if wrapRenderers != nil {
 		j.Renderers = wrapRenderers(j.Renderers)
