@@ -77,7 +77,7 @@ func TestCloseToAPipeWritesPlainLogLinesWithoutProgress(t *testing.T) {
 		args []string
 		msgs []string // as the binary before the progress display writes them
 	}{
-		{[]string{"close", "--period", "2026-09", "--first-period"}, []string{"period booked", "period rendered"}},
+		{[]string{"close", "--period", "2026-09", "--first-period"}, []string{"read", "period booked", "period rendered"}}, // "read": what the read examined (issue 24)
 		{[]string{"render", "--period", "2026-09"}, []string{"period rendered against its manifest"}},
 	} {
 		cmd := exec.Command(bin, append(tc.args, "--db", db, "--out", out, "--log-format", "json")...)
