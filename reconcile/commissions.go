@@ -18,45 +18,18 @@ func checkRepairer(repairers map[int64]sb.Repairer, id int64, role string) *prob
 	if r.Defect != nil {
 		return &problem{reason: fmt.Sprintf("%s %d : %s", role, id, r.Defect.Reason), fix: r.Defect.Fix}
 	}
-	if r.VATRegime != sb.VATStandard && r.VATRegime != sb.VATFranchise {
+	if !Whole.Regime(r.VATRegime) {
 		return newProblem("mettre repairers.vat_regime à 'standard' ou 'franchise'",
 			"régime de TVA %q du réparateur %d inconnu", r.VATRegime, id)
 	}
 	return nil
 }
 
-// commission validates an intervention and returns its commission line, or why it is held whole.
+// commission validates an intervention and returns its commission line, or why it is held whole:
+// the first of the checks CommissionChecks names that fails (holdChecks, whole.go).
 func commission(in *sb.CloseInput, iv sb.Intervention) (sb.CommissionLine, *problem) {
-	if p := checkRow(iv); p != nil {
-		return sb.CommissionLine{}, p
-	}
-	if p := checkRepairer(in.Repairers, iv.RepairerID, "réparateur"); p != nil {
-		return sb.CommissionLine{}, p
-	}
-	if iv.Kind != sb.KindStandard && iv.Kind != sb.KindSAV {
-		return sb.CommissionLine{}, newProblem("mettre interventions.kind à 'standard' ou 'sav'",
-			"type d'intervention %q inconnu", iv.Kind)
-	}
-	if iv.ClosedAt.Before(sb.EarliestDate) {
-		return sb.CommissionLine{}, newProblem("corriger interventions.closed_at",
-			"date de clôture improbable (%s)", iv.ClosedAt.Format("2006-01-02"))
-	}
-	var total int64
-	for _, op := range iv.Operations {
-		if p := checkAmounts(op); p != nil {
-			return sb.CommissionLine{}, p
-		}
-		if op.CommissionCents < 0 || op.PriceCents < 0 {
-			return sb.CommissionLine{}, newProblem("corriger le montant de l'opération (commission et prix ≥ 0)",
-				"opération %d : montant négatif (commission %s, prix %s)", op.ID, eur(op.CommissionCents), eur(op.PriceCents))
-		}
-		var err error
-		if total, err = money.Add(total, op.CommissionCents); err != nil {
-			return sb.CommissionLine{}, newProblem("corriger les montants des opérations",
-				"opération %d : la somme des commissions dépasse la capacité (%s)", op.ID, eur(op.CommissionCents))
-		}
-	}
-	if p := bookedElsewhere(in, iv); p != nil {
+	total, p := runHoldChecks(in, iv)
+	if p != nil {
 		return sb.CommissionLine{}, p
 	}
 	return sb.CommissionLine{
@@ -67,8 +40,47 @@ func commission(in *sb.CloseInput, iv sb.Intervention) (sb.CommissionLine, *prob
 		ClosedAt:       iv.ClosedAt,
 		Operations:     len(iv.Operations),
 		AmountCents:    total,
-		Late:           !in.LateBefore().IsZero() && iv.ClosedAt.Before(in.LateBefore()),
+		Late:           Whole.Late(iv.ClosedAt, in.LateBefore()),
 	}, nil
+}
+
+// checkKind holds an intervention of a kind the rules do not book.
+func checkKind(_ *sb.CloseInput, iv sb.Intervention) *problem {
+	if !Whole.Kind(iv.Kind) {
+		return newProblem("mettre interventions.kind à 'standard' ou 'sav'",
+			"type d'intervention %q inconnu", iv.Kind)
+	}
+	return nil
+}
+
+// checkClosed holds an intervention closed before any plausible date.
+func checkClosed(_ *sb.CloseInput, iv sb.Intervention) *problem {
+	if !Whole.Closed(iv.ClosedAt) {
+		return newProblem("corriger interventions.closed_at",
+			"date de clôture improbable (%s)", iv.ClosedAt.Format("2006-01-02"))
+	}
+	return nil
+}
+
+// checkNegative holds an operation with a negative amount.
+func checkNegative(op sb.Operation) *problem {
+	if op.CommissionCents < 0 || op.PriceCents < 0 {
+		return newProblem("corriger le montant de l'opération (commission et prix ≥ 0)",
+			"opération %d : montant négatif (commission %s, prix %s)", op.ID, eur(op.CommissionCents), eur(op.PriceCents))
+	}
+	return nil
+}
+
+// checkOverflow adds op's commission to total, and holds the intervention when the sum goes
+// beyond int64.
+func checkOverflow(op sb.Operation, total *int64) *problem {
+	sum, err := money.Add(*total, op.CommissionCents)
+	if err != nil {
+		return newProblem("corriger les montants des opérations",
+			"opération %d : la somme des commissions dépasse la capacité (%s)", op.ID, eur(op.CommissionCents))
+	}
+	*total = sum
+	return nil
 }
 
 // checkRow returns the first defect the store found in the intervention's row or in one of its
@@ -87,10 +99,10 @@ func checkRow(iv sb.Intervention) *problem {
 
 // checkAmounts holds an operation whose amount is beyond any plausible one.
 func checkAmounts(op sb.Operation) *problem {
-	if op.CommissionCents > sb.MaxAmountCents || op.PriceCents > sb.MaxAmountCents {
+	if op.CommissionCents > Whole.MaxAmountCents || op.PriceCents > Whole.MaxAmountCents {
 		return newProblem("corriger le montant de l'opération (en centimes d'euro)",
 			"opération %d : montant improbable (commission %s, prix %s ; au plus %s)",
-			op.ID, eur(op.CommissionCents), eur(op.PriceCents), eur(sb.MaxAmountCents))
+			op.ID, eur(op.CommissionCents), eur(op.PriceCents), eur(Whole.MaxAmountCents))
 	}
 	return nil
 }

@@ -96,3 +96,6 @@ func (d *DB) MigrateTo(ctx context.Context, version int64) error { return d.migr
 
 // CommissionsByCityQuery is the query of CommissionsByCity on db's engine, for the tests.
 func CommissionsByCityQuery(db *DB) string { return commissionsByCity(db.dialect) }
+
+// SumMaxOperations is sumMaxOperations: the most operations of an intervention the store sums.
+const SumMaxOperations = sumMaxOperations

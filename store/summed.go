@@ -32,11 +32,12 @@ import (
 
 	sb "savbilling"
 	"savbilling/money"
+	"savbilling/reconcile"
 )
 
 const (
 	// sumMaxOperations bounds the operations of an intervention the store sums: each at most
-	// savbilling.MaxAmountCents, its sum stays below 10^16 cents.
+	// reconcile.Whole.MaxAmountCents, its sum stays below 10^16 cents.
 	sumMaxOperations = 1_000_000
 
 	// closeLines is SQLite's temporary table of the eligible interventions of a close.
@@ -87,13 +88,16 @@ func (tx *Tx) endLoading(abort bool) error {
 
 // LoadSummedCloseInput is LoadCloseInput for large closes, in the close's transaction
 // (WithCloseLock). It reads the same facts, except the interventions: those the rules are bound
-// to book whole — summable: a known repairer with a standard or franchise VAT regime, kind
-// standard or sav, closed in canonical form on or after savbilling.EarliestDate, at most a
-// million operations, each with a commission and a price in 0..savbilling.MaxAmountCents — are
+// to book whole — summable: reconcile.Whole (a known repairer with a standard or franchise VAT
+// regime, kind standard or sav, status closed, closed on or after its EarliestClosed, each
+// operation's commission and price in 0..its MaxAmountCents), closed in canonical form before
+// the end, at most a million operations, none booked already — are
 // summed per repairer into in.Summed and their commission lines booked at once (with the row of
 // the period in sb_periods, which SaveBook completes); only the others are in in.Interventions,
 // with their operations, for the rules to book or hold. Summable must stay a subset of what
-// reconcile books whole (reconcile/commissions.go): a new check there is a new condition here.
+// reconcile books whole: its constants and predicates come from reconcile.Whole (the kinds,
+// status, regimes, dates and bounds), and a new check of reconcile.CommissionChecks is a new
+// condition here (TestEveryHoldReasonOfACommissionIsHeldOnTheSummedPathToo).
 // SaveBook must then be given the book the rules computed from in: it checks that its Summed
 // lines are the ones booked here.
 //
@@ -171,16 +175,13 @@ func sortSums(s []sb.CommissionSum) {
 	slices.SortFunc(s, func(a, b sb.CommissionSum) int { return cmp.Compare(a.RepairerID, b.RepairerID) })
 }
 
-// summableRepairers are the repairers whose interventions the store may sum: known, without
-// defect, with a standard or franchise VAT regime, and an identity that makes a valid e-invoice
-// (reconcile holds the others' statements, leaving their interventions unbooked).
+// summableRepairers are the repairers whose interventions the store may sum: known and
+// reconcile.Whole.Repairer (reconcile holds the others' interventions or statements).
 func summableRepairers(in *sb.CloseInput) map[int64]bool {
 	ok := make(map[int64]bool, len(in.Repairers))
 	for id, r := range in.Repairers {
-		if r.Defect == nil && (r.VATRegime == sb.VATStandard || r.VATRegime == sb.VATFranchise) {
-			if _, billable := r.Identity().CheckEInvoice(); billable {
-				ok[id] = true
-			}
+		if reconcile.Whole.Repairer(r) {
+			ok[id] = true
 		}
 	}
 	return ok
@@ -189,8 +190,7 @@ func summableRepairers(in *sb.CloseInput) map[int64]bool {
 // summable reports whether the rules are bound to book the intervention whole, as far as its
 // repairer (among repairers, from summableRepairers) and kind are concerned.
 func summable(repairers map[int64]bool, repairer sql.NullInt64, kind sql.NullString) bool {
-	return repairer.Valid && kind.Valid && (kind.String == sb.KindStandard || kind.String == sb.KindSAV) &&
-		repairers[repairer.Int64]
+	return repairer.Valid && kind.Valid && reconcile.Whole.Kind(kind.String) && repairers[repairer.Int64]
 }
 
 // boundsOK is the SQL condition, over the operations o of a group, that their count and amounts
@@ -245,7 +245,8 @@ func (tx *Tx) uniqueIDs(ctx context.Context, table string) (bool, error) {
 	return isID == 1 && cols == 1, nil
 }
 
-var maxAmount = strconv.FormatInt(sb.MaxAmountCents, 10)
+// maxAmount is reconcile.Whole.MaxAmountCents in SQL.
+var maxAmount = strconv.FormatInt(reconcile.Whole.MaxAmountCents, 10)
 
 // interventionsHint is the index hint that makes a scan of the interventions go in id order
 // (the grouping by id then needs no sort), or "" when interventions is a view.

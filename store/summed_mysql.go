@@ -10,6 +10,7 @@ import (
 	"time"
 
 	sb "savbilling"
+	"savbilling/reconcile"
 )
 
 // sumChunk is about the number of interventions whose lines the summing pass spools at a time on
@@ -89,7 +90,7 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *sb.CloseInput, w windo
 				return err
 			}
 			late := int64(0)
-			if !lateBefore.IsZero() && l.closed.Before(lateBefore) {
+			if reconcile.Whole.Late(l.closed, lateBefore) {
 				late = 1
 			}
 			text.int(l.id)
@@ -369,8 +370,8 @@ func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candida
 		if j < len(sums) && sums[j].id == k.id {
 			ops, ok, cents, from, to = sums[j].ops, sums[j].ok, sums[j].cents, sums[j].from, sums[j].to
 		}
-		if !ok || k.repeated || !summable(repairers, k.repairer, k.kind) || k.status.String != sb.StatusClosed ||
-			!k.closed.before(w.end) || k.closed.Time.Before(sb.EarliestDate) {
+		if !ok || k.repeated || !summable(repairers, k.repairer, k.kind) || k.status.String != reconcile.Whole.Status ||
+			!k.closed.before(w.end) || !reconcile.Whole.Closed(k.closed.Time) {
 			c.others = append(c.others, k.id)
 			continue
 		}

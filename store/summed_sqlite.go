@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	sb "savbilling"
+	"savbilling/reconcile"
 )
 
 // stageSQLite sums every eligible intervention of the close's scope into the temporary table
@@ -37,14 +39,20 @@ func (tx *Tx) stageSQLite(ctx context.Context, r *closeRead, add func(int64, int
 	// candidate is in the table; summed says whether the store books it (exact codes, a
 	// canonical closing time in the period, sound operations).
 	sum := "CASE WHEN o.commission_cents BETWEEN 0 AND " + maxAmount + " THEN o.commission_cents ELSE 0 END"
-	args := []any{sb.StatusClosed, sb.KindStandard, sb.KindSAV, sqlTime(sb.EarliestDate), sqlTime(w.end)}
+	// The rule of reconcile.Whole: its status and kinds, exactly; closed on or after its
+	// EarliestClosed (and before the end: the close's scope).
+	args := []any{reconcile.Whole.Status}
+	for _, k := range reconcile.Whole.Kinds {
+		args = append(args, k)
+	}
+	args = append(args, sqlTime(reconcile.Whole.EarliestClosed), sqlTime(w.end))
 	// The intervention's own columns are bare in the grouped query (SQLite takes them from a row
 	// of the group): exact in every group it sums, which the checks make hold one interventions
 	// row; 35–45 % cheaper than MIN() over each operation row at L.
 	_, err = q.ExecContext(ctx, `CREATE TEMP TABLE `+closeLines+` AS SELECT i.id AS intervention_id,
 		i.repairer_id AS repairer_id, i.kind AS kind, i.city AS city, i.closed_at AS closed_at,
 		COUNT(o.intervention_id) AS operations, COALESCE(SUM(`+sum+`), 0) AS amount_cents,
-		CASE WHEN i.status = ? COLLATE BINARY AND i.kind COLLATE BINARY IN (?, ?)
+		CASE WHEN i.status = ? COLLATE BINARY AND i.kind COLLATE BINARY IN (`+placeholders(len(reconcile.Whole.Kinds))+`)
 			AND i.closed_at GLOB '`+canonicalTime+`' AND i.closed_at >= ? AND i.closed_at < ?
 			AND `+checks+` THEN 1 ELSE 0 END AS summed
 		FROM `+closeIDs+` t CROSS JOIN interventions i ON i.id = t.id LEFT JOIN intervention_operations o ON o.intervention_id = i.id
@@ -104,7 +112,7 @@ func (tx *Tx) sumPerRepairer(ctx context.Context, in *sb.CloseInput, add func(in
 		if err := rows.Scan(&rid, &lines, &cents); err != nil {
 			return err
 		}
-		if !summable(repairers, rid, sql.NullString{String: sb.KindStandard, Valid: true}) {
+		if !rid.Valid || !repairers[rid.Int64] {
 			if rid.Valid {
 				drop = append(drop, rid.Int64)
 			} else {
@@ -153,3 +161,6 @@ func (tx *Tx) collectScopeIDs(ctx context.Context, r *closeRead) (int, error) {
 	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+closeIDs).Scan(&n)
 	return n, err
 }
+
+// placeholders is a list of n SQL parameters: "?, ?" for 2.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
