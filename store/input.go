@@ -361,9 +361,12 @@ func (tx *Tx) loadSAVs(ctx context.Context, r *closeRead) error {
 	in := r.in
 	in.SAVs = nil
 	for chunk := range slices.Chunk(r.savs, idList) {
-		cases, err := tx.savCases(ctx, "SAVs", r.w, "i.id IN ("+int64List(chunk)+") AND i.kind = ? AND i.status = ? AND "+
+		// By id alone (the exact kind and status are kept below): a condition on kind and status
+		// would let SQLite read the index (kind, status, closed_at) instead, every SAV of the
+		// history for each list.
+		cases, err := tx.savCases(ctx, "SAVs", r.w, "i.id IN ("+int64List(chunk)+") AND "+
 			tx.maybeBefore("i.closed_at")+" AND NOT EXISTS (SELECT 1 FROM sb_sav_state s0 WHERE s0.sav_id = i.id)",
-			sb.KindSAV, sb.StatusClosed, sqlTime(in.End))
+			sqlTime(in.End))
 		if err != nil {
 			return err
 		}

@@ -133,9 +133,11 @@ func (tx *Tx) changedCases(ctx context.Context, w window, ids []int64) ([]sb.SAV
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	// Driven from the ids, then the (small) ledger of charged SAVs: a non-correlated IN, looked up by primary key.
-	where := "i.id IN (" + int64List(ids) + `) AND i.id IN (SELECT s1.sav_id FROM sb_sav_state s1 JOIN sav_decisions d1 ON d1.intervention_id = s1.sav_id
-		WHERE d1.decided_at < ? AND (COALESCE(d1.outcome, '') <> s1.outcome
+	// Driven from the ids, looked up by primary key in the ledger of charged SAVs and in the
+	// decisions: the subquery names them too, else it would join every SAV ever charged.
+	list := int64List(ids)
+	where := "i.id IN (" + list + `) AND i.id IN (SELECT s1.sav_id FROM sb_sav_state s1 JOIN sav_decisions d1 ON d1.intervention_id = s1.sav_id
+		WHERE s1.sav_id IN (` + list + `) AND d1.decided_at < ? AND (COALESCE(d1.outcome, '') <> s1.outcome
 		OR COALESCE(d1.charge_bp, 0) <> s1.charge_bp OR COALESCE(d1.faulty_repairer_id, 0) <> s1.faulty_repairer_id
 		OR COALESCE(d1.damage_cents, 0) <> s1.damage_cents))`
 	args := []any{sqlTime(w.end)}
