@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -45,7 +46,11 @@ func (r *interventionRow) value() sb.Intervention {
 
 // window is the time frame of a close: facts before end count; a source timestamp after now
 // (the close's own instant plus savbilling.FutureSlack) is impossible and reported.
-type window struct{ end, now time.Time }
+type window struct {
+	end, now   time.Time
+	booked     int64 // the highest intervention id booked before the close (math.MinInt64: none)
+	bookedRead bool  // booked was read (startRead)
+}
 
 // admit decides whether an intervention row the SQL filters let through concerns the close, and
 // marks the defects of its status and closing time: one closed in a later period (but not after
@@ -104,9 +109,11 @@ func (tx *Tx) LoadCloseInput(ctx context.Context, in *sb.CloseInput) error {
 
 // candidates is the SQL condition on the interventions i that may concern a close, a superset
 // that window.admit narrows: not booked, status not exactly open or cancelled, closed before the
-// end (or NULL, or in another text form) or after now. Its parameters: candidateArgs.
+// end (or NULL, or in another text form) or after now. Its parameters: candidateArgs. An id
+// above the highest one booked (window.booked) is not booked: its lookup is skipped, the only use
+// of the order of ids, a shortcut that decides nothing the lookup would not.
 func (tx *Tx) candidates() string {
-	return "NOT EXISTS (SELECT 1 FROM sb_commissions c WHERE c.intervention_id = i.id) AND " + tx.unsettled()
+	return "(i.id > ? OR NOT EXISTS (SELECT 1 FROM sb_commissions c WHERE c.intervention_id = i.id)) AND " + tx.unsettled()
 }
 
 // unsettled is candidates without "not booked": the condition on the interventions' status and
@@ -116,7 +123,17 @@ func (tx *Tx) unsettled() string {
 		tx.maybeBefore("i.closed_at") + " OR i.closed_at > ?)"
 }
 
+// candidateArgs are the parameters of candidates.
 func candidateArgs(w window) []any {
+	above := int64(math.MaxInt64) // unknown: every id is looked up
+	if w.bookedRead {
+		above = w.booked
+	}
+	return append([]any{above}, unsettledArgs(w)...)
+}
+
+// unsettledArgs are the parameters of unsettled.
+func unsettledArgs(w window) []any {
 	return []any{sb.StatusOpen, sb.StatusCancelled, sqlTime(w.end), sqlTime(w.now)}
 }
 
@@ -188,6 +205,11 @@ func (tx *Tx) startRead(ctx context.Context, in *sb.CloseInput, mark *Tx, inSQL 
 	if err := tx.loadRepairers(ctx, in); err != nil {
 		return nil, err
 	}
+	if err := tx.tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(intervention_id), ?) FROM sb_commissions",
+		int64(math.MinInt64)).Scan(&r.w.booked); err != nil {
+		return nil, fmt.Errorf("read the booked interventions: %w", err)
+	}
+	r.w.bookedRead = true
 	var err error
 	if r.sc, err = tx.readScope(ctx, in, r.w, r.st); err != nil {
 		return nil, err

@@ -254,7 +254,7 @@ func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, ids []i
 		inList := "IN (" + int64List(list) + ")"
 		var err error
 		cands, _, err = tx.readCandidates(ctx, cands[:0], `SELECT `+candCols+` FROM interventions i`+hint+`
-			WHERE i.id `+inList+` AND `+tx.unsettled()+` ORDER BY i.id`, candidateArgs(w))
+			WHERE i.id `+inList+` AND `+tx.unsettled()+` ORDER BY i.id`, unsettledArgs(w))
 		if err != nil {
 			return fmt.Errorf("read summed commissions: %w", err)
 		}
