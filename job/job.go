@@ -165,145 +165,195 @@ func (j *Job) Close(ctx context.Context, p sb.Period, now time.Time, dryRun bool
 // errCloseTimeout is the cause of a close's context cancelled by Job.CloseTimeout.
 var errCloseTimeout = errors.New("close_timeout exceeded")
 
+// close closes p at now (a dry run books nothing): the close's transaction (closeRun.inTx), then
+// the outputs rendered from the ledger (renderBooked), or, for a period closed before, its
+// outputs completed or checked (closedBefore).
 func (j *Job) close(ctx context.Context, p sb.Period, now time.Time, dryRun bool) (*Result, error) {
 	if now.Before(p.End(sb.Paris)) {
 		return nil, fmt.Errorf("%w: %s ends on %s", ErrNotReady, p, p.End(sb.Paris).In(sb.Paris).Format("2006-01-02 15:04 MST"))
 	}
-	res := &Result{Period: p, DryRun: dryRun}
+	c := &closeRun{j: j, p: p, now: now, dryRun: dryRun, res: &Result{Period: p, DryRun: dryRun}}
 	t0 := time.Now()
-	var tInsert time.Time
-	compute := func(ctx context.Context, tx *store.Tx) error {
-		in := &sb.CloseInput{Period: p, Start: p.Start(sb.Paris), End: p.End(sb.Paris), ClosedAt: now.UTC().Truncate(time.Second),
-			Issuer: j.Issuer, Rules: j.Rules, LookbackMonths: j.LookbackMonths}
-		closed, err := tx.IsClosed(ctx, p)
-		if err != nil {
-			return err
-		}
-		if closed {
-			res.AlreadyClosed = true
-			return nil
-		}
-		if !dryRun {
-			if err := j.noOutputs(p); err != nil {
-				return err
-			}
-		}
-		last, ok, err := tx.LastClosed(ctx)
-		if err != nil {
-			return err
-		}
-		if ok {
-			if !last.Before(p) {
-				return fmt.Errorf("%w: %s comes before the last closed period %s; its facts are booked as late arrivals in the next open period", ErrNotReady, p, last)
-			}
-			if last.Next() != p {
-				return fmt.Errorf("%w: the previous period %s is still open (last closed: %s); close it first", ErrNotReady, p.Prev(), last)
-			}
-			in.LastClosed = last
-		} else if err := j.checkFirst(p, now); err != nil {
-			return err
-		}
-		// The output folder must take the outputs before anything is booked (issue 17).
-		dir := periodDir(j.Out, p)
-		if dryRun {
-			dir += "/draft"
-		}
-		folder, err := usableFolder(dir)
-		if err != nil {
-			return fmt.Errorf("%w; nothing was booked", err)
-		}
-		// A dry run books nothing: it reads every intervention. A close lets the store sum and book
-		// the commission lines of the interventions the rules are bound to book whole.
-		j.stage("read")
-		tRead := time.Now()
-		load := tx.LoadSummedCloseInput
-		if dryRun {
-			load = tx.LoadCloseInput
-		}
-		if err := load(ctx, in); err != nil {
-			return fmt.Errorf("read %s: %w", p, err)
-		}
-		staged := tx.StagedInsertTime()
-		res.Stages.Read = time.Since(tRead) - staged
-		rs := tx.ReadStats()
-		res.ReadStats = rs
-		j.log().Info("read", "period", p.String(), "lookback_months", rs.LookbackMonths, "months_checked", rs.MonthsChecked,
-			"months_reread", len(rs.MonthsReread), "reread", strings.Join(rs.MonthsReread, ", "),
-			"rows_interventions", rs.Rows["interventions"], "rows_sav_decisions", rs.Rows["sav_decisions"],
-			"rows_client_credits", rs.Rows["client_credits"], "tracked", rs.Tracked)
-		j.stage("compute")
-		tCompute := time.Now()
-		b, err := reconcile.Close(in)
-		if err != nil {
-			return err
-		}
-		in = nil // the facts are no longer needed
-		res.Book = b
-		res.Stages.Compute = time.Since(tCompute)
-		if err := j.Space.checkSpace(folder, j.Out, last, len(b.Statements)); err != nil {
-			return fmt.Errorf("%w; nothing was booked", err)
-		}
-		tInsert = time.Now().Add(-staged)
-		if dryRun {
-			return nil
-		}
-		j.stage("book")
-		if err := tx.SaveBook(ctx, b); err != nil {
-			return fmt.Errorf("book %s: %w", p, err)
-		}
-		if err := j.bookAccounting(ctx, tx, b); err != nil {
-			return fmt.Errorf("book %s: %w", p, err)
-		}
-		if j.beforeCommit != nil {
-			return j.beforeCommit()
-		}
-		return nil
-	}
 	var err error
 	if dryRun {
-		err = j.DB.ReadTx(ctx, compute)
+		err = j.DB.ReadTx(ctx, c.inTx)
 	} else {
-		err = j.DB.WithCloseLock(ctx, j.LockWait, compute)
+		err = j.DB.WithCloseLock(ctx, j.LockWait, c.inTx)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("close %s: %w", p, err)
 	}
+	res := c.res
 	res.Stages.Book = time.Since(t0)
-	if !tInsert.IsZero() && !dryRun {
-		res.Stages.Insert = time.Since(tInsert)
+	if !c.tInsert.IsZero() && !dryRun {
+		res.Stages.Insert = time.Since(c.tInsert)
 	}
 	if res.AlreadyClosed {
-		res.Dir = periodDir(j.Out, p)
-		if dryRun {
-			return res, nil
-		}
-		// A run killed after its commit left the period without its manifest (written last):
-		// complete the outputs from the ledger, the same bytes as a full run.
-		m, err := ReadManifest(res.Dir)
-		if errors.Is(err, os.ErrNotExist) {
-			j.log().Warn("period closed but its outputs are incomplete: rendering them", "period", p.String())
-			res, err := j.renderPeriod(ctx, p, true)
-			if err != nil {
-				return nil, incomplete(p, err)
-			}
-			return res, nil
-		}
-		if err := j.sameLedger(ctx, p, res.Dir, m, err, "", nil); err != nil {
-			return nil, fmt.Errorf("close %s: %w", p, err)
-		}
-		return res, nil
+		return j.closedBefore(ctx, res, p, dryRun)
 	}
 	j.log().Info("period booked", "period", p.String(), "dry_run", dryRun, "statements", len(res.Book.Statements),
 		"invoices", len(res.Book.Invoices), "anomalies", len(res.Book.Anomalies), "pending", len(res.Book.Pending),
 		"duration_ms", res.Stages.Book.Milliseconds(), "read_ms", res.Stages.Read.Milliseconds(),
 		"compute_ms", res.Stages.Compute.Milliseconds(), "book_ms", res.Stages.Insert.Milliseconds())
-	var l *Ledger
+	return j.renderBooked(ctx, res, p, dryRun)
+}
+
+// closeRun is one close of a period in progress: what Job.close was asked, and what its
+// transaction found.
+type closeRun struct {
+	j       *Job
+	p       sb.Period
+	now     time.Time
+	dryRun  bool
+	res     *Result
+	tInsert time.Time // when the booking began (the summed lines' insert included)
+}
+
+// inTx is the close in its transaction: the order of periods and the output folder checked, the
+// facts read, the rules applied, the book saved (not on a dry run).
+func (c *closeRun) inTx(ctx context.Context, tx *store.Tx) error {
+	j, p, res := c.j, c.p, c.res
+	in := &sb.CloseInput{Period: p, Start: p.Start(sb.Paris), End: p.End(sb.Paris), ClosedAt: c.now.UTC().Truncate(time.Second),
+		Issuer: j.Issuer, Rules: j.Rules, LookbackMonths: j.LookbackMonths}
+	closed, err := tx.IsClosed(ctx, p)
+	if err != nil {
+		return err
+	}
+	if closed {
+		res.AlreadyClosed = true
+		return nil
+	}
+	if !c.dryRun {
+		if err := j.noOutputs(p); err != nil {
+			return err
+		}
+	}
+	last, err := j.checkOrder(ctx, tx, p, c.now, in)
+	if err != nil {
+		return err
+	}
+	// The output folder must take the outputs before anything is booked (issue 17).
+	dir := periodDir(j.Out, p)
+	if c.dryRun {
+		dir += "/draft"
+	}
+	folder, err := usableFolder(dir)
+	if err != nil {
+		return fmt.Errorf("%w; nothing was booked", err)
+	}
+	staged, err := c.read(ctx, tx, in)
+	if err != nil {
+		return err
+	}
+	j.stage("compute")
+	tCompute := time.Now()
+	b, err := reconcile.Close(in)
+	if err != nil {
+		return err
+	}
+	in = nil // the facts are no longer needed
+	res.Book = b
+	res.Stages.Compute = time.Since(tCompute)
+	if err := j.Space.checkSpace(folder, j.Out, last, len(b.Statements)); err != nil {
+		return fmt.Errorf("%w; nothing was booked", err)
+	}
+	c.tInsert = time.Now().Add(-staged)
+	if c.dryRun {
+		return nil
+	}
+	j.stage("book")
+	if err := tx.SaveBook(ctx, b); err != nil {
+		return fmt.Errorf("book %s: %w", p, err)
+	}
+	if err := j.bookAccounting(ctx, tx, b); err != nil {
+		return fmt.Errorf("book %s: %w", p, err)
+	}
+	if j.beforeCommit != nil {
+		return j.beforeCommit()
+	}
+	return nil
+}
+
+// checkOrder checks that p is the next period to close (or, for the database's first close,
+// that it may be) and sets in.LastClosed; it returns the last period closed (zero: none).
+func (j *Job) checkOrder(ctx context.Context, tx *store.Tx, p sb.Period, now time.Time, in *sb.CloseInput) (sb.Period, error) {
+	last, ok, err := tx.LastClosed(ctx)
+	if err != nil {
+		return last, err
+	}
+	if !ok {
+		return last, j.checkFirst(p, now)
+	}
+	if !last.Before(p) {
+		return last, fmt.Errorf("%w: %s comes before the last closed period %s; its facts are booked as late arrivals in the next open period", ErrNotReady, p, last)
+	}
+	if last.Next() != p {
+		return last, fmt.Errorf("%w: the previous period %s is still open (last closed: %s); close it first", ErrNotReady, p.Prev(), last)
+	}
+	in.LastClosed = last
+	return last, nil
+}
+
+// read reads the facts of the close into in, and logs what the read examined; it returns the
+// time the read spent booking the summed lines (part of the booking, not of the read). A dry
+// run books nothing: it reads every intervention. A close lets the store sum and book the
+// commission lines of the interventions the rules are bound to book whole.
+func (c *closeRun) read(ctx context.Context, tx *store.Tx, in *sb.CloseInput) (time.Duration, error) {
+	c.j.stage("read")
+	tRead := time.Now()
+	load := tx.LoadSummedCloseInput
+	if c.dryRun {
+		load = tx.LoadCloseInput
+	}
+	if err := load(ctx, in); err != nil {
+		return 0, fmt.Errorf("read %s: %w", c.p, err)
+	}
+	staged := tx.StagedInsertTime()
+	c.res.Stages.Read = time.Since(tRead) - staged
+	rs := tx.ReadStats()
+	c.res.ReadStats = rs
+	c.j.log().Info("read", "period", c.p.String(), "lookback_months", rs.LookbackMonths, "months_checked", rs.MonthsChecked,
+		"months_reread", len(rs.MonthsReread), "reread", strings.Join(rs.MonthsReread, ", "),
+		"rows_interventions", rs.Rows["interventions"], "rows_sav_decisions", rs.Rows["sav_decisions"],
+		"rows_client_credits", rs.Rows["client_credits"], "tracked", rs.Tracked)
+	return staged, nil
+}
+
+// closedBefore is the close of a period closed before: nothing is booked; a run killed after its
+// commit left the period without its manifest (written last), which is completed from the
+// ledger, the same bytes as a full run; otherwise the folder's outputs must be the ledger's.
+func (j *Job) closedBefore(ctx context.Context, res *Result, p sb.Period, dryRun bool) (*Result, error) {
+	res.Dir = periodDir(j.Out, p)
+	if dryRun {
+		return res, nil
+	}
+	m, err := ReadManifest(res.Dir)
+	if errors.Is(err, os.ErrNotExist) {
+		j.log().Warn("period closed but its outputs are incomplete: rendering them", "period", p.String())
+		res, err := j.renderPeriod(ctx, p, true)
+		if err != nil {
+			return nil, incomplete(p, err)
+		}
+		return res, nil
+	}
+	if err := j.sameLedger(ctx, p, res.Dir, m, err, "", nil); err != nil {
+		return nil, fmt.Errorf("close %s: %w", p, err)
+	}
+	return res, nil
+}
+
+// renderBooked writes the outputs of the period just booked, from what the ledger holds, never
+// from memory (re-rendering gives the same bytes); a dry run's, from its book, as drafts.
+func (j *Job) renderBooked(ctx context.Context, res *Result, p sb.Period, dryRun bool) (*Result, error) {
+	var (
+		l   *Ledger
+		err error
+	)
 	if dryRun {
 		draft(res.Book)
 		res.Dir = periodDir(j.Out, p) + "/" + draftDir
 		l = NewLedger(res.Book)
 	} else {
-		// Render from what the ledger holds, never from memory: re-rendering gives the same bytes.
 		res.Book = nil
 		if l, err = j.ledger(ctx, p); err != nil {
 			return nil, incomplete(p, fmt.Errorf("read the ledger back: %w", err))
