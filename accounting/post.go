@@ -63,6 +63,8 @@ func (b *entryBuilder) credit(a Account, r *Repairer, lib string, amount int64) 
 // journal. The invoices and debit notes must bill exactly the overflow of the statements that
 // say it was invoiced. It returns an
 // error naming the statement when the figures are inconsistent, and never an unbalanced entry.
+// Long on purpose: the entries are numbered in one pass, in the order above, which reads as the
+// scheme of docs/accounting.md does; each entry is built by its own function.
 func Post(p Period, cfg Config) ([]Entry, error) {
 	if p.LastDay.IsZero() || p.Validated.IsZero() {
 		return nil, errors.New("accounting: the period's last day and the close's date are required")

@@ -44,6 +44,8 @@ type Message struct {
 // fields' lengths. It refuses (with an error naming the transfer and the fix) a message that
 // would be an invalid file: no transfer, a transfer that Check refuses, a duplicate Ref, an
 // identifier outside the SEPA rules, or a debtor without a valid IBAN, name, town or country.
+// Long on purpose: it writes the pain.001.001.09 elements in the schema's order, one after the
+// other, so that the code reads as the file does (the checks are functions of their own).
 func Render(m Message) ([]byte, error) {
 	if !validID(m.MessageID) {
 		return nil, fmt.Errorf("bank file: message id %q: 1 to 35 characters of the SEPA set, no space, not starting or ending with / and no //", m.MessageID)

@@ -86,7 +86,9 @@ func totalsRow(n int) (total, last int) {
 // the totals.
 var maxRows = excelize.TotalRows - 3 // a variable for the tests
 
-// write writes the sheet; its data rows go to z's spool under marker (see rows.go).
+// write writes the sheet; its data rows go to z's spool under marker (see rows.go). Long on
+// purpose: header, rows, totals, widths, print settings and filter of one sheet, in the order
+// Excel reads them, sharing the sheet's column and row state.
 func (t *table) write(ctx context.Context, f *excelize.File, st *styles, z *detZip, marker string, draft bool) error {
 	ncol := len(t.cols)
 	raw := make([]any, ncol)

@@ -130,7 +130,9 @@ func Parse(data []byte) ([]Line, []Finding) {
 	return out, fs
 }
 
-// Check returns every breach of the format found in the file, or none.
+// Check returns every breach of the format found in the file, or none. Long on purpose: it is
+// the checklist of the FEC's rules (article A47 A-1 of the LPF), one after the other over a
+// single parse of the file, in the order a tax auditor's tool runs them.
 func Check(data []byte, opt Options) []Finding {
 	lines, fs := Parse(data)
 	if len(lines) == 0 && len(fs) == 0 {

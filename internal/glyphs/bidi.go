@@ -14,7 +14,9 @@ import (
 // The package's own Paragraph gives runs of one direction without their levels (digits inside
 // right-to-left text of a left-to-right line are at level 2), too little for L2.
 
-// reorder returns the runes of a line in visual order.
+// reorder returns the runes of a line in visual order. Long (about 200 lines) on purpose: it is
+// UAX #9's rules in their order (W1–W7, N1–N2, I1–I2, L1–L2) over one slice of classes, each a
+// few lines that read against the standard side by side; split, they would share all their state.
 func reorder(rs []rune) []rune {
 	n := len(rs)
 	if n == 0 {
