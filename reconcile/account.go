@@ -5,9 +5,10 @@ package reconcile
 import (
 	"cmp"
 	"fmt"
+	"slices"
+
 	sb "savbilling"
 	"savbilling/money"
-	"slices"
 )
 
 // account gathers one repairer's lines during a close.

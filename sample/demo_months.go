@@ -4,8 +4,9 @@ package sample
 
 import (
 	"math/rand/v2"
-	sb "savbilling"
 	"time"
+
+	sb "savbilling"
 )
 
 func (d *demo) month1() {

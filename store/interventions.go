@@ -5,9 +5,10 @@ package store
 import (
 	"context"
 	"database/sql"
-	sb "savbilling"
 	"slices"
 	"strings"
+
+	sb "savbilling"
 )
 
 // interventions reads the interventions i matching where (args are where's) that concern the
