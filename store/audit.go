@@ -188,12 +188,6 @@ func (a *audit) interventions(ctx context.Context) error {
 	})
 }
 
-// decisionDiffers is the SQL condition that the decision d differs from the state s booked for
-// its SAV: the comparison changedCases makes (savcases.go); keep the two the same.
-const decisionDiffers = `(COALESCE(d.outcome, '') <> s.outcome
-	OR COALESCE(d.charge_bp, 0) <> s.charge_bp OR COALESCE(d.faulty_repairer_id, 0) <> s.faulty_repairer_id
-	OR COALESCE(d.damage_cents, 0) <> s.damage_cents)`
-
 // decisions finds (2), the SAV interventions closed (exactly 'sav' and 'closed') and decided
 // before the end with no booked state, and (3), the SAVs whose booked state differs from their
 // decision taken before the end. One scan of sav_decisions, each row looked up in the keys of

@@ -126,6 +126,13 @@ func (tx *Tx) savCases(ctx context.Context, what string, w window, where string,
 	return cases, nil
 }
 
+// decisionDiffers is the SQL condition that the decision d differs from the state s booked for
+// its SAV (outcome, share, faulty repairer, damage): what makes a close adjust a SAV
+// (changedCases) and the audit list it.
+const decisionDiffers = `(COALESCE(d.outcome, '') <> s.outcome
+	OR COALESCE(d.charge_bp, 0) <> s.charge_bp OR COALESCE(d.faulty_repairer_id, 0) <> s.faulty_repairer_id
+	OR COALESCE(d.damage_cents, 0) <> s.damage_cents)`
+
 // changedCases reads the SAVs of ids (at most idList: the SAVs whose decision is in the close's
 // scope) charged before whose decision taken before the end differs from the booked one, with
 // what the ledger holds of them.
@@ -136,10 +143,8 @@ func (tx *Tx) changedCases(ctx context.Context, w window, ids []int64) ([]sb.SAV
 	// Driven from the ids, looked up by primary key in the ledger of charged SAVs and in the
 	// decisions: the subquery names them too, else it would join every SAV ever charged.
 	list := int64List(ids)
-	where := "i.id IN (" + list + `) AND i.id IN (SELECT s1.sav_id FROM sb_sav_state s1 JOIN sav_decisions d1 ON d1.intervention_id = s1.sav_id
-		WHERE s1.sav_id IN (` + list + `) AND d1.decided_at < ? AND (COALESCE(d1.outcome, '') <> s1.outcome
-		OR COALESCE(d1.charge_bp, 0) <> s1.charge_bp OR COALESCE(d1.faulty_repairer_id, 0) <> s1.faulty_repairer_id
-		OR COALESCE(d1.damage_cents, 0) <> s1.damage_cents))`
+	where := "i.id IN (" + list + `) AND i.id IN (SELECT s.sav_id FROM sb_sav_state s JOIN sav_decisions d ON d.intervention_id = s.sav_id
+		WHERE s.sav_id IN (` + list + `) AND d.decided_at < ? AND ` + decisionDiffers + `)`
 	args := []any{sqlTime(w.end)}
 	cases, err := tx.savCases(ctx, "changed SAVs", w, where, args...)
 	if err != nil || len(cases) == 0 {
