@@ -24,7 +24,9 @@
 # running between invocations (`scripts/bench.sh stop`). With SAVBILLING_BENCH_MYSQL_DSN
 # (go-sql-driver DSN without database, e.g. sav:sav@tcp(127.0.0.1:3306)/) that server is used
 # instead. The cache of the closed history is keyed by the binary's hash: any code change closes
-# the two history months again (L: a few minutes; seeding L: several minutes per engine).
+# the two history months again (L: a few minutes; seeding L: several minutes per engine). On
+# SQLite the histories of the last two binaries are kept, so alternating two binaries (the way
+# to compare them on a machine whose file system speed drifts) closes each history once.
 #
 # BENCH_PROFILE=1 also writes a CPU and an allocation profile of the last timed run
 # (SAVBILLING_CPUPROFILE / SAVBILLING_MEMPROFILE) next to its outputs, for `go tool pprof`.
@@ -219,7 +221,9 @@ prepare_sqlite() {
 		local history
 		read -ra history <<<"$(history_of "$months")"
 		say "closing the history of $name (${#history[@]} months) on SQLite with this binary (cached for it)"
-		rm -f "$base"/history-*.db* "$base"/work.db*
+		# keep the history of the binary used just before (alternating two binaries re-closes none)
+		ls -t "$base"/history-*.db 2>/dev/null | tail -n +2 | xargs -r rm -f
+		rm -f "$base"/work.db*
 		cp "$base/seeded.db" "$base/work.db"
 		"$BIN" migrate --db "sqlite:$base/work.db" >/dev/null
 		close_history "sqlite:$base/work.db" "$base/history-out" "${history[@]}"
