@@ -222,7 +222,7 @@ prepare_sqlite() {
 		read -ra history <<<"$(history_of "$months")"
 		say "closing the history of $name (${#history[@]} months) on SQLite with this binary (cached for it)"
 		# keep the history of the binary used just before (alternating two binaries re-closes none)
-		ls -t "$base"/history-*.db 2>/dev/null | tail -n +2 | xargs -r rm -f
+		{ ls -t "$base"/history-*.db 2>/dev/null || true; } | tail -n +2 | xargs -r rm -f
 		rm -f "$base"/work.db*
 		cp "$base/seeded.db" "$base/work.db"
 		"$BIN" migrate --db "sqlite:$base/work.db" >/dev/null
