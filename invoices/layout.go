@@ -1,6 +1,7 @@
 package invoices
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"sync"
@@ -412,6 +413,10 @@ type column struct {
 	title string
 	w     float64
 	right bool // right-aligned (amounts, numbers)
+	// lines bounds the lines of a cell of a text column: 0 for maxCellLines, allLines for none
+	// (a column whose texts are short enough that a row always fits on a page: a line's services,
+	// at most reconcile.ServicesMaxRunes code points); the row grows with its longest cell.
+	lines int
 }
 
 // row is a row of a table. A total row spans its first cell over every column but the last.
@@ -431,6 +436,9 @@ type table struct {
 
 // maxCellLines bounds a cell's height; longer texts are cut with an ellipsis.
 const maxCellLines = 3
+
+// allLines is the column.lines of a column whose cells print every line of their text.
+const allLines = -1
 
 // table lays a table out, breaking pages between rows.
 func (f *flow) table(t table) {
@@ -547,7 +555,7 @@ func (f *flow) tableRow(t table, r row, b *block) *block {
 				f.lines = append(f.lines, truncate(f.m, s, st, c.w-2*cellPad, f.ell))
 				cells = append(cells, cell{x, c.w, true, len(f.lines) - 1, len(f.lines)})
 			} else {
-				cells = append(cells, wrapped(x, c.w, false, s, maxCellLines))
+				cells = append(cells, wrapped(x, c.w, false, s, cmp.Or(c.lines, maxCellLines)))
 			}
 			x += c.w
 		}
