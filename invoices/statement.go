@@ -23,7 +23,7 @@ var (
 
 // colsServices are the columns of the commission table of a statement whose lines have services
 // (commissionServices): intervention, date, city, services, amount.
-var colsServices = []float64{24, 24, 36, 64, 32}
+var colsServices = []float64{24, 27, 35, 62, 32}
 
 func cols(widths []float64, titles []string, right ...int) []column {
 	out := make([]column, len(widths))
