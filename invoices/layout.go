@@ -413,10 +413,7 @@ type column struct {
 	title string
 	w     float64
 	right bool // right-aligned (amounts, numbers)
-	// lines bounds the lines of a cell of a text column: 0 for maxCellLines, allLines for none
-	// (a column whose texts are short enough that a row always fits on a page: a line's services,
-	// at most reconcile.ServicesMaxRunes code points); the row grows with its longest cell.
-	lines int
+	lines int  // the most lines of a text cell: 0 for maxCellLines, allLines for all (rows grow)
 }
 
 // row is a row of a table. A total row spans its first cell over every column but the last.
@@ -434,11 +431,8 @@ type table struct {
 	continued func(heading string) string
 }
 
-// maxCellLines bounds a cell's height; longer texts are cut with an ellipsis.
-const maxCellLines = 3
-
-// allLines is the column.lines of a column whose cells print every line of their text.
-const allLines = -1
+// maxCellLines bounds a cell's height; longer texts are cut with an ellipsis (allLines: none).
+const maxCellLines, allLines = 3, -1
 
 // table lays a table out, breaking pages between rows.
 func (f *flow) table(t table) {

@@ -14,11 +14,13 @@ import (
 )
 
 // servicesStatement is longStatement(n) with services on its lines: short, over a few lines of
-// the cell, the longest (reconcile.ServicesMaxRunes code points, cut), and none (« n
-// opération(s) »), in turn.
+// the cell, the longest (reconcile.ServicesMaxRunes code points, cut) or the tallest, and none
+// (« n opération(s) »), in turn.
 func servicesStatement(n int) *sb.Book {
 	b := longStatement(n)
 	longest := reconcile.ServicesCap(strings.Repeat("Remplacement du moyeu arrière ", 12))
+	// the tallest: words of wide letters, one a line
+	tallest := reconcile.ServicesCap(strings.Repeat(strings.Repeat("W", 12)+" ", 30))
 	for i := range b.Statements[0].Commissions {
 		c := &b.Statements[0].Commissions[i]
 		switch i % 4 {
@@ -28,6 +30,9 @@ func servicesStatement(n int) *sb.Book {
 			c.Services = fmt.Sprintf("Changement de chaîne %d, Dévoilage de roue avant, Remplacement pneu arrière, Frais de déplacement", i)
 		case 2:
 			c.Services = longest
+			if i%8 == 6 {
+				c.Services = tallest
+			}
 		}
 	}
 	return b

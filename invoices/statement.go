@@ -120,6 +120,8 @@ func (r *Renderer) statementCommissions(f *flow, s *sb.Statement) {
 		services := commissionServices(s)
 		if services {
 			t.cols = cols(colsServices, []string{ts.ColIntervention, ts.ColDate, ts.ColCity, ts.ColServices, ts.ColAmountHT}, 4)
+			// every line: a row always fits on a page (at most reconcile.ServicesMaxRunes code
+			// points, control characters printed as spaces by clean)
 			t.cols[3].lines = allLines
 		}
 		// the rows and their cells in two allocations: a statement has hundreds of lines
