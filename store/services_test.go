@@ -13,7 +13,7 @@ import (
 )
 
 // servicesCase is an October intervention of repairer 1 whose operations' labels the summing
-// pass must join as the rules do: its operations in the order inserted, the labels to set to ''
+// pass must join as the rules do: its operations in the order inserted, the labels to set to empty strings
 // after the insert (InsertSource writes "" as NULL), and the services expected ("" for none).
 type servicesCase struct {
 	id    int64
