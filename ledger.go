@@ -109,8 +109,11 @@ type CommissionLine struct {
 	City           string
 	ClosedAt       time.Time
 	Operations     int
-	AmountCents    int64
-	Late           bool // closed in a period that was already closed when it arrived
+	// Services designates the service billed: its operations' labels (reconcile.Services); ""
+	// when none has a label, or for a line booked before the ledger kept it (migration 80).
+	Services    string
+	AmountCents int64
+	Late        bool // closed in a period that was already closed when it arrived
 }
 
 // SAVLine books one amount of one SAV decision to the repairer at fault.

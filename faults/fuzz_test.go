@@ -66,6 +66,10 @@ func FuzzLoadCloseInput(f *testing.F) {
 			t.Fatalf("the close (summed) failed: %v\nrows: %v", err, rows)
 		}
 		checkBooked(t, raw, rows, summed)
+		summedLedger, err := db.LoadBook(context.Background(), oct)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := resetSource(raw, rows); err != nil {
 			t.Fatalf("write the rows: %v", err)
 		}
@@ -100,6 +104,10 @@ func FuzzLoadCloseInput(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Each line's services, byte for byte: the store's SQL (summed) as the rules (full).
+		if diff := cmp.Diff(servicesOf(loaded), servicesOf(summedLedger)); diff != "" {
+			t.Fatalf("services (-full +summed):\n%s\nrows: %v", diff, rows)
+		}
 		// The ledger keeps times to the second (store: SaveBook); documents render from it.
 		toSecond := cmp.Comparer(func(a, b time.Time) bool { return a.Truncate(time.Second).Equal(b.Truncate(time.Second)) })
 		if diff := cmp.Diff(booked, loaded, cmpopts.IgnoreFields(sb.Book{}, "SAVStates", "Operations"), cmpopts.EquateEmpty(), toSecond); diff != "" {
@@ -125,6 +133,17 @@ func FuzzLoadCloseInput(f *testing.F) {
 			}
 		}
 	})
+}
+
+// servicesOf are the services of every commission line of b, by intervention.
+func servicesOf(b *sb.Book) map[int64]string {
+	out := map[int64]string{}
+	for _, s := range b.Statements {
+		for _, c := range s.Commissions {
+			out[c.InterventionID] = c.Services
+		}
+	}
+	return out
 }
 
 // statementTotals are the totals of every statement of b, by repairer.

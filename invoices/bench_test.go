@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 
 	sb "savbilling"
@@ -54,6 +55,23 @@ func benchBookNamed(n, lines int, unicode, scripts bool) *sb.Book {
 	return b
 }
 
+// withServices gives every commission line of b services as the demo's: one to four labels of
+// its catalogue, over one to three lines of their cell.
+func withServices(b *sb.Book) {
+	labels := []string{"Changement de chaîne", "Réglage des freins", "Remplacement plaquettes de frein",
+		"Dévoilage de roue", "Purge freins hydrauliques", "Changement câbles et gaines", "Frais de déplacement"}
+	for i := range b.Statements {
+		for j := range b.Statements[i].Commissions {
+			c := &b.Statements[i].Commissions[j]
+			var parts []string
+			for k := range 1 + j%4 {
+				parts = append(parts, labels[(j+3*k)%len(labels)])
+			}
+			c.Services = strings.Join(parts, ", ")
+		}
+	}
+}
+
 // pageCount is the number of pages of every statement of b.
 func pageCount(tb testing.TB, r *Renderer, b *sb.Book, embedFonts bool) int {
 	n := 0
@@ -70,7 +88,8 @@ func pageCount(tb testing.TB, r *Renderer, b *sb.Book, embedFonts bool) int {
 // BenchmarkRenderStatements renders N statements one after the other on one goroutine, core
 // font (and the UTF-8 font for 1page-utf8, with the fallback font, Arabic and Hebrew for
 // 1page-scripts; 2pages is workload L's statement of ~50 commission lines; -facturx: the same
-// statement as a Factur-X PDF/A-3 with its CII XML, printed with the embedded DejaVu Sans), and
+// statement as a Factur-X PDF/A-3 with its CII XML, printed with the embedded DejaVu Sans;
+// -services: its lines with services, issue 19 point 6), and
 // reports pages per second, milliseconds per page (wall), CPU milliseconds per page
 // (user + system time of the process, the garbage collector's included: steadier than the wall
 // time on a shared machine) and bytes per file.
@@ -82,11 +101,15 @@ func BenchmarkRenderStatements(b *testing.B) {
 		facturX          bool
 	}{{"1page", 12, false, false, false}, {"2pages", 50, false, false, false}, {"3pages", 90, false, false, false},
 		{"1page-utf8", 12, true, false, false}, {"1page-scripts", 12, true, true, false},
-		{"1page-facturx", 12, false, false, true}, {"2pages-facturx", 50, false, false, true}} {
+		{"1page-facturx", 12, false, false, true}, {"2pages-facturx", 50, false, false, true},
+		{"2pages-services", 50, false, false, false}, {"2pages-services-facturx", 50, false, false, true}} {
 		b.Run(c.name, func(b *testing.B) {
 			const n = 50
 			r := New(nil)
 			bk := benchBookNamed(n, c.lines, c.unicode, c.scripts)
+			if strings.Contains(c.name, "-services") {
+				withServices(bk)
+			}
 			pagesPer := pageCount(b, r, bk, c.facturX)
 			var xmls [][]byte
 			if c.facturX {

@@ -115,7 +115,8 @@ func (r *Renderer) StatementEInvoice(b *sb.Book, s *sb.Statement) (*einvoice.Doc
 			return nil, fmt.Errorf("statement %s: intervention %d: negative commission %d cents", s.Number, c.InterventionID, c.AmountCents)
 		}
 		// ID: the intervention; Name: « Commission intervention <id> »; Description:
-		// « <day>, <city>, <n> opération(s) » (no city when it has none)
+		// « <day>, <city>, <services> » (no city when it has none; « <n> opération(s) » without
+		// services, as the statement)
 		buf = append(buf[:0], "Commission intervention "...)
 		buf = strconv.AppendInt(buf, c.InterventionID, 10)
 		name := string(buf)
@@ -125,10 +126,14 @@ func (r *Renderer) StatementEInvoice(b *sb.Book, s *sb.Statement) (*einvoice.Doc
 			buf = append(append(buf, ", "...), city...)
 		}
 		buf = append(buf, ", "...)
-		buf = strconv.AppendInt(buf, int64(c.Operations), 10)
-		buf = append(buf, " opération"...)
-		if c.Operations > 1 {
-			buf = append(buf, 's')
+		if services := clean(c.Services, false); services != "" {
+			buf = append(buf, services...)
+		} else { // as before migration 80, whatever the texts
+			buf = strconv.AppendInt(buf, int64(c.Operations), 10)
+			buf = append(buf, " opération"...)
+			if c.Operations > 1 {
+				buf = append(buf, 's')
+			}
 		}
 		d.Lines = append(d.Lines, einvoice.Line{ID: id, Name: name, Description: string(buf), AmountCents: c.AmountCents})
 	}

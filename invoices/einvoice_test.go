@@ -39,8 +39,9 @@ func TestStatementEInvoiceMapsTheLedger(t *testing.T) {
 	seller1 := einvoice.Party{Name: "Atelier Cyclœ — Élodie Lefèvre", SIRET: "81234567800021", VATID: "FR40812345678",
 		Address: einvoice.Address{Lines: []string{"3 place de l'Église"}, Postcode: "69002", City: "Lyon", Country: "FR"}}
 	lines1 := []einvoice.Line{
-		{ID: "101", Name: "Commission intervention 101", Description: "2026-10-03, Lyon, 2 opérations", AmountCents: 4000},
-		{ID: "102", Name: "Commission intervention 102", Description: "2026-10-14, Villeurbanne, 3 opérations", AmountCents: 5500},
+		// the services booked, or without them the count of the operations, as before migration 80
+		{ID: "101", Name: "Commission intervention 101", Description: "2026-10-03, Lyon, Changement de chaîne, Frais de déplacement", AmountCents: 4000},
+		{ID: "102", Name: "Commission intervention 102", Description: "2026-10-14, Villeurbanne, " + servicesR1102, AmountCents: 5500},
 		{ID: "103", Name: "Commission intervention 103", Description: "2026-10-27, Saint-Étienne, 1 opération", AmountCents: 3000},
 	}
 	type want struct {

@@ -48,14 +48,22 @@ func commission(id, repairer int64, day int, city string, ops int, cents int64) 
 		ClosedAt: time.Date(2026, 10, day, 15, 30, 0, 0, time.UTC), Operations: ops, AmountCents: cents}
 }
 
-// r1Commissions are R1's October interventions 101, 102, 103.
+// r1Commissions are R1's October interventions 101, 102 (services over several lines of their
+// cell) and 103 (an operation without a label: no services).
 func r1Commissions() []sb.CommissionLine {
-	return []sb.CommissionLine{
+	c := []sb.CommissionLine{
 		commission(101, 1, 3, "Lyon", 2, 4000),
 		commission(102, 1, 14, "Villeurbanne", 3, 5500),
 		commission(103, 1, 27, "Saint-Étienne", 1, 3000),
 	}
+	c[0].Services = "Changement de chaîne, Frais de déplacement"
+	c[1].Services = servicesR1102
+	return c
 }
+
+// servicesR1102 are the services of R1's intervention 102.
+const servicesR1102 = "Révision de la transmission (dérailleur arrière, câbles et gaines), " +
+	"Remplacement des plaquettes de frein avant et arrière, Frais de déplacement"
 
 // sav201 is the charge of SAV 201 (by R2) on R1's intervention 90, confirmed: C = 45.00.
 func sav201() sb.SAVLine {

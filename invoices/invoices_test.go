@@ -38,10 +38,11 @@ func TestWorkedExampleR1(t *testing.T) {
 		"Atelier Cyclœ — Élodie Lefèvre", "3 place de l'Église", "69002 Lyon",
 		"SIRET : 81234567800021", "SIREN : 812345678", "N° TVA : FR40812345678", "Réparateur n° 1",
 		"N° REL-1-2026-0010", "Date : 01/11/2026", "Période : octobre 2026", "Paiement : 16/11/2026",
-		// commissions: id, date, city, operations, amount
-		"101 03/10/2026 Lyon 2 40,00 €",
-		"102 14/10/2026 Villeurbanne 3 55,00 €",
-		"103 27/10/2026 Saint-Étienne 1 30,00 €",
+		// commissions: id, date, city, services (or without them the count of the operations), amount
+		"Intervention Date de clôture Ville Prestations Montant HT",
+		"101 03/10/2026 Lyon Changement de chaîne, Frais de déplacement 40,00 €",
+		"102 14/10/2026 Villeurbanne Révision de la transmission (dérailleur arrière, 55,00 €",
+		"103 27/10/2026 Saint-Étienne 1 opération 30,00 €",
 		"Total des commissions HT 125,00 €",
 		// the SAV line: SAV id, original intervention, SAV repairer id, decision, share, C, type, amount
 		"201 90 2 Prise en charge totale 100 % 45,00 € Commission corrective 45,00 €",
@@ -62,6 +63,8 @@ func TestWorkedExampleR2Franchise(t *testing.T) {
 	contains(t, "R2", text, append(networkMentions,
 		"Facture émise par Réseau Vélo Services au nom et pour le compte de Jérôme Garçon",
 		"N° REL-2-2026-0010", "SIRET : 89876543200018", "SIREN : 898765432", "N° TVA : non communiqué",
+		// booked without services (before migration 80): the count of the operations, as it printed
+		"Intervention Date de clôture Ville Opérations Montant HT",
 		"201 12/10/2026 Lyon 3 65,00 €",
 		"Aucune déduction SAV ce mois-ci.",
 		"Commissions HT (G) 65,00 €", "Déductions SAV (D) 0,00 €", "Net HT 65,00 €",

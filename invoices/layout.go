@@ -1,6 +1,7 @@
 package invoices
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"sync"
@@ -412,6 +413,7 @@ type column struct {
 	title string
 	w     float64
 	right bool // right-aligned (amounts, numbers)
+	lines int  // the most lines of a text cell: 0 for maxCellLines, allLines for all (rows grow)
 }
 
 // row is a row of a table. A total row spans its first cell over every column but the last.
@@ -429,8 +431,8 @@ type table struct {
 	continued func(heading string) string
 }
 
-// maxCellLines bounds a cell's height; longer texts are cut with an ellipsis.
-const maxCellLines = 3
+// maxCellLines bounds a cell's height; longer texts are cut with an ellipsis (allLines: none).
+const maxCellLines, allLines = 3, -1
 
 // table lays a table out, breaking pages between rows.
 func (f *flow) table(t table) {
@@ -547,7 +549,7 @@ func (f *flow) tableRow(t table, r row, b *block) *block {
 				f.lines = append(f.lines, truncate(f.m, s, st, c.w-2*cellPad, f.ell))
 				cells = append(cells, cell{x, c.w, true, len(f.lines) - 1, len(f.lines)})
 			} else {
-				cells = append(cells, wrapped(x, c.w, false, s, maxCellLines))
+				cells = append(cells, wrapped(x, c.w, false, s, cmp.Or(c.lines, maxCellLines)))
 			}
 			x += c.w
 		}

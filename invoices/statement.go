@@ -21,6 +21,10 @@ var (
 	colsCovered    = []float64{18, 24, 24, 38, 46, 30}
 )
 
+// colsServices are the columns of the commission table of a statement whose lines have services
+// (commissionServices): intervention, date, city, services, amount.
+var colsServices = []float64{24, 27, 35, 62, 32}
+
 func cols(widths []float64, titles []string, right ...int) []column {
 	out := make([]column, len(widths))
 	for i := range widths {
@@ -113,6 +117,13 @@ func (r *Renderer) statementCommissions(f *flow, s *sb.Statement) {
 	} else {
 		t := table{heading: ts.CommissionsHeading, continued: continued,
 			cols: cols(colsCommission, []string{ts.ColIntervention, ts.ColDate, ts.ColCity, ts.ColOperations, ts.ColAmountHT}, 3, 4)}
+		services := commissionServices(s)
+		if services {
+			t.cols = cols(colsServices, []string{ts.ColIntervention, ts.ColDate, ts.ColCity, ts.ColServices, ts.ColAmountHT}, 4)
+			// every line: a row always fits on a page (at most reconcile.ServicesMaxRunes code
+			// points, control characters printed as spaces by clean)
+			t.cols[3].lines = allLines
+		}
 		// the rows and their cells in two allocations: a statement has hundreds of lines
 		t.rows = make([]row, 0, len(s.Commissions)+1)
 		cells := make([]string, 0, 5*len(s.Commissions))
@@ -125,7 +136,11 @@ func (r *Renderer) statementCommissions(f *flow, s *sb.Statement) {
 				id += " " + tx.Common.Late
 			}
 			n := len(cells)
-			cells = append(cells, id, r.dateOf(c.ClosedAt), r.orNone(c.City), strconv.Itoa(c.Operations), eur(c.AmountCents))
+			what := strconv.Itoa(c.Operations)
+			if services {
+				what = r.services(&c)
+			}
+			cells = append(cells, id, r.dateOf(c.ClosedAt), r.orNone(c.City), what, eur(c.AmountCents))
 			t.rows = append(t.rows, row{cells: cells[n:len(cells):len(cells)]})
 		}
 		t.rows = append(t.rows, row{total: true, cells: []string{ts.CommissionsTotal, eur(s.GrossCents)}})
@@ -137,6 +152,31 @@ func (r *Renderer) statementCommissions(f *flow, s *sb.Statement) {
 			}
 		}
 	}
+}
+
+// commissionServices reports whether the statement's commission table shows each line's
+// services: when one of its lines has them. A statement booked before the ledger kept them
+// (migration 80) prints as it did, the count of each line's operations under « Opérations ».
+func commissionServices(s *sb.Statement) bool {
+	for i := range s.Commissions {
+		if s.Commissions[i].Services != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// services is what the statement says a commission line bills: its services, or without them
+// « n opération(s) » (the e-invoice says the same in its own words, einvoice.go).
+func (r *Renderer) services(c *sb.CommissionLine) string {
+	if v := clean(c.Services, false); v != "" {
+		return v
+	}
+	n := r.tx.Statement.OperationCount
+	if c.Operations <= 1 {
+		n = r.tx.Statement.OperationCountOne
+	}
+	return fill(n, "n", strconv.Itoa(c.Operations))
 }
 
 // statementSAV lays out the table of the statement's SAV lines (the other repairers appear by id

@@ -39,6 +39,7 @@ func commission(in *sb.CloseInput, iv sb.Intervention) (sb.CommissionLine, *prob
 		City:           iv.City,
 		ClosedAt:       iv.ClosedAt,
 		Operations:     len(iv.Operations),
+		Services:       Services(iv.Operations),
 		AmountCents:    total,
 		Late:           Whole.Late(iv.ClosedAt, in.LateBefore()),
 	}, nil

@@ -58,11 +58,12 @@ var periodInsert = "INSERT INTO sb_periods (" + periodCols.list("") + ") VALUES 
 // sb_commissions: one row per booked intervention.
 
 // commissionCols are the columns of sb_commissions (and of the summed lines' LOAD DATA text).
-var commissionCols = columns{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "amount_cents", "late"}
+var commissionCols = columns{"intervention_id", "period", "repairer_id", "kind", "city", "closed_at", "operations", "services",
+	"amount_cents", "late"}
 
 func commissionRow(p string, c *sb.CommissionLine) []any {
 	return []any{c.InterventionID, p, c.RepairerID, c.Kind, c.City, sqlTime(c.ClosedAt), c.Operations,
-		c.AmountCents, boolInt(c.Late)}
+		c.Services, c.AmountCents, boolInt(c.Late)}
 }
 
 // commissionRead are the columns of sb_commissions that scanCommission reads.
@@ -76,7 +77,7 @@ func scanCommission(rows *sql.Rows) (sb.CommissionLine, error) {
 		late int
 	)
 	if err := rows.Scan(&c.InterventionID, &c.RepairerID, &c.Kind, &c.City, &at, &c.Operations,
-		&c.AmountCents, &late); err != nil {
+		&c.Services, &c.AmountCents, &late); err != nil {
 		return c, err
 	}
 	c.ClosedAt, c.Late = at.Time, late != 0

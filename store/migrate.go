@@ -33,6 +33,8 @@ import (
 //	                   from one close to the next (issue 24)
 //	00071 (Go)         the indexes of the look-back on the source tables' time columns, on base
 //	                   tables (see timeIndexes)
+//	00080_commission_services.sql  sb_commissions.services, the labels of the line's operations
+//	                   (reconcile.Services), '' for the lines booked before
 //
 //go:embed migrations/sqlite/*.sql migrations/mysql/*.sql
 var migrations embed.FS

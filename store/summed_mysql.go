@@ -27,6 +27,7 @@ type summedLine struct {
 	kind, city   string
 	closed       time.Time
 	ops          int
+	services     string // reconcile.Services
 	cents        int64
 	from, to     int // its operations' ids, in sumsChunk.opIDs
 }
@@ -58,6 +59,9 @@ var summedCols = commissionCols
 func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *sb.CloseInput, w window, ids []int64, add func(int64, int, int64) error) ([]int64, error) {
 	hint, checks, err := tx.scanPlan(ctx, distinctOperations)
 	if err != nil {
+		return nil, err
+	}
+	if err := tx.raiseGroupConcat(ctx); err != nil {
 		return nil, err
 	}
 	sp, err := newSpool()
@@ -100,6 +104,7 @@ func (tx *Tx) stageMySQL(ctx context.Context, bk *Tx, in *sb.CloseInput, w windo
 			text.str(l.city)
 			text.time(l.closed)
 			text.int(int64(l.ops))
+			text.str(l.services)
 			text.int(l.cents)
 			text.int(late)
 			text.end()
@@ -266,7 +271,7 @@ func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, ids []i
 			continue
 		}
 		if sums, chunk.opIDs, err = tx.operationSums(ctx, sums[:0], chunk.opIDs, `SELECT o.intervention_id, COUNT(*),
-			COALESCE(SUM(o.commission_cents), 0), CASE WHEN `+checks+` THEN 1 ELSE 0 END, GROUP_CONCAT(o.id)
+			COALESCE(SUM(o.commission_cents), 0), CASE WHEN `+checks+` THEN 1 ELSE 0 END, GROUP_CONCAT(o.id), `+servicesMySQL+`
 			FROM intervention_operations o WHERE o.intervention_id `+inList+` GROUP BY o.intervention_id ORDER BY o.intervention_id`,
 			nil); err != nil {
 			return err
@@ -301,9 +306,10 @@ type candidate struct {
 type opsSum struct {
 	id       int64
 	ops      int
-	cents    int64 // their commissions, when ok
-	ok       bool  // the checks hold, the sum fits in int64 and every id was read
-	from, to int   // their ids, in the chunk's list of operation ids (sumsChunk.opIDs)
+	cents    int64  // their commissions, when ok
+	ok       bool   // the checks hold, the sum fits in int64 and every id was read
+	services string // reconcile.Services, when ok
+	from, to int    // their ids, in the chunk's list of operation ids (sumsChunk.opIDs)
 }
 
 // readCandidates appends to dst the interventions query returns (in id order, ascending or
@@ -333,9 +339,10 @@ func (tx *Tx) operationSums(ctx context.Context, dst []opsSum, opIDs []int64, qu
 		var (
 			s        opsSum
 			sum, ids sql.RawBytes // DECIMAL, possibly beyond int64 when the checks fail; GROUP_CONCAT
+			services sql.RawBytes // servicesMySQL, to be cut
 			ok       int
 		)
-		if err := rows.Scan(&s.id, &s.ops, &sum, &ok, &ids); err != nil {
+		if err := rows.Scan(&s.id, &s.ops, &sum, &ok, &ids, &services); err != nil {
 			return err
 		}
 		if ok == 1 {
@@ -349,6 +356,7 @@ func (tx *Tx) operationSums(ctx context.Context, dst []opsSum, opIDs []int64, qu
 			opIDs, s.ok = appendIDList(opIDs, ids)
 			s.to = len(opIDs)
 			s.ok = s.ok && s.to-s.from == s.ops
+			s.services = reconcile.ServicesCap(string(services))
 		}
 		dst = append(dst, s)
 		return nil
@@ -366,9 +374,9 @@ func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candida
 		for j < len(sums) && sums[j].id < k.id {
 			j++
 		}
-		ops, ok, cents, from, to := 0, true, int64(0), 0, 0 // no operations
+		ops, ok, cents, from, to, services := 0, true, int64(0), 0, 0, "" // no operations
 		if j < len(sums) && sums[j].id == k.id {
-			ops, ok, cents, from, to = sums[j].ops, sums[j].ok, sums[j].cents, sums[j].from, sums[j].to
+			ops, ok, cents, from, to, services = sums[j].ops, sums[j].ok, sums[j].cents, sums[j].from, sums[j].to, sums[j].services
 		}
 		if !ok || k.repeated || !summable(repairers, k.repairer, k.kind) || k.status.String != reconcile.Whole.Status ||
 			!k.closed.before(w.end) || !reconcile.Whole.Closed(k.closed.Time) {
@@ -376,7 +384,7 @@ func mergeSums(c *sumsChunk, repairers map[int64]bool, w window, cands []candida
 			continue
 		}
 		c.lines = append(c.lines, summedLine{id: k.id, repairer: k.repairer.Int64, kind: k.kind.String,
-			city: k.city.String, closed: k.closed.Time, ops: ops, cents: cents, from: from, to: to})
+			city: k.city.String, closed: k.closed.Time, ops: ops, services: services, cents: cents, from: from, to: to})
 	}
 }
 

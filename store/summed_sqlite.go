@@ -51,7 +51,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, r *closeRead, add func(int64, int
 	// row; 35–45 % cheaper than MIN() over each operation row at L.
 	_, err = q.ExecContext(ctx, `CREATE TEMP TABLE `+closeLines+` AS SELECT i.id AS intervention_id,
 		i.repairer_id AS repairer_id, i.kind AS kind, i.city AS city, i.closed_at AS closed_at,
-		COUNT(o.intervention_id) AS operations, COALESCE(SUM(`+sum+`), 0) AS amount_cents,
+		COUNT(o.intervention_id) AS operations, `+servicesSQLite+` AS services, COALESCE(SUM(`+sum+`), 0) AS amount_cents,
 		CASE WHEN i.status = ? COLLATE BINARY AND i.kind COLLATE BINARY IN (`+placeholders(len(reconcile.Whole.Kinds))+`)
 			AND i.closed_at GLOB '`+canonicalTime+`' AND i.closed_at >= ? AND i.closed_at < ?
 			AND `+checks+` THEN 1 ELSE 0 END AS summed
@@ -61,6 +61,9 @@ func (tx *Tx) stageSQLite(ctx context.Context, r *closeRead, add func(int64, int
 		return nil, err
 	}
 	if err := tx.sumPerRepairer(ctx, in, add); err != nil {
+		return nil, err
+	}
+	if err := tx.capServicesSQLite(ctx); err != nil {
 		return nil, err
 	}
 	args = []any{in.Period.String()}
@@ -73,7 +76,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, r *closeRead, add func(int64, int
 	t0 := time.Now()
 	if _, err := q.ExecContext(ctx, `INSERT INTO sb_commissions (`+commissionCols.list("")+`)
 		SELECT s.intervention_id, ?, s.repairer_id, s.kind, COALESCE(s.city, ''), s.closed_at, s.operations,
-		s.amount_cents, `+late+` FROM `+closeLines+` s WHERE s.summed = 1
+		s.services, s.amount_cents, `+late+` FROM `+closeLines+` s WHERE s.summed = 1
 		ORDER BY s.repairer_id, s.intervention_id`, args...); err != nil {
 		return nil, booked(in.Period, fmt.Errorf("insert into sb_commissions: %w", err))
 	}

@@ -51,7 +51,10 @@ type StatementTexts struct {
 	ColIntervention    string `toml:"col_intervention"`
 	ColDate            string `toml:"col_date"`
 	ColCity            string `toml:"col_city"`
-	ColOperations      string `toml:"col_operations"`
+	ColOperations      string `toml:"col_operations"`             // a statement whose lines have no services: their count
+	ColServices        string `toml:"col_services"`               // the services of each line (reconcile.Services)
+	OperationCountOne  string `toml:"operation_count_one" ph:"n"` // a line without services: its one operation (or none)
+	OperationCount     string `toml:"operation_count" ph:"n"`     // a line without services: its operations
 	ColAmountHT        string `toml:"col_amount_ht"`
 	CommissionsTotal   string `toml:"commissions_total"`
 	NoCommissions      string `toml:"no_commissions"`
