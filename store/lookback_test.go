@@ -145,6 +145,30 @@ func TestAnInterventionClosed25MonthsBeforeThePeriodIsLeftToTheAudit(t *testing.
 	})
 }
 
+// An intervention closed 25 months before the period whose id lies among the period's own (ids
+// do not follow closing times) is left to the audit too: MariaDB's summing pass reads a dense
+// list of ids as a range of the primary key and must drop the range's ids the close did not list.
+func TestAnOldInterventionAmongThePeriodsIDsIsLeftToTheAudit(t *testing.T) {
+	forReads(t, func(t *testing.T, db *store.DB, summed bool) {
+		mustInsert(t, db, sb.Source{Repairers: []sb.Repairer{r1}, Interventions: []sb.Intervention{
+			plainIV(1, utc(2026, 9, 10, 9, 0, 0))}})
+		closeRead(t, db, sep, summed)
+		mustInsert(t, db, sb.Source{Interventions: []sb.Intervention{
+			plainIV(30, utc(2026, 10, 2, 9, 0, 0)), plainIV(31, utc(2026, 10, 3, 9, 0, 0)),
+			plainIV(32, utc(2024, 9, 15, 9, 0, 0)), // 25 months before October, inserted now
+			plainIV(33, utc(2026, 10, 4, 9, 0, 0))}})
+		closeRead(t, db, oct, summed)
+		if p, _ := bookedIn(t, db, 32); p != "" {
+			t.Errorf("the intervention of 25 months before, id 32: booked in %s, want left to the audit", p)
+		}
+		for _, id := range []int64{30, 31, 33} {
+			if p, late := bookedIn(t, db, id); p != "2026-10" || late {
+				t.Errorf("October's intervention %d: booked in %q, late %v; want 2026-10, not late", id, p, late)
+			}
+		}
+	})
+}
+
 // A held intervention (its repairer unknown) is booked by the close after its repairer is
 // fixed, although its month did not move: the close tracks the ids it left unsettled.
 func TestAHeldInterventionFixedLaterIsBookedByTheNextClose(t *testing.T) {

@@ -229,8 +229,8 @@ func (l *lineLoader) wait(abort bool) error {
 }
 
 // readSums reads the eligible interventions of ids (ascending: the close's scope, lookback.go)
-// with the count and sum of their operations, a list of at most idList ids at a time, with plain
-// consistent reads. Go decides which the store books (exact codes, a closing time in the period,
+// with the count and sum of their operations, a list of at most idList ids at a time (a range
+// of ids when the list is dense: idSelection), with plain consistent reads. Go decides which the store books (exact codes, a closing time in the period,
 // sound operations); the others go to the rules in full. The lines of about sumChunk
 // interventions are given to emit at a time (its buffers reused by the next).
 //
@@ -256,12 +256,15 @@ func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, ids []i
 		return err
 	}
 	for list := range slices.Chunk(ids, min(idList, sumChunk)) {
-		inList := "IN (" + int64List(list) + ")"
+		inList, dense := idSelection(list)
 		var err error
 		cands, _, err = tx.readCandidates(ctx, cands[:0], `SELECT `+candCols+` FROM interventions i`+hint+`
 			WHERE i.id `+inList+` AND `+tx.unsettled()+` ORDER BY i.id`, unsettledArgs(w))
 		if err != nil {
 			return fmt.Errorf("read summed commissions: %w", err)
+		}
+		if dense { // the range's ids outside the list are not the close's
+			cands = onlyListed(cands, list)
 		}
 		if booked, err = tx.ids(ctx, booked[:0], "booked interventions", `SELECT intervention_id FROM sb_commissions
 			WHERE intervention_id `+inList+` ORDER BY intervention_id`); err != nil {
@@ -284,6 +287,27 @@ func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, ids []i
 		}
 	}
 	return flush()
+}
+
+// idSelection is the SQL condition selecting the ids of list (ascending) after a column: "IN
+// (…)", or "BETWEEN first AND last" when the list holds at least half the ids of that range
+// (dense, then true). A month's interventions have mostly consecutive ids: a range scan of the
+// primary key and of the operations' index costs far less than a lookup for each listed id
+// (workload L: a million ids, a thousand lists). The rows of a dense range that the list does not
+// name are read and dropped by the caller (onlyListed); sb_commissions' ids and the operations'
+// sums of such rows are harmless, since only the listed candidates are merged with them.
+func idSelection(list []int64) (sql string, dense bool) {
+	first, last := list[0], list[len(list)-1]
+	if span := last - first; span >= 0 && span < 2*int64(len(list)) { // span < 0: overflow
+		return "BETWEEN " + strconv.FormatInt(first, 10) + " AND " + strconv.FormatInt(last, 10), true
+	}
+	return "IN (" + int64List(list) + ")", false
+}
+
+// onlyListed keeps, of cands (ascending), those whose id is in list (ascending).
+func onlyListed(cands []candidate, list []int64) []candidate {
+	unlisted := notIn(list)
+	return slices.DeleteFunc(cands, func(c candidate) bool { return unlisted(c.id) })
 }
 
 // dropBooked removes from cands, ascending, those whose id is in booked, ascending.
