@@ -25,20 +25,13 @@ func auditBin(t *testing.T, now time.Time, env []string, args ...string) (int, s
 // database/sql alone; "" when it is not booked.
 func commissionOf(t *testing.T, e dbtest.Engine, id int64) (string, int) {
 	t.Helper()
-	driver, dsn, _ := strings.Cut(e.DB, ":")
-	if driver == "sqlite" {
-		dsn = "file:" + dsn + "?mode=ro"
-	}
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := rawDB(t, e)
 	defer db.Close()
 	var (
 		period string
 		late   int
 	)
-	err = db.QueryRow("SELECT period, late FROM sb_commissions WHERE intervention_id = ?", id).Scan(&period, &late)
+	err := db.QueryRow("SELECT period, late FROM sb_commissions WHERE intervention_id = ?", id).Scan(&period, &late)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", 0
 	}
@@ -140,25 +133,9 @@ func TestAuditBadUsageAndLock(t *testing.T) {
 		}
 	}
 
-	db, err := store.Open(context.Background(), e.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	inside, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
-	go func() {
-		done <- db.WithCloseLock(context.Background(), 0, func(context.Context, *store.Tx) error {
-			close(inside)
-			<-release
-			return nil
-		})
-	}()
-	<-inside
+	release := holdCloseLock(t, e)
 	code, stdout, stderr := auditBin(t, now, env, "audit")
-	close(release)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	release()
 	if code != exitLocked || !strings.Contains(stderr, "another run holds the close lock") {
 		t.Errorf("audit while a close runs: exit %d, want 3\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}

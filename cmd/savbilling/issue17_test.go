@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -563,14 +562,7 @@ func TestSQLiteFileCreated0600(t *testing.T) {
 // countRows counts the rows of table in the database of e, through database/sql alone.
 func countRows(t *testing.T, e dbtest.Engine, table string) int {
 	t.Helper()
-	driver, dsn, _ := strings.Cut(e.DB, ":")
-	if driver == "sqlite" {
-		dsn = "file:" + dsn + "?mode=ro"
-	}
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := rawDB(t, e)
 	defer db.Close()
 	var n int
 	if err := db.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {

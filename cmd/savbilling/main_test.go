@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"os/exec"
@@ -105,27 +106,61 @@ func TestExitCodes(t *testing.T) {
 func TestLockedExits3(t *testing.T) {
 	e := dbtest.Engines(t)[0]
 	worked(t, e)
+	release := holdCloseLock(t, e)
+	code, _, stderr := cli(t, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), map[string]string{"SAVBILLING_OUT": t.TempDir()},
+		"close", "--period", "2026-09", "--db", e.DB)
+	release()
+	if code != exitLocked || !strings.Contains(stderr, "another run holds the close lock") {
+		t.Errorf("exit %d, stderr %q; want 3", code, stderr)
+	}
+}
+
+// holdCloseLock takes the close lock of the database of e, as a running close does, until the
+// release it returns is called (which fails the test if holding it failed).
+func holdCloseLock(t *testing.T, e dbtest.Engine) (release func()) {
+	t.Helper()
 	db, err := store.Open(context.Background(), e.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	inside, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
+	inside, free, done := make(chan struct{}), make(chan struct{}), make(chan error)
 	go func() {
 		done <- db.WithCloseLock(context.Background(), 0, func(context.Context, *store.Tx) error {
 			close(inside)
-			<-release
+			<-free
 			return nil
 		})
 	}()
-	<-inside
-	code, _, stderr := cli(t, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), map[string]string{"SAVBILLING_OUT": t.TempDir()},
-		"close", "--period", "2026-09", "--db", e.DB)
-	close(release)
-	<-done
-	if code != exitLocked || !strings.Contains(stderr, "another run holds the close lock") {
-		t.Errorf("exit %d, stderr %q; want 3", code, stderr)
+	select {
+	case <-inside:
+	case err := <-done:
+		db.Close()
+		t.Fatalf("take the close lock: %v", err)
 	}
+	return func() {
+		t.Helper()
+		close(free)
+		err := <-done
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// rawDB opens the database of e through database/sql alone (SQLite read-only); the caller
+// closes it.
+func rawDB(t *testing.T, e dbtest.Engine) *sql.DB {
+	t.Helper()
+	driver, dsn, _ := strings.Cut(e.DB, ":")
+	if driver == "sqlite" {
+		dsn = "file:" + dsn + "?mode=ro"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 func TestPasswordNeverPrinted(t *testing.T) {
