@@ -42,6 +42,20 @@ func payJob(t *testing.T, db *store.DB, cfg accounting.Config) *Job {
 }
 
 // insertDemo inserts a step of the demo or of a generated network (its facts and its
+
+// dryRunApart runs a dry run of p with j's settings into a folder of its own (the real close of p
+// removes its period's draft/ folder), failing the test on an error.
+func dryRunApart(ctx context.Context, t *testing.T, j *Job, p sb.Period, now time.Time) *Result {
+	t.Helper()
+	dj := *j
+	dj.Out = t.TempDir()
+	dry, err := dj.Close(ctx, p, now, true)
+	if err != nil {
+		t.Fatalf("dry run %s: %v", p, err)
+	}
+	return dry
+}
+
 // decisions' revisions).
 func insertDemo(t *testing.T, db *store.DB, st sample.Step) {
 	t.Helper()
@@ -165,12 +179,7 @@ func TestDemoPaysAndBooksItsMonths(t *testing.T) {
 			prev := map[string]int{}
 			for _, st := range sample.Demo(sep) {
 				insertDemo(t, db, st)
-				dj := *j
-				dj.Out = t.TempDir()
-				dry, err := dj.Close(ctx, st.Period, now, true)
-				if err != nil {
-					t.Fatal(err)
-				}
+				dry := dryRunApart(ctx, t, j, st.Period, now)
 				for _, sub := range []string{"bank", "accounting"} {
 					if _, err := os.Stat(filepath.Join(dry.Dir, sub)); !errors.Is(err, os.ErrNotExist) {
 						t.Errorf("%s: the draft wrote %s/ (%v)", st.Period, sub, err)

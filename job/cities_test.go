@@ -65,12 +65,7 @@ func TestWorkbookShowsTheDemosCommissionsByCity(t *testing.T) {
 			j.Renderers = []Renderer{Workbook()}
 			for _, st := range sample.Demo(sep) {
 				insertDemo(t, db, st)
-				dj := *j
-				dj.Out = t.TempDir()
-				dry, err := dj.Close(ctx, st.Period, now, true)
-				if err != nil {
-					t.Fatal(err)
-				}
+				dry := dryRunApart(ctx, t, j, st.Period, now)
 				draft, _ := cityBlock(t, filepath.Join(dry.Dir, reports.FileName(st.Period)))
 				res := mustClose(t, j, st.Period)
 				got, gross := cityBlock(t, filepath.Join(res.Dir, reports.FileName(st.Period)))

@@ -79,13 +79,7 @@ func TestClosedDocumentsReadAsTheirDrafts(t *testing.T) {
 			invoicesSeen := 0
 			for _, st := range sample.Demo(sep) {
 				insertDemo(t, db, st)
-				// the drafts in a folder of their own: the close removes its period's draft/
-				dj := *j
-				dj.Out = t.TempDir()
-				dry, err := dj.Close(ctx, st.Period, now, true)
-				if err != nil {
-					t.Fatalf("dry run %s: %v", st.Period, err)
-				}
+				dry := dryRunApart(ctx, t, j, st.Period, now)
 				res := mustClose(t, j, st.Period)
 				b := booked(t, db, st.Period)
 				// the draft of each closed document, by the repairer id in its file name
