@@ -2,38 +2,13 @@ package delivery
 
 import (
 	"context"
-	"sync"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"savbilling/internal/mailpit"
+	"savbilling/internal/progress/progresstest"
+
+	"github.com/google/go-cmp/cmp"
 )
-
-// stageSeen is one stage a recorder was told of, with the items added while it was current.
-type stageSeen struct {
-	Name         string
-	Total, Added int
-}
-
-// recorder is a progress.Reporter that keeps what it is told.
-type recorder struct {
-	mu     sync.Mutex
-	stages []stageSeen
-}
-
-func (r *recorder) Stage(name string, total int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.stages = append(r.stages, stageSeen{Name: name, Total: total})
-}
-
-func (r *recorder) Add(n int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.stages[len(r.stages)-1].Added += n
-}
-
-func (r *recorder) Done() {}
 
 func TestSendCountsTheMessagesItSendsOutOfThoseLeftToSend(t *testing.T) {
 	mailpit.Require(t)
@@ -43,7 +18,7 @@ func TestSendCountsTheMessagesItSendsOutOfThoseLeftToSend(t *testing.T) {
 	want, _ := expectations(t, db, out, p)
 	mp := mailpit.Start(t)
 
-	rec := &recorder{}
+	rec := &progresstest.Recorder{}
 	o := options(t, p, out, "", nil)
 	o.DryRun, o.Progress = true, rec
 	if _, err := Send(ctx, db, o); err != nil {
@@ -62,8 +37,8 @@ func TestSendCountsTheMessagesItSendsOutOfThoseLeftToSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := len(want)
-	wantStages := []stageSeen{{"preview", n, n}, {"send", n, n}, {"send", 0, 0}}
-	if diff := cmp.Diff(wantStages, rec.stages); diff != "" {
+	wantStages := []progresstest.Stage{{Name: "preview", Total: n, Added: n}, {Name: "send", Total: n, Added: n}, {Name: "send"}}
+	if diff := cmp.Diff(wantStages, rec.Take()); diff != "" {
 		t.Errorf("stages (-want +got):\n%s", diff)
 	}
 }
