@@ -216,3 +216,44 @@ func TestFacturXIsTheSameBytesEachTime(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentsFormatsDifferOnlyInTheFontsBytes: this version's documents (DocumentsFormat)
+// embed the fonts without their hinting, much smaller, and read the same as those of format 1
+// (the font files whole), which ForFormat still writes for the periods issued with them.
+func TestDocumentsFormatsDifferOnlyInTheFontsBytes(t *testing.T) {
+	b := longStatement(50)
+	s := &b.Statements[0]
+	x := eStatement(t, b, s)
+	render := func(r *Renderer) []byte {
+		var buf bytes.Buffer
+		if err := r.FacturXStatement(&buf, b, s, x); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	current := New(nil)
+	hinted, err := current.ForFormat(FormatHinted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slim, hint := render(current), render(hinted)
+	if len(slim) > len(hint)*6/10 {
+		t.Errorf("format %d: %d bytes, want at most 60 %% of format 1's %d", DocumentsFormat, len(slim), len(hint))
+	}
+	t.Logf("a 2-page Factur-X statement: %d bytes (format 1: %d)", len(slim), len(hint))
+	if pdfText(t, slim, 0) != pdfText(t, hint, 0) {
+		t.Error("the two formats do not read the same")
+	}
+	for format, want := range map[int][]byte{0: hint, FormatHinted: hint, DocumentsFormat: slim} {
+		r, err := current.ForFormat(format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(render(r), want) {
+			t.Errorf("ForFormat(%d) writes other bytes", format)
+		}
+	}
+	if _, err := current.ForFormat(DocumentsFormat + 1); err == nil || !strings.Contains(err.Error(), "format 3") {
+		t.Errorf("an unknown format: %v", err)
+	}
+}

@@ -36,6 +36,9 @@ import (
 type Renderer struct {
 	set *templates.Set
 	tx  *templates.Texts
+	// fonts are the font files the documents embed: set.Fonts, or set.HintedFonts for documents
+	// of format 1 (ForFormat).
+	fonts *templates.Fonts
 	// mentions holds the wrapped lines of the statements' mentions, by mentionsKey.
 	mentions sync.Map
 	// continuedFn is the method value r.continued, made once: a table's heading after its first
@@ -57,9 +60,38 @@ func New(set *templates.Set) *Renderer {
 		}
 		set = s
 	}
-	r := &Renderer{set: set, tx: &set.Texts}
+	r := &Renderer{set: set, tx: &set.Texts, fonts: &set.Fonts}
 	r.continuedFn = r.continued
 	return r
+}
+
+// Formats of the documents, recorded in a period's manifest (documents_format) so that a render
+// of an issued period embeds the fonts its documents were issued with and reproduces their bytes.
+const (
+	// FormatHinted is the documents of the versions before 2026-12-08 (no documents_format in
+	// their manifest): the font files embedded with their hinting.
+	FormatHinted = 1
+	// DocumentsFormat is the format of the documents this version issues: the fonts embedded
+	// without their hinting (templates.Set.Fonts, package ttfslim).
+	DocumentsFormat = 2
+)
+
+// ForFormat returns a renderer that writes documents of the given format (FormatHinted or
+// DocumentsFormat; 0 is FormatHinted, a manifest written before the field existed). It
+// refuses a format this version does not know.
+func (r *Renderer) ForFormat(format int) (*Renderer, error) {
+	switch format {
+	case DocumentsFormat:
+		if r.fonts == &r.set.Fonts {
+			return r, nil
+		}
+		return New(r.set), nil
+	case 0, FormatHinted:
+		h := New(r.set)
+		h.fonts = &r.set.HintedFonts
+		return h, nil
+	}
+	return nil, fmt.Errorf("invoices: documents format %d unknown to this version (it writes %d)", format, DocumentsFormat)
 }
 
 // Statement writes the PDF of statement s of book b to w. It refuses a statement whose totals
@@ -141,14 +173,14 @@ var renderFault func()
 // fonts whatever the text.
 func (r *Renderer) build(b *sb.Book, layout func(measurer) *doc, embedFonts bool) (*pdfDoc, *doc, error) {
 	created := creationDate(b.ClosedAt, b.Period.End(sb.Paris))
-	p := newPDFDoc(created, embedFonts, &r.set.Fonts, r.set.Glyphs, false)
+	p := newPDFDoc(created, embedFonts, r.fonts, r.set.Glyphs, false)
 	model := layout(p)
 	if (embedFonts && needsFallback(model, r.set.Glyphs)) || (!embedFonts && !allCP1252(model)) {
 		chain := r.set.Glyphs
 		fallback := needsFallback(model, chain)
 		for range 2 { // the layout with the UTF-8 fonts may wrap otherwise: check again once
 			model.recycle()
-			p = newPDFDoc(created, true, &r.set.Fonts, chain, fallback)
+			p = newPDFDoc(created, true, r.fonts, chain, fallback)
 			model = layout(p)
 			if needsFallback(model, chain) == fallback {
 				break

@@ -1,17 +1,21 @@
 package job
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	sb "savbilling"
 	"savbilling/internal/dbtest"
+	"savbilling/invoices"
 )
 
 // otherText is a Renderer that writes ledger.txt with other bytes: what a later version whose
@@ -113,4 +117,75 @@ func TestRenderRewritesOnlyWhatWasIssued(t *testing.T) {
 func sha(data []byte) string {
 	s := sha256.Sum256(data)
 	return hex.EncodeToString(s[:])
+}
+
+// TestRenderOfAPeriodIssuedWithHintedFontsRestoresItsBytes: a period closed by a version before
+// documents_format (its PDFs embed the font files with their hinting, its manifest says no
+// format) gets a missing statement back with the bytes it issued; the same manifest claiming
+// this version's format would be refused, so the recorded format is what picks the fonts.
+func TestRenderOfAPeriodIssuedWithHintedFontsRestoresItsBytes(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			j, _ := setup(t, e)
+			older, err := invoices.New(nil).ForFormat(invoices.FormatHinted)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j.Renderers = []Renderer{PDF(older)} // the version before, as far as its PDFs go
+			mustClose(t, j, sep)
+			res := mustClose(t, j, oct)
+			m, err := ReadManifest(res.Dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.DocumentsFormat != invoices.DocumentsFormat {
+				t.Fatalf("a close records documents_format %d, want %d", m.DocumentsFormat, invoices.DocumentsFormat)
+			}
+			m.DocumentsFormat = 0 // what that version wrote: no field
+			if err := m.Write(res.Dir); err != nil {
+				t.Fatal(err)
+			}
+			var statement string
+			for _, f := range m.Files {
+				if strings.HasPrefix(f.Path, invoices.StatementsDir+"/REL-") {
+					statement = f.Path
+				}
+			}
+			if statement == "" {
+				t.Fatalf("no REL- statement issued: %+v", m.Files)
+			}
+			path := filepath.Join(res.Dir, filepath.FromSlash(statement))
+			issued, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			j.Renderers = []Renderer{PDF(invoices.New(nil))} // this version
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+			r, err := j.Render(ctx, oct)
+			if err != nil {
+				t.Fatalf("render: %v", err)
+			}
+			if got, _ := os.ReadFile(path); !bytes.Equal(got, issued) || !slices.Contains(r.Restore.Restored, statement) {
+				t.Fatalf("%s not restored with its bytes (restored %q)", statement, r.Restore.Restored)
+			}
+
+			m.DocumentsFormat = invoices.DocumentsFormat
+			if err := m.Write(res.Dir); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := j.Render(ctx, oct); !errors.Is(err, ErrNotReproduced) {
+				t.Fatalf("render with the slimmed fonts of a period issued with the hinted ones: %v, want ErrNotReproduced", err)
+			}
+			if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s written with other bytes than issued", statement)
+			}
+		})
+	}
 }

@@ -11,6 +11,7 @@ import (
 
 	sb "savbilling"
 	"savbilling/internal/atomicfile"
+	"savbilling/invoices"
 )
 
 // ManifestFile is the name of the manifest in a period's folder.
@@ -31,6 +32,10 @@ type Manifest struct {
 	// (store.DB.LedgerFingerprint); none for a dry run. Added by issue 17: a run whose ledger's
 	// fingerprint differs never replaces the outputs.
 	LedgerSHA256 string `json:"ledger_sha256,omitempty"`
+	// DocumentsFormat is the format of the PDF documents (invoices.DocumentsFormat): which font
+	// files they embed, so that a render of the period reproduces them to the byte. Added
+	// 2026-12-08 (fonts without their hinting); a manifest without it is format 1.
+	DocumentsFormat int `json:"documents_format,omitempty"`
 }
 
 // ManifestTotals are the period's totals in cents.
@@ -76,7 +81,7 @@ func NewManifest(b *sb.Book, t sb.Totals, files []File) *Manifest {
 			InstallmentsCents: t.InstallmentsCents, NetCents: t.NetCents, VATCents: t.VATCents,
 			SpreadCents: t.SpreadCents, InvoicedCents: t.InvoicedCents, IndemnitiesCents: t.IndemnitiesCents,
 			PayableCents: t.PayableCents, DebitNotesCents: t.DebitNotesCents},
-		Files: files,
+		Files: files, DocumentsFormat: invoices.DocumentsFormat,
 	}
 }
 

@@ -28,6 +28,9 @@ type Ledger struct {
 	db     *store.DB // nil: the statements are Book.Statements
 	// progress counts the documents written (Job.Progress, set by render and renderIssued).
 	progress progress.Reporter
+	// documentsFormat is the format of the PDF documents to write (Manifest.DocumentsFormat,
+	// set by renderIssued); 0: this version's.
+	documentsFormat int
 }
 
 // written counts one PDF document written (statement, invoice or debit note) on the progress

@@ -19,7 +19,14 @@ type pdfRenderer struct{ r *invoices.Renderer }
 func (pdfRenderer) Name() string { return RendererPDF }
 
 func (p pdfRenderer) Render(ctx context.Context, dir string, l *Ledger, _ *sb.Totals) ([]File, error) {
-	written, err := p.r.WriteEachCounted(ctx, dir, l.Book, func(ctx context.Context, listed bool, fn func(*sb.Statement) error) error {
+	r := p.r
+	if l.documentsFormat != 0 {
+		var err error
+		if r, err = r.ForFormat(l.documentsFormat); err != nil {
+			return nil, err
+		}
+	}
+	written, err := r.WriteEachCounted(ctx, dir, l.Book, func(ctx context.Context, listed bool, fn func(*sb.Statement) error) error {
 		lines := store.NumbersOnly // to check their paths
 		if listed {
 			lines = store.LinesListed

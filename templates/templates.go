@@ -18,12 +18,14 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -32,6 +34,7 @@ import (
 	sb "savbilling"
 	"savbilling/frfmt"
 	"savbilling/internal/glyphs"
+	"savbilling/internal/ttfslim"
 )
 
 //go:embed texts.toml network.toml fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf fonts/LICENSE
@@ -59,8 +62,12 @@ type Set struct {
 	// Network is the network's default identity, for the configuration to freeze into the
 	// ledger at close (CloseInput.Issuer). The renderers print Book.Issuer, never this.
 	Network sb.Issuer
-	// Fonts are the UTF-8 fonts for documents whose text falls outside cp1252.
+	// Fonts are the UTF-8 fonts documents embed (Factur-X documents always, others when their
+	// text falls outside cp1252): the font files without their hinting (package ttfslim).
 	Fonts Fonts
+	// HintedFonts are the font files as they are, hinting included: what documents of format 1
+	// embedded (see invoices.DocumentsFormat), kept to reproduce them to the byte.
+	HintedFonts Fonts
 	// Glyphs is the fallback chain of Fonts: which font draws each rune (package glyphs).
 	Glyphs *glyphs.Chain
 	// Overridden lists the files taken from the override folder, in file-name order.
@@ -166,8 +173,42 @@ func load(base, over fs.FS, overName string) (*Set, error) {
 	if s.Glyphs, err = glyphs.NewChain(s.Fonts.Regular, s.Fonts.Bold, s.Fonts.Fallback); err != nil {
 		return nil, fmt.Errorf("templates: fonts: %w", err)
 	}
+	s.HintedFonts = s.Fonts
+	for _, f := range []*[]byte{&s.Fonts.Regular, &s.Fonts.Bold, &s.Fonts.Fallback} {
+		*f = slimmed(*f)
+	}
 	slices.Sort(s.Overridden)
 	return s, nil
+}
+
+// slims caches what slimmed made of each font file, by its content: every Load reads the
+// embedded fonts again (a fresh copy: embed.FS gives one), and tests load hundreds of sets.
+var slims struct {
+	sync.Mutex
+	seed  maphash.Seed
+	byKey map[uint64]slimPair
+}
+
+type slimPair struct{ font, slim []byte }
+
+// slimmed is font without its hinting (ttfslim.Slim), or font itself when that is not smaller
+// or the file cannot be slimmed (gofpdf embeds it as it is, as before).
+func slimmed(font []byte) []byte {
+	slims.Lock()
+	defer slims.Unlock()
+	if slims.byKey == nil || len(slims.byKey) > 16 { // a few fonts, and a few overrides at most
+		slims.seed, slims.byKey = maphash.MakeSeed(), map[uint64]slimPair{}
+	}
+	k := maphash.Bytes(slims.seed, font)
+	if p, ok := slims.byKey[k]; ok && bytes.Equal(p.font, font) {
+		return p.slim
+	}
+	out, err := ttfslim.Slim(font)
+	if err != nil || len(out) >= len(font) {
+		out = font
+	}
+	slims.byKey[k] = slimPair{font, out}
+	return out
 }
 
 // isTrueType reports whether data starts like a TrueType font file, the only kind gofpdf embeds.
