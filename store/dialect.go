@@ -63,6 +63,8 @@ type dialect interface {
 	tableKind(ctx context.Context, q querier, name string) (string, error)
 	// indexExists tells whether table has an index called name.
 	indexExists(ctx context.Context, q querier, table, name string) (bool, error)
+	// dropIndex is the statement dropping index name of table.
+	dropIndex(table, name string) string
 	// schemaTableQuery counts the tables named by its parameter that may hold the schema's
 	// version; relationQuery the tables and views named by its parameter.
 	schemaTableQuery() string
@@ -169,6 +171,13 @@ func isBusy(err error) bool {
 		return c == 5 || c == 6
 	}
 	return false
+}
+
+// isUnindexable reports whether err is MySQL's refusal to index a column whole: a key longer
+// than the table's row format allows (ER_TOO_LONG_KEY), or a TEXT column (ER_BLOB_KEY_WITHOUT_LENGTH).
+func isUnindexable(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == 1071 || me.Number == 1170)
 }
 
 // isDuplicate reports whether err is a primary key or unique constraint violation.

@@ -112,6 +112,10 @@ func (*mysqlDialect) tableKind(ctx context.Context, q querier, name string) (str
 	return catalogueKind(ctx, q, "SELECT CASE WHEN TABLE_TYPE = 'BASE TABLE' THEN 'table' ELSE 'view' END FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?", name)
 }
 
+func (*mysqlDialect) dropIndex(table, name string) string {
+	return "DROP INDEX " + name + " ON " + table
+}
+
 func (*mysqlDialect) indexExists(ctx context.Context, q querier, table, name string) (bool, error) {
 	var n int
 	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ?", table, name).Scan(&n)

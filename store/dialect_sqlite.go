@@ -97,6 +97,8 @@ func (sqliteDialect) tableKind(ctx context.Context, q querier, name string) (str
 	return catalogueKind(ctx, q, "SELECT type FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", name)
 }
 
+func (sqliteDialect) dropIndex(_, name string) string { return "DROP INDEX " + name }
+
 func (sqliteDialect) indexExists(ctx context.Context, q querier, _, name string) (bool, error) {
 	var n int
 	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?", name).Scan(&n)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 )
 
 // SetSumChunk sets sumChunk, the interventions the summing pass spools at a time on MySQL (and
@@ -99,3 +100,54 @@ func CommissionsByCityQuery(db *DB) string { return commissionsByCity(db.dialect
 
 // SumMaxOperations is sumMaxOperations: the most operations of an intervention the store sums.
 const SumMaxOperations = sumMaxOperations
+
+// OperationsReadPlan is the query plan (EXPLAIN) of the close's read of the operations, with
+// their labels, on db's engine: SQLite's summing query (its temporary table of ids created
+// empty), MySQL's grouped query of a range of ids; its rows joined by newlines.
+func OperationsReadPlan(ctx context.Context, db *DB) (string, error) {
+	sqlTx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	defer sqlTx.Rollback()
+	tx := &Tx{d: db, tx: sqlTx}
+	checks := boundsOK
+	query, explain := operationSumsQuery(checks, "BETWEEN 1 AND 1000"), "EXPLAIN "
+	if db.dialect.name() == dialectSQLite {
+		if _, err := sqlTx.ExecContext(ctx, "CREATE TEMP TABLE "+closeIDs+" (id INTEGER PRIMARY KEY)"); err != nil {
+			return "", err
+		}
+		query, explain = tx.summedLinesQuery(checks), "EXPLAIN QUERY PLAN "
+	}
+	n := strings.Count(query, "?")
+	args := make([]any, n)
+	for i := range args {
+		args[i] = "x"
+	}
+	rows, err := sqlTx.QueryContext(ctx, explain+query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	var plan []string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		var row []string
+		for i, c := range cols {
+			row = append(row, c+"="+vals[i].String)
+		}
+		plan = append(plan, strings.Join(row, " "))
+	}
+	return strings.Join(plan, "\n"), rows.Err()
+}

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -35,6 +36,8 @@ import (
 //	                   tables (see timeIndexes)
 //	00080_commission_services.sql  sb_commissions.services, the labels of the line's operations
 //	                   (reconcile.Services), '' for the lines booked before
+//	00081 (Go)         migration 4's index of the operations with their label, which replaces
+//	                   it, on base tables (see servicesIndexes)
 //
 //go:embed migrations/sqlite/*.sql migrations/mysql/*.sql
 var migrations embed.FS
@@ -56,6 +59,13 @@ var sourceIndexes = []sourceIndex{
 // index alone (store.Tx.LoadSummedCloseInput), without reading the table's rows.
 var amountIndexes = []sourceIndex{
 	{"intervention_operations_amounts", "intervention_operations", "intervention_id, commission_cents, price_cents"},
+}
+
+// servicesIndexes (migration 81) let the close read each intervention's operations with their
+// labels (the services of its line, migration 80) from the index alone, as migration 4's index
+// did before the labels; it replaces that index, its prefix (replaceServicesIndex).
+var servicesIndexes = []sourceIndex{
+	{"intervention_operations_services", "intervention_operations", "intervention_id, commission_cents, price_cents, label"},
 }
 
 // timeIndexes (migration 71) let the close read a month of the source tables and fingerprint
@@ -107,10 +117,13 @@ func (d *DB) provider() (*goose.Provider, error) {
 	times := goose.NewGoMigration(71,
 		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return d.createSourceIndexes(ctx, tx, timeIndexes) }},
 		&goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error { return nil }})
+	services := goose.NewGoMigration(81,
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return d.replaceServicesIndex(ctx, tx) }},
+		&goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error { return nil }})
 	opts := []goose.ProviderOption{
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithTableName(versionTable),
-		goose.WithGoMigrations(indexes, amounts, optional, times),
+		goose.WithGoMigrations(indexes, amounts, optional, times, services),
 		// A migration numbered below the database's version but never applied is applied: the
 		// migrations of features developed side by side (8, 9, 20–22, 30…) are independent of
 		// each other, and a database migrated by a build that had only some of them gets the rest.
@@ -141,6 +154,35 @@ func (d *DB) createSourceIndexes(ctx context.Context, tx *sql.Tx, list []sourceI
 		if _, err := tx.ExecContext(ctx, "CREATE INDEX "+ix.name+" ON "+ix.table+" ("+ix.cols+")"); err != nil {
 			return fmt.Errorf("create index %s: %w", ix.name, err)
 		}
+	}
+	return nil
+}
+
+// replaceServicesIndex creates servicesIndexes on the operations' base table, then drops
+// migration 4's index, which is its prefix. A table whose label cannot be indexed whole (an old
+// row format limits a key's column to 767 bytes, MySQL error 1071; an operator's TEXT column,
+// 1170) keeps migration 4's index, with a warning, and the close reads each operation's row for
+// its label, as it did since migration 80.
+func (d *DB) replaceServicesIndex(ctx context.Context, tx *sql.Tx) error {
+	err := d.createSourceIndexes(ctx, tx, servicesIndexes)
+	if isUnindexable(err) {
+		slog.Warn("the operations' labels cannot be indexed: the close reads each operation's row for its label",
+			"index", servicesIndexes[0].name, "error", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ix, old := servicesIndexes[0], amountIndexes[0]
+	ok, err := d.dialect.indexExists(ctx, tx, ix.table, ix.name)
+	if err != nil || !ok { // a view: nothing was created, nothing is dropped
+		return err
+	}
+	if ok, err = d.dialect.indexExists(ctx, tx, old.table, old.name); err != nil || !ok {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, d.dialect.dropIndex(old.table, old.name)); err != nil {
+		return fmt.Errorf("drop index %s (replaced by %s): %w", old.name, ix.name, err)
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -183,5 +185,104 @@ func operationsByArrival(t *testing.T, db *store.DB, engine string) {
 		if err := db.Exec(ctx, q); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestTheCloseReadsTheOperationsAndTheirLabelsFromOneIndex: after the migrations, the close's
+// read of the operations (their amounts, ids and labels for the services of issue 19) is
+// answered by migration 81's index alone, never by each operation's row (2.5 M rows at workload
+// L), and migration 4's index, its prefix, is gone.
+func TestTheCloseReadsTheOperationsAndTheirLabelsFromOneIndex(t *testing.T) {
+	forEngines(t, func(t *testing.T, e dbtest.Engine, db *store.DB) {
+		plan, err := store.OperationsReadPlan(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"USING COVERING INDEX intervention_operations_services"}
+		if e.Name == "mysql" {
+			want = []string{"key=intervention_operations_services", "Using index"}
+		}
+		for _, w := range want {
+			if !strings.Contains(plan, w) {
+				t.Errorf("the plan does not read the operations from their index alone (%s):\n%s", w, plan)
+			}
+		}
+		if strings.Contains(plan, "intervention_operations_amounts") {
+			t.Errorf("migration 4's index is still there:\n%s", plan)
+		}
+	})
+}
+
+// TestAnUnindexableLabelKeepsMigration4sIndex: an operator's operations table whose label is a
+// TEXT column cannot be indexed whole on MySQL/MariaDB (error 1170): migration 81 keeps
+// migration 4's index, warns, and the migrations end; the close still books the services, read
+// from the rows. SQLite indexes a TEXT column like any other.
+func TestAnUnindexableLabelKeepsMigration4sIndex(t *testing.T) {
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := store.Open(ctx, e.DB)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := db.Exec(ctx, `CREATE TABLE intervention_operations (id BIGINT PRIMARY KEY, intervention_id BIGINT NOT NULL,
+				label TEXT, price_cents BIGINT NOT NULL, commission_cents BIGINT NOT NULL, sav_related INT NOT NULL DEFAULT 0)`); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatalf("migrate with a TEXT label: %v", err)
+			}
+			var indexes []string
+			q := `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'intervention_operations'
+				AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name`
+			if e.Name == "mysql" {
+				q = `SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+					AND TABLE_NAME = 'intervention_operations' AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME`
+			}
+			if err := db.Query(ctx, q, nil, func(rows *sql.Rows) error {
+				var n string
+				if err := rows.Scan(&n); err != nil {
+					return err
+				}
+				indexes = append(indexes, n)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{"intervention_operations_intervention", "intervention_operations_services"}
+			if e.Name == "mysql" {
+				want = []string{"intervention_operations_amounts", "intervention_operations_intervention"}
+			}
+			if !slices.Equal(indexes, want) {
+				t.Errorf("indexes of intervention_operations %q, want %q", indexes, want)
+			}
+			src := source()
+			mustInsert(t, db, src)
+			closeWith(t, db, sep, true)
+			closeWith(t, db, oct, true)
+			b, err := db.LoadBook(ctx, oct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ops := map[int64][]sb.Operation{}
+			for _, iv := range src.Interventions {
+				ops[iv.ID] = iv.Operations
+			}
+			n := 0
+			for _, st := range b.Statements {
+				for _, c := range st.Commissions {
+					if want := reconcile.Services(ops[c.InterventionID]); c.Services != want {
+						t.Errorf("intervention %d: services %q, want %q", c.InterventionID, c.Services, want)
+					}
+					if c.Services != "" {
+						n++
+					}
+				}
+			}
+			if n == 0 {
+				t.Fatal("no commission line with services booked in October")
+			}
+		})
 	}
 }

@@ -273,10 +273,7 @@ func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, ids []i
 		if cands = dropBooked(cands, booked); len(cands) == 0 {
 			continue
 		}
-		if sums, chunk.opIDs, err = tx.operationSums(ctx, sums[:0], chunk.opIDs, `SELECT o.intervention_id, COUNT(*),
-			COALESCE(SUM(o.commission_cents), 0), CASE WHEN `+checks+` THEN 1 ELSE 0 END, GROUP_CONCAT(o.id), `+servicesMySQL+`
-			FROM intervention_operations o WHERE o.intervention_id `+inList+` GROUP BY o.intervention_id ORDER BY o.intervention_id`,
-			nil); err != nil {
+		if sums, chunk.opIDs, err = tx.operationSums(ctx, sums[:0], chunk.opIDs, operationSumsQuery(checks, inList), nil); err != nil {
 			return err
 		}
 		mergeSums(&chunk, repairers, w, cands, sums)
@@ -287,6 +284,15 @@ func (tx *Tx) readSums(ctx context.Context, in *sb.CloseInput, w window, ids []i
 		}
 	}
 	return flush()
+}
+
+// operationSumsQuery is MySQL's query of the operations of the interventions whose id satisfies
+// inList (idSelection), grouped by intervention in id order: their count, sum, checks, ids and
+// services, read from the index of migration 81 alone.
+func operationSumsQuery(checks, inList string) string {
+	return `SELECT o.intervention_id, COUNT(*), COALESCE(SUM(o.commission_cents), 0), CASE WHEN ` + checks + ` THEN 1 ELSE 0 END,
+		GROUP_CONCAT(o.id), ` + servicesMySQL + ` FROM intervention_operations o WHERE o.intervention_id ` + inList + `
+		GROUP BY o.intervention_id ORDER BY o.intervention_id`
 }
 
 // idSelection is the SQL condition selecting the ids of list (ascending) after a column: "IN

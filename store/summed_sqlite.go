@@ -34,11 +34,6 @@ func (tx *Tx) stageSQLite(ctx context.Context, r *closeRead, add func(int64, int
 	if err != nil {
 		return nil, err
 	}
-	// SQLite's SUM fails on an integer overflow, even in a group the close does not sum: only
-	// amounts within bounds are added (the others make the intervention not summable). Every
-	// candidate is in the table; summed says whether the store books it (exact codes, a
-	// canonical closing time in the period, sound operations).
-	sum := "CASE WHEN o.commission_cents BETWEEN 0 AND " + maxAmount + " THEN o.commission_cents ELSE 0 END"
 	// The rule of reconcile.Whole: its status and kinds, exactly; closed on or after its
 	// EarliestClosed (and before the end: the close's scope).
 	args := []any{reconcile.Whole.Status}
@@ -46,17 +41,7 @@ func (tx *Tx) stageSQLite(ctx context.Context, r *closeRead, add func(int64, int
 		args = append(args, k)
 	}
 	args = append(args, sqlTime(reconcile.Whole.EarliestClosed), sqlTime(w.end))
-	// The intervention's own columns are bare in the grouped query (SQLite takes them from a row
-	// of the group): exact in every group it sums, which the checks make hold one interventions
-	// row; 35–45 % cheaper than MIN() over each operation row at L.
-	_, err = q.ExecContext(ctx, `CREATE TEMP TABLE `+closeLines+` AS SELECT i.id AS intervention_id,
-		i.repairer_id AS repairer_id, i.kind AS kind, i.city AS city, i.closed_at AS closed_at,
-		COUNT(o.intervention_id) AS operations, `+servicesSQLite+` AS services, COALESCE(SUM(`+sum+`), 0) AS amount_cents,
-		CASE WHEN i.status = ? COLLATE BINARY AND i.kind COLLATE BINARY IN (`+placeholders(len(reconcile.Whole.Kinds))+`)
-			AND i.closed_at GLOB '`+canonicalTime+`' AND i.closed_at >= ? AND i.closed_at < ?
-			AND `+checks+` THEN 1 ELSE 0 END AS summed
-		FROM `+closeIDs+` t CROSS JOIN interventions i ON i.id = t.id LEFT JOIN intervention_operations o ON o.intervention_id = i.id
-		WHERE `+tx.candidates()+` GROUP BY t.id`, append(args, candidateArgs(w)...)...)
+	_, err = q.ExecContext(ctx, `CREATE TEMP TABLE `+closeLines+` AS `+tx.summedLinesQuery(checks), append(args, candidateArgs(w)...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +124,30 @@ func (tx *Tx) sumPerRepairer(ctx context.Context, in *sb.CloseInput, add func(in
 		}
 	}
 	return nil
+}
+
+// summedLinesQuery is SQLite's summing query: each candidate of the close's scope (closeIDs)
+// with the count, sum and services of its operations (read from the index of migration 81
+// alone) and whether the store books it (summed); its parameters are reconcile.Whole's status,
+// kinds, earliest closing time, the close's end, then candidateArgs. Every candidate is in the
+// result; summed says whether the store books it (exact codes, a canonical closing time in the
+// period, sound operations).
+//
+// SQLite's SUM fails on an integer overflow, even in a group the close does not sum: only
+// amounts within bounds are added (the others make the intervention not summable). The
+// intervention's own columns are bare in the grouped query (SQLite takes them from a row of the
+// group): exact in every group it sums, which the checks make hold one interventions row; 35–45 %
+// cheaper than MIN() over each operation row at L.
+func (tx *Tx) summedLinesQuery(checks string) string {
+	sum := "CASE WHEN o.commission_cents BETWEEN 0 AND " + maxAmount + " THEN o.commission_cents ELSE 0 END"
+	return `SELECT i.id AS intervention_id,
+		i.repairer_id AS repairer_id, i.kind AS kind, i.city AS city, i.closed_at AS closed_at,
+		COUNT(o.intervention_id) AS operations, ` + servicesSQLite + ` AS services, COALESCE(SUM(` + sum + `), 0) AS amount_cents,
+		CASE WHEN i.status = ? COLLATE BINARY AND i.kind COLLATE BINARY IN (` + placeholders(len(reconcile.Whole.Kinds)) + `)
+			AND i.closed_at GLOB '` + canonicalTime + `' AND i.closed_at >= ? AND i.closed_at < ?
+			AND ` + checks + ` THEN 1 ELSE 0 END AS summed
+		FROM ` + closeIDs + ` t CROSS JOIN interventions i ON i.id = t.id LEFT JOIN intervention_operations o ON o.intervention_id = i.id
+		WHERE ` + tx.candidates() + ` GROUP BY t.id`
 }
 
 // collectScopeIDs fills the temporary table closeIDs with the ids of the interventions in the
