@@ -245,7 +245,7 @@ func TestTextEscapedAsEncodingXMLEscapes(t *testing.T) {
 		if err := xml.EscapeText(&want, []byte(s)); err != nil {
 			t.Fatal(err)
 		}
-		var x writer
+		x := writer{b: new(bytes.Buffer)}
 		x.text(s)
 		if x.b.String() != want.String() {
 			t.Errorf("%q: written %q, EscapeText %q", s, x.b.String(), want.String())
@@ -256,5 +256,28 @@ func TestTextEscapedAsEncodingXMLEscapes(t *testing.T) {
 		if got := amount(c); got != want {
 			t.Errorf("amount(%d) = %s, want %s", c, got, want)
 		}
+	}
+}
+
+// TestMarshalToAppendsTheXMLOrNothing: MarshalTo appends to what a reused buffer holds exactly
+// the bytes Marshal returns, and nothing for a document Check refuses.
+func TestMarshalToAppendsTheXMLOrNothing(t *testing.T) {
+	want, err := Marshal(standardStatement())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bytes.NewBufferString("kept")
+	if err := MarshalTo(b, standardStatement()); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Bytes(); !bytes.Equal(got[:4], []byte("kept")) || !bytes.Equal(got[4:], want) {
+		t.Errorf("MarshalTo appended other bytes than Marshal's (%d, want %d)", len(got)-4, len(want))
+	}
+	bad := standardStatement()
+	bad.Number = ""
+	b.Reset()
+	b.WriteString("kept")
+	if err := MarshalTo(b, bad); err == nil || b.String() != "kept" {
+		t.Errorf("a refused document: %v, buffer %q", err, b.String())
 	}
 }

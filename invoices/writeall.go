@@ -46,9 +46,9 @@ type job struct {
 	path  string // relative, slash-separated
 	what  string // names the document in errors
 	write func(w io.Writer) error
-	// An e-invoice (facturX not nil): facturX makes its CII XML, written alone to xmlPath and
-	// embedded in the PDF by writeX instead of write.
-	facturX func() ([]byte, error)
+	// An e-invoice (facturX not nil): facturX appends its CII XML to a buffer, written alone to
+	// xmlPath and embedded in the PDF by writeX instead of write.
+	facturX func(b *bytes.Buffer) error
 	xmlPath string
 	writeX  func(w io.Writer, xml []byte) error
 }
@@ -59,12 +59,12 @@ func (r *Renderer) statementJob(b *sb.Book, s *sb.Statement) job {
 		write: func(w io.Writer) error { return r.statement(w, b, s) }}
 	if StatementIsEInvoice(b, s) {
 		j.xmlPath = EInvoicePath(s.Number)
-		j.facturX = func() ([]byte, error) {
+		j.facturX = func(x *bytes.Buffer) error {
 			d, err := r.StatementEInvoice(b, s)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			return einvoice.Marshal(d)
+			return einvoice.MarshalTo(x, d)
 		}
 		j.writeX = func(w io.Writer, x []byte) error { return r.FacturXStatement(w, b, s, x) }
 	}
@@ -77,12 +77,12 @@ func (r *Renderer) invoiceJob(b *sb.Book, inv *sb.Invoice) job {
 		write: func(w io.Writer) error { return r.invoice(w, b, inv) }}
 	if InvoiceIsEInvoice(b, inv) {
 		j.xmlPath = EInvoicePath(inv.Number)
-		j.facturX = func() ([]byte, error) {
+		j.facturX = func(x *bytes.Buffer) error {
 			d, err := r.InvoiceEInvoice(b, inv)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			return einvoice.Marshal(d)
+			return einvoice.MarshalTo(x, d)
 		}
 		j.writeX = func(w io.Writer, x []byte) error { return r.FacturXInvoice(w, b, inv, x) }
 	}
@@ -297,31 +297,37 @@ func (w *writing) fail(err error) {
 	w.once.Do(func() { w.firstErr = err; w.cancel() })
 }
 
-// render renders the jobs sent (an e-invoice's XML first, queued as a document of its own).
+// render renders the jobs sent (an e-invoice's XML first, into a buffer of the pool that the
+// PDF embeds, then queued as a document of its own: the file writer recycles it).
 func (w *writing) render() {
 	defer w.rwg.Done()
 	for j := range w.next {
 		if w.ctx.Err() != nil {
 			continue
 		}
+		var xb *bytes.Buffer // the e-invoice's XML, queued once the PDF that embeds it is made
 		if j.facturX != nil {
-			x, err := makeXML(j)
-			if err != nil {
+			xb = buffers.Get().(*bytes.Buffer)
+			xb.Reset()
+			if err := makeXML(j, xb); err != nil {
+				buffers.Put(xb)
 				w.fail(fmt.Errorf("invoices: %s: e-invoice: %w", j.what, err))
 				continue
 			}
-			xb := buffers.Get().(*bytes.Buffer)
-			xb.Reset()
-			xb.Write(x)
-			w.done <- rendered{job{path: j.xmlPath, what: j.what + " (XML)"}, xb}
-			j.write = func(w io.Writer) error { return j.writeX(w, x) }
+			j.write = func(w io.Writer) error { return j.writeX(w, xb.Bytes()) }
 		}
 		buf := buffers.Get().(*bytes.Buffer)
 		buf.Reset()
 		if err := writeTotal(j, buf); err != nil {
 			buffers.Put(buf)
+			if xb != nil {
+				buffers.Put(xb)
+			}
 			w.fail(fmt.Errorf("invoices: %s: %w", j.what, err))
 			continue
+		}
+		if xb != nil {
+			w.done <- rendered{job{path: j.xmlPath, what: j.what + " (XML)"}, xb}
 		}
 		w.done <- rendered{j, buf}
 	}
@@ -399,14 +405,14 @@ func writeTotal(j job, buf *bytes.Buffer) (err error) {
 	return j.write(buf)
 }
 
-// makeXML makes j's e-invoice XML; a panic (a bug) is an error, as in writeTotal.
-func makeXML(j job) (x []byte, err error) {
+// makeXML appends j's e-invoice XML to x; a panic (a bug) is an error, as in writeTotal.
+func makeXML(j job, x *bytes.Buffer) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("rendering failed (a bug, please report it): panic: %v", v)
 		}
 	}()
-	return j.facturX()
+	return j.facturX(x)
 }
 
 // fileWriters is the number of goroutines writing the rendered documents to files: one. The

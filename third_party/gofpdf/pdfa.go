@@ -5,6 +5,7 @@ package gofpdf
 // it goes through none of this code and keeps upstream's bytes (verify.sh).
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
@@ -124,12 +125,19 @@ func (f *Fpdf) putPDFA() {
 
 	a.fileObjs = a.fileObjs[:0]
 	for _, file := range a.files {
-		compressed := sliceCompress(file.content)
+		// compressed into a recycled buffer, as the pages are: a close embeds 20 000 XML files
+		// of ~70 kB (savbilling patch)
+		cmp := pageStreams.Get().(*bytes.Buffer)
+		compressTo(cmp, file.content)
+		compressed := cmp.Bytes()
 		f.newobj()
 		f.out("<< /Type /EmbeddedFile /Subtype /" + pdfName(file.mimeType) + " /Filter /FlateDecode /Length " +
 			strconv.Itoa(len(compressed)) + " /Params << /ModDate " + f.textstring(pdfaDate(file.modDate)) +
 			" /Size " + strconv.Itoa(len(file.content)) + " >> >>") // no /CheckSum (optional): its MD5 was 15 % of a Factur-X statement's time
 		f.putstream(compressed)
+		if cmp.Cap() <= maxRecycled {
+			pageStreams.Put(cmp)
+		}
 		f.out("endobj")
 		f.newobj()
 		name := f.textstring(file.name)
