@@ -22,6 +22,15 @@ func forEngines(t *testing.T, fn func(t *testing.T, e dbtest.Engine, db *store.D
 	}
 }
 
+// forUnmigrated runs fn as a subtest on every engine, on a fresh database not migrated yet (a
+// test sets up its source tables first).
+func forUnmigrated(t *testing.T, fn func(t *testing.T, e dbtest.Engine, db *store.DB)) {
+	t.Helper()
+	for _, e := range dbtest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { fn(t, e, openUnmigrated(t, e)) })
+	}
+}
+
 // mysqlEngine is the MySQL/MariaDB engine of a fresh dbtest.Engines (a new database), false when
 // the suite runs without a server (dbtest.Engines says so loudly, and fails under CI).
 func mysqlEngine(t *testing.T) (dbtest.Engine, bool) {
@@ -136,6 +145,18 @@ func source() sb.Source {
 func bare(iv sb.Intervention) *sb.Intervention {
 	iv.Operations = nil
 	return &iv
+}
+
+// openUnmigrated opens e's database without migrating it (a test sets up its source first),
+// closed at the end of the test.
+func openUnmigrated(t *testing.T, e dbtest.Engine) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), e.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 func mustInsert(t *testing.T, db *store.DB, src sb.Source) {

@@ -103,11 +103,7 @@ func TestMigrationReadsEarlierPeriodsAsRulesV1(t *testing.T) {
 	for _, e := range dbtest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := store.Open(ctx, e.DB)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := openUnmigrated(t, e)
 			if err := db.MigrateTo(ctx, 7); err != nil {
 				t.Fatal(err)
 			}

@@ -218,71 +218,64 @@ func TestTheCloseReadsTheOperationsAndTheirLabelsFromOneIndex(t *testing.T) {
 // migration 4's index, warns, and the migrations end; the close still books the services, read
 // from the rows. SQLite indexes a TEXT column like any other.
 func TestAnUnindexableLabelKeepsMigration4sIndex(t *testing.T) {
-	for _, e := range dbtest.Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			ctx := context.Background()
-			db, err := store.Open(ctx, e.DB)
-			if err != nil {
-				t.Fatal(err)
+	forUnmigrated(t, func(t *testing.T, e dbtest.Engine, db *store.DB) {
+		ctx := context.Background()
+		if err := db.Exec(ctx, `CREATE TABLE intervention_operations (id BIGINT PRIMARY KEY, intervention_id BIGINT NOT NULL,
+			label TEXT, price_cents BIGINT NOT NULL, commission_cents BIGINT NOT NULL, sav_related INT NOT NULL DEFAULT 0)`); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("migrate with a TEXT label: %v", err)
+		}
+		var indexes []string
+		q := `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'intervention_operations'
+			AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name`
+		if e.Name == "mysql" {
+			q = `SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+				AND TABLE_NAME = 'intervention_operations' AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME`
+		}
+		if err := db.Query(ctx, q, nil, func(rows *sql.Rows) error {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				return err
 			}
-			defer db.Close()
-			if err := db.Exec(ctx, `CREATE TABLE intervention_operations (id BIGINT PRIMARY KEY, intervention_id BIGINT NOT NULL,
-				label TEXT, price_cents BIGINT NOT NULL, commission_cents BIGINT NOT NULL, sav_related INT NOT NULL DEFAULT 0)`); err != nil {
-				t.Fatal(err)
-			}
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatalf("migrate with a TEXT label: %v", err)
-			}
-			var indexes []string
-			q := `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'intervention_operations'
-				AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name`
-			if e.Name == "mysql" {
-				q = `SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
-					AND TABLE_NAME = 'intervention_operations' AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME`
-			}
-			if err := db.Query(ctx, q, nil, func(rows *sql.Rows) error {
-				var n string
-				if err := rows.Scan(&n); err != nil {
-					return err
+			indexes = append(indexes, n)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"intervention_operations_intervention", "intervention_operations_services"}
+		if e.Name == "mysql" {
+			want = []string{"intervention_operations_amounts", "intervention_operations_intervention"}
+		}
+		if !slices.Equal(indexes, want) {
+			t.Errorf("indexes of intervention_operations %q, want %q", indexes, want)
+		}
+		src := source()
+		mustInsert(t, db, src)
+		closeWith(t, db, sep, true)
+		closeWith(t, db, oct, true)
+		b, err := db.LoadBook(ctx, oct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops := map[int64][]sb.Operation{}
+		for _, iv := range src.Interventions {
+			ops[iv.ID] = iv.Operations
+		}
+		n := 0
+		for _, st := range b.Statements {
+			for _, c := range st.Commissions {
+				if want := reconcile.Services(ops[c.InterventionID]); c.Services != want {
+					t.Errorf("intervention %d: services %q, want %q", c.InterventionID, c.Services, want)
 				}
-				indexes = append(indexes, n)
-				return nil
-			}); err != nil {
-				t.Fatal(err)
-			}
-			want := []string{"intervention_operations_intervention", "intervention_operations_services"}
-			if e.Name == "mysql" {
-				want = []string{"intervention_operations_amounts", "intervention_operations_intervention"}
-			}
-			if !slices.Equal(indexes, want) {
-				t.Errorf("indexes of intervention_operations %q, want %q", indexes, want)
-			}
-			src := source()
-			mustInsert(t, db, src)
-			closeWith(t, db, sep, true)
-			closeWith(t, db, oct, true)
-			b, err := db.LoadBook(ctx, oct)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ops := map[int64][]sb.Operation{}
-			for _, iv := range src.Interventions {
-				ops[iv.ID] = iv.Operations
-			}
-			n := 0
-			for _, st := range b.Statements {
-				for _, c := range st.Commissions {
-					if want := reconcile.Services(ops[c.InterventionID]); c.Services != want {
-						t.Errorf("intervention %d: services %q, want %q", c.InterventionID, c.Services, want)
-					}
-					if c.Services != "" {
-						n++
-					}
+				if c.Services != "" {
+					n++
 				}
 			}
-			if n == 0 {
-				t.Fatal("no commission line with services booked in October")
-			}
-		})
-	}
+		}
+		if n == 0 {
+			t.Fatal("no commission line with services booked in October")
+		}
+	})
 }

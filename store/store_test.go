@@ -94,11 +94,7 @@ func TestSourceViews(t *testing.T) {
 	for _, e := range dbtest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := store.Open(ctx, e.DB)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := openUnmigrated(t, e)
 			for _, q := range []string{
 				`CREATE TABLE mk_jobs (job_id BIGINT PRIMARY KEY, mechanic BIGINT NOT NULL, client BIGINT, town VARCHAR(80),
 					job_kind VARCHAR(16) NOT NULL, disputed BIGINT, state VARCHAR(16) NOT NULL, finished DATETIME)`,
@@ -174,11 +170,7 @@ func TestOptionalRepairerColumns(t *testing.T) {
 	for _, e := range dbtest.Engines(t) {
 		t.Run(e.Name+"/view", func(t *testing.T) {
 			ctx := context.Background()
-			db, err := store.Open(ctx, e.DB)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := openUnmigrated(t, e)
 			for _, q := range []string{
 				`CREATE TABLE mk_shops (shop_id BIGINT PRIMARY KEY, label VARCHAR(200) NOT NULL, regime VARCHAR(16) NOT NULL,
 					forme VARCHAR(200), debits INT)`,
