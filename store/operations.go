@@ -5,8 +5,10 @@ package store
 // sb_operations keys every operation booked, by its id, with the intervention it was paid with.
 // A close reads only the operations of the interventions it books, and looks them up in that key:
 // the interventions the rules get in full through bookedOperations (CloseInput.BookedOperations),
-// those the store sums through the condition notBookedCheck adds to the summing pass's checks (an
-// intervention holding a booked operation is not summed: the rules hold it). The operations of
+// those the store sums through the condition notBookedCheck adds to SQLite's summing query, and
+// on MySQL/MariaDB through one query per list of the booked ids among its operations
+// (dropBookedOperations): an intervention holding a booked operation is not summed, the rules
+// hold it. The operations of
 // the lines booked are keyed by the same pass that books the lines: SaveBook for the lines the
 // rules list, the INSERT … SELECT of the summed lines on SQLite (insertSummedOperations), and
 // the LOAD DATA of their chunk on MySQL/MariaDB (stageMySQL).
@@ -84,8 +86,8 @@ func (tx *Tx) bookedOperations(ctx context.Context, ivs []sb.Intervention) (map[
 	return out, err
 }
 
-// notBookedCheck is the SQL condition, over the operations o of a group of the summing pass, that
-// none of them is booked already; looked up only at or below the mark (operationMark).
+// notBookedCheck is the SQL condition, over the operations o of a group of SQLite's summing pass,
+// that none of them is booked already; looked up only at or below the mark (operationMark).
 func (tx *Tx) notBookedCheck(ctx context.Context) (string, error) {
 	mark, ok, err := tx.operationMark(ctx)
 	if err != nil || !ok {

@@ -212,7 +212,8 @@ const distinctOperations = "COUNT(o.id) = COUNT(*) AND COUNT(DISTINCT o.id) = CO
 // scanPlan is what both dialects' summing pass needs to know of the source tables: the index
 // hint of the scan (interventionsHint) and the checks of a group: boundsOK, with distinct (the
 // form of the dialect's query) unless the interventions and their operations are tables keyed
-// by id, and that none of its operations is booked already (notBookedCheck).
+// by id. That none of its operations is booked already is checked apart: in SQL on SQLite
+// (notBookedCheck), in Go on MySQL (dropBookedOperations).
 func (tx *Tx) scanPlan(ctx context.Context, distinct string) (hint, checks string, err error) {
 	if hint, err = tx.interventionsHint(ctx); err != nil {
 		return "", "", err
@@ -224,14 +225,10 @@ func (tx *Tx) scanPlan(ctx context.Context, distinct string) (hint, checks strin
 	if err != nil {
 		return "", "", fmt.Errorf("read the keys of the source tables: %w", err)
 	}
-	notBooked, err := tx.notBookedCheck(ctx)
-	if err != nil {
-		return "", "", err
-	}
 	if ok {
-		return hint, boundsOK + " AND " + notBooked, nil
+		return hint, boundsOK, nil
 	}
-	return hint, boundsOK + " AND " + distinct + " AND " + notBooked, nil
+	return hint, boundsOK + " AND " + distinct, nil
 }
 
 // uniqueIDs reports whether table is a base table whose primary key is its column id alone: no

@@ -34,6 +34,11 @@ func (tx *Tx) stageSQLite(ctx context.Context, r *closeRead, add func(int64, int
 	if err != nil {
 		return nil, err
 	}
+	notBooked, err := tx.notBookedCheck(ctx)
+	if err != nil {
+		return nil, err
+	}
+	checks += " AND " + notBooked
 	// The rule of reconcile.Whole: its status and kinds, exactly; closed on or after its
 	// EarliestClosed (and before the end: the close's scope).
 	args := []any{reconcile.Whole.Status}
