@@ -10,6 +10,11 @@ usage: check-manifest.py CLOSE-MANIFEST RERENDER-MANIFEST STATEMENTS INVOICES CO
 import json
 import sys
 
+def count(manifest, prefix, suffix):
+    """The files of the manifest whose path starts with prefix and ends with suffix."""
+    return sum(1 for f in manifest["files"] if f["path"].startswith(prefix) and f["path"].endswith(suffix))
+
+
 m = json.load(open(sys.argv[1]))
 r = json.load(open(sys.argv[2]))
 st = [int(x) for x in sys.argv[3].split()]
@@ -27,7 +32,11 @@ checks = [
     ("invoices", m["invoices"], inv[0]),
     ("invoiced_cents", t["invoiced_cents"], inv[1]),
     ("sum of the commission lines = statements' commissions", com[1], st[1]),
-    ("files = statements + invoices + workbook", len(m["files"]), m["statements"] + m["invoices"] + 1),
+    ("statement PDFs = statements", count(m, "statements/", ".pdf"), m["statements"]),
+    ("invoice and debit note PDFs = invoices", count(m, "invoices/", ".pdf"), m["invoices"]),
+    ("e-invoice XML files = REL- and FAC- PDFs (each e-invoice has its XML)", count(m, "einvoices/", ".xml"),
+     count(m, "statements/REL-", ".pdf") + count(m, "invoices/FAC-", ".pdf")),
+    ("workbooks", count(m, "finance-", ".xlsx"), 1),
 ]
 ok = True
 for what, got, want in checks:
