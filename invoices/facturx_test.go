@@ -2,6 +2,7 @@ package invoices
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -244,7 +245,7 @@ func TestDocumentsFormatsDifferOnlyInTheFontsBytes(t *testing.T) {
 	if pdfText(t, slim, 0) != pdfText(t, hint, 0) {
 		t.Error("the two formats do not read the same")
 	}
-	for format, want := range map[int][]byte{0: hint, FormatHinted: hint, DocumentsFormat: slim} {
+	for format, want := range map[int][]byte{FormatHinted: hint, DocumentsFormat: slim} {
 		r, err := current.ForFormat(format)
 		if err != nil {
 			t.Fatal(err)
@@ -253,7 +254,9 @@ func TestDocumentsFormatsDifferOnlyInTheFontsBytes(t *testing.T) {
 			t.Errorf("ForFormat(%d) writes other bytes", format)
 		}
 	}
-	if _, err := current.ForFormat(DocumentsFormat + 1); err == nil || !strings.Contains(err.Error(), "format 3") {
-		t.Errorf("an unknown format: %v", err)
+	for _, unknown := range []int{0, DocumentsFormat + 1} {
+		if _, err := current.ForFormat(unknown); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("format %d ", unknown)) {
+			t.Errorf("format %d: %v, want an error naming it", unknown, err)
+		}
 	}
 }

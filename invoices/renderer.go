@@ -77,8 +77,7 @@ const (
 )
 
 // ForFormat returns a renderer that writes documents of the given format (FormatHinted or
-// DocumentsFormat; 0 is FormatHinted, a manifest written before the field existed). It
-// refuses a format this version does not know.
+// DocumentsFormat). It refuses a format this version does not know.
 func (r *Renderer) ForFormat(format int) (*Renderer, error) {
 	switch format {
 	case DocumentsFormat:
@@ -86,7 +85,7 @@ func (r *Renderer) ForFormat(format int) (*Renderer, error) {
 			return r, nil
 		}
 		return New(r.set), nil
-	case 0, FormatHinted:
+	case FormatHinted:
 		h := New(r.set)
 		h.fonts = &r.set.HintedFonts
 		return h, nil

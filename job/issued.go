@@ -14,7 +14,6 @@ import (
 
 	sb "savbilling"
 	"savbilling/internal/atomicfile"
-	"savbilling/invoices"
 	"savbilling/store"
 )
 
@@ -57,7 +56,7 @@ func (j *Job) renderIssued(ctx context.Context, res *Result, l *Ledger, m *Manif
 		return err
 	}
 	j.renderStage(l)
-	l.documentsFormat = max(m.DocumentsFormat, invoices.FormatHinted) // none recorded: format 1
+	l.documentsFormat = m.Format()
 	for _, r := range j.Renderers {
 		fs, err := r.Render(ctx, scratch, l, prev)
 		if err != nil {

@@ -38,6 +38,10 @@ type Manifest struct {
 	DocumentsFormat int `json:"documents_format,omitempty"`
 }
 
+// Format is the format of the period's PDF documents: DocumentsFormat, or
+// invoices.FormatHinted for a manifest written before that field existed.
+func (m *Manifest) Format() int { return max(m.DocumentsFormat, invoices.FormatHinted) }
+
 // ManifestTotals are the period's totals in cents.
 type ManifestTotals struct {
 	GrossCents        int64 `json:"gross_cents"`

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 	"testing"
@@ -77,35 +76,10 @@ func TestCommissionsByCityReadsThePeriodIndex(t *testing.T) {
 	forEngines(t, func(t *testing.T, e dbtest.Engine, db *store.DB) {
 		ctx := context.Background()
 		q := store.CommissionsByCityQuery(db)
-		var plan []string
-		explain := "EXPLAIN QUERY PLAN "
-		if e.Name == "mysql" {
-			explain = "EXPLAIN "
-		}
-		err := db.Query(ctx, explain+q, []any{"2026-10"}, func(rows *sql.Rows) error {
-			cols, err := rows.Columns()
-			if err != nil {
-				return err
-			}
-			vals := make([]sql.NullString, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				return err
-			}
-			var row []string
-			for i, c := range cols {
-				row = append(row, c+"="+vals[i].String)
-			}
-			plan = append(plan, strings.Join(row, " "))
-			return nil
-		})
+		text, err := store.QueryPlan(ctx, db, q, []any{"2026-10"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := strings.Join(plan, "\n")
 		want := "USING INDEX sb_commissions_period (period=?)"
 		if e.Name == "mysql" {
 			want = "key=PRIMARY"

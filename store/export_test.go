@@ -101,30 +101,20 @@ func CommissionsByCityQuery(db *DB) string { return commissionsByCity(db.dialect
 // SumMaxOperations is sumMaxOperations: the most operations of an intervention the store sums.
 const SumMaxOperations = sumMaxOperations
 
-// OperationsReadPlan is the query plan (EXPLAIN) of the close's read of the operations, with
-// their labels, on db's engine: SQLite's summing query (its temporary table of ids created
-// empty), MySQL's grouped query of a range of ids; its rows joined by newlines.
-func OperationsReadPlan(ctx context.Context, db *DB) (string, error) {
-	sqlTx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return "", err
+// QueryPlan is the plan of query on db's engine (SQLite's EXPLAIN QUERY PLAN, MySQL's EXPLAIN),
+// each row's columns written "name=value", the rows joined by newlines; args fill its
+// parameters.
+func QueryPlan(ctx context.Context, db *DB, query string, args []any) (string, error) {
+	return db.queryPlan(ctx, db.db, query, args)
+}
+
+// queryPlan is QueryPlan on q (a transaction that created what query reads, or the pool).
+func (d *DB) queryPlan(ctx context.Context, q querier, query string, args []any) (string, error) {
+	explain := "EXPLAIN "
+	if d.dialect.name() == dialectSQLite {
+		explain = "EXPLAIN QUERY PLAN "
 	}
-	defer sqlTx.Rollback()
-	tx := &Tx{d: db, tx: sqlTx}
-	checks := boundsOK
-	query, explain := operationSumsQuery(checks, "BETWEEN 1 AND 1000"), "EXPLAIN "
-	if db.dialect.name() == dialectSQLite {
-		if _, err := sqlTx.ExecContext(ctx, "CREATE TEMP TABLE "+closeIDs+" (id INTEGER PRIMARY KEY)"); err != nil {
-			return "", err
-		}
-		query, explain = tx.summedLinesQuery(checks), "EXPLAIN QUERY PLAN "
-	}
-	n := strings.Count(query, "?")
-	args := make([]any, n)
-	for i := range args {
-		args[i] = "x"
-	}
-	rows, err := sqlTx.QueryContext(ctx, explain+query, args...)
+	rows, err := q.QueryContext(ctx, explain+query, args...)
 	if err != nil {
 		return "", err
 	}
@@ -143,11 +133,34 @@ func OperationsReadPlan(ctx context.Context, db *DB) (string, error) {
 		if err := rows.Scan(ptrs...); err != nil {
 			return "", err
 		}
-		var row []string
+		row := make([]string, len(cols))
 		for i, c := range cols {
-			row = append(row, c+"="+vals[i].String)
+			row[i] = c + "=" + vals[i].String
 		}
 		plan = append(plan, strings.Join(row, " "))
 	}
 	return strings.Join(plan, "\n"), rows.Err()
+}
+
+// OperationsReadPlan is the query plan of the close's read of the operations, with their
+// labels, on db's engine: SQLite's summing query (its temporary table of ids created empty),
+// MySQL's grouped query of a range of ids.
+func OperationsReadPlan(ctx context.Context, db *DB) (string, error) {
+	sqlTx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	defer sqlTx.Rollback()
+	query := operationSumsQuery(boundsOK, "BETWEEN 1 AND 1000")
+	if db.dialect.name() == dialectSQLite {
+		if _, err := sqlTx.ExecContext(ctx, "CREATE TEMP TABLE "+closeIDs+" (id INTEGER PRIMARY KEY)"); err != nil {
+			return "", err
+		}
+		query = (&Tx{d: db, tx: sqlTx}).summedLinesQuery(boundsOK)
+	}
+	args := make([]any, strings.Count(query, "?"))
+	for i := range args {
+		args[i] = "x"
+	}
+	return db.queryPlan(ctx, sqlTx, query, args)
 }

@@ -230,8 +230,9 @@ func (l *lineLoader) wait(abort bool) error {
 
 // readSums reads the eligible interventions of ids (ascending: the close's scope, lookback.go)
 // with the count and sum of their operations, a list of at most idList ids at a time (a range
-// of ids when the list is dense: idSelection), with plain consistent reads. Go decides which the store books (exact codes, a closing time in the period,
-// sound operations); the others go to the rules in full. The lines of about sumChunk
+// of ids when the list is dense: idSelection), with plain consistent reads. Go decides which the
+// store books (exact codes, a closing time in the period, sound operations, none booked
+// already: dropBookedOperations); the others go to the rules in full. The lines of about sumChunk
 // interventions are given to emit at a time (its buffers reused by the next).
 //
 // For each list come the interventions (by primary key), the ids booked already among them, and
@@ -307,7 +308,8 @@ func (tx *Tx) bookedMark(ctx context.Context) (int64, error) {
 // full and hold the operation (issue 17). MySQL's grouped query checked each operation with a
 // correlated EXISTS over sb_operations, 4 µs a row: 10 s of the read at workload L, whose
 // operations the history's closes saw and marked. Here one query per list reads the booked ids
-// among the list's operations, a range of sb_operations' key when they are dense (idSelection).
+// among the list's operations, a range of sb_operations' key when they are dense (idSelection),
+// else by name: the ids are literals, so the list needs no bound on parameters.
 func (tx *Tx) dropBookedOperations(ctx context.Context, sums []opsSum, opIDs []int64, mark int64) error {
 	var below []int64
 	for _, s := range sums {
@@ -324,15 +326,11 @@ func (tx *Tx) dropBookedOperations(ctx context.Context, sums []opsSum, opIDs []i
 		return nil
 	}
 	slices.Sort(below)
-	below = slices.Compact(below)
-	var booked []int64
-	for list := range slices.Chunk(below, idList) {
-		inList, _ := idSelection(list)
-		var err error
-		if booked, err = tx.ids(ctx, booked, "booked operations", `SELECT operation_id FROM sb_operations
-			WHERE operation_id `+inList+` ORDER BY operation_id`); err != nil {
-			return err
-		}
+	inList, _ := idSelection(slices.Compact(below)) // a list's ~2 500 operations: one statement
+	booked, err := tx.ids(ctx, nil, "booked operations", `SELECT operation_id FROM sb_operations
+		WHERE operation_id `+inList+` ORDER BY operation_id`)
+	if err != nil {
+		return err
 	}
 	if len(booked) == 0 {
 		return nil
